@@ -1,0 +1,33 @@
+# The two commands a coordinator needs: `make demo` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup system demo test bench lint clean
+
+setup: $(STAMP) system
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# LibreOffice (25.x from bookworm-backports on Debian 12) and open fonts.
+system:
+	bash scripts/install-system.sh
+
+demo: setup
+	$(VENV)/bin/teamprotocol build
+
+# pytest exits 5 when it collected no test: make treats that as a failure, as it should.
+test: setup
+	$(PY) -m ruff check pipeline tests bench
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf $(VENV) output/* build *.egg-info
+	touch output/.gitkeep

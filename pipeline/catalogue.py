@@ -1,0 +1,506 @@
+"""The field catalogue: checklist ids, contact types and every field of every form.
+
+This module is the single source of truth. Forms are written from it, read back by its
+tags, merged by its merge rules and assessed by its checklist ids.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+SCHEMA_VERSION = "1"
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    MULTILINE = "multiline"
+    CHECKBOX = "checkbox"
+    CHOICE = "choice"
+    DATE = "date"
+    ROWS = "rows"
+
+
+class Merge(StrEnum):
+    """How a field's answer combines with the organisation policy (see domain.md)."""
+
+    LOCKED = "locked"  # organisation text only; shown read-only on the form
+    INHERIT = "inherit"  # empty answer -> the organisation default applies
+    EXTEND = "extend"  # organisation text plus the team's additions
+    TEAM = "team"  # only the team can answer; empty means not arranged
+
+
+class Column(BaseModel):
+    """One column of a repeating-rows field; its cell controls are tagged `<field>.<name>`."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    label: str
+    type: FieldType = FieldType.TEXT
+    choices: tuple[str, ...] = ()
+
+
+class Field(BaseModel):
+    """One question on a form, answered in one content control tagged with `tag`."""
+
+    model_config = ConfigDict(frozen=True)
+    tag: str
+    label: str
+    help: str
+    type: FieldType
+    merge: Merge
+    checklist: tuple[str, ...] = ()
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
+    # Key of the organisation text in the policy (`Policy.texts`) that an inherit, extend or
+    # locked field falls back on or adds to.
+    policy_text: str | None = None
+    # Pre-filled from the teams CSV column of this name when forms are written.
+    prefill: str | None = None
+
+
+class Section(BaseModel):
+    """A numbered part of a form; `chapter` is the Werkwijzer chapter its answers feed."""
+
+    model_config = ConfigDict(frozen=True)
+    number: str
+    title: str
+    chapter: int | None
+    fields: tuple[Field, ...]
+
+
+class FormSpec(BaseModel):
+    """One kind of form: the general team form or one contact type's appendix."""
+
+    model_config = ConfigDict(frozen=True)
+    kind: str
+    title: str
+    intro: str
+    sections: tuple[Section, ...]
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(f for s in self.sections for f in s.fields)
+
+    def field(self, tag: str) -> Field:
+        for f in self.fields:
+            if f.tag == tag:
+                return f
+        raise KeyError(tag)
+
+
+class ChecklistItem(BaseModel):
+    """One item of the Werkwijzer's chapter 7 checklist."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    chapter: int
+    text: str
+    # A contact-type item is `n.v.t.` when the team has none of these contact types.
+    contact_kinds: tuple[str, ...] = ()
+
+
+CHAPTERS: dict[int, str] = {
+    1: "Visie op veilige publieke dienstverlening",
+    2: "Kwaliteit van dienstverlening en professioneel handelen",
+    3: "Orde en ordeverstoring",
+    4: "Normoverschrijdend gedrag tegengaan",
+    5: "Lerende aanpak",
+    6: "Borging en monitoring",
+}
+
+_PREFIX_CHAPTER = {"V": 1, "K": 2, "O": 3, "N": 4, "L": 5, "B": 6}
+
+
+def _item(id_: str, text: str, *kinds: str) -> ChecklistItem:
+    return ChecklistItem(id=id_, chapter=_PREFIX_CHAPTER[id_[0]], text=text, contact_kinds=kinds)
+
+
+CHECKLIST: tuple[ChecklistItem, ...] = (
+    _item("V1", "Het beleid van de organisatie beschrijft een visie op veilige publieke dienstverlening."),
+    _item("V2", "De visie is gecommuniceerd en waar nodig afgestemd met ketenpartners."),
+    _item("K1", "Het beleid besteedt aandacht aan de kwaliteit van dienstverlening en aan gastvrij "
+          "ontvangen en bejegenen."),
+    _item("K2", "Er zijn gedragsregels voor medewerkers en voor leidinggevenden."),
+    _item("K3", "Het herkennen en erkennen van emoties van burgers krijgt aandacht in intervisie, "
+          "opleiding en training."),
+    _item("K4", "Bij de werkverdeling wordt bewust rekening gehouden met de competenties en kwaliteiten "
+          "van medewerkers."),
+    _item("O1", "Er zijn huisregels voor alle locaties."),
+    _item("O2", "Met de burger worden afspraken gemaakt over de voorwaarden voor een huis- of "
+          "bedrijfsbezoek.", "huisbezoek"),
+    _item("O3", "De huisregels zijn bekendgemaakt aan burgers."),
+    _item("O4", "De huisregels hangen op alle locaties zichtbaar op.", "balie", "bijeenkomsten"),
+    _item("O5", "Er zijn afspraken over het bewaken van de orde: hoe en door wie.", "balie",
+          "bijeenkomsten"),
+    _item("N1", "De risico's op agressie zijn in kaart gebracht in de risico-inventarisatie en "
+          "-evaluatie (RI&E)."),
+    _item("N2", "Er is een procedure voor het melden, registreren en analyseren van incidenten."),
+    _item("N3", "Medewerkers krijgen voorlichting en training."),
+    _item("N4", "Er is een agressieprotocol."),
+    _item("N5", "Er zijn organisatorische en personele maatregelen, zoals een bezetting die past bij "
+          "risicolocaties en risicotaken."),
+    _item("N6", "Er zijn bouwkundige en technische voorzieningen om veilig te werken."),
+    _item("N7", "Er is een systeem van alarmering en alarmopvolging."),
+    _item("N8", "Er is een regeling voor opvang en nazorg."),
+    _item("N9", "De organisatie hanteert een dadergerichte aanpak."),
+    _item("N10", "Het beleid wordt periodiek geëvalueerd en bijgesteld."),
+    _item("L1", "Dilemma's in het werk worden in kaart gebracht en in het team besproken."),
+    _item("L2", "Er is een overlegstructuur om belemmeringen tijdig op te schalen en op te lossen."),
+    _item("L3", "Na incidenten wordt hoor en wederhoor toegepast."),
+    _item("L4", "Incidenten worden geëvalueerd en kunnen leiden tot bijstelling van het beleid."),
+    _item("L5", "Bij het bespreken van dilemma's en incidenten staan leren en ontwikkelen centraal."),
+    _item("B1", "Beleid en afspraken worden regelmatig geëvalueerd met alle betrokkenen."),
+    _item("B2", "Geregistreerde incidenten en de analyse daarvan worden bij de evaluatie betrokken."),
+    _item("B3", "De evaluatie leidt zo nodig tot verbetermaatregelen."),
+    _item("B4", "Medewerkers worden geïnformeerd over de evaluatie en de genomen maatregelen."),
+)
+CHECKLIST_BY_ID: dict[str, ChecklistItem] = {i.id: i for i in CHECKLIST}
+
+# Items the organisation policy itself answers (with a document, or an action).
+POLICY_CHECKLIST: tuple[str, ...] = (
+    "V1", "V2", "K1", "K2", "K3", "O1", "O3", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8",
+    "N9", "N10", "L2", "L4", "B1", "B2", "B3", "B4",
+)
+
+# The labour inspectorate's 11 topics (Nederlandse Arbeidsinspectie) and the items behind them.
+INSPECTION_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Risico-inventarisatie en -evaluatie", ("N1",)),
+    ("Melden, registreren en analyseren", ("N2",)),
+    ("Voorlichting, instructie en training", ("N3",)),
+    ("Agressieprotocol", ("N4",)),
+    ("Huisregels", ("O1", "O3", "O4")),
+    ("Organisatorische en personele maatregelen", ("N5",)),
+    ("Bouwkundige en technische voorzieningen", ("N6",)),
+    ("Alarmering en alarmopvolging", ("N7",)),
+    ("Opvang en nazorg", ("N8",)),
+    ("Dadergerichte aanpak", ("N9",)),
+    ("Periodieke evaluatie", ("N10", "B1")),
+)
+
+# Contact types: form kind -> title. The general form has kind "team".
+CONTACT_KINDS: dict[str, str] = {
+    "balie": "Balie en spreekkamer",
+    "huisbezoek": "Huis- en bedrijfsbezoek",
+    "digitaal": "Telefoon, e-mail, post en sociale media",
+    "bijeenkomsten": "Publieksbijeenkomsten",
+}
+TEAM_KIND = "team"
+FREQUENCIES = ("wekelijks", "maandelijks", "per kwartaal", "halfjaarlijks", "jaarlijks", "niet")
+STATUSES = ("concept", "vastgesteld")
+
+
+def _f(tag: str, label: str, help_: str, type_: FieldType, merge: Merge, *checklist: str,
+       **extra: object) -> Field:
+    return Field(tag=tag, label=label, help=help_, type=type_, merge=merge, checklist=checklist,
+                 **extra)
+
+
+T, M, C, D, CH, R = (FieldType.TEXT, FieldType.MULTILINE, FieldType.CHECKBOX, FieldType.DATE,
+                     FieldType.CHOICE, FieldType.ROWS)
+TEAM, INH, EXT, LCK = Merge.TEAM, Merge.INHERIT, Merge.EXTEND, Merge.LOCKED
+
+_TEAM_FORM = FormSpec(
+    kind=TEAM_KIND,
+    title="Teamformulier veilige publieke dienstverlening",
+    intro=("Met dit formulier legt het team vast hoe het de kaders van de organisatie toepast in "
+           "het eigen werk. Vul het in na het gesprek met de coördinator (stap 1) en het "
+           "teamoverleg (stap 2). Laat een vraag met een organisatietekst leeg als die tekst "
+           "voor uw team volstaat."),
+    sections=(
+        Section(number="A", title="Gegevens van het team", chapter=None, fields=(
+            _f("team.team", "Naam van het team", "Vul de naam van het team in.", T, TEAM,
+               required=True, prefill="team"),
+            _f("team.afdeling", "Afdeling", "Vul de afdeling in waar het team onder valt.", T, TEAM,
+               required=True, prefill="afdeling"),
+            _f("team.leidinggevende", "Leidinggevende", "Vul de naam van de leidinggevende in.", T,
+               TEAM, required=True, prefill="leidinggevende"),
+            _f("team.aantal_medewerkers", "Aantal medewerkers", "Vul het aantal medewerkers in.",
+               T, TEAM),
+            _f("team.versie", "Versie van het protocol", "Bijvoorbeeld 1.0.", T, TEAM,
+               required=True),
+            _f("team.status", "Status van het protocol", "Kies concept of vastgesteld.", CH, TEAM,
+               required=True, choices=STATUSES),
+            _f("team.vastgesteld_door", "Vastgesteld door",
+               "Naam en functie van wie het protocol vaststelt.", T, TEAM),
+            _f("team.vastgesteld_op", "Vastgesteld op", "Kies de datum van vaststelling.", D, TEAM),
+        )),
+        Section(number="B", title="Contactvormen van het team", chapter=None, fields=(
+            _f("team.contact_balie", "Balie en spreekkamer",
+               "Aanvinken als het team burgers aan een balie of in een spreekkamer ontvangt.", C,
+               TEAM),
+            _f("team.contact_huisbezoek", "Huis- en bedrijfsbezoek",
+               "Aanvinken als het team op huis- of bedrijfsbezoek gaat of buiten werkt.", C, TEAM),
+            _f("team.contact_digitaal", "Telefoon, e-mail, post en sociale media",
+               "Aanvinken als het team burgers telefonisch, schriftelijk of online te woord staat.",
+               C, TEAM),
+            _f("team.contact_bijeenkomsten", "Publieksbijeenkomsten",
+               "Aanvinken als het team bijeenkomsten voor publiek organiseert.", C, TEAM),
+        )),
+        Section(number="C", title="Contactpersonen", chapter=4, fields=(
+            _f("team.coordinator", "Coördinator agressie en geweld",
+               "Leeg laten als de coördinator van de organisatie geldt.", T, INH, "N8",
+               policy_text="contact.coordinator"),
+            _f("team.vertrouwenspersoon", "Vertrouwenspersoon",
+               "Leeg laten als de vertrouwenspersoon van de organisatie geldt.", T, INH, "N8",
+               policy_text="contact.vertrouwenspersoon"),
+            _f("team.nazorg_contact", "Contactpersoon opvang en nazorg",
+               "Leeg laten als de contactpersoon van de organisatie geldt.", T, INH, "N8",
+               policy_text="contact.nazorg"),
+        )),
+        Section(number="1", title=CHAPTERS[1], chapter=1, fields=(
+            _f("team.visie_team", "Hoe het team de visie toepast",
+               "Beschrijf hoe het team de visie bespreekt en met ketenpartners afstemt.", M, EXT,
+               "V2", policy_text="visie.uitdragen"),
+        )),
+        Section(number="2", title=CHAPTERS[2], chapter=2, fields=(
+            _f("team.gedragsregels_team", "Aanvullende gedragsregels van het team",
+               "Alleen invullen als het team eigen gedragsregels toevoegt.", M, EXT, "K2",
+               policy_text="gedragsregels.aanvulling"),
+            _f("team.emoties", "Aandacht voor emoties van burgers",
+               "Beschrijf hoe het team leert emoties te herkennen en te erkennen.", M, TEAM, "K3"),
+            _f("team.competenties", "Competenties bij de werkverdeling",
+               "Beschrijf hoe bij de werkverdeling rekening wordt gehouden met competenties.", M,
+               TEAM, "K4", required=True),
+        )),
+        Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
+            _f("team.organisatienorm", "De organisatienorm", "Vastgesteld door de organisatie.", M,
+               LCK, "N4", policy_text="norm"),
+            _f("team.norm_voorbeelden", "Wat in ons werk over de grens gaat",
+               "Geef voorbeelden uit het werk van het team van gedrag dat de norm overschrijdt.", M,
+               TEAM, "N4", required=True),
+            _f("team.risicos", "Risico's op agressie in het werk van het team",
+               "Noem de taken en situaties met een verhoogd risico.", M, TEAM, "N1"),
+            _f("team.melden", "Melden van incidenten",
+               "Leeg laten als de meldprocedure van de organisatie volstaat.", M, INH, "N2",
+               policy_text="melden"),
+            _f("team.training_gevolgd", "Gevolgde training",
+               "Welke training hebben medewerkers gevolgd, en wanneer?", M, TEAM, "N3"),
+            _f("team.training_gepland", "Geplande training",
+               "Welke training is gepland, voor wie en wanneer?", M, TEAM, "N3"),
+            _f("team.opvang", "Opvang en nazorg in het team",
+               "Leeg laten als de regeling van de organisatie volstaat.", M, INH, "N8",
+               policy_text="nazorg"),
+            _f("team.sanctiebeleid", "Reactie en sancties", "Vastgesteld door de organisatie.", M,
+               LCK, "N9", policy_text="sancties"),
+        )),
+        Section(number="5", title=CHAPTERS[5], chapter=5, fields=(
+            _f("team.dilemmas", "Dilemma's die het team bespreekt",
+               "Noem de dilemma's uit het werk die het team bespreekt.", M, TEAM, "L1", "L5",
+               required=True),
+            _f("team.intervisie", "Hoe vaak het team intervisie houdt", "Kies een frequentie.", CH,
+               TEAM, "L1", "K3", choices=FREQUENCIES),
+            _f("team.opschalen", "Opschalen van belemmeringen",
+               "Leeg laten als de overlegstructuur van de organisatie volstaat.", M, INH, "L2",
+               policy_text="opschalen"),
+            _f("team.incidentbespreking", "Nabespreken van incidenten",
+               "Beschrijf hoe het team incidenten nabespreekt, met hoor en wederhoor.", M, TEAM,
+               "L3", "L4", "L5"),
+        )),
+        Section(number="6", title=CHAPTERS[6], chapter=6, fields=(
+            _f("team.teamoverleg", "Datum van het teamoverleg (stap 2)",
+               "Kies de datum waarop het team de afspraken heeft besproken.", D, TEAM, "B1",
+               required=True),
+            _f("team.evaluatie_frequentie", "Hoe vaak het team de afspraken evalueert",
+               "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES),
+            _f("team.volgende_evaluatie", "Volgende evaluatie", "Kies de datum.", D, TEAM, "B1",
+               "N10", required=True),
+            _f("team.incidentcijfers", "Incidentcijfers bij de evaluatie",
+               "Beschrijf welke cijfers het team bij de evaluatie gebruikt.", M, TEAM, "B2"),
+            _f("team.opvolging", "Wie de opvolging van verbeterpunten bewaakt",
+               "Naam of functie.", T, TEAM, "B3", required=True),
+            _f("team.communicatie", "Communicatie over de evaluatie",
+               "Leeg laten als de werkwijze van de organisatie volstaat.", M, INH, "B4",
+               policy_text="communicatie"),
+        )),
+        Section(number="7", title="Openstaande acties", chapter=None, fields=(
+            _f("team.acties", "Openstaande acties",
+               "Eén rij per actie: wat, bij welk checklistonderdeel, wie en wanneer.", R, TEAM,
+               columns=(
+                   Column(name="wat", label="Actie"),
+                   Column(name="onderdeel", label="Onderdeel", type=FieldType.CHOICE,
+                          choices=tuple(i.id for i in CHECKLIST)),
+                   Column(name="eigenaar", label="Eigenaar"),
+                   Column(name="datum", label="Uiterlijk", type=FieldType.DATE),
+               )),
+        )),
+    ),
+)
+
+_BALIE_FORM = FormSpec(
+    kind="balie",
+    title="Bijlage balie en spreekkamer",
+    intro="Vul deze bijlage in voor alle locaties waar het team burgers aan de balie of in een "
+          "spreekkamer ontvangt.",
+    sections=(
+        Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
+            _f("balie.locaties", "Locaties", "Eén rij per locatie.", R, TEAM, "O1", required=True,
+               columns=(Column(name="naam", label="Locatie"), Column(name="adres", label="Adres"),
+                        Column(name="openingstijden", label="Openingstijden"))),
+            _f("balie.huisregels_aanvulling", "Aanvullende huisregels voor deze locaties",
+               "Alleen invullen als een locatie eigen huisregels heeft.", M, EXT, "O1",
+               policy_text="huisregels"),
+            _f("balie.huisregels_zichtbaar", "De huisregels hangen zichtbaar op elke locatie",
+               "Aanvinken als dit zo is.", C, TEAM, "O4"),
+            _f("balie.huisregels_bekend", "Hoe burgers de huisregels te zien krijgen",
+               "Bijvoorbeeld bij de ingang, op de website, in de uitnodiging.", M, TEAM, "O3"),
+            _f("balie.ordebewaking", "Wie de orde bewaakt en hoe",
+               "Gastheer of gastvrouw, beveiliging, boa: wie doet wat?", M, TEAM, "O5",
+               required=True),
+        )),
+        Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
+            _f("balie.bezetting", "Minimale bezetting en risicomomenten",
+               "Bijvoorbeeld nooit alleen aan de balie, slechtnieuwsgesprekken met twee.", M, TEAM,
+               "N5"),
+            _f("balie.spreekkamer", "Inrichting van de spreekkamers",
+               "Twee uitgangen, geen losse voorwerpen, zicht van buitenaf.", M, TEAM, "N6"),
+            _f("balie.camera", "Er hangen camera's bij de balie en de ingang",
+               "Aanvinken als dit zo is.", C, TEAM, "N6"),
+            _f("balie.alarmknop", "Elke balie en spreekkamer heeft een alarmknop",
+               "Aanvinken als dit zo is.", C, TEAM, "N7"),
+            _f("balie.alarmopvolging", "Wie op een alarm afkomt en hoe snel",
+               "Beschrijf wie reageert en binnen hoeveel tijd.", M, TEAM, "N7", required=True),
+            _f("balie.alarmtest", "Hoe vaak het alarm wordt getest", "Kies een frequentie.", CH,
+               TEAM, "N7", choices=FREQUENCIES),
+        )),
+    ),
+)
+
+_HUISBEZOEK_FORM = FormSpec(
+    kind="huisbezoek",
+    title="Bijlage huis- en bedrijfsbezoek",
+    intro="Vul deze bijlage in als medewerkers van het team op huis- of bedrijfsbezoek gaan of in "
+          "de openbare ruimte werken.",
+    sections=(
+        Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
+            _f("huisbezoek.soorten", "Soorten bezoeken",
+               "Vrijwillig op afspraak (keukentafelgesprek) of onvrijwillig (controle, handhaving).",
+               M, TEAM, "O2", required=True),
+            _f("huisbezoek.onvrijwillig", "Het team legt ook onvrijwillige bezoeken af",
+               "Aanvinken als dit zo is.", C, TEAM),
+            _f("huisbezoek.voorwaarden", "Aanvullende voorwaarden voor de burger",
+               "De voorwaarden van de organisatie gelden altijd; vul hier eventuele aanvullingen in.",
+               M, EXT, "O2", policy_text="huisbezoek.voorwaarden"),
+            _f("huisbezoek.niet_nageleefd", "Als de voorwaarden niet worden nageleefd",
+               "Leeg laten als de werkwijze van de organisatie volstaat.", M, INH, "O2",
+               policy_text="huisbezoek.niet_nageleefd"),
+        )),
+        Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
+            _f("huisbezoek.risico", "Risico-inschatting vooraf",
+               "Wie schat het risico in, en wanneer volgt een dreigingsanalyse?", M, TEAM, "N5",
+               required=True),
+            _f("huisbezoek.duo", "Wanneer medewerkers met z'n tweeën gaan",
+               "Beschrijf in welke gevallen een bezoek in duo plaatsvindt.", M, TEAM, "N5"),
+            _f("huisbezoek.registratie", "Registratie van waar medewerkers zijn",
+               "In- en uitchecken, buddy, na hoeveel tijd een collega alarm slaat.", M, TEAM, "N7",
+               required=True),
+            _f("huisbezoek.persoonsalarm", "Medewerkers hebben een persoonlijk alarm of alarmapp",
+               "Aanvinken als dit zo is.", C, TEAM, "N7"),
+            _f("huisbezoek.nabespreking", "Nabespreken van bezoeken",
+               "Beschrijf hoe lastige bezoeken worden nabesproken.", M, TEAM, "L3", "N8"),
+        )),
+    ),
+)
+
+_DIGITAAL_FORM = FormSpec(
+    kind="digitaal",
+    title="Bijlage telefoon, e-mail, post en sociale media",
+    intro="Vul deze bijlage in als het team burgers telefonisch, per e-mail, chat of post of via "
+          "sociale media te woord staat.",
+    sections=(
+        Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
+            _f("digitaal.kanalen", "Kanalen van het team",
+               "Noem de kanalen: telefoon, e-mail, chat, post, sociale media.", M, TEAM, "O3",
+               required=True),
+            _f("digitaal.identiteit", "Bescherming van de identiteit van medewerkers",
+               "Bijvoorbeeld alleen de voornaam noemen, geen direct nummer.", M, TEAM, "N6"),
+        )),
+        Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
+            _f("digitaal.telefoon", "Een agressief telefoongesprek waarschuwen en beëindigen",
+               "Leeg laten als de werkwijze van de organisatie volstaat.", M, INH, "N4",
+               policy_text="digitaal.telefoon"),
+            _f("digitaal.bewijs", "Dreigende berichten bewaren en melden",
+               "Leeg laten als de werkwijze van de organisatie volstaat.", M, INH, "N2",
+               policy_text="digitaal.bewijs"),
+            _f("digitaal.sociale_media", "Sociale media en het online delen van persoonsgegevens",
+               "Wie volgt berichten over medewerkers en wie grijpt in bij doxing?", M, TEAM, "N9",
+               required=True),
+            _f("digitaal.sancties", "Sancties bij digitale agressie",
+               "Vastgesteld door de organisatie.", M, LCK, "N9", policy_text="sancties"),
+        )),
+    ),
+)
+
+_BIJEENKOMSTEN_FORM = FormSpec(
+    kind="bijeenkomsten",
+    title="Bijlage publieksbijeenkomsten",
+    intro="Vul deze bijlage in als het team bijeenkomsten voor publiek organiseert, zoals "
+          "inspraakavonden en informatieavonden.",
+    sections=(
+        Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
+            _f("bijeenkomsten.soorten", "Soorten bijeenkomsten en hoe vaak",
+               "Bijvoorbeeld inspraakavonden, wijkbijeenkomsten.", M, TEAM, "O5", required=True),
+            _f("bijeenkomsten.beveiliging", "Gastheer, beveiliging en contact met de politie",
+               "Wie is aanwezig en wie houdt contact met de politie?", M, TEAM, "O5"),
+            _f("bijeenkomsten.mandaat", "Mandaat van de voorzitter",
+               "Aanvullingen op het mandaat van de voorzitter om te onderbreken of te beëindigen.",
+               M, EXT, "O5", policy_text="bijeenkomsten.mandaat"),
+            _f("bijeenkomsten.huisregels", "De huisregels worden bij de opening genoemd",
+               "Aanvinken als dit zo is.", C, TEAM, "O3", "O4"),
+        )),
+        Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
+            _f("bijeenkomsten.risico", "Risico-inschatting per bijeenkomst",
+               "Hoe schat het team het risico in, bijvoorbeeld bij gevoelige onderwerpen?", M, TEAM,
+               "N1", "N5", required=True),
+            _f("bijeenkomsten.zaal", "Zaal, uitgangen en ontruiming",
+               "Beschrijf de inrichting van de zaal en de vluchtwegen.", M, TEAM, "N6"),
+            _f("bijeenkomsten.alarm", "Communicatie en alarmering tijdens de bijeenkomst",
+               "Hoe waarschuwen medewerkers elkaar en de beveiliging?", M, TEAM, "N7"),
+            _f("bijeenkomsten.nazorg", "Nazorg na de bijeenkomst",
+               "Leeg laten als de regeling van de organisatie volstaat.", M, INH, "N8",
+               policy_text="nazorg"),
+        )),
+    ),
+)
+
+FORMS: dict[str, FormSpec] = {
+    f.kind: f
+    for f in (_TEAM_FORM, _BALIE_FORM, _HUISBEZOEK_FORM, _DIGITAAL_FORM, _BIJEENKOMSTEN_FORM)
+}
+FIELDS_BY_TAG: dict[str, Field] = {f.tag: f for spec in FORMS.values() for f in spec.fields}
+
+
+def form_kind_of_tag(tag: str) -> str:
+    """The form kind a field tag belongs to (`balie.camera` -> `balie`)."""
+    return tag.split(".", 1)[0]
+
+
+def catalogue_json() -> dict:
+    """The catalogue as plain data, for `teamprotocol catalogue --json`."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "checklist": [{"id": i.id, "chapter": i.chapter, "text": i.text} for i in CHECKLIST],
+        "policy_checklist": list(POLICY_CHECKLIST),
+        "forms": [
+            {
+                "kind": spec.kind,
+                "title": spec.title,
+                "fields": [
+                    {
+                        "tag": f.tag,
+                        "label": f.label,
+                        "type": f.type.value,
+                        "choices": list(f.choices),
+                        "columns": [c.model_dump(mode="json") for c in f.columns],
+                        "required": f.required,
+                        "merge": f.merge.value,
+                        "checklist": list(f.checklist),
+                    }
+                    for f in spec.fields
+                ],
+            }
+            for spec in FORMS.values()
+        ],
+    }

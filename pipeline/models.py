@@ -1,0 +1,200 @@
+"""Typed values that flow between the stages: forms read → merge → assess → render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from pipeline.catalogue import Merge
+
+# A field's answer: text/multiline/choice as str (None when empty), checkbox as bool, date as
+# datetime.date (None when empty), rows as a list of {column: str | date | None}.
+Answer = str | bool | dt.date | list[dict[str, str | dt.date | None]] | None
+
+
+class Problem(BaseModel):
+    """One finding about a form: the field it concerns (label and tag) and a Dutch message."""
+
+    file: str
+    field: str | None = None  # the field's label as the team lead sees it
+    tag: str | None = None
+    message: str
+    hint: str | None = None
+
+    def format(self) -> str:
+        parts = [p for p in (self.file, self.field) if p]
+        text = self.message.rstrip(".") + "."
+        if self.hint:
+            text += " " + self.hint.rstrip(".") + "."
+        return " — ".join([*parts, text])
+
+
+class FormData(BaseModel):
+    """What was read from one filled form (`<team_id>/<kind>.docx`)."""
+
+    path: str
+    kind: str
+    team_id: str
+    schema_version: str
+    fields: dict[str, Answer]
+    errors: list[Problem] = Field(default_factory=list)
+    warnings: list[Problem] = Field(default_factory=list)
+
+
+class TeamForms(BaseModel):
+    """All forms of one team, by kind (`team`, `balie`, ...)."""
+
+    team_id: str
+    forms: dict[str, FormData]
+
+
+class Origin(StrEnum):
+    ORGANISATION = "organisatie"
+    TEAM = "team"
+
+
+class Source(BaseModel):
+    """Where a block of protocol text came from: the organisation, or a team form field."""
+
+    origin: Origin
+    form: str | None = None  # form kind, for team answers
+    tag: str | None = None
+    label: str | None = None
+    merge: Merge | None = None
+
+    def describe(self) -> str:
+        """Short Dutch source note for the document and the annex."""
+        if self.origin is Origin.ORGANISATION:
+            return "Organisatiebeleid"
+        return f"Teamformulier {self.form}: {self.label}" if self.label else "Teamformulier"
+
+
+class Block(BaseModel):
+    """A titled piece of protocol text with its source."""
+
+    title: str | None = None
+    paragraphs: list[str] = Field(default_factory=list)
+    bullets: list[str] = Field(default_factory=list)
+    # Simple table: first row is the header.
+    table: list[list[str]] = Field(default_factory=list)
+    source: Source
+
+
+class ChapterContent(BaseModel):
+    """One Werkwijzer chapter: the organisation frame, then the team's agreements."""
+
+    number: int
+    title: str
+    organisation: list[Block]
+    team: list[Block]
+
+
+class Appendix(BaseModel):
+    """One appendix per contact type the team has."""
+
+    kind: str
+    title: str
+    blocks: list[Block]
+
+
+class Status(StrEnum):
+    GEREGELD = "geregeld"
+    DEELS = "deels"
+    ONTBREEKT = "ontbreekt"
+    NVT = "n.v.t."
+
+
+class Action(BaseModel):
+    """Who does what by when to close a gap."""
+
+    item: str | None = None
+    what: str
+    owner: str | None = None
+    due: dt.date | None = None
+    origin: Literal["team", "organisatie", "open"]
+
+
+class ItemAssessment(BaseModel):
+    """One checklist item's status, the sources it relied on and the action for a gap."""
+
+    id: str
+    chapter: int
+    text: str
+    status: Status
+    sources: list[Source]
+    missing: list[str] = Field(default_factory=list)  # Dutch descriptions of what is missing
+    action: Action | None = None
+
+
+class ChapterScore(BaseModel):
+    chapter: int
+    title: str
+    counts: dict[Status, int]
+
+    @property
+    def applicable(self) -> int:
+        return sum(n for s, n in self.counts.items() if s is not Status.NVT)
+
+    def line(self) -> str:
+        """One Dutch score line, e.g. `4 van 5 geregeld, 1 deels`."""
+        c = self.counts
+        text = f"{c.get(Status.GEREGELD, 0)} van {self.applicable} geregeld"
+        for s in (Status.DEELS, Status.ONTBREEKT, Status.NVT):
+            if c.get(s):
+                text += f", {c[s]} {s.value}"
+        return text
+
+
+class TopicAssessment(BaseModel):
+    """One of the labour inspectorate's 11 topics and the combined status of its items."""
+
+    title: str
+    items: list[str]
+    status: Status
+
+
+class Annex(BaseModel):
+    """The completeness annex (the Werkwijzer's chapter 7)."""
+
+    items: list[ItemAssessment]
+    chapters: list[ChapterScore]
+    topics: list[TopicAssessment]
+    actions: list[Action]
+
+
+class VersionEntry(BaseModel):
+    version: str
+    date: dt.date | None
+    status: str
+    note: str
+
+
+class ProtocolMeta(BaseModel):
+    """Title-page facts of one team protocol."""
+
+    organisation: str
+    team_id: str
+    team: str
+    department: str
+    team_lead: str
+    staff: str | None = None
+    version: str
+    status: Literal["concept", "vastgesteld"]
+    adopted_by: str | None = None
+    adopted_on: dt.date | None = None
+    team_meeting: dt.date | None = None
+    next_evaluation: dt.date | None = None
+    contact_kinds: list[str]
+    history: list[VersionEntry] = Field(default_factory=list)
+
+
+class Protocol(BaseModel):
+    """One team's assembled protocol; `annex` is filled by assess."""
+
+    meta: ProtocolMeta
+    chapters: list[ChapterContent]
+    appendices: list[Appendix]
+    annex: Annex | None = None
