@@ -198,3 +198,25 @@ class Protocol(BaseModel):
     chapters: list[ChapterContent]
     appendices: list[Appendix]
     annex: Annex | None = None
+
+
+class TeamIdentity(BaseModel):
+    """A team as listed in the teams CSV; pre-filled on its forms."""
+
+    team_id: str
+    team: str
+    afdeling: str
+    leidinggevende: str
+    contactvormen: tuple[str, ...]  # contact-type form kinds, e.g. ("balie", "digitaal")
+
+
+class TeamResult(BaseModel):
+    """What the batch did for one team: built, skipped (unchanged) or failed, and why."""
+
+    team_id: str
+    team: str | None = None
+    status: Literal["gebouwd", "ongewijzigd", "mislukt"]
+    protocol: Protocol | None = None
+    problems: list[Problem] = Field(default_factory=list)  # errors when failed
+    warnings: list[Problem] = Field(default_factory=list)
+    outputs: dict[str, str] = Field(default_factory=dict)  # "docx"/"pdf"/"archief" -> path
