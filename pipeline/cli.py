@@ -7,14 +7,16 @@ import sys
 
 import click
 
-from pipeline import __version__
+from pipeline import __version__, click_nl
 from pipeline.catalogue import catalogue_json
 from pipeline.errors import TeamprotocolError
+
+click_nl.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=click_nl.Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="teamprotocol",
                       message="%(prog)s %(version)s", help="Toon het versienummer en stop.")
 def cli() -> None:
