@@ -44,7 +44,7 @@ CONTACT_SECTION = "C"
 NOT_DONE = "niet"
 
 NOTE_INHERITED = ("Het team heeft hier niets eigens ingevuld; daarom geldt de standaard van de "
-                  "organisatie.")
+                  "organisatie:")
 NOTE_GAP = "Het team heeft dit (nog) niet ingevuld."
 TEAM_ADDITION = "Aanvulling van het team"
 
@@ -146,9 +146,9 @@ def _organisation_block(policy: Policy, kind: str, field: Field, title: str | No
                         note: str | None = None) -> Block:
     paragraphs, bullets = _split(policy.text(field.policy_text or ""), join_wrapped=True)
     if note:
-        # The note follows the organisation text, so it goes after any bullets too.
-        paragraphs = [*paragraphs, *bullets, note] if bullets else [*paragraphs, note]
-        bullets = []
+        # The note leads the organisation text: a renderer shows paragraphs before bullets,
+        # so a trailing note would land between a text's paragraphs and its bullets.
+        paragraphs = [note, *paragraphs]
     return Block(title=title, paragraphs=paragraphs, bullets=bullets,
                  source=_source(Origin.ORGANISATION, kind, field))
 
@@ -165,9 +165,12 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
     if field.type is FieldType.CHECKBOX:
         text = "Ja." if answer else "Nee (niet aangevinkt)."
         return Block(title=title, paragraphs=[text], source=source)
-    if field.type in (FieldType.CHOICE, FieldType.DATE, FieldType.TEXT):
-        text = _text(answer)
+    if field.type is FieldType.CHOICE:
+        text = _text(answer)  # one of the catalogue's own choices, e.g. "per kwartaal"
         return Block(title=title, paragraphs=[text[:1].upper() + text[1:]], source=source)
+    if field.type in (FieldType.DATE, FieldType.TEXT):
+        # Verbatim: a team lead's text is never re-cased or re-worded.
+        return Block(title=title, paragraphs=[_text(answer)], source=source)
     paragraphs, bullets = _split(_text(answer), join_wrapped=False)
     return Block(title=title, paragraphs=paragraphs, bullets=bullets, source=source)
 

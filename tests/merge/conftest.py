@@ -28,7 +28,8 @@ def policy_texts() -> dict[str, str]:
     return {k: f"Organisatietekst {k}." for k in keys if not k.startswith("contact.")}
 
 
-def make_policy(*, not_arranged: tuple[str, ...] = (), **checklist: ChecklistAnswer) -> Policy:
+def make_policy(*, not_arranged: tuple[str, ...] = (), texts: dict[str, str] | None = None,
+                **checklist: ChecklistAnswer) -> Policy:
     """A valid Policy; items in `not_arranged` get a planned action instead of a document."""
     answers = {
         i: ChecklistAnswer(arranged=False, action=f"Organisatie regelt {i}", owner="HR",
@@ -47,7 +48,7 @@ def make_policy(*, not_arranged: tuple[str, ...] = (), **checklist: ChecklistAns
         ),
         chapters={n: [FrameSection(title=f"Kader {n}", paragraphs=[f"Kadertekst {n}."],
                                    bullets=[f"Punt {n}"])] for n in range(1, 7)},
-        texts=policy_texts(),
+        texts={**policy_texts(), **(texts or {})},
         behaviour_forms=BehaviourForms(verbaal=["schelden", "discrimineren", "treiteren"],
                                        bedreiging=["stalken"], fysiek=["slaan", "spugen"]),
         checklist=answers,

@@ -56,7 +56,7 @@ def test_locked_field_on_a_contact_form_also_ignores_the_team(policy, team_form,
 
 def test_inherit_left_empty_gives_organisation_text_and_says_so(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form())), "team.melden")
-    assert block.paragraphs == [policy.text("melden"), NOTE_INHERITED]
+    assert block.paragraphs == [NOTE_INHERITED, policy.text("melden")]
     assert "standaard van de organisatie" in NOTE_INHERITED
     assert block.source.origin is Origin.ORGANISATION
     assert block.source.merge is Merge.INHERIT
@@ -206,6 +206,23 @@ def test_lines_with_dashes_become_bullets(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, forms), "team.risicos")
     assert block.bullets == ["huisbezoek alleen", "slechtnieuwsgesprek"]
     assert block.paragraphs == []
+
+
+def test_short_text_is_verbatim(policy, team_form, team_forms):
+    forms = team_forms(team_form(opvolging="iemand van het MT"))
+    [block] = team_blocks(merge(policy, forms), "team.opvolging")
+    assert block.paragraphs == ["iemand van het MT"]
+
+
+def test_policy_text_wrapped_lines_joined_and_bullets_kept(policy_factory, team_form,
+                                                          team_forms):
+    text = ("Na een incident zorgt de leidinggevende\nvoor opvang.\n\nDaarbij:\n"
+            "- een gesprek op de dag zelf\n- een tweede gesprek na een week\n")
+    policy = policy_factory(texts={"nazorg": text})
+    [block] = team_blocks(merge(policy, team_forms(team_form())), "team.opvang")
+    assert block.paragraphs == [NOTE_INHERITED, "Na een incident zorgt de leidinggevende voor "
+                                "opvang.", "Daarbij:"]
+    assert block.bullets == ["een gesprek op de dag zelf", "een tweede gesprek na een week"]
 
 
 def test_frequency_niet_is_shown_not_hidden(policy, team_form, team_forms):
