@@ -244,7 +244,20 @@ def _behaviour_block(policy: Policy) -> Block:
                  source=Source(origin=Origin.ORGANISATION, merge=Merge.LOCKED))
 
 
-def _chapter(policy: Policy, number: int, team: FormData | None) -> ChapterContent:
+def _appendix_pointer(number: int, kinds: list[str]) -> Block | None:
+    """Chapters 3 and 4: where the contact-type forms' answers are (they feed the appendices)."""
+    used = [k for k in kinds if any(s.chapter == number for s in FORMS[k].sections)]
+    if not used:
+        return None
+    return Block(title="Afspraken per contactvorm",
+                 paragraphs=["De afspraken van het team per contactvorm staan in de bijlagen:"],
+                 bullets=["Bijlage: " + CONTACT_KINDS[k] for k in used],
+                 source=Source(origin=Origin.TEAM, form=TEAM_KIND,
+                               label="Contactvormen van het team"))
+
+
+def _chapter(policy: Policy, number: int, team: FormData | None,
+             kinds: list[str]) -> ChapterContent:
     organisation = [
         Block(title=s.title, paragraphs=list(s.paragraphs), bullets=list(s.bullets),
               source=Source(origin=Origin.ORGANISATION))
@@ -260,6 +273,9 @@ def _chapter(policy: Policy, number: int, team: FormData | None) -> ChapterConte
             blocks.extend(field_blocks(policy, TEAM_KIND, field, answer_of(team, field.tag)))
     if number == 4:
         blocks.append(_contacts_block(policy, team))
+    pointer = _appendix_pointer(number, kinds)
+    if pointer:
+        blocks.append(pointer)
     return ChapterContent(number=number, title=CHAPTERS[number], organisation=organisation,
                           team=blocks)
 
@@ -267,7 +283,7 @@ def _chapter(policy: Policy, number: int, team: FormData | None) -> ChapterConte
 def _appendix(policy: Policy, kind: str, form: FormData | None) -> Appendix:
     title = "Bijlage: " + CONTACT_KINDS[kind]
     if form is None:
-        text = (f"Het team heeft deze contactvorm, maar het formulier ‘{FORMS[kind].title}’ is "
+        text = (f"Het team werkt met deze contactvorm, maar het formulier ‘{FORMS[kind].title}’ is "
                 "(nog) niet ingeleverd.")
         return Appendix(kind=kind, title=title, blocks=[
             Block(paragraphs=[text], source=Source(origin=Origin.TEAM, form=kind))])
@@ -325,6 +341,6 @@ def merge(policy: Policy, forms: TeamForms) -> Protocol:
     kinds = contact_kinds(forms)
     return Protocol(
         meta=_meta(policy, forms, team, kinds),
-        chapters=[_chapter(policy, n, team) for n in CHAPTERS],
+        chapters=[_chapter(policy, n, team, kinds) for n in CHAPTERS],
         appendices=[_appendix(policy, k, forms.forms.get(k)) for k in kinds],
     )

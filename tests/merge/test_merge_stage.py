@@ -115,12 +115,14 @@ def test_every_block_knows_its_source(policy, form, team_forms, fill):
     forms = team_forms(*(form(kind, fill=fill) for kind in FORMS))
     protocol = merge(policy, forms)
     blocks = all_blocks(protocol)
+    sections = {s.title for s in FORMS["team"].sections if s.number in ("B", "C")}
     assert len(blocks) > 40
     for block in blocks:
         src = block.source
         if src.origin is Origin.TEAM:
             assert src.form in FORMS, block
-            assert src.tag in FIELDS_BY_TAG or src.label == "Contactpersonen", block
+            # A field, or (contact persons, contact types) a whole section of the team form.
+            assert src.tag in FIELDS_BY_TAG or src.label in sections, block
         if src.tag is not None:
             assert src.merge is FIELDS_BY_TAG[src.tag].merge, block
         assert block.paragraphs or block.bullets or block.table, block
@@ -248,6 +250,18 @@ def test_no_contact_kinds_no_appendices(policy, team_form, team_forms):
     protocol = merge(policy, team_forms(team_form()))
     assert protocol.meta.contact_kinds == []
     assert protocol.appendices == []
+    assert protocol.chapters[2].team == []
+
+
+def test_chapters_three_and_four_point_to_the_appendices(policy, team_form, team_forms):
+    protocol = merge(policy, team_forms(team_form(contact_balie=True, contact_digitaal=True)))
+    for chapter in protocol.chapters[2:4]:
+        pointer = chapter.team[-1]
+        assert pointer.title == "Afspraken per contactvorm"
+        assert pointer.bullets == ["Bijlage: Balie en spreekkamer",
+                                   "Bijlage: Telefoon, e-mail, post en sociale media"]
+    assert all(b.title != "Afspraken per contactvorm"
+               for c in protocol.chapters if c.number not in (3, 4) for b in c.team)
 
 
 def test_ticked_contact_kind_without_form_says_not_handed_in(policy, team_form, team_forms):
