@@ -1,0 +1,329 @@
+"""Read a filled form back: answers by content-control tag, and by question label as a fallback.
+
+A file that cannot be read at all raises FormError. Problems with single answers do not
+raise: they are collected in `FormData.errors` (the answer is wrong) and `.warnings` (the
+answer is missing, or was found by the second route), each naming the field, never its value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline import ooxml
+from pipeline.catalogue import FORMS, SCHEMA_VERSION, TEAM_KIND, Column, Field, FieldType, Merge
+from pipeline.errors import FormError
+from pipeline.forms import write
+from pipeline.forms.package import open_package
+from pipeline.models import Answer, FormData, Problem, TeamForms
+
+qn = ooxml.qn
+# Word's own placeholders (nl/en), shown when a user empties a control: never an answer.
+WORD_PLACEHOLDERS = {"Klik of tik om tekst in te voeren.", "Click or tap here to enter text.",
+                     "Kies een item.", "Choose an item.", "Klik of tik om een datum in te voeren.",
+                     "Click or tap to enter a date.", "Klik hier als u tekst wilt invoeren."}
+_MONTHS = {m: i for i, names in enumerate(
+    (("januari", "jan"), ("februari", "feb"), ("maart", "mrt", "mar"), ("april", "apr"),
+     ("mei",), ("juni", "jun"), ("juli", "jul"), ("augustus", "aug"),
+     ("september", "sep", "sept"), ("oktober", "okt", "oct"), ("november", "nov"),
+     ("december", "dec")), start=1) for m in names}
+_NEW_FORM = "Gebruik een nieuw formulier van de coördinator en neem uw antwoorden daarin over"
+
+
+def parse_date(text: str) -> dt.date | None:
+    """`1-3-2026`, `01/03/2026`, `1.3.2026`, `2026-03-01` or `1 maart 2026`; None if none fits."""
+    t = text.strip().lower()
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", t):
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        if (m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", t)) and m[2] in _MONTHS:
+            return dt.date(int(m[3]), _MONTHS[m[2]], int(m[1]))
+    except ValueError:
+        return None
+    return None
+
+
+class _Reader:
+    """Reads one form document; collects problems instead of raising."""
+
+    def __init__(self, file: str, kind: str, document: etree._Element) -> None:
+        self.file, self.spec = file, FORMS[kind]
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.by_tag: dict[str, list[etree._Element]] = defaultdict(list)
+        for el in document.iter(qn("w:sdt")):
+            tag = ooxml.sdt_tag(el)
+            if tag and ooxml.sdt_kind(el) not in ("repeating", "repeating-item"):
+                self.by_tag[tag].append(el)
+        body = document.find(qn("w:body"))
+        self.blocks = list(_flatten(body)) if body is not None else []
+        self.label_at = {}
+        for i, b in enumerate(self.blocks):
+            if b.tag == qn("w:p"):
+                self.label_at.setdefault(_norm(ooxml.content_text(b)), i)
+        self.our_texts = {_norm(t) for t in _our_texts(self.spec)}
+
+    def problem(self, errors: bool, field: Field | None, message: str,
+                hint: str | None = None) -> None:
+        (self.errors if errors else self.warnings).append(Problem(
+            file=self.file, field=field.label if field else None,
+            tag=field.tag if field else None, message=message, hint=hint))
+
+    # --- single values ---------------------------------------------------------------------
+
+    def _is_empty(self, text: str, placeholders: set[str]) -> bool:
+        t = text.strip()
+        return not t or t in placeholders or t in WORD_PLACEHOLDERS
+
+    def value(self, field: Field, text: str, *, sdt: etree._Element | None,
+              column: Column | None = None) -> Answer:
+        """One answer from a control (or plain text) for a field or a table column."""
+        type_ = column.type if column else field.type
+        placeholders = {write.CELL_PLACEHOLDER[type_]} if column else {write.placeholder(field)}
+        where = f" (kolom {column.label})" if column else ""
+        if type_ is FieldType.CHECKBOX:
+            checked = ooxml.sdt_checked(sdt) if sdt is not None else None
+            return checked if checked is not None else ooxml.CHECKED_CHAR in text
+        if (sdt is not None and ooxml.showing_placeholder(sdt)) or \
+                self._is_empty(text, placeholders):
+            return None
+        if type_ is FieldType.CHOICE:
+            choices = column.choices if column else field.choices
+            match = [c for c in choices if c.lower() == text.strip().lower()]
+            if not match:
+                self.problem(True, field, f"het antwoord{where} staat niet in de keuzelijst",
+                             "Kies een van: " + ", ".join(choices))
+                return None
+            return match[0]
+        if type_ is FieldType.DATE:
+            parsed = parse_date(text)
+            if parsed is None and sdt is not None:
+                parsed = ooxml.sdt_full_date(sdt)
+            if parsed is None:
+                self.problem(True, field, f"het antwoord{where} is geen datum",
+                             "Kies de datum in de datumkiezer of typ hem als 1-3-2026")
+            return parsed
+        return text
+
+    def from_control(self, field: Field, sdt: etree._Element) -> Answer:
+        return self.value(field, ooxml.sdt_text(sdt), sdt=sdt)
+
+    # --- the second route: the question label ----------------------------------------------
+
+    def label_index(self, field: Field) -> int | None:
+        for text in (field.label + write.REQUIRED_MARK, field.label):
+            if (i := self.label_at.get(_norm(text))) is not None:
+                return i
+        return None
+
+    def recover(self, field: Field) -> Answer:
+        """Answer from the paragraph(s) after the question label, when the tag is gone."""
+        i = self.label_index(field)
+        if i is None:
+            self.problem(True, field, "de vraag en het invulvak ontbreken in het formulier",
+                         _NEW_FORM)
+            return None
+        paras = []
+        for b in self.blocks[i + 1:]:
+            if b.tag != qn("w:p") or _norm(ooxml.content_text(b)) in self.our_texts:
+                break
+            paras.append(b)
+            if field.type is not FieldType.MULTILINE:
+                break
+        if not paras:
+            return None
+        sdts = paras[0].findall(".//" + qn("w:sdt"))
+        if sdts and len(paras) == 1:
+            value = self.from_control(field, sdts[0])
+        else:
+            text = "\n".join(ooxml.content_text(p) for p in paras)
+            if field.type is FieldType.CHECKBOX:
+                text = text.replace(field.help, "")
+            value = self.value(field, text, sdt=None)
+        if value not in (None, False):
+            self.problem(False, field, "het invulvak was beschadigd; het antwoord is gevonden "
+                         "via de vraag erboven", "Controleer of het antwoord klopt")
+        return value
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def rows(self, field: Field) -> list[dict[str, Answer]]:
+        """Table rows of a rows field, found from their cell controls or else the label."""
+        tags = {f"{field.tag}.{c.name}": c for c in field.columns}
+        tables: list[etree._Element] = []
+        for tag in tags:
+            for el in self.by_tag.get(tag, []):
+                tbl = next(el.iterancestors(qn("w:tbl")), None)
+                if tbl is not None and tbl not in tables:
+                    tables.append(tbl)
+        if not tables:
+            i = self.label_index(field)
+            tbl = next((b for b in self.blocks[i + 1:] if b.tag == qn("w:tbl")), None) \
+                if i is not None else None
+            if tbl is None:
+                self.problem(True, field, "de tabel ontbreekt in het formulier", _NEW_FORM)
+                return []
+            tables.append(tbl)
+        out: list[dict[str, Answer]] = []
+        plain = 0
+        for tbl in tables:
+            trs = [tr for tr in tbl.iter(qn("w:tr"))
+                   if next(tr.iterancestors(qn("w:tbl"))) is tbl]
+            header = [_norm(ooxml.content_text(tc)) for tc in trs[0].findall(qn("w:tc"))] \
+                if trs else []
+            cols = [next((c for c in field.columns if _norm(c.label) == h), None)
+                    for h in header]
+            if not any(cols):
+                cols = list(field.columns)
+            for tr in trs[1:]:
+                row: dict[str, Answer] = {}
+                for pos, tc in enumerate(tr.findall(qn("w:tc"))):
+                    ctrl = next((s for s in tc.iter(qn("w:sdt")) if ooxml.sdt_tag(s) in tags),
+                                None)
+                    col = tags[ooxml.sdt_tag(ctrl)] if ctrl is not None else \
+                        (cols[pos] if pos < len(cols) else None)
+                    if col is None:
+                        continue
+                    text = ooxml.sdt_text(ctrl) if ctrl is not None else ooxml.content_text(tc)
+                    value = self.value(field, text, sdt=ctrl, column=col)
+                    plain += ctrl is None and value is not None
+                    row[col.name] = value
+                if any(v is not None for v in row.values()):
+                    out.append({c.name: row.get(c.name) for c in field.columns})
+        if plain:
+            self.problem(False, field, f"{plain} cel(len) zonder invulvak gelezen via de "
+                         "kolomkop", "Controleer of de antwoorden in de tabel kloppen")
+        return out
+
+    # --- the whole form --------------------------------------------------------------------
+
+    def read(self) -> dict[str, Answer]:
+        fields: dict[str, Answer] = {}
+        known = {f.tag for f in self.spec.fields}
+        known |= {f"{f.tag}.{c.name}" for f in self.spec.fields for c in f.columns}
+        for tag in sorted(set(self.by_tag) - known):
+            self.warnings.append(Problem(
+                file=self.file, field=ooxml.sdt_alias(self.by_tag[tag][0]), tag=tag,
+                message="dit invulvak hoort niet bij dit formulier en is overgeslagen"))
+        for f in self.spec.fields:
+            if f.merge is Merge.LOCKED:
+                continue  # organisation text: never read back as an answer
+            if f.type is FieldType.ROWS:
+                value: Answer = self.rows(f)
+            elif len(found := self.by_tag.get(f.tag, [])) > 1:
+                self.problem(True, f, f"het invulvak staat {len(found)} keer in het formulier",
+                             "Laat één invulvak staan en verwijder de kopieën")
+                value = None
+            elif found:
+                value = self.from_control(f, found[0])
+            else:
+                value = self.recover(f)
+            fields[f.tag] = value
+            if f.required and value in (None, [], False):
+                self.problem(False, f, "nog niet ingevuld", "Dit is een verplichte vraag")
+        return fields
+
+
+def _flatten(parent: etree._Element):
+    """Body-level paragraphs and tables, looking inside block-level controls."""
+    for el in parent:
+        if el.tag == qn("w:sdt"):
+            content = el.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _flatten(content)
+        elif el.tag in (qn("w:p"), qn("w:tbl")):
+            yield el
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _our_texts(spec) -> list[str]:
+    """Every paragraph text the writer puts around answers: labels, headings, notes."""
+    texts = [f"{s.number}. {s.title}" for s in spec.sections]
+    for f in spec.fields:
+        texts += [f.label, f.label + write.REQUIRED_MARK, f.help]
+    return texts
+
+
+def read_form(path: Path) -> FormData:
+    """Read one filled form; FormError when it is not one of our forms or cannot be read."""
+    path = Path(path)
+    package = open_package(path)
+    props = package.custom or {}
+    kind = props.get(write.PROP_KIND)
+    if not kind or write.PROP_TEAM not in props:
+        raise FormError("dit is geen formulier van teamprotocol (de formuliergegevens "
+                        "ontbreken)", file=path,
+                        hint="Vul het formulier in dat de coördinator voor uw team heeft "
+                        "gemaakt met 'teamprotocol forms', en stuur dat terug")
+    version = props.get(write.PROP_SCHEMA, "")
+    if version != SCHEMA_VERSION:
+        raise FormError(f"dit formulier heeft schemaversie '{version}', verwacht is "
+                        f"'{SCHEMA_VERSION}'", file=path,
+                        hint="Vraag de coördinator om een nieuw formulier en neem uw antwoorden "
+                        "daarin over")
+    if kind not in FORMS:
+        raise FormError(f"onbekend soort formulier '{kind}'", file=path, hint=_NEW_FORM)
+    reader = _Reader(str(path), kind, package.document)
+    fields = reader.read()
+    return FormData(path=str(path), kind=kind, team_id=props[write.PROP_TEAM],
+                    schema_version=version, fields=fields, errors=reader.errors,
+                    warnings=reader.warnings)
+
+
+class TeamFormsError(FormError):
+    """A team folder whose forms cannot be used; `problems` holds every error found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        more = f" (en nog {len(problems) - 1} fout(en))" if len(problems) > 1 else ""
+        super().__init__(first.message + more, file=first.file, field=first.field,
+                         hint=first.hint)
+        self.problems = problems
+
+
+def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
+    """Read every form in a team folder -> (forms by kind, warnings).
+
+    Raises FormError when a file cannot be read at all, and TeamFormsError (a FormError
+    carrying every problem in `.problems`) when answers are invalid, a form belongs to
+    another team, a kind occurs twice or the team form is missing. Word's lock files
+    (`~$*.docx`) and hidden files are skipped.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FormError("de map met formulieren bestaat niet", file=folder)
+    forms: dict[str, FormData] = {}
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for path in sorted(folder.glob("*.docx")):
+        if path.name.startswith(("~$", ".")):
+            continue
+        data = read_form(path)
+        errors += data.errors
+        warnings += data.warnings
+        if data.team_id != folder.name:
+            errors.append(Problem(file=str(path), message=f"dit formulier is van team "
+                                  f"'{data.team_id}' maar staat in de map '{folder.name}'",
+                                  hint="Zet het formulier in de map van het eigen team"))
+        elif data.kind in forms:
+            errors.append(Problem(file=str(path), message="dit soort formulier staat al in de "
+                                  f"map: {Path(forms[data.kind].path).name}",
+                                  hint="Laat één ingevuld formulier per soort in de map staan"))
+        else:
+            forms[data.kind] = data
+    if TEAM_KIND not in forms and not errors:
+        errors.append(Problem(file=str(folder / write.form_file_name(TEAM_KIND)),
+                              message="het teamformulier ontbreekt",
+                              hint="Zet het ingevulde teamformulier (team.docx) in de map"))
+    if errors:
+        raise TeamFormsError(errors)
+    return TeamForms(team_id=folder.name, forms=forms), warnings

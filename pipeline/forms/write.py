@@ -1,0 +1,237 @@
+"""Write a team's Word forms from the catalogue: one inline content control per answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.shared import Pt
+
+from pipeline import ooxml
+from pipeline.catalogue import (
+    CONTACT_KINDS,
+    FORMS,
+    SCHEMA_VERSION,
+    TEAM_KIND,
+    Column,
+    Field,
+    FieldType,
+    FormSpec,
+    Merge,
+)
+from pipeline.errors import FormError
+from pipeline.forms import layout
+from pipeline.models import Answer, TeamIdentity
+
+PROP_KIND = "teamprotocol.kind"
+PROP_SCHEMA = "teamprotocol.schema_version"
+PROP_TEAM = "teamprotocol.team_id"
+DEFAULT_ROWS = 3
+LOCKED_DEFAULT = "Deze tekst stelt de organisatie vast; u vindt hem in het protocol."
+REQUIRED_MARK = " *"
+# Placeholder text of a table cell control, by column type (the reader knows these too).
+CELL_PLACEHOLDER = {FieldType.TEXT: "Vul in", FieldType.CHOICE: "Kies",
+                    FieldType.DATE: "Kies een datum"}
+INSTRUCTIONS = (
+    "Klik in een vak met een lichtblauwe achtergrond en typ uw antwoord. De grijze tekst in het "
+    "vak is een toelichting; die verdwijnt zodra u begint te typen.",
+    "Vragen met een * zijn verplicht. Teksten met een grijze achtergrond stelt de organisatie "
+    "vast; die kunt u niet wijzigen.",
+    "Verwijder geen vakken en verander de vragen niet: het formulier wordt automatisch gelezen.",
+    "Sla het formulier op als Word-document (.docx) onder dezelfde naam en stuur het terug naar "
+    "de coördinator agressie en geweld.",
+)
+
+
+def form_file_name(kind: str) -> str:
+    """`<kind>.docx`: the file name of a form in its team folder."""
+    return f"{kind}.docx"
+
+
+def placeholder(field: Field) -> str:
+    """The placeholder text a field's control shows while unanswered: its help text."""
+    return field.help
+
+
+def _check_text(field: Field, text: str, column: Column | None = None) -> str:
+    name = field.label if column is None else f"{field.label}, kolom {column.label}"
+    if ooxml.invalid_xml_chars(text):
+        raise FormError("het antwoord bevat een stuurteken dat Word niet kan opslaan",
+                        field=name, hint="Haal het teken weg (vaak geplakt uit een ander "
+                        "programma) en probeer het opnieuw")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _choice(field: Field, value: object, choices: tuple[str, ...], name: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if value not in choices:
+        raise FormError("deze keuze staat niet in de lijst", field=name,
+                        hint="Kies uit: " + ", ".join(choices))
+    return str(value)
+
+
+def _date(value: object, name: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    raise FormError("dit antwoord is geen datum", field=name)
+
+
+def _control(field: Field, value: Answer) -> object:
+    """The inline control for one (non-rows) field holding `value`."""
+    ph = placeholder(field)
+    if field.type is FieldType.CHECKBOX:
+        return ooxml.checkbox_control(field.tag, field.label, value is True)
+    if field.type is FieldType.CHOICE:
+        chosen = _choice(field, value, field.choices, field.label)
+        return ooxml.dropdown_control(field.tag, field.label, field.choices, chosen, ph)
+    if field.type is FieldType.DATE:
+        return ooxml.date_control(field.tag, field.label, _date(value, field.label), ph)
+    text = _check_text(field, str(value)) if value not in (None, "") else None
+    return ooxml.text_control(field.tag, field.label, text, ph,
+                              multiline=field.type is FieldType.MULTILINE)
+
+
+def _cell_control(field: Field, col: Column, value: object) -> object:
+    tag, ph = f"{field.tag}.{col.name}", CELL_PLACEHOLDER[col.type]
+    name = f"{field.label}, kolom {col.label}"
+    if col.type is FieldType.CHOICE:
+        return ooxml.dropdown_control(tag, col.label, col.choices,
+                                      _choice(field, value, col.choices, name), ph)
+    if col.type is FieldType.DATE:
+        return ooxml.date_control(tag, col.label, _date(value, name), ph)
+    text = _check_text(field, str(value), col) if value not in (None, "") else None
+    return ooxml.text_control(tag, col.label, text, ph)
+
+
+def _rows_table(doc: DocxDocument, field: Field, rows: list[dict]) -> None:
+    """Header row plus one row per answer (at least DEFAULT_ROWS), each cell one control."""
+    n = max(len(rows), DEFAULT_ROWS)
+    table = doc.add_table(rows=1 + n, cols=len(field.columns))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, col in zip(table.rows[0].cells, field.columns, strict=True):
+        cell.paragraphs[0].add_run(col.label).bold = True
+        layout.shade_cell(cell, layout.HEADER_FILL)
+    header_tr = table.rows[0]._tr
+    trpr = header_tr.get_or_add_trPr()
+    trpr.append(ooxml._el("w:tblHeader"))  # repeat the header on a new page
+    for i, row in enumerate(table.rows[1:]):
+        data = rows[i] if i < len(rows) else {}
+        for cell, col in zip(row.cells, field.columns, strict=True):
+            cell.paragraphs[0]._p.append(_cell_control(field, col, data.get(col.name)))
+    data_rows = [r._tr for r in table.rows[1:]]
+    for tr in data_rows:
+        table._tbl.remove(tr)
+    table._tbl.append(ooxml.repeating_section(field.tag, field.label, data_rows))
+
+
+def _question(doc: DocxDocument, field: Field) -> None:
+    doc.add_paragraph(field.label + (REQUIRED_MARK if field.required else ""),
+                      style=layout.QUESTION)
+
+
+def _add_field(doc: DocxDocument, field: Field, value: Answer,
+               locked_texts: Mapping[str, str]) -> None:
+    _question(doc, field)
+    if field.merge is Merge.LOCKED:
+        doc.add_paragraph(field.help.rstrip(".") + "; deze tekst kunt u niet wijzigen.",
+                          style=layout.NOTE)
+        text = locked_texts.get(field.policy_text or "", "") or LOCKED_DEFAULT
+        p = doc.add_paragraph(style=layout.LOCKED)
+        p._p.append(ooxml.text_control(field.tag, field.label, _check_text(field, text), "",
+                                       multiline=True, locked=True))
+        return
+    if field.type is FieldType.ROWS:
+        doc.add_paragraph(field.help, style=layout.NOTE)
+        _rows_table(doc, field, list(value or []))
+        doc.add_paragraph("Meer rijen nodig? In Word: klik in de laatste rij op het plusteken "
+                          "rechtsonder. In LibreOffice: Tabel > Invoegen > Rijen eronder.",
+                          style=layout.NOTE)
+        return
+    p = doc.add_paragraph(style=layout.ANSWER)
+    p._p.append(_control(field, value))
+    if field.type is FieldType.CHECKBOX:
+        run = p.add_run("  " + field.help)
+        run.font.color.rgb = layout.GREY
+
+
+def _initial_answers(spec: FormSpec, identity: TeamIdentity,
+                     answers: Mapping[str, Answer] | None) -> dict[str, Answer]:
+    """Pre-filled identity fields and contact-type boxes, overridden by given answers."""
+    values: dict[str, Answer] = {}
+    for f in spec.fields:
+        if f.prefill:
+            values[f.tag] = getattr(identity, f.prefill)
+    if spec.kind == TEAM_KIND:
+        for kind in CONTACT_KINDS:
+            values[f"team.contact_{kind}"] = kind in identity.contactvormen
+    values.update(answers or {})
+    unknown = sorted(set(values) - {f.tag for f in spec.fields})
+    if unknown:
+        raise FormError(f"onbekende velden voor formulier '{spec.kind}': {', '.join(unknown)}")
+    return values
+
+
+def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] | None = None,
+               locked_texts: Mapping[str, str] | None = None) -> bytes:
+    """The .docx bytes of one form (`team` or a contact kind) for `identity`.
+
+    `answers` pre-fills fields by tag; `locked_texts` maps a locked field's `policy_text` key
+    to the organisation text shown read-only. Same inputs give byte-identical output.
+    """
+    spec = FORMS.get(kind)
+    if spec is None:
+        raise FormError(f"onbekend soort formulier '{kind}'",
+                        hint="Kies uit " + ", ".join(FORMS))
+    values = _initial_answers(spec, identity, answers)
+    doc = Document()
+    layout.setup_styles(doc)
+    layout.setup_page(doc, f"{identity.team}  ·  {spec.title}",
+                      f"Formulier {spec.kind}, schemaversie {SCHEMA_VERSION}")
+    layout.set_core_properties(doc, f"{spec.title} – {identity.team}",
+                               "Teamprotocol veilige publieke dienstverlening")
+    doc.add_paragraph(spec.title, style="Title")
+    sub = doc.add_paragraph()
+    sub_run = sub.add_run(f"Team {identity.team}  ·  Afdeling {identity.afdeling}  ·  "
+                          f"Leidinggevende {identity.leidinggevende}")
+    sub_run.font.color.rgb, sub_run.font.size = layout.GREY, Pt(10)
+    doc.add_heading("Zo vult u dit formulier in", level=2)
+    doc.add_paragraph(spec.intro)
+    for line in INSTRUCTIONS:
+        doc.add_paragraph(line, style="List Bullet")
+    for section in spec.sections:
+        doc.add_heading(f"{section.number}. {section.title}", level=1)
+        for f in section.fields:
+            _add_field(doc, f, values.get(f.tag), locked_texts or {})
+    out = io.BytesIO()
+    doc.save(out)
+    props = {PROP_KIND: spec.kind, PROP_SCHEMA: SCHEMA_VERSION, PROP_TEAM: identity.team_id}
+    return ooxml.finish_package(out.getvalue(), props)
+
+
+def team_form_kinds(identity: TeamIdentity) -> list[str]:
+    """The forms a team gets: the general form and one per contact type, in catalogue order."""
+    return [TEAM_KIND, *(k for k in CONTACT_KINDS if k in identity.contactvormen)]
+
+
+def write_team_forms(identity: TeamIdentity, out_dir: Path,
+                     answers_by_kind: Mapping[str, Mapping[str, Answer]] | None = None,
+                     locked_texts: Mapping[str, str] | None = None) -> list[Path]:
+    """Write `<out_dir>/<team_id>/<kind>.docx` for every form of the team (atomic per file)."""
+    folder = Path(out_dir) / identity.team_id
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in team_form_kinds(identity):
+        data = write_form(kind, identity, (answers_by_kind or {}).get(kind), locked_texts)
+        target = folder / form_file_name(kind)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        written.append(target)
+    return written

@@ -1,0 +1,368 @@
+"""Word content controls (`w:sdt`) and custom document properties: the little lxml we need.
+
+python-docx has no API for content controls, so this module builds inline controls (plain
+and multi-line text, checkbox, drop-down list, date picker), reads them back, and writes and
+reads `docProps/custom.xml`. It knows nothing about our forms: see `pipeline.forms`.
+
+Only inline controls (inside a paragraph) are built: LibreOffice 25.2 keeps their tag, alias
+and content when it saves a .docx, but drops the tag of a block-level drop-down list and
+moves the second paragraph of a block-level rich-text control out of it (measured with
+/work/shared/probes/lo_roundtrip.py, see word-forms.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PART = "docProps/custom.xml"
+# The format id Word uses for every user-defined property.
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+NS = {"w": W_NS, "w14": W14_NS, "w15": W15_NS, "vt": VT_NS, "cp": CUSTOM_NS}
+
+CHECKED_CHAR, UNCHECKED_CHAR = "\u2612", "\u2610"  # ☒ ☐ as Word's checkbox shows them
+DATE_FORMAT = "d-M-yyyy"  # Word's picture; shown text is made by `format_date`
+
+# Characters XML 1.0 cannot hold (C0 controls except tab/LF/CR, U+FFFE/U+FFFF, surrogates).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def qn(name: str) -> str:
+    """`w:tag` -> `{namespace}tag` (Clark notation) for the prefixes in `NS`."""
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+def _el(name: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
+    """Make `<name attr=…>` (prefixed names), appended to `parent` when given."""
+    el = etree.Element(qn(name)) if parent is None else etree.SubElement(parent, qn(name))
+    for k, v in attrs.items():
+        el.set(qn(k.replace("_", ":", 1)), v)
+    return el
+
+
+def invalid_xml_chars(text: str) -> bool:
+    """Whether `text` holds a character a Word document (XML 1.0) cannot store."""
+    return _XML_INVALID.search(text) is not None
+
+
+def format_date(value: dt.date) -> str:
+    """A date as Word shows it with picture `d-M-yyyy` (nl-NL): `1-3-2026`."""
+    return f"{value.day}-{value.month}-{value.year}"
+
+
+# --- building -------------------------------------------------------------------------------
+
+def text_runs(text: str, rpr: etree._Element | None = None) -> list[etree._Element]:
+    """`<w:r>` elements for `text`: one run, `\\n` as `<w:br/>` and `\\t` as `<w:tab/>`."""
+    r = _el("w:r")
+    if rpr is not None:
+        r.append(_copy(rpr))
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            _el("w:br", r)
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                _el("w:tab", r)
+            if piece:
+                t = _el("w:t", r)
+                t.text = piece
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return [r]
+
+
+def _copy(el: etree._Element) -> etree._Element:
+    return etree.fromstring(etree.tostring(el))
+
+
+def _rpr(color: str | None = None, font: str | None = None) -> etree._Element:
+    rpr = _el("w:rPr")
+    if font:
+        _el("w:rFonts", rpr, w_ascii=font, w_hAnsi=font, w_eastAsia=font, w_cs=font)
+    if color:
+        _el("w:color", rpr, w_val=color)
+    return rpr
+
+
+PLACEHOLDER_COLOR = "6B6B6B"
+
+
+def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
+        placeholder: str, *, locked: bool = False, font: str | None = None) -> etree._Element:
+    """An inline `<w:sdt>`: tag, alias, the control kind's element and its content runs.
+
+    With `content` None the control shows `placeholder` with `w:showingPlcHdr`, the way
+    Word marks an unanswered control.
+    """
+    el = _el("w:sdt")
+    pr = _el("w:sdtPr", el)
+    _el("w:alias", pr, w_val=alias)
+    _el("w:tag", pr, w_val=tag)
+    if locked:
+        # Word refuses edits and deletion; LibreOffice ignores the lock, so the reader never
+        # takes a locked field's text as an answer.
+        _el("w:lock", pr, w_val="sdtContentLocked")
+    if content is None:
+        _el("w:showingPlcHdr", pr)
+    if kind is not None:
+        pr.append(kind)
+    body = _el("w:sdtContent", el)
+    if content is None:
+        runs = text_runs(placeholder, _rpr(PLACEHOLDER_COLOR, font))
+    else:
+        runs = text_runs(content, _rpr(None, font) if font else None)
+    body.extend(runs)
+    return el
+
+
+def text_control(tag: str, alias: str, value: str | None, placeholder: str, *,
+                 multiline: bool = False, locked: bool = False) -> etree._Element:
+    """Inline plain-text control; multi-line keeps line breaks as `<w:br/>` inside the control."""
+    kind = _el("w:text", w_multiLine="1") if multiline else _el("w:text")
+    return sdt(tag, alias, kind, value if value else None, placeholder, locked=locked)
+
+
+def checkbox_control(tag: str, alias: str, checked: bool) -> etree._Element:
+    """Inline `w14:checkbox` control showing ☒ or ☐ (Word's own states and font)."""
+    kind = _el("w14:checkbox")
+    _el("w14:checked", kind, w14_val="1" if checked else "0")
+    _el("w14:checkedState", kind, w14_val="2612", w14_font="MS Gothic")
+    _el("w14:uncheckedState", kind, w14_val="2610", w14_font="MS Gothic")
+    return sdt(tag, alias, kind, CHECKED_CHAR if checked else UNCHECKED_CHAR, "",
+               font="MS Gothic")
+
+
+def dropdown_control(tag: str, alias: str, choices: tuple[str, ...], value: str | None,
+                     placeholder: str) -> etree._Element:
+    """Inline drop-down list control; the shown text is the chosen item's display text."""
+    kind = _el("w:dropDownList")
+    for c in choices:
+        _el("w:listItem", kind, w_displayText=c, w_value=c)
+    return sdt(tag, alias, kind, value if value else None, placeholder)
+
+
+def date_control(tag: str, alias: str, value: dt.date | None, placeholder: str) -> etree._Element:
+    """Inline date picker (nl-NL, `d-M-yyyy`); the date itself is kept in `w:fullDate`."""
+    kind = _el("w:date")
+    if value is not None:
+        kind.set(qn("w:fullDate"), f"{value.isoformat()}T00:00:00Z")
+    _el("w:dateFormat", kind, w_val=DATE_FORMAT)
+    _el("w:lid", kind, w_val="nl-NL")
+    _el("w:storeMappedDataAs", kind, w_val="dateTime")
+    _el("w:calendar", kind, w_val="gregorian")
+    return sdt(tag, alias, kind, format_date(value) if value else None, placeholder)
+
+
+def repeating_section(tag: str, alias: str, rows: list[etree._Element]) -> etree._Element:
+    """`w15:repeatingSection` around table rows, each a `w15:repeatingSectionItem`.
+
+    Lets Word users add a row with the plus button. LibreOffice 25.2 drops both levels when
+    it saves (measured), so readers must find rows from their cell controls, never from this.
+    """
+    outer = _el("w:sdt")
+    pr = _el("w:sdtPr", outer)
+    _el("w:alias", pr, w_val=alias)
+    _el("w:tag", pr, w_val=tag)
+    _el("w15:repeatingSection", pr)
+    body = _el("w:sdtContent", outer)
+    for row in rows:
+        item = _el("w:sdt", body)
+        _el("w15:repeatingSectionItem", _el("w:sdtPr", item))
+        _el("w:sdtContent", item).append(row)
+    return outer
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def sdt_tag(el: etree._Element) -> str | None:
+    """The `w:tag` value of a `<w:sdt>`, None when it has none."""
+    v = el.xpath("string(w:sdtPr/w:tag/@w:val)", namespaces=NS)
+    return v or None
+
+
+def sdt_alias(el: etree._Element) -> str | None:
+    """The `w:alias` (title) of a `<w:sdt>`."""
+    v = el.xpath("string(w:sdtPr/w:alias/@w:val)", namespaces=NS)
+    return v or None
+
+
+def sdt_kind(el: etree._Element) -> str:
+    """`checkbox`, `dropdown`, `date`, `repeating`, `repeating-item` or `text`."""
+    pr = el.find(qn("w:sdtPr"))
+    if pr is None:
+        return "text"
+    for name, kind in (("w14:checkbox", "checkbox"), ("w:dropDownList", "dropdown"),
+                       ("w:comboBox", "dropdown"), ("w:date", "date"),
+                       ("w15:repeatingSection", "repeating"),
+                       ("w15:repeatingSectionItem", "repeating-item")):
+        if pr.find(qn(name)) is not None:
+            return kind
+    return "text"
+
+
+def showing_placeholder(el: etree._Element) -> bool:
+    """Whether the control is flagged as showing its placeholder (`w:showingPlcHdr`)."""
+    node = el.find("w:sdtPr/w:showingPlcHdr", NS)
+    return node is not None and node.get(qn("w:val")) not in ("0", "false")
+
+
+def _runs_text(el: etree._Element) -> str:
+    parts: list[str] = []
+    for node in el.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:noBreakHyphen")):
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif node.getparent().tag != qn("w:r"):
+            continue  # a `w:tab` in `w:tabs` is a tab stop, not text
+        elif node.tag == qn("w:tab"):
+            parts.append("\t")
+        elif node.tag == qn("w:noBreakHyphen"):
+            parts.append("\u2011")
+        elif node.get(qn("w:type")) in (None, "textWrapping"):
+            parts.append("\n")  # page and column breaks are layout, not text
+    return "".join(parts)
+
+
+def content_text(el: etree._Element) -> str:
+    """Text of an element as typed: `<w:br/>`/`<w:cr/>` as `\\n`, `<w:tab/>` as `\\t`.
+
+    Paragraphs inside (a cell, an `sdtContent`) are joined with `\\n`; deleted revision text
+    (`w:delText`) is not text.
+    """
+    paras = [] if el.tag == qn("w:p") else el.findall(".//" + qn("w:p"))
+    if paras:
+        return "\n".join(_runs_text(p) for p in paras)
+    return _runs_text(el)
+
+
+def sdt_text(el: etree._Element) -> str:
+    """The text inside a control's `w:sdtContent`."""
+    body = el.find(qn("w:sdtContent"))
+    return "" if body is None else content_text(body)
+
+
+def sdt_checked(el: etree._Element) -> bool | None:
+    """The `w14:checked` state of a checkbox control (None when it has none)."""
+    node = el.find("w:sdtPr/w14:checkbox/w14:checked", NS)
+    if node is None:
+        return None
+    return node.get(qn("w14:val"), "1") in ("1", "true")
+
+
+def sdt_full_date(el: etree._Element) -> dt.date | None:
+    """The date stored in a date picker's `w:fullDate` (None when absent or unreadable)."""
+    v = el.xpath("string(w:sdtPr/w:date/@w:fullDate)", namespaces=NS)
+    try:
+        return dt.date.fromisoformat(v[:10]) if v else None
+    except ValueError:
+        return None
+
+
+def dropdown_items(el: etree._Element) -> list[tuple[str, str]]:
+    """`(displayText, value)` of every item of a drop-down list or combo box."""
+    items = el.xpath("w:sdtPr/w:dropDownList/w:listItem | w:sdtPr/w:comboBox/w:listItem",
+                     namespaces=NS)
+    return [(i.get(qn("w:displayText")) or i.get(qn("w:value")) or "",
+             i.get(qn("w:value")) or "") for i in items]
+
+
+# --- the package: custom properties and reproducible zips -----------------------------------
+
+def custom_properties_xml(props: Mapping[str, str]) -> bytes:
+    """`docProps/custom.xml` holding `props` as string (`vt:lpwstr`) properties."""
+    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    for pid, (name, value) in enumerate(props.items(), start=2):  # Word starts pids at 2
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid),
+                                name=name)
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def parse_custom_properties(root: etree._Element) -> dict[str, str]:
+    """Name -> text of every property in a parsed `docProps/custom.xml`."""
+    out: dict[str, str] = {}
+    for prop in root.findall(f"{{{CUSTOM_NS}}}property"):
+        name = prop.get("name")
+        if name and len(prop):
+            out[name] = prop[0].text or ""
+    return out
+
+
+def _add_custom_part(files: dict[str, bytes], props: Mapping[str, str]) -> None:
+    files[CUSTOM_PART] = custom_properties_xml(props)
+    ct = etree.fromstring(files["[Content_Types].xml"])
+    if not ct.xpath("ct:Override[@PartName=$p]", p="/" + CUSTOM_PART, namespaces={"ct": CT_NS}):
+        etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + CUSTOM_PART,
+                         ContentType=CUSTOM_CT)
+    files["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8",
+                                                  standalone=True)
+    rels = etree.fromstring(files["_rels/.rels"])
+    if not rels.xpath("r:Relationship[@Type=$t]", t=CUSTOM_REL, namespaces={"r": PKG_REL_NS}):
+        ids = {r.get("Id") for r in rels}
+        n = 1
+        while f"rId{n}" in ids:
+            n += 1
+        etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=CUSTOM_REL,
+                         Target=CUSTOM_PART)
+    files["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
+                                          standalone=True)
+
+
+def _declare_word_namespaces(document_xml: bytes) -> bytes:
+    """Declare `w14`/`w15` once on `<w:document>` and list them in `mc:Ignorable`.
+
+    lxml would otherwise declare them on every control; Word expects the prefixes of
+    `mc:Ignorable` to be declared on the root element.
+    """
+    root = etree.fromstring(document_xml)
+    nsmap = dict(root.nsmap)
+    nsmap.update({"w14": W14_NS, "w15": W15_NS, "mc": MC_NS})
+    new = etree.Element(root.tag, nsmap=nsmap)
+    for k, v in root.attrib.items():
+        new.set(k, v)
+    ignorable = set(new.get(f"{{{MC_NS}}}Ignorable", "").split()) | {"w14", "w15"}
+    new.set(f"{{{MC_NS}}}Ignorable", " ".join(sorted(ignorable)))
+    new.extend(list(root))
+    etree.cleanup_namespaces(new, top_nsmap=nsmap, keep_ns_prefixes=sorted(ignorable))
+    return etree.tostring(new, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def finish_package(docx: bytes, props: Mapping[str, str]) -> bytes:
+    """Add custom properties and rewrite the zip with fixed member dates and order.
+
+    python-docx stamps every zip member with the current time (measured with 1.2.0), so two
+    runs over the same input would differ; fixed dates make the output byte-identical.
+    """
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        names = zin.namelist()
+        files = {n: zin.read(n) for n in names}
+    files["word/document.xml"] = _declare_word_namespaces(files["word/document.xml"])
+    _add_custom_part(files, props)
+    if CUSTOM_PART not in names:
+        names.append(CUSTOM_PART)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, files[name])
+    return out.getvalue()
