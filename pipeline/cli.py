@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from pipeline import __version__, click_nl
 from pipeline.catalogue import catalogue_json
 from pipeline.errors import TeamprotocolError
+from pipeline.models import FormData
 
 click_nl.install()
 
@@ -42,6 +45,138 @@ def catalogue(as_json: bool) -> None:
             verplicht = "verplicht" if f["required"] else ""
             items = " ".join(f["checklist"])
             click.echo(f"  {f['tag']:<34} {f['type']:<9} {f['merge']:<7} {verplicht:<9} {items}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("teams_csv", metavar="TEAMS.csv",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", default="forms", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Map waarin per team een map met formulieren komt.")
+@click.option("--force", is_flag=True,
+              help="Vervang formulieren die al bestaan (ingevulde antwoorden gaan verloren).")
+@click.pass_context
+def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, force: bool) -> None:
+    """Maak de Word-formulieren voor elk team uit TEAMS.csv.
+
+    TEAMS.csv heeft de kolommen team_id,team,afdeling,leidinggevende,contactvormen
+    (contactvormen gescheiden door ';': balie, huisbezoek, digitaal, bijeenkomsten).
+    Per team komt er een map <team_id> met team.docx en één formulier per contactvorm.
+    Bestaande formulieren worden niet overschreven, want daarin kunnen antwoorden van
+    leidinggevenden staan; gebruik --force alleen als u zeker weet dat dat niet zo is.
+    """
+    from pipeline.forms.teams_csv import read_teams_csv
+    from pipeline.forms.write import form_file_name, team_form_kinds, write_team_forms
+
+    teams = read_teams_csv(teams_csv)
+    existing = [out_dir / t.team_id / form_file_name(k) for t in teams for k in team_form_kinds(t)
+                if (out_dir / t.team_id / form_file_name(k)).exists()]
+    if existing and not force:
+        click.echo(f"Fout: er staan al {len(existing)} formulier(en) in {out_dir}, bijvoorbeeld "
+                   f"{existing[0]}. Die kunnen ingevulde antwoorden van leidinggevenden bevatten "
+                   "en worden daarom niet overschreven. Kies een andere map met --out, of "
+                   "gebruik --force als u zeker weet dat er geen antwoorden verloren gaan.",
+                   err=True)
+        ctx.exit(1)
+    for team in teams:
+        paths = write_team_forms(team, out_dir)
+        names = ", ".join(p.name for p in paths)
+        click.echo(f"{team.team_id}: {len(paths)} formulier(en) in {out_dir / team.team_id} "
+                   f"({names})")
+    click.echo(f"Klaar: formulieren voor {len(teams)} team(s) in {out_dir}.")
+
+
+def _check_report(data: FormData) -> list[str]:
+    """The Dutch lines of `teamprotocol check` for one readable form (no answer contents)."""
+    from pipeline.catalogue import CHECKLIST_BY_ID, FORMS, FieldType, Merge
+    from pipeline.forms.read import is_answered, open_checklist_items
+
+    spec = FORMS[data.kind]
+    asked = [f for f in spec.fields if f.merge is not Merge.LOCKED]
+    lines = [f"{spec.title} ({data.kind}) van team {data.team_id}, schemaversie "
+             f"{data.schema_version}", "",
+             f"Beantwoord: {sum(is_answered(data.fields.get(f.tag)) for f in asked)} van "
+             f"{len(asked)} vragen."]
+    for f in asked:
+        value = data.fields.get(f.tag)
+        if f.type is FieldType.CHECKBOX:
+            shown = "ja" if value else "nee"
+        elif f.type is FieldType.ROWS:
+            shown = f"{len(value or [])} rij(en)"
+        else:
+            shown = "ingevuld" if is_answered(value) else "leeg"
+        lines.append(f"  {f.label}: {shown}")
+    missing = [f.label for f in asked if f.required and not is_answered(data.fields.get(f.tag))]
+    if missing:
+        lines += ["", "Verplichte vragen die nog niet zijn ingevuld:"]
+        lines += [f"  - {label}" for label in missing]
+    open_items = open_checklist_items(data)
+    if open_items:
+        lines += ["", "Checklistonderdelen die dit formulier nog openlaat:"]
+        lines += [f"  - {i} {CHECKLIST_BY_ID[i].text} "
+                  f"({'vragen' if len(labels) > 1 else 'vraag'}: {', '.join(labels)})"
+                  for i, labels in open_items]
+    # Missing required answers are listed above; the other warnings follow here.
+    warnings = [p for p in data.warnings if p.field not in missing]
+    for title, problems in (("Fouten", data.errors), ("Waarschuwingen", warnings)):
+        if problems:
+            lines += ["", f"{title}:"] + [f"  - {p.format()}" for p in problems]
+    lines.append("")
+    if data.errors:
+        lines.append(f"Het formulier bevat {len(data.errors)} fout(en); herstel die en "
+                     "controleer opnieuw.")
+    elif missing:
+        lines.append("Het formulier is leesbaar, maar nog niet compleet.")
+    else:
+        lines.append("Het formulier is leesbaar en alle verplichte vragen zijn ingevuld.")
+    return lines
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [{k: _json_value(v) for k, v in row.items()} for row in value]
+    return value
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("form", metavar="FORMULIER.docx",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="Druk het resultaat af als JSON (velden, fouten, waarschuwingen).")
+@click.pass_context
+def check(ctx: click.Context, form: Path, as_json: bool) -> None:
+    """Controleer één ingevuld formulier: wat is gevonden, wat ontbreekt, wat is fout.
+
+    Exitcode 0: het formulier is leesbaar (ook als het nog niet compleet is); 1: het
+    formulier bevat fouten of kan niet worden gelezen; 2: verkeerd gebruik van de opdracht.
+    """
+    from pipeline.errors import FormError
+    from pipeline.forms.read import read_form
+
+    try:
+        data = read_form(form)
+    except FormError as e:
+        if as_json:
+            problem = {"file": e.file, "field": e.field, "tag": None, "message": e.message,
+                       "hint": e.hint}
+            click.echo(json.dumps({"kind": None, "team_id": None, "schema_version": None,
+                                   "fields": {}, "errors": [problem], "warnings": []},
+                                  ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"Fout: {e.format()}", err=True)
+        ctx.exit(1)
+    if as_json:
+        click.echo(json.dumps({
+            "kind": data.kind, "team_id": data.team_id, "schema_version": data.schema_version,
+            "fields": {tag: _json_value(v) for tag, v in data.fields.items()},
+            "errors": [p.model_dump() for p in data.errors],
+            "warnings": [p.model_dump() for p in data.warnings],
+        }, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(_check_report(data)))
+    ctx.exit(1 if data.errors else 0)
 
 
 def main() -> None:

@@ -327,3 +327,31 @@ def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
     if errors:
         raise TeamFormsError(errors)
     return TeamForms(team_id=folder.name, forms=forms), warnings
+
+
+def is_answered(value: Answer) -> bool:
+    """Whether an answer counts as given: ticked, a date, a non-blank text, a non-empty row."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list):
+        return any(v not in (None, "") for row in value for v in row.values())
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None
+
+
+def open_checklist_items(data: FormData) -> list[tuple[str, list[str]]]:
+    """Checklist ids whose team-only questions (merge `team`) on this form are all unanswered.
+
+    Inherit and extend questions may stay empty (the organisation text applies), so only
+    team questions can leave an item open. Returns `(id, question labels)` in catalogue order.
+    """
+    from pipeline.catalogue import CHECKLIST
+
+    spec = FORMS[data.kind]
+    out = []
+    for item in CHECKLIST:
+        fields = [f for f in spec.fields if item.id in f.checklist and f.merge is Merge.TEAM]
+        if fields and not any(is_answered(data.fields.get(f.tag)) for f in fields):
+            out.append((item.id, [f.label for f in fields]))
+    return out

@@ -235,3 +235,10 @@ def write_team_forms(identity: TeamIdentity, out_dir: Path,
         tmp.replace(target)
         written.append(target)
     return written
+
+
+def locked_texts_of(policy: object) -> dict[str, str]:
+    """`policy_text` key -> organisation text for every locked field (`Policy.text`)."""
+    keys = {f.policy_text for spec in FORMS.values() for f in spec.fields
+            if f.merge is Merge.LOCKED and f.policy_text}
+    return {k: policy.text(k) for k in sorted(keys)}  # type: ignore[attr-defined]
