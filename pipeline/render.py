@@ -1,0 +1,357 @@
+"""Render stage: Protocol + Policy -> branded .docx bytes through a docxtpl (Jinja) template.
+
+Strict and safe: a sandboxed Jinja environment (organisations bring their own templates),
+autoescape on (team text is data, never template code; docxtpl crashes on `&` without it,
+measured), StrictUndefined (an unknown variable fails before anything is written). The same
+inputs give a byte-identical file: fixed core-property dates and fixed zip member times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.opc.exceptions import PackageNotFoundError
+from docx.shared import Mm, RGBColor
+from docxtpl import DocxTemplate, InlineImage, RichText
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from pipeline.catalogue import CONTACT_KINDS, FORMS, Merge
+from pipeline.docx_toc import fill_toc
+from pipeline.errors import TemplateError
+from pipeline.merge import dutch_date, form_name
+from pipeline.models import Block, Origin, Protocol, Source, Status
+from pipeline.policy import Branding, Policy
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "protocol.docx"
+ANNEX_HEADING = "Checklist: wat is geregeld"
+SUBJECT = "Veilige publieke dienstverlening"
+DOC_TITLE = "Teamprotocol veilige publieke dienstverlening"
+# Used for the document dates when a protocol has no date at all: never now(), so that the
+# same inputs always give the same bytes.
+FIXED_DATE = dt.date(2000, 1, 1)
+EMPTY = "–"
+LOGO_HEIGHT = Mm(22)
+
+# Status -> (symbol, text colour, light cell shading). Symbol and word together, so the
+# status is readable without colour (printed in grey, or colour-blind readers).
+STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
+    Status.GEREGELD: ("✓", "2E7D32", "E2EFDA"),
+    Status.DEELS: ("◐", "C55A11", "FCE4D6"),
+    Status.ONTBREEKT: ("✗", "C00000", "F8D7DA"),
+    Status.NVT: ("–", "7F7F7F", "EDEDED"),
+}
+ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
+# Styles that carry the house colour; recoloured at render time when the template has them.
+BRAND_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Kop voorwerk", "TOC Heading")
+BRAND_TABLE_STYLE = "Protocoltabel"
+# Characters that cannot appear in XML 1.0, and those docxtpl turns into layout (tab, bell,
+# form feed become tabs, paragraphs and page breaks in `resolve_listing`).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# python-docx's elements override `xpath` without variables, so compile with lxml.
+_DEFAULT_FONTS = etree.XPath("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts", namespaces={"w": W_NS})
+_HEADER_SHADING = etree.XPath("w:style[w:name/@w:val=$n]/w:tblStylePr[@w:type='firstRow']"
+                              "/w:tcPr/w:shd", namespaces={"w": W_NS})
+
+
+def clean(text: object) -> str:
+    """Text safe for a Word run: control characters become spaces; line breaks are kept."""
+    if text is None:
+        return ""
+    return _CONTROL.sub(" ", str(text).replace("\r\n", "\n").replace("\t", " "))
+
+
+def _date(value: dt.date | None, empty: str = EMPTY) -> str:
+    return dutch_date(value) if value else empty
+
+
+def source_line(source: Source) -> str:
+    """The unobtrusive source note under a block, e.g. `Bron: teamformulier, ‘Locaties’`."""
+    if source.origin is Origin.ORGANISATION:
+        if source.merge is Merge.LOCKED:
+            return "Bron: organisatiebeleid (geldt voor alle teams)"
+        return "Bron: organisatiebeleid"
+    where = form_name(source.form) if source.form in FORMS else "teamformulier"
+    return f"Bron: {where}, ‘{source.label}’" if source.label else f"Bron: {where}"
+
+
+def item_source(source: Source) -> str:
+    """A source in the annex: the organisation's document, or the form and question."""
+    if source.origin is Origin.ORGANISATION and source.form is None:
+        return f"Organisatie: {source.label}" if source.label else "Organisatie"
+    if source.origin is Origin.ORGANISATION:
+        return f"Organisatie (standaardtekst bij ‘{source.label}’)"
+    where = form_name(source.form) if source.form in FORMS else "teamformulier"
+    return f"{where[:1].upper()}{where[1:]}: {source.label}" if source.label else where
+
+
+def block_view(block: Block) -> dict[str, Any]:
+    """One block as template data: title, paragraphs, bullets, table (header, rows), source."""
+    table = None
+    if block.table:
+        header, *rows = [[clean(c) for c in row] for row in block.table]
+        table = {"header": header, "rows": rows}
+    return {
+        "title": clean(block.title) if block.title else "",
+        "paragraphs": [clean(p) for p in block.paragraphs],
+        "bullets": [clean(b) for b in block.bullets],
+        "table": table,
+        "source": source_line(block.source),
+    }
+
+
+def status_view(status: Status) -> dict[str, Any]:
+    """A status as template data: word, symbol, colours and a coloured RichText label."""
+    symbol, colour, fill = STATUS_LOOK[status]
+    label = RichText()
+    label.add(symbol + " ", color=colour, bold=True)
+    label.add(status.value, color=colour)
+    return {"status": status.value, "symbol": symbol, "colour": colour, "fill": fill,
+            "label": label}
+
+
+def _action_text(item) -> str:
+    action = item.action
+    if action is None:
+        return EMPTY
+    parts = [clean(action.what)]
+    extra = [p for p in (clean(action.owner) if action.owner else "",
+                         f"uiterlijk {dutch_date(action.due)}" if action.due else "") if p]
+    if extra:
+        parts.append(" · ".join(extra))
+    return "\n".join(parts)
+
+
+def _annex_view(protocol: Protocol) -> dict[str, Any]:
+    annex = protocol.annex
+    if annex is None:
+        raise TemplateError("Het protocol heeft nog geen checklist (hoofdstuk 7)",
+                            field="annex", hint="Laat eerst de beoordeling (assess) draaien")
+    items = {}
+    for item in annex.items:
+        items.setdefault(item.chapter, []).append({
+            "id": item.id, "text": clean(item.text), **status_view(item.status),
+            "source": "; ".join(dict.fromkeys(item_source(s) for s in item.sources)) or EMPTY,
+            "missing": [clean(m) for m in item.missing],
+            "action": _action_text(item),
+        })
+    scores = [{"number": s.chapter, "title": s.title, "line": s.line(),
+               **{k.name.lower(): s.counts.get(k, 0) for k in Status}} for s in annex.chapters]
+    counts = {s: sum(c.counts.get(s, 0) for c in annex.chapters) for s in Status}
+    applicable = sum(n for s, n in counts.items() if s is not Status.NVT)
+    total = f"{counts[Status.GEREGELD]} van {applicable} geregeld"
+    for s in (Status.DEELS, Status.ONTBREEKT, Status.NVT):
+        if counts[s]:
+            total += f", {counts[s]} {s.value}"
+    return {
+        "heading": ANNEX_HEADING,
+        "intro": ("Dit hoofdstuk volgt de checklist van de Werkwijzer. Per onderdeel staat of "
+                  "het geregeld is, waar dat op steunt (het beleid van de organisatie of een "
+                  "antwoord van het team) en, als er nog iets ontbreekt, welke actie volgt, "
+                  "door wie en wanneer."),
+        "legend": ("✓ geregeld: alles wat nodig is, is ingevuld · ◐ deels: een deel is "
+                   "ingevuld · ✗ ontbreekt: nog niets geregeld · – n.v.t.: het team heeft "
+                   "deze contactvorm niet."),
+        "scores": scores,
+        "total": total,
+        "groups": [{**s, "checks": items.get(s["number"], [])} for s in scores],
+        "checks": [i for s in scores for i in items.get(s["number"], [])],
+        "actions": [{"item": a.item or EMPTY, "what": clean(a.what),
+                     "owner": clean(a.owner) if a.owner else EMPTY,
+                     "due": _date(a.due), "origin": ORIGIN_LABEL[a.origin]}
+                    for a in annex.actions],
+        "topics_intro": ("De Nederlandse Arbeidsinspectie (voorheen Inspectie SZW) toetst het "
+                         "beleid tegen agressie en geweld op elf onderwerpen. Hieronder staan "
+                         "dezelfde onderdelen, geordend naar die onderwerpen."),
+        "topics": [{"number": n, "title": t.title, "ids": ", ".join(t.items),
+                    **status_view(t.status)} for n, t in enumerate(annex.topics, 1)],
+    }
+
+
+def _appendix_heading(index: int, kind: str, title: str) -> str:
+    letter = chr(ord("A") + index)
+    name = CONTACT_KINDS.get(kind) or title.removeprefix("Bijlage:").strip()
+    return f"Bijlage {letter}. {name}"
+
+
+def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
+    """Every variable the protocol template receives (plain dicts, lists and strings).
+
+    `logo` is added by `render_protocol` (an image needs the template); see the README for
+    the full list.
+    """
+    meta = protocol.meta
+    concept = meta.status != "vastgesteld"
+    chapters = []
+    for ch in protocol.chapters:
+        chapters.append({
+            "number": ch.number, "title": clean(ch.title),
+            "organisation": [block_view(b) for b in ch.organisation],
+            "team": [block_view(b) for b in ch.team],
+            "team_note": "" if ch.team else
+            "Het team heeft voor dit hoofdstuk geen eigen afspraken vastgelegd.",
+        })
+    return {
+        "org": {
+            "name": clean(policy.branding.organisation),
+            "short_name": policy.branding.short_name,
+            "colour": policy.branding.colour,
+            "font": policy.branding.font,
+            "terminology": policy.terminology,
+            "incident_system": clean(policy.incident_system),
+        },
+        "team": {
+            "id": meta.team_id,
+            "name": clean(meta.team),
+            "department": clean(meta.department) or EMPTY,
+            "lead": clean(meta.team_lead) or EMPTY,
+            "staff": clean(meta.staff) if meta.staff else EMPTY,
+            "contact_kinds": [CONTACT_KINDS.get(k, k) for k in meta.contact_kinds],
+        },
+        "meta": {
+            "title": DOC_TITLE,
+            "version": clean(meta.version) or EMPTY,
+            "status": meta.status,
+            "is_concept": concept,
+            "adopted_by": clean(meta.adopted_by) if meta.adopted_by else
+            ("nog niet vastgesteld" if concept else EMPTY),
+            "adopted_on": _date(meta.adopted_on, "nog niet vastgesteld" if concept else EMPTY),
+            "team_meeting": _date(meta.team_meeting),
+            "next_evaluation": _date(meta.next_evaluation, "nog niet gepland"),
+        },
+        "history": [{"version": clean(v.version) or EMPTY, "date": _date(v.date),
+                     "status": clean(v.status), "note": clean(v.note)} for v in meta.history],
+        "chapters": chapters,
+        "appendices": [{
+            "kind": ap.kind, "title": clean(ap.title),
+            "heading": _appendix_heading(i, ap.kind, ap.title),
+            "intro": "De afspraken van het team voor deze contactvorm, aanvullend op de "
+                     "hoofdstukken 3 en 4.",
+            "blocks": [block_view(b) for b in ap.blocks],
+        } for i, ap in enumerate(protocol.appendices)],
+        "annex": _annex_view(protocol),
+    }
+
+
+def environment() -> SandboxedEnvironment:
+    """The Jinja environment for every template: sandboxed, autoescaping, strict."""
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined,
+                                keep_trailing_newline=True)
+
+
+def apply_branding(document, branding: Branding) -> None:
+    """Write the policy's font (docDefaults) and colour (heading and table styles) into styles."""
+    styles = document.styles
+    root = styles.element
+    for rfonts in _DEFAULT_FONTS(root):
+        for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+            rfonts.set(f"{{{W_NS}}}{attr}", branding.font)
+    colour = branding.colour.lstrip("#").upper()
+    for name in BRAND_STYLES:
+        style = next((s for s in styles if s.name == name), None)
+        if style is not None and hasattr(style, "font"):
+            style.font.color.rgb = RGBColor.from_string(colour)
+    for shd in _HEADER_SHADING(root, n=BRAND_TABLE_STYLE):
+        shd.set(f"{{{W_NS}}}fill", colour)
+
+
+def _template_error(exc: Exception, template: Path) -> TemplateError:
+    """A Jinja error as a Dutch TemplateError naming the template file and the variable."""
+    if isinstance(exc, jinja2.UndefinedError):
+        found = re.findall(r"'([^']+)'", str(exc))
+        name = found[-1] if found else "?"
+        return TemplateError(f"Het sjabloon gebruikt de variabele ‘{name}’, die niet bestaat",
+                             file=template, field=name,
+                             hint="Gebruik alleen de variabelen uit de README (lijst van "
+                                  "sjabloonvariabelen) of pas het sjabloon aan")
+    if isinstance(exc, jinja2.sandbox.SecurityError):
+        return TemplateError("Het sjabloon probeert iets wat niet is toegestaan (afgeschermde "
+                             "omgeving)", file=template,
+                             hint="Verwijder de code die interne eigenschappen van Python "
+                                  "opvraagt; een sjabloon mag alleen de gegeven variabelen tonen")
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateError(f"Het sjabloon bevat een fout in de sjabloonopmaak: {exc.message}",
+                             file=template,
+                             hint="Controleer de {{ }}- en {% %}-codes; ze moeten compleet en "
+                                  "goed genest zijn")
+    return TemplateError(f"Het sjabloon kan niet worden gevuld: {exc}", file=template,
+                         hint="Controleer het sjabloon tegen de README")
+
+
+def _document_time(protocol: Protocol) -> dt.datetime:
+    meta = protocol.meta
+    day = meta.adopted_on or meta.team_meeting or FIXED_DATE
+    return dt.datetime(day.year, day.month, day.day, 12, 0, 0)
+
+
+def _set_properties(document, protocol: Protocol, policy: Policy) -> None:
+    meta = protocol.meta
+    props = document.core_properties
+    props.title = f"Teamprotocol {clean(meta.team)} — {clean(policy.branding.organisation)}"
+    props.subject = SUBJECT
+    props.author = clean(policy.branding.organisation)
+    props.last_modified_by = clean(policy.branding.organisation)
+    props.keywords = "; ".join([clean(policy.branding.organisation), clean(meta.team),
+                                f"versie {clean(meta.version)}", meta.status])
+    props.language = "nl-NL"
+    props.category = DOC_TITLE
+    props.comments = ""
+    props.content_status = meta.status
+    props.version = clean(meta.version)
+    props.revision = 1
+    stamp = _document_time(protocol)
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+
+
+def normalise_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """Rewrite a .docx zip with one fixed time on every member, so equal inputs give equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def _load(template: Path) -> DocxTemplate:
+    if not template.is_file():
+        raise TemplateError("Het sjabloon is niet gevonden", file=template,
+                            hint="Geef met --template een bestaand .docx-sjabloon op")
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError("Het sjabloon is geen leesbaar Word-bestand (.docx)",
+                            file=template, hint="Sla het sjabloon in Word op als .docx") from exc
+    return tpl
+
+
+def render_protocol(protocol: Protocol, policy: Policy, *, template: Path | None = None,
+                    logo: Path | None = None) -> bytes:
+    """Render one team protocol to .docx bytes; raises TemplateError before anything is written."""
+    path = Path(template) if template is not None else TEMPLATE
+    tpl = _load(path)
+    apply_branding(tpl.docx, policy.branding)
+    context = template_context(protocol, policy)
+    context["logo"] = InlineImage(tpl, str(logo), height=LOGO_HEIGHT) if logo else ""
+    try:
+        tpl.render(context, jinja_env=environment(), autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc, path) from exc
+    fill_toc(tpl.docx)
+    _set_properties(tpl.docx, protocol, policy)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return normalise_zip(buffer.getvalue(), _document_time(protocol))

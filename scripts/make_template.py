@@ -1,0 +1,460 @@
+"""Build templates/protocol.docx: the docxtpl (Jinja) template of a team protocol.
+
+Run `python scripts/make_template.py` after changing it; the template is committed so that
+organisations can copy it as the start of their own house-style template. Every variable the
+template uses is documented in `pipeline/render.py` (`template_context`).
+
+Branding (colour, font) is deliberately neutral here: `pipeline.render` writes the policy's
+colour and font into the styles at render time, so one template serves every organisation.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "protocol.docx"
+W = nsdecls("w")
+BRAND = "1F4E79"  # replaced at render time by the policy's colour
+GREY = RGBColor(0x6B, 0x6B, 0x6B)
+RED = RGBColor(0xC0, 0x00, 0x00)
+TABLE_STYLE = "Protocoltabel"
+# Usable width of an A4 page with 2.2 cm margins, in twentieths of a point (dxa).
+TEXT_WIDTH = int(Cm(21 - 4.4).twips)
+
+
+# --- styles ---------------------------------------------------------------------------------
+
+def _strip_theme_fonts(doc) -> None:
+    """Remove theme fonts so that the one font render.py sets in docDefaults applies everywhere."""
+    for rfonts in doc.styles.element.iter(qn("w:rFonts")):
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            rfonts.attrib.pop(qn("w:" + attr), None)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rfonts = rpr.find(qn("w:rFonts"))
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        rfonts.set(qn("w:" + attr), "Carlito")
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = parse_xml(f"<w:lang {W}/>")
+        rpr.append(lang)
+    for attr in ("val", "eastAsia", "bidi"):
+        lang.set(qn("w:" + attr), "nl-NL")
+
+
+def _para_style(doc, name: str, *, base: str = "Normal", size: float | None = None,
+                bold: bool | None = None, italic: bool | None = None,
+                colour: RGBColor | str | None = None, before: float | None = None,
+                after: float | None = None, keep_next: bool = False):
+    styles = doc.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base]
+        style.quick_style = True
+    font = style.font
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+    if colour is not None:
+        font.color.rgb = RGBColor.from_string(colour) if isinstance(colour, str) else colour
+    pf = style.paragraph_format
+    if before is not None:
+        pf.space_before = Pt(before)
+    if after is not None:
+        pf.space_after = Pt(after)
+    if keep_next:
+        pf.keep_with_next = True
+    return style
+
+
+def _table_style(doc) -> None:
+    """`Protocoltabel`: thin grey grid, header row in the brand colour with white bold text."""
+    xml = f"""<w:style {W} w:type="table" w:customStyle="1" w:styleId="{TABLE_STYLE}">
+      <w:name w:val="{TABLE_STYLE}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>
+      <w:qFormat/>
+      <w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>
+      <w:rPr><w:sz w:val="19"/><w:szCs w:val="19"/></w:rPr>
+      <w:tblPr>
+        <w:tblBorders>
+          <w:top w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/>
+          <w:left w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/>
+          <w:bottom w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/>
+          <w:right w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/>
+          <w:insideH w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/>
+          <w:insideV w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/>
+        </w:tblBorders>
+        <w:tblCellMar><w:top w:w="45" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>
+          <w:bottom w:w="45" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>
+      </w:tblPr>
+      <w:tblStylePr w:type="firstRow">
+        <w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>
+        <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{BRAND}"/></w:tcPr>
+      </w:tblStylePr>
+    </w:style>"""
+    doc.styles.element.append(parse_xml(xml))
+
+
+def make_styles(doc) -> None:
+    """Normal in Carlito 11 pt; headings, title, table header in the (placeholder) brand colour."""
+    _strip_theme_fonts(doc)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    _para_style(doc, "Title", size=26, bold=True, colour=BRAND, after=6)
+    _para_style(doc, "Subtitle", size=16, italic=False, colour="404040", after=4)
+    h1 = _para_style(doc, "Heading 1", size=18, bold=True, colour=BRAND, before=0, after=10,
+                     keep_next=True)
+    h1.paragraph_format.page_break_before = True
+    _para_style(doc, "Heading 2", size=14, bold=True, colour=BRAND, before=14, after=6,
+                keep_next=True)
+    _para_style(doc, "Heading 3", size=11.5, bold=True, colour=BRAND, before=10, after=3,
+                keep_next=True)
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3"):
+        doc.styles[name].font.italic = False
+        # The default template draws a border under Title; the house style has none.
+        ppr = doc.styles[name].element.find(qn("w:pPr"))
+        if ppr is not None and ppr.find(qn("w:pBdr")) is not None:
+            ppr.remove(ppr.find(qn("w:pBdr")))
+    _para_style(doc, "Kop voorwerk", size=16, bold=True, colour=BRAND, before=0, after=10,
+                keep_next=True)
+    _para_style(doc, "Organisatie", size=14, bold=True, colour="404040", after=2)
+    _para_style(doc, "Concept", size=20, bold=True, colour=RED, before=12, after=12)
+    _para_style(doc, "Bron", size=8.5, italic=True, colour=GREY, before=0, after=8)
+    _para_style(doc, "Toelichting", size=10, italic=True, colour="404040", after=6)
+    _para_style(doc, "Tabeltekst", size=9.5, before=0, after=0)
+    _para_style(doc, "Score", size=11, bold=True, after=4)
+    for level, indent in ((1, 0), (2, 0.6)):
+        toc = _para_style(doc, f"toc {level}", size=11 if level == 1 else 10.5,
+                          bold=level == 1, before=6 if level == 1 else 0, after=2)
+        toc.paragraph_format.left_indent = Cm(indent)
+        toc.paragraph_format.tab_stops.add_tab_stop(Cm(16.6), WD_TAB_ALIGNMENT.RIGHT,
+                                                    WD_TAB_LEADER.DOTS)
+    bullet = doc.styles["List Bullet"]
+    bullet.paragraph_format.space_after = Pt(3)
+    for name in ("Header", "Footer"):
+        # The default template's centre and right tabs would catch our own right tab.
+        ppr = doc.styles[name].element.find(qn("w:pPr"))
+        if ppr is not None and ppr.find(qn("w:tabs")) is not None:
+            ppr.remove(ppr.find(qn("w:tabs")))
+        doc.styles[name].font.size = Pt(8.5)
+        doc.styles[name].font.color.rgb = GREY
+    _table_style(doc)
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+def para(doc_or_cell, text: str = "", style: str | None = None):
+    """A paragraph holding `text` (Jinja tags included) in one run."""
+    p = doc_or_cell.add_paragraph(style=style)
+    if text:
+        p.add_run(text)
+    return p
+
+
+def tag(doc, text: str) -> None:
+    """A docxtpl paragraph tag (`{%p ... %}`): the whole paragraph is replaced by the tag."""
+    para(doc, "{%p " + text + " %}")
+
+
+def field_runs(p, instruction: str, placeholder: str = "1") -> None:
+    """A complex field (`w:fldChar` begin/separate/end) such as PAGE or NUMPAGES in paragraph p."""
+    for xml in (f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>',
+                f'<w:r {W}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
+                f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>',
+                f'<w:r {W}><w:t>{placeholder}</w:t></w:r>',
+                f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'):
+        p._p.append(parse_xml(xml))
+
+
+def table(doc, rows: int, widths_cm: list[float], *, header: bool = True):
+    """A table in the house table style with fixed column widths (in cm)."""
+    t = doc.add_table(rows=rows, cols=len(widths_cm))
+    t.style = doc.styles[TABLE_STYLE]
+    t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    tblpr = t._tbl.tblPr
+    look = tblpr.find(qn("w:tblLook"))
+    if look is None:
+        look = parse_xml(f"<w:tblLook {W}/>")
+        tblpr.append(look)
+    # tblLook val is a bit mask (0x20 first row, 0x200 no row bands, 0x400 no column bands);
+    # LibreOffice reads the mask, Word the attributes: set both.
+    look.set(qn("w:val"), f"{(0x20 if header else 0) | 0x600:04X}")
+    for attr, value in (("firstRow", header), ("lastRow", False), ("firstColumn", False),
+                        ("lastColumn", False), ("noHBand", True), ("noVBand", True)):
+        look.set(qn("w:" + attr), "1" if value else "0")
+    # LibreOffice lays out by the grid, Word by the cell widths: set both.
+    for col, width in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm, strict=True):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in t.rows:
+        # A row never breaks across pages: a checklist item stays readable in one piece.
+        row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {W}/>"))
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+    if header:
+        # Repeat the header row on every page the table spans.
+        trpr = t.rows[0]._tr.get_or_add_trPr()
+        trpr.append(parse_xml(f"<w:tblHeader {W}/>"))
+    return t
+
+
+def cell_text(cell, text: str, style: str = "Tabeltekst") -> None:
+    """Put `text` in a table cell's first paragraph, in the table text style."""
+    p = cell.paragraphs[0]
+    p.style = style
+    p.add_run(text)
+
+
+def row_loop(t, first: int, loop: str, texts: list[str | None]) -> None:
+    """Rows first..first+2 of t: `{%tr loop %}`, the repeated row (texts), `{%tr endfor %}`.
+
+    docxtpl replaces a whole row by its `{%tr %}` tag, so each tag needs a row of its own.
+    A None text leaves the cell for the caller to fill.
+    """
+    cell_text(t.rows[first].cells[0], "{%tr " + loop + " %}")
+    for cell, text in zip(t.rows[first + 1].cells, texts, strict=True):
+        if text is not None:
+            cell_text(cell, text)
+    cell_text(t.rows[first + 2].cells[0], "{%tr endfor %}")
+
+
+def dynamic_table(doc, var: str) -> None:
+    """A table whose columns and rows come from `var.header` and `var.rows` (docxtpl tc/tr loops).
+
+    docxtpl removes the cells holding `{%tc %}` tags and widens the grid to the real number
+    of columns (`fix_tables`), so one template table serves 2, 3 or 4 columns.
+    """
+    t = table(doc, 4, [TEXT_WIDTH / 567 / 3] * 3)
+    t.autofit = True
+    cells = [
+        ("{%tc for h in " + var + ".header %}", "{{ h }}", "{%tc endfor %}"),
+        ("{%tr for row in " + var + ".rows %}", "", ""),
+        ("{%tc for c in row %}", "{{ c }}", "{%tc endfor %}"),
+        ("{%tr endfor %}", "", ""),
+    ]
+    for row, texts in zip(t.rows, cells, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell_text(cell, text)
+
+
+def block_loop(doc, items: str) -> None:
+    """The paragraphs of every block in `items`: title, paragraphs, bullets, table, source line."""
+    tag(doc, f"for b in {items}")
+    tag(doc, "if b.title")
+    para(doc, "{{ b.title }}", "Heading 3")
+    tag(doc, "endif")
+    tag(doc, "for text in b.paragraphs")
+    para(doc, "{{ text }}")
+    tag(doc, "endfor")
+    tag(doc, "for text in b.bullets")
+    para(doc, "{{ text }}", "List Bullet")
+    tag(doc, "endfor")
+    tag(doc, "if b.table")
+    dynamic_table(doc, "b.table")
+    tag(doc, "endif")
+    para(doc, "{{ b.source }}", "Bron")
+    tag(doc, "endfor")
+
+
+# --- the document ---------------------------------------------------------------------------
+
+def title_page(doc) -> None:
+    tag(doc, "if logo")
+    para(doc, "{{ logo }}")
+    tag(doc, "endif")
+    para(doc, "{{ org.name }}", "Organisatie")
+    p = para(doc, "{{ team.department }}", "Subtitle")
+    p.paragraph_format.space_after = Pt(60)
+    para(doc, "Teamprotocol veilige publieke dienstverlening", "Title")
+    para(doc, "{{ team.name }}", "Subtitle")
+    tag(doc, "if meta.is_concept")
+    para(doc, "CONCEPT", "Concept")
+    para(doc, "Dit protocol is nog niet vastgesteld.", "Toelichting")
+    tag(doc, "endif")
+    p = para(doc)
+    p.paragraph_format.space_before = Pt(40)
+    facts = [
+        ("Organisatie", "{{ org.name }}"), ("Afdeling", "{{ team.department }}"),
+        ("Team", "{{ team.name }}"), ("Leidinggevende", "{{ team.lead }}"),
+        ("Versie", "{{ meta.version }}"), ("Status", "{{ meta.status }}"),
+        ("Vastgesteld door", "{{ meta.adopted_by }}"), ("Vastgesteld op", "{{ meta.adopted_on }}"),
+        ("Volgende evaluatie", "{{ meta.next_evaluation }}"),
+    ]
+    t = table(doc, len(facts), [4.5, 12.1], header=False)
+    for row, (label, value) in zip(t.rows, facts, strict=True):
+        cell_text(row.cells[0], label)
+        row.cells[0].paragraphs[0].runs[0].bold = True
+        cell_text(row.cells[1], value)
+
+
+def front_matter(doc) -> None:
+    p = para(doc, "Versiebeheer", "Kop voorwerk")
+    p.paragraph_format.page_break_before = True
+    t = table(doc, 4, [2.0, 3.6, 3.0, 8.0])
+    for cell, text in zip(t.rows[0].cells, ("Versie", "Datum", "Status", "Toelichting"),
+                          strict=True):
+        cell_text(cell, text)
+    row_loop(t, 1, "for v in history",
+             ["{{ v.version }}", "{{ v.date }}", "{{ v.status }}", "{{ v.note }}"])
+    p = para(doc, "Inhoud", "Kop voorwerk")
+    p.paragraph_format.space_before = Pt(28)
+    # The TOC field. render.py fills its result with one entry per heading (LibreOffice
+    # shows a TOC field's cached result as is; measured with 25.2); Word rebuilds it on open
+    # because of w:dirty here and w:updateFields in settings.xml.
+    p = para(doc)
+    for xml in (f'<w:r {W}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>',
+                f'<w:r {W}><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u '
+                '</w:instrText></w:r>',
+                f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>',
+                f'<w:r {W}><w:t>Inhoudsopgave</w:t></w:r>',
+                f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'):
+        p._p.append(parse_xml(xml))
+    settings = doc.settings.element
+    settings.append(parse_xml(f'<w:updateFields {W} w:val="true"/>'))
+
+
+def chapters(doc) -> None:
+    tag(doc, "for ch in chapters")
+    para(doc, "{{ ch.number }}. {{ ch.title }}", "Heading 1")
+    para(doc, "{{ ch.number }}.1 Kader van de organisatie", "Heading 2")
+    block_loop(doc, "ch.organisation")
+    para(doc, "{{ ch.number }}.2 Afspraken van het team", "Heading 2")
+    tag(doc, "if ch.team_note")
+    para(doc, "{{ ch.team_note }}", "Toelichting")
+    tag(doc, "endif")
+    block_loop(doc, "ch.team")
+    tag(doc, "endfor")
+
+
+def _status_cell(cell, var: str) -> None:
+    cell_text(cell, "{% cellbg " + var + ".fill %}{{r " + var + ".label }}")
+
+
+def annex(doc) -> None:
+    para(doc, "7. {{ annex.heading }}", "Heading 1")
+    para(doc, "{{ annex.intro }}")
+    para(doc, "7.1 Score per hoofdstuk", "Heading 2")
+    t = table(doc, 5, [11.1, 5.5])
+    cell_text(t.rows[0].cells[0], "Hoofdstuk")
+    cell_text(t.rows[0].cells[1], "Score")
+    row_loop(t, 1, "for s in annex.scores", ["{{ s.number }}. {{ s.title }}", "{{ s.line }}"])
+    cell_text(t.rows[4].cells[0], "Totaal")
+    t.rows[4].cells[0].paragraphs[0].runs[0].bold = True
+    cell_text(t.rows[4].cells[1], "{{ annex.total }}")
+    t.rows[4].cells[1].paragraphs[0].runs[0].bold = True
+
+    para(doc, "7.2 Alle onderdelen", "Heading 2")
+    para(doc, "{{ annex.legend }}", "Toelichting")
+    widths = [1.1, 6.0, 2.4, 3.5, 3.6]
+    t = table(doc, 7, widths)
+    for cell, text in zip(t.rows[0].cells, ("Nr.", "Onderdeel", "Status", "Bron", "Actie"),
+                          strict=True):
+        cell_text(cell, text)
+    cell_text(t.rows[1].cells[0], "{%tr for g in annex.groups %}")
+    group = t.rows[2].cells[0].merge(t.rows[2].cells[4])
+    cell_text(group, "{% cellbg 'F2F2F2' %}{{ g.number }}. {{ g.title }} — {{ g.line }}")
+    group.paragraphs[0].runs[0].bold = True
+    row_loop(t, 3, "for i in g.checks",
+             ["{{ i.id }}", "{{ i.text }}", None, "{{ i.source }}", "{{ i.action }}"])
+    _status_cell(t.rows[4].cells[2], "i")
+    cell_text(t.rows[6].cells[0], "{%tr endfor %}")
+
+    para(doc, "7.3 Acties", "Heading 2")
+    tag(doc, "if annex.actions")
+    t = table(doc, 4, [1.5, 7.2, 3.4, 2.6, 1.9])
+    for cell, text in zip(t.rows[0].cells, ("Nr.", "Actie", "Eigenaar", "Uiterlijk", "Door"),
+                          strict=True):
+        cell_text(cell, text)
+    row_loop(t, 1, "for a in annex.actions",
+             ["{{ a.item }}", "{{ a.what }}", "{{ a.owner }}", "{{ a.due }}", "{{ a.origin }}"])
+    tag(doc, "else")
+    para(doc, "Er staan geen acties open.")
+    tag(doc, "endif")
+
+    para(doc, "7.4 Toetsing door de Nederlandse Arbeidsinspectie", "Heading 2")
+    para(doc, "{{ annex.topics_intro }}")
+    t = table(doc, 4, [1.0, 9.2, 3.4, 3.0])
+    for cell, text in zip(t.rows[0].cells, ("Nr.", "Onderwerp", "Onderdelen", "Status"),
+                          strict=True):
+        cell_text(cell, text)
+    row_loop(t, 1, "for tp in annex.topics",
+             ["{{ tp.number }}", "{{ tp.title }}", "{{ tp.ids }}", None])
+    _status_cell(t.rows[2].cells[3], "tp")
+
+
+def appendices(doc) -> None:
+    tag(doc, "for ap in appendices")
+    para(doc, "{{ ap.heading }}", "Heading 1")
+    para(doc, "{{ ap.intro }}", "Toelichting")
+    block_loop(doc, "ap.blocks")
+    tag(doc, "endfor")
+
+
+def header_footer(doc) -> None:
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    right = Cm(16.6)
+    header = section.header.paragraphs[0]
+    header.paragraph_format.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT)
+    header.add_run("{{ team.name }} · Teamprotocol veilige publieke dienstverlening\t")
+    header.add_run("{% if meta.is_concept %}")
+    concept = header.add_run("CONCEPT ")
+    concept.bold = True
+    concept.font.color.rgb = RED
+    header.add_run("{% endif %}versie {{ meta.version }}")
+    footer = section.footer.paragraphs[0]
+    footer.paragraph_format.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run("{{ org.name }} · {{ team.department }}\tPagina ")
+    field_runs(footer, "PAGE")
+    footer.add_run(" van ")
+    field_runs(footer, "NUMPAGES")
+    # The title page shows the CONCEPT mark in its body; its own header and footer stay empty.
+    section.first_page_header.paragraphs[0].text = ""
+    section.first_page_footer.paragraphs[0].text = ""
+
+
+def build(path: Path = OUT) -> Path:
+    """Write the protocol template to `path` and return it."""
+    doc = Document()
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    make_styles(doc)
+    # The default template starts with no paragraph; every part adds its own.
+    title_page(doc)
+    front_matter(doc)
+    chapters(doc)
+    annex(doc)
+    appendices(doc)
+    header_footer(doc)
+    props = doc.core_properties
+    props.title = "Teamprotocol veilige publieke dienstverlening"
+    props.author = "teamprotocol"
+    props.language = "nl-NL"
+    props.comments = "Sjabloon voor teamprotocollen; variabelen: zie README."
+    props.keywords = ""
+    props.subject = ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
