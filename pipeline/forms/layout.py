@@ -103,6 +103,12 @@ def _field(paragraph, instruction: str) -> None:
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), instruction)
     r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    for name, val in (("w:color", "595959"), ("w:sz", "18")):
+        el = OxmlElement(name)
+        el.set(qn("w:val"), val)
+        rpr.append(el)
+    r.append(rpr)
     t = OxmlElement("w:t")
     t.text = "1"
     r.append(t)

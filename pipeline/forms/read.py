@@ -247,7 +247,7 @@ def _norm(text: str) -> str:
 
 def _our_texts(spec) -> list[str]:
     """Every paragraph text the writer puts around answers: labels, headings, notes."""
-    texts = [f"{s.number}. {s.title}" for s in spec.sections]
+    texts = [f"{s.number}. {s.title}" for s in spec.sections] + [write.ROWS_NOTE]
     for f in spec.fields:
         texts += [f.label, f.label + write.REQUIRED_MARK, f.help]
     return texts
