@@ -16,8 +16,10 @@ import copy
 import io
 import re
 import zipfile
+from pathlib import Path
 
 from lxml import etree
+from pypdf import PdfReader
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W_NS}
@@ -27,6 +29,9 @@ _TOC_INSTR = etree.XPath(".//w:instrText[starts-with(normalize-space(.), 'TOC')]
 _STYLE = etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS)
 _BOOKMARK_IDS = etree.XPath(".//w:bookmarkStart/@w:id", namespaces=NS)
 _TEXTS = etree.XPath(".//w:t/text()", namespaces=NS)
+_TOC_LINKS = etree.XPath("//w:hyperlink[starts-with(@w:anchor, $p)]", namespaces=NS)
+# The entry's title: the text runs before its PAGEREF field.
+_LINK_TEXT = etree.XPath("w:r[following-sibling::w:r/w:fldChar]/w:t/text()", namespaces=NS)
 
 
 def _w(tag: str) -> str:
@@ -153,16 +158,45 @@ def toc_entries(docx: bytes) -> list[str]:
     """The bookmark names of the TOC entries in a rendered .docx, in order."""
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
         root = etree.fromstring(z.read("word/document.xml"))
-    return root.xpath("//w:hyperlink[starts-with(@w:anchor, $p)]/@w:anchor",
-                      p=BOOKMARK_PREFIX, namespaces=NS)
+    return [link.get(_w("anchor")) for link in _TOC_LINKS(root, p=BOOKMARK_PREFIX)]
+
+
+def _entry_texts(docx: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    return {link.get(_w("anchor")): "".join(_LINK_TEXT(link)).strip()
+            for link in _TOC_LINKS(root, p=BOOKMARK_PREFIX)}
+
+
+def toc_pages(docx: bytes, pdf: Path) -> dict[str, int]:
+    """Bookmark name -> page of its heading, found in the outline of a PDF made from `docx`.
+
+    LibreOffice exports every heading as a PDF outline entry with its text as title.
+    """
+    reader = PdfReader(pdf)
+    found: dict[str, int] = {}
+
+    def walk(entries) -> None:
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry)
+            else:
+                found.setdefault(entry.title.strip(), reader.get_destination_page_number(entry) + 1)
+
+    walk(reader.outline)
+    return {anchor: found[text] for anchor, text in _entry_texts(docx).items() if text in found}
+
+
+def number_toc(docx: bytes, pdf: Path) -> bytes:
+    """Second pass: the same .docx with the TOC page numbers taken from a PDF made of it."""
+    return set_toc_pages(docx, toc_pages(docx, pdf))
 
 
 def set_toc_pages(docx: bytes, pages: dict[str, int]) -> bytes:
     """The same .docx with each TOC entry's cached page number (bookmark name -> page) set."""
     src = zipfile.ZipFile(io.BytesIO(docx))
     root = etree.fromstring(src.read("word/document.xml"))
-    for link in root.xpath("//w:hyperlink[starts-with(@w:anchor, $p)]", p=BOOKMARK_PREFIX,
-                           namespaces=NS):
+    for link in _TOC_LINKS(root, p=BOOKMARK_PREFIX):
         page = pages.get(link.get(_w("anchor")))
         texts = link.xpath("w:r[w:fldChar/@w:fldCharType='separate']/following-sibling::w:r"
                            "[1]/w:t", namespaces=NS)
