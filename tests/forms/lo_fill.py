@@ -8,6 +8,7 @@ text portion of type "ContentControl" (LibreOffice 7.4+), including those in tab
 Prints the tags it changed, one per line, and `done`.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -99,10 +100,8 @@ def main(src, dst, edits):
         doc.close(True)
         print("done")
     finally:
-        try:
+        with contextlib.suppress(Exception):
             desktop.terminate()
-        except Exception:
-            pass
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
