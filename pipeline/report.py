@@ -53,7 +53,8 @@ def overview_rows(results: list[TeamResult], today: dt.date | None = None) -> li
         if protocol is not None and protocol.annex is not None:
             items = protocol.annex.items
             for number in CHAPTERS:
-                applicable = [i for i in items if i.chapter == number and i.status is not Status.NVT]
+                applicable = [i for i in items
+                              if i.chapter == number and i.status is not Status.NVT]
                 done = sum(i.status is Status.GEREGELD for i in applicable)
                 row["chapters"][number] = done / len(applicable) if applicable else None
             applicable = [i for i in items if i.status is not Status.NVT]

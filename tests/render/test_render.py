@@ -108,10 +108,14 @@ def test_adopted_protocol_has_no_concept_mark():
 
 def test_header_and_footer(document, rendered):
     header = document.sections[0].header.paragraphs[0].text
-    assert "Burgerzaken & Publiek" in header and "CONCEPT" in header and "versie 1.2" in header
+    assert "Burgerzaken & Publiek" in header
+    assert "CONCEPT" in header
+    assert "versie 1.2" in header
     with zipfile.ZipFile(io.BytesIO(rendered)) as z:
         footers = "".join(z.read(n).decode() for n in z.namelist() if "footer" in n)
-    assert "Pagina" in footers and " PAGE " in footers and " NUMPAGES " in footers
+    assert "Pagina" in footers
+    assert " PAGE " in footers
+    assert " NUMPAGES " in footers
 
 
 def test_annex_statuses_scores_actions_topics(document):
@@ -120,7 +124,9 @@ def test_annex_statuses_scores_actions_topics(document):
     for item in protocol.annex.items:
         assert item.id in cells
     assert cells.count("✓ geregeld") >= 8
-    assert "◐ deels" in cells and "✗ ontbreekt" in cells and "– n.v.t." in cells
+    assert "◐ deels" in cells
+    assert "✗ ontbreekt" in cells
+    assert "– n.v.t." in cells
     for score in protocol.annex.chapters:
         assert score.line() in cells
     assert "Regel V2 & zorg <dat> het klopt" in cells
@@ -135,7 +141,8 @@ def test_toc_is_a_dirty_field_filled_with_headings(rendered):
     with zipfile.ZipFile(io.BytesIO(rendered)) as z:
         body = z.read("word/document.xml").decode()
         settings = z.read("word/settings.xml").decode()
-    assert 'w:fldCharType="begin" w:dirty="true"' in body and " TOC \\o " in body
+    assert 'w:fldCharType="begin" w:dirty="true"' in body
+    assert " TOC \\o " in body
     assert '<w:updateFields w:val="true"/>' in settings
     anchors = toc_entries(rendered)
     assert len(anchors) > 20
@@ -149,7 +156,8 @@ def test_branding_applied_to_styles():
     assert 'w:color w:val="12AB34"' in styles
     assert 'w:fill="12AB34"' in styles
     assert 'w:ascii="Caladea"' in styles
-    assert "1F4E79" not in styles and COLOUR.lstrip("#") not in styles
+    assert "1F4E79" not in styles
+    assert COLOUR.lstrip("#") not in styles
 
 
 def test_core_properties(document):
@@ -158,7 +166,8 @@ def test_core_properties(document):
     assert props.subject == "Veilige publieke dienstverlening"
     assert props.author == ORG
     assert props.language == "nl-NL"
-    assert "versie 1.2" in props.keywords and "concept" in props.keywords
+    assert "versie 1.2" in props.keywords
+    assert "concept" in props.keywords
     assert props.created.date().isoformat() == "2026-01-20"
 
 
@@ -185,7 +194,8 @@ def test_unknown_variable_fails_in_dutch(tmp_path):
         render_protocol(make_protocol(), make_policy(), template=template)
     assert info.value.file == str(template)
     assert info.value.field == "onbekend"
-    assert "variabele ‘onbekend’" in info.value.message and "bestaat" in info.value.message
+    assert "variabele ‘onbekend’" in info.value.message
+    assert "bestaat" in info.value.message
 
 
 def test_sandbox_refuses_python_internals(tmp_path):
@@ -218,7 +228,8 @@ def test_context_is_plain_data():
 
 
 def test_template_file_is_the_committed_one():
-    assert TEMPLATE.name == "protocol.docx" and TEMPLATE.is_file()
+    assert TEMPLATE.name == "protocol.docx"
+    assert TEMPLATE.is_file()
 
 
 def _to_pdf(src: Path, out: Path) -> PdfReader:
