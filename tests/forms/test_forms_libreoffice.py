@@ -1,0 +1,78 @@
+"""The real LibreOffice: open a generated form, change answers through UNO, save as .docx, read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.catalogue import FORMS, FieldType, Merge
+from pipeline.forms.read import read_form
+
+FILLER = Path(__file__).with_name("lo_fill.py")
+
+pytestmark = pytest.mark.slow
+
+
+def lo_fill(src: Path, dst: Path, edits: dict[str, object]) -> list[str]:
+    """Run the UNO filler with the system Python (it has `uno`); return the tags it changed."""
+    edits_file = dst.with_suffix(".json")
+    edits_file.write_text(json.dumps(edits, ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run(["/usr/bin/python3", str(FILLER), str(src), str(dst), str(edits_file)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.split()
+    assert lines[-1] == "done"
+    return lines[:-1]
+
+
+def test_answers_edited_in_libreoffice_read_back_exactly(make_form, tmp_path):
+    src = make_form("team")
+    before = read_form(src).fields
+    edits = {
+        "team.versie": "1.2",
+        "team.aantal_medewerkers": "14",
+        "team.competenties": "Nieuwe collega's nooit alleen aan de balie & altijd <samen>\n"
+                             "Ervaren collega's doen de slechtnieuwsgesprekken",
+        "team.status": "vastgesteld",
+        "team.contact_huisbezoek": True,
+        "team.contact_balie": False,
+        "team.teamoverleg": "2026-03-01",
+        "team.acties.wat": "Alarmknop testen {{ x }}",
+        "team.acties.onderdeel": "N7",
+        "team.acties.datum": "2026-06-30",
+    }
+    dst = tmp_path / "saved" / "team.docx"
+    dst.parent.mkdir()
+    assert set(lo_fill(src, dst, edits)) == set(edits)
+    after = read_form(dst)
+    assert after.errors == []
+    expected = dict(before)
+    expected.update({k: v for k, v in edits.items() if not k.startswith("team.acties.")})
+    expected["team.teamoverleg"] = dt.date(2026, 3, 1)
+    expected["team.acties"] = [{"wat": "Alarmknop testen {{ x }}", "onderdeel": "N7",
+                                "eigenaar": None, "datum": dt.date(2026, 6, 30)}]
+    assert after.fields == expected
+    assert not [w for w in after.warnings if w.message != "nog niet ingevuld"]
+
+
+def test_contact_form_saved_by_libreoffice_keeps_every_control(make_form, tmp_path):
+    src = make_form("balie")
+    dst = tmp_path / "saved.docx"
+    edits = {"balie.ordebewaking": "Gastvrouw", "balie.alarmknop": True,
+             "balie.alarmtest": "maandelijks", "balie.locaties.naam": "Stadhuis"}
+    lo_fill(src, dst, edits)
+    data = read_form(dst)
+    asked = [f for f in FORMS["balie"].fields if f.merge is not Merge.LOCKED]
+    assert set(data.fields) == {f.tag for f in asked}
+    assert data.fields["balie.ordebewaking"] == "Gastvrouw"
+    assert data.fields["balie.alarmknop"] is True
+    assert data.fields["balie.alarmtest"] == "maandelijks"
+    assert data.fields["balie.locaties"] == [{"naam": "Stadhuis", "adres": None,
+                                              "openingstijden": None}]
+    untouched = [f.tag for f in asked if f.tag not in edits and f.type is not FieldType.ROWS]
+    assert all(data.fields[t] in (None, False) for t in untouched)
+    assert not [w for w in data.warnings if "via de vraag" in w.message]
