@@ -150,6 +150,11 @@ class PdfConverter:
         """The LibreOffice user profile folders, one per job (visible in soffice's arguments)."""
         return [s.profile for s in self._slots]
 
+    @property
+    def processes_started(self) -> int:
+        """How many soffice processes this converter has started (retries included)."""
+        return self._runs
+
     def __enter__(self) -> PdfConverter:
         # SIGTERM would end Python without unwinding, leaving soffice running: turn it into
         # SystemExit so `close()` and the atexit hook run. Only when nobody else handles it.
@@ -237,9 +242,14 @@ class PdfConverter:
                "--nodefault", "--nolockcheck", f"-env:UserInstallation={slot.profile.as_uri()}",
                "--convert-to", self._filter, "--outdir", str(outdir),
                *(str(d.src) for d in docs)]
+        # soffice's own temporary files go inside our work folder: a killed soffice leaves
+        # them behind (measured: lu*.tmp), and close() removes the whole folder.
+        tmp = self._root / "tmp"
+        tmp.mkdir(exist_ok=True)
+        env = {**os.environ, "TMPDIR": str(tmp)}
         with open(outdir / "soffice.log", "wb") as log:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, cwd=outdir,
+                                    stderr=subprocess.STDOUT, cwd=outdir, env=env,
                                     start_new_session=True)
         with _LIVE_LOCK:
             _LIVE.add(proc)

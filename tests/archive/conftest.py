@@ -1,0 +1,86 @@
+"""Fixtures for the archive tests: protocol-like .docx files made with python-docx."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Pt
+
+ANNEX = "Checklist: wat is geregeld"
+SUBJECT = "Teamprotocol veilige publieke dienstverlening"
+AUTHOR = "Gemeente Testdorp"
+
+
+def make_docx(path: Path, *, title: str, pages: int = 3, annex: bool = True) -> Path:
+    """A protocol-like document: headings, `pages` pages of text, a table, Carlito, properties."""
+    doc = Document()
+    doc.styles["Normal"].font.name = "Carlito"
+    doc.styles["Normal"].font.size = Pt(11)
+    for style in ("Title", "Heading 1", "Heading 2"):
+        doc.styles[style].font.name = "Carlito"
+    props = doc.core_properties
+    props.title, props.subject, props.author = title, SUBJECT, AUTHOR
+    props.keywords = "Gemeente Testdorp; balie; 1.0; concept"
+    doc.add_heading(title, 0)
+    for page in range(1, pages + 1):
+        doc.add_heading(f"{page}. Hoofdstuk {page}", 1)
+        doc.add_heading("Afspraken van het team", 2)
+        for i in range(7):
+            doc.add_paragraph(f"Afspraak {page}.{i}: " + "Bij agressie aan de balie waarschuwt "
+                              "de medewerker een collega en meldt het incident dezelfde dag. " * 3)
+        doc.add_page_break()
+    if annex:
+        doc.add_heading(ANNEX, 1)
+        table = doc.add_table(rows=4, cols=3)
+        table.style = "Table Grid"
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.cells):
+                cell.text = ["Onderdeel", "Status", "Bron"][c] if r == 0 else f"punt {r}.{c}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def soffice_pids(marker: str | Path) -> list[int]:
+    """Pids of running processes whose command line mentions `marker` (e.g. a profile dir)."""
+    marker = str(marker).encode()
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read()
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker in cmdline and state != b"Z":
+            pids.append(int(entry))
+    return pids
+
+
+@pytest.fixture(scope="session")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """Three documents converted once with the default PDF/A options: name -> (docx, pdf).
+
+    Two of them share the file name `teamprotocol.docx` in different folders: soffice names its
+    output after the input, so the converter must not let one overwrite the other.
+    """
+    from pipeline.convert import PdfConverter
+
+    base = tmp_path_factory.mktemp("converted")
+    docs = {
+        "balie": make_docx(base / "balie" / "teamprotocol.docx", title="Teamprotocol Balie"),
+        "wijk": make_docx(base / "wijk" / "teamprotocol.docx", title="Teamprotocol Wijkteam",
+                          pages=5),
+        "kcc": make_docx(base / "kcc" / "kcc.docx", title="Teamprotocol KCC"),
+    }
+    pairs = [(d, base / "uit" / f"{name}.pdf") for name, d in docs.items()]
+    with PdfConverter(jobs=2) as converter:
+        results = converter.convert(pairs)
+    assert all(isinstance(r, Path) for r in results.values()), results
+    return {name: (docx, pdf) for (name, docx), (_, pdf) in zip(docs.items(), pairs, strict=True)}
