@@ -184,11 +184,20 @@ td.late{background:#f8d7da;font-weight:bold}td.fail{color:#c00000;font-weight:bo
 """
 
 
+# Short chapter names for the narrow heatmap columns of the html page; the full titles follow.
+SHORT = {1: "Visie", 2: "Kwaliteit", 3: "Orde", 4: "Normoverschrijdend gedrag",
+         5: "Lerende aanpak", 6: "Borging"}
+
+
 def html_text(rows: list[dict[str, Any]], failures: list[dict[str, str]],
               today: dt.date) -> str:
     """overzicht.html: one self-contained page (inline CSS, no scripts), every value escaped."""
     e = html.escape
-    head = "".join(f"<th>{e(h)}</th>" for h in HEADERS)
+    short = ["Team", "Team-id", "Status", "Open punten",
+             *[f"{n}. {SHORT.get(n, t)}" for n, t in CHAPTERS.items()], "Geregeld",
+             "Volgende evaluatie"]
+    head = "".join(f"<th>{e(h)}</th>" for h in short)
+    chapters = " · ".join(f"{n}. {e(t)}" for n, t in CHAPTERS.items())
     body = []
     for row in rows:
         cells = [f"<td>{e(row['team'])}</td>", f"<td>{e(row['team_id'])}</td>",
@@ -226,6 +235,7 @@ def html_text(rows: list[dict[str, Any]], failures: list[dict[str, str]],
 per hoofdstuk het deel van de checklistonderdelen dat geregeld is (n.v.t. telt niet mee).
 Open punten: onderdelen die deels geregeld zijn of ontbreken.</p>
 <p class="legend">{legend}</p>
+<p class="sub">Hoofdstukken: {chapters}.</p>
 <table><tr>{head}</tr>{"".join(body)}</table>
 <h2>Teams die niet gelukt zijn</h2>
 {problems}
