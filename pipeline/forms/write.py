@@ -39,11 +39,12 @@ ROWS_NOTE = ("Meer rijen nodig? In Word: klik in de laatste rij op het plusteken
 # Placeholder text of a table cell control, by column type (the reader knows these too).
 CELL_PLACEHOLDER = {FieldType.TEXT: "Vul in", FieldType.CHOICE: "Kies",
                     FieldType.DATE: "Kies een datum"}
+LOCKED_INSTRUCTION = ("Teksten met een grijze achtergrond stelt de organisatie vast; die kunt u "
+                      "niet wijzigen.")
 INSTRUCTIONS = (
     "Klik in een vak met een lichtblauwe achtergrond en typ uw antwoord. De grijze tekst in het "
     "vak is een toelichting; die verdwijnt zodra u begint te typen.",
-    "Vragen met een * zijn verplicht. Teksten met een grijze achtergrond stelt de organisatie "
-    "vast; die kunt u niet wijzigen.",
+    "Vragen met een * zijn verplicht.",
     "Verwijder geen vakken en verander de vragen niet: het formulier wordt automatisch gelezen.",
     "Sla het formulier op als Word-document (.docx) onder dezelfde naam en stuur het terug naar "
     "de coördinator agressie en geweld.",
@@ -209,7 +210,10 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
     sub_run.font.color.rgb, sub_run.font.size = layout.GREY, Pt(10)
     _para(doc, "Zo vult u dit formulier in", "Heading2")
     doc.add_paragraph(spec.intro)
-    for line in INSTRUCTIONS:
+    lines = list(INSTRUCTIONS)
+    if any(f.merge is Merge.LOCKED for f in spec.fields):
+        lines.insert(2, LOCKED_INSTRUCTION)
+    for line in lines:
         _para(doc, line, "ListBullet")
     for section in spec.sections:
         _para(doc, f"{section.number}. {section.title}", "Heading1")
