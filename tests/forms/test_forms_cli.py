@@ -1,0 +1,139 @@
+"""`teamprotocol forms` and `teamprotocol check` through CliRunner and as a real subprocess."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from forms_wordfill import edit_docx, fill_text, set_checkbox, set_date
+
+from pipeline.cli import cli
+
+REPO = Path(__file__).resolve().parents[2]
+TEAMS = REPO / "tests" / "data" / "teams.csv"
+EXE = Path(sys.executable).with_name("teamprotocol")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(EXE), *args], capture_output=True, text=True, timeout=60,
+                          check=False)
+
+
+def test_forms_writes_every_team_and_never_overwrites(tmp_path):
+    out = tmp_path / "formulieren"
+    result = CliRunner().invoke(cli, ["forms", str(TEAMS), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "burgerzaken").iterdir()) == [
+        "balie.docx", "digitaal.docx", "team.docx"]
+    assert len(list(out.glob("*/*.docx"))) == 10
+    assert "burgerzaken: 3 formulier(en)" in result.output
+    filled = out / "burgerzaken" / "team.docx"
+    filled.write_bytes(b"antwoorden")
+    again = CliRunner().invoke(cli, ["forms", str(TEAMS), "--out", str(out)])
+    assert again.exit_code == 1
+    assert "niet overschreven" in again.output
+    assert filled.read_bytes() == b"antwoorden"
+    forced = CliRunner().invoke(cli, ["forms", str(TEAMS), "--out", str(out), "--force"])
+    assert forced.exit_code == 0
+    assert filled.read_bytes() != b"antwoorden"
+
+
+def test_forms_bad_csv_is_one_dutch_line(tmp_path):
+    bad = tmp_path / "teams.csv"
+    bad.write_text("team_id,team,afdeling,leidinggevende,contactvormen\nA B,T,A,L,\n",
+                   encoding="utf-8")
+    result = run("forms", str(bad), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "regel 2: de team_id bevat tekens" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def filled_balie(make_form, tmp_path) -> Path:
+    def fill(root):
+        fill_text(root, "balie.ordebewaking", "Gastvrouw & boa")
+        set_checkbox(root, "balie.camera", True)
+        fill_text(root, "balie.locaties.naam", "Stadhuis")
+
+    return edit_docx(make_form("balie"), tmp_path / "balie.docx", fill)
+
+
+def test_check_report_in_dutch(filled_balie):
+    result = CliRunner().invoke(cli, ["check", str(filled_balie)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Bijlage balie en spreekkamer (balie) van team burgerzaken" in out
+    assert "Beantwoord: 3 van 11 vragen." in out
+    assert "Verplichte vragen die nog niet zijn ingevuld:\n  - Wie op een alarm afkomt" in out
+    assert "N7 Er is een systeem van alarmering" in out
+    assert "Gastvrouw" not in out  # the report names questions, not answers
+    assert "leesbaar, maar nog niet compleet" in out
+
+
+def test_check_json(filled_balie):
+    result = CliRunner().invoke(cli, ["check", str(filled_balie), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert set(data) == {"kind", "team_id", "schema_version", "fields", "errors", "warnings"}
+    assert data["fields"]["balie.ordebewaking"] == "Gastvrouw & boa"
+    assert data["fields"]["balie.camera"] is True
+    assert data["fields"]["balie.locaties"] == [
+        {"naam": "Stadhuis", "adres": None, "openingstijden": None}]
+
+
+def test_check_json_dates_are_iso(make_form, tmp_path):
+    path = edit_docx(make_form("team"), tmp_path / "t.docx",
+                     lambda r: set_date(r, "team.teamoverleg", dt.date(2026, 3, 1)))
+    data = json.loads(CliRunner().invoke(cli, ["check", str(path), "--json"]).output)
+    assert data["fields"]["team.teamoverleg"] == "2026-03-01"
+
+
+def test_check_form_with_errors_exits_1(make_form, tmp_path):
+    path = edit_docx(make_form("team"), tmp_path / "t.docx",
+                     lambda r: fill_text(r, "team.teamoverleg", "morgen"))
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "Datum van het teamoverleg (stap 2) — het antwoord is geen datum" in result.output
+
+
+def test_check_subprocess_exit_codes(make_form, tmp_path):
+    good = make_form("digitaal")
+    ok = run("check", str(good))
+    assert ok.returncode == 0, ok.stderr
+    assert "Bijlage telefoon, e-mail, post en sociale media" in ok.stdout
+    usage = run("check")
+    assert usage.returncode == 2
+    assert "Ontbrekend argument" in usage.stderr
+    assert run("check", str(tmp_path / "bestaat-niet.docx")).returncode == 2
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "met een wachtwoord beveiligd"),
+    (b"hallo", "geen Word-document (.docx)"),
+    (b"PK\x03\x04" + b"\0" * 50, "beschadigd of onvolledig"),
+])
+def test_check_unreadable_files_subprocess(tmp_path, content, expected):
+    path = tmp_path / "formulier.docx"
+    path.write_bytes(content)
+    result = run("check", str(path))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Fout: {path} — ")
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    as_json = json.loads(run("check", str(path), "--json").stdout)
+    assert expected in as_json["errors"][0]["message"]
+
+
+def test_check_foreign_docx_subprocess(tmp_path):
+    from docx import Document
+
+    path = tmp_path / "brief.docx"
+    Document().save(path)
+    result = run("check", str(path))
+    assert result.returncode == 1
+    assert "geen formulier van teamprotocol" in result.stderr
