@@ -259,3 +259,35 @@ def test_answers_of_every_type_round_trip_through_write(make_form):
     data = read_form(make_form("team", answers))
     for tag, value in answers.items():
         assert data.fields[tag] == value, tag
+
+
+def test_every_tag_lost_like_libreoffice_7_4(make_form, tmp_path):
+    """LibreOffice 7.4 drops every `w:tag` and the placeholder flag (word-forms.md)."""
+    src = make_form("team")
+
+    def fill_then_strip(root):
+        fill_text(root, "team.versie", "3.0")
+        fill_text(root, "team.dilemmas", "a\nb")
+        set_checkbox(root, "team.contact_bijeenkomsten", True)
+        set_date(root, "team.volgende_evaluatie", dt.date(2027, 1, 15))
+        fill_text(root, "team.acties.wat", "Training plannen", index=1)
+        fill_text(root, "team.acties.onderdeel", "N3", index=1)
+        for name in ("tag", "showingPlcHdr"):
+            for el in list(root.iter(f"{{{W}}}{name}")):
+                el.getparent().remove(el)
+
+    data = read_form(edit_docx(src, tmp_path / "lo74.docx", fill_then_strip))
+    assert data.errors == []
+    f = data.fields
+    assert f["team.team"] == "Burgerzaken & Balie"
+    assert f["team.versie"] == "3.0"
+    assert f["team.dilemmas"] == "a\nb"
+    assert f["team.contact_bijeenkomsten"] is True
+    assert f["team.contact_huisbezoek"] is False
+    assert f["team.volgende_evaluatie"] == dt.date(2027, 1, 15)
+    assert f["team.status"] is None
+    assert f["team.acties"] == [{"wat": "Training plannen", "onderdeel": "N3", "eigenaar": None,
+                                 "datum": None}]
+    recovered = {p.tag for p in data.warnings if p.message != "nog niet ingevuld"}
+    assert {"team.versie", "team.dilemmas", "team.volgende_evaluatie",
+            "team.acties"} <= recovered
