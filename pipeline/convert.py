@@ -5,17 +5,20 @@ converts at 0.11-0.22 s/doc, one cold process per file at 0.46-0.64 s/doc and un
 0.28-0.35 s/doc. So each of `jobs` slots runs `soffice --convert-to` over a list of documents,
 with its own user profile (two processes sharing a profile hand their work to each other and
 block). A profile is created once per converter and reused: its first start costs ~1.2 s more
-than a warm start (measured: 1.8-2.0 s vs 0.7 s for one document).
+than a warm start (measured: 1.65 s vs 0.59 s for one document), so a clean profile is also
+kept in the user's cache and copied into the next converter's slots.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -134,13 +137,18 @@ class PdfConverter:
     """
 
     def __init__(self, jobs: int = 2, timeout: float = 120.0, *,
-                 pdf_options: Mapping[str, bool | int | str] = PDFA_OPTIONS) -> None:
+                 pdf_options: Mapping[str, bool | int | str] = PDFA_OPTIONS,
+                 seed_profile: bool = True) -> None:
         self.jobs = max(1, int(jobs))
         self.timeout = float(timeout)
         self._filter = filter_argument(pdf_options)
         self._soffice = find_soffice()
         self._root = Path(tempfile.mkdtemp(prefix="teamprotocol-lo-"))
         self._slots = [_Slot(profile=self._root / f"profile-{i}") for i in range(self.jobs)]
+        self._seed = _seed_dir(self._soffice) if seed_profile else None
+        if self._seed is not None and _usable_seed(self._seed):
+            for slot in self._slots:
+                _copy_profile(self._seed, slot.profile)
         self._runs = 0
         self._closed = False
         self._old_sigterm: object = None
@@ -277,6 +285,8 @@ class PdfConverter:
         _kill_group(run.proc)  # reap; also sweeps a straggling soffice.bin of the group
         rc = run.proc.returncode
         clean = rc == 0 and not run.timed_out
+        if clean and self._seed is not None and not self._seed.exists():
+            _save_seed(slot.profile, self._seed)
         made = [(run.outdir / f"{d.src.stem}.pdf").is_file() for d in run.docs]
         # soffice writes a temporary file and renames it, but after a crash or kill only PDFs
         # followed by a later one are surely complete (it converts in the order given).
@@ -317,6 +327,50 @@ class PdfConverter:
             slot.queue.appendleft(retry[1:])
         if retry:
             slot.queue.appendleft(retry[:1])
+
+
+def _seed_dir(soffice: str) -> Path | None:
+    """Where a finished profile is kept for the next converter: per user, per LibreOffice build.
+
+    A new profile's first start costs ~1.2 s more than a warm one; a copied profile starts
+    warm (measured: fresh 1.65 s, copy 0.49 s, reused 0.59 s for one document). It lives in
+    the user's own cache, never in /tmp, where another user could plant a profile.
+    """
+    try:
+        real = os.path.realpath(soffice)
+        st = os.stat(real)
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except (OSError, RuntimeError):
+        return None
+    key = hashlib.sha256(f"{real}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    return base / "teamprotocol" / f"lo-profile-{key}"
+
+
+def _usable_seed(seed: Path) -> bool:
+    try:
+        st = seed.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid()
+
+
+def _copy_profile(src: Path, dst: Path) -> None:
+    """Copy a seed profile; on any error the slot just starts with a fresh one."""
+    try:
+        shutil.copytree(src, dst, symlinks=True)
+    except (OSError, shutil.Error):
+        shutil.rmtree(dst, ignore_errors=True)
+
+
+def _save_seed(profile: Path, seed: Path) -> None:
+    """Keep a copy of a profile that converted cleanly; copy then rename, so never half."""
+    tmp = seed.with_name(f".{seed.name}.{os.getpid()}")
+    try:
+        seed.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(profile, tmp, symlinks=True)
+        os.rename(tmp, seed)
+    except (OSError, shutil.Error):  # read-only home, or another run saved it first
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _raise_system_exit(signum: int, _frame: object) -> None:
