@@ -42,6 +42,7 @@ _MAX_ATTEMPTS = 2  # a document is tried at most twice: once, then once in a fre
 # interpreter exit whatever happened (exception, Ctrl-C, SystemExit from SIGTERM).
 _LIVE: set[subprocess.Popen[bytes]] = set()
 _LIVE_LOCK = threading.Lock()
+_WORK_DIRS: set[Path] = set()  # work folders of converters not closed yet
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -60,6 +61,8 @@ def _kill_all_live() -> None:
         procs = list(_LIVE)
     for proc in procs:
         _kill_group(proc)
+    for work in list(_WORK_DIRS):
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def filter_argument(options: Mapping[str, bool | int | str]) -> str:
@@ -144,6 +147,7 @@ class PdfConverter:
         self._filter = filter_argument(pdf_options)
         self._soffice = find_soffice()
         self._root = Path(tempfile.mkdtemp(prefix="teamprotocol-lo-"))
+        _WORK_DIRS.add(self._root)
         self._slots = [_Slot(profile=self._root / f"profile-{i}") for i in range(self.jobs)]
         self._seed = _seed_dir(self._soffice) if seed_profile else None
         if self._seed is not None and _usable_seed(self._seed):
@@ -187,6 +191,7 @@ class PdfConverter:
                 signal.signal(signal.SIGTERM, self._old_sigterm)  # type: ignore[arg-type]
             self._old_sigterm = None
         shutil.rmtree(self._root, ignore_errors=True)
+        _WORK_DIRS.discard(self._root)
         self._closed = True
 
     def convert(self, items: list[tuple[Path, Path]]
@@ -308,6 +313,13 @@ class PdfConverter:
         shutil.rmtree(run.outdir, ignore_errors=True)
         if not left:
             return
+        if last < 0:
+            # Not one PDF: the profile itself may be broken (a killed soffice can leave it
+            # half written), so the retry starts from a fresh one. A crash, unlike a hang,
+            # also discards the cached seed profile, so the next run does not inherit it.
+            shutil.rmtree(slot.profile, ignore_errors=True)
+            if not run.timed_out and self._seed is not None:
+                shutil.rmtree(self._seed, ignore_errors=True)
         # The first unfinished document was being converted when it went wrong; the others
         # were never reached, unless the process made no progress at all.
         for doc in left if last < 0 else left[:1]:

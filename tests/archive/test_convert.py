@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -109,25 +110,31 @@ def test_timeout_kills_and_reports_in_dutch(tmp_path: Path) -> None:
     assert elapsed < 10
 
 
-def test_killed_soffice_documents_are_retried(tmp_path: Path) -> None:
+@pytest.mark.parametrize("when", ["start", "mid-list"])
+def test_killed_soffice_documents_are_retried(tmp_path: Path, when: str) -> None:
     docs = [make_docx(tmp_path / f"k{i}.docx", title=f"K{i}", pages=8) for i in range(10)]
     killed: list[int] = []
+    first_pdf: list[bool] = []
 
     with PdfConverter(jobs=1) as converter:
         marker = converter.profile_dirs[0]
         work = marker.parent  # soffice writes into work/run-<n>/ before the PDF is moved
 
         def kill_when_converting() -> None:
-            """SIGKILL soffice.bin once its first PDF exists: mid-list, not at start-up."""
+            """SIGKILL soffice.bin as soon as it runs, or once its first PDF exists."""
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
-                if any(work.glob("run-1/*.pdf")):
+                if when == "start" or any(work.glob("run-1/*.pdf")):
+                    first_pdf.append(any(work.glob("run-1/*.pdf")))
                     for pid in soffice_pids(marker):
-                        with open(f"/proc/{pid}/comm") as f:
-                            if f.read().strip() == "soffice.bin":
+                        with contextlib.suppress(OSError):  # it may just have exited
+                            with open(f"/proc/{pid}/comm") as f:
+                                is_office = f.read().strip() == "soffice.bin"
+                            if is_office:
                                 os.kill(pid, signal.SIGKILL)
                                 killed.append(pid)
-                    return
+                    if killed:
+                        return
                 time.sleep(0.005)
 
         killer = threading.Thread(target=kill_when_converting)
@@ -137,6 +144,10 @@ def test_killed_soffice_documents_are_retried(tmp_path: Path) -> None:
         assert soffice_pids(marker) == []
         assert converter.processes_started >= 2  # the killed list, then the retry
     assert killed, "soffice.bin was never seen converting"
+    if when == "start":  # nothing was converted: the suspect alone, then the rest as a list
+        assert first_pdf[-1] is False
+        assert converter.processes_started == 3
+        assert all(isinstance(o, Path) for o in results.values())
     assert set(results) == set(docs)
     for docx, outcome in results.items():
         if isinstance(outcome, ConversionError):
