@@ -1,37 +1,55 @@
-"""The table of contents field (`w:fldChar` TOC) of a rendered .docx: entries filled in advance.
+"""The table of contents of a rendered .docx: plain `toc n` paragraphs with PAGEREF fields.
 
-Word rebuilds a TOC field when it opens a document whose field is dirty (`w:dirty`, plus
-`w:updateFields` in settings.xml). LibreOffice does not: measured with 25.2, `soffice
---convert-to pdf` prints a TOC field's cached result as it is, so an empty TOC stays empty
-(also with `w:updateFields`, inside a `docPartGallery` sdt, or as `w:fldSimple`). So we
-write the result ourselves: one hyperlinked entry per heading, with a PAGEREF field to a
-bookmark on the heading. Inside a TOC field LibreOffice keeps a PAGEREF's cached text as is
-(measured), so the page numbers are filled in a second pass from the PDF's outline
-(`set_toc_pages`), which needs the PDF that LibreOffice made of the first pass.
+The template marks where the contents go with an ordinary TOC field (`w:fldChar`, `\\o "1-2"`
+gives the heading levels), as Word inserts it. `fill_toc` replaces that field by one paragraph
+per heading: a hyperlink to a `_Toc` bookmark on the heading, a tab (right, dot leader, from
+the `toc n` style) and a standalone `PAGEREF _Toc… \\h` field. No TOC field remains.
+
+Measured with LibreOffice 25.2 (`soffice --convert-to pdf`, one conversion, 15-page protocol):
+- the same entries inside a TOC field print their cached PAGEREF text ("99" stays "99"):
+  LibreOffice never recomputes a TOC field's stored result, so that needed a second pass;
+- standalone, every PAGEREF showed its heading's real page (25 of 25 entries, the annex and
+  the appendices included), whether the cached result was empty or a wrong "99".
+Word offers to update all fields when it opens the file (`w:updateFields`, set here), which
+refreshes the PAGEREFs (not measured: no Word on this machine). The PAGEREFs carry no
+`w:dirty`: LibreOffice does not need it, and dirty flags on a generated contents list were
+reported to make Word for Mac show page 1 for every entry (PumasAI/WriteDocx.jl#48).
 """
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import zipfile
-from pathlib import Path
 
 from lxml import etree
-from pypdf import PdfReader
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W_NS}
 BOOKMARK_PREFIX = "_Toc"
+# The cached result of each PAGEREF. LibreOffice ignores it (measured, above); readers that
+# never lay the document out (docx2python, previews) show it, and an empty one is better
+# than a page number we cannot know at render time.
+PAGE_CACHE = ""
+INDENT = 340  # twips per contents level (0.6 cm) when the template has no `toc n` styles
 # python-docx's elements override `xpath` (no namespaces argument), so compile with lxml.
 _TOC_INSTR = etree.XPath(".//w:instrText[starts-with(normalize-space(.), 'TOC')]", namespaces=NS)
 _STYLE = etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS)
 _BOOKMARK_IDS = etree.XPath(".//w:bookmarkStart/@w:id", namespaces=NS)
+_PARA_STYLES = etree.XPath("w:style[@w:type='paragraph'][w:name]", namespaces=NS)
 _TEXTS = etree.XPath(".//w:t/text()", namespaces=NS)
 _TOC_LINKS = etree.XPath("//w:hyperlink[starts-with(@w:anchor, $p)]", namespaces=NS)
-# The entry's title: the text runs before its PAGEREF field.
-_LINK_TEXT = etree.XPath("w:r[following-sibling::w:r/w:fldChar]/w:t/text()", namespaces=NS)
+
+
+# The elements that follow `w:updateFields` in CT_Settings (ECMA-376 part 1, wml.xsd):
+# it goes before the first of these that the settings part has, to keep the schema order.
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+    "listSeparator",
+)
 
 
 def _w(tag: str) -> str:
@@ -57,20 +75,57 @@ def _levels(instruction: str) -> tuple[int, int]:
     return (int(found.group(1)), int(found.group(2))) if found else (1, 3)
 
 
-def _style_ids(styles, names: dict[int, str]) -> dict[str, int]:
-    ids = {}
-    for level, name in names.items():
-        style = next((s for s in styles if s.name == name), None)
-        if style is not None:
-            ids[style.style_id] = level
-    return ids
+def _style_ids(styles_root: etree._Element, names: dict[int, str]) -> dict[str, int]:
+    """Paragraph style id -> level for the styles named in `names` (level -> name)."""
+    # Straight from styles.xml: python-docx's `style.name` per style cost 45 ms a render.
+    by_name = {style.find(_w("name")).get(_w("val")).lower(): style.get(_w("styleId"))
+               for style in _PARA_STYLES(styles_root)}
+    return {by_name[n.lower()]: level for level, n in names.items() if n.lower() in by_name}
 
 
 def _text(paragraph: etree._Element) -> str:
     return "".join(_TEXTS(paragraph)).strip()
 
 
-def _entry_runs(text: str, anchor: str, page: str) -> etree._Element:
+def ensure_update_fields(settings: etree._Element) -> None:
+    """Set `<w:updateFields w:val="true"/>` in a `<w:settings>` element, in schema order.
+
+    Word then offers to update all fields when it opens the document, which fills in the
+    contents' PAGEREF page numbers.
+    """
+    for old in settings.findall(_w("updateFields")):
+        settings.remove(old)
+    element = _el("updateFields", val="true")
+    later = next((c for c in settings if isinstance(c.tag, str)
+                  and c.tag.startswith(f"{{{W_NS}}}")
+                  and c.tag.split("}")[1] in _AFTER_UPDATE_FIELDS), None)
+    if later is None:
+        settings.append(element)
+    else:
+        later.addprevious(element)
+
+
+def _own_layout(level: int, right: int) -> list[etree._Element]:
+    """`w:tabs` and `w:ind` for a contents line when the template has no `toc n` style."""
+    tabs = _el("tabs")
+    tabs.append(_el("tab", val="right", leader="dot", pos=str(right)))
+    return [tabs, _el("ind", left=str(INDENT * (level - 1)))]
+
+
+def entry_paragraph(text: str, anchor: str, style_id: str | None, *, level: int = 1,
+                    right: int = 9638) -> etree._Element:
+    """One contents line `<w:p>`: hyperlink to `anchor` holding the text, a tab, PAGEREF.
+
+    Without `style_id` the line gets its own right tab at `right` (twips, dot leader) and an
+    indent per `level`, so the page numbers still line up.
+    """
+    p = _el("p")
+    ppr = _el("pPr")
+    if style_id:
+        ppr.append(_el("pStyle", val=style_id))
+    else:
+        ppr.extend(_own_layout(level, right))
+    p.append(ppr)
     link = _el("hyperlink", anchor=anchor, history="1")
     link.extend([
         _run(_el("t", text)),
@@ -78,136 +133,85 @@ def _entry_runs(text: str, anchor: str, page: str) -> etree._Element:
         _run(_el("fldChar", fldCharType="begin")),
         _run(_el("instrText", f" PAGEREF {anchor} \\h ")),
         _run(_el("fldChar", fldCharType="separate")),
-        _run(_el("t", page)),
+        _run(_el("t", PAGE_CACHE)),
         _run(_el("fldChar", fldCharType="end")),
     ])
-    return link
+    p.append(link)
+    return p
 
 
-def _entry_paragraph_props(style_id: str | None) -> etree._Element:
-    ppr = _el("pPr")
-    if style_id:
-        ppr.append(_el("pStyle", val=style_id))
-    return ppr
+def _paragraph(element: etree._Element) -> etree._Element:
+    while element.tag != _w("p"):
+        element = element.getparent()
+    return element
+
+
+def _field_paragraphs(body, instr: etree._Element) -> list[etree._Element]:
+    """The paragraphs from the TOC field's begin to its end (Word's own TOC spans several)."""
+    depth, toc_depth, end = 0, None, None
+    for element in body.iter(_w("fldChar"), _w("instrText")):
+        if element is instr:
+            toc_depth = depth
+        elif element.tag == _w("fldChar"):
+            kind = element.get(_w("fldCharType"))
+            depth += {"begin": 1, "end": -1}.get(kind, 0)
+            if toc_depth is not None and kind == "end" and depth < toc_depth:
+                end = element
+                break
+    # The field's own container: the body, or Word's `docPartObj` content control around it.
+    start = _paragraph(instr)
+    paragraphs = list(start.getparent().iterchildren(_w("p")))
+    first = paragraphs.index(start)
+    last = paragraphs.index(_paragraph(end)) if end is not None else first
+    return paragraphs[first:last + 1]
 
 
 def fill_toc(document) -> int:
-    """Fill the first TOC field of a python-docx Document with one entry per heading.
+    """Replace the first TOC field of a python-docx Document by one entry paragraph per heading.
 
-    Returns the number of entries. A document without a TOC field is left alone.
+    Headings of the field's levels after the field get a `_Toc` bookmark. Returns the number
+    of entries; a document without a TOC field is left alone.
     """
     body = document.element.body
     instr = _TOC_INSTR(body)
     if not instr:
         return 0
-    field_p = instr[0].getparent().getparent()
+    field = _field_paragraphs(body, instr[0])
     low, high = _levels(instr[0].text or "")
-    styles = document.styles
+    styles = document.styles.element
     heading_ids = _style_ids(styles, {n: f"Heading {n}" for n in range(low, high + 1)})
     toc_ids = {n: s for s, n in _style_ids(styles, {n: f"toc {n}" for n in range(1, 10)}).items()}
 
-    runs = field_p.findall(_w("r"))
-    kinds = [r.find(_w("fldChar")) for r in runs]
-    separate = next(i for i, k in enumerate(kinds)
-                    if k is not None and k.get(_w("fldCharType")) == "separate")
-    end = next(i for i, k in enumerate(kinds)
-               if i > separate and k is not None and k.get(_w("fldCharType")) == "end")
-    for run in runs[separate + 1:end]:
-        field_p.remove(run)
-    end_run = runs[end]
-    field_p.remove(end_run)
-
-    headings = []
-    after = False
-    for p in body.iter(_w("p")):
-        if p is field_p:
-            after = True
-            continue
-        style = _STYLE(p)
-        if after and style in heading_ids and _text(p):
-            headings.append((p, heading_ids[style]))
-
+    last = field[-1]
+    section = document.sections[0]
+    sizes = (section.page_width, section.left_margin, section.right_margin)
+    right = (sizes[0].twips - sizes[1].twips - sizes[2].twips) if all(sizes) else 9638
+    everything = list(body.iter(_w("p")))
+    headings = [(p, heading_ids[_STYLE(p)]) for p in everything[everything.index(last) + 1:]
+                if _STYLE(p) in heading_ids and _text(p)]
     ids = [int(x) for x in _BOOKMARK_IDS(body)]
     next_id = max(ids, default=0) + 1
-    target = field_p
+    target = last
     for n, (heading, level) in enumerate(headings, 1):
         name = f"{BOOKMARK_PREFIX}{n:05d}"
-        start = _el("bookmarkStart", id=str(next_id), name=name)
         ppr = heading.find(_w("pPr"))
-        heading.insert(0 if ppr is None else heading.index(ppr) + 1, start)
+        heading.insert(0 if ppr is None else heading.index(ppr) + 1,
+                       _el("bookmarkStart", id=str(next_id), name=name))
         heading.append(_el("bookmarkEnd", id=str(next_id)))
         next_id += 1
-        link = _entry_runs(_text(heading), name, "")
-        if n == 1:
-            old = field_p.find(_w("pPr"))
-            if old is not None:
-                field_p.remove(old)
-            field_p.insert(0, _entry_paragraph_props(toc_ids.get(level)))
-            field_p.append(link)
-        else:
-            p = _el("p")
-            p.append(_entry_paragraph_props(toc_ids.get(level)))
-            p.append(link)
-            target.addnext(p)
-            target = p
-    target.append(end_run)
+        entry = entry_paragraph(_text(heading), name, toc_ids.get(level), level=level,
+                                right=right)
+        target.addnext(entry)
+        target = entry
+    for p in field:
+        p.getparent().remove(p)
+    ensure_update_fields(document.settings.element)
     return len(headings)
 
 
-def toc_entries(docx: bytes) -> list[str]:
-    """The bookmark names of the TOC entries in a rendered .docx, in order."""
+def toc_entries(docx: bytes) -> list[tuple[str, str]]:
+    """(bookmark name, entry text) of every contents line of a rendered .docx, in order."""
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
         root = etree.fromstring(z.read("word/document.xml"))
-    return [link.get(_w("anchor")) for link in _TOC_LINKS(root, p=BOOKMARK_PREFIX)]
-
-
-def _entry_texts(docx: bytes) -> dict[str, str]:
-    with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        root = etree.fromstring(z.read("word/document.xml"))
-    return {link.get(_w("anchor")): "".join(_LINK_TEXT(link)).strip()
-            for link in _TOC_LINKS(root, p=BOOKMARK_PREFIX)}
-
-
-def toc_pages(docx: bytes, pdf: Path) -> dict[str, int]:
-    """Bookmark name -> page of its heading, found in the outline of a PDF made from `docx`.
-
-    LibreOffice exports every heading as a PDF outline entry with its text as title.
-    """
-    reader = PdfReader(pdf)
-    found: dict[str, int] = {}
-
-    def walk(entries) -> None:
-        for entry in entries:
-            if isinstance(entry, list):
-                walk(entry)
-            else:
-                found.setdefault(entry.title.strip(), reader.get_destination_page_number(entry) + 1)
-
-    walk(reader.outline)
-    return {anchor: found[text] for anchor, text in _entry_texts(docx).items() if text in found}
-
-
-def number_toc(docx: bytes, pdf: Path) -> bytes:
-    """Second pass: the same .docx with the TOC page numbers taken from a PDF made of it."""
-    return set_toc_pages(docx, toc_pages(docx, pdf))
-
-
-def set_toc_pages(docx: bytes, pages: dict[str, int]) -> bytes:
-    """The same .docx with each TOC entry's cached page number (bookmark name -> page) set."""
-    src = zipfile.ZipFile(io.BytesIO(docx))
-    root = etree.fromstring(src.read("word/document.xml"))
-    for link in _TOC_LINKS(root, p=BOOKMARK_PREFIX):
-        page = pages.get(link.get(_w("anchor")))
-        texts = link.xpath("w:r[w:fldChar/@w:fldCharType='separate']/following-sibling::w:r"
-                           "[1]/w:t", namespaces=NS)
-        if texts and page is not None:
-            texts[0].text = str(page)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)
-            dst.writestr(copy.copy(info), data)
-    return out.getvalue()
+    return [(link.get(_w("anchor")), "".join(link.xpath("w:r[1]/w:t/text()", namespaces=NS)))
+            for link in _TOC_LINKS(root, p=BOOKMARK_PREFIX)]

@@ -175,12 +175,6 @@ def _annex_view(protocol: Protocol) -> dict[str, Any]:
     }
 
 
-def _appendix_heading(index: int, kind: str, title: str) -> str:
-    letter = chr(ord("A") + index)
-    name = CONTACT_KINDS.get(kind) or title.removeprefix("Bijlage:").strip()
-    return f"Bijlage {letter}. {name}"
-
-
 def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
     """Every variable the protocol template receives (plain dicts, lists and strings).
 
@@ -231,11 +225,13 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
         "chapters": chapters,
         "appendices": [{
             "kind": ap.kind, "title": clean(ap.title),
-            "heading": _appendix_heading(i, ap.kind, ap.title),
+            # The title merge gave it ("Bijlage: Balie en spreekkamer"), unlettered, so that
+            # the pointers in chapters 3 and 4, which use the same words, find it.
+            "heading": clean(ap.title),
             "intro": "De afspraken van het team voor deze contactvorm, aanvullend op de "
                      "hoofdstukken 3 en 4.",
             "blocks": [block_view(b) for b in ap.blocks],
-        } for i, ap in enumerate(protocol.appendices)],
+        } for ap in protocol.appendices],
         "annex": _annex_view(protocol),
     }
 

@@ -22,6 +22,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
+from pipeline.docx_toc import ensure_update_fields
+
 OUT = Path(__file__).resolve().parent.parent / "templates" / "protocol.docx"
 W = nsdecls("w")
 BRAND = "1F4E79"  # replaced at render time by the policy's colour
@@ -313,19 +315,21 @@ def front_matter(doc) -> None:
              ["{{ v.version }}", "{{ v.date }}", "{{ v.status }}", "{{ v.note }}"])
     p = para(doc, "Inhoud", "Kop voorwerk")
     p.paragraph_format.space_before = Pt(28)
-    # The TOC field. render.py fills its result with one entry per heading (LibreOffice
-    # shows a TOC field's cached result as is; measured with 25.2); Word rebuilds it on open
-    # because of w:dirty here and w:updateFields in settings.xml.
+    # Where the contents go: a TOC field as Word inserts it (`\o "1-2"`: heading levels 1-2).
+    # render.py (pipeline.docx_toc) replaces it by plain `toc 1`/`toc 2` lines with PAGEREF
+    # fields, because LibreOffice 25.2 prints a TOC field's stored result unchanged but lays
+    # out a standalone PAGEREF with the right page in one conversion (measured).
     p = para(doc)
-    for xml in (f'<w:r {W}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>',
+    for xml in (f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>',
                 f'<w:r {W}><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u '
                 '</w:instrText></w:r>',
                 f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>',
-                f'<w:r {W}><w:t>Inhoudsopgave</w:t></w:r>',
+                f'<w:r {W}><w:t>De inhoudsopgave wordt ingevuld bij het maken van het '
+                'protocol.</w:t></w:r>',
                 f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'):
         p._p.append(parse_xml(xml))
-    settings = doc.settings.element
-    settings.append(parse_xml(f'<w:updateFields {W} w:val="true"/>'))
+    # Word offers to update all fields on open (the contents' page numbers among them).
+    ensure_update_fields(doc.settings.element)
 
 
 def chapters(doc) -> None:

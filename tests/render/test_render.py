@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -12,9 +13,11 @@ import pytest
 from docx2python import docx2python
 from pypdf import PdfReader
 
+from pipeline.assess import assemble
 from pipeline.catalogue import CHAPTERS
-from pipeline.docx_toc import number_toc, toc_entries, toc_pages
+from pipeline.docx_toc import toc_entries
 from pipeline.errors import TemplateError
+from pipeline.models import FormData, TeamForms
 from pipeline.render import TEMPLATE, render_protocol, template_context
 from tests.render.conftest import COLOUR, ORG, ORG_TEXT, TRICKY, make_policy, make_protocol
 
@@ -45,10 +48,10 @@ def _all_cells(document) -> list[str]:
 
 def test_chapter_headings_in_werkwijzer_order(document):
     headings = [t for s, t in _paragraphs(document) if s == "Heading 1"]
-    expected = [f"{n}. {t}" for n, t in CHAPTERS.items()] + ["7. Checklist: wat is geregeld",
-                                                              "Bijlage A. Balie en spreekkamer"]
-    assert headings[:8] == expected
-    assert headings[8].startswith("Bijlage B. Telefoon")
+    expected = [f"{n}. {t}" for n, t in CHAPTERS.items()] + [
+        "7. Checklist: wat is geregeld", "Bijlage: Balie en spreekkamer",
+        "Bijlage: Telefoon, e-mail, post en sociale media"]
+    assert headings == expected
     subheads = [t for s, t in _paragraphs(document) if s == "Heading 2"]
     assert "1.1 Kader van de organisatie" in subheads
     assert "6.2 Afspraken van het team" in subheads
@@ -137,16 +140,22 @@ def test_annex_statuses_scores_actions_topics(document):
         assert f'w:fill="{fill}"' in xml
 
 
-def test_toc_is_a_dirty_field_filled_with_headings(rendered):
+def test_toc_is_plain_lines_with_pageref_fields(rendered, document):
+    """No TOC field: one `toc n` line per heading, hyperlinked, with a standalone PAGEREF."""
     with zipfile.ZipFile(io.BytesIO(rendered)) as z:
         body = z.read("word/document.xml").decode()
         settings = z.read("word/settings.xml").decode()
-    assert 'w:fldCharType="begin" w:dirty="true"' in body
-    assert " TOC \\o " in body
+    assert " TOC " not in body
     assert '<w:updateFields w:val="true"/>' in settings
-    anchors = toc_entries(rendered)
-    assert len(anchors) > 20
-    assert all(f'w:name="{a}"' in body for a in anchors)
+    entries = toc_entries(rendered)
+    headings = [(s, t) for s, t in _paragraphs(document) if s in ("Heading 1", "Heading 2")]
+    assert [t for _, t in entries] == [t for _, t in headings]
+    for anchor, _ in entries:
+        assert f'w:name="{anchor}"' in body
+        assert body.count(f" PAGEREF {anchor} \\h ") == 1
+    lines = [(p.style.name, p.text) for p in document.paragraphs
+             if p.style.name.startswith("toc")]
+    assert lines == [(s.replace("Heading", "toc"), t + "\t") for s, t in headings]
 
 
 def test_branding_applied_to_styles():
@@ -239,28 +248,55 @@ def _to_pdf(src: Path, out: Path) -> PdfReader:
     return PdfReader(out / (src.stem + ".pdf"))
 
 
-@pytest.mark.slow
-def test_pdf_shows_toc_and_page_x_of_y(tmp_path, rendered):
-    """Real LibreOffice: TOC entries and 'Pagina X van Y' in the PDF; a second pass numbers
-    the TOC with the pages of the first PDF."""
-    first = tmp_path / "protocol.docx"
-    first.write_bytes(rendered)
-    reader = _to_pdf(first, tmp_path)
-    toc_page = reader.pages[1].extract_text()
-    for title in CHAPTERS.values():
-        assert title in toc_page
-    assert "7. Checklist: wat is geregeld" in toc_page
-    assert f"Pagina 2 van {len(reader.pages)}" in toc_page
-    pages = toc_pages(rendered, first.with_suffix(".pdf"))
-    assert len(pages) == len(toc_entries(rendered))
+def _heading_pages(reader: PdfReader) -> dict[str, int]:
+    """Heading text -> page, from the PDF outline LibreOffice writes for every heading."""
+    found: dict[str, int] = {}
 
-    second = tmp_path / "genummerd.docx"
-    second.write_bytes(number_toc(rendered, first.with_suffix(".pdf")))
-    numbered = _to_pdf(second, tmp_path)
-    assert len(numbered.pages) == len(reader.pages)
-    lines = numbered.pages[1].extract_text().splitlines()
-    entry = next(x for x in lines if x.startswith("4. Normoverschrijdend gedrag tegengaan"))
-    heading_page = next(i for i, p in enumerate(numbered.pages, 1)
-                        if "4. Normoverschrijdend gedrag tegengaan" in p.extract_text()
-                        and i > 2)
-    assert entry.rstrip().endswith(str(heading_page))
+    def walk(entries) -> None:
+        for entry in entries:
+            if isinstance(entry, list):
+                walk(entry)
+            else:
+                found.setdefault(entry.title.strip(), reader.get_destination_page_number(entry) + 1)
+
+    walk(reader.outline)
+    return found
+
+
+@pytest.mark.slow
+def test_pdf_toc_numbers_right_after_one_conversion(tmp_path, rendered):
+    """Real LibreOffice, ONE conversion: every contents line ends in its heading's page."""
+    source = tmp_path / "protocol.docx"
+    source.write_bytes(rendered)
+    reader = _to_pdf(source, tmp_path)
+    texts = [p.extract_text() for p in reader.pages]
+    assert f"Pagina 2 van {len(reader.pages)}" in texts[1]
+    contents = [line for t in texts[1:3] for line in t.splitlines()]
+    outline = _heading_pages(reader)
+    printed = {}
+    for _, title in toc_entries(rendered):
+        line = next(x for x in contents if x.startswith(title + "."))
+        printed[title] = int(re.search(r"(\d+)\s*$", line).group(1))
+    assert printed == {title: outline[title] for title in printed}
+    # The headings really are on those pages (not only in the outline), from the first
+    # chapter to the annex and the last appendix; and the numbers are not all alike.
+    for title in ("1. Visie op veilige publieke dienstverlening", "4.2 Afspraken van het team",
+                  "7. Checklist: wat is geregeld", "7.4 Toetsing door de Nederlandse "
+                  "Arbeidsinspectie", "Bijlage: Telefoon, e-mail, post en sociale media"):
+        assert title in texts[printed[title] - 1].splitlines()
+    assert printed["1. Visie op veilige publieke dienstverlening"] == 3
+    assert printed["Bijlage: Telefoon, e-mail, post en sociale media"] == len(reader.pages)
+
+
+def test_appendix_pointers_name_the_appendix_headings():
+    """Chapters 3 and 4 point to the appendices with exactly the words of their headings."""
+    team = FormData(path="team.docx", kind="team", team_id="t", schema_version="1",
+                    fields={"team.contact_balie": True, "team.contact_digitaal": True})
+    protocol = assemble(make_policy(), TeamForms(team_id="t", forms={"team": team}))
+    document = docx.Document(io.BytesIO(render_protocol(protocol, make_policy())))
+    pars = _paragraphs(document)
+    appendices = [t for s, t in pars if s == "Heading 1" and t.startswith("Bijlage")]
+    assert appendices == ["Bijlage: Balie en spreekkamer",
+                          "Bijlage: Telefoon, e-mail, post en sociale media"]
+    start = pars.index(("Heading 3", "Afspraken per contactvorm"))
+    assert [t for s, t in pars[start:] if s == "List Bullet"][:2] == appendices
