@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import warnings
+from collections.abc import Hashable
+from importlib import resources
+from pathlib import Path
+from types import UnionType
+from typing import Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import yaml
+from PIL import Image, UnidentifiedImageError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pipeline.catalogue import CHECKLIST_BY_ID, FIELDS_BY_TAG, POLICY_CHECKLIST
+from pipeline.errors import PolicyError, TeamprotocolError
 
 
 class _Strict(BaseModel):
@@ -121,3 +136,298 @@ class Policy(_Strict):
         return self.texts[key]
 
 
+# --------------------------------------------------------------------------------------------
+# Loading: a policy file comes from a coordinator's editor or from the mail, so it is read as
+# untrusted input. Every problem becomes one PolicyError in Dutch: file, key, what, what to do.
+
+MAX_POLICY_BYTES = 1_000_000  # the default policy is ~30 kB; a megabyte is a mistake or worse
+MAX_LOGO_BYTES = 5_000_000
+MAX_LOGO_PIXELS = (4000, 4000)
+MAX_REPORTED = 8  # validation errors listed in one message; the rest are counted
+DEFAULT_LOGO = "logo.png"
+_FIX_HINT = "Pas het beleidsbestand aan, of begin opnieuw met 'teamprotocol init'"
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` that refuses aliases and duplicate keys.
+
+    An alias (`*name`) lets a few hundred bytes expand to billions of nodes ("billion
+    laughs"); a policy never needs one, so the first alias stops the parse before any
+    expansion. A duplicate key would silently drop the first value: a typo must not win.
+    """
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="verwijzing naar een anker (*) is niet toegestaan",
+                problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, Hashable) and key in seen:
+                raise yaml.MarkedYAMLError(problem=f"de sleutel '{key}' staat er twee keer",
+                                           problem_mark=key_node.start_mark)
+            seen.add(key if isinstance(key, Hashable) else id(key))
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: Path, *, max_bytes: int = MAX_POLICY_BYTES,
+              error: type[TeamprotocolError] = PolicyError) -> object:
+    """Parse one YAML file safely: size limit, strict UTF-8, no aliases, no duplicate keys."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise error("dit is geen bestand", file=path, hint="Geef het pad van een YAML-bestand")
+        if size > max_bytes:
+            raise error(f"het bestand is te groot ({size // 1000} kB, maximaal "
+                        f"{max_bytes // 1000} kB)", file=path,
+                        hint="Controleer of dit het juiste bestand is")
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)  # the file may have grown since stat()
+    except FileNotFoundError:
+        raise error("het bestand bestaat niet", file=path,
+                    hint="Controleer het pad, of maak een beleid met 'teamprotocol init'") from None
+    except OSError as e:
+        raise error(f"het bestand kan niet worden gelezen ({e.strerror or e})", file=path,
+                    hint="Controleer of het bestand bestaat en leesbaar is") from e
+    if len(raw) > max_bytes:
+        raise error(f"het bestand is te groot (maximaal {max_bytes // 1000} kB)", file=path,
+                    hint="Controleer of dit het juiste bestand is")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise error(f"het bestand is geen UTF-8-tekst (regel {line})", file=path,
+                    hint="Sla het bestand op als UTF-8 (in Kladblok: Opslaan als, codering "
+                         "UTF-8)") from None
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
+        problem = e.problem or "ongeldige YAML"
+        if not any(w in problem for w in ("niet toegestaan", "twee keer")):
+            problem = f"ongeldige YAML ({problem})"  # PyYAML's own words are English
+        raise error(where + problem, file=path,
+                    hint="Controleer de inspringing, dubbele punten en aanhalingstekens op die "
+                         "plek; gebruik geen ankers (&) of verwijzingen (*)") from None
+    except yaml.YAMLError as e:
+        raise error(f"ongeldige YAML ({e})", file=path, hint=_FIX_HINT) from None
+
+
+# ---- pydantic errors in Dutch -------------------------------------------------------------
+
+
+def _unwrap(tp: object) -> object:
+    """`X | None` -> X; other types unchanged."""
+    args = [a for a in get_args(tp) if a is not type(None)]
+    if get_origin(tp) in (Union, UnionType) and len(args) == 1:
+        return args[0]
+    return tp
+
+
+def _walk(loc: tuple) -> tuple[str, list[object], bool]:
+    """Human key path for a pydantic `loc`, the type at each step, and whether it has indexes.
+
+    Mapping keys are joined with dots (`branding.colour`, `chapters.4`), list positions are
+    shown 1-based in brackets (`chapters.4[2].title`), as a coordinator counts them.
+    """
+    tp: object = Policy
+    path = ""
+    types: list[object] = [tp]
+    indexed = False
+    for part in loc:
+        tp = _unwrap(tp)
+        origin = get_origin(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(part))
+            path += f".{part}" if path else str(part)
+            tp = field.annotation if field else None
+        elif origin is dict:
+            if part == "[key]":
+                continue
+            path += f".{part}"
+            tp = get_args(tp)[1]
+        elif origin is list and isinstance(part, int):
+            path += f"[{part + 1}]"
+            indexed = True
+            tp = get_args(tp)[0]
+        else:
+            path += f".{part}" if path else str(part)
+            tp = None
+        types.append(tp)
+    return path, types, indexed
+
+
+_PATTERN_TEXT = {
+    "colour": ("moet een kleur zijn als #1F4E79",
+               "Schrijf een hekje en zes tekens 0-9 of A-F, tussen aanhalingstekens: "
+               "colour: \"#1F4E79\""),
+    "short_name": ("mag alleen letters, cijfers, - en _ bevatten",
+                   "Gebruik een korte naam zonder spaties, bijvoorbeeld 'lindenhoven'"),
+}
+
+
+def _describe(err: dict, types: list[object]) -> tuple[str, str]:
+    """(what is wrong, what to do) for one pydantic error, in Dutch."""
+    kind, ctx, loc = err["type"], err.get("ctx") or {}, err["loc"]
+    last = str(loc[-1]) if loc else ""
+    parent = _unwrap(types[-2]) if len(types) > 1 else None
+    if kind == "extra_forbidden":
+        allowed = sorted(parent.model_fields) if isinstance(parent, type) and issubclass(
+            parent, BaseModel) else []
+        hint = "Controleer de spelling of verwijder de sleutel"
+        return "onbekende sleutel", hint + (f"; toegestaan zijn: {', '.join(allowed)}"
+                                            if allowed else "")
+    if kind == "missing":
+        return "verplicht veld ontbreekt", "Voeg deze sleutel toe met een waarde"
+    if kind == "string_type":
+        return "moet een tekst zijn", ("Zet de waarde tussen aanhalingstekens als YAML er een "
+                                       "getal, datum of ja/nee van maakt")
+    if kind == "string_too_short":
+        return "mag niet leeg zijn", "Vul een tekst in"
+    if kind == "string_too_long":
+        return (f"is te lang (maximaal {ctx.get('max_length')} tekens)", "Maak de tekst korter")
+    if kind == "string_pattern_mismatch":
+        return _PATTERN_TEXT.get(last, ("heeft een ongeldige vorm", _FIX_HINT))
+    if kind in ("bool_type", "bool_parsing"):
+        return "moet true of false zijn", "Schrijf true of false"
+    if kind.startswith("date_"):
+        return "moet een datum zijn als 2027-06-30", "Schrijf de datum als jaar-maand-dag"
+    if kind in ("list_type", "tuple_type"):
+        return "moet een lijst zijn", "Zet elk onderdeel op een eigen regel die begint met '- '"
+    if kind == "too_short":
+        return (f"moet minstens {ctx.get('min_length', 1)} onderdeel bevatten",
+                "Voeg een regel toe die begint met '- '")
+    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
+        return ("moet een groep sleutels zijn (sleutel: waarde)",
+                "Zet de onderdelen ingesprongen onder deze sleutel")
+    if kind == "literal_error":
+        return (f"moet een van deze waarden zijn: {ctx.get('expected', '')}",
+                "Kies een van de genoemde waarden")
+    if kind in ("int_parsing", "int_type") and loc and loc[-1] == "[key]":
+        return "moet een hoofdstuknummer zijn", "Gebruik de nummers 1 tot en met 6"
+    if kind in ("int_parsing", "int_type"):
+        return "moet een geheel getal zijn", "Schrijf een getal zonder aanhalingstekens"
+    if kind == "value_error":
+        # Our own validators already speak Dutch (see Policy and ChecklistAnswer).
+        return str(ctx.get("error", err.get("msg", ""))), _FIX_HINT
+    return "heeft een ongeldige waarde", _FIX_HINT
+
+
+def policy_problems(exc: ValidationError) -> list[tuple[str, str, str]]:
+    """(key path, what is wrong, what to do) in Dutch for every error pydantic found."""
+    problems = []
+    for err in exc.errors(include_url=False, include_input=False):
+        path, types, indexed = _walk(tuple(err["loc"]))
+        message, hint = _describe(err, types)
+        if indexed:
+            hint += " (onderdelen tussen [ ] zijn geteld vanaf 1)"
+        problems.append((path, message, hint))
+    return problems
+
+
+def _validation_error(exc: ValidationError, path: Path) -> PolicyError:
+    problems = policy_problems(exc)
+    if len(problems) == 1:
+        key, message, hint = problems[0]
+        error = PolicyError(message, file=path, field=key or None, hint=hint)
+    else:
+        shown = [f"{k or 'het beleid'}: {m}" for k, m, _ in problems[:MAX_REPORTED]]
+        more = len(problems) - len(shown)
+        text = f"{len(problems)} fouten in het beleid: " + "; ".join(shown)
+        if more:
+            text += f"; en nog {more}"
+        error = PolicyError(text, file=path, field=problems[0][0] or None,
+                            hint=problems[0][2] if len({p[2] for p in problems}) == 1
+                            else _FIX_HINT)
+    error.problems = problems  # type: ignore[attr-defined]  # all of them, for --json callers
+    return error
+
+
+# ---- public API -------------------------------------------------------------------------------
+
+
+def default_policy_path() -> Path:
+    """The embedded example policy (`pipeline/defaults/policy.yaml`) as a file path."""
+    return Path(str(resources.files("pipeline") / "defaults" / "policy.yaml"))
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """Read and validate a policy YAML file (None: the embedded default); PolicyError if bad."""
+    path = default_policy_path() if path is None else Path(path)
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise PolicyError("het beleid moet een groep sleutels zijn (sleutel: waarde)", file=path,
+                          hint=_FIX_HINT)
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as e:
+        raise _validation_error(e, path) from None
+
+
+def resolve_logo(policy: Policy, policy_path: Path | None = None) -> Path | None:
+    """The policy's logo file, checked to be a PNG or JPEG of sane size; None without a logo."""
+    if not policy.branding.logo:
+        return None
+    policy_path = default_policy_path() if policy_path is None else Path(policy_path)
+    name = policy.branding.logo
+    logo = (policy_path.parent / name).resolve()
+
+    def fail(message: str, hint: str) -> PolicyError:
+        return PolicyError(f"het logo '{name}' {message}", file=policy_path, field="branding.logo",
+                           hint=hint)
+
+    if not logo.is_file():
+        return_hint = ("Zet het logo naast het beleidsbestand of geef het juiste pad, "
+                       "relatief aan het beleidsbestand; laat branding.logo weg voor geen logo")
+        raise fail("bestaat niet", return_hint)
+    size = logo.stat().st_size
+    if size > MAX_LOGO_BYTES:
+        raise fail(f"is te groot ({size // 1_000_000} MB, maximaal "
+                   f"{MAX_LOGO_BYTES // 1_000_000} MB)",
+                   "Gebruik een kleinere PNG of JPEG, bijvoorbeeld 600 pixels breed")
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns (then fails) on decompression bombs; either way it is too big.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(logo) as img:
+                fmt, (width, height) = img.format, img.size
+                if fmt not in ("PNG", "JPEG"):
+                    raise fail(f"is geen PNG- of JPEG-afbeelding maar {fmt}",
+                               "Sla het logo op als PNG of JPEG")
+                if width > MAX_LOGO_PIXELS[0] or height > MAX_LOGO_PIXELS[1]:
+                    raise fail(f"is te groot ({width} × {height} pixels, maximaal "
+                               f"{MAX_LOGO_PIXELS[0]} × {MAX_LOGO_PIXELS[1]})",
+                               "Verklein het logo, bijvoorbeeld tot 600 pixels breed")
+                img.verify()
+    except PolicyError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise fail("is te groot (te veel pixels)", "Verklein het logo") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise fail("is geen leesbare afbeelding (PNG of JPEG)",
+                   "Sla het logo opnieuw op als PNG of JPEG") from e
+    return logo
+
+
+def dump_default_policy(dest: Path) -> list[Path]:
+    """Write an editable copy of the default policy to `dest`, with its logo alongside it."""
+    source = default_policy_path()
+    dest = Path(dest)
+    written = []
+    for src, target in ((source, dest), (source.parent / DEFAULT_LOGO, dest.parent / DEFAULT_LOGO)):
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(src.read_bytes())
+            tmp.replace(target)
+        except OSError as e:
+            raise PolicyError(f"kan niet schrijven ({e.strerror or e})", file=target,
+                              hint="Kies een map waarin u mag schrijven") from e
+        written.append(target)
+    return written
