@@ -148,6 +148,14 @@ DEFAULT_LOGO = "logo.png"
 _FIX_HINT = "Pas het beleidsbestand aan, of begin opnieuw met 'teamprotocol init'"
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """A YAML construct we refuse on purpose, with its own Dutch hint."""
+
+    def __init__(self, problem: str, mark: yaml.Mark, hint: str) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.hint = hint
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     """`yaml.SafeLoader` that refuses aliases and duplicate keys.
 
@@ -159,9 +167,9 @@ class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                problem="verwijzing naar een anker (*) is niet toegestaan",
-                problem_mark=event.start_mark)
+            raise _Refused("een verwijzing (*) naar een anker is niet toegestaan",
+                           event.start_mark, "Schrijf de waarde voluit in plaats van een anker "
+                           "(&) en verwijzing (*) te gebruiken")
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
@@ -169,8 +177,8 @@ class _NoAliasLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, Hashable) and key in seen:
-                raise yaml.MarkedYAMLError(problem=f"de sleutel '{key}' staat er twee keer",
-                                           problem_mark=key_node.start_mark)
+                raise _Refused(f"de sleutel '{key}' staat er twee keer", key_node.start_mark,
+                               "Houd één van de twee over; anders telt alleen de laatste")
             seen.add(key if isinstance(key, Hashable) else id(key))
         return super().construct_mapping(node, deep=deep)
 
@@ -209,12 +217,12 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_POLICY_BYTES,
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
-        problem = e.problem or "ongeldige YAML"
-        if not any(w in problem for w in ("niet toegestaan", "twee keer")):
-            problem = f"ongeldige YAML ({problem})"  # PyYAML's own words are English
-        raise error(where + problem, file=path,
+        if isinstance(e, _Refused):
+            raise error(where + (e.problem or ""), file=path, hint=e.hint) from None
+        # PyYAML's own words are English: keep them in brackets, after a Dutch summary.
+        raise error(f"{where}ongeldige YAML ({e.problem or e.context})", file=path,
                     hint="Controleer de inspringing, dubbele punten en aanhalingstekens op die "
-                         "plek; gebruik geen ankers (&) of verwijzingen (*)") from None
+                         "plek") from None
     except yaml.YAMLError as e:
         raise error(f"ongeldige YAML ({e})", file=path, hint=_FIX_HINT) from None
 
@@ -307,7 +315,9 @@ def _describe(err: dict, types: list[object]) -> tuple[str, str]:
         return ("moet een groep sleutels zijn (sleutel: waarde)",
                 "Zet de onderdelen ingesprongen onder deze sleutel")
     if kind == "literal_error":
-        return (f"moet een van deze waarden zijn: {ctx.get('expected', '')}",
+        # pydantic's `expected` is English ("'a', 'b' or 'c'"): list the Literal's own values.
+        options = get_args(_unwrap(types[-1])) or (ctx.get("expected", ""),)
+        return ("moet een van deze waarden zijn: " + ", ".join(map(str, options)),
                 "Kies een van de genoemde waarden")
     if kind in ("int_parsing", "int_type") and loc and loc[-1] == "[key]":
         return "moet een hoofdstuknummer zijn", "Gebruik de nummers 1 tot en met 6"
@@ -342,8 +352,7 @@ def _validation_error(exc: ValidationError, path: Path) -> PolicyError:
         text = f"{len(problems)} fouten in het beleid: " + "; ".join(shown)
         if more:
             text += f"; en nog {more}"
-        error = PolicyError(text, file=path, field=problems[0][0] or None,
-                            hint=problems[0][2] if len({p[2] for p in problems}) == 1
+        error = PolicyError(text, file=path, hint=problems[0][2] if len({p[2] for p in problems}) == 1
                             else _FIX_HINT)
     error.problems = problems  # type: ignore[attr-defined]  # all of them, for --json callers
     return error
