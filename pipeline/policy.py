@@ -352,8 +352,8 @@ def _validation_error(exc: ValidationError, path: Path) -> PolicyError:
         text = f"{len(problems)} fouten in het beleid: " + "; ".join(shown)
         if more:
             text += f"; en nog {more}"
-        error = PolicyError(text, file=path, hint=problems[0][2] if len({p[2] for p in problems}) == 1
-                            else _FIX_HINT)
+        same_hint = len({p[2] for p in problems}) == 1
+        error = PolicyError(text, file=path, hint=problems[0][2] if same_hint else _FIX_HINT)
     error.problems = problems  # type: ignore[attr-defined]  # all of them, for --json callers
     return error
 
