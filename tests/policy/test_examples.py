@@ -1,0 +1,133 @@
+"""The example teams: valid against the catalogue, varied, and written as real Word forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.catalogue import FIELDS_BY_TAG, FORMS, TEAM_KIND, FieldType
+from pipeline.errors import FormError
+from pipeline.examples import (
+    check_answers,
+    example_teams,
+    example_teams_path,
+    load_example_teams,
+    write_example_forms,
+)
+from pipeline.forms.read import read_team_folder
+from pipeline.models import TeamIdentity
+
+TEAMS = example_teams()
+IDENTITY = TeamIdentity(team_id="t", team="T", afdeling="A", leidinggevende="L",
+                        contactvormen=("balie",))
+
+
+def required_empty(answers: dict[str, dict]) -> int:
+    """How many required fields of a team's forms have no answer (identity fields excluded)."""
+    return sum(1 for kind, spec in FORMS.items() if kind == TEAM_KIND or kind in answers
+               for f in spec.fields if f.required and not f.prefill
+               and answers.get(kind, {}).get(f.tag) in (None, "", []))
+
+
+def test_at_least_six_teams_with_different_contact_mixes():
+    assert len(TEAMS) >= 6
+    mixes = {frozenset(identity.contactvormen) for identity, _ in TEAMS}
+    assert len(mixes) >= 5
+    assert all(k in {k for m in mixes for k in m}
+               for k in ("balie", "huisbezoek", "digitaal", "bijeenkomsten"))
+
+
+def test_every_answer_has_the_catalogue_type():
+    for identity, by_kind in TEAMS:
+        for kind, answers in by_kind.items():
+            assert kind == TEAM_KIND or kind in identity.contactvormen
+            for tag, value in answers.items():
+                field = FIELDS_BY_TAG[tag]
+                expected = {FieldType.TEXT: str, FieldType.MULTILINE: str, FieldType.CHOICE: str,
+                            FieldType.CHECKBOX: bool, FieldType.DATE: dt.date,
+                            FieldType.ROWS: list}[field.type]
+                assert isinstance(value, expected), (identity.team_id, tag)
+                if field.type is FieldType.CHOICE:
+                    assert value in field.choices
+
+
+def test_an_adopted_team_and_a_clearly_incomplete_one():
+    adopted = [a[TEAM_KIND] for _, a in TEAMS if a[TEAM_KIND].get("team.status") == "vastgesteld"]
+    assert adopted
+    for team in adopted:
+        assert team["team.vastgesteld_door"]
+        assert isinstance(team["team.vastgesteld_op"], dt.date)
+    incomplete = [(i, a) for i, a in TEAMS if required_empty(a) >= 8]
+    assert incomplete
+    for _, answers in incomplete:
+        assert answers[TEAM_KIND]["team.status"] == "concept"
+
+
+def test_special_characters_appear_naturally():
+    texts = [identity.team for identity, _ in TEAMS]
+    texts += [str(v) for _, a in TEAMS for answers in a.values() for v in answers.values()]
+    assert any("&" in t for t in texts)
+    assert any("<" in t for t in texts)
+
+
+@pytest.mark.parametrize(("answers", "message"), [
+    ({"balie.kleur": "x"}, "onbekend veld"),
+    ({"team.status": "klaar"}, "keuzes"),
+    ({"balie.camera": "ja"}, "true of false"),
+    ({"balie.locaties": "Stadskantoor"}, "lijst rijen"),
+    ({"balie.locaties": [{"naam": "A", "plaats": "B"}]}, "onbekende kolom plaats"),
+    ({"balie.alarmopvolging": 5}, "tekst"),
+])
+def test_wrong_answers_are_refused(answers, message):
+    kind = next(iter(answers)).split(".")[0]
+    with pytest.raises(FormError, match=message) as info:
+        check_answers(kind, answers, file="x.yaml", identity=IDENTITY)
+    assert info.value.field == f"t: {next(iter(answers))}"
+
+
+def test_date_must_be_a_date():
+    with pytest.raises(FormError, match="datum"):
+        check_answers("team", {"team.teamoverleg": "1 maart"}, file="x.yaml", identity=IDENTITY)
+
+
+def test_locked_and_identity_fields_are_refused():
+    with pytest.raises(FormError, match="vastgestelde organisatietekst"):
+        check_answers("team", {"team.organisatienorm": "x"}, file="x.yaml", identity=IDENTITY)
+    with pytest.raises(FormError, match="teamgegevens"):
+        check_answers("team", {"team.team": "x"}, file="x.yaml", identity=IDENTITY)
+
+
+def test_answers_for_a_contact_type_the_team_lacks():
+    with pytest.raises(FormError, match="die contactvorm heeft het team niet"):
+        check_answers("huisbezoek", {}, file="x.yaml", identity=IDENTITY)
+
+
+def test_bad_team_id_in_examples_file(tmp_path):
+    data = yaml.safe_load(example_teams_path().read_text(encoding="utf-8"))
+    data["teams"][0]["team_id"] = "../buiten"
+    path = tmp_path / "teams.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(FormError, match="mapnaam"):
+        load_example_teams(path)
+
+
+def test_example_forms_are_written_and_read_back(tmp_path: Path):
+    written = write_example_forms(tmp_path)
+    expected = {(i.team_id, k) for i, a in TEAMS for k in (TEAM_KIND, *i.contactvormen)}
+    assert {(p.parent.name, p.stem) for p in written} == expected
+    for identity, by_kind in TEAMS:
+        forms, problems = read_team_folder(tmp_path / identity.team_id)
+        # Only the required questions the (partly incomplete) examples leave open.
+        assert {p.message for p in problems} <= {"nog niet ingevuld"}
+        for kind, answers in by_kind.items():
+            data = forms.forms[kind]
+            assert data.errors == []
+            for tag, value in answers.items():
+                got = data.fields[tag]
+                if FIELDS_BY_TAG[tag].type is FieldType.ROWS:
+                    got = [r for r in got if any(r.values())]  # blank rows the form adds
+                    value = [{k: r.get(k) for k in got[0]} for r in value] if got else value
+                assert got == value, (identity.team_id, tag)
