@@ -351,3 +351,12 @@ def test_jpeg_logo_is_accepted(tmp_path):
 def test_no_logo_is_fine(tmp_path):
     path = write_policy(tmp_path, changed(branding__logo=None))
     assert resolve_logo(load_policy(path), path) is None
+
+
+def test_default_texts_keep_each_bullet_on_one_line():
+    # merge joins wrapped policy lines into paragraphs; a wrapped bullet would split in two.
+    for key, text in load_policy().texts.items():
+        lines = text.splitlines()
+        for before, line in zip(lines, lines[1:], strict=False):
+            if before.lstrip().startswith("- ") and line.strip():
+                assert line.lstrip().startswith("- "), key
