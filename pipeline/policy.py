@@ -249,6 +249,8 @@ def _walk(loc: tuple) -> tuple[str, list[object], bool]:
     types: list[object] = [tp]
     indexed = False
     for part in loc:
+        if part == "[key]":
+            continue  # pydantic marks an invalid mapping key; the key itself is already named
         tp = _unwrap(tp)
         origin = get_origin(tp)
         if isinstance(tp, type) and issubclass(tp, BaseModel):
@@ -256,8 +258,6 @@ def _walk(loc: tuple) -> tuple[str, list[object], bool]:
             path += f".{part}" if path else str(part)
             tp = field.annotation if field else None
         elif origin is dict:
-            if part == "[key]":
-                continue
             path += f".{part}"
             tp = get_args(tp)[1]
         elif origin is list and isinstance(part, int):

@@ -360,3 +360,20 @@ def test_default_texts_keep_each_bullet_on_one_line():
         for before, line in zip(lines, lines[1:], strict=False):
             if before.lstrip().startswith("- ") and line.strip():
                 assert line.lstrip().startswith("- "), key
+
+
+def test_python_tags_are_refused(tmp_path):
+    path = tmp_path / "beleid.yaml"
+    path.write_text("terminology: !!python/object/apply:os.system ['echo oeps']\n",
+                    encoding="utf-8")
+    err = error_of(path)
+    assert "regel 1" in err.message
+    assert "ongeldige YAML" in err.message
+
+
+def test_chapter_key_that_is_not_a_number(tmp_path):
+    data = changed()
+    data["chapters"]["een"] = data["chapters"].pop(1)
+    err = error_of(write_policy(tmp_path, data))
+    assert err.field == "chapters.een"
+    assert "hoofdstuknummer" in err.message
