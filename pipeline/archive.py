@@ -176,7 +176,7 @@ def team_is_current(manifest: Manifest, team_id: str, input_hashes: dict[str, st
     base = Path(out_dir)
     for rel, digest in entry.outputs.items():
         try:
-            path = ensure_inside(base, base / rel)
+            path = ensure_inside(base, Path(rel))
             if sha256_file(path) != digest:
                 return False
         except (OSError, OutputError):
@@ -220,7 +220,11 @@ def archive_name(organisation_short: str, team_id: str, version: str,
 
 
 def ensure_inside(base: Path, path: Path) -> Path:
-    """`path` resolved, or OutputError when it (or a symlink on the way) leaves `base`."""
+    """`path` resolved, or OutputError when it (or a symlink on the way) leaves `base`.
+
+    A relative `path` is taken relative to `base`, not to the working folder: callers pass
+    the output-relative names that also go into the manifest.
+    """
     root = Path(base).resolve()
     target = Path(path) if Path(path).is_absolute() else root / path
     resolved = target.resolve()

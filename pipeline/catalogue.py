@@ -119,15 +119,16 @@ def _item(id_: str, text: str, *kinds: str) -> ChecklistItem:
 
 
 CHECKLIST: tuple[ChecklistItem, ...] = (
-    _item("V1", "Het beleid van de organisatie beschrijft een visie op veilige publieke dienstverlening."),
+    _item("V1", "Het beleid van de organisatie beschrijft een visie op veilige publieke "
+          "dienstverlening."),
     _item("V2", "De visie is gecommuniceerd en waar nodig afgestemd met ketenpartners."),
     _item("K1", "Het beleid besteedt aandacht aan de kwaliteit van dienstverlening en aan gastvrij "
           "ontvangen en bejegenen."),
     _item("K2", "Er zijn gedragsregels voor medewerkers en voor leidinggevenden."),
     _item("K3", "Het herkennen en erkennen van emoties van burgers krijgt aandacht in intervisie, "
           "opleiding en training."),
-    _item("K4", "Bij de werkverdeling wordt bewust rekening gehouden met de competenties en kwaliteiten "
-          "van medewerkers."),
+    _item("K4", "Bij de werkverdeling wordt bewust rekening gehouden met de competenties en "
+          "kwaliteiten van medewerkers."),
     _item("O1", "Er zijn huisregels voor alle locaties."),
     _item("O2", "Met de burger worden afspraken gemaakt over de voorwaarden voor een huis- of "
           "bedrijfsbezoek.", "huisbezoek"),
@@ -140,20 +141,23 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     _item("N2", "Er is een procedure voor het melden, registreren en analyseren van incidenten."),
     _item("N3", "Medewerkers krijgen voorlichting en training."),
     _item("N4", "Er is een agressieprotocol."),
-    _item("N5", "Er zijn organisatorische en personele maatregelen, zoals een bezetting die past bij "
-          "risicolocaties en risicotaken."),
+    _item("N5", "Er zijn organisatorische en personele maatregelen, zoals een bezetting die past "
+          "bij risicolocaties en risicotaken."),
     _item("N6", "Er zijn bouwkundige en technische voorzieningen om veilig te werken."),
     _item("N7", "Er is een systeem van alarmering en alarmopvolging."),
     _item("N8", "Er is een regeling voor opvang en nazorg."),
     _item("N9", "De organisatie hanteert een dadergerichte aanpak."),
     _item("N10", "Het beleid wordt periodiek geëvalueerd en bijgesteld."),
     _item("L1", "Dilemma's in het werk worden in kaart gebracht en in het team besproken."),
-    _item("L2", "Er is een overlegstructuur om belemmeringen tijdig op te schalen en op te lossen."),
+    _item("L2", "Er is een overlegstructuur om belemmeringen tijdig op te schalen en op te "
+          "lossen."),
     _item("L3", "Na incidenten wordt hoor en wederhoor toegepast."),
     _item("L4", "Incidenten worden geëvalueerd en kunnen leiden tot bijstelling van het beleid."),
-    _item("L5", "Bij het bespreken van dilemma's en incidenten staan leren en ontwikkelen centraal."),
+    _item("L5", "Bij het bespreken van dilemma's en incidenten staan leren en ontwikkelen "
+          "centraal."),
     _item("B1", "Beleid en afspraken worden regelmatig geëvalueerd met alle betrokkenen."),
-    _item("B2", "Geregistreerde incidenten en de analyse daarvan worden bij de evaluatie betrokken."),
+    _item("B2", "Geregistreerde incidenten en de analyse daarvan worden bij de evaluatie "
+          "betrokken."),
     _item("B3", "De evaluatie leidt zo nodig tot verbetermaatregelen."),
     _item("B4", "Medewerkers worden geïnformeerd over de evaluatie en de genomen maatregelen."),
 )
@@ -376,12 +380,14 @@ _HUISBEZOEK_FORM = FormSpec(
     sections=(
         Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
             _f("huisbezoek.soorten", "Soorten bezoeken",
-               "Vrijwillig op afspraak (keukentafelgesprek) of onvrijwillig (controle, handhaving).",
+               "Vrijwillig op afspraak (keukentafelgesprek) of onvrijwillig (controle, "
+               "handhaving).",
                M, TEAM, "O2", required=True),
             _f("huisbezoek.onvrijwillig", "Het team legt ook onvrijwillige bezoeken af",
                "Aanvinken als dit zo is.", C, TEAM),
             _f("huisbezoek.voorwaarden", "Aanvullende voorwaarden voor de burger",
-               "De voorwaarden van de organisatie gelden altijd; vul hier eventuele aanvullingen in.",
+               "De voorwaarden van de organisatie gelden altijd; vul hier eventuele "
+               "aanvullingen in.",
                M, EXT, "O2", policy_text="huisbezoek.voorwaarden"),
             _f("huisbezoek.niet_nageleefd", "Als de voorwaarden niet worden nageleefd",
                "Leeg laten als de werkwijze van de organisatie volstaat.", M, INH, "O2",

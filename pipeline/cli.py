@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 
 from pipeline import __version__, click_nl
+from pipeline.batch import BuildOptions, build_all, team_folders
 from pipeline.catalogue import catalogue_json
 from pipeline.errors import TeamprotocolError
+from pipeline.examples import write_example_forms
 from pipeline.models import FormData
+from pipeline.policy import dump_default_policy
 
 click_nl.install()
 
@@ -177,6 +182,79 @@ def check(ctx: click.Context, form: Path, as_json: bool) -> None:
     else:
         click.echo("\n".join(_check_report(data)))
     ctx.exit(1 if data.errors else 0)
+
+
+_STATUS_NL = {"gebouwd": "gebouwd", "ongewijzigd": "ongewijzigd", "mislukt": "MISLUKT"}
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("forms_dir", metavar="[FORMULIERENMAP]", required=False,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--policy", "policy_path", metavar="BELEID.yaml",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Het beleid van de organisatie (standaard: het voorbeeldbeleid).")
+@click.option("--out", "out_dir", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Map voor de protocollen.")
+@click.option("--template", metavar="SJABLOON.docx",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Een eigen huisstijlsjabloon in plaats van het standaardsjabloon.")
+@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 16), metavar="N",
+              help="Aantal LibreOffice-processen dat tegelijk PDF's maakt.")
+@click.option("--no-pdf", is_flag=True, help="Alleen Word-bestanden maken, geen PDF/A.")
+@click.option("--force", is_flag=True, help="Alle teams opnieuw bouwen, ook ongewijzigde.")
+@click.pass_context
+def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, out_dir: Path,
+          template: Path | None, jobs: int, no_pdf: bool, force: bool) -> None:
+    """Bouw het protocol van elk team: Word, PDF/A, manifest en overzicht.
+
+    FORMULIERENMAP bevat per team een map met de ingevulde formulieren, zoals
+    'teamprotocol forms' die maakt. Zonder FORMULIERENMAP bouwt het de voorbeeldteams.
+    Exitcode 0: alle teams gelukt; 1: een of meer teams mislukt; 2: verkeerd gebruik.
+    """
+    with contextlib.ExitStack() as stack:
+        if forms_dir is None:
+            forms_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(
+                prefix="teamprotocol-voorbeeld-")))
+            write_example_forms(forms_dir)
+            click.echo("Geen formulierenmap opgegeven: de voorbeeldteams worden gebouwd.")
+        opts = BuildOptions(forms_dir=forms_dir, out_dir=out_dir, policy_path=policy_path,
+                            template=template, jobs=jobs, pdf=not no_pdf, force=force)
+        teams = team_folders(forms_dir)
+        steps = len(teams) * (1 if no_pdf else 2)
+        with click.progressbar(length=steps, label="Bouwen", file=sys.stderr,
+                               show_pos=True) as bar:
+            report = build_all(opts, progress=lambda _team: bar.update(1))
+    for r in report.results:
+        click.echo(f"  {r.team_id:<28} {_STATUS_NL[r.status]}")
+        for p in r.problems:
+            click.echo(f"      {p.format()}")
+    built = sum(r.status == "gebouwd" for r in report.results)
+    same = sum(r.status == "ongewijzigd" for r in report.results)
+    click.echo(f"{len(report.results)} teams: {built} gebouwd, {same} ongewijzigd, "
+               f"{len(report.failed)} mislukt. Overzicht: {report.overview[-1]}")
+    if report.failed:
+        ctx.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("target", metavar="MAP", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Bestaande bestanden overschrijven.")
+def init(target: Path, force: bool) -> None:
+    """Schrijf een bewerkbare kopie van het voorbeeldbeleid en de voorbeeldteams naar MAP.
+
+    Daarna: pas MAP/beleid.yaml aan en bouw met
+    'teamprotocol build MAP/formulieren --policy MAP/beleid.yaml'.
+    """
+    policy_file = target / "beleid.yaml"
+    forms_dir = target / "formulieren"
+    if not force and (policy_file.exists() or forms_dir.exists()):
+        raise TeamprotocolError("de map bevat al een beleid of formulieren", file=target,
+                                hint="Kies een lege map, of gebruik --force om te overschrijven")
+    target.mkdir(parents=True, exist_ok=True)
+    dump_default_policy(policy_file)
+    written = write_example_forms(forms_dir)
+    click.echo(f"Geschreven: {policy_file} en {len(written)} formulieren in {forms_dir}.")
+    click.echo(f"Bouwen: teamprotocol build {forms_dir} --policy {policy_file}")
 
 
 def main() -> None:

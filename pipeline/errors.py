@@ -1,4 +1,4 @@
-"""One error hierarchy: every user-facing problem names the file, the field and what to do, in Dutch."""
+"""One error hierarchy: every user-facing problem names file, field and what to do, in Dutch."""
 
 from __future__ import annotations
 

@@ -1,0 +1,262 @@
+"""The batch: every team from forms to protocol; one team's failure never stops the others."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.archive import (
+    Manifest,
+    TeamEntry,
+    archive_name,
+    atomic_copy,
+    atomic_write_bytes,
+    ensure_inside,
+    load_manifest,
+    save_manifest,
+    sha256_bytes,
+    sha256_file,
+    team_is_current,
+)
+from pipeline.assess import assemble
+from pipeline.catalogue import SCHEMA_VERSION
+from pipeline.errors import TeamprotocolError
+from pipeline.forms.read import read_team_folder
+from pipeline.models import Problem, Protocol, TeamResult
+from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
+from pipeline.render import render_protocol
+from pipeline.report import write_overview
+
+ANNEX_HEADING = "Checklist: wat is geregeld"
+PROTOCOL_JSON = "protocol.json"
+ARCHIVE_DIR = "archief"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "protocol.docx"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What `teamprotocol build` was asked to do."""
+
+    forms_dir: Path
+    out_dir: Path
+    policy_path: Path | None = None
+    template: Path | None = None
+    jobs: int = 2
+    pdf: bool = True
+    force: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class BatchReport:
+    """The outcome of one batch: a result per team and the overview files."""
+
+    results: list[TeamResult]
+    overview: list[Path]
+    # Wall-clock seconds per phase: "docx" (read, merge, assess, render), "pdf" (convert,
+    # verify, archive), "totaal".
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[TeamResult]:
+        return [r for r in self.results if r.status == "mislukt"]
+
+
+@dataclass
+class _Shared:
+    """Inputs every team shares: policy, logo, template, and their hashes."""
+
+    policy: Policy
+    logo: Path | None
+    template: Path | None
+    hashes: dict[str, str]
+
+
+def team_folders(forms_dir: Path) -> list[Path]:
+    """The team folders below `forms_dir`: every non-hidden subfolder, sorted by name."""
+    if not forms_dir.is_dir():
+        raise TeamprotocolError(
+            "map met formulieren niet gevonden", file=forms_dir,
+            hint="Geef de map op die 'teamprotocol forms' heeft gemaakt, met per team een map")
+    return sorted(p for p in forms_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _shared_inputs(opts: BuildOptions) -> _Shared:
+    policy_path = opts.policy_path or default_policy_path()
+    policy = load_policy(opts.policy_path)
+    logo = resolve_logo(policy, policy_path)
+    hashes = {"beleid": sha256_file(policy_path)}
+    template = opts.template
+    hashes["sjabloon"] = sha256_file(template or DEFAULT_TEMPLATE)
+    if logo is not None:
+        hashes["logo"] = sha256_file(logo)
+    # A new version of this program may write different documents from the same inputs, and
+    # a build with PDFs has other outputs than one without.
+    hashes["teamprotocol"] = sha256_bytes(f"{__version__}/{SCHEMA_VERSION}/{opts.pdf}".encode())
+    return _Shared(policy=policy, logo=logo, template=template, hashes=hashes)
+
+
+def _team_inputs(folder: Path, shared: _Shared) -> dict[str, str]:
+    forms = {f"{folder.name}/{p.name}": sha256_file(p)
+             for p in sorted(folder.glob("*.docx")) if not p.name.startswith("~$")}
+    return {**shared.hashes, **forms}
+
+
+def _outputs(team_id: str) -> dict[str, str]:
+    base = f"{team_id}/teamprotocol-{team_id}"
+    return {"docx": f"{base}.docx", "pdf": f"{base}.pdf", "json": f"{team_id}/{PROTOCOL_JSON}"}
+
+
+def _adoption_problems(protocol: Protocol, path: str) -> list[Problem]:
+    """Status `vastgesteld` needs who adopted the protocol and when."""
+    meta = protocol.meta
+    if meta.status != "vastgesteld":
+        return []
+    missing = [label for label, value in (("Vastgesteld door", meta.adopted_by),
+                                          ("Vastgesteld op", meta.adopted_on)) if not value]
+    return [Problem(file=path, field=label, tag=None,
+                    message="de status is 'vastgesteld' maar dit veld is leeg",
+                    hint="Vul het in, of zet de status op 'concept'") for label in missing]
+
+
+def _build_docx(folder: Path, shared: _Shared, opts: BuildOptions) -> TeamResult:
+    """Read, merge, assess and render one team; write its .docx and protocol.json."""
+    team_id = folder.name
+    forms, warnings = read_team_folder(folder)
+    protocol = assemble(shared.policy, forms)
+    team_form = forms.forms["team"].path
+    problems = _adoption_problems(protocol, team_form)
+    result = TeamResult(team_id=team_id, team=protocol.meta.team, status="gebouwd",
+                        protocol=protocol, warnings=warnings)
+    if problems:
+        result.status, result.problems = "mislukt", problems
+        return result
+    data = render_protocol(protocol, shared.policy, template=shared.template, logo=shared.logo)
+    outputs = _outputs(team_id)
+    atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["docx"])), data)
+    atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["json"])),
+                       protocol.model_dump_json(indent=1).encode())
+    result.outputs = {"docx": outputs["docx"], "json": outputs["json"]}
+    return result
+
+
+def _failed(team_id: str, error: TeamprotocolError) -> TeamResult:
+    problems = getattr(error, "problems", None) or [Problem(
+        file=error.file or team_id, field=error.field, message=error.message, hint=error.hint)]
+    return TeamResult(team_id=team_id, status="mislukt", problems=problems)
+
+
+def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
+    json_path = out_dir / _outputs(team_id)["json"]
+    protocol = Protocol.model_validate_json(json_path.read_bytes())
+    outputs = {k: v for k, v in _outputs(team_id).items() if v in entry.outputs}
+    archived = [p for p in entry.outputs if p.startswith(ARCHIVE_DIR + "/")]
+    if archived:
+        outputs["archief"] = archived[0]
+    return TeamResult(team_id=team_id, team=protocol.meta.team, status="ongewijzigd",
+                      protocol=protocol, outputs=outputs)
+
+
+def _convert_and_verify(built: list[TeamResult], shared: _Shared, opts: BuildOptions,
+                        progress: Progress) -> None:
+    """Turn every built .docx into a verified PDF/A; archive the adopted ones."""
+    from pipeline.convert import PdfConverter
+    from pipeline.verify import verify_pdf
+
+    if not built:
+        return
+    pairs = {}
+    for r in built:
+        docx = opts.out_dir / r.outputs["docx"]
+        pairs[docx] = opts.out_dir / _outputs(r.team_id)["pdf"]
+    with PdfConverter(jobs=opts.jobs) as converter:
+        converted = converter.convert(list(pairs.items()))
+    for r in built:
+        docx = opts.out_dir / r.outputs["docx"]
+        outcome = converted.get(docx)
+        pdf = pairs[docx]
+        if isinstance(outcome, Exception) or outcome is None:
+            error = outcome if isinstance(outcome, TeamprotocolError) else None
+            r.status = "mislukt"
+            r.problems.append(Problem(file=r.outputs["docx"], message=(
+                error.message if error else "LibreOffice heeft geen PDF gemaakt"),
+                hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder"))
+            progress(r.team_id)
+            continue
+        problems = verify_pdf(pdf, expect_text=ANNEX_HEADING)
+        if problems:
+            pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
+            r.status = "mislukt"
+            r.problems.extend(Problem(file=_outputs(r.team_id)["pdf"], message=p,
+                                      hint="Meld dit aan de beheerder") for p in problems)
+            progress(r.team_id)
+            continue
+        r.outputs["pdf"] = _outputs(r.team_id)["pdf"]
+        meta = r.protocol.meta
+        if meta.status == "vastgesteld":
+            name = archive_name(shared.policy.branding.short_name, r.team_id, meta.version,
+                                meta.adopted_on)
+            target = ensure_inside(opts.out_dir, Path(ARCHIVE_DIR, name))
+            atomic_copy(pdf, target)
+            r.outputs["archief"] = f"{ARCHIVE_DIR}/{name}"
+        progress(r.team_id)
+
+
+def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchReport:
+    """Build every team below `opts.forms_dir` into `opts.out_dir`; never stop at one team."""
+    progress = progress or (lambda _label: None)
+    started = time.perf_counter()
+    shared = _shared_inputs(opts)  # a bad policy or template stops the batch: it concerns all
+    folders = team_folders(opts.forms_dir)
+    opts.out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = load_manifest(opts.out_dir)
+    results: list[TeamResult] = []
+    inputs: dict[str, dict[str, str]] = {}
+    for folder in folders:
+        team_id = folder.name
+        inputs[team_id] = _team_inputs(folder, shared)
+        entry = manifest.teams.get(team_id)
+        try:
+            if (not opts.force and entry is not None
+                    and team_is_current(manifest, team_id, inputs[team_id], opts.out_dir)):
+                results.append(_unchanged(team_id, entry, opts.out_dir))
+            else:
+                results.append(_build_docx(folder, shared, opts))
+        except TeamprotocolError as e:
+            results.append(_failed(team_id, e))
+        except (OSError, ValueError) as e:  # unreadable protocol.json, disk full, ...
+            results.append(_failed(team_id, TeamprotocolError(
+                f"kon niet worden gebouwd ({type(e).__name__})", file=folder,
+                hint="Controleer de map en probeer het opnieuw")))
+        progress(team_id)
+    timings = {"docx": time.perf_counter() - started}
+    built = [r for r in results if r.status == "gebouwd"]
+    if opts.pdf:
+        _convert_and_verify(built, shared, opts, progress)
+        timings["pdf"] = time.perf_counter() - started - timings["docx"]
+    _record(manifest, results, inputs, opts)
+    overview = write_overview(results, opts.out_dir, today=opts.today)
+    timings["totaal"] = time.perf_counter() - started
+    return BatchReport(results=results, overview=overview, timings=timings)
+
+
+def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dict[str, str]],
+            opts: BuildOptions) -> None:
+    """Write what was built into the manifest; failed teams are rebuilt next time."""
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for r in results:
+        if r.status == "mislukt":
+            manifest.teams.pop(r.team_id, None)
+        elif r.status == "gebouwd":
+            manifest.teams[r.team_id] = TeamEntry(
+                inputs=inputs[r.team_id],
+                outputs={p: sha256_file(opts.out_dir / p) for p in r.outputs.values()},
+                tool_version=__version__, schema_version=SCHEMA_VERSION, time=now,
+                status=r.protocol.meta.status if r.protocol else "concept")
+    save_manifest(opts.out_dir, manifest)
