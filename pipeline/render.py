@@ -294,8 +294,12 @@ def _set_properties(document, protocol: Protocol, policy: Policy) -> None:
     props.subject = SUBJECT
     props.author = clean(policy.branding.organisation)
     props.last_modified_by = clean(policy.branding.organisation)
-    props.keywords = "; ".join([clean(policy.branding.organisation), clean(meta.team),
-                                f"versie {clean(meta.version)}", meta.status])
+    # LibreOffice's docx import splits keywords at every space and ';' (measured: "Gemeente
+    # Lindenhoven; Team A" became four keywords in the PDF), so spaces inside one keyword are
+    # no-break spaces; the PDF then lists "Gemeente Lindenhoven, Team A".
+    keywords = [clean(policy.branding.organisation), clean(meta.team),
+                f"versie {clean(meta.version)}", meta.status]
+    props.keywords = ";".join(" ".join(k.split()).replace(" ", "\u00a0") for k in keywords)
     props.language = "nl-NL"
     props.category = DOC_TITLE
     props.comments = ""
