@@ -58,10 +58,15 @@ def catalogue(as_json: bool) -> None:
 @click.option("--out", "out_dir", default="forms", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Map waarin per team een map met formulieren komt.")
+@click.option("--policy", "policy_path", metavar="BELEID.yaml",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Het beleid waarvan de vaste teksten in de formulieren komen "
+                   "(standaard: het voorbeeldbeleid).")
 @click.option("--force", is_flag=True,
               help="Vervang formulieren die al bestaan (ingevulde antwoorden gaan verloren).")
 @click.pass_context
-def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, force: bool) -> None:
+def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path | None,
+          force: bool) -> None:
     """Maak de Word-formulieren voor elk team uit TEAMS.csv.
 
     TEAMS.csv heeft de kolommen team_id,team,afdeling,leidinggevende,contactvormen
@@ -71,9 +76,18 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, force: bool) -> No
     leidinggevenden staan; gebruik --force alleen als u zeker weet dat dat niet zo is.
     """
     from pipeline.forms.teams_csv import read_teams_csv
-    from pipeline.forms.write import form_file_name, team_form_kinds, write_team_forms
+    from pipeline.forms.write import (
+        form_file_name,
+        locked_texts_of,
+        team_form_kinds,
+        write_team_forms,
+    )
+    from pipeline.policy import load_policy
 
     teams = read_teams_csv(teams_csv)
+    # The organisation's fixed texts (the norm, the sanction policy) are shown read-only in
+    # the forms, so a team lead answers with the norm in front of them.
+    locked = locked_texts_of(load_policy(policy_path))
     existing = [out_dir / t.team_id / form_file_name(k) for t in teams for k in team_form_kinds(t)
                 if (out_dir / t.team_id / form_file_name(k)).exists()]
     if existing and not force:
@@ -84,7 +98,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, force: bool) -> No
                    err=True)
         ctx.exit(1)
     for team in teams:
-        paths = write_team_forms(team, out_dir)
+        paths = write_team_forms(team, out_dir, locked_texts=locked)
         names = ", ".join(p.name for p in paths)
         click.echo(f"{team.team_id}: {len(paths)} formulier(en) in {out_dir / team.team_id} "
                    f"({names})")

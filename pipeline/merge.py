@@ -31,12 +31,11 @@ from pipeline.models import (
     TeamForms,
     VersionEntry,
 )
-from pipeline.policy import Policy
+from pipeline.policy import BULLET_MARKERS, Policy
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
 BEHAVIOUR_HEADER = ["(Non-)verbale agressie", "Persoonlijke bedreiging", "Fysiek geweld"]
-BULLET_MARKERS = ("- ", "• ", "* ", "– ")
 # Fields of the team form that feed the title page, not a chapter (sections A, B and 7).
 META_SECTIONS = ("A", "B", "7")
 CONTACT_SECTION = "C"

@@ -136,6 +136,29 @@ class Policy(_Strict):
         return self.texts[key]
 
 
+# Lines of a policy text that start with one of these are list items (bullets).
+BULLET_MARKERS = ("- ", "• ", "* ", "– ")
+
+
+def unwrap_text(text: str) -> str:
+    """A policy text with the YAML author's line wrapping undone.
+
+    Blank lines separate paragraphs and a line starting with a bullet marker is a list item;
+    any other line continues the paragraph above it (the same reading as `merge`).
+    """
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        continues = (line and lines and lines[-1]
+                     and not line.startswith(BULLET_MARKERS)
+                     and not lines[-1].startswith(BULLET_MARKERS))
+        if continues:
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return "\n".join(lines).strip()
+
+
 # --------------------------------------------------------------------------------------------
 # Loading: a policy file comes from a coordinator's editor or from the mail, so it is read as
 # untrusted input. Every problem becomes one PolicyError in Dutch: file, key, what, what to do.

@@ -27,6 +27,7 @@ from pipeline.catalogue import (
 from pipeline.errors import FormError
 from pipeline.forms import layout
 from pipeline.models import Answer, TeamIdentity
+from pipeline.policy import unwrap_text
 
 PROP_KIND = "teamprotocol.kind"
 PROP_SCHEMA = "teamprotocol.schema_version"
@@ -251,4 +252,5 @@ def locked_texts_of(policy: object) -> dict[str, str]:
     """`policy_text` key -> organisation text for every locked field (`Policy.text`)."""
     keys = {f.policy_text for spec in FORMS.values() for f in spec.fields
             if f.merge is Merge.LOCKED and f.policy_text}
-    return {k: policy.text(k) for k in sorted(keys)}  # type: ignore[attr-defined]
+    # Shown as one paragraph per line in the form: the YAML's wrapping is undone first.
+    return {k: unwrap_text(policy.text(k)) for k in sorted(keys)}  # type: ignore[attr-defined]

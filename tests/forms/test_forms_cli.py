@@ -43,6 +43,29 @@ def test_forms_writes_every_team_and_never_overwrites(tmp_path):
     assert filled.read_bytes() != b"antwoorden"
 
 
+def test_forms_show_the_policy_texts_read_only(tmp_path):
+    """The organisation norm stands in the team form, unwrapped, from the policy given."""
+    from docx2python import docx2python
+
+    from pipeline.policy import dump_default_policy
+
+    policy = tmp_path / "beleid.yaml"
+    dump_default_policy(policy)
+    text = policy.read_text(encoding="utf-8")
+    marker = "Bij ons geldt: emotie mag, agressie niet, ook in Lindenhoven-Zuid."
+    assert "\n  norm: |\n" in text
+    policy.write_text(text.replace("\n  norm: |\n", f"\n  norm: |\n    {marker}\n"
+                                   "    Tweede regel van dezelfde alinea.\n\n", 1),
+                      encoding="utf-8")
+    out = tmp_path / "formulieren"
+    result = CliRunner().invoke(cli, ["forms", str(TEAMS), "--out", str(out),
+                                      "--policy", str(policy)])
+    assert result.exit_code == 0, result.output
+    with docx2python(out / "burgerzaken" / "team.docx") as doc:
+        body = doc.text
+    assert f"{marker} Tweede regel van dezelfde alinea." in body
+
+
 def test_forms_bad_csv_is_one_dutch_line(tmp_path):
     bad = tmp_path / "teams.csv"
     bad.write_text("team_id,team,afdeling,leidinggevende,contactvormen\nA B,T,A,L,\n",

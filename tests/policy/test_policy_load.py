@@ -377,3 +377,11 @@ def test_chapter_key_that_is_not_a_number(tmp_path):
     err = error_of(write_policy(tmp_path, data))
     assert err.field == "chapters.een"
     assert "hoofdstuknummer" in err.message
+
+
+def test_unwrap_text_joins_wrapped_lines_and_keeps_bullets_and_paragraphs():
+    from pipeline.policy import unwrap_text
+
+    text = "Eerste regel\n  loopt door.\n\n- punt een\n- punt twee\nNieuwe alinea\nloopt door\n"
+    assert unwrap_text(text) == ("Eerste regel loopt door.\n\n- punt een\n- punt twee\n"
+                                 "Nieuwe alinea loopt door")
