@@ -363,7 +363,9 @@ def annex(doc) -> None:
     t.rows[4].cells[1].paragraphs[0].runs[0].bold = True
 
     para(doc, "7.2 Alle onderdelen", "Heading 2")
-    para(doc, "{{ annex.legend }}", "Toelichting")
+    # A paragraph that introduces a table stays on the table's page (measured: the 7.4 intro
+    # was left alone at the foot of a page with its table on the next).
+    para(doc, "{{ annex.legend }}", "Toelichting").paragraph_format.keep_with_next = True
     widths = [1.1, 6.0, 2.4, 3.5, 3.6]
     t = table(doc, 7, widths)
     for cell, text in zip(t.rows[0].cells, ("Nr.", "Onderdeel", "Status", "Bron", "Actie"),
@@ -391,7 +393,7 @@ def annex(doc) -> None:
     tag(doc, "endif")
 
     para(doc, "7.4 Toetsing door de Nederlandse Arbeidsinspectie", "Heading 2")
-    para(doc, "{{ annex.topics_intro }}")
+    para(doc, "{{ annex.topics_intro }}").paragraph_format.keep_with_next = True
     t = table(doc, 4, [1.0, 9.2, 3.4, 3.0])
     for cell, text in zip(t.rows[0].cells, ("Nr.", "Onderwerp", "Onderdelen", "Status"),
                           strict=True):
