@@ -28,13 +28,12 @@ from pipeline.errors import TeamprotocolError
 from pipeline.forms.read import read_team_folder
 from pipeline.models import Problem, Protocol, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
-from pipeline.render import render_protocol
+from pipeline.render import ANNEX_HEADING, render_protocol
+from pipeline.render import TEMPLATE as DEFAULT_TEMPLATE
 from pipeline.report import write_overview
 
-ANNEX_HEADING = "Checklist: wat is geregeld"
 PROTOCOL_JSON = "protocol.json"
 ARCHIVE_DIR = "archief"
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "protocol.docx"
 
 Progress = Callable[[str], None]
 
