@@ -29,14 +29,34 @@ _CHUNK = 1024 * 1024
 
 def _output_error(exc: OSError, path: Path) -> OutputError:
     """A Dutch OutputError for a failed write, with a hint that fits the cause."""
-    if exc.errno == errno.ENOSPC:
-        hint = "De schijf is vol: maak ruimte vrij en probeer het opnieuw"
+    # EDQUOT: the user's quota on a network share is used up; EFBIG: a file-size limit
+    # (ulimit -f, or a quota per file) stopped the write. To the coordinator all three are
+    # "no room", fixed the same way.
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        hint = ("De schijf is vol of de ruimte voor uw bestanden is op: maak ruimte vrij en "
+                "probeer het opnieuw")
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         hint = "De map is alleen-lezen: kies een map waarin u mag schrijven"
     else:
         hint = "Controleer de uitvoermap en probeer het opnieuw"
     return OutputError(f"kon het bestand niet schrijven ({exc.strerror or type(exc).__name__})",
                        file=path, hint=hint)
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    """Create the output folder and prove it writable, or OutputError before any work is done.
+
+    Without this a read-only or missing-parent folder surfaced as a raw OSError from mkdir
+    (a traceback), or only at the end, after every team had been built and had failed.
+    """
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".schrijftest.", suffix=".tmp", dir=out_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise _output_error(e, out_dir) from e
 
 
 def _write_chunks_atomically(path: Path, chunks: Iterable[bytes]) -> None:

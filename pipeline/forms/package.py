@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ MAX_MEMBER_BYTES = 20 * 1024 * 1024  # uncompressed, per zip member
 MAX_MEMBERS = 1000
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .docx, or an old .doc
+_PDF_MAGIC = b"%PDF-"  # a form printed to PDF and sent instead of the form itself
 _OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
@@ -49,6 +51,12 @@ def parse_xml(path: Path, name: str, data: bytes) -> etree._Element:
     except etree.XMLSyntaxError as e:
         raise _fail(path, f"het onderdeel {name} is beschadigd",
                     "Open het bestand in Word, sla het opnieuw op en probeer het nog eens") from e
+    # The byte check above misses a part in UTF-16 and a DOCTYPE after a long comment; the
+    # parser resolved nothing (no entities, no DTD loading), but such a part is not Word's.
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise _fail(path, f"het onderdeel {name} bevat een DOCTYPE of entiteiten; dat doet Word "
+                          "nooit", "Het bestand is niet met Word gemaakt. " + _REUSE_HINT)
     return root
 
 
@@ -58,7 +66,7 @@ def _read_member(path: Path, zf: zipfile.ZipFile, name: str) -> bytes:
         with zf.open(name) as f:
             data = f.read(MAX_MEMBER_BYTES + 1)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError,
-            EOFError, OSError, ValueError) as e:
+            EOFError, OSError, ValueError, zlib.error) as e:  # zlib.error: a damaged stream
         raise _fail(path, "het bestand is beschadigd of onvolledig (zip-fout)",
                     "Sla het formulier opnieuw op in Word en stuur het nog eens") from e
     if len(data) > MAX_MEMBER_BYTES:
@@ -73,6 +81,9 @@ def _check_magic(path: Path, head: bytes) -> None:
                           "Word-bestand (.doc)",
                     "Haal de beveiliging eraf (Bestand > Info > Document beveiligen) of sla het "
                     "op als Word-document (.docx), en stuur het opnieuw")
+    if head.startswith(_PDF_MAGIC):
+        raise _fail(path, "het bestand is een PDF, geen Word-document (.docx)",
+                    "Stuur het ingevulde Word-formulier zelf, niet een PDF ervan")
     if not head.startswith(_ZIP_MAGIC):
         raise _fail(path, "het bestand is geen Word-document (.docx)")
 

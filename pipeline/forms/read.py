@@ -19,6 +19,7 @@ from pipeline.catalogue import FORMS, SCHEMA_VERSION, TEAM_KIND, Column, Field, 
 from pipeline.errors import FormError
 from pipeline.forms import write
 from pipeline.forms.package import open_package
+from pipeline.forms.teams_csv import team_id_problem
 from pipeline.models import Answer, FormData, Problem, TeamForms
 
 qn = ooxml.qn
@@ -32,6 +33,24 @@ _MONTHS = {m: i for i, names in enumerate(
      ("september", "sep", "sept"), ("oktober", "okt", "oct"), ("november", "nov"),
      ("december", "dec")), start=1) for m in names}
 _NEW_FORM = "Gebruik een nieuw formulier van de coördinator en neem uw antwoorden daarin over"
+# An answer longer than this is pasted by mistake or hostile: it would turn the protocol into
+# hundreds of pages and LibreOffice into minutes of work. The longest example answer is ~900
+# characters; 25,000 is about ten pages of text.
+MAX_ANSWER_CHARS = 25_000
+MAX_ROWS = 100  # rows of one table field; the examples have at most 6
+MAX_FORM_CHARS = 150_000  # all answers of one form together
+_SHOWN = 40  # characters of a value from the file shown in a message (never an answer)
+_SHORTEN = "Kort het antwoord in; verwijs voor details naar een eigen document"
+
+
+def _shown(value: str) -> str:
+    """A form property (kind, version, team id) for a message: no control characters, short.
+
+    These values are ours, not answers, but a hostile file can put newlines (forged output
+    lines), direction overrides or megabytes in them.
+    """
+    text = "".join(c if c.isprintable() else "?" for c in value)
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -92,6 +111,10 @@ class _Reader:
             return checked if checked is not None else ooxml.CHECKED_CHAR in text
         if (sdt is not None and ooxml.showing_placeholder(sdt)) or \
                 self._is_empty(text, placeholders):
+            return None
+        if len(text) > MAX_ANSWER_CHARS:
+            self.problem(True, field, f"het antwoord{where} is te lang ({_count(len(text))} "
+                         f"tekens, maximaal {_count(MAX_ANSWER_CHARS)})", _SHORTEN)
             return None
         if type_ is FieldType.CHOICE:
             choices = column.choices if column else field.choices
@@ -181,6 +204,10 @@ class _Reader:
                     for h in header]
             if not any(cols):
                 cols = list(field.columns)
+            if len(trs) - 1 > MAX_ROWS:
+                self.problem(True, field, f"de tabel heeft {len(trs) - 1} rijen, maximaal "
+                             f"{MAX_ROWS}", "Laat alleen de rijen staan die u nodig hebt")
+                return []
             for tr in trs[1:]:
                 row: dict[str, Answer] = {}
                 for pos, tc in enumerate(tr.findall(qn("w:tc"))):
@@ -201,6 +228,15 @@ class _Reader:
                          "kolomkop", "Controleer of de antwoorden in de tabel kloppen")
         return out
 
+    def outer_control(self, sdt: etree._Element, known: set[str]) -> str | None:
+        """The label of a form control that `sdt` sits inside (our forms never nest them)."""
+        for outer in sdt.iterancestors(qn("w:sdt")):
+            tag = ooxml.sdt_tag(outer)
+            if tag in known:
+                field = next((f for f in self.spec.fields if f.tag == tag), None)
+                return field.label if field else tag
+        return None
+
     # --- the whole form --------------------------------------------------------------------
 
     def read(self) -> dict[str, Answer]:
@@ -208,8 +244,9 @@ class _Reader:
         known = {f.tag for f in self.spec.fields}
         known |= {f"{f.tag}.{c.name}" for f in self.spec.fields for c in f.columns}
         for tag in sorted(set(self.by_tag) - known):
+            alias = ooxml.sdt_alias(self.by_tag[tag][0])
             self.warnings.append(Problem(
-                file=self.file, field=ooxml.sdt_alias(self.by_tag[tag][0]), tag=tag,
+                file=self.file, field=_shown(alias) if alias else None, tag=_shown(tag),
                 message="dit invulvak hoort niet bij dit formulier en is overgeslagen"))
         for f in self.spec.fields:
             if f.merge is Merge.LOCKED:
@@ -220,6 +257,11 @@ class _Reader:
                 self.problem(True, f, f"het invulvak staat {len(found)} keer in het formulier",
                              "Laat één invulvak staan en verwijder de kopieën")
                 value = None
+            elif found and (outer := self.outer_control(found[0], known)) is not None:
+                self.problem(True, f, f"het invulvak staat binnen het invulvak '{outer}'",
+                             "Zet elk antwoord in een eigen invulvak, of gebruik een nieuw "
+                             "formulier van de coördinator")
+                value = None
             elif found:
                 value = self.from_control(f, found[0])
             else:
@@ -227,7 +269,24 @@ class _Reader:
             fields[f.tag] = value
             if f.required and value in (None, [], False):
                 self.problem(False, f, "nog niet ingevuld", "Dit is een verplichte vraag")
+        total = sum(_chars(v) for v in fields.values())
+        if total > MAX_FORM_CHARS:
+            self.problem(True, None, f"de antwoorden zijn samen te lang ({_count(total)} "
+                         f"tekens, maximaal {_count(MAX_FORM_CHARS)})", _SHORTEN)
         return fields
+
+
+def _count(n: int) -> str:
+    """`12.345`: a number as Dutch text, with a dot between thousands."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _chars(value: Answer) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return sum(len(v) for row in value for v in row.values() if isinstance(v, str))
+    return 0
 
 
 def _flatten(parent: etree._Element):
@@ -266,12 +325,13 @@ def read_form(path: Path) -> FormData:
                         "gemaakt met 'teamprotocol forms', en stuur dat terug")
     version = props.get(write.PROP_SCHEMA, "")
     if version != SCHEMA_VERSION:
-        raise FormError(f"dit formulier heeft schemaversie '{version}', verwacht is "
+        raise FormError(f"dit formulier heeft schemaversie '{_shown(version)}', verwacht is "
                         f"'{SCHEMA_VERSION}'", file=path,
                         hint="Vraag de coördinator om een nieuw formulier en neem uw antwoorden "
                         "daarin over")
     if kind not in FORMS:
-        raise FormError(f"onbekend soort formulier '{kind}'", file=path, hint=_NEW_FORM)
+        raise FormError(f"onbekend soort formulier '{_shown(kind)}'", file=path,
+                        hint=_NEW_FORM)
     reader = _Reader(str(path), kind, package.document)
     fields = reader.read()
     return FormData(path=str(path), kind=kind, team_id=props[write.PROP_TEAM],
@@ -301,6 +361,11 @@ def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
     folder = Path(folder)
     if not folder.is_dir():
         raise FormError("de map met formulieren bestaat niet", file=folder)
+    # The folder name becomes the team id, an output folder and part of the archive name.
+    if why := team_id_problem(folder.name):
+        raise FormError(f"de mapnaam is geen geldige team-id: {why}", file=folder,
+                        hint="Geef de map de team_id van het team, zoals 'teamprotocol forms' "
+                        "die maakt, bijvoorbeeld 'burgerzaken' of 'wijkteam-noord'")
     forms: dict[str, FormData] = {}
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -312,7 +377,8 @@ def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
         warnings += data.warnings
         if data.team_id != folder.name:
             errors.append(Problem(file=str(path), message=f"dit formulier is van team "
-                                  f"'{data.team_id}' maar staat in de map '{folder.name}'",
+                                  f"'{_shown(data.team_id)}' maar staat in de map "
+                                  f"'{_shown(folder.name)}'",
                                   hint="Zet het formulier in de map van het eigen team"))
         elif data.kind in forms:
             errors.append(Problem(file=str(path), message="dit soort formulier staat al in de "

@@ -1,0 +1,61 @@
+"""Time and memory bounds: every hostile form is read in < 2 s and < 200 MB extra RSS.
+
+Each form is read in a forked child whose address space may grow by 200 MB at most
+(RLIMIT_AS): a reader that tried to inflate the 2 GiB zip bomb or expand the billion laughs
+would die with MemoryError, which the test reports as what it is.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from hostile import BOMB_BYTES, CASES
+
+SECONDS = 2.0
+EXTRA_MB = 200
+HELPER = Path(__file__).with_name("bounded_read.py")
+# Readable files whose problems are answers (the batch rejects them, read_form does not).
+READABLE = {"h-vak-weg", "h-vak-dubbel", "h-vak-genest", "h-megatekst", "h-zelfde-team",
+            "h-team-id-pad"}
+
+
+@pytest.fixture(scope="module")
+def bounded(corpus_build) -> dict[str, dict]:
+    paths = [str(corpus_build.forms / c.team / "team.docx") for c in CASES]
+    paths.append(str(corpus_build.forms / "burgerzaken" / "team.docx"))
+    proc = subprocess.run([sys.executable, str(HELPER), str(EXTRA_MB), *paths],
+                          capture_output=True, text=True, timeout=300, check=True)
+    results = [json.loads(line) for line in proc.stdout.splitlines()]
+    return {Path(r["path"]).parent.name: r for r in results}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.team)
+def test_hostile_form_read_within_bounds(bounded, case):
+    result = bounded[case.team]
+    expected = "FormData" if case.team in READABLE else "FormError"
+    assert result["outcome"] == expected, result
+    assert result["seconds"] < SECONDS, result
+    assert result["extra_mb"] < EXTRA_MB, result
+
+
+def test_the_limit_is_real(bounded):
+    """A good form passes the same harness, so the limit does not fail every read."""
+    assert bounded["burgerzaken"]["outcome"] == "FormData"
+
+
+def test_the_zip_bomb_is_a_bomb(corpus_build):
+    """The bomb inflates for real: 64 MiB come out of it without effort, 2 GiB are declared."""
+    path = corpus_build.forms / "h-zipbom" / "team.docx"
+    assert path.stat().st_size < 4_000_000
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("word/document.xml")
+        assert info.file_size == BOMB_BYTES
+        with zf.open(info) as f:
+            chunk = f.read(64 << 20)
+    assert len(chunk) == 64 << 20
+    assert chunk.count(0) == len(chunk)

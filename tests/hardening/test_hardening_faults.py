@@ -1,0 +1,197 @@
+"""Faults during a batch: LibreOffice killed, a read-only or full output folder, SIGINT/SIGTERM.
+
+Only processes of the test's own run are signalled: the build it started, or soffice
+processes whose command line holds the run's private TMPDIR (their profile lives there).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
+
+from pipeline.archive import sha256_file
+from pipeline.batch import ANNEX_HEADING
+from pipeline.verify import verify_pdf
+
+TEAMS = ("burgerzaken", "klantcontactcentrum", "handhaving", "vergunningen")
+RUN_SECONDS = 120
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, write_team, lo_cache) -> tuple[Path, Path]:
+    """Four good teams and their complete output (docx + PDF/A), built once."""
+    root = tmp_path_factory.mktemp("fouten")
+    forms = root / "formulieren"
+    for team in TEAMS:
+        write_team(forms, team)
+    box = Sandbox(root / "box", lo_cache)
+    proc = box.run("build", forms, "--out", root / "uitvoer")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return forms, root / "uitvoer"
+
+
+def _copy_out(built, dest: Path) -> Path:
+    shutil.copytree(built[1], dest)
+    return dest
+
+
+def assert_complete(out: Path, teams=TEAMS) -> None:
+    """Every team has a verified PDF, and the manifest's hashes match the files on disk."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["teams"]) == sorted(teams)
+    for team in teams:
+        assert verify_pdf(out / team / f"teamprotocol-{team}.pdf", expect_text=ANNEX_HEADING) == []
+        for rel, digest in manifest["teams"][team]["outputs"].items():
+            assert sha256_file(out / rel) == digest, rel
+    assert_no_temp_files(out)
+
+
+def assert_no_temp_files(out: Path) -> None:
+    stray = [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    assert stray == []
+
+
+# --- LibreOffice killed ----------------------------------------------------------------------
+
+def test_soffice_killed_mid_batch_is_retried(sandbox, built):
+    out = _copy_out(built, sandbox.root / "uitvoer")
+    build = sandbox.popen("build", built[0], "--out", out, "--force", "--jobs", "1")
+    try:
+        victims = wait_for(lambda: soffice_pids(sandbox.tmp), timeout=60)
+        assert victims, "soffice is niet gestart"
+        for pid in victims:  # ours: the profile in the command line lies in our TMPDIR
+            os.kill(pid, signal.SIGKILL)
+        stdout, stderr = build.communicate(timeout=RUN_SECONDS)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert build.returncode == 0, stdout + stderr
+    assert "Traceback" not in stdout + stderr
+    assert_complete(out)
+    assert wait_for(lambda: not soffice_pids(sandbox.tmp), timeout=10)
+    assert sandbox.leftovers() == []
+
+
+# --- SIGINT / SIGTERM ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("signum", "returncode"), [(signal.SIGINT, 130),
+                                                     (signal.SIGTERM, 128 + signal.SIGTERM)])
+def test_interrupted_batch_leaves_nothing_and_a_rerun_recovers(sandbox, built, signum,
+                                                               returncode):
+    out = _copy_out(built, sandbox.root / "uitvoer")
+    before = tree_digest(out)
+    build = sandbox.popen("build", built[0], "--out", out, "--force", "--jobs", "1")
+    try:
+        converting = wait_for(lambda: soffice_pids(sandbox.tmp), timeout=60)
+        assert converting, "soffice is niet gestart"
+        build.send_signal(signum)
+        stdout, stderr = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert build.returncode == returncode, stdout + stderr
+    assert "Traceback" not in stdout + stderr
+    # No soffice of this run survives, and its profiles and work folders are gone.
+    assert wait_for(lambda: not soffice_pids(sandbox.tmp), timeout=10), \
+        soffice_pids(sandbox.tmp)
+    assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in converting)
+    assert sandbox.leftovers() == []
+    # Nothing lost: every file of the earlier complete build is still there, complete.
+    assert_no_temp_files(out)
+    assert set(before) <= set(tree_digest(out))
+    for team in TEAMS:
+        assert verify_pdf(out / team / f"teamprotocol-{team}.pdf",
+                          expect_text=ANNEX_HEADING) == []
+    rerun = sandbox.run("build", built[0], "--out", out, timeout=RUN_SECONDS)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert_complete(out)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except OSError:
+        return True
+
+
+# --- read-only output folder -----------------------------------------------------------------
+
+def _read_only_command(folder: Path, args: list[str]) -> list[str]:
+    """`args` run with `folder` read-only: chmod for a normal user; for root (whom chmod does
+    not stop) a read-only bind mount in a private mount namespace, invisible to others."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return args
+    if not shutil.which("unshare"):
+        pytest.skip("als root is een alleen-lezen map alleen te maken met unshare (ontbreekt)")
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount --bind '{folder}' '{folder}' "
+                            f"&& mount -o remount,bind,ro '{folder}'"],
+                           capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip("als root zonder CAP_SYS_ADMIN is geen alleen-lezen map te maken: "
+                    + probe.stderr.decode(errors="replace").strip())
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+    return ["unshare", "-m", "sh", "-c", script, str(folder), *args]
+
+
+@pytest.mark.parametrize("new", [False, True], ids=["bestaand", "nieuw"])
+def test_read_only_output_folder(sandbox, built, new):
+    """--out is read-only, or is a new folder inside a read-only one (mkdir fails)."""
+    folder = sandbox.root / "alleen-lezen"
+    folder.mkdir()
+    out = folder / "nieuw" if new else folder
+    cmd = _read_only_command(folder, [TEAMPROTOCOL, "build", str(built[0]), "--out", str(out),
+                                      "--no-pdf"])
+    try:
+        proc = subprocess.run(cmd, cwd=sandbox.cwd, env=sandbox.env(), capture_output=True,
+                              text=True, timeout=RUN_SECONDS, check=False)
+    finally:
+        folder.chmod(0o755)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("Fout: ")]
+    assert len(lines) == 1, proc.stderr
+    assert "alleen-lezen" in lines[0]
+    assert str(out) in lines[0]
+    assert list(folder.rglob("*")) == []
+    assert sandbox.leftovers() == []
+
+
+# --- full output folder ----------------------------------------------------------------------
+
+FSIZE = 40_000  # bytes: the manifest and overview fit, a team's .docx (~90 kB) does not
+
+
+def _small_files_only() -> None:
+    """In the child: writes past FSIZE fail with EFBIG instead of killing it with SIGXFSZ."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FSIZE, FSIZE))
+
+
+def test_full_output_folder_then_rerun(sandbox, built):
+    out = sandbox.root / "uitvoer"
+    proc = sandbox.run("build", built[0], "--out", out, "--no-pdf",
+                       preexec_fn=_small_files_only)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    for team in TEAMS:
+        assert "MISLUKT" in proc.stdout.split(f"  {team}", 1)[1].split("\n", 1)[0]
+    assert proc.stdout.count("De schijf is vol") == len(TEAMS)
+    # No half-written file: no docx or json at all, no temporary files.
+    assert [p for p in out.rglob("*") if p.suffix in (".docx", ".json") and
+            p.name != "manifest.json"] == []
+    assert_no_temp_files(out)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["teams"] == {}
+    rerun = sandbox.run("build", built[0], "--out", out, timeout=RUN_SECONDS)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert_complete(out)
