@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.archive import (
+    MANIFEST_NAME,
     Manifest,
     TeamEntry,
     archive_name,
@@ -17,6 +18,7 @@ from pipeline.archive import (
     atomic_write_bytes,
     ensure_inside,
     load_manifest,
+    prepare_out_dir,
     save_manifest,
     sha256_bytes,
     sha256_file,
@@ -77,13 +79,24 @@ class _Shared:
     hashes: dict[str, str]
 
 
-def team_folders(forms_dir: Path) -> list[Path]:
-    """The team folders below `forms_dir`: every non-hidden subfolder, sorted by name."""
+def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
+    """The team folders below `forms_dir`: every non-hidden subfolder, sorted by name.
+
+    `out_dir` is never a team folder: `teamprotocol build .` in the forms folder writes
+    ./output there, which the next run must not take for a team without a team form.
+    """
     if not forms_dir.is_dir():
         raise TeamprotocolError(
             "map met formulieren niet gevonden", file=forms_dir,
             hint="Geef de map op die 'teamprotocol forms' heeft gemaakt, met per team een map")
-    return sorted(p for p in forms_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    out = Path(out_dir).resolve() if out_dir is not None else None
+    if out == forms_dir.resolve():
+        # The protocols would land in the team folders and be read as forms next time.
+        raise TeamprotocolError(
+            "de uitvoermap is dezelfde map als de formulierenmap", file=forms_dir,
+            hint="Kies met --out een andere map voor de protocollen")
+    return sorted(p for p in forms_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and p.resolve() != out)
 
 
 def _shared_inputs(opts: BuildOptions) -> _Shared:
@@ -212,8 +225,8 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     progress = progress or (lambda _label: None)
     started = time.perf_counter()
     shared = _shared_inputs(opts)  # a bad policy or template stops the batch: it concerns all
-    folders = team_folders(opts.forms_dir)
-    opts.out_dir.mkdir(parents=True, exist_ok=True)
+    folders = team_folders(opts.forms_dir, opts.out_dir)
+    prepare_out_dir(opts.out_dir)  # read-only or unwritable: one clear error, early
     manifest = load_manifest(opts.out_dir)
     results: list[TeamResult] = []
     inputs: dict[str, dict[str, str]] = {}
@@ -258,4 +271,8 @@ def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dic
                 outputs={p: sha256_file(opts.out_dir / p) for p in r.outputs.values()},
                 tool_version=__version__, schema_version=SCHEMA_VERSION, time=now,
                 status=r.protocol.meta.status if r.protocol else "concept")
-    save_manifest(opts.out_dir, manifest)
+    # When every team was current the manifest loaded fine and nothing in it changed: leave
+    # the file alone, so an unchanged rebuild rewrites nothing but the dated overview.
+    current = all(r.status == "ongewijzigd" for r in results)
+    if not (current and (opts.out_dir / MANIFEST_NAME).is_file()):
+        save_manifest(opts.out_dir, manifest)

@@ -202,8 +202,9 @@ _STATUS_NL = {"gebouwd": "gebouwd", "ongewijzigd": "ongewijzigd", "mislukt": "MI
 
 
 @cli.command(context_settings=CONTEXT)
+# exists=True: a forms folder that is not there is a usage error (exit 2), like a bad --jobs.
 @click.argument("forms_dir", metavar="[FORMULIERENMAP]", required=False,
-                type=click.Path(file_okay=False, path_type=Path))
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--policy", "policy_path", metavar="BELEID.yaml",
               type=click.Path(dir_okay=False, path_type=Path),
               help="Het beleid van de organisatie (standaard: het voorbeeldbeleid).")
@@ -233,7 +234,10 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
             click.echo("Geen formulierenmap opgegeven: de voorbeeldteams worden gebouwd.")
         opts = BuildOptions(forms_dir=forms_dir, out_dir=out_dir, policy_path=policy_path,
                             template=template, jobs=jobs, pdf=not no_pdf, force=force)
-        teams = team_folders(forms_dir)
+        try:
+            teams = team_folders(forms_dir, out_dir)
+        except TeamprotocolError as e:  # e.g. --out is the forms folder: a usage error
+            raise click.UsageError(e.format(), ctx=ctx) from e
         steps = len(teams) * (1 if no_pdf else 2)
         with click.progressbar(length=steps, label="Bouwen", file=sys.stderr,
                                show_pos=True) as bar:

@@ -1,0 +1,257 @@
+"""The example teams through the whole batch: files, manifest, PDF/A, archive and CONCEPT mark."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from pipeline.examples import example_teams
+from pipeline.policy import default_policy_path
+from pipeline.verify import verify_pdf
+from tests.batch.conftest import (
+    ANNEX_HEADING,
+    ARCHIVE,
+    TODAY,
+    assert_overview_matches_annex,
+    docx2python_text,
+    docx_headers,
+    docx_paragraphs,
+    find_in_pdf,
+    html_tables,
+    manifest,
+    pdf_text,
+    protocol_json,
+    sha256,
+    squash,
+)
+
+TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
+TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "protocol.docx"
+PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+
+
+def team_files(out: Path, team_id: str) -> dict[str, Path]:
+    folder = out / team_id
+    return {"docx": folder / f"teamprotocol-{team_id}.docx",
+            "pdf": folder / f"teamprotocol-{team_id}.pdf", "json": folder / "protocol.json"}
+
+
+def _status(examples, team_id: str) -> str:
+    return examples[team_id][1]["team"]["team.status"]
+
+
+# --- 1. build: every team, manifest, overview ----------------------------------------------
+
+def test_every_example_team_is_built_with_docx_pdf_and_json(example_build, examples):
+    report, out = example_build
+
+    assert sorted(r.team_id for r in report.results) == sorted(examples)
+    assert report.failed == []
+    for result in report.results:
+        identity = examples[result.team_id][0]
+        assert result.status == "gebouwd", result.problems
+        assert result.team == identity.team
+        files = team_files(out, result.team_id)
+        for kind, path in files.items():
+            assert path.is_file(), path
+            assert path.stat().st_size > 0, path
+            assert result.outputs[kind] == path.relative_to(out).as_posix()
+        assert files["docx"].read_bytes()[:2] == b"PK"
+        assert files["pdf"].read_bytes()[:5] == b"%PDF-"
+        meta = protocol_json(out, result.team_id)["meta"]
+        assert (meta["team_id"], meta["team"], meta["department"]) == (
+            identity.team_id, identity.team, identity.afdeling)
+
+
+def test_manifest_hashes_every_input_and_output(example_build, example_forms, examples,
+                                                default_policy):
+    report, out = example_build
+    data = manifest(out)
+    logo = default_policy_path().parent / default_policy.branding.logo
+
+    assert sorted(data["teams"]) == sorted(examples)
+    claimed: set[str] = set()
+    for team_id, entry in data["teams"].items():
+        inputs = entry["inputs"]
+        assert inputs["beleid"] == sha256(default_policy_path())
+        assert inputs["sjabloon"] == sha256(TEMPLATE)
+        assert inputs["logo"] == sha256(logo)
+        forms = sorted((example_forms / team_id).glob("*.docx"))
+        assert len(forms) == 1 + len(examples[team_id][0].contactvormen)
+        for form in forms:
+            assert inputs[f"{team_id}/{form.name}"] == sha256(form)
+        form_keys = {k for k in inputs if k.endswith(".docx")}
+        assert form_keys == {f"{team_id}/{f.name}" for f in forms}
+
+        outputs = entry["outputs"]
+        expected = {p.relative_to(out).as_posix() for p in team_files(out, team_id).values()}
+        if _status(examples, team_id) == "vastgesteld":
+            archived = [p for p in (out / ARCHIVE).iterdir() if f"_{team_id}_" in p.name]
+            expected |= {p.relative_to(out).as_posix() for p in archived}
+        assert set(outputs) == expected
+        for rel, digest in outputs.items():
+            assert not Path(rel).is_absolute()
+            assert ".." not in Path(rel).parts
+            assert digest == sha256(out / rel), rel
+        claimed |= set(outputs)
+        assert entry["status"] == _status(examples, team_id)
+
+    # Every file the batch wrote is some team's output, except the batch's own files.
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert written - claimed == {"manifest.json", "overzicht.xlsx", "overzicht.html"}
+
+
+def test_overview_files_list_every_team(example_build, examples):
+    report, out = example_build
+
+    assert sorted(p.name for p in report.overview) == ["overzicht.html", "overzicht.xlsx"]
+    assert all(p.parent == out and p.is_file() for p in report.overview)
+    sheet = load_workbook(out / "overzicht.xlsx")["Overzicht"]
+    ids = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert sorted(ids) == sorted(examples)
+    [overview] = html_tables(out / "overzicht.html")  # no table of failed teams
+    assert sorted(row[1] for row in overview[1:]) == sorted(examples)
+    assert "Alle teams zijn gelukt." in (out / "overzicht.html").read_text(encoding="utf-8")
+
+
+def test_cli_build_without_arguments_builds_the_examples(cli_demo, examples):
+    proc, out = cli_demo
+
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert "Traceback" not in proc.stderr
+    for team_id in examples:
+        line = next(line for line in proc.stdout.splitlines() if line.split()[:1] == [team_id])
+        assert line.split()[1] == "gebouwd"
+        for path in team_files(out, team_id).values():
+            assert path.is_file(), path
+            assert path.stat().st_size > 0, path
+    for entry in manifest(out)["teams"].values():
+        for rel, digest in entry["outputs"].items():
+            assert digest == sha256(out / rel)
+    assert (out / "overzicht.xlsx").is_file()
+    assert (out / "overzicht.html").is_file()
+    assert sorted(manifest(out)["teams"]) == sorted(examples)
+
+
+def test_cli_and_library_write_the_same_documents(cli_demo, example_build, examples):
+    """Both wrote the same example forms, so the rendered .docx must be equal byte for byte."""
+    _, cli_out = cli_demo
+    _, lib_out = example_build
+    for team_id in examples:
+        assert (team_files(cli_out, team_id)["docx"].read_bytes()
+                == team_files(lib_out, team_id)["docx"].read_bytes()), team_id
+
+
+# --- 3. adopted versus concept --------------------------------------------------------------
+
+def test_only_adopted_teams_go_to_the_archive(example_build, examples, default_policy):
+    report, out = example_build
+    short = default_policy.branding.short_name
+    adopted = {tid: ans["team"] for tid, (_, ans) in examples.items()
+               if ans["team"]["team.status"] == "vastgesteld"}
+    assert adopted
+    assert len(adopted) < len(examples)
+
+    expected = {tid: f"{short}_{tid}_teamprotocol_{a['team.versie']}_"
+                     f"{a['team.vastgesteld_op'].isoformat()}.pdf" for tid, a in adopted.items()}
+    assert sorted(p.name for p in (out / ARCHIVE).iterdir()) == sorted(expected.values())
+    for result in report.results:
+        if result.team_id in adopted:
+            archived = out / ARCHIVE / expected[result.team_id]
+            assert result.outputs["archief"] == f"{ARCHIVE}/{archived.name}"
+            assert archived.read_bytes() == team_files(out, result.team_id)["pdf"].read_bytes()
+        else:
+            assert "archief" not in result.outputs
+
+
+@pytest.mark.parametrize("team_id", TEAM_IDS)
+def test_concept_mark_in_docx_and_pdf(example_build, examples, team_id):
+    _, out = example_build
+    files = team_files(out, team_id)
+    concept = _status(examples, team_id) == "concept"
+    assert protocol_json(out, team_id)["meta"]["status"] == _status(examples, team_id)
+
+    headers = docx_headers(files["docx"])
+    body, header_text = docx2python_text(files["docx"])
+    assert any("CONCEPT" in h for h in headers) is concept
+    assert ("CONCEPT" in header_text) is concept
+    assert ("CONCEPT" in docx_paragraphs(files["docx"])) is concept  # the title page mark
+    assert ("CONCEPT" in body) is concept
+
+    reader = PdfReader(files["pdf"])
+    first_pages = pdf_text(reader, range(min(4, len(reader.pages))))
+    assert ("CONCEPT" in first_pages) is concept
+
+
+# --- 4. PDF/A -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("team_id", TEAM_IDS)
+def test_pdf_passes_verify(example_build, team_id):
+    _, out = example_build
+    assert verify_pdf(team_files(out, team_id)["pdf"], expect_text=ANNEX_HEADING) == []
+
+
+def _xmp_pdfaid(reader: PdfReader) -> dict[str, str]:
+    root = etree.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+    found = {}
+    for name in ("part", "conformance"):
+        for el in root.iter(PDFAID + name):
+            found[name] = (el.text or "").strip()
+        for el in root.iter():
+            if PDFAID + name in el.attrib:
+                found[name] = el.attrib[PDFAID + name]
+    return found
+
+
+@pytest.mark.parametrize("team_id", TEAM_IDS)
+def test_pdf_is_tagged_pdfa2b_with_metadata(example_build, examples, default_policy, team_id):
+    _, out = example_build
+    identity, answers = examples[team_id]
+    organisation = default_policy.branding.organisation
+    reader = PdfReader(team_files(out, team_id)["pdf"])
+    root = reader.trailer["/Root"]
+
+    assert _xmp_pdfaid(reader) == {"part": "2", "conformance": "B"}
+    marked = root["/MarkInfo"].get_object()["/Marked"]
+    assert getattr(marked, "value", marked) is True
+    assert "/StructTreeRoot" in root
+    info = reader.metadata
+    assert identity.team in squash(info["/Title"])
+    assert squash(info["/Author"]) == organisation
+    keywords = [squash(k) for k in info["/Keywords"].split(",")]
+    version, status = answers["team"]["team.versie"], answers["team"]["team.status"]
+    assert organisation in keywords
+    assert identity.team in keywords
+    assert any(k.split()[-1] == version for k in keywords), keywords
+    assert status in keywords
+    assert len(keywords) == 4, keywords  # no keyword split into pieces
+    assert len(reader.pages) > 0
+    assert find_in_pdf(reader, ANNEX_HEADING) is not None
+
+
+def test_overview_chapter_shares_match_the_annex(example_build, examples):
+    """The overview's per-chapter numbers are those of each protocol.json's annex."""
+    _, out = example_build
+    assert sorted(assert_overview_matches_annex(out)) == sorted(examples)
+
+
+def test_overview_shows_protocol_status_and_next_evaluation(example_build, examples):
+    _, out = example_build
+    sheet = load_workbook(out / "overzicht.xlsx")["Overzicht"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert any(r[-1].endswith("(verlopen)") for r in rows)  # TODAY is after one evaluation
+    for row in rows:
+        answers = examples[row[1]][1]["team"]
+        assert row[2] == answers["team.status"]
+        evaluation: dt.date | None = answers.get("team.volgende_evaluatie")
+        if evaluation is None:
+            assert row[-1] == "niet gepland"
+        else:
+            assert row[-1].startswith(f"{evaluation.day} ")
+            assert str(evaluation.year) in row[-1]
+            assert row[-1].endswith("(verlopen)") is (evaluation < TODAY)

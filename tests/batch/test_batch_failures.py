@@ -1,0 +1,220 @@
+"""One team's failure never stops the others: bad teams are reported, good ones built."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.catalogue import FORMS
+from pipeline.verify import verify_pdf
+from tests.batch.conftest import (
+    ANNEX_HEADING,
+    ARCHIVE,
+    build,
+    html_tables,
+    manifest,
+    required_answers,
+    run_cli,
+    write_team,
+)
+
+GOOD_CONCEPT, GOOD_ADOPTED = "goed-concept", "goed-vastgesteld"
+UNREADABLE, NO_TEAM_FORM, COPY, NOT_ADOPTED = ("kapot", "zonder-teamformulier", "kopie",
+                                               "vastgesteld-leeg")
+BAD = (UNREADABLE, NO_TEAM_FORM, COPY, NOT_ADOPTED)
+# A recognisable answer in a failing team's form: it must never show up in a message.
+SECRET = "Geheim antwoord 06-12345678"
+ADOPTED_BY = FORMS["team"].field("team.vastgesteld_door").label
+ADOPTED_ON = FORMS["team"].field("team.vastgesteld_op").label
+
+
+@pytest.fixture(scope="module")
+def mixed_forms(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two good teams next to four bad ones, all from real forms."""
+    forms = tmp_path_factory.mktemp("gemengd") / "formulieren"
+    write_team(forms, GOOD_CONCEPT, required_answers())
+    write_team(forms, GOOD_ADOPTED, required_answers(**{
+        "team.status": "vastgesteld", "team.vastgesteld_door": "A. Hoofd, afdelingshoofd",
+        "team.vastgesteld_op": dt.date(2026, 9, 1)}))
+    # A form that is not a Word file at all (e.g. a PDF or a broken download).
+    write_team(forms, UNREADABLE, required_answers())
+    (forms / UNREADABLE / "team.docx").write_bytes(b"%PDF-1.4 dit is geen Word-bestand")
+    # Only the contact-type form was sent back.
+    write_team(forms, NO_TEAM_FORM, required_answers())
+    (forms / NO_TEAM_FORM / "team.docx").unlink()
+    # A folder whose forms claim another team: two folders now claim GOOD_CONCEPT.
+    shutil.copytree(forms / GOOD_CONCEPT, forms / COPY)
+    # Adopted, but without who adopted it and when.
+    write_team(forms, NOT_ADOPTED, required_answers(**{
+        "team.status": "vastgesteld", "team.competenties": SECRET}))
+    return forms
+
+
+@pytest.fixture(scope="module")
+def mixed_report(mixed_forms: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The library's report for the mixed teams (no PDFs: the problems are the point)."""
+    return build(mixed_forms, tmp_path_factory.mktemp("gemengd-uit") / "output", pdf=False)
+
+
+@pytest.fixture(scope="module")
+def mixed_cli(mixed_forms: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`teamprotocol build FORMS --out OUT` with PDFs, as a real subprocess."""
+    cwd = tmp_path_factory.mktemp("gemengd-cli")
+    proc = run_cli("build", mixed_forms, "--out", "uit", "--jobs", "2", cwd=cwd)
+    return proc, cwd / "uit"
+
+
+def _result(report, team_id):
+    return next(r for r in report.results if r.team_id == team_id)
+
+
+def test_good_teams_are_built_and_verified(mixed_cli):
+    _, out = mixed_cli
+    for team_id in (GOOD_CONCEPT, GOOD_ADOPTED):
+        pdf = out / team_id / f"teamprotocol-{team_id}.pdf"
+        assert (out / team_id / f"teamprotocol-{team_id}.docx").is_file()
+        assert verify_pdf(pdf, expect_text=ANNEX_HEADING) == []
+    [archived] = (out / ARCHIVE).iterdir()
+    assert f"_{GOOD_ADOPTED}_" in archived.name
+    assert sorted(manifest(out)["teams"]) == [GOOD_CONCEPT, GOOD_ADOPTED]
+
+
+def test_bad_teams_get_no_documents(mixed_cli):
+    _, out = mixed_cli
+    for team_id in BAD:
+        written = list((out / team_id).rglob("*")) if (out / team_id).exists() else []
+        assert written == [], team_id
+        assert not [p for p in (out / ARCHIVE).iterdir() if f"_{team_id}_" in p.name]
+
+
+def test_cli_exit_code_1_and_one_line_per_team(mixed_cli):
+    proc, _ = mixed_cli
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    lines = {line.split()[0]: line.split()[1] for line in proc.stdout.splitlines()
+             if line.startswith("  ") and not line.startswith("      ")}
+    assert lines == {GOOD_CONCEPT: "gebouwd", GOOD_ADOPTED: "gebouwd",
+                     **{t: "MISLUKT" for t in BAD}}
+    assert SECRET not in proc.stdout + proc.stderr
+
+
+def test_unreadable_form_names_the_file(mixed_report):
+    result = _result(mixed_report, UNREADABLE)
+    assert result.status == "mislukt"
+    [problem] = result.problems
+    assert Path(problem.file).parts[-2:] == (UNREADABLE, "team.docx")
+    assert "geen Word-document" in problem.message
+    assert problem.hint
+
+
+def test_missing_team_form_names_the_file(mixed_report):
+    result = _result(mixed_report, NO_TEAM_FORM)
+    assert result.status == "mislukt"
+    [problem] = result.problems
+    assert Path(problem.file).parts[-2:] == (NO_TEAM_FORM, "team.docx")
+    assert "teamformulier ontbreekt" in problem.message
+    assert "team.docx" in problem.hint
+
+
+def test_forms_of_another_team_name_both_teams(mixed_report, mixed_forms):
+    result = _result(mixed_report, COPY)
+    assert result.status == "mislukt"
+    # Every form in the folder claims the other team, and each is named.
+    assert sorted(Path(p.file).name for p in result.problems) == sorted(
+        p.name for p in (mixed_forms / COPY).glob("*.docx"))
+    for problem in result.problems:
+        assert Path(problem.file).parent.name == COPY
+        assert f"'{GOOD_CONCEPT}'" in problem.message
+        assert f"'{COPY}'" in problem.message
+    # The team the copies claim to be is not disturbed by them.
+    assert _result(mixed_report, GOOD_CONCEPT).status == "gebouwd"
+
+
+def test_adopted_without_adoption_fields_names_both_fields(mixed_report):
+    result = _result(mixed_report, NOT_ADOPTED)
+    assert result.status == "mislukt"
+    assert sorted(p.field for p in result.problems) == sorted([ADOPTED_BY, ADOPTED_ON])
+    for problem in result.problems:
+        assert Path(problem.file).parts[-2:] == (NOT_ADOPTED, "team.docx")
+        assert "vastgesteld" in problem.message
+        assert "leeg" in problem.message
+        assert "concept" in problem.hint
+        assert SECRET not in problem.format()
+
+
+def test_good_teams_succeed_next_to_bad_ones(mixed_report):
+    assert sorted(r.team_id for r in mixed_report.failed) == sorted(BAD)
+    for team_id in (GOOD_CONCEPT, GOOD_ADOPTED):
+        assert _result(mixed_report, team_id).status == "gebouwd"
+
+
+def test_overview_lists_failed_teams_with_file_and_message(mixed_cli, mixed_report):
+    _, out = mixed_cli
+    expected = {(r.team_id, Path(p.file).name, p.field or "–") for r in mixed_report.failed
+                for p in r.problems}
+
+    overview, problems = html_tables(out / "overzicht.html")
+    status = {row[1]: row[2] for row in overview[1:]}
+    assert all(status[t] == "mislukt" for t in BAD)
+    assert status[GOOD_CONCEPT] == "concept"
+    assert status[GOOD_ADOPTED] == "vastgesteld"
+    assert problems[0] == ["Team-id", "Bestand", "Veld", "Melding"]
+    assert {(r[0], Path(r[1]).name, r[2]) for r in problems[1:]} == expected
+    assert all(r[3] for r in problems[1:])
+
+    sheet = load_workbook(out / "overzicht.xlsx")["Problemen"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert {(r[0], Path(r[1]).name, r[2]) for r in rows} == expected
+    assert [r[3] for r in rows] == [r[3] for r in problems[1:]]
+    page = (out / "overzicht.html").read_text(encoding="utf-8")
+    assert SECRET not in page
+    assert "geen Word-document" in page
+    assert "teamformulier ontbreekt" in page
+
+
+def test_usage_errors_exit_2(tmp_path):
+    missing = run_cli("build", tmp_path / "bestaat-niet", "--no-pdf", cwd=tmp_path)
+    assert missing.returncode == 2, missing.stderr
+    assert "bestaat-niet" in missing.stderr
+    for jobs in ("0", "veel", "17"):
+        bad = run_cli("build", tmp_path, "--jobs", jobs, cwd=tmp_path)
+        assert bad.returncode == 2, (jobs, bad.stderr)
+        assert "--jobs" in bad.stderr
+    for proc in (missing, bad):
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.startswith(("Gebruik:", "Fout:"))
+    assert not (tmp_path / "output").exists()
+
+
+def test_output_folder_inside_the_forms_folder_is_no_team(tmp_path):
+    """`teamprotocol build .` in the forms folder writes ./output there; the next run must
+    not take that folder for a team without a team form."""
+    forms = tmp_path / "formulieren"
+    write_team(forms, GOOD_CONCEPT, required_answers())
+
+    first = run_cli("build", ".", "--no-pdf", cwd=forms)
+    second = run_cli("build", ".", "--no-pdf", cwd=forms)
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "ongewijzigd" in second.stdout
+    assert "output" not in [line.split()[0] for line in second.stdout.splitlines()
+                            if line.startswith("  ")]
+    assert sorted(manifest(forms / "output")["teams"]) == [GOOD_CONCEPT]
+
+
+def test_output_folder_equal_to_the_forms_folder_is_a_usage_error(tmp_path):
+    forms = tmp_path / "formulieren"
+    write_team(forms, GOOD_CONCEPT, required_answers())
+    before = sorted(p.relative_to(forms) for p in forms.rglob("*"))
+
+    proc = run_cli("build", forms, "--out", forms, "--no-pdf", cwd=tmp_path)
+
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "uitvoermap" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.relative_to(forms) for p in forms.rglob("*")) == before

@@ -1,0 +1,195 @@
+"""Incremental rebuilds: unchanged teams are skipped, changed ones rebuilt, outputs reproducible."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pipeline.policy import dump_default_policy
+from pipeline.verify import verify_pdf
+from tests.batch.conftest import (
+    ANNEX_HEADING,
+    build,
+    copy_tree,
+    docx_paragraphs,
+    manifest,
+    mtimes,
+    protocol_json,
+    required_answers,
+    run_cli,
+    sha256,
+    write_team,
+)
+
+OVERVIEW = {"overzicht.xlsx", "overzicht.html"}
+MANIFEST = "manifest.json"
+TEAMS = ("alfa", "beta", "gamma")
+
+
+def _statuses(report) -> dict[str, str]:
+    return {r.team_id: r.status for r in report.results}
+
+
+@pytest.fixture
+def small_forms(tmp_path: Path) -> Path:
+    """Three small teams with real forms; each test may change them."""
+    forms = tmp_path / "formulieren"
+    for team_id in TEAMS:
+        write_team(forms, team_id, required_answers(**{
+            "team.competenties": f"Competenties van {team_id}."}))
+    return forms
+
+
+def test_second_build_skips_every_team_and_rewrites_nothing(example_build, example_forms,
+                                                            tmp_path):
+    _, first = example_build
+    out = copy_tree(first, tmp_path / "output")
+    before = mtimes(out)
+    manifest_before = (out / "manifest.json").read_bytes()
+
+    report = build(example_forms, out)
+
+    assert set(_statuses(report).values()) == {"ongewijzigd"}
+    after = mtimes(out)
+    assert after.keys() == before.keys()  # nothing added, nothing removed
+    changed = {p for p in before if before[p] != after[p]}
+    assert changed <= OVERVIEW, changed  # only the overview (dated today) is written again
+    assert (out / "manifest.json").read_bytes() == manifest_before
+    # Skipped teams keep their outputs and protocol in the report, for the overview.
+    for result in report.results:
+        assert result.protocol is not None
+        assert result.team
+        assert {"docx", "pdf", "json"} <= set(result.outputs)
+        assert all((out / p).is_file() for p in result.outputs.values())
+
+
+def test_changed_form_rebuilds_only_that_team(small_forms, tmp_path):
+    out = tmp_path / "output"
+    assert set(_statuses(build(small_forms, out, pdf=False)).values()) == {"gebouwd"}
+    before = mtimes(out)
+    changed_answer = "Nieuwe afspraak: wie de balie doet, wisselt elk uur."
+    [team_form] = [p for p in write_team(small_forms, "beta", required_answers(**{
+        "team.competenties": changed_answer})) if p.name == "team.docx"]
+
+    report = build(small_forms, out, pdf=False)
+
+    assert _statuses(report) == {"alfa": "ongewijzigd", "beta": "gebouwd",
+                                 "gamma": "ongewijzigd"}
+    after = mtimes(out)
+    for rel in before:
+        if rel.startswith(("alfa/", "gamma/")):
+            assert after[rel] == before[rel], rel
+    docx = out / "beta" / "teamprotocol-beta.docx"
+    assert after["beta/teamprotocol-beta.docx"] != before["beta/teamprotocol-beta.docx"]
+    assert changed_answer in docx_paragraphs(docx)
+    assert "Competenties van beta." not in docx_paragraphs(docx)
+    entry = manifest(out)["teams"]["beta"]
+    assert entry["inputs"]["beta/team.docx"] == sha256(team_form)
+    assert entry["outputs"]["beta/teamprotocol-beta.docx"] == sha256(docx)
+
+
+def test_force_rebuilds_every_team(small_forms, tmp_path):
+    out = tmp_path / "output"
+    build(small_forms, out, pdf=False)
+    assert set(_statuses(build(small_forms, out, pdf=False)).values()) == {"ongewijzigd"}
+
+    report = build(small_forms, out, pdf=False, force=True)
+
+    assert set(_statuses(report).values()) == {"gebouwd"}
+
+
+def test_deleted_pdf_rebuilds_just_that_team(example_build, example_forms, examples, tmp_path):
+    _, first = example_build
+    out = copy_tree(first, tmp_path / "output")
+    # An adopted team: its archive copy must follow the new PDF.
+    team_id = next(t for t, (_, a) in examples.items() if a["team"]["team.status"] == "vastgesteld")
+    pdf = out / team_id / f"teamprotocol-{team_id}.pdf"
+    pdf.unlink()
+    before = mtimes(out)
+
+    report = build(example_forms, out, jobs=1)
+
+    assert _statuses(report) == {t: "gebouwd" if t == team_id else "ongewijzigd"
+                                 for t in examples}
+    assert verify_pdf(pdf, expect_text=ANNEX_HEADING) == []
+    after = mtimes(out)
+    for rel in before:
+        if not rel.startswith((f"{team_id}/", "archief/")) and rel not in {*OVERVIEW, MANIFEST}:
+            assert after[rel] == before[rel], rel
+    entry = manifest(out)["teams"][team_id]
+    assert entry["outputs"][f"{team_id}/{pdf.name}"] == sha256(pdf)
+    [archived] = [rel for rel in entry["outputs"] if rel.startswith("archief/")]
+    assert sha256(out / archived) == sha256(pdf)
+
+
+def test_same_inputs_give_identical_files(example_forms, tmp_path):
+    one = build(example_forms, tmp_path / "een", pdf=False)
+    two = build(example_forms, tmp_path / "twee", pdf=False)
+
+    assert one.failed == []
+    assert two.failed == []
+    for result in one.results:
+        for kind in ("docx", "json"):
+            rel = result.outputs[kind]
+            assert (tmp_path / "een" / rel).read_bytes() == (tmp_path / "twee" / rel).read_bytes()
+
+
+@pytest.mark.parametrize("content", [
+    b"{dit is geen json",
+    b"",
+    b"[]",
+    b'{"manifest_version": 1, "teams": {"alfa": 5}}',
+    b'{"manifest_version": 999, "teams": {}}',
+    b"\xff\xfe\x00garbage",
+])
+def test_corrupt_manifest_gives_a_full_rebuild(small_forms, tmp_path, content):
+    out = tmp_path / "output"
+    build(small_forms, out, pdf=False)
+    (out / "manifest.json").write_bytes(content)
+
+    report = build(small_forms, out, pdf=False)
+
+    assert set(_statuses(report).values()) == {"gebouwd"}
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(data["teams"]) == list(TEAMS)
+    assert protocol_json(out, "alfa")["meta"]["team_id"] == "alfa"
+
+
+def test_policy_and_logo_are_inputs_of_every_team(small_forms, tmp_path):
+    policy, logo = dump_default_policy(tmp_path / "beleid" / "beleid.yaml")
+    out = tmp_path / "output"
+    build(small_forms, out, pdf=False, policy_path=policy)
+    for entry in manifest(out)["teams"].values():
+        assert entry["inputs"]["beleid"] == sha256(policy)
+        assert entry["inputs"]["logo"] == sha256(logo)
+
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n# aangepast\n", encoding="utf-8")
+    assert set(_statuses(build(small_forms, out, pdf=False, policy_path=policy)).values()) == {
+        "gebouwd"}
+    assert set(_statuses(build(small_forms, out, pdf=False, policy_path=policy)).values()) == {
+        "ongewijzigd"}
+
+    Image.new("RGB", (300, 100), (10, 120, 60)).save(logo)  # a new logo, same file name
+    report = build(small_forms, out, pdf=False, policy_path=policy)
+    assert set(_statuses(report).values()) == {"gebouwd"}
+    for entry in manifest(out)["teams"].values():
+        assert entry["inputs"]["beleid"] == sha256(policy)
+        assert entry["inputs"]["logo"] == sha256(logo)
+
+
+def test_init_then_build_with_the_copied_policy(tmp_path):
+    """`teamprotocol init DIR` and then the build command it prints, as real subprocesses."""
+    init = run_cli("init", "eigen", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    forms, policy = tmp_path / "eigen" / "formulieren", tmp_path / "eigen" / "beleid.yaml"
+
+    proc = run_cli("build", forms, "--policy", policy, "--out", "uit", "--no-pdf", cwd=tmp_path)
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = manifest(tmp_path / "uit")
+    assert sorted(data["teams"]) == sorted(p.name for p in forms.iterdir() if p.is_dir())
+    assert {e["inputs"]["beleid"] for e in data["teams"].values()} == {sha256(policy)}
+    assert not list((tmp_path / "uit").rglob("*.pdf"))  # --no-pdf
