@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from pipeline.errors import OutputError
+from pipeline.errors import OutputError, os_reason
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
@@ -39,8 +39,8 @@ def _output_error(exc: OSError, path: Path) -> OutputError:
         hint = "De map is alleen-lezen: kies een map waarin u mag schrijven"
     else:
         hint = "Controleer de uitvoermap en probeer het opnieuw"
-    return OutputError(f"kon het bestand niet schrijven ({exc.strerror or type(exc).__name__})",
-                       file=path, hint=hint)
+    return OutputError(f"kon het bestand niet schrijven ({os_reason(exc)})", file=path,
+                       hint=hint)
 
 
 def prepare_out_dir(out_dir: Path) -> None:

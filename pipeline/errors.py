@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
+
+# The system's own reasons (strerror) are English: these are the ones a coordinator meets.
+_OS_REASONS = {
+    errno.ENOENT: "bestaat niet",
+    errno.EACCES: "geen toegang",
+    errno.EPERM: "geen toegang",
+    errno.EROFS: "alleen-lezen",
+    errno.ENOSPC: "schijf vol",
+    errno.EDQUOT: "geen ruimte meer binnen uw quotum",
+    errno.EFBIG: "bestand te groot voor deze schijf",
+    errno.EISDIR: "is een map",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EIO: "lees- of schrijffout van de schijf",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A short Dutch reason for an OSError; the error code where we have no words for it."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    return f"systeemfout {errno.errorcode.get(exc.errno or 0, type(exc).__name__)}"
 
 
 class TeamprotocolError(Exception):

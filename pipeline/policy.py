@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from pipeline.catalogue import CHECKLIST_BY_ID, FIELDS_BY_TAG, POLICY_CHECKLIST
-from pipeline.errors import PolicyError, TeamprotocolError
+from pipeline.errors import PolicyError, TeamprotocolError, os_reason
 
 
 class _Strict(BaseModel):
@@ -223,7 +223,7 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_POLICY_BYTES,
         raise error("het bestand bestaat niet", file=path,
                     hint="Controleer het pad, of maak een beleid met 'teamprotocol init'") from None
     except OSError as e:
-        raise error(f"het bestand kan niet worden gelezen ({e.strerror or e})", file=path,
+        raise error(f"het bestand kan niet worden gelezen ({os_reason(e)})", file=path,
                     hint="Controleer of het bestand bestaat en leesbaar is") from e
     if len(raw) > max_bytes:
         raise error(f"het bestand is te groot (maximaal {max_bytes // 1000} kB)", file=path,
@@ -459,7 +459,7 @@ def dump_default_policy(dest: Path) -> list[Path]:
             tmp.write_bytes(src.read_bytes())
             tmp.replace(target)
         except OSError as e:
-            raise PolicyError(f"kan niet schrijven ({e.strerror or e})", file=target,
+            raise PolicyError(f"kan niet schrijven ({os_reason(e)})", file=target,
                               hint="Kies een map waarin u mag schrijven") from e
         written.append(target)
     return written

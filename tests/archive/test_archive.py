@@ -63,6 +63,8 @@ def test_full_disk_mid_write_leaves_nothing(tmp_path: Path,
     with pytest.raises(OutputError) as info:
         atomic_write_bytes(tmp_path / "nieuw.pdf", b"x" * 100)
     assert "vol" in info.value.hint
+    assert "(schijf vol)" in info.value.message  # Dutch, not the system's English strerror
+    assert "No space" not in info.value.format()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -204,3 +206,12 @@ def test_ensure_inside(tmp_path: Path) -> None:
     (out / "link").symlink_to(tmp_path)
     with pytest.raises(OutputError):
         ensure_inside(out, out / "link" / "x.pdf")
+
+
+@pytest.mark.parametrize(("code", "words"), [(errno.EROFS, "alleen-lezen"),
+                                              (errno.EACCES, "geen toegang"),
+                                              (errno.ENAMETOOLONG, "systeemfout ENAMETOOLONG")])
+def test_os_reasons_are_dutch(code: int, words: str) -> None:
+    from pipeline.errors import os_reason
+
+    assert os_reason(OSError(code, "English words")) == words
