@@ -215,9 +215,31 @@ def _convert_and_verify(built: list[TeamResult], shared: _Shared, opts: BuildOpt
             name = archive_name(shared.policy.branding.short_name, r.team_id, meta.version,
                                 meta.adopted_on)
             target = ensure_inside(opts.out_dir, Path(ARCHIVE_DIR, name))
-            atomic_copy(pdf, target)
+            warning = _archive(pdf, target, r.outputs["pdf"])
+            if warning is not None:
+                r.warnings.append(warning)
             r.outputs["archief"] = f"{ARCHIVE_DIR}/{name}"
         progress(r.team_id)
+
+
+def _archive(pdf: Path, target: Path, shown: str) -> Problem | None:
+    """Copy an adopted protocol's PDF into the archive; an archived PDF is never replaced.
+
+    The archive name carries version and adoption date, so a different document under the
+    same name is a protocol changed without being adopted again (or rebuilt after a policy
+    change): the adopted record stays as it was, and the team lead is told what to do.
+    """
+    if not target.exists():
+        atomic_copy(pdf, target)
+        return None
+    if sha256_file(target) == sha256_file(pdf):
+        return None
+    return Problem(
+        file=shown, field="Versie van het protocol",
+        message=f"het archief bevat al een vastgestelde PDF onder de naam {target.name}; "
+                "die is niet vervangen door de nieuwe versie",
+        hint="Is het protocol inhoudelijk gewijzigd, verhoog dan de versie en stel het "
+             "opnieuw vast; de nieuwe PDF staat in de map van het team")
 
 
 def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchReport:
@@ -250,6 +272,9 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     timings = {"docx": time.perf_counter() - started}
     built = [r for r in results if r.status == "gebouwd"]
     if opts.pdf:
+        for r in results:  # every team takes two steps of the progress bar, also skipped ones
+            if r.status != "gebouwd":
+                progress(r.team_id)
         _convert_and_verify(built, shared, opts, progress)
         timings["pdf"] = time.perf_counter() - started - timings["docx"]
     _record(manifest, results, inputs, opts)

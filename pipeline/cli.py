@@ -246,6 +246,8 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
         click.echo(f"  {r.team_id:<28} {_STATUS_NL[r.status]}")
         for p in r.problems:
             click.echo(f"      {p.format()}")
+        for p in r.warnings:
+            click.echo(f"      Let op: {p.format()}")
     built = sum(r.status == "gebouwd" for r in report.results)
     same = sum(r.status == "ongewijzigd" for r in report.results)
     click.echo(f"{len(report.results)} teams: {built} gebouwd, {same} ongewijzigd, "

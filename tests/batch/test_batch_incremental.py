@@ -104,9 +104,12 @@ def test_force_rebuilds_every_team(small_forms, tmp_path):
 def test_deleted_pdf_rebuilds_just_that_team(example_build, example_forms, examples, tmp_path):
     _, first = example_build
     out = copy_tree(first, tmp_path / "output")
-    # An adopted team: its archive copy must follow the new PDF.
+    # An adopted team: its archived PDF is the adopted record and is never replaced.
     team_id = next(t for t, (_, a) in examples.items() if a["team"]["team.status"] == "vastgesteld")
     pdf = out / team_id / f"teamprotocol-{team_id}.pdf"
+    [archived] = [rel for rel in manifest(out)["teams"][team_id]["outputs"]
+                  if rel.startswith("archief/")]
+    archived_bytes = (out / archived).read_bytes()
     pdf.unlink()
     before = mtimes(out)
 
@@ -117,12 +120,23 @@ def test_deleted_pdf_rebuilds_just_that_team(example_build, example_forms, examp
     assert verify_pdf(pdf, expect_text=ANNEX_HEADING) == []
     after = mtimes(out)
     for rel in before:
-        if not rel.startswith((f"{team_id}/", "archief/")) and rel not in {*OVERVIEW, MANIFEST}:
+        if not rel.startswith(f"{team_id}/") and rel not in {*OVERVIEW, MANIFEST}:
             assert after[rel] == before[rel], rel
+    assert (out / archived).read_bytes() == archived_bytes
     entry = manifest(out)["teams"][team_id]
     assert entry["outputs"][f"{team_id}/{pdf.name}"] == sha256(pdf)
-    [archived] = [rel for rel in entry["outputs"] if rel.startswith("archief/")]
+    assert entry["outputs"][archived] == sha256(out / archived)
+    # LibreOffice stamps every PDF with its creation time, so the new one differs: the team
+    # lead is told the archive kept the adopted version, naming the file and what to do.
+    [result] = [r for r in report.results if r.team_id == team_id]
+    [warning] = result.warnings
+    assert Path(archived).name in warning.message
+    assert "verhoog dan de versie" in warning.hint
+    # Without an archived copy the new PDF is archived.
+    (out / archived).unlink()
+    report = build(example_forms, out, jobs=1, force=True)
     assert sha256(out / archived) == sha256(pdf)
+    assert not [r.warnings for r in report.results if r.team_id == team_id][0]
 
 
 def test_same_inputs_give_identical_files(example_forms, tmp_path):
