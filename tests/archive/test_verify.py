@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 
-from pipeline.verify import verify_pdf
+from pipeline.verify import _outline_pages, verify_pdf
 from tests.archive.conftest import ANNEX
 
 
@@ -83,3 +83,33 @@ def test_pdfa_claim_as_attribute_is_accepted(good_pdf: Path, tmp_path: Path) -> 
     writer.write(tmp_path / "attr.pdf")
     assert verify_pdf(tmp_path / "attr.pdf", expect_text=ANNEX) == []
     assert len(PdfReader(tmp_path / "attr.pdf").pages) > 1
+
+
+def _outlined_pdf(path: Path) -> Path:
+    """Five blank pages; the annex bookmarked twice (nested, and by a named destination)."""
+    writer = PdfWriter()
+    for _ in range(5):
+        writer.add_blank_page(width=595, height=842)
+    first = writer.add_outline_item(title="1. Visie", page_number=0)
+    writer.add_outline_item(title=ANNEX, page_number=2, parent=first)
+    writer.add_named_destination(title="bijlage", page_number=4)
+    named = writer.add_outline_item(title="Bijlagen", page_number=3)
+    writer.add_outline_item(title=f"{ANNEX} (vervolg)", page_number=1, parent=named)
+    last = writer.add_outline_item(title=ANNEX + " op naam", page_number=0)
+    last.get_object()[NameObject("/Dest")] = NameObject("/bijlage")
+    writer.write(path)
+    return path
+
+
+def test_annex_bookmarks_are_found_last_first(tmp_path: Path) -> None:
+    reader = PdfReader(_outlined_pdf(tmp_path / "bladwijzers.pdf"))
+    assert list(_outline_pages(reader, ANNEX)) == [4, 1, 2]
+
+
+def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=_outlined_pdf(tmp_path / "bladwijzers.pdf"))
+    outlines = writer.root_object["/Outlines"].get_object()
+    last = outlines.raw_get("/Last")
+    last.get_object()[NameObject("/Prev")] = last  # the last bookmark follows itself
+    writer.write(tmp_path / "lus.pdf")
+    assert list(_outline_pages(PdfReader(tmp_path / "lus.pdf"), ANNEX)) == [4]

@@ -171,7 +171,7 @@ def test_branding_applied_to_styles():
 
 def test_core_properties(document):
     props = document.core_properties
-    assert props.title == f"Teamprotocol Burgerzaken & Publiek — {ORG}"
+    assert props.title == f"Teamprotocol Burgerzaken en Publiek — {ORG}"  # & escapes badly
     assert props.subject == "Veilige publieke dienstverlening"
     assert props.author == ORG
     assert props.language == "nl-NL"
@@ -300,3 +300,13 @@ def test_appendix_pointers_name_the_appendix_headings():
                           "Bijlage: Telefoon, e-mail, post en sociale media"]
     start = pars.index(("Heading 3", "Afspraken per contactvorm"))
     assert [t for s, t in pars[start:] if s == "List Bullet"][:2] == appendices
+
+
+def test_metadata_text_and_keywords_survive_libreoffice_unchanged():
+    from pipeline.render import metadata_keywords, metadata_text
+
+    assert metadata_text("Toezicht (boa's) & <Wijk> \"Noord\"") == \
+        "Toezicht (boa’s) en ‹Wijk› ”Noord”"
+    nbsp = "\u00a0"
+    assert metadata_keywords(["Gemeente Lindenhoven", "Wijk, Noord; Zuid", "concept"]) == \
+        f"Gemeente{nbsp}Lindenhoven;Wijk{nbsp}Noord{nbsp}Zuid;concept"

@@ -1,0 +1,112 @@
+"""Synthetic teams for the benchmark: the example teams cycled with new ids and varied answers."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import random
+from pathlib import Path
+
+from pipeline.catalogue import CHECKLIST, FORMS, TEAM_KIND, FieldType, Merge
+from pipeline.examples import check_answers, example_teams
+from pipeline.forms.write import locked_texts_of, write_team_forms
+from pipeline.models import Answer, TeamIdentity
+from pipeline.policy import load_policy
+
+Answers = dict[str, dict[str, Answer]]
+
+# Sentences a team might add, so that documents differ in length and content.
+EXTRA_LINES = (
+    "Nieuwe collega's krijgen dit in hun eerste week uitgelegd door een vaste buddy.",
+    "We bespreken dit punt opnieuw in het werkoverleg na de zomer.",
+    "Bij twijfel overlegt de medewerker eerst met de teamleider of de coördinator.",
+    "De afspraken hangen ook in de teamruimte en staan op het intranet.",
+    "Uitzendkrachten en stagiairs volgen dezelfde afspraken als vaste medewerkers.",
+)
+EXTRA_ACTIONS = (
+    "Alarmknoppen in alle spreekkamers testen en registreren",
+    "Opfristraining de-escaleren inplannen voor nieuwe collega's",
+    "Huisregels vertalen naar eenvoudig Nederlands en Engels",
+    "Nazorgregeling bespreken in het werkoverleg",
+    "Incidentcijfers per kwartaal agenderen in het MT",
+    "Werkplek bij de ingang anders inrichten met vrije vluchtweg",
+)
+DROP_CHANCE = 0.15  # an optional answer left empty, so completeness varies per team
+EXTEND_CHANCE = 0.3  # a multi-line answer gets an extra sentence
+
+
+def _optional_tags(kind: str) -> set[str]:
+    """Tags a team lead may leave empty without the form becoming invalid."""
+    return {f.tag for f in FORMS[kind].fields
+            if not f.required and f.merge is not Merge.LOCKED and not f.prefill
+            and f.tag not in ("team.vastgesteld_door", "team.vastgesteld_op")}
+
+
+def _multiline_tags(kind: str) -> set[str]:
+    return {f.tag for f in FORMS[kind].fields if f.type is FieldType.MULTILINE}
+
+
+def _vary_form(kind: str, answers: dict[str, Answer], rng: random.Random) -> dict[str, Answer]:
+    """Drop some optional answers and lengthen some multi-line ones."""
+    optional, multiline = _optional_tags(kind), _multiline_tags(kind)
+    varied: dict[str, Answer] = {}
+    for tag, value in answers.items():
+        if tag in optional and rng.random() < DROP_CHANCE:
+            continue
+        if tag in multiline and isinstance(value, str) and rng.random() < EXTEND_CHANCE:
+            value = value + "\n" + rng.choice(EXTRA_LINES)
+        varied[tag] = value
+    return varied
+
+
+def _vary_team_form(answers: dict[str, Answer], rng: random.Random) -> None:
+    """Team size, version, status, dates and open actions differ per team."""
+    answers["team.aantal_medewerkers"] = str(rng.randint(4, 60))
+    answers["team.versie"] = f"{rng.randint(1, 3)}.{rng.randint(0, 9)}"
+    if answers.get("team.status") == "vastgesteld" and rng.random() < 0.3:
+        answers["team.status"] = "concept"
+    shift = dt.timedelta(days=rng.randint(-60, 60))
+    for tag in ("team.teamoverleg", "team.volgende_evaluatie", "team.vastgesteld_op"):
+        if isinstance(answers.get(tag), dt.date):
+            answers[tag] = answers[tag] + shift  # type: ignore[operator]
+    rows = list(answers.get("team.acties") or [])  # type: ignore[arg-type]
+    for _ in range(rng.randint(0, 4)):
+        rows.append({"wat": rng.choice(EXTRA_ACTIONS), "onderdeel": rng.choice(CHECKLIST).id,
+                     "eigenaar": rng.choice(("Teamleider", "Facilitaire Zaken", "HR")),
+                     "datum": dt.date(2027, rng.randint(1, 12), rng.randint(1, 28))})
+    answers["team.acties"] = rows
+
+
+def synthetic_team(n: int, base: tuple[TeamIdentity, Answers], rng: random.Random
+                   ) -> tuple[TeamIdentity, Answers]:
+    """Team number `n`: a copy of an example team with a new id and varied answers."""
+    identity, answers = base
+    kinds = list(identity.contactvormen)
+    if len(kinds) > 1 and rng.random() < 0.25:  # some teams lack one of the contact types
+        kinds.remove(rng.choice(kinds))
+    new = identity.model_copy(update={
+        "team_id": f"{identity.team_id}-{n:04d}", "team": f"{identity.team} {n}",
+        "contactvormen": tuple(kinds)})
+    varied: Answers = {}
+    for kind, form in copy.deepcopy(answers).items():
+        if kind != TEAM_KIND and kind not in kinds:
+            continue
+        if kind == TEAM_KIND:
+            _vary_team_form(form, rng)
+        # Checked against the catalogue, as the example teams are: a bad variation fails here.
+        varied[kind] = check_answers(kind, _vary_form(kind, form, rng), file="synthetisch",
+                                     identity=new)
+    return new, varied
+
+
+def write_synthetic_forms(dest: Path, count: int, seed: int = 2026) -> list[TeamIdentity]:
+    """Write the filled forms of `count` synthetic teams to `dest/<team_id>/`."""
+    rng = random.Random(seed)
+    bases = example_teams()
+    locked = locked_texts_of(load_policy())
+    teams = []
+    for n in range(count):
+        identity, answers = synthetic_team(n, bases[n % len(bases)], rng)
+        write_team_forms(identity, dest, answers, locked)
+        teams.append(identity)
+    return teams
