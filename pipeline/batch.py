@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from pipeline.archive import (
 )
 from pipeline.assess import assemble
 from pipeline.catalogue import SCHEMA_VERSION
-from pipeline.errors import TeamprotocolError
+from pipeline.errors import ConversionError, TeamprotocolError
 from pipeline.forms.read import read_team_folder
 from pipeline.models import Problem, Protocol, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
@@ -60,8 +61,8 @@ class BatchReport:
 
     results: list[TeamResult]
     overview: list[Path]
-    # Wall-clock seconds per phase: "docx" (read, merge, assess, render), "pdf" (convert,
-    # verify, archive), "totaal".
+    # Wall-clock seconds: "docx" until every .docx is written (LibreOffice already converts
+    # and PDFs are verified meanwhile), "pdf" the wait for the remaining PDFs, "totaal".
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -175,51 +176,36 @@ def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
                       protocol=protocol, outputs=outputs)
 
 
-def _convert_and_verify(built: list[TeamResult], shared: _Shared, opts: BuildOptions,
-                        progress: Progress) -> None:
-    """Turn every built .docx into a verified PDF/A; archive the adopted ones."""
-    from pipeline.convert import PdfConverter
+def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared,
+                opts: BuildOptions) -> None:
+    """Verify one converted PDF/A and archive it when adopted; a bad one is not published."""
     from pipeline.verify import verify_pdf
 
-    if not built:
+    pdf = opts.out_dir / _outputs(r.team_id)["pdf"]
+    if isinstance(outcome, Exception) or outcome is None:
+        error = outcome if isinstance(outcome, TeamprotocolError) else None
+        r.status = "mislukt"
+        r.problems.append(Problem(file=r.outputs["docx"], message=(
+            error.message if error else "LibreOffice heeft geen PDF gemaakt"),
+            hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder"))
         return
-    pairs = {}
-    for r in built:
-        docx = opts.out_dir / r.outputs["docx"]
-        pairs[docx] = opts.out_dir / _outputs(r.team_id)["pdf"]
-    with PdfConverter(jobs=opts.jobs) as converter:
-        converted = converter.convert(list(pairs.items()))
-    for r in built:
-        docx = opts.out_dir / r.outputs["docx"]
-        outcome = converted.get(docx)
-        pdf = pairs[docx]
-        if isinstance(outcome, Exception) or outcome is None:
-            error = outcome if isinstance(outcome, TeamprotocolError) else None
-            r.status = "mislukt"
-            r.problems.append(Problem(file=r.outputs["docx"], message=(
-                error.message if error else "LibreOffice heeft geen PDF gemaakt"),
-                hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder"))
-            progress(r.team_id)
-            continue
-        problems = verify_pdf(pdf, expect_text=ANNEX_HEADING)
-        if problems:
-            pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
-            r.status = "mislukt"
-            r.problems.extend(Problem(file=_outputs(r.team_id)["pdf"], message=p,
-                                      hint="Meld dit aan de beheerder") for p in problems)
-            progress(r.team_id)
-            continue
-        r.outputs["pdf"] = _outputs(r.team_id)["pdf"]
-        meta = r.protocol.meta
-        if meta.status == "vastgesteld":
-            name = archive_name(shared.policy.branding.short_name, r.team_id, meta.version,
-                                meta.adopted_on)
-            target = ensure_inside(opts.out_dir, Path(ARCHIVE_DIR, name))
-            warning = _archive(pdf, target, r.outputs["pdf"])
-            if warning is not None:
-                r.warnings.append(warning)
-            r.outputs["archief"] = f"{ARCHIVE_DIR}/{name}"
-        progress(r.team_id)
+    problems = verify_pdf(pdf, expect_text=ANNEX_HEADING)
+    if problems:
+        pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
+        r.status = "mislukt"
+        r.problems.extend(Problem(file=_outputs(r.team_id)["pdf"], message=p,
+                                  hint="Meld dit aan de beheerder") for p in problems)
+        return
+    r.outputs["pdf"] = _outputs(r.team_id)["pdf"]
+    meta = r.protocol.meta
+    if meta.status == "vastgesteld":
+        name = archive_name(shared.policy.branding.short_name, r.team_id, meta.version,
+                            meta.adopted_on)
+        target = ensure_inside(opts.out_dir, Path(ARCHIVE_DIR, name))
+        warning = _archive(pdf, target, r.outputs["pdf"])
+        if warning is not None:
+            r.warnings.append(warning)
+        r.outputs["archief"] = f"{ARCHIVE_DIR}/{name}"
 
 
 def _archive(pdf: Path, target: Path, shown: str) -> Problem | None:
@@ -242,8 +228,80 @@ def _archive(pdf: Path, target: Path, shown: str) -> Problem | None:
              "opnieuw vast; de nieuwe PDF staat in de map van het team")
 
 
+class _Pdfs:
+    """The PDF side of a batch: submits each written .docx, finishes each PDF that comes back.
+
+    LibreOffice starts on the first documents while the batch is still rendering the rest,
+    and every PDF is verified as soon as its list is done, so Python and soffice work at the
+    same time instead of one after the other. The converter starts with the first team that
+    needs a PDF: an unchanged rebuild starts no LibreOffice at all.
+    """
+
+    # An idle soffice process waits for this many documents while more are being rendered:
+    # a process start (~0.3 s) for a single document would cost more than it gains.
+    MIN_LIST = 4
+
+    def __init__(self, stack: contextlib.ExitStack, shared: _Shared, opts: BuildOptions,
+                 progress: Progress) -> None:
+        self._stack, self._shared, self._opts, self._progress = stack, shared, opts, progress
+        self._converter = None
+        self._waiting: dict[Path, TeamResult] = {}
+
+    def add(self, r: TeamResult) -> None:
+        """Queue a built team's .docx; skipped and failed teams only advance the progress."""
+        if r.status != "gebouwd":
+            self._progress(r.team_id)
+            return
+        if self._converter is None:
+            from pipeline.convert import PdfConverter
+
+            self._converter = self._stack.enter_context(PdfConverter(jobs=self._opts.jobs))
+        docx = self._opts.out_dir / r.outputs["docx"]
+        self._waiting[docx] = r
+        pdf = self._opts.out_dir / _outputs(r.team_id)["pdf"]
+        self._finish(self._converter.submit([(docx, pdf)]))
+
+    def poll(self) -> None:
+        """Finish the PDFs done so far, without waiting."""
+        if self._converter is not None:
+            self._finish(self._converter.poll(min_list=self.MIN_LIST))
+
+    def drain(self) -> None:
+        """Wait for every PDF still being converted and finish it."""
+        if self._converter is not None:
+            self._finish(self._converter.drain())
+
+    def _finish(self, outcomes: dict[Path, Path | ConversionError]) -> None:
+        for docx, outcome in outcomes.items():
+            r = self._waiting.pop(docx)
+            _finish_pdf(r, outcome, self._shared, self._opts)
+            self._progress(r.team_id)
+
+
+def _build_team(folder: Path, shared: _Shared, opts: BuildOptions, manifest: Manifest,
+                inputs: dict[str, str]) -> TeamResult:
+    """One team: unchanged (from the manifest), built (.docx and json), or failed."""
+    team_id = folder.name
+    entry = manifest.teams.get(team_id)
+    try:
+        if (not opts.force and entry is not None
+                and team_is_current(manifest, team_id, inputs, opts.out_dir)):
+            return _unchanged(team_id, entry, opts.out_dir)
+        return _build_docx(folder, shared, opts)
+    except TeamprotocolError as e:
+        return _failed(team_id, e)
+    except (OSError, ValueError) as e:  # unreadable protocol.json, disk full, ...
+        return _failed(team_id, TeamprotocolError(
+            f"kon niet worden gebouwd ({type(e).__name__})", file=folder,
+            hint="Controleer de map en probeer het opnieuw"))
+
+
 def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchReport:
-    """Build every team below `opts.forms_dir` into `opts.out_dir`; never stop at one team."""
+    """Build every team below `opts.forms_dir` into `opts.out_dir`; never stop at one team.
+
+    `progress` is called twice per team (once for the .docx, once for the PDF, or once for
+    both with `pdf=False`).
+    """
     progress = progress or (lambda _label: None)
     started = time.perf_counter()
     shared = _shared_inputs(opts)  # a bad policy or template stops the batch: it concerns all
@@ -252,31 +310,21 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     manifest = load_manifest(opts.out_dir)
     results: list[TeamResult] = []
     inputs: dict[str, dict[str, str]] = {}
-    for folder in folders:
-        team_id = folder.name
-        inputs[team_id] = _team_inputs(folder, shared)
-        entry = manifest.teams.get(team_id)
-        try:
-            if (not opts.force and entry is not None
-                    and team_is_current(manifest, team_id, inputs[team_id], opts.out_dir)):
-                results.append(_unchanged(team_id, entry, opts.out_dir))
-            else:
-                results.append(_build_docx(folder, shared, opts))
-        except TeamprotocolError as e:
-            results.append(_failed(team_id, e))
-        except (OSError, ValueError) as e:  # unreadable protocol.json, disk full, ...
-            results.append(_failed(team_id, TeamprotocolError(
-                f"kon niet worden gebouwd ({type(e).__name__})", file=folder,
-                hint="Controleer de map en probeer het opnieuw")))
-        progress(team_id)
-    timings = {"docx": time.perf_counter() - started}
-    built = [r for r in results if r.status == "gebouwd"]
-    if opts.pdf:
-        for r in results:  # every team takes two steps of the progress bar, also skipped ones
-            if r.status != "gebouwd":
-                progress(r.team_id)
-        _convert_and_verify(built, shared, opts, progress)
-        timings["pdf"] = time.perf_counter() - started - timings["docx"]
+    timings: dict[str, float] = {}
+    with contextlib.ExitStack() as stack:  # closes LibreOffice whatever happens
+        pdfs = _Pdfs(stack, shared, opts, progress) if opts.pdf else None
+        for folder in folders:
+            inputs[folder.name] = _team_inputs(folder, shared)
+            result = _build_team(folder, shared, opts, manifest, inputs[folder.name])
+            results.append(result)
+            progress(result.team_id)
+            if pdfs is not None:
+                pdfs.add(result)
+                pdfs.poll()
+        timings["docx"] = time.perf_counter() - started
+        if pdfs is not None:
+            pdfs.drain()  # the PDFs still in LibreOffice once every .docx is written
+            timings["pdf"] = time.perf_counter() - started - timings["docx"]
     _record(manifest, results, inputs, opts)
     overview = write_overview(results, opts.out_dir, today=opts.today)
     timings["totaal"] = time.perf_counter() - started

@@ -109,26 +109,31 @@ class _Run:
 
 @dataclass(eq=False)
 class _Slot:
-    """A profile and the queue of document lists it still has to convert, one at a time."""
+    """A profile, the retry lists it still has to convert, and the process running now."""
 
     profile: Path
-    queue: deque[list[_Doc]] = field(default_factory=deque)
+    queue: deque[list[_Doc]] = field(default_factory=deque)  # retries, before new work
     run: _Run | None = None
 
 
-def _unique_stem_lists(docs: list[_Doc]) -> list[list[_Doc]]:
-    """Split `docs` so no list holds two files with the same name: soffice names its output
-    `<stem>.pdf` in one folder, so a second `teamprotocol.docx` would overwrite the first."""
-    lists: list[tuple[set[str], list[_Doc]]] = []
-    for doc in docs:
-        for stems, members in lists:
-            if doc.src.stem not in stems:
-                stems.add(doc.src.stem)
-                members.append(doc)
-                break
+def _take_list(pending: deque[_Doc], size: int) -> list[_Doc]:
+    """Up to `size` documents from `pending`, in order, no two with the same file name.
+
+    soffice names its output `<stem>.pdf` in one folder, so a second `teamprotocol.docx` in
+    the same list would overwrite the first; such a document waits for the next list.
+    """
+    taken: list[_Doc] = []
+    stems: set[str] = set()
+    skipped: list[_Doc] = []
+    while pending and len(taken) < size:
+        doc = pending.popleft()
+        if doc.src.stem in stems:
+            skipped.append(doc)
         else:
-            lists.append(({doc.src.stem}, [doc]))
-    return [members for _, members in lists]
+            stems.add(doc.src.stem)
+            taken.append(doc)
+    pending.extendleft(reversed(skipped))
+    return taken
 
 
 class PdfConverter:
@@ -137,7 +142,17 @@ class PdfConverter:
     Use as a context manager; `close()` kills any soffice still running and removes the
     profiles. `timeout` is per document: a process that makes no progress for that long is
     killed with its process group, and its unfinished documents are retried once.
+
+    Two ways to use it: `convert(items)` converts a whole list and returns; or, in a batch
+    that is still producing documents, `submit()` each document as it is written, `poll()`
+    between documents for the PDFs finished so far, and `drain()` at the end. Then soffice
+    converts while Python renders and verifies, instead of each waiting for the other.
     """
+
+    # A list handed to one soffice process holds at most this many documents: long enough
+    # that the process start (~0.3 s warm, measured) is shared by many documents, short enough
+    # that at the end of a batch one process does not convert alone while the others idle.
+    max_list = 20
 
     def __init__(self, jobs: int = 2, timeout: float = 120.0, *,
                  pdf_options: Mapping[str, bool | int | str] = PDFA_OPTIONS,
@@ -149,6 +164,7 @@ class PdfConverter:
         self._root = Path(tempfile.mkdtemp(prefix="teamprotocol-lo-"))
         _WORK_DIRS.add(self._root)
         self._slots = [_Slot(profile=self._root / f"profile-{i}") for i in range(self.jobs)]
+        self._pending: deque[_Doc] = deque()  # submitted, not yet handed to a process
         self._seed = _seed_dir(self._soffice) if seed_profile else None
         if self._seed is not None and _usable_seed(self._seed):
             for slot in self._slots:
@@ -181,11 +197,7 @@ class PdfConverter:
 
     def close(self) -> None:
         """Kill every soffice process this converter started and remove its profiles."""
-        for slot in self._slots:
-            if slot.run is not None:
-                _kill_group(slot.run.proc)
-                slot.run = None
-            slot.queue.clear()
+        self._stop_all()
         if self._old_sigterm is not None:
             with contextlib.suppress(ValueError):
                 signal.signal(signal.SIGTERM, self._old_sigterm)  # type: ignore[arg-type]
@@ -200,52 +212,75 @@ class PdfConverter:
 
         A PDF is moved into place atomically, only once soffice has finished it.
         """
+        results = self.submit(items)
+        results.update(self.drain())
+        return results
+
+    def submit(self, items: list[tuple[Path, Path]]) -> dict[Path, ConversionError]:
+        """Queue (docx, pdf) pairs for conversion; a docx that does not exist fails at once."""
         if self._closed:
             raise ConversionError("de PDF-omzetter is al gesloten",
                                   hint="Maak een nieuwe PdfConverter")
-        results: dict[Path, Path | ConversionError] = {}
-        docs: list[_Doc] = []
+        failed: dict[Path, ConversionError] = {}
         for src, dst in items:
             absolute = Path(src).resolve()
             if not absolute.is_file():
-                results[Path(src)] = ConversionError(
+                failed[Path(src)] = ConversionError(
                     "het Word-bestand bestaat niet, dus er is geen PDF gemaakt", file=src,
                     hint="Bouw het team opnieuw")
             else:
-                docs.append(_Doc(key=Path(src), src=absolute, dst=Path(dst)))
-        self._distribute(docs)
+                self._pending.append(_Doc(key=Path(src), src=absolute, dst=Path(dst)))
+        return failed
+
+    def poll(self, min_list: int = 1) -> dict[Path, Path | ConversionError]:
+        """One look at the processes: start idle ones, collect finished ones, never wait.
+
+        An idle process starts only once `min_list` documents are waiting (more documents
+        are still coming, and a process per document would cost a start each); returns
+        the documents finished since the last call.
+        """
+        results: dict[Path, Path | ConversionError] = {}
         try:
-            self._drive(results)
-        finally:
-            for slot in self._slots:  # an exception or Ctrl-C: leave nothing running
-                if slot.run is not None:
-                    _kill_group(slot.run.proc)
-                    slot.run = None
-                slot.queue.clear()
-        return results
-
-    # --- scheduling ----------------------------------------------------------------------
-
-    def _distribute(self, docs: list[_Doc]) -> None:
-        """Largest documents first onto the least loaded slot, so the slots finish together."""
-        loads = [0] * self.jobs
-        chunks: list[list[_Doc]] = [[] for _ in range(self.jobs)]
-        for doc in sorted(docs, key=lambda d: d.src.stat().st_size, reverse=True):
-            i = loads.index(min(loads))
-            chunks[i].append(doc)
-            loads[i] += doc.src.stat().st_size
-        for slot, chunk in zip(self._slots, chunks, strict=True):
-            slot.queue.extend(_unique_stem_lists(chunk))
-
-    def _drive(self, results: dict[Path, Path | ConversionError]) -> None:
-        """Poll the slots until every queued list has been converted or given up."""
-        while any(s.run is not None or s.queue for s in self._slots):
             for slot in self._slots:
-                if slot.run is None and slot.queue:
-                    slot.run = self._start(slot, slot.queue.popleft())
                 if slot.run is not None and self._finished(slot.run):
                     self._collect(slot, results)
+            for slot in self._slots:
+                if slot.run is not None:
+                    continue
+                if slot.queue:
+                    slot.run = self._start(slot, slot.queue.popleft())
+                elif len(self._pending) >= max(1, min_list):
+                    # A share of what is waiting, counting the busy processes too: one that
+                    # finishes soon takes the rest, so they all end together (measured: taking
+                    # everything left one process converting alone for the last 3.7 s).
+                    share = -(-len(self._pending) // self.jobs)
+                    slot.run = self._start(slot, _take_list(self._pending,
+                                                            min(share, self.max_list)))
+        except BaseException:
+            self._stop_all()  # an exception or Ctrl-C: leave nothing running
+            raise
+        return results
+
+    def drain(self) -> dict[Path, Path | ConversionError]:
+        """Wait until every submitted document is converted or given up; their outcomes."""
+        results: dict[Path, Path | ConversionError] = {}
+        while self.busy:
+            results.update(self.poll())
             time.sleep(_POLL)
+        return results
+
+    @property
+    def busy(self) -> bool:
+        """True while documents are waiting or being converted."""
+        return bool(self._pending) or any(s.run is not None or s.queue for s in self._slots)
+
+    def _stop_all(self) -> None:
+        for slot in self._slots:
+            if slot.run is not None:
+                _kill_group(slot.run.proc)
+                slot.run = None
+            slot.queue.clear()
+        self._pending.clear()
 
     def _start(self, slot: _Slot, docs: list[_Doc]) -> _Run:
         self._runs += 1
