@@ -25,6 +25,15 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it: set it straight back
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 # --- atomic writes -------------------------------------------------------------------------
 
 def _output_error(exc: OSError, path: Path) -> OutputError:
@@ -74,6 +83,9 @@ def _write_chunks_atomically(path: Path, chunks: Iterable[bytes]) -> None:
         raise _output_error(e, path) from e
     tmp = Path(tmp_name)
     try:
+        # mkstemp makes the file private (0600); outputs are documents for colleagues and
+        # the archive, so they get the permissions any new file of this user gets.
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as f:
             for chunk in chunks:
                 f.write(chunk)

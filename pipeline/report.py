@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pipeline.archive import atomic_write_bytes
 from pipeline.catalogue import CHAPTERS
 from pipeline.merge import dutch_date
 from pipeline.models import Status, TeamResult
@@ -101,19 +100,6 @@ def _status_text(row: dict[str, Any]) -> str:
     if row["build"] == "mislukt":
         return "mislukt"
     return row["status"] or BUILD_STATUS[row["build"]]
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and os.replace: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 HEADERS = ["Team", "Team-id", "Status", "Open punten", *[f"{n}. {t}" for n, t in CHAPTERS.items()],
@@ -250,6 +236,6 @@ def write_overview(results: list[TeamResult], out_dir: Path,
     rows = overview_rows(results, today)
     failures = failure_rows(results)
     xlsx, page = Path(out_dir) / XLSX, Path(out_dir) / HTML
-    _atomic_write(xlsx, workbook_bytes(rows, failures, today))
-    _atomic_write(page, html_text(rows, failures, today).encode("utf-8"))
+    atomic_write_bytes(xlsx, workbook_bytes(rows, failures, today))
+    atomic_write_bytes(page, html_text(rows, failures, today).encode("utf-8"))
     return [xlsx, page]

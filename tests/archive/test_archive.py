@@ -215,3 +215,13 @@ def test_os_reasons_are_dutch(code: int, words: str) -> None:
     from pipeline.errors import os_reason
 
     assert os_reason(OSError(code, "English words")) == words
+
+
+def test_written_files_get_the_users_usual_permissions(tmp_path: Path) -> None:
+    """Not mkstemp's private 0600: colleagues and the archive must be able to read them."""
+    mask = os.umask(0o022)
+    try:
+        atomic_write_bytes(tmp_path / "protocol.docx", b"x")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "protocol.docx").stat().st_mode & 0o777 == 0o666 & ~archive._UMASK
