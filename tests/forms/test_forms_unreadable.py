@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx_surgery import rezip
 from forms_wordfill import edit_docx
 
 from pipeline.errors import FormError
@@ -16,20 +17,6 @@ from pipeline.forms.read import TeamFormsError, read_form, read_team_folder
 from pipeline.forms.write import write_form
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-
-
-def _rezip(src: Path, dst: Path, change: dict[str, bytes | None]) -> Path:
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename in change:
-                if change[info.filename] is not None:
-                    zout.writestr(info.filename, change[info.filename])
-            else:
-                zout.writestr(info, zin.read(info))
-        for name, data in change.items():
-            if data is not None and name not in zin.namelist():
-                zout.writestr(name, data)
-    return dst
 
 
 def _error(path: Path) -> FormError:
@@ -88,7 +75,7 @@ def test_macro_enabled(make_form, tmp_path):
         b"wordprocessingml.document.main+xml", b"MACRO").replace(
         b"application/vnd.openxmlformats-officedocument.MACRO",
         b"application/vnd.ms-word.document.macroEnabled.main+xml")
-    path = _rezip(src, tmp_path / "macro.docx", {"[Content_Types].xml": types})
+    path = rezip(src, tmp_path / "macro.docx", {"[Content_Types].xml": types})
     assert "macro" in _error(path).message
 
 
@@ -96,14 +83,14 @@ def test_doctype_and_entities_are_refused(make_form, tmp_path):
     src = make_form("balie")
     xml = zipfile.ZipFile(src).read("word/document.xml")
     evil = xml.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
-    path = _rezip(src, tmp_path / "xxe.docx", {"word/document.xml": evil})
+    path = rezip(src, tmp_path / "xxe.docx", {"word/document.xml": evil})
     assert "DOCTYPE" in _error(path).message
 
 
 def test_member_too_large_after_unzipping(make_form, tmp_path):
     src = make_form("balie")
     bomb = b"\x00" * (package.MAX_MEMBER_BYTES + 1)  # compresses to ~20 kB
-    path = _rezip(src, tmp_path / "bom.docx", {"word/media/groot.bin": bomb})
+    path = rezip(src, tmp_path / "bom.docx", {"word/media/groot.bin": bomb})
     assert path.stat().st_size < 100_000
     assert "groter dan 20 MB" in _error(path).message
 

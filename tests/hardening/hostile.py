@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from docx_surgery import rezip
 from lxml import etree
 
 from pipeline import ooxml
@@ -24,21 +25,6 @@ W = ooxml.NS
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # --- zip surgery -----------------------------------------------------------------------------
-
-
-def rezip(src: Path, dst: Path, change: dict[str, bytes | None]) -> Path:
-    """Copy the zip `src` to `dst`, replacing (bytes), dropping (None) or adding members."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename in change:
-                if change[info.filename] is not None:
-                    zout.writestr(info.filename, change[info.filename])
-            else:
-                zout.writestr(info.filename, zin.read(info))
-        for name, data in change.items():
-            if data is not None and name not in zin.namelist():
-                zout.writestr(name, data)
-    return dst
 
 
 def member(path: Path, name: str) -> bytes:
