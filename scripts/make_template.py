@@ -18,11 +18,14 @@ from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
 from pipeline.docx_toc import ensure_update_fields
+from pipeline.render import BRAND_STYLES
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "protocol.docx"
 W = nsdecls("w")
@@ -140,7 +143,6 @@ def make_styles(doc) -> None:
     _para_style(doc, "Bron", size=8.5, italic=True, colour=GREY, before=0, after=8)
     _para_style(doc, "Toelichting", size=10, italic=True, colour="404040", after=6)
     _para_style(doc, "Tabeltekst", size=9.5, before=0, after=0)
-    _para_style(doc, "Score", size=11, bold=True, after=4)
     for level, indent in ((1, 0), (2, 0.6)):
         toc = _para_style(doc, f"toc {level}", size=11 if level == 1 else 10.5,
                           bold=level == 1, before=6 if level == 1 else 0, after=2)
@@ -271,6 +273,135 @@ def block_loop(doc, items: str) -> None:
     tag(doc, "endif")
     para(doc, "{{ b.source }}", "Bron")
     tag(doc, "endfor")
+
+
+# --- a lean package -------------------------------------------------------------------------
+# python-docx's default document is a whole Word 2010 Normal.dotm: 174 styles, 137 latent
+# styles, a 438 KB stylesWithEffects.xml, a bibliography customXml part, a thumbnail of an
+# empty page. LibreOffice imports all of it for every protocol it converts (measured: the
+# lean package costs less soffice CPU per document, see bench/template_ab.py), so the
+# template keeps only what its documents use.
+
+# Optional parts that nothing in a protocol uses (ECMA-376 does not require any of them):
+# Word 2010's duplicate of styles.xml (Word 2013+ ignores it), the empty bibliography store,
+# the web-page options and the thumbnail of the blank default document.
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+DROPPED_PARTS = (STYLES_WITH_EFFECTS, RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.THUMBNAIL)
+# Styles that render.py and docx_toc.py look up by name, besides those the template uses:
+# the contents lines, and the brand-coloured styles an organisation's copy may use.
+NAMED_STYLES = (*BRAND_STYLES, *(f"toc {n}" for n in range(1, 10)))
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'extended-properties"><Application>teamprotocol</Application>'
+           '<DocSecurity>0</DocSecurity></Properties>')
+_STYLE_REFS = ("pStyle", "rStyle", "tblStyle")
+
+
+def _val(el, tag: str) -> str | None:
+    """The `w:val` of child `w:<tag>` of `el`, or None."""
+    child = el.find(qn("w:" + tag))
+    return None if child is None else child.get(qn("w:val"))
+
+
+def _referenced_styles(elements) -> set[str]:
+    """Style ids in `w:pStyle`, `w:rStyle` and `w:tblStyle` anywhere below `elements`."""
+    return {ref.get(qn("w:val")) for el in elements for name in _STYLE_REFS
+            for ref in el.iter(qn("w:" + name))}
+
+
+def _content_parts(doc) -> list:
+    """The root elements of the body, headers and footers: the text a protocol shows."""
+    parts = [doc.part.element]
+    for rel in doc.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER):
+            parts.append(rel.target_part.element)
+    return parts
+
+
+def _keep_styles(doc) -> set[str]:
+    """Ids of the styles used, looked up by name, defaults, and what they are based on."""
+    root = doc.styles.element
+    styles = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
+    keep = _referenced_styles(_content_parts(doc))
+    keep |= {sid for sid, s in styles.items()
+             if s.get(qn("w:default")) == "1" or _val(s, "name") in NAMED_STYLES}
+    todo = list(keep)
+    while todo:  # Word expects a style's basedOn and next style to exist
+        style = styles.get(todo.pop())
+        for tag in ("basedOn", "next"):
+            ref = None if style is None else _val(style, tag)
+            if ref is not None and ref not in keep:
+                keep.add(ref)
+                todo.append(ref)
+    missing = keep - styles.keys()
+    if missing:
+        raise SystemExit(f"the template uses styles it does not define: {sorted(missing)}")
+    return keep
+
+
+def _slim_styles(doc) -> None:
+    """Drop the styles nothing uses, the latent style list and links to dropped styles."""
+    root = doc.styles.element
+    keep = _keep_styles(doc)
+    for style in root.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in keep:
+            root.remove(style)
+        else:
+            # A linked character style ("Heading 1 Char") goes unless something uses it; Word
+            # makes it again when someone formats part of a paragraph as a heading.
+            link = style.find(qn("w:link"))
+            if link is not None and link.get(qn("w:val")) not in keep:
+                style.remove(link)
+    # Word's UI settings for the 137 built-in styles not in the file: Word has its own defaults.
+    latent = root.find(qn("w:latentStyles"))
+    if latent is not None:
+        root.remove(latent)
+
+
+def _slim_numbering(doc) -> None:
+    """Keep the list definitions the kept styles and the body refer to (the bullet list)."""
+    numbering = doc.part.numbering_part.element
+    used = {ref.get(qn("w:val")) for el in (doc.styles.element, *_content_parts(doc))
+            for ref in el.iter(qn("w:numId"))}
+    abstract_used = set()
+    for num in numbering.findall(qn("w:num")):
+        if num.get(qn("w:numId")) in used:
+            abstract_used.add(_val(num, "abstractNumId"))
+        else:
+            numbering.remove(num)
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        if abstract.get(qn("w:abstractNumId")) not in abstract_used:
+            numbering.remove(abstract)
+
+
+def _slim_fonts(doc) -> None:
+    """Keep the font table entries of fonts the styles or lists name (Symbol for bullets).
+
+    The entry of a symbol font tells LibreOffice its character set, which maps the bullet
+    character U+F0B7 of Word's Symbol font to a real bullet.
+    """
+    rel = next(r for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
+    part = rel.target_part
+    fonts = parse_xml(part.blob)
+    named = {value for el in (doc.styles.element, doc.part.numbering_part.element)
+             for rfonts in el.iter(qn("w:rFonts")) for value in rfonts.attrib.values()}
+    for font in fonts.findall(qn("w:font")):
+        if font.get(qn("w:name")) not in named:
+            fonts.remove(font)
+    part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def slim(doc) -> None:
+    """Strip the default document down to what the protocol uses (styles, lists, parts)."""
+    _slim_styles(doc)
+    _slim_numbering(doc)
+    _slim_fonts(doc)
+    for owner in (doc.part, doc.part.package):
+        for rid in [r.rId for r in owner.rels.values() if r.reltype in DROPPED_PARTS]:
+            owner.rels.pop(rid)
+    app = doc.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
+    # The default says "Microsoft Macintosh Word", template Normal.dotm, one empty page.
+    app._blob = APP_XML.encode()
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -457,6 +588,7 @@ def build(path: Path = OUT) -> Path:
     props.comments = "Sjabloon voor teamprotocollen; variabelen: zie README."
     props.keywords = ""
     props.subject = ""
+    slim(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
