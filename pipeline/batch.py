@@ -267,9 +267,10 @@ class _Pdfs:
             self._finish(self._converter.poll(min_list=self.MIN_LIST))
 
     def drain(self) -> None:
-        """Wait for every PDF still being converted and finish it."""
+        """Wait for every PDF still being converted, finishing each as soon as it is there."""
         if self._converter is not None:
-            self._finish(self._converter.drain())
+            for done in self._converter.drain():
+                self._finish(done)
 
     def _finish(self, outcomes: dict[Path, Path | ConversionError]) -> None:
         for docx, outcome in outcomes.items():

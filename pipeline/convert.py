@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -212,8 +212,9 @@ class PdfConverter:
 
         A PDF is moved into place atomically, only once soffice has finished it.
         """
-        results = self.submit(items)
-        results.update(self.drain())
+        results: dict[Path, Path | ConversionError] = dict(self.submit(items))
+        for done in self.drain():
+            results.update(done)
         return results
 
     def submit(self, items: list[tuple[Path, Path]]) -> dict[Path, ConversionError]:
@@ -261,13 +262,15 @@ class PdfConverter:
             raise
         return results
 
-    def drain(self) -> dict[Path, Path | ConversionError]:
-        """Wait until every submitted document is converted or given up; their outcomes."""
-        results: dict[Path, Path | ConversionError] = {}
+    def drain(self) -> Iterator[dict[Path, Path | ConversionError]]:
+        """Until every submitted document is converted or given up, each set of outcomes as
+        soon as it is there, so the caller verifies while the other processes still work."""
         while self.busy:
-            results.update(self.poll())
-            time.sleep(_POLL)
-        return results
+            done = self.poll()
+            if done:
+                yield done
+            else:
+                time.sleep(_POLL)
 
     @property
     def busy(self) -> bool:
