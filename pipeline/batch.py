@@ -27,7 +27,7 @@ from pipeline.archive import (
 )
 from pipeline.assess import assemble
 from pipeline.catalogue import SCHEMA_VERSION
-from pipeline.errors import ConversionError, TeamprotocolError
+from pipeline.errors import ConversionError, TeamprotocolError, os_reason
 from pipeline.forms.read import read_team_folder
 from pipeline.models import Problem, Protocol, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
@@ -159,10 +159,14 @@ def _build_docx(folder: Path, shared: _Shared, opts: BuildOptions) -> TeamResult
     return result
 
 
-def _failed(team_id: str, error: TeamprotocolError) -> TeamResult:
-    problems = getattr(error, "problems", None) or [Problem(
+def _problems(error: TeamprotocolError, team_id: str) -> list[Problem]:
+    """The problems an error stands for: its own list (a team folder's), or itself."""
+    return getattr(error, "problems", None) or [Problem(
         file=error.file or team_id, field=error.field, message=error.message, hint=error.hint)]
-    return TeamResult(team_id=team_id, status="mislukt", problems=problems)
+
+
+def _failed(team_id: str, error: TeamprotocolError) -> TeamResult:
+    return TeamResult(team_id=team_id, status="mislukt", problems=_problems(error, team_id))
 
 
 def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
@@ -275,25 +279,34 @@ class _Pdfs:
     def _finish(self, outcomes: dict[Path, Path | ConversionError]) -> None:
         for docx, outcome in outcomes.items():
             r = self._waiting.pop(docx)
-            _finish_pdf(r, outcome, self._shared, self._opts)
+            try:
+                _finish_pdf(r, outcome, self._shared, self._opts)
+            except TeamprotocolError as e:  # the archive copy could not be written
+                r.status = "mislukt"
+                r.problems.extend(_problems(e, r.team_id))
             self._progress(r.team_id)
 
 
 def _build_team(folder: Path, shared: _Shared, opts: BuildOptions, manifest: Manifest,
-                inputs: dict[str, str]) -> TeamResult:
-    """One team: unchanged (from the manifest), built (.docx and json), or failed."""
+                inputs: dict[str, dict[str, str]]) -> TeamResult:
+    """One team: unchanged (from the manifest), built (.docx and json), or failed.
+
+    The hashes of the team's inputs go into `inputs[team_id]`, for the manifest.
+    """
     team_id = folder.name
     entry = manifest.teams.get(team_id)
     try:
+        inputs[team_id] = _team_inputs(folder, shared)  # a form we may not read fails here
         if (not opts.force and entry is not None
-                and team_is_current(manifest, team_id, inputs, opts.out_dir)):
+                and team_is_current(manifest, team_id, inputs[team_id], opts.out_dir)):
             return _unchanged(team_id, entry, opts.out_dir)
         return _build_docx(folder, shared, opts)
     except TeamprotocolError as e:
         return _failed(team_id, e)
-    except (OSError, ValueError) as e:  # unreadable protocol.json, disk full, ...
+    except (OSError, ValueError) as e:  # an unreadable form or protocol.json, disk full, ...
+        reason = os_reason(e) if isinstance(e, OSError) else "onleesbare gegevens"
         return _failed(team_id, TeamprotocolError(
-            f"kon niet worden gebouwd ({type(e).__name__})", file=folder,
+            f"kon niet worden gebouwd ({reason})", file=folder,
             hint="Controleer de map en probeer het opnieuw"))
 
 
@@ -315,8 +328,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     with contextlib.ExitStack() as stack:  # closes LibreOffice whatever happens
         pdfs = _Pdfs(stack, shared, opts, progress) if opts.pdf else None
         for folder in folders:
-            inputs[folder.name] = _team_inputs(folder, shared)
-            result = _build_team(folder, shared, opts, manifest, inputs[folder.name])
+            result = _build_team(folder, shared, opts, manifest, inputs)
             results.append(result)
             progress(result.team_id)
             if pdfs is not None:

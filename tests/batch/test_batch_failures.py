@@ -218,3 +218,23 @@ def test_output_folder_equal_to_the_forms_folder_is_a_usage_error(tmp_path):
     assert "uitvoermap" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert sorted(p.relative_to(forms) for p in forms.rglob("*")) == before
+
+
+def test_a_form_that_cannot_be_opened_fails_its_team_only(tmp_path):
+    """A folder named like a form (an unpacked zip, a sync tool's conflict copy) cannot be
+    read: that team fails with a Dutch reason, the other is built."""
+    forms = tmp_path / "formulieren"
+    write_team(forms, GOOD_CONCEPT, required_answers())
+    write_team(forms, "map-als-formulier", required_answers())
+    odd = forms / "map-als-formulier" / "balie.docx"
+    odd.unlink(missing_ok=True)
+    odd.mkdir()
+
+    report = build(forms, tmp_path / "output", pdf=False)
+
+    status = {r.team_id: r for r in report.results}
+    assert status[GOOD_CONCEPT].status == "gebouwd"
+    [problem] = status["map-als-formulier"].problems
+    assert status["map-als-formulier"].status == "mislukt"
+    assert "(is een map)" in problem.message
+    assert "Error" not in problem.format()  # no Python exception names for a coordinator
