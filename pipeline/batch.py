@@ -208,7 +208,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
         target = ensure_inside(opts.out_dir, Path(ARCHIVE_DIR, name))
         warning = _archive(pdf, target, r.outputs["pdf"])
         if warning is not None:
-            r.warnings.append(warning)
+            r.warnings.insert(0, warning)  # before the unanswered questions
         r.outputs["archief"] = f"{ARCHIVE_DIR}/{name}"
 
 

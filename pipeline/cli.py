@@ -199,6 +199,7 @@ def check(ctx: click.Context, form: Path, as_json: bool) -> None:
 
 
 _STATUS_NL = {"gebouwd": "gebouwd", "ongewijzigd": "ongewijzigd", "mislukt": "MISLUKT"}
+_WARNINGS_SHOWN = 3
 
 
 @cli.command(context_settings=CONTEXT)
@@ -246,8 +247,13 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
         click.echo(f"  {r.team_id:<28} {_STATUS_NL[r.status]}")
         for p in r.problems:
             click.echo(f"      {p.format()}")
-        for p in r.warnings:
+        # A batch of many teams stays readable: a few remarks per team, then a count
+        # (unanswered required questions alone can be a dozen for a new team).
+        for p in r.warnings[:_WARNINGS_SHOWN]:
             click.echo(f"      Let op: {p.format()}")
+        if len(r.warnings) > _WARNINGS_SHOWN:
+            click.echo(f"      … en nog {len(r.warnings) - _WARNINGS_SHOWN} opmerking(en); "
+                       "'teamprotocol check' op de formulieren van dit team toont ze allemaal.")
     built = sum(r.status == "gebouwd" for r in report.results)
     same = sum(r.status == "ongewijzigd" for r in report.results)
     click.echo(f"{len(report.results)} teams: {built} gebouwd, {same} ongewijzigd, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,15 @@ def test_cli_build_without_arguments_builds_the_examples(cli_demo, examples):
     assert (out / "overzicht.xlsx").is_file()
     assert (out / "overzicht.html").is_file()
     assert sorted(manifest(out)["teams"]) == sorted(examples)
+    # The incomplete example team has many unanswered questions: a few are shown, then a
+    # count, so a batch of many teams stays readable.
+    remarks = [line for line in proc.stdout.splitlines() if line.strip().startswith("Let op:")]
+    assert remarks
+    assert "… en nog" in proc.stdout
+    assert "'teamprotocol check'" in proc.stdout
+    blocks = re.split(r"\n  (?! )", proc.stdout)  # one block per team line
+    assert len(blocks) > len(examples)
+    assert max(block.count("Let op:") for block in blocks) == 3
 
 
 def test_cli_and_library_write_the_same_documents(cli_demo, example_build, examples):
