@@ -31,8 +31,7 @@ from pipeline.errors import ConversionError, TeamprotocolError, os_reason
 from pipeline.forms.read import read_team_folder
 from pipeline.models import Problem, Protocol, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
-from pipeline.render import ANNEX_HEADING, render_protocol
-from pipeline.render import TEMPLATE as DEFAULT_TEMPLATE
+from pipeline.render import ANNEX_HEADING, check_template, render_protocol
 from pipeline.report import write_overview
 
 PROTOCOL_JSON = "protocol.json"
@@ -106,7 +105,7 @@ def _shared_inputs(opts: BuildOptions) -> _Shared:
     logo = resolve_logo(policy, policy_path)
     hashes = {"beleid": sha256_file(policy_path)}
     template = opts.template
-    hashes["sjabloon"] = sha256_file(template or DEFAULT_TEMPLATE)
+    hashes["sjabloon"] = sha256_file(check_template(template))
     if logo is not None:
         hashes["logo"] = sha256_file(logo)
     # A new version of this program may write different documents from the same inputs, and

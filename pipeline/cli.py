@@ -14,7 +14,7 @@ import click
 from pipeline import __version__, click_nl
 from pipeline.batch import BuildOptions, build_all, team_folders
 from pipeline.catalogue import catalogue_json
-from pipeline.errors import TeamprotocolError
+from pipeline.errors import TeamprotocolError, os_reason
 from pipeline.examples import write_example_forms
 from pipeline.models import FormData
 from pipeline.policy import dump_default_policy
@@ -290,6 +290,11 @@ def main() -> None:
         rc = cli.main(standalone_mode=False)
     except TeamprotocolError as e:
         click.echo(f"Fout: {e.format()}", err=True)
+        sys.exit(1)
+    except OSError as e:  # a path the stages did not expect to fail: still one Dutch line
+        where = f"{e.filename} — " if e.filename else ""
+        click.echo(f"Fout: {where}kon niet worden gelezen of geschreven ({os_reason(e)}). "
+                   "Controleer het pad en de rechten, en probeer het opnieuw.", err=True)
         sys.exit(1)
     except click.exceptions.Abort:
         click.echo("Afgebroken.", err=True)

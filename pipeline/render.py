@@ -378,6 +378,16 @@ def normalise_zip(data: bytes, stamp: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def check_template(template: Path | None) -> Path:
+    """The template's path (None: ours), or TemplateError when it is missing or not a .docx.
+
+    Checked once before a batch, so a wrong --template is one message, not one per team.
+    """
+    path = Path(template) if template is not None else TEMPLATE
+    _load(path)
+    return path
+
+
 def _load(template: Path) -> DocxTemplate:
     if not template.is_file():
         raise TemplateError("Het sjabloon is niet gevonden", file=template,

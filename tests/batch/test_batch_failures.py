@@ -238,3 +238,23 @@ def test_a_form_that_cannot_be_opened_fails_its_team_only(tmp_path):
     assert status["map-als-formulier"].status == "mislukt"
     assert "(is een map)" in problem.message
     assert "Error" not in problem.format()  # no Python exception names for a coordinator
+
+
+@pytest.mark.parametrize(("content", "words"), [(None, "niet gevonden"),
+                                                 (b"geen zip", "geen leesbaar Word-bestand")])
+def test_a_wrong_template_is_one_dutch_line_before_any_team(tmp_path, content, words):
+    forms = tmp_path / "formulieren"
+    write_team(forms, GOOD_CONCEPT, required_answers())
+    template = tmp_path / "huisstijl.docx"
+    if content is not None:
+        template.write_bytes(content)
+
+    proc = run_cli("build", forms, "--out", tmp_path / "output", "--no-pdf",
+                   "--template", template, cwd=tmp_path)
+
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    [line] = [line for line in proc.stderr.splitlines() if line.startswith("Fout:")]
+    assert str(template) in line
+    assert words in line
+    assert not (tmp_path / "output" / GOOD_CONCEPT).exists()

@@ -160,3 +160,14 @@ def test_check_foreign_docx_subprocess(tmp_path):
     result = run("check", str(path))
     assert result.returncode == 1
     assert "geen formulier van teamprotocol" in result.stderr
+
+
+def test_unexpected_os_error_is_one_dutch_line_not_a_traceback(tmp_path):
+    """`init` below a file: the path cannot be created; the user gets one line and exit 1."""
+    blocker = tmp_path / "bestand"
+    blocker.write_text("x")
+    proc = run("init", str(blocker / "map"))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"Fout: {blocker / 'map'} — ")
+    assert "een deel van het pad is geen map" in proc.stderr
