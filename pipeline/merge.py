@@ -31,7 +31,7 @@ from pipeline.models import (
     TeamForms,
     VersionEntry,
 )
-from pipeline.policy import BULLET_MARKERS, Policy
+from pipeline.policy import BULLET_MARKERS, Policy, unwrap_text
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
@@ -105,35 +105,19 @@ def _text(value: Answer) -> str:
     return "" if value is None else _cell(value)
 
 
-def _split(text: str, *, join_wrapped: bool) -> tuple[list[str], list[str]]:
-    """Paragraphs and bullets of a text; lines starting with `- ` or `• ` become bullets.
-
-    Team answers come from Word, where every line break was typed on purpose, so each line is
-    a paragraph. Policy texts come from YAML, where authors may wrap lines: there only blank
-    lines separate paragraphs (`join_wrapped`).
-    """
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """Paragraphs and bullets of a text, one per line; lines starting with `- ` or `• ` are
+    bullets. Team answers come from Word, where every line break was typed on purpose; policy
+    texts are unwrapped first (`policy.unwrap_text`), since YAML authors wrap their lines."""
     paragraphs: list[str] = []
     bullets: list[str] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        if current:
-            paragraphs.append(" ".join(current))
-            current.clear()
-
     for raw in text.splitlines():
         line = raw.strip()
         marker = next((m for m in BULLET_MARKERS if line.startswith(m)), None)
-        if not line:
-            flush()
-        elif marker:
-            flush()
+        if marker:
             bullets.append(line[len(marker):].strip())
-        elif join_wrapped:
-            current.append(line)
-        else:
+        elif line:
             paragraphs.append(line)
-    flush()
     return paragraphs, bullets
 
 
@@ -143,7 +127,7 @@ def _source(origin: Origin, kind: str, field: Field) -> Source:
 
 def _organisation_block(policy: Policy, kind: str, field: Field, title: str | None,
                         note: str | None = None) -> Block:
-    paragraphs, bullets = _split(policy.text(field.policy_text or ""), join_wrapped=True)
+    paragraphs, bullets = _split(unwrap_text(policy.text(field.policy_text or "")))
     if note:
         # The note leads the organisation text: a renderer shows paragraphs before bullets,
         # so a trailing note would land between a text's paragraphs and its bullets.
@@ -170,7 +154,7 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
     if field.type in (FieldType.DATE, FieldType.TEXT):
         # Verbatim: a team lead's text is never re-cased or re-worded.
         return Block(title=title, paragraphs=[_text(answer)], source=source)
-    paragraphs, bullets = _split(_text(answer), join_wrapped=False)
+    paragraphs, bullets = _split(_text(answer))
     return Block(title=title, paragraphs=paragraphs, bullets=bullets, source=source)
 
 

@@ -144,7 +144,8 @@ def unwrap_text(text: str) -> str:
     """A policy text with the YAML author's line wrapping undone.
 
     Blank lines separate paragraphs and a line starting with a bullet marker is a list item;
-    any other line continues the paragraph above it (the same reading as `merge`).
+    any other line continues the paragraph above it. The forms show the result, and merge
+    reads it line by line, so both see the same paragraphs.
     """
     lines: list[str] = []
     for raw in text.splitlines():
