@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from pipeline.convert import PDFA_OPTIONS, filter_argument, find_soffice
 
 TIMEOUT = 120.0  # seconds for one document; a hang should not stall the benchmark forever
@@ -80,6 +82,11 @@ class FloorRun:
     jobs: int
     wall: float
     cpu: float
+    pages: int = 0  # of all PDFs made
+
+    @property
+    def pages_per_doc(self) -> float:
+        return self.pages / self.made if self.made else float("nan")
 
     @property
     def per_doc(self) -> float:
@@ -107,9 +114,11 @@ def raw_floor(docs: list[Path], work: Path, jobs: int) -> FloorRun:
     for proc in procs:
         _wait(proc, TIMEOUT * len(docs))
     wall, cpu = time.perf_counter() - start, _children_cpu() - cpu
-    made = sum((root / "pdf" / f"{d.stem}.pdf").is_file() for d in docs)
+    pdfs = [root / "pdf" / f"{d.stem}.pdf" for d in docs]
+    made = [p for p in pdfs if p.is_file()]
+    pages = sum(len(PdfReader(p).pages) for p in made)
     shutil.rmtree(root, ignore_errors=True)
-    return FloorRun(docs=len(docs), made=made, jobs=jobs, wall=wall, cpu=cpu)
+    return FloorRun(docs=len(docs), made=len(made), jobs=jobs, wall=wall, cpu=cpu, pages=pages)
 
 
 def naive_convert(docs: list[Path], work: Path, *, fresh_profile: bool = True) -> BaselineRun:
@@ -132,3 +141,32 @@ def naive_convert(docs: list[Path], work: Path, *, fresh_profile: bool = True) -
     label = "fresh profile per file" if fresh_profile else "one reused profile"
     shutil.rmtree(root, ignore_errors=True)
     return BaselineRun(label=label, seconds=seconds, made=made)
+
+
+# The issue's own figures were measured on a 16-page .docx; a plain document like it (a
+# heading and five paragraphs of ~80 words per page, no tables) reproduces them here.
+REFERENCE_PAGES = 16
+_REFERENCE_WORDS = ["de", "het", "een", "en", "medewerker", "gemeente", "veiligheid", "agressie",
+                    "melding", "team", "leidinggevende", "balie", "huisbezoek", "incident",
+                    "opvang", "nazorg", "afspraak"]
+
+
+def reference_documents(folder: Path, count: int, pages: int = REFERENCE_PAGES) -> list[Path]:
+    """`count` plain text .docx files of about `pages` pages each, written with python-docx."""
+    from docx import Document
+
+    folder.mkdir(parents=True, exist_ok=True)
+    words = _REFERENCE_WORDS
+    paths = []
+    for n in range(count):
+        document = Document()
+        for page in range(pages):
+            document.add_heading(f"Hoofdstuk {page + 1}", level=1)
+            for k in range(5):
+                start = (n + page * 5 + k) % len(words)
+                document.add_paragraph(" ".join(words[(start + i * 7) % len(words)]
+                                                for i in range(80)))
+        path = folder / f"referentie-{n:03d}.docx"
+        document.save(path)
+        paths.append(path)
+    return paths

@@ -19,7 +19,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from baseline import BaselineRun, FloorRun, naive_convert, raw_floor
+from baseline import (
+    REFERENCE_PAGES,
+    BaselineRun,
+    FloorRun,
+    naive_convert,
+    raw_floor,
+    reference_documents,
+)
+from docsize import doc_size
 from probe import MemorySampler, StageTimes, timing
 from synth import write_synthetic_forms
 
@@ -73,6 +81,21 @@ REBUILD_STAGES = {
 
 
 @dataclass
+class Reference:
+    """LibreOffice alone on plain documents like the issue's: one process, `jobs`, naive."""
+
+    single: FloorRun
+    parallel: FloorRun
+    naive: BaselineRun
+    paragraphs: float
+    cells: float
+
+
+# The issue's figures for its 16-page docx (LibreOffice 25.2, 2 cores), s/doc.
+ISSUE_FIGURES = {"single": 0.11, "parallel": 0.09, "naive": 0.46}
+
+
+@dataclass
 class Batch:
     """One timed `build_all` with the stage times and wall seconds around it."""
 
@@ -98,6 +121,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=BuildOptions.__dataclass_fields__["jobs"]
                         .default, help="soffice processes of the batch (default as the CLI)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic answers")
+    parser.add_argument("--reference", type=int, default=40,
+                        help=f"plain {REFERENCE_PAGES}-page documents converted as the issue's "
+                             "reference (default 40, 0 skips)")
     return parser.parse_args(argv)
 
 
@@ -222,6 +248,18 @@ def main(argv: list[str] | None = None) -> int:
           "soffice processes) ...", flush=True)
     floor = raw_floor(every_doc, work, args.jobs)
 
+    reference = None
+    if args.reference > 0:
+        print(f"LibreOffice alone on {args.reference} plain {REFERENCE_PAGES}-page documents "
+              "(the issue's reference) ...", flush=True)
+        plain = reference_documents(work / "referentie", args.reference)
+        size = doc_size(plain)
+        reference = Reference(single=raw_floor(plain, work, 1),
+                              parallel=raw_floor(plain, work, args.jobs),
+                              naive=naive_convert(plain[:args.sample], work,
+                                                  fresh_profile=False),
+                              paragraphs=size.paragraphs, cells=size.cells)
+
     print("Rebuilding with unchanged inputs ...", flush=True)
     second = timed_build(opts, REBUILD_STAGES)
 
@@ -235,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     failed = first.report.failed + second.report.failed
     print_report(args, first, second, floor, (reused, fresh), mem, (self_kib, child_kib),
                  (load_before, load_after), generate_s)
+    if reference is not None:
+        print_reference(reference, floor, reused, doc_size(every_doc), per_team=(
+            first.report.timings.get("totaal", 0.0) / n))
     if failed:
         print(f"\n{len(failed)} team build(s) FAILED, e.g. {failed[0].team_id}: "
               + "; ".join(p.format() for p in failed[0].problems[:2]))
@@ -312,6 +353,34 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
         print("(the targets are stated for 200 teams)")
     if max(loads[0][0], loads[1][0]) > 0.5 * (os.cpu_count() or 1):
         print("note: the machine was busy with other work; timings are noisy")
+
+def print_reference(ref: Reference, floor: FloorRun, naive: BaselineRun, ours,
+                    per_team: float) -> None:
+    """LibreOffice alone on our protocols and on the issue's kind of document, and what that
+    means for the targets: no batch can be faster than the floor on its own documents."""
+    print("\n== LibreOffice alone: our protocols against plain documents like the issue's")
+    print(f"{'s/doc wall':<34} {'pages':>6} {'paragr.':>8} {'cells':>6} {'1 process':>10} "
+          f"{f'{floor.jobs} procs':>8} {'naive':>7}")
+    print(f"{f'our protocols ({floor.docs})':<34} {floor.pages_per_doc:6.1f} "
+          f"{ours.paragraphs:8.0f} {ours.cells:6.0f} {'-':>10} {floor.per_doc:8.3f} "
+          f"{naive.per_doc:7.2f}")
+    print(f"{f'plain text, {REFERENCE_PAGES} pages ({ref.single.docs})':<34} "
+          f"{ref.single.pages_per_doc:6.1f} {ref.paragraphs:8.0f} {ref.cells:6.0f} "
+          f"{ref.single.per_doc:10.3f} {ref.parallel.per_doc:8.3f} {ref.naive.per_doc:7.2f}")
+    print(f"{'the issue: its 16-page docx':<34} {16:6d} {'?':>8} {'?':>6} "
+          f"{ISSUE_FIGURES['single']:10.3f} {ISSUE_FIGURES['parallel']:8.3f} "
+          f"{ISSUE_FIGURES['naive']:7.2f}")
+    print(f"soffice CPU per page: ours {floor.cpu / max(1, floor.pages) * 1000:.1f} ms, "
+          f"plain {ref.parallel.cpu / max(1, ref.parallel.pages) * 1000:.1f} ms")
+    best = naive.per_doc / floor.per_doc if floor.per_doc else float("nan")
+    print("What no batch can beat on our protocols (LibreOffice alone, nothing else):")
+    print(f"  s/team: the floor is {floor.per_doc:.3f} s/doc, "
+          + ("above" if floor.per_doc > MAX_S_PER_TEAM else "below")
+          + f" the {MAX_S_PER_TEAM} s target; the plain documents' floor is "
+          f"{ref.parallel.per_doc:.3f} s/doc")
+    print(f"  speed-up: naive / floor = {best:.1f} x is the most any batch could gain here "
+          f"(target {MIN_SPEEDUP:g} x; ours {naive.per_doc / per_team:.1f} x)")
+
 
 if __name__ == "__main__":
     sys.exit(main())
