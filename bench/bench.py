@@ -61,11 +61,12 @@ DOCX_STAGES = {
 }
 PDF_STAGES = {
     "  LibreOffice pool start": (pipeline.convert.PdfConverter, "__init__"),
+    "  soffice processes started": (pipeline.convert.PdfConverter, "_start"),
     "  convert (whole list, waits)": (pipeline.convert.PdfConverter, "convert"),
     "  hand over to soffice (submit)": (pipeline.convert.PdfConverter, "submit"),
     "  look at soffice (poll, no wait)": (pipeline.convert.PdfConverter, "poll"),
     "  wait for soffice (drain)": (pipeline.convert.PdfConverter, "drain"),
-    "  verify (pypdf)": (pipeline.verify, "verify_pdf"),
+    "  verify (pypdf + PDFium)": (pipeline.verify, "verify_pdf"),
     "  archive copy": (pipeline.batch, "atomic_copy"),
     "  LibreOffice pool stop": (pipeline.convert.PdfConverter, "close"),
 }

@@ -83,6 +83,19 @@ def test_missing_input_and_profiles_removed_after_close(tmp_path: Path) -> None:
         converter.convert([(docx, tmp_path / "a.pdf")])
 
 
+def test_no_list_of_one_or_two_when_more_are_waiting(tmp_path: Path) -> None:
+    """7 documents, 2 processes: 4 + 3, not 4 + 2 and then a third start for the last one."""
+    docs = [make_docx(tmp_path / f"d{n}.docx", title=f"D{n}", pages=1) for n in range(7)]
+    with PdfConverter(jobs=2) as converter:
+        results = converter.convert([(d, d.with_suffix(".pdf")) for d in docs])
+        assert results == {d: d.with_suffix(".pdf") for d in docs}
+        assert converter.processes_started == 2
+    with PdfConverter(jobs=2) as converter:  # lists never longer than max_list
+        converter.max_list = 2
+        converter.convert([(d, tmp_path / f"{d.stem}-2.pdf") for d in docs])
+        assert converter.processes_started == 4
+
+
 def test_missing_soffice_says_run_make_setup(monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
