@@ -257,16 +257,25 @@ class PdfConverter:
                 if slot.queue:
                     slot.run = self._start(slot, slot.queue.popleft())
                 elif len(self._pending) >= max(1, min_list):
-                    # A share of what is waiting, counting the busy processes too: one that
-                    # finishes soon takes the rest, so they all end together (measured: taking
-                    # everything left one process converting alone for the last 3.7 s).
-                    share = -(-len(self._pending) // self.jobs)
-                    size = min(max(share, self.min_share), self.max_list)
-                    slot.run = self._start(slot, _take_list(self._pending, size))
+                    # Not everything that is waiting: taking all left one process converting
+                    # alone for the last 3.7 s of a batch (measured).
+                    slot.run = self._start(slot, _take_list(self._pending, self._list_size()))
         except BaseException:
             self._stop_all()  # an exception or Ctrl-C: leave nothing running
             raise
         return results
+
+    def _list_size(self) -> int:
+        """How many of the waiting documents an idle process takes.
+
+        Its share of everything still to convert: the waiting documents and those the busy
+        processes have not finished yet, so all processes end together without sharing out
+        ever smaller lists (measured, 200 teams: the last lists were 22, 11, 6, 4 and 1, 13
+        processes in all; counting the busy ones' documents, 21 and 17, 10 processes).
+        """
+        left = sum(len(s.run.docs) - s.run.seen for s in self._slots if s.run is not None)
+        share = -(-(len(self._pending) + left) // self.jobs)
+        return min(max(share, self.min_share), self.max_list)
 
     def drain(self) -> Iterator[dict[Path, Path | ConversionError]]:
         """Until every submitted document is converted or given up, each set of outcomes as
