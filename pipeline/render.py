@@ -93,16 +93,28 @@ def item_source(source: Source) -> str:
     return f"{where[:1].upper()}{where[1:]}: {source.label}" if source.label else where
 
 
+# A list item that carries its own step number: "1. Begrenzen: ...", "2) Melden".
+_NUMBERED = re.compile(r"\d{1,2}[.)]\s")
+
+
 def block_view(block: Block) -> dict[str, Any]:
-    """One block as template data: title, paragraphs, bullets, table (header, rows), source."""
+    """One block as template data: title, paragraphs, bullets, table (header, rows), source.
+
+    List items that are all numbered steps become paragraphs after the others: as bullets
+    they showed a bullet before each number ("• 1. Begrenzen").
+    """
     table = None
     if block.table:
         header, *rows = [[clean(c) for c in row] for row in block.table]
         table = {"header": header, "rows": rows}
+    paragraphs = [clean(p) for p in block.paragraphs]
+    bullets = [clean(b) for b in block.bullets]
+    if bullets and all(_NUMBERED.match(b) for b in bullets):
+        paragraphs, bullets = paragraphs + bullets, []
     return {
         "title": clean(block.title) if block.title else "",
-        "paragraphs": [clean(p) for p in block.paragraphs],
-        "bullets": [clean(b) for b in block.bullets],
+        "paragraphs": paragraphs,
+        "bullets": bullets,
         "table": table,
         "source": source_line(block.source),
     }

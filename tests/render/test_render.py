@@ -310,3 +310,18 @@ def test_metadata_text_and_keywords_survive_libreoffice_unchanged():
     nbsp = "\u00a0"
     assert metadata_keywords(["Gemeente Lindenhoven", "Wijk, Noord; Zuid", "concept"]) == \
         f"Gemeente{nbsp}Lindenhoven;Wijk{nbsp}Noord{nbsp}Zuid;concept"
+
+
+def test_numbered_steps_are_not_also_bulleted() -> None:
+    protocol = make_protocol()
+    steps = ["1. Begrenzen: benoem het gedrag.", "2) Beëindigen: stop het gesprek."]
+    protocol.chapters[3].organisation[0].bullets = steps
+    protocol.chapters[4].organisation[0].bullets = ["1. Eerst dit", "en dan dat"]  # mixed
+    paragraphs = docx.Document(io.BytesIO(render_protocol(protocol, make_policy()))).paragraphs
+    style = {p.text: p.style.name for p in paragraphs}
+    assert [style[s] for s in steps] == ["Normal", "Normal"]
+    assert style["1. Eerst dit"] == style["en dan dat"] == "List Bullet"
+    # The steps follow the block's own paragraphs, in their order.
+    texts = [p.text for p in paragraphs]
+    first = texts.index(steps[0])
+    assert texts[first - 1:first + 2] == ["Tweede alinea.", *steps]
