@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -227,6 +228,7 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
     'teamprotocol forms' die maakt. Zonder FORMULIERENMAP bouwt het de voorbeeldteams.
     Exitcode 0: alle teams gelukt; 1: een of meer teams mislukt; 2: verkeerd gebruik.
     """
+    examples = forms_dir is None
     with contextlib.ExitStack() as stack:
         if forms_dir is None:
             forms_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(
@@ -243,14 +245,20 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
         with click.progressbar(length=steps, label="Bouwen", file=sys.stderr,
                                show_pos=True) as bar:
             report = build_all(opts, progress=lambda _team: bar.update(1))
+    # The example forms lived in a temporary folder that is gone now: name them by their
+    # place inside it ("belastingen/balie.docx"), and say how to get a copy to check.
+    def line(problem: TeamprotocolError) -> str:
+        text = problem.format()
+        return text.replace(f"{forms_dir}{os.sep}", "") if examples else text
+
     for r in report.results:
         click.echo(f"  {r.team_id:<28} {_STATUS_NL[r.status]}")
         for p in r.problems:
-            click.echo(f"      {p.format()}")
+            click.echo(f"      {line(p)}")
         # A batch of many teams stays readable: a few remarks per team, then a count
         # (unanswered required questions alone can be a dozen for a new team).
         for p in r.warnings[:_WARNINGS_SHOWN]:
-            click.echo(f"      Let op: {p.format()}")
+            click.echo(f"      Let op: {line(p)}")
         if len(r.warnings) > _WARNINGS_SHOWN:
             click.echo(f"      … en nog {len(r.warnings) - _WARNINGS_SHOWN} opmerking(en); "
                        "'teamprotocol check' op de formulieren van dit team toont ze allemaal.")
@@ -258,6 +266,10 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
     same = sum(r.status == "ongewijzigd" for r in report.results)
     click.echo(f"{len(report.results)} teams: {built} gebouwd, {same} ongewijzigd, "
                f"{len(report.failed)} mislukt. Overzicht: {report.overview[-1]}")
+    if examples:
+        click.echo("De voorbeeldformulieren stonden in een tijdelijke map. 'teamprotocol init "
+                   "MAP' schrijft er een bewerkbare kopie van, met het voorbeeldbeleid; daarop "
+                   "werken 'teamprotocol check' en 'teamprotocol build'.")
     if report.failed:
         ctx.exit(1)
 

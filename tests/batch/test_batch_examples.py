@@ -147,6 +147,11 @@ def test_cli_build_without_arguments_builds_the_examples(cli_demo, examples):
     blocks = re.split(r"\n  (?! )", proc.stdout)  # one block per team line
     assert len(blocks) > len(examples)
     assert max(block.count("Let op:") for block in blocks) == 3
+    # The example forms were in a temporary folder, gone after the run: the remarks name
+    # them by team folder, and the last line says how to get a copy to check.
+    assert "teamprotocol-voorbeeld-" not in proc.stdout
+    assert re.search(r"Let op: belastingen/balie\.docx — ", proc.stdout)
+    assert "'teamprotocol init MAP'" in proc.stdout.splitlines()[-1]
 
 
 def test_cli_and_library_write_the_same_documents(cli_demo, example_build, examples):
