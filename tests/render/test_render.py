@@ -325,3 +325,11 @@ def test_numbered_steps_are_not_also_bulleted() -> None:
     texts = [p.text for p in paragraphs]
     first = texts.index(steps[0])
     assert texts[first - 1:first + 2] == ["Tweede alinea.", *steps]
+
+
+def test_annex_chapter_rows_keep_with_their_first_item(document) -> None:
+    """A chapter's row in table 7.2 never ends a page alone: its paragraph keeps with next."""
+    rows = [row for table in document.tables for row in table.rows
+            if re.match(r"\d\. .+ — ", row.cells[0].text) and len(set(row.cells)) == 1]
+    assert len(rows) == len(CHAPTERS)
+    assert all(p.paragraph_format.keep_with_next for row in rows for p in row.cells[0].paragraphs)
