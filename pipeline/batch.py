@@ -245,14 +245,16 @@ class _Pdfs:
     MIN_LIST = 4
 
     def __init__(self, stack: contextlib.ExitStack, shared: _Shared, opts: BuildOptions,
-                 progress: Progress) -> None:
+                 progress: Progress, done: set[str]) -> None:
         self._stack, self._shared, self._opts, self._progress = stack, shared, opts, progress
+        self._done = done  # team ids whose result is final: PDF verified and archived, or not
         self._converter = None
         self._waiting: dict[Path, TeamResult] = {}
 
     def add(self, r: TeamResult) -> None:
         """Queue a built team's .docx; skipped and failed teams only advance the progress."""
         if r.status != "gebouwd":
+            self._done.add(r.team_id)
             self._progress(r.team_id)
             return
         if self._converter is None:
@@ -283,6 +285,7 @@ class _Pdfs:
             except TeamprotocolError as e:  # the archive copy could not be written
                 r.status = "mislukt"
                 r.problems.extend(_problems(e, r.team_id))
+            self._done.add(r.team_id)
             self._progress(r.team_id)
 
 
@@ -324,19 +327,30 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     results: list[TeamResult] = []
     inputs: dict[str, dict[str, str]] = {}
     timings: dict[str, float] = {}
-    with contextlib.ExitStack() as stack:  # closes LibreOffice whatever happens
-        pdfs = _Pdfs(stack, shared, opts, progress) if opts.pdf else None
-        for folder in folders:
-            result = _build_team(folder, shared, opts, manifest, inputs)
-            results.append(result)
-            progress(result.team_id)
+    done: set[str] = set()  # teams whose outputs are complete (or whose failure is final)
+    try:
+        with contextlib.ExitStack() as stack:  # closes LibreOffice whatever happens
+            pdfs = _Pdfs(stack, shared, opts, progress, done) if opts.pdf else None
+            for folder in folders:
+                result = _build_team(folder, shared, opts, manifest, inputs)
+                results.append(result)
+                progress(result.team_id)
+                if pdfs is not None:
+                    pdfs.add(result)
+                    pdfs.poll()
+                else:
+                    done.add(result.team_id)
+            timings["docx"] = time.perf_counter() - started
             if pdfs is not None:
-                pdfs.add(result)
-                pdfs.poll()
-        timings["docx"] = time.perf_counter() - started
-        if pdfs is not None:
-            pdfs.drain()  # the PDFs still in LibreOffice once every .docx is written
-            timings["pdf"] = time.perf_counter() - started - timings["docx"]
+                pdfs.drain()  # the PDFs still in LibreOffice once every .docx is written
+                timings["pdf"] = time.perf_counter() - started - timings["docx"]
+    except BaseException:
+        # Ctrl-C, SIGTERM or an unexpected error: the teams finished so far go into the
+        # manifest, so a rerun builds only the others. A team whose PDF was not verified
+        # (or not archived) yet is left out and rebuilt.
+        with contextlib.suppress(Exception):
+            _record(manifest, [r for r in results if r.team_id in done], inputs, opts)
+        raise
     _record(manifest, results, inputs, opts)
     overview = write_overview(results, opts.out_dir, today=opts.today)
     timings["totaal"] = time.perf_counter() - started

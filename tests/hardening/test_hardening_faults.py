@@ -117,6 +117,41 @@ def test_interrupted_batch_leaves_nothing_and_a_rerun_recovers(sandbox, built, s
     assert_complete(out)
 
 
+def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, examples):
+    """Ctrl-C after the first list of PDFs: those teams are in the manifest, a rerun skips them.
+
+    One soffice process: the first list (4 teams) is converted and verified, the other 3
+    are still converting when the signal comes (a process start alone takes ~0.5 s).
+    """
+    forms, out = sandbox.root / "formulieren", sandbox.root / "uitvoer"
+    for team in examples:
+        write_team(forms, team)
+    build = sandbox.popen("build", forms, "--out", out, "--jobs", "1")
+    try:
+        assert wait_for(lambda: list(out.glob("*/teamprotocol-*.pdf")), timeout=60)
+        wait_for(lambda: False, timeout=0.5)  # the listed PDFs are verified meanwhile
+        build.send_signal(signal.SIGINT)
+        stdout, stderr = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert build.returncode == 130, stdout + stderr
+    recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["teams"]
+    with_pdf = {p.parent.name for p in out.glob("*/teamprotocol-*.pdf")}
+    assert recorded, "geen enkel team in het manifest"
+    assert set(recorded) <= with_pdf < set(examples)  # only finished teams, not all
+    for team, entry in recorded.items():
+        assert verify_pdf(out / team / f"teamprotocol-{team}.pdf", expect_text=ANNEX_HEADING) == []
+        for rel, digest in entry["outputs"].items():
+            assert sha256_file(out / rel) == digest, rel
+    rerun = sandbox.run("build", forms, "--out", out, timeout=RUN_SECONDS)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert (f"{len(examples)} teams: {len(examples) - len(recorded)} gebouwd, "
+            f"{len(recorded)} ongewijzigd, 0 mislukt") in rerun.stdout
+    assert_complete(out, teams=tuple(examples))
+
+
 def _zombie(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] == b"Z"
