@@ -156,8 +156,9 @@ class PdfConverter:
     # ... and at least this many when that many are waiting, also when sharing out the last
     # documents of a batch: a warm process start costs 0.43-0.55 CPU-seconds (measured), as
     # much as converting one or two protocols, so lists of one or two are mostly start.
-    # Measured, 200 teams, three rounds: lists of 1-20 started 17 processes, 4-30 started 13
-    # and took 0.206/0.209 s per team where 1-20 took 0.252/0.224 (40 gained nothing more).
+    # Measured, 200 teams, two interleaved rounds: lists of 1-20 started 17 processes and took
+    # 0.252/0.224 s per team, lists of 4-30 started 13 and took 0.206/0.209 (a third round:
+    # lists of up to 40 gained nothing more).
     min_share = 4
 
     def __init__(self, jobs: int = 2, timeout: float = 120.0, *,
