@@ -247,7 +247,9 @@ def _chapter(policy: Policy, number: int, team: FormData | None,
         for s in policy.chapters[number]
     ]
     if number == 4:
-        organisation.append(_behaviour_block(policy))
+        # Right after the chapter's first block, which defines the norm and points to "de
+        # tabel hieronder" (it came after the aggression protocol and the alarm, pages on).
+        organisation.insert(min(1, len(organisation)), _behaviour_block(policy))
     blocks: list[Block] = []
     for section in FORMS[TEAM_KIND].sections:
         if section.chapter != number or section.number in (*META_SECTIONS, CONTACT_SECTION):

@@ -17,6 +17,7 @@ from pipeline.merge import (
     merge,
 )
 from pipeline.models import Block, Origin, Protocol, TeamForms
+from pipeline.policy import default_policy_path, load_policy
 
 
 def team_blocks(protocol: Protocol, tag: str) -> list[Block]:
@@ -149,6 +150,16 @@ def test_behaviour_table_in_chapter_four_padded(policy, team_form, team_forms):
                            ["discrimineren", "", "spugen"], ["treiteren", "", ""]]
     assert table.source.origin is Origin.ORGANISATION
     assert table.source.merge is Merge.LOCKED
+
+
+def test_behaviour_table_follows_the_block_that_points_to_it(team_form, team_forms):
+    """The shipped policy's first chapter-4 block says the forms are "in de tabel hieronder"."""
+    policy = load_policy(default_policy_path())
+    chapter = merge(policy, team_forms(team_form())).chapters[3]
+    first, second = chapter.organisation[:2]
+    assert "in de tabel hieronder" in " ".join(first.paragraphs)
+    assert second.title == "Vormen van normoverschrijdend gedrag"
+    assert second.table
 
 
 def test_identity_contact_types_and_actions_stay_out_of_chapters(policy, form, team_forms):
