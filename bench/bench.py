@@ -352,8 +352,11 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
                       f"< {MAX_REBUILD_S:g} s", second.wall < MAX_REBUILD_S))
     if n != 200:
         print("(the targets are stated for 200 teams)")
-    if max(loads[0][0], loads[1][0]) > 0.5 * (os.cpu_count() or 1):
-        print("note: the machine was busy with other work; timings are noisy")
+    # Only the load before the run says something about other work: the load after it is
+    # mostly the benchmark's own.
+    if loads[0][0] > 0.5 * (os.cpu_count() or 1):
+        print(f"note: the machine was busy before the run (load {loads[0][0]:.2f}); "
+              "timings are noisy")
 
 def print_reference(ref: Reference, floor: FloorRun, naive: BaselineRun, ours,
                     per_team: float) -> None:
