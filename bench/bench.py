@@ -27,7 +27,7 @@ from baseline import (
     raw_floor,
     reference_documents,
 )
-from docsize import doc_size
+from docsize import DocSize, doc_size
 from probe import MemorySampler, StageTimes, timing
 from synth import write_synthetic_forms
 
@@ -358,7 +358,7 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
         print(f"note: the machine was busy before the run (load {loads[0][0]:.2f}); "
               "timings are noisy")
 
-def print_reference(ref: Reference, floor: FloorRun, naive: BaselineRun, ours,
+def print_reference(ref: Reference, floor: FloorRun, naive: BaselineRun, ours: DocSize,
                     per_team: float) -> None:
     """LibreOffice alone on our protocols and on the issue's kind of document, and what that
     means for the targets: no batch can be faster than the floor on its own documents."""
