@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -42,25 +41,6 @@ def make_docx(path: Path, *, title: str, pages: int = 3, annex: bool = True) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
-
-
-def soffice_pids(marker: str | Path) -> list[int]:
-    """Pids of running processes whose command line mentions `marker` (e.g. a profile dir)."""
-    marker = str(marker).encode()
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                cmdline = f.read()
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                state = f.read().rsplit(b")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if marker in cmdline and state != b"Z":
-            pids.append(int(entry))
-    return pids
 
 
 @pytest.fixture(scope="session")

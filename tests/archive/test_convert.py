@@ -13,12 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+from procs import process_pids
 from pypdf import PdfReader
 
 from pipeline.convert import PDFA_OPTIONS, PdfConverter, filter_argument
 from pipeline.errors import ConversionError
 from pipeline.verify import verify_pdf
-from tests.archive.conftest import ANNEX, AUTHOR, SUBJECT, make_docx, soffice_pids
+from tests.archive.conftest import ANNEX, AUTHOR, SUBJECT, make_docx
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +79,7 @@ def test_missing_input_and_profiles_removed_after_close(tmp_path: Path) -> None:
     assert profiles[0].is_dir()  # kept warm between convert() calls
     converter.close()
     assert not any(p.exists() for p in profiles)
-    assert soffice_pids(profiles[0].parent) == []
+    assert process_pids(profiles[0].parent) == []
     with pytest.raises(ConversionError):
         converter.convert([(docx, tmp_path / "a.pdf")])
 
@@ -111,7 +112,7 @@ def test_timeout_kills_and_reports_in_dutch(tmp_path: Path) -> None:
         results = converter.convert([(d, tmp_path / f"{d.stem}.pdf") for d in docs])
         elapsed = time.monotonic() - started
         marker = converter.profile_dirs[0]
-        assert soffice_pids(marker) == []
+        assert process_pids(marker) == []
     for docx in docs:
         error = results[docx]
         assert isinstance(error, ConversionError)
@@ -139,7 +140,7 @@ def test_killed_soffice_documents_are_retried(tmp_path: Path, when: str) -> None
             while time.monotonic() < deadline:
                 if when == "start" or any(work.glob("run-1/*.pdf")):
                     first_pdf.append(any(work.glob("run-1/*.pdf")))
-                    for pid in soffice_pids(marker):
+                    for pid in process_pids(marker):
                         with contextlib.suppress(OSError):  # it may just have exited
                             with open(f"/proc/{pid}/comm") as f:
                                 is_office = f.read().strip() == "soffice.bin"
@@ -154,7 +155,7 @@ def test_killed_soffice_documents_are_retried(tmp_path: Path, when: str) -> None
         killer.start()
         results = converter.convert([(d, tmp_path / f"{d.stem}.pdf") for d in docs])
         killer.join()
-        assert soffice_pids(marker) == []
+        assert process_pids(marker) == []
         assert converter.processes_started >= 2  # the killed list, then the retry
     assert killed, "soffice.bin was never seen converting"
     if when == "start":  # nothing was converted: the suspect alone, then the rest as a list
@@ -197,14 +198,14 @@ def test_signal_mid_batch_leaves_no_soffice(tmp_path: Path, signum: int) -> None
         while not any(private_tmp.glob("teamprotocol-lo-*/run-*/*.pdf")):
             assert time.monotonic() < deadline, "soffice never produced a PDF"
             time.sleep(0.005)
-        assert soffice_pids(private_tmp)
+        assert process_pids(private_tmp)
         proc.send_signal(signum)
         out, _ = proc.communicate(timeout=30)
     finally:
         proc.kill()
     assert b"klaar" not in out  # it really was interrupted
     assert proc.returncode != 0
-    assert soffice_pids(private_tmp) == []
+    assert process_pids(private_tmp) == []
     assert list(private_tmp.iterdir()) == []  # profiles and work folders removed
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT
+from procs import process_pids
 
 from pipeline.examples import example_teams
 from pipeline.forms.write import locked_texts_of, write_team_forms
@@ -34,23 +35,6 @@ TWO_TEAM_FORMS = "h-twee-teamformulieren"
 
 
 # --- processes -------------------------------------------------------------------------------
-
-def process_pids(marker: str | Path) -> list[int]:
-    """Live (non-zombie) processes whose command line contains `marker`, except this one."""
-    needle = str(marker).encode()
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            state = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if needle in cmdline and state != b"Z":
-            pids.append(int(entry))
-    return pids
-
 
 def soffice_pids(marker: str | Path) -> list[int]:
     """Our soffice.bin processes: the ones converting, whose profile lies below `marker`."""
