@@ -17,7 +17,7 @@ from pipeline.batch import BuildOptions, build_all, team_folders
 from pipeline.catalogue import catalogue_json
 from pipeline.errors import TeamprotocolError, os_reason
 from pipeline.examples import write_example_forms
-from pipeline.models import FormData
+from pipeline.models import FormData, Problem
 from pipeline.policy import dump_default_policy
 
 click_nl.install()
@@ -247,7 +247,7 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
             report = build_all(opts, progress=lambda _team: bar.update(1))
     # The example forms lived in a temporary folder that is gone now: name them by their
     # place inside it ("belastingen/balie.docx"), and say how to get a copy to check.
-    def line(problem: TeamprotocolError) -> str:
+    def line(problem: Problem) -> str:
         text = problem.format()
         return text.replace(f"{forms_dir}{os.sep}", "") if examples else text
 
