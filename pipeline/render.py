@@ -13,6 +13,7 @@ import functools
 import io
 import re
 import zipfile
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,8 @@ from pipeline.merge import dutch_date, form_name
 from pipeline.models import Block, Origin, Protocol, Source, Status
 from pipeline.policy import Branding, Policy
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "protocol.docx"
+# Package data (importlib.resources), so an installed wheel has it too, not only a checkout.
+TEMPLATE = Path(str(resources.files("pipeline") / "templates" / "protocol.docx"))
 ANNEX_HEADING = "Checklist: wat is geregeld"
 SUBJECT = "Veilige publieke dienstverlening"
 DOC_TITLE = "Teamprotocol veilige publieke dienstverlening"

@@ -1,4 +1,4 @@
-"""Build templates/protocol.docx: the docxtpl (Jinja) template of a team protocol.
+"""Build pipeline/templates/protocol.docx: the docxtpl (Jinja) template of a team protocol.
 
 Run `python scripts/make_template.py` after changing it; the template is committed so that
 organisations can copy it as the start of their own house-style template. Every variable the
@@ -27,7 +27,7 @@ from lxml import etree
 from pipeline.docx_toc import ensure_update_fields
 from pipeline.render import BRAND_STYLES
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "protocol.docx"
+OUT = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "protocol.docx"
 W = nsdecls("w")
 BRAND = "1F4E79"  # replaced at render time by the policy's colour
 GREY = RGBColor(0x6B, 0x6B, 0x6B)

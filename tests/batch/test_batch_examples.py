@@ -33,7 +33,7 @@ from tests.batch.conftest import (
 )
 
 TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "protocol.docx"
+TEMPLATE = Path(__file__).resolve().parents[2] / "pipeline" / "templates" / "protocol.docx"
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 
 
