@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.adoption import Gap, adoption_problems
 from pipeline.archive import (
     MANIFEST_NAME,
     Manifest,
@@ -26,10 +27,10 @@ from pipeline.archive import (
     team_is_current,
 )
 from pipeline.assess import assemble
-from pipeline.catalogue import SCHEMA_VERSION
+from pipeline.catalogue import SCHEMA_VERSION, TEAM_KIND
 from pipeline.errors import ConversionError, TeamprotocolError, os_reason
 from pipeline.forms.read import read_team_folder
-from pipeline.models import Problem, Protocol, TeamResult
+from pipeline.models import Problem, Protocol, Status, TeamForms, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
 from pipeline.render import ANNEX_HEADING, check_template, render_protocol
 from pipeline.report import write_overview
@@ -125,27 +126,22 @@ def _outputs(team_id: str) -> dict[str, str]:
     return {"docx": f"{base}.docx", "pdf": f"{base}.pdf", "json": f"{team_id}/{PROTOCOL_JSON}"}
 
 
-def _adoption_problems(protocol: Protocol, path: str) -> list[Problem]:
-    """Status `vastgesteld` needs who adopted the protocol and when."""
-    meta = protocol.meta
-    if meta.status != "vastgesteld":
-        return []
-    missing = [label for label, value in (("Vastgesteld door", meta.adopted_by),
-                                          ("Vastgesteld op", meta.adopted_on)) if not value]
-    return [Problem(file=path, field=label, tag=None,
-                    message="de status is 'vastgesteld' maar dit veld is leeg",
-                    hint="Vul het in, of zet de status op 'concept'") for label in missing]
+def _adoption(protocol: Protocol, forms: TeamForms,
+              today: dt.date) -> tuple[list[Problem], list[Problem]]:
+    """The adoption gates (`pipeline.adoption`) over the team form and the annex's gaps."""
+    gaps = [Gap(i.id, i.action) for i in protocol.annex.items
+            if i.status in (Status.DEELS, Status.ONTBREEKT)] if protocol.annex else []
+    return adoption_problems(forms.forms[TEAM_KIND], gaps, today=today)
 
 
 def _build_docx(folder: Path, shared: _Shared, opts: BuildOptions) -> TeamResult:
     """Read, merge, assess and render one team; write its .docx and protocol.json."""
     team_id = folder.name
     forms, warnings = read_team_folder(folder)
-    protocol = assemble(shared.policy, forms)
-    team_form = forms.forms["team"].path
-    problems = _adoption_problems(protocol, team_form)
+    protocol = assemble(shared.policy, forms, today=opts.today)
+    problems, adoption_warnings = _adoption(protocol, forms, opts.today)
     result = TeamResult(team_id=team_id, team=protocol.meta.team, status="gebouwd",
-                        protocol=protocol, warnings=warnings)
+                        protocol=protocol, warnings=[*warnings, *adoption_warnings])
     if problems:
         result.status, result.problems = "mislukt", problems
         return result

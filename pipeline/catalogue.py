@@ -10,7 +10,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-SCHEMA_VERSION = "1"
+# Raised when a form's questions change in a way an older form cannot be read as: 2 turned the
+# yes/no checkboxes into drop-downs with an unanswered state and added questions.
+SCHEMA_VERSION = "2"
 
 
 class FieldType(StrEnum):
@@ -59,6 +61,14 @@ class Field(BaseModel):
     policy_text: str | None = None
     # Pre-filled from the teams CSV column of this name when forms are written.
     prefill: str | None = None
+    # A yes/no statement whose "nee" contradicts the policy when the policy has arranged this
+    # checklist item (the policy says every counter has an alarm button; the team says nee).
+    policy_claim: str | None = None
+
+    @property
+    def is_statement(self) -> bool:
+        """A yes/no statement (`ja`/`nee`/`deels`/`weet ik niet`), answered by a drop-down."""
+        return self.type is FieldType.CHOICE and self.choices == YES_NO
 
 
 class Section(BaseModel):
@@ -133,9 +143,10 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     _item("O2", "Met de burger worden afspraken gemaakt over de voorwaarden voor een huis- of "
           "bedrijfsbezoek.", "huisbezoek"),
     _item("O3", "De huisregels zijn bekendgemaakt aan burgers."),
-    _item("O4", "De huisregels hangen op alle locaties zichtbaar op.", "balie", "bijeenkomsten"),
-    _item("O5", "Er zijn afspraken over het bewaken van de orde: hoe en door wie.", "balie",
-          "bijeenkomsten"),
+    # O4 and O5 hold for every team: the policy covers every location, and keeping order is a
+    # task of every employee (Werkwijzer ch. 3), so neither is ever n.v.t.
+    _item("O4", "De huisregels hangen op alle locaties zichtbaar op."),
+    _item("O5", "Er zijn afspraken over het bewaken van de orde: hoe en door wie."),
     _item("N1", "De risico's op agressie zijn in kaart gebracht in de risico-inventarisatie en "
           "-evaluatie (RI&E)."),
     _item("N2", "Er is een procedure voor het melden, registreren en analyseren van incidenten."),
@@ -165,8 +176,8 @@ CHECKLIST_BY_ID: dict[str, ChecklistItem] = {i.id: i for i in CHECKLIST}
 
 # Items the organisation policy itself answers (with a document, or an action).
 POLICY_CHECKLIST: tuple[str, ...] = (
-    "V1", "V2", "K1", "K2", "K3", "O1", "O3", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8",
-    "N9", "N10", "L2", "L4", "B1", "B2", "B3", "B4",
+    "V1", "V2", "K1", "K2", "K3", "O1", "O3", "O4", "O5", "N1", "N2", "N3", "N4", "N5", "N6",
+    "N7", "N8", "N9", "N10", "L2", "L4", "B1", "B2", "B3", "B4",
 )
 
 # The labour inspectorate's 11 topics (Nederlandse Arbeidsinspectie) and the items behind them.
@@ -194,6 +205,11 @@ CONTACT_KINDS: dict[str, str] = {
 TEAM_KIND = "team"
 FREQUENCIES = ("wekelijks", "maandelijks", "per kwartaal", "halfjaarlijks", "jaarlijks", "niet")
 STATUSES = ("concept", "vastgesteld")
+# A statement's answer. Empty (nothing chosen) is "not answered", never "nee": a checkbox could
+# not tell the two apart.
+YES_NO = ("ja", "nee", "deels", "weet ik niet")
+# The choice "there is no such location": O4 asks nothing of a team without one.
+NO_LOCATION = "geen eigen locatie"
 
 
 def _f(tag: str, label: str, help_: str, type_: FieldType, merge: Merge, *checklist: str,
@@ -204,6 +220,13 @@ def _f(tag: str, label: str, help_: str, type_: FieldType, merge: Merge, *checkl
 
 T, M, C, D, CH, R = (FieldType.TEXT, FieldType.MULTILINE, FieldType.CHECKBOX, FieldType.DATE,
                      FieldType.CHOICE, FieldType.ROWS)
+# Inherit and extend fields: the form shows the organisation's text right above the answer.
+ADD_ONLY = "Vul alleen in wat uw team anders of extra doet."
+
+
+def _yes_no(tag: str, statement: str, help_: str, *checklist: str, **extra: object) -> Field:
+    """A yes/no statement: a drop-down ja / nee / deels / weet ik niet, empty until chosen."""
+    return _f(tag, statement, help_, CH, TEAM, *checklist, choices=YES_NO, **extra)
 TEAM, INH, EXT, LCK = Merge.TEAM, Merge.INHERIT, Merge.EXTEND, Merge.LOCKED
 
 _TEAM_FORM = FormSpec(
@@ -211,8 +234,8 @@ _TEAM_FORM = FormSpec(
     title="Teamformulier veilige publieke dienstverlening",
     intro=("Met dit formulier legt het team vast hoe het de kaders van de organisatie toepast in "
            "het eigen werk. Vul het in na het gesprek met de coördinator (stap 1) en het "
-           "teamoverleg (stap 2). Laat een vraag met een organisatietekst leeg als die tekst "
-           "voor uw team volstaat."),
+           "teamoverleg (stap 2). Bij sommige vragen staat wat al voor de hele organisatie geldt; "
+           "vul daar alleen in wat uw team anders of extra doet."),
     sections=(
         Section(number="A", title="Gegevens van het team", chapter=None, fields=(
             _f("team.team", "Naam van het team", "Vul de naam van het team in.", T, TEAM,
@@ -245,19 +268,25 @@ _TEAM_FORM = FormSpec(
         )),
         Section(number="C", title="Contactpersonen", chapter=4, fields=(
             _f("team.coordinator", "Coördinator agressie en geweld",
-               "Leeg laten als de coördinator van de organisatie geldt.", T, INH, "N8",
+               "Alleen invullen als het team een eigen coördinator heeft.", T, INH,
                policy_text="contact.coordinator"),
             _f("team.vertrouwenspersoon", "Vertrouwenspersoon",
-               "Leeg laten als de vertrouwenspersoon van de organisatie geldt.", T, INH, "N8",
+               "Alleen invullen als het team een eigen vertrouwenspersoon heeft.", T, INH,
                policy_text="contact.vertrouwenspersoon"),
             _f("team.nazorg_contact", "Contactpersoon opvang en nazorg",
-               "Leeg laten als de contactpersoon van de organisatie geldt.", T, INH, "N8",
+               "Alleen invullen als het team een eigen contactpersoon heeft.", T, INH, "N8",
                policy_text="contact.nazorg"),
         )),
         Section(number="1", title=CHAPTERS[1], chapter=1, fields=(
             _f("team.visie_team", "Hoe het team de visie toepast",
                "Beschrijf hoe het team de visie bespreekt en met ketenpartners afstemt.", M, EXT,
                "V2", policy_text="visie.uitdragen"),
+            # V2: the vision is shared with whoever works with the team, not only its staff.
+            _f("team.derden", "Derden die met het team werken",
+               "Werken er inhuurkrachten, uitzendkrachten, vrijwilligers of ketenpartners met het "
+               "team? Beschrijf hoe zij dit protocol leren kennen, hoe zij een incident melden en "
+               "of zij opvang krijgen. Werkt niemand anders met het team, schrijf dat dan op.",
+               M, TEAM, "V2", required=True),
         )),
         Section(number="2", title=CHAPTERS[2], chapter=2, fields=(
             _f("team.gedragsregels_team", "Aanvullende gedragsregels van het team",
@@ -269,6 +298,20 @@ _TEAM_FORM = FormSpec(
                "Beschrijf hoe bij de werkverdeling rekening wordt gehouden met competenties.", M,
                TEAM, "K4", required=True),
         )),
+        Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
+            # O5 is a task of every employee, so every team says who keeps order in its own work,
+            # also outside a counter (a home visit, the phone, the street).
+            _f("team.orde", "Wie de orde bewaakt in het werk van het team, en hoe",
+               "Wie spreekt een burger aan die de orde verstoort, en wie helpt daarbij? Denk aan "
+               "de balie, een huisbezoek, de telefoon of de straat.", M, TEAM, "O5",
+               required=True),
+            # O4 for a team's own place where it receives visitors (counters: bijlage balie).
+            _f("team.huisregels_locatie", "Huisregels op de eigen locatie van het team",
+               "Ontvangt het team bezoekers op een eigen plek, zoals een wijkpost of werkplaats? "
+               "Kies ja als de huisregels daar zichtbaar hangen. Balies en spreekkamers vult u in "
+               "de bijlage balie in.", CH, TEAM, "O4",
+               choices=("ja", "nee", "deels", "weet ik niet", NO_LOCATION)),
+        )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("team.organisatienorm", "De organisatienorm", "Vastgesteld door de organisatie.", M,
                LCK, "N4", policy_text="norm"),
@@ -277,15 +320,13 @@ _TEAM_FORM = FormSpec(
                TEAM, "N4", required=True),
             _f("team.risicos", "Risico's op agressie in het werk van het team",
                "Noem de taken en situaties met een verhoogd risico.", M, TEAM, "N1"),
-            _f("team.melden", "Melden van incidenten",
-               "Leeg laten als de meldprocedure van de organisatie volstaat.", M, INH, "N2",
+            _f("team.melden", "Melden van incidenten", ADD_ONLY, M, INH, "N2",
                policy_text="melden"),
             _f("team.training_gevolgd", "Gevolgde training",
                "Welke training hebben medewerkers gevolgd, en wanneer?", M, TEAM, "N3"),
             _f("team.training_gepland", "Geplande training",
                "Welke training is gepland, voor wie en wanneer?", M, TEAM, "N3"),
-            _f("team.opvang", "Opvang en nazorg in het team",
-               "Leeg laten als de regeling van de organisatie volstaat.", M, INH, "N8",
+            _f("team.opvang", "Opvang en nazorg in het team", ADD_ONLY, M, INH, "N8",
                policy_text="nazorg"),
             _f("team.sanctiebeleid", "Reactie en sancties", "Vastgesteld door de organisatie.", M,
                LCK, "N9", policy_text="sancties"),
@@ -294,14 +335,22 @@ _TEAM_FORM = FormSpec(
             _f("team.dilemmas", "Dilemma's die het team bespreekt",
                "Noem de dilemma's uit het werk die het team bespreekt.", M, TEAM, "L1", "L5",
                required=True),
+            # L1 (dilemmas discussed in the team): how often; K3 is fed by team.emoties.
             _f("team.intervisie", "Hoe vaak het team intervisie houdt", "Kies een frequentie.", CH,
-               TEAM, "L1", "K3", choices=FREQUENCIES),
-            _f("team.opschalen", "Opschalen van belemmeringen",
-               "Leeg laten als de overlegstructuur van de organisatie volstaat.", M, INH, "L2",
+               TEAM, "L1", choices=FREQUENCIES),
+            _f("team.opschalen", "Opschalen van belemmeringen", ADD_ONLY, M, INH, "L2",
                policy_text="opschalen"),
-            _f("team.incidentbespreking", "Nabespreken van incidenten",
-               "Beschrijf hoe het team incidenten nabespreekt, met hoor en wederhoor.", M, TEAM,
-               "L3", "L4", "L5"),
+            # Among colleagues: evaluating incidents (L4) and learning from them (L5). Hoor en
+            # wederhoor with the burger is the incident conversation below (L3).
+            _f("team.incidentbespreking", "Nabespreken van incidenten in het team",
+               "Beschrijf hoe het team incidenten met de betrokken collega's nabespreekt en wat "
+               "het ervan leert.", M, TEAM, "L4", "L5"),
+            # L3: the Werkwijzer's hoor en wederhoor is the incident conversation with the burger,
+            # when the burger is aanspreekbaar and agreements about behaviour can be made.
+            _f("team.incidentgesprek", "Het incidentgesprek met de burger",
+               "Wie voert na een incident het gesprek met de burger, binnen hoeveel werkdagen, en "
+               "hoe krijgt de burger de kans zijn kant te vertellen als hij aanspreekbaar is?", M,
+               TEAM, "L3", required=True),
         )),
         Section(number="6", title=CHAPTERS[6], chapter=6, fields=(
             _f("team.teamoverleg", "Datum van het teamoverleg (stap 2)",
@@ -315,8 +364,7 @@ _TEAM_FORM = FormSpec(
                "Beschrijf welke cijfers het team bij de evaluatie gebruikt.", M, TEAM, "B2"),
             _f("team.opvolging", "Wie de opvolging van verbeterpunten bewaakt",
                "Naam of functie.", T, TEAM, "B3", required=True),
-            _f("team.communicatie", "Communicatie over de evaluatie",
-               "Leeg laten als de werkwijze van de organisatie volstaat.", M, INH, "B4",
+            _f("team.communicatie", "Communicatie over de evaluatie", ADD_ONLY, M, INH, "B4",
                policy_text="communicatie"),
         )),
         Section(number="7", title="Openstaande acties", chapter=None, fields=(
@@ -346,8 +394,8 @@ _BALIE_FORM = FormSpec(
             _f("balie.huisregels_aanvulling", "Aanvullende huisregels voor deze locaties",
                "Alleen invullen als een locatie eigen huisregels heeft.", M, EXT, "O1",
                policy_text="huisregels"),
-            _f("balie.huisregels_zichtbaar", "De huisregels hangen zichtbaar op elke locatie",
-               "Aanvinken als dit zo is.", C, TEAM, "O4"),
+            _yes_no("balie.huisregels_zichtbaar", "De huisregels hangen zichtbaar op elke locatie",
+                    "Kies ja, nee, deels of weet ik niet.", "O4", policy_claim="O4"),
             _f("balie.huisregels_bekend", "Hoe burgers de huisregels te zien krijgen",
                "Bijvoorbeeld bij de ingang, op de website, in de uitnodiging.", M, TEAM, "O3"),
             _f("balie.ordebewaking", "Wie de orde bewaakt en hoe",
@@ -360,10 +408,10 @@ _BALIE_FORM = FormSpec(
                "N5"),
             _f("balie.spreekkamer", "Inrichting van de spreekkamers",
                "Twee uitgangen, geen losse voorwerpen, zicht van buitenaf.", M, TEAM, "N6"),
-            _f("balie.camera", "Er hangen camera's bij de balie en de ingang",
-               "Aanvinken als dit zo is.", C, TEAM, "N6"),
-            _f("balie.alarmknop", "Elke balie en spreekkamer heeft een alarmknop",
-               "Aanvinken als dit zo is.", C, TEAM, "N7"),
+            _yes_no("balie.camera", "Er hangen camera's bij de balie en de ingang",
+                    "Kies ja, nee, deels of weet ik niet.", "N6"),
+            _yes_no("balie.alarmknop", "Elke balie en spreekkamer heeft een alarmknop",
+                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7"),
             _f("balie.alarmopvolging", "Wie op een alarm afkomt en hoe snel",
                "Beschrijf wie reageert en binnen hoeveel tijd.", M, TEAM, "N7", required=True),
             _f("balie.alarmtest", "Hoe vaak het alarm wordt getest", "Kies een frequentie.", CH,
@@ -379,19 +427,23 @@ _HUISBEZOEK_FORM = FormSpec(
           "de openbare ruimte werken.",
     sections=(
         Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
+            # The kinds of visits (voluntary, involuntary) are where the risks lie: N1.
             _f("huisbezoek.soorten", "Soorten bezoeken",
                "Vrijwillig op afspraak (keukentafelgesprek) of onvrijwillig (controle, "
                "handhaving).",
-               M, TEAM, "O2", required=True),
-            _f("huisbezoek.onvrijwillig", "Het team legt ook onvrijwillige bezoeken af",
-               "Aanvinken als dit zo is.", C, TEAM),
+               M, TEAM, "N1", required=True),
+            _yes_no("huisbezoek.onvrijwillig", "Het team legt ook onvrijwillige bezoeken af",
+                    "Kies ja, nee, deels of weet ik niet."),
             _f("huisbezoek.voorwaarden", "Aanvullende voorwaarden voor de burger",
                "De voorwaarden van de organisatie gelden altijd; vul hier eventuele "
                "aanvullingen in.",
                M, EXT, "O2", policy_text="huisbezoek.voorwaarden"),
-            _f("huisbezoek.niet_nageleefd", "Als de voorwaarden niet worden nageleefd",
-               "Leeg laten als de werkwijze van de organisatie volstaat.", M, INH, "O2",
-               policy_text="huisbezoek.niet_nageleefd"),
+            # O2 asks for agreements made *with the burger*: how the conditions reach them.
+            _f("huisbezoek.voorwaarden_bekend", "Hoe de burger de voorwaarden vooraf krijgt",
+               "Bijvoorbeeld in de uitnodiging of de afspraakbevestiging, of aan de telefoon "
+               "bij het maken van de afspraak.", M, TEAM, "O2", required=True),
+            _f("huisbezoek.niet_nageleefd", "Als de voorwaarden niet worden nageleefd", ADD_ONLY,
+               M, INH, "O2", policy_text="huisbezoek.niet_nageleefd"),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("huisbezoek.risico", "Risico-inschatting vooraf",
@@ -402,10 +454,11 @@ _HUISBEZOEK_FORM = FormSpec(
             _f("huisbezoek.registratie", "Registratie van waar medewerkers zijn",
                "In- en uitchecken, buddy, na hoeveel tijd een collega alarm slaat.", M, TEAM, "N7",
                required=True),
-            _f("huisbezoek.persoonsalarm", "Medewerkers hebben een persoonlijk alarm of alarmapp",
-               "Aanvinken als dit zo is.", C, TEAM, "N7"),
+            _yes_no("huisbezoek.persoonsalarm", "Medewerkers hebben een persoonsalarm of alarmapp",
+                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7"),
+            # A debrief among colleagues: first aftercare (N8) and learning (L5), not L3.
             _f("huisbezoek.nabespreking", "Nabespreken van bezoeken",
-               "Beschrijf hoe lastige bezoeken worden nabesproken.", M, TEAM, "L3", "N8"),
+               "Beschrijf hoe lastige bezoeken worden nabesproken.", M, TEAM, "N8", "L5"),
         )),
     ),
 )
@@ -417,21 +470,23 @@ _DIGITAAL_FORM = FormSpec(
           "sociale media te woord staat.",
     sections=(
         Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
+            # The channels say where the protocol applies; they arrange no checklist item.
             _f("digitaal.kanalen", "Kanalen van het team",
-               "Noem de kanalen: telefoon, e-mail, chat, post, sociale media.", M, TEAM, "O3",
+               "Noem de kanalen: telefoon, e-mail, chat, post, sociale media.", M, TEAM,
                required=True),
+            # An organisational measure (N5), not a structural or technical provision (N6).
             _f("digitaal.identiteit", "Bescherming van de identiteit van medewerkers",
-               "Bijvoorbeeld alleen de voornaam noemen, geen direct nummer.", M, TEAM, "N6"),
+               "Bijvoorbeeld alleen de voornaam noemen, geen direct nummer.", M, TEAM, "N5"),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
-            _f("digitaal.telefoon", "Een agressief telefoongesprek waarschuwen en beëindigen",
-               "Leeg laten als de werkwijze van de organisatie volstaat.", M, INH, "N4",
+            _f("digitaal.telefoon", "Agressieve beller: waarschuwen en het gesprek beëindigen",
+               ADD_ONLY, M, INH, "N4",
                policy_text="digitaal.telefoon"),
-            _f("digitaal.bewijs", "Dreigende berichten bewaren en melden",
-               "Leeg laten als de werkwijze van de organisatie volstaat.", M, INH, "N2",
+            _f("digitaal.bewijs", "Dreigende berichten bewaren en melden", ADD_ONLY, M, INH, "N2",
                policy_text="digitaal.bewijs"),
             _f("digitaal.sociale_media", "Sociale media en het online delen van persoonsgegevens",
-               "Wie volgt berichten over medewerkers en wie grijpt in bij doxing?", M, TEAM, "N9",
+               "Wie volgt berichten over medewerkers, en wie grijpt in als persoonsgegevens van "
+               "een medewerker online worden verspreid (doxing)?", M, TEAM, "N9",
                required=True),
             _f("digitaal.sancties", "Sancties bij digitale agressie",
                "Vastgesteld door de organisatie.", M, LCK, "N9", policy_text="sancties"),
@@ -446,15 +501,17 @@ _BIJEENKOMSTEN_FORM = FormSpec(
           "inspraakavonden en informatieavonden.",
     sections=(
         Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
+            # Which meetings, and how often, is where the risks lie (N1), not keeping order.
             _f("bijeenkomsten.soorten", "Soorten bijeenkomsten en hoe vaak",
-               "Bijvoorbeeld inspraakavonden, wijkbijeenkomsten.", M, TEAM, "O5", required=True),
+               "Bijvoorbeeld inspraakavonden, wijkbijeenkomsten.", M, TEAM, "N1", required=True),
             _f("bijeenkomsten.beveiliging", "Gastheer, beveiliging en contact met de politie",
                "Wie is aanwezig en wie houdt contact met de politie?", M, TEAM, "O5"),
             _f("bijeenkomsten.mandaat", "Mandaat van de voorzitter",
                "Aanvullingen op het mandaat van de voorzitter om te onderbreken of te beëindigen.",
                M, EXT, "O5", policy_text="bijeenkomsten.mandaat"),
-            _f("bijeenkomsten.huisregels", "De huisregels worden bij de opening genoemd",
-               "Aanvinken als dit zo is.", C, TEAM, "O3", "O4"),
+            # Naming the rules at the opening makes them known (O3); it is not posting them (O4).
+            _yes_no("bijeenkomsten.huisregels", "De huisregels worden bij de opening genoemd",
+                    "Kies ja, nee, deels of weet ik niet.", "O3"),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("bijeenkomsten.risico", "Risico-inschatting per bijeenkomst",
@@ -464,8 +521,7 @@ _BIJEENKOMSTEN_FORM = FormSpec(
                "Beschrijf de inrichting van de zaal en de vluchtwegen.", M, TEAM, "N6"),
             _f("bijeenkomsten.alarm", "Communicatie en alarmering tijdens de bijeenkomst",
                "Hoe waarschuwen medewerkers elkaar en de beveiliging?", M, TEAM, "N7"),
-            _f("bijeenkomsten.nazorg", "Nazorg na de bijeenkomst",
-               "Leeg laten als de regeling van de organisatie volstaat.", M, INH, "N8",
+            _f("bijeenkomsten.nazorg", "Nazorg na de bijeenkomst", ADD_ONLY, M, INH, "N8",
                policy_text="nazorg"),
         )),
     ),

@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -106,47 +107,100 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     click.echo(f"Klaar: formulieren voor {len(teams)} team(s) in {out_dir}.")
 
 
-def _check_report(data: FormData) -> list[str]:
-    """The Dutch lines of `teamprotocol check` for one readable form (no answer contents)."""
-    from pipeline.catalogue import CHECKLIST_BY_ID, FORMS, FieldType, Merge
-    from pipeline.forms.read import is_answered, open_checklist_items
+@dataclass(frozen=True)
+class _Checked:
+    """What `teamprotocol check` found on one form, computed by the stages' own functions."""
 
+    data: FormData
+    open_items: list[tuple[str, list[str]]]
+    adoption_errors: list[Problem]
+    adoption_warnings: list[Problem]
+
+
+def _assess_form(data: FormData, policy_path: Path | None, today: dt.date) -> _Checked:
+    """Open items (the annex's own evidence rule) and the adoption gates of one form."""
+    from pipeline.adoption import Gap, adoption_problems
+    from pipeline.assess import arranged_by, open_items, team_actions
+    from pipeline.catalogue import TEAM_KIND
+    from pipeline.policy import load_policy
+
+    arranged = arranged_by(load_policy(policy_path)) if policy_path else frozenset()
+    items = open_items(data, today=today, arranged=arranged)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    if data.kind == TEAM_KIND:
+        actions = team_actions(data, today=today)
+        gaps = [Gap(i, next((a for a in actions if a.item == i), None)) for i, _ in items]
+        errors, warnings = adoption_problems(data, gaps, today=today)
+    if policy_path:
+        from pipeline.assess import form_evidence
+        from pipeline.catalogue import CHECKLIST
+
+        warnings += [Problem(file=data.path, message=e.conflict, hint=None)
+                     for i in CHECKLIST
+                     for e in form_evidence(data.kind, data, i.id, today=today,
+                                            arranged=arranged) if e.conflict]
+    return _Checked(data, items, errors, warnings)
+
+
+def _shown(field, value: object) -> str:
+    from pipeline import answers
+    from pipeline.answers import AnswerState
+    from pipeline.catalogue import FieldType
+    from pipeline.text import plural
+
+    st = answers.state(field, value)
+    if field.type is FieldType.CHECKBOX:
+        return "aangevinkt" if value else "niet aangevinkt"
+    if field.type is FieldType.ROWS:
+        rows = sum(1 for r in value or [] if any(v not in (None, "") for v in r.values()))
+        return plural(rows, "rij", "rijen")
+    if field.type is FieldType.CHOICE and st is not AnswerState.EMPTY:
+        return str(value)
+    if st is AnswerState.GIVEN:
+        return "ingevuld"
+    return answers.describe(field, value)
+
+
+def _check_report(checked: _Checked) -> list[str]:
+    """The Dutch lines of `teamprotocol check` for one readable form (no answer contents)."""
+    from pipeline import answers
+    from pipeline.catalogue import CHECKLIST_BY_ID, FORMS, Merge
+    from pipeline.text import plural
+
+    data = checked.data
     spec = FORMS[data.kind]
     asked = [f for f in spec.fields if f.merge is not Merge.LOCKED]
+    given = sum(answers.is_given(f, data.fields.get(f.tag)) for f in asked)
     lines = [f"{spec.title} ({data.kind}) van team {data.team_id}, schemaversie "
-             f"{data.schema_version}", "",
-             f"Beantwoord: {sum(is_answered(data.fields.get(f.tag)) for f in asked)} van "
-             f"{len(asked)} vragen."]
-    for f in asked:
-        value = data.fields.get(f.tag)
-        if f.type is FieldType.CHECKBOX:
-            shown = "ja" if value else "nee"
-        elif f.type is FieldType.ROWS:
-            shown = f"{len(value or [])} rij(en)"
-        else:
-            shown = "ingevuld" if is_answered(value) else "leeg"
-        lines.append(f"  {f.label}: {shown}")
-    missing = [f.label for f in asked if f.required and not is_answered(data.fields.get(f.tag))]
+             f"{data.schema_version}", "", f"Beantwoord: {given} van {len(asked)} vragen."]
+    lines += [f"  {f.label}: {_shown(f, data.fields.get(f.tag))}" for f in asked]
+    missing = [f.label for f in asked
+               if f.required and answers.is_empty(f, data.fields.get(f.tag))]
     if missing:
         lines += ["", "Verplichte vragen die nog niet zijn ingevuld:"]
         lines += [f"  - {label}" for label in missing]
-    open_items = open_checklist_items(data)
-    if open_items:
-        lines += ["", "Checklistonderdelen die dit formulier nog openlaat:"]
-        lines += [f"  - {i} {CHECKLIST_BY_ID[i].text} "
-                  f"({'vragen' if len(labels) > 1 else 'vraag'}: {', '.join(labels)})"
-                  for i, labels in open_items]
+    if checked.open_items:
+        lines += ["", "Checklistonderdelen die dit formulier nog openlaat (hoofdstuk 7 van het "
+                  "protocol):"]
+        lines += [f"  - {i} {CHECKLIST_BY_ID[i].text} ({'; '.join(reasons)})"
+                  for i, reasons in checked.open_items]
     # Missing required answers are listed above; the other warnings follow here.
-    warnings = [p for p in data.warnings if p.field not in missing]
-    for title, problems in (("Fouten", data.errors), ("Waarschuwingen", warnings)):
+    warnings = [p for p in [*data.warnings, *checked.adoption_warnings] if p.field not in missing]
+    errors = [*data.errors, *checked.adoption_errors]
+    for title, problems in (("Fouten", data.errors), ("Vaststelling", checked.adoption_errors),
+                            ("Waarschuwingen", warnings)):
         if problems:
             lines += ["", f"{title}:"] + [f"  - {p.format()}" for p in problems]
     lines.append("")
-    if data.errors:
-        lines.append(f"Het formulier bevat {len(data.errors)} fout(en); herstel die en "
-                     "controleer opnieuw.")
+    if errors:
+        lines.append(f"Het formulier bevat {plural(len(errors), 'fout', 'fouten')}; herstel "
+                     f"{'die' if len(errors) == 1 else 'ze'} en controleer opnieuw.")
     elif missing:
         lines.append("Het formulier is leesbaar, maar nog niet compleet.")
+    elif checked.open_items:
+        lines.append("Het formulier is leesbaar en alle verplichte vragen zijn ingevuld; de "
+                     "onderdelen hierboven staan in het protocol nog open.")
     else:
         lines.append("Het formulier is leesbaar en alle verplichte vragen zijn ingevuld.")
     return lines
@@ -164,13 +218,20 @@ def _json_value(value: object) -> object:
 @click.argument("form", metavar="FORMULIER.docx",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True,
-              help="Druk het resultaat af als JSON (velden, fouten, waarschuwingen).")
+              help="Druk het resultaat af als JSON (velden, open onderdelen, vaststelling, "
+                   "fouten, waarschuwingen).")
+@click.option("--policy", "policy_path", metavar="BELEID.yaml",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Het beleid van de organisatie: dan meldt check ook antwoorden die het "
+                   "beleid tegenspreken.")
 @click.pass_context
-def check(ctx: click.Context, form: Path, as_json: bool) -> None:
+def check(ctx: click.Context, form: Path, as_json: bool, policy_path: Path | None) -> None:
     """Controleer één ingevuld formulier: wat is gevonden, wat ontbreekt, wat is fout.
 
-    Exitcode 0: het formulier is leesbaar (ook als het nog niet compleet is); 1: het
-    formulier bevat fouten of kan niet worden gelezen; 2: verkeerd gebruik van de opdracht.
+    Check gebruikt dezelfde regels als de bijlage van het protocol (hoofdstuk 7) en als de
+    vaststelling in 'teamprotocol build'. Exitcode 0: het formulier is leesbaar (ook als het
+    nog niet compleet is); 1: het formulier bevat fouten, kan zo niet worden vastgesteld of
+    kan niet worden gelezen; 2: verkeerd gebruik van de opdracht.
     """
     from pipeline.errors import FormError
     from pipeline.forms.read import read_form
@@ -182,21 +243,25 @@ def check(ctx: click.Context, form: Path, as_json: bool) -> None:
             problem = {"file": e.file, "field": e.field, "tag": None, "message": e.message,
                        "hint": e.hint}
             click.echo(json.dumps({"kind": None, "team_id": None, "schema_version": None,
-                                   "fields": {}, "errors": [problem], "warnings": []},
+                                   "fields": {}, "open_items": [], "adoption": [],
+                                   "errors": [problem], "warnings": []},
                                   ensure_ascii=False, indent=2))
         else:
             click.echo(f"Fout: {e.format()}", err=True)
         ctx.exit(1)
+    checked = _assess_form(data, policy_path, dt.date.today())
     if as_json:
         click.echo(json.dumps({
             "kind": data.kind, "team_id": data.team_id, "schema_version": data.schema_version,
             "fields": {tag: _json_value(v) for tag, v in data.fields.items()},
+            "open_items": [i for i, _ in checked.open_items],
+            "adoption": [p.model_dump() for p in checked.adoption_errors],
             "errors": [p.model_dump() for p in data.errors],
-            "warnings": [p.model_dump() for p in data.warnings],
+            "warnings": [p.model_dump() for p in [*data.warnings, *checked.adoption_warnings]],
         }, ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(_check_report(data)))
-    ctx.exit(1 if data.errors else 0)
+        click.echo("\n".join(_check_report(checked)))
+    ctx.exit(1 if data.errors or checked.adoption_errors else 0)
 
 
 _STATUS_NL = {"gebouwd": "gebouwd", "ongewijzigd": "ongewijzigd", "mislukt": "MISLUKT"}

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from itertools import zip_longest
 
+from pipeline import answers
+from pipeline.answers import AnswerState
 from pipeline.catalogue import (
     CHAPTERS,
     CONTACT_KINDS,
@@ -32,32 +34,33 @@ from pipeline.models import (
     VersionEntry,
 )
 from pipeline.policy import BULLET_MARKERS, Policy, unwrap_text
+from pipeline.text import dutch_date
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
 BEHAVIOUR_HEADER = ["(Non-)verbale agressie", "Persoonlijke bedreiging", "Fysiek geweld"]
 # Fields of the team form that feed the title page, not a chapter (sections A, B and 7).
 META_SECTIONS = ("A", "B", "7")
 CONTACT_SECTION = "C"
-# A frequency answer of "niet" is an answer, but it says the thing is not done.
-NOT_DONE = "niet"
-
-NOTE_INHERITED = ("Het team heeft hier niets eigens ingevuld; daarom geldt de standaard van de "
-                  "organisatie:")
-NOTE_GAP = "Het team heeft dit (nog) niet ingevuld."
 TEAM_ADDITION = "Aanvulling van het team"
+ORGANISATION_LABEL = "Afspraak van de organisatie"
 
 
-def dutch_date(value: dt.date) -> str:
-    """A date written out in Dutch, e.g. `3 maart 2026` (independent of the OS locale)."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+def gap_note(field: Field, answer: Answer) -> str:
+    """The visible gap marker for a team question that is not (usefully) answered.
 
-
-def form_name(kind: str) -> str:
-    """Short Dutch name of a form for notes: `teamformulier`, `bijlage balie en spreekkamer`."""
-    if kind == TEAM_KIND:
-        return "teamformulier"
-    return "bijlage " + CONTACT_KINDS[kind][0].lower() + CONTACT_KINDS[kind][1:]
+    Names the checklist items whose actions in chapter 7 say who closes the gap; never the
+    team's own words (those are shown above it when there are any).
+    """
+    items = ", ".join(field.checklist)
+    see = f"; zie {'actie' if len(field.checklist) == 1 else 'acties'} {items} in hoofdstuk 7" \
+        if items else ""
+    st = answers.state(field, answer)
+    if field.is_statement:
+        if st is AnswerState.EMPTY:
+            return f"Niet beantwoord{see}."
+        return f"Nog niet geregeld{see}." if st is AnswerState.NOTHING else f"Deels geregeld{see}."
+    if st is AnswerState.EMPTY:
+        return f"Hierover is nog geen teamafspraak{see}."
+    return f"Dit antwoord regelt nog niets{see}."
 
 
 def answer_of(form: FormData | None, tag: str) -> Answer:
@@ -65,25 +68,6 @@ def answer_of(form: FormData | None, tag: str) -> Answer:
     if form is None:
         return None
     return form.fields.get(tag)
-
-
-def is_filled(field: Field, answer: Answer) -> bool:
-    """Whether a team answer counts as given: checkbox ticked, rows present, text not blank.
-
-    A frequency of "niet" is answered but means the thing is not done, so it is not filled.
-    """
-    if answer is None:
-        return False
-    if isinstance(answer, bool):
-        return answer
-    if isinstance(answer, dt.date):
-        return True
-    if isinstance(answer, list):
-        return any(_cell(v) for row in answer for v in row.values())
-    text = str(answer).strip()
-    if field.type is FieldType.CHOICE and text.lower() == NOT_DONE:
-        return False
-    return bool(text)
 
 
 def contact_kinds(forms: TeamForms) -> list[str]:
@@ -125,46 +109,58 @@ def _source(origin: Origin, kind: str, field: Field) -> Source:
     return Source(origin=origin, form=kind, tag=field.tag, label=field.label, merge=field.merge)
 
 
-def _organisation_block(policy: Policy, kind: str, field: Field, title: str | None,
-                        note: str | None = None) -> Block:
+def _organisation_block(policy: Policy, kind: str, field: Field, title: str | None) -> Block:
     paragraphs, bullets = _split(unwrap_text(policy.text(field.policy_text or "")))
-    if note:
-        # The note leads the organisation text: a renderer shows paragraphs before bullets,
-        # so a trailing note would land between a text's paragraphs and its bullets.
-        paragraphs = [note, *paragraphs]
     return Block(title=title, paragraphs=paragraphs, bullets=bullets,
                  source=_source(Origin.ORGANISATION, kind, field))
 
 
 def answer_block(kind: str, field: Field, answer: Answer, title: str | None = None) -> Block:
-    """A team answer as a Block: text as paragraphs, a checkbox as Ja/Nee, rows as a table."""
+    """A team answer as a Block: text as paragraphs, a statement as itself, rows as a table.
+
+    An answer that arranges nothing (or a statement answered nee, deels or weet ik niet) is
+    shown as the team gave it, followed by the gap marker: nothing is hidden, nothing claimed.
+    """
     title = field.label if title is None else title
     source = _source(Origin.TEAM, kind, field)
+    st = answers.state(field, answer)
+    gap = st is not AnswerState.GIVEN and field.merge is Merge.TEAM
+    marker = [gap_note(field, answer)] if gap else []
     if field.type is FieldType.ROWS:
         header = [c.label for c in field.columns]
         rows = [[_cell(row.get(c.name)) for c in field.columns] for row in answer or []]
         rows = [r for r in rows if any(r)]
-        return Block(title=title, table=[header, *rows], source=source)
-    if field.type is FieldType.CHECKBOX:
-        text = "Ja." if answer else "Nee (niet aangevinkt)."
-        return Block(title=title, paragraphs=[text], source=source)
+        return Block(title=title, table=[header, *rows], paragraphs=marker, source=source,
+                     gap=gap, items=list(field.checklist))
+    if field.is_statement:
+        choice = _text(answer).lower()
+        if choice == "ja":  # the statement says it: no "Ja." under it
+            return Block(paragraphs=[field.label.rstrip(".") + "."], source=source)
+        said = f"{field.label.rstrip('.')}: {choice}."
+        return Block(paragraphs=[said, *marker], source=source, gap=True,
+                     items=list(field.checklist))
     if field.type is FieldType.CHOICE:
         text = _text(answer)  # one of the catalogue's own choices, e.g. "per kwartaal"
-        return Block(title=title, paragraphs=[text[:1].upper() + text[1:]], source=source)
+        return Block(title=title, paragraphs=[text[:1].upper() + text[1:], *marker],
+                     source=source, gap=gap, items=list(field.checklist))
     if field.type in (FieldType.DATE, FieldType.TEXT):
         # Verbatim: a team lead's text is never re-cased or re-worded.
-        return Block(title=title, paragraphs=[_text(answer)], source=source)
+        return Block(title=title, paragraphs=[_text(answer), *marker], source=source, gap=gap,
+                     items=list(field.checklist))
     paragraphs, bullets = _split(_text(answer))
-    return Block(title=title, paragraphs=paragraphs, bullets=bullets, source=source)
+    return Block(title=title, paragraphs=[*paragraphs, *marker] if not bullets else paragraphs,
+                 bullets=bullets + marker if bullets else [], source=source, gap=gap,
+                 items=list(field.checklist))
 
 
-def _answered(field: Field, answer: Answer) -> bool:
-    """Whether there is an answer to show: an unticked box says "Nee", a choice "niet" is shown."""
-    if field.type is FieldType.CHECKBOX:
-        return isinstance(answer, bool)
-    if field.type is FieldType.CHOICE:
-        return bool(_text(answer))
-    return is_filled(field, answer)
+def _gap_block(kind: str, field: Field) -> Block:
+    """A team question left empty: a visible gap, never a sentence pretending an answer."""
+    title = None if field.is_statement else field.label
+    text = gap_note(field, None)
+    if field.is_statement:
+        text = f"{field.label.rstrip('.')}: {text[:1].lower()}{text[1:]}"
+    return Block(title=title, paragraphs=[text], source=_source(Origin.TEAM, kind, field),
+                 gap=True, items=list(field.checklist))
 
 
 def _extend_titles(label: str) -> tuple[str, str]:
@@ -181,39 +177,38 @@ def _extend_titles(label: str) -> tuple[str, str]:
 
 
 def field_blocks(policy: Policy, kind: str, field: Field, answer: Answer) -> list[Block]:
-    """The blocks one field contributes, by its merge rule (locked, inherit, extend, team)."""
-    filled = _answered(field, answer)
+    """The blocks one field contributes, by its merge rule (locked, inherit, extend, team).
+
+    The organisation's text of a locked, inherit or extend field is always in the protocol;
+    the team's own text follows it (`pipeline.answers`): a team adds, it never removes.
+    """
     if field.merge is Merge.LOCKED:
         # The organisation decides; anything a team typed here is ignored on purpose.
         return [_organisation_block(policy, kind, field, field.label)]
-    if field.merge is Merge.INHERIT:
-        if filled:
-            return [answer_block(kind, field, answer)]
-        return [_organisation_block(policy, kind, field, field.label, NOTE_INHERITED)]
-    if field.merge is Merge.EXTEND:
+    if field.merge in (Merge.INHERIT, Merge.EXTEND):
         org_title, team_title = _extend_titles(field.label)
         blocks = [_organisation_block(policy, kind, field, org_title)]
-        if filled:
+        # An addition that arranges nothing ("n.v.t.") adds nothing: the frame applies.
+        if answers.is_given(field, answer):
             blocks.append(answer_block(kind, field, answer, team_title))
         return blocks
-    if filled:
+    if answers.team_text_applies(field, answer):
         return [answer_block(kind, field, answer)]
-    return [Block(title=field.label, paragraphs=[NOTE_GAP],
-                  source=_source(Origin.TEAM, kind, field))]
+    return [_gap_block(kind, field)]
 
 
 def _contacts_block(policy: Policy, team: FormData | None) -> Block:
-    """Section C as one table: role, contact person, and whether the team or organisation set it."""
+    """Section C as one table: role, contact person, source. A team's own contact comes first
+    and the organisation's stays listed: the team adds a contact, it does not replace one."""
     section = next(s for s in FORMS[TEAM_KIND].sections if s.number == CONTACT_SECTION)
     rows = [["Rol", "Contactpersoon", "Bron"]]
     own = False
     for field in section.fields:
         answer = answer_of(team, field.tag)
-        if is_filled(field, answer):
+        if answers.is_given(field, answer):
             own = True
             rows.append([field.label, _text(answer), "Team"])
-        else:
-            rows.append([field.label, policy.text(field.policy_text or ""), "Organisatie"])
+        rows.append([field.label, policy.text(field.policy_text or ""), "Organisatie"])
     source = Source(origin=Origin.TEAM if own else Origin.ORGANISATION, form=TEAM_KIND,
                     label="Contactpersonen", merge=Merge.INHERIT)
     return Block(title="Contactpersonen", table=rows, source=source)

@@ -81,6 +81,10 @@ class Block(BaseModel):
     # Simple table: first row is the header.
     table: list[list[str]] = Field(default_factory=list)
     source: Source
+    # The team has not (or not usefully) answered this: the block marks a gap, with the item
+    # ids whose actions in chapter 7 say who closes it.
+    gap: bool = False
+    items: list[str] = Field(default_factory=list)
 
 
 class ChapterContent(BaseModel):
@@ -115,6 +119,7 @@ class Action(BaseModel):
     owner: str | None = None
     due: dt.date | None = None
     origin: Literal["team", "organisatie", "open"]
+    overdue: bool = False  # the due date lies before the build date: *verlopen*
 
 
 class ItemAssessment(BaseModel):
@@ -127,6 +132,9 @@ class ItemAssessment(BaseModel):
     sources: list[Source]
     missing: list[str] = Field(default_factory=list)  # Dutch descriptions of what is missing
     action: Action | None = None
+    # Statements that contradict the policy (the policy says every counter has an alarm
+    # button; the team answered nee): the annex marks the row so that someone looks.
+    conflicts: list[str] = Field(default_factory=list)
 
 
 class ChapterScore(BaseModel):

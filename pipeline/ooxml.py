@@ -149,9 +149,15 @@ def checkbox_control(tag: str, alias: str, checked: bool) -> etree._Element:
 
 
 def dropdown_control(tag: str, alias: str, choices: tuple[str, ...], value: str | None,
-                     placeholder: str) -> etree._Element:
-    """Inline drop-down list control; the shown text is the chosen item's display text."""
+                     placeholder: str, *, empty_item: str | None = None) -> etree._Element:
+    """Inline drop-down list control; the shown text is the chosen item's display text.
+
+    `empty_item` is a first item with an empty value, as Word's own lists have ("Kies een
+    item."): choosing it makes the answer empty again.
+    """
     kind = _el("w:dropDownList")
+    if empty_item:
+        _el("w:listItem", kind, w_displayText=empty_item, w_value="")
     for c in choices:
         _el("w:listItem", kind, w_displayText=c, w_value=c)
     return sdt(tag, alias, kind, value if value else None, placeholder)

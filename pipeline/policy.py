@@ -88,8 +88,11 @@ class ChecklistAnswer(_Strict):
     def _consistent(self) -> ChecklistAnswer:
         if self.arranged and not self.document:
             raise ValueError("bij arranged: true hoort een document")
-        if not self.arranged and not self.action:
-            raise ValueError("bij arranged: false hoort een action (wat, owner, due)")
+        if not self.arranged and not (self.action and self.owner and self.due):
+            # A gap of the organisation must say who closes it by when: every protocol's
+            # annex shows it, and no protocol can be adopted with a gap without an owner.
+            raise ValueError("bij arranged: false horen action (wat), owner (wie) en due "
+                             "(uiterlijk wanneer, als 2027-06-30)")
         return self
 
 

@@ -27,9 +27,9 @@ from lxml import etree
 from pipeline.catalogue import CONTACT_KINDS, FORMS, Merge
 from pipeline.docx_toc import fill_toc
 from pipeline.errors import TemplateError
-from pipeline.merge import dutch_date, form_name
 from pipeline.models import Block, Origin, Protocol, Source, Status
 from pipeline.policy import Branding, Policy
+from pipeline.text import dutch_date, form_name
 
 # Package data (importlib.resources), so an installed wheel has it too, not only a checkout.
 TEMPLATE = Path(str(resources.files("pipeline") / "templates" / "protocol.docx"))
@@ -137,11 +137,16 @@ def _action_text(item) -> str:
     if action is None:
         return EMPTY
     parts = [clean(action.what)]
-    extra = [p for p in (clean(action.owner) if action.owner else "",
-                         f"uiterlijk {dutch_date(action.due)}" if action.due else "") if p]
-    if extra:
-        parts.append(" · ".join(extra))
+    owner = clean(action.owner) if action.owner else "nog te bepalen"
+    parts.append(f"Eigenaar: {owner} · Uiterlijk: {_due(action)}")
     return "\n".join(parts)
+
+
+def _due(action) -> str:
+    """An action's due date in Dutch, *verlopen* when it lies before the build date."""
+    if action.due is None:
+        return "nog te bepalen"
+    return dutch_date(action.due) + (" (verlopen)" if action.overdue else "")
 
 
 def _annex_view(protocol: Protocol) -> dict[str, Any]:
@@ -154,7 +159,8 @@ def _annex_view(protocol: Protocol) -> dict[str, Any]:
         items.setdefault(item.chapter, []).append({
             "id": item.id, "text": clean(item.text), **status_view(item.status),
             "source": "; ".join(dict.fromkeys(item_source(s) for s in item.sources)) or EMPTY,
-            "missing": [clean(m) for m in item.missing],
+            "missing": [clean(m) for m in item.missing]
+            + [clean("Let op: " + c) for c in item.conflicts],
             "action": _action_text(item),
         })
     scores = [{"number": s.chapter, "title": s.title, "line": s.line(),
@@ -171,16 +177,18 @@ def _annex_view(protocol: Protocol) -> dict[str, Any]:
                   "het geregeld is, waar dat op steunt (het beleid van de organisatie of een "
                   "antwoord van het team) en, als er nog iets ontbreekt, welke actie volgt, "
                   "door wie en wanneer."),
-        "legend": ("✓ geregeld: alles wat nodig is, is ingevuld · ◐ deels: een deel is "
-                   "ingevuld · ✗ ontbreekt: nog niets geregeld · – n.v.t.: het team heeft "
-                   "deze contactvorm niet."),
+        "legend": ("✓ geregeld: vastgelegd · ◐ deels: nog niet alles vastgelegd · ✗ "
+                   "ontbreekt: nog niets vastgelegd · – n.v.t.: het team heeft deze "
+                   "contactvorm niet. Een antwoord als ‘n.v.t.’, ‘geen’ of ‘nog niet’ regelt "
+                   "niets; een onderdeel waarvoor het team zelf nog een actie heeft staan, is "
+                   "hooguit deels geregeld."),
         "scores": scores,
         "total": total,
         "groups": [{**s, "checks": items.get(s["number"], [])} for s in scores],
         "checks": [i for s in scores for i in items.get(s["number"], [])],
         "actions": [{"item": a.item or EMPTY, "what": clean(a.what),
                      "owner": clean(a.owner) if a.owner else EMPTY,
-                     "due": _date(a.due), "origin": ORIGIN_LABEL[a.origin]}
+                     "due": _due(a), "origin": ORIGIN_LABEL[a.origin]}
                     for a in annex.actions],
         "topics_intro": ("De Nederlandse Arbeidsinspectie (voorheen Inspectie SZW) toetst het "
                          "beleid tegen agressie en geweld op elf onderwerpen. Hieronder staan "

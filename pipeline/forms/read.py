@@ -14,10 +14,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline import ooxml
+from pipeline import answers, ooxml
+from pipeline.answers import AnswerState
 from pipeline.catalogue import FORMS, SCHEMA_VERSION, TEAM_KIND, Column, Field, FieldType, Merge
 from pipeline.errors import FormError
-from pipeline.forms import write
+from pipeline.forms import layout, write
 from pipeline.forms.package import open_package
 from pipeline.forms.teams_csv import team_id_problem
 from pipeline.models import Answer, FormData, Problem, TeamForms
@@ -98,7 +99,7 @@ class _Reader:
 
     def _is_empty(self, text: str, placeholders: set[str]) -> bool:
         t = text.strip()
-        return not t or t in placeholders or t in WORD_PLACEHOLDERS
+        return not t or t in placeholders or t in WORD_PLACEHOLDERS or t == write.CHOOSE
 
     def value(self, field: Field, text: str, *, sdt: etree._Element | None,
               column: Column | None = None) -> Answer:
@@ -153,7 +154,12 @@ class _Reader:
                          _NEW_FORM)
             return None
         paras = []
-        for b in self.blocks[i + 1:]:
+        start = i + 1
+        # Skip the organisation's read-only text that the form shows above an inherit or
+        # extend answer: it is the frame, never the team's answer.
+        while start < len(self.blocks) and _is_frame(self.blocks[start]):
+            start += 1
+        for b in self.blocks[start:]:
             if b.tag != qn("w:p") or _norm(ooxml.content_text(b)) in self.our_texts:
                 break
             paras.append(b)
@@ -267,8 +273,16 @@ class _Reader:
             else:
                 value = self.recover(f)
             fields[f.tag] = value
-            if f.required and value in (None, [], False):
+            if f.required and answers.is_empty(f, value):
                 self.problem(False, f, "nog niet ingevuld", "Dit is een verplichte vraag")
+            elif f.merge is not Merge.TEAM and answers.state(f, value) is AnswerState.NOTHING:
+                self.problem(False, f, f"{answers.describe(f, value)}; voor deze vraag geldt de "
+                             "tekst van de organisatie al", "Laat het vak leeg, of schrijf op "
+                             "wat uw team anders of extra doet")
+            elif f.required and answers.state(f, value) is AnswerState.NOTHING:
+                self.problem(False, f, answers.describe(f, value), "Beschrijf wat het team "
+                             "hierover afspreekt, of zet een actie met eigenaar en datum bij de "
+                             "openstaande acties")
         total = sum(_chars(v) for v in fields.values())
         if total > MAX_FORM_CHARS:
             self.problem(True, None, f"de antwoorden zijn samen te lang ({_count(total)} "
@@ -300,13 +314,24 @@ def _flatten(parent: etree._Element):
             yield el
 
 
+def _is_frame(block: etree._Element) -> bool:
+    """A paragraph of the organisation's read-only frame text (or its lead-in note)."""
+    if block.tag != qn("w:p"):
+        return False
+    style = block.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    if style is not None and style.get(qn("w:val")) == layout.LOCKED:
+        return True
+    return _norm(ooxml.content_text(block)) == write.FRAME_NOTE
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
 def _our_texts(spec) -> list[str]:
     """Every paragraph text the writer puts around answers: labels, headings, notes."""
-    texts = [f"{s.number}. {s.title}" for s in spec.sections] + [write.ROWS_NOTE]
+    texts = [f"{s.number}. {s.title}" for s in spec.sections] + [write.ROWS_NOTE,
+                                                                   write.FRAME_NOTE]
     for f in spec.fields:
         texts += [f.label, f.label + write.REQUIRED_MARK, f.help]
     return texts
@@ -393,31 +418,3 @@ def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
     if errors:
         raise TeamFormsError(errors)
     return TeamForms(team_id=folder.name, forms=forms), warnings
-
-
-def is_answered(value: Answer) -> bool:
-    """Whether an answer counts as given: ticked, a date, a non-blank text, a non-empty row."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, list):
-        return any(v not in (None, "") for row in value for v in row.values())
-    if isinstance(value, str):
-        return bool(value.strip())
-    return value is not None
-
-
-def open_checklist_items(data: FormData) -> list[tuple[str, list[str]]]:
-    """Checklist ids whose team-only questions (merge `team`) on this form are all unanswered.
-
-    Inherit and extend questions may stay empty (the organisation text applies), so only
-    team questions can leave an item open. Returns `(id, question labels)` in catalogue order.
-    """
-    from pipeline.catalogue import CHECKLIST
-
-    spec = FORMS[data.kind]
-    out = []
-    for item in CHECKLIST:
-        fields = [f for f in spec.fields if item.id in f.checklist and f.merge is Merge.TEAM]
-        if fields and not any(is_answered(data.fields.get(f.tag)) for f in fields):
-            out.append((item.id, [f.label for f in fields]))
-    return out

@@ -40,6 +40,11 @@ ROWS_NOTE = ("Meer rijen nodig? In Word: klik in de laatste rij op het plusteken
 # Placeholder text of a table cell control, by column type (the reader knows these too).
 CELL_PLACEHOLDER = {FieldType.TEXT: "Vul in", FieldType.CHOICE: "Kies",
                     FieldType.DATE: "Kies een datum"}
+# A drop-down's first item: choosing it takes an answer back to "not answered" (Word offers no
+# other way back once an item was chosen). Word's own default list starts the same way.
+CHOOSE = "Kies…"
+# Shown right above an inherit or extend answer, before the organisation's text (read-only).
+FRAME_NOTE = "Dit geldt al voor de hele organisatie:"
 LOCKED_INSTRUCTION = ("Teksten met een grijze achtergrond stelt de organisatie vast; die kunt u "
                       "niet wijzigen.")
 INSTRUCTIONS = (
@@ -93,7 +98,8 @@ def _control(field: Field, value: Answer) -> object:
         return ooxml.checkbox_control(field.tag, field.label, value is True)
     if field.type is FieldType.CHOICE:
         chosen = _choice(field, value, field.choices, field.label)
-        return ooxml.dropdown_control(field.tag, field.label, field.choices, chosen, ph)
+        return ooxml.dropdown_control(field.tag, field.label, field.choices, chosen, ph,
+                                      empty_item=CHOOSE)
     if field.type is FieldType.DATE:
         return ooxml.date_control(field.tag, field.label, _date(value, field.label), ph)
     text = _check_text(field, str(value)) if value not in (None, "") else None
@@ -162,6 +168,15 @@ def _add_field(doc: DocxDocument, field: Field, value: Answer,
         _rows_table(doc, field, list(value or []))
         _para(doc, ROWS_NOTE, layout.NOTE)
         return
+    frame = locked_texts.get(field.policy_text or "") if field.merge in (
+        Merge.INHERIT, Merge.EXTEND) else None
+    if frame:
+        # The text the team's answer adds to, read-only above the answer box: the team lead
+        # sees what already applies before writing (the reader skips these paragraphs).
+        _para(doc, FRAME_NOTE, layout.NOTE)
+        for line in _check_text(field, frame).split("\n"):
+            if line.strip():
+                _para(doc, line, layout.LOCKED)
     p = _para(doc, "", layout.ANSWER)
     p._p.append(_control(field, value))
     if field.type is FieldType.CHECKBOX:
@@ -249,8 +264,11 @@ def write_team_forms(identity: TeamIdentity, out_dir: Path,
 
 
 def locked_texts_of(policy: object) -> dict[str, str]:
-    """`policy_text` key -> organisation text for every locked field (`Policy.text`)."""
-    keys = {f.policy_text for spec in FORMS.values() for f in spec.fields
-            if f.merge is Merge.LOCKED and f.policy_text}
+    """`policy_text` key -> organisation text (`Policy.text`), for every field that has one.
+
+    Locked fields show it as their read-only content; inherit and extend fields show it
+    read-only right above the answer, as what the team's answer adds to.
+    """
+    keys = {f.policy_text for spec in FORMS.values() for f in spec.fields if f.policy_text}
     # Shown as one paragraph per line in the form: the YAML's wrapping is undone first.
     return {k: unwrap_text(policy.text(k)) for k in sorted(keys)}  # type: ignore[attr-defined]

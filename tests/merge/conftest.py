@@ -60,6 +60,8 @@ def filled_value(tag: str) -> Answer:
     field = FIELDS_BY_TAG[tag]
     if field.type is FieldType.CHECKBOX:
         return True
+    if tag == "team.volgende_evaluatie":  # a plan: after the adoption, within two years
+        return dt.date(2027, 3, 1)
     if field.type is FieldType.DATE:
         return dt.date(2026, 3, 3)
     if field.type is FieldType.CHOICE:

@@ -25,8 +25,12 @@ from pipeline.policy import ChecklistAnswer
 GER, DLS, ONT, NVT = Status.GEREGELD, Status.DEELS, Status.ONTBREEKT, Status.NVT
 
 
+# The build date of these tests: the filled dates (3 March 2026) are neither past nor future.
+TODAY = dt.date(2026, 3, 3)
+
+
 def run(policy, forms) -> Annex:
-    return assess(policy, forms, contact_kinds(forms))
+    return assess(policy, forms, contact_kinds(forms), today=TODAY)
 
 
 def item(annex: Annex, id_: str) -> ItemAssessment:
@@ -51,11 +55,13 @@ def test_o2_not_applicable_without_home_visits(policy, team_form, form, team_for
 def test_o2_applies_with_home_visits(policy, team_form, form, team_forms):
     full = run(policy, team_forms(team_form(), form("huisbezoek", fill=True)))
     assert item(full, "O2").status is GER
-    # soorten (team) empty; voorwaarden (extend) and niet_nageleefd (inherit) still apply.
+    # How the conditions reach the burger (team) is empty; the conditions themselves (extend)
+    # and what happens when they are not met (inherit) are the organisation's and apply.
     part = run(policy, team_forms(team_form(), form("huisbezoek")))
     o2 = item(part, "O2")
     assert o2.status is DLS
-    assert o2.missing == ["bijlage huis- en bedrijfsbezoek: Soorten bezoeken"]
+    assert o2.missing == ["bijlage huis- en bedrijfsbezoek: Hoe de burger de voorwaarden "
+                          "vooraf krijgt (niet ingevuld)"]
 
 
 def test_ticked_contact_kind_makes_item_applicable_even_without_form(policy, team_form,
@@ -90,6 +96,7 @@ def test_organisation_not_arranged_uses_its_action(policy_factory, team_form, te
     assert n1.missing == ["organisatie: Organisatie regelt N1"]
     assert n1.action.model_dump() == {"item": "N1", "what": "Organisatie regelt N1",
                                       "owner": "HR", "due": dt.date(2026, 6, 1),
+                                      "overdue": False,
                                       "origin": "organisatie"}
 
 
@@ -110,9 +117,8 @@ def test_gap_without_any_action_is_still_to_be_decided(policy, team_form, team_f
     k4 = item(run(policy, team_forms(team_form())), "K4")
     assert k4.status is ONT
     assert k4.action.origin == "open"
-    assert k4.action.what.startswith("Nog te bepalen: ")
-    assert "Competenties bij de werkverdeling" in k4.action.what
-    assert k4.action.owner is None
+    assert k4.action.what == "Afspraak maken over: Competenties bij de werkverdeling"
+    assert k4.action.owner == "L. Eiding"  # the team lead owns the team's plan (Werkwijzer)
     assert k4.action.due is None
 
 
@@ -140,8 +146,9 @@ def test_missing_contact_form_counts_as_not_filled(policy, team_form, team_forms
     annex = run(policy, team_forms(team_form(contact_balie=True, contact_digitaal=True,
                                              norm_voorbeelden="Schelden aan de balie.")))
     o4 = item(annex, "O4")
-    assert o4.status is ONT
-    assert o4.missing == ["bijlage balie en spreekkamer ontbreekt"]
+    assert o4.status is DLS  # the policy covers every location; the team's part is open
+    assert o4.missing == ["teamformulier: Huisregels op de eigen locatie van het team "
+                          "(niet beantwoord)", "bijlage balie en spreekkamer ontbreekt"]
     # N4: organisation arranged, team example given, but the digital form's inherit field
     # (phone calls) is missing with its form.
     n4 = item(annex, "N4")
@@ -181,7 +188,8 @@ def test_l1_team_only(policy, team_form, team_forms, dilemmas, intervisie, expec
     assert l1.status is expected
     assert all(s.origin is Origin.TEAM for s in l1.sources)
     if intervisie == "niet":
-        assert "teamformulier: Hoe vaak het team intervisie houdt (ingevuld: ‘niet’)" in l1.missing
+        assert ("teamformulier: Hoe vaak het team intervisie houdt (beantwoord met ‘niet’)"
+                in l1.missing)
 
 
 # --- scores, topics, actions table ------------------------------------------------------------
@@ -204,8 +212,9 @@ def test_chapter_scores_add_up_to_thirty(policy, team_form, form, team_forms, ki
 
 def test_chapter_score_line(policy, team_form, team_forms):
     annex = run(policy, team_forms(team_form()))
-    # Chapter 3 of a team without counter or meetings: O1, O3 arranged by the organisation.
-    assert annex.chapters[2].line() == "2 van 2 geregeld, 3 n.v.t."
+    # Chapter 3 of a team without counter or home visits: O1, O3 arranged by the organisation;
+    # O4 and O5 hold for every team and wait for the team's answers; O2 is n.v.t.
+    assert annex.chapters[2].line() == "2 van 4 geregeld, 2 deels, 1 n.v.t."
 
 
 @pytest.mark.parametrize(("statuses", "expected"), [
@@ -230,8 +239,9 @@ def test_topics(policy_factory, team_form, form, team_forms):
     assert topics["Dadergerichte aanpak"].status is DLS
     assert topics["Agressieprotocol"].status is DLS  # norm examples left empty
     assert topics["Melden, registreren en analyseren"].status is GER
-    no_counter = {t.title: t for t in run(policy, team_forms(team_form())).topics}
-    assert no_counter["Huisregels"].status is GER  # O4 n.v.t. without counter or meetings
+    no_place = team_form(huisregels_locatie="geen eigen locatie")
+    no_counter = {t.title: t for t in run(policy, team_forms(no_place)).topics}
+    assert no_counter["Huisregels"].status is GER  # no own location: the policy covers O4
 
 
 def test_actions_table_sorted_by_due_date_without_duplicates(policy_factory, team_form,
@@ -253,7 +263,9 @@ def test_actions_table_sorted_by_due_date_without_duplicates(policy_factory, tea
     dues = [a.due for a in annex.actions if a.due]
     assert dues == sorted(dues)
     assert [a.due for a in annex.actions[len(dues):]] == [None] * (len(whats) - len(dues))
-    assert item(annex, "V2").action is None  # V2 is arranged: the row is listed, not attached
+    # V2 is arranged, but the team plans an action for it: at most deels, with that action.
+    assert item(annex, "V2").status is DLS
+    assert item(annex, "V2").action.what == "Visie bespreken"
     gaps = [i for i in annex.items if i.status in (DLS, ONT)]
     assert all(i.action in annex.actions for i in gaps)
 
@@ -291,7 +303,7 @@ def test_assemble_adds_the_annex(policy, team_form, form, team_forms):
     protocol = assemble(policy, team_forms(team_form(contact_balie=True), form("digitaal")))
     assert protocol.annex is not None
     assert protocol.meta.contact_kinds == ["balie", "digitaal"]
-    assert item(protocol.annex, "O4").status is ONT
+    assert item(protocol.annex, "O4").status is DLS
 
 
 def test_policy_answer_for_a_team_only_item_is_used(policy_factory, team_form, team_forms):

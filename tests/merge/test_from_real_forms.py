@@ -21,10 +21,11 @@ def test_answers_from_real_forms_reach_protocol_and_annex(tmp_path, policy):
             "team.norm_voorbeelden": TRICKY,
             "team.teamoverleg": dt.date(2026, 3, 3),
             "team.intervisie": "maandelijks",
+            "team.orde": "Aan de telefoon spreekt de medewerker de burger zelf aan.",
             "team.acties": [{"wat": "Competenties bespreken", "onderdeel": "K4",
                              "eigenaar": "Teamleider", "datum": dt.date(2026, 5, 1)}],
         },
-        "balie": {"balie.alarmknop": True, "balie.ordebewaking": "Gastvrouw en beveiliging."},
+        "balie": {"balie.alarmknop": "ja", "balie.ordebewaking": "Gastvrouw en beveiliging."},
     }
     write_team_forms(identity, tmp_path, answers)
     forms, _warnings = read_team_folder(tmp_path / "wijkteam")
@@ -52,5 +53,6 @@ def test_answers_from_real_forms_reach_protocol_and_annex(tmp_path, policy):
     assert items["K4"].status is Status.ONTBREEKT
     assert (items["K4"].action.what, items["K4"].action.origin) == ("Competenties bespreken",
                                                                      "team")
-    assert items["O5"].status is Status.GEREGELD  # counter: order kept by host and security
+    # Counter: order kept by host and security; the team says who does it elsewhere.
+    assert items["O5"].status is Status.GEREGELD
     assert items["N4"].status is Status.GEREGELD

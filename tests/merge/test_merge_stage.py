@@ -10,14 +10,12 @@ from pipeline.catalogue import CHAPTERS, CONTACT_KINDS, FIELDS_BY_TAG, FORMS, Me
 from pipeline.errors import FormError
 from pipeline.merge import (
     BEHAVIOUR_HEADER,
-    NOTE_GAP,
-    NOTE_INHERITED,
     contact_kinds,
-    dutch_date,
     merge,
 )
 from pipeline.models import Block, Origin, Protocol, TeamForms
 from pipeline.policy import default_policy_path, load_policy
+from pipeline.text import dutch_date
 
 
 def team_blocks(protocol: Protocol, tag: str) -> list[Block]:
@@ -55,20 +53,22 @@ def test_locked_field_on_a_contact_form_also_ignores_the_team(policy, team_form,
     assert block.source.origin is Origin.ORGANISATION
 
 
-def test_inherit_left_empty_gives_organisation_text_and_says_so(policy, team_form, team_forms):
+def test_inherit_left_empty_gives_organisation_text(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form())), "team.melden")
-    assert block.paragraphs == [NOTE_INHERITED, policy.text("melden")]
-    assert "standaard van de organisatie" in NOTE_INHERITED
+    assert block.paragraphs == [policy.text("melden")]
     assert block.source.origin is Origin.ORGANISATION
     assert block.source.merge is Merge.INHERIT
     assert (block.source.form, block.source.tag) == ("team", "team.melden")
 
 
-def test_inherit_filled_gives_the_team_text_only(policy, team_form, team_forms):
+def test_inherit_filled_keeps_the_organisation_text_then_the_team_text(policy, team_form,
+                                                                        team_forms):
+    # The organisation frame is binding: the team's text adds to it, never replaces it.
     forms = team_forms(team_form(melden="Melden in GIR binnen 24 uur.\nBel ook de teamleider."))
-    [block] = team_blocks(merge(policy, forms), "team.melden")
+    org, block = team_blocks(merge(policy, forms), "team.melden")
+    assert org.paragraphs == [policy.text("melden")]
+    assert org.source.origin is Origin.ORGANISATION
     assert block.paragraphs == ["Melden in GIR binnen 24 uur.", "Bel ook de teamleider."]
-    assert policy.text("melden") not in block.paragraphs
     assert block.source.origin is Origin.TEAM
     assert block.source.label == FIELDS_BY_TAG["team.melden"].label
     assert block.source.merge is Merge.INHERIT
@@ -97,7 +97,8 @@ def test_extend_without_addition_keeps_only_the_organisation_block(policy, team_
 def test_team_field_empty_shows_the_gap(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form())), "team.competenties")
     assert block.title == "Competenties bij de werkverdeling"
-    assert block.paragraphs == [NOTE_GAP]
+    assert block.paragraphs == ["Hierover is nog geen teamafspraak; zie actie K4 in hoofdstuk 7."]
+    assert block.gap and block.items == ["K4"]
     assert block.source.origin is Origin.TEAM
     assert block.source.merge is Merge.TEAM
 
@@ -172,12 +173,14 @@ def test_identity_contact_types_and_actions_stay_out_of_chapters(policy, form, t
 
 
 def test_contact_persons_one_block_with_source_column(policy, team_form, team_forms):
+    # A team's own contact comes first; the organisation's stays: the team adds, never removes.
     forms = team_forms(team_form(vertrouwenspersoon="M. de Vries, 06-12345678"))
     [block] = [b for b in merge(policy, forms).chapters[3].team if b.title == "Contactpersonen"]
     assert block.table == [
         ["Rol", "Contactpersoon", "Bron"],
         ["Coördinator agressie en geweld", "A. Coördinator, coördinator", "Organisatie"],
         ["Vertrouwenspersoon", "M. de Vries, 06-12345678", "Team"],
+        ["Vertrouwenspersoon", "V. Persoon, vertrouwenspersoon", "Organisatie"],
         ["Contactpersoon opvang en nazorg", "N. Zorg, nazorg, 0123-456789", "Organisatie"],
     ]
     assert block.source.origin is Origin.TEAM
@@ -198,7 +201,7 @@ def test_answer_types_become_dutch_text(policy, team_form, form, team_forms):
     forms = team_forms(
         team_form(teamoverleg=dt.date(2026, 3, 3), intervisie="per kwartaal",
                   dilemmas="Eerste dilemma\n\nTweede dilemma\n"),
-        form("balie", camera=True, alarmknop=False,
+        form("balie", camera="ja", alarmknop="nee", huisregels_zichtbaar=None,
              locaties=[{"naam": "Stadhuis", "adres": "Markt 1", "openingstijden": None},
                        {"naam": None, "adres": None, "openingstijden": None}]),
     )
@@ -207,9 +210,16 @@ def test_answer_types_become_dutch_text(policy, team_form, form, team_forms):
     assert team_blocks(protocol, "team.intervisie")[0].paragraphs == ["Per kwartaal"]
     assert team_blocks(protocol, "team.dilemmas")[0].paragraphs == ["Eerste dilemma",
                                                                     "Tweede dilemma"]
-    assert appendix_blocks(protocol, "balie", "balie.camera")[0].paragraphs == ["Ja."]
+    # A statement answered ja is the statement itself; nee and unanswered are visible gaps.
+    assert appendix_blocks(protocol, "balie", "balie.camera")[0].paragraphs == [
+        "Er hangen camera's bij de balie en de ingang."]
     assert appendix_blocks(protocol, "balie", "balie.alarmknop")[0].paragraphs == [
-        "Nee (niet aangevinkt)."]
+        "Elke balie en spreekkamer heeft een alarmknop: nee.",
+        "Nog niet geregeld; zie actie N7 in hoofdstuk 7."]
+    assert appendix_blocks(protocol, "balie", "balie.huisregels_zichtbaar")[0].paragraphs == [
+        "De huisregels hangen zichtbaar op elke locatie: niet beantwoord; zie actie O4 in "
+        "hoofdstuk 7."]
+    assert "Nee (niet aangevinkt)" not in protocol.model_dump_json()
     [rows] = appendix_blocks(protocol, "balie", "balie.locaties")
     assert rows.table == [["Locatie", "Adres", "Openingstijden"], ["Stadhuis", "Markt 1", ""]]
 
@@ -233,15 +243,17 @@ def test_policy_text_wrapped_lines_joined_and_bullets_kept(policy_factory, team_
             "- een gesprek op de dag zelf\n- een tweede gesprek na een week\n")
     policy = policy_factory(texts={"nazorg": text})
     [block] = team_blocks(merge(policy, team_forms(team_form())), "team.opvang")
-    assert block.paragraphs == [NOTE_INHERITED, "Na een incident zorgt de leidinggevende voor "
-                                "opvang.", "Daarbij:"]
+    assert block.paragraphs == ["Na een incident zorgt de leidinggevende voor opvang.",
+                                "Daarbij:"]
     assert block.bullets == ["een gesprek op de dag zelf", "een tweede gesprek na een week"]
 
 
 def test_frequency_niet_is_shown_not_hidden(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form(intervisie="niet"))),
                           "team.intervisie")
-    assert block.paragraphs == ["Niet"]
+    assert block.paragraphs == ["Niet",
+                                "Dit antwoord regelt nog niets; zie actie L1 in hoofdstuk 7."]
+    assert block.gap
 
 
 # --- contact kinds and appendices ------------------------------------------------------------
@@ -261,7 +273,9 @@ def test_no_contact_kinds_no_appendices(policy, team_form, team_forms):
     protocol = merge(policy, team_forms(team_form()))
     assert protocol.meta.contact_kinds == []
     assert protocol.appendices == []
-    assert protocol.chapters[2].team == []
+    # Keeping order (O5) and posting the house rules (O4) ask something of every team.
+    assert [b.source.tag for b in protocol.chapters[2].team] == ["team.orde",
+                                                                 "team.huisregels_locatie"]
 
 
 def test_chapters_three_and_four_point_to_the_appendices(policy, team_form, team_forms):

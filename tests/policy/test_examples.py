@@ -76,7 +76,7 @@ def test_special_characters_appear_naturally():
 @pytest.mark.parametrize(("answers", "message"), [
     ({"balie.kleur": "x"}, "onbekend veld"),
     ({"team.status": "klaar"}, "keuzes"),
-    ({"balie.camera": "ja"}, "true of false"),
+    ({"balie.camera": True}, "keuzes"),
     ({"balie.locaties": "Stadskantoor"}, "lijst rijen"),
     ({"balie.locaties": [{"naam": "A", "plaats": "B"}]}, "onbekende kolom plaats"),
     ({"balie.alarmopvolging": 5}, "tekst"),
@@ -120,8 +120,10 @@ def test_example_forms_are_written_and_read_back(tmp_path: Path):
     assert {(p.parent.name, p.stem) for p in written} == expected
     for identity, by_kind in TEAMS:
         forms, problems = read_team_folder(tmp_path / identity.team_id)
-        # Only the required questions the (partly incomplete) examples leave open.
-        assert {p.message for p in problems} <= {"nog niet ingevuld"}
+        # Only the required questions the (partly incomplete) examples leave open, and the
+        # answers that arrange nothing, which the examples show on purpose.
+        assert all(p.message == "nog niet ingevuld" or p.message.endswith("regelt niets")
+                   for p in problems), [p.message for p in problems]
         for kind, answers in by_kind.items():
             data = forms.forms[kind]
             assert data.errors == []
