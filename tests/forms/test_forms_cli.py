@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from forms_wordfill import edit_docx, fill_text, set_checkbox, set_date
+from forms_wordfill import edit_docx, fill_text, set_date
 
 from pipeline.cli import cli
 
@@ -80,7 +80,7 @@ def test_forms_bad_csv_is_one_dutch_line(tmp_path):
 def filled_balie(make_form, tmp_path) -> Path:
     def fill(root):
         fill_text(root, "balie.ordebewaking", "Gastvrouw & boa")
-        set_checkbox(root, "balie.camera", True)
+        fill_text(root, "balie.camera", "ja")
         fill_text(root, "balie.locaties.naam", "Stadhuis")
 
     return edit_docx(make_form("balie"), tmp_path / "balie.docx", fill)
@@ -102,9 +102,14 @@ def test_check_json(filled_balie):
     result = CliRunner().invoke(cli, ["check", str(filled_balie), "--json"])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert set(data) == {"kind", "team_id", "schema_version", "fields", "errors", "warnings"}
+    assert set(data) == {"kind", "team_id", "schema_version", "fields", "open_items",
+                         "adoption", "errors", "warnings"}
+    # The same evidence as the annex: N7's questions are open, the order question is answered.
+    assert "N7" in data["open_items"]
+    assert "O5" not in data["open_items"]
+    assert data["adoption"] == []
     assert data["fields"]["balie.ordebewaking"] == "Gastvrouw & boa"
-    assert data["fields"]["balie.camera"] is True
+    assert data["fields"]["balie.camera"] == "ja"
     assert data["fields"]["balie.locaties"] == [
         {"naam": "Stadhuis", "adres": None, "openingstijden": None}]
 

@@ -98,7 +98,8 @@ def test_team_field_empty_shows_the_gap(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form())), "team.competenties")
     assert block.title == "Competenties bij de werkverdeling"
     assert block.paragraphs == ["Hierover is nog geen teamafspraak; zie actie K4 in hoofdstuk 7."]
-    assert block.gap and block.items == ["K4"]
+    assert block.gap
+    assert block.items == ["K4"]
     assert block.source.origin is Origin.TEAM
     assert block.source.merge is Merge.TEAM
 
