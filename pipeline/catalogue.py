@@ -527,6 +527,60 @@ _BIJEENKOMSTEN_FORM = FormSpec(
     ),
 )
 
+# Why each checklist item is fed by the sources it is, reviewed against chapter 7 of the
+# Werkwijzer (seed 004). "policy" is the organisation's own answer in the policy file; the
+# tags are the form fields that name the item in their `checklist`. A test keeps this table
+# and the fields in step.
+MAPPING_REASONS: dict[str, str] = {
+    "V1": "policy only: the vision is the organisation's.",
+    "V2": "policy (communicated, chain partners) + team.visie_team (how the team carries it) + "
+          "team.derden (temps, volunteers and partners working with the team know it).",
+    "K1": "policy only: service quality and hosting are organisation policy.",
+    "K2": "policy (codes for staff and managers) + team.gedragsregels_team (extend).",
+    "K3": "policy (training offer) + team.emoties: emotions in intervision and training; the "
+          "intervision frequency is about dilemmas (L1), not emotions.",
+    "K4": "team.competenties only: work division is the team lead's.",
+    "O1": "policy (rules for all locations) + balie.locaties and balie.huisregels_aanvulling "
+          "for a counter team's own locations.",
+    "O2": "huisbezoek.voorwaarden (extend) + huisbezoek.voorwaarden_bekend (how the burger gets "
+          "them: an agreement *with* the burger) + huisbezoek.niet_nageleefd; n.v.t. without "
+          "home visits. The kinds of visits are risks (N1), not conditions.",
+    "O3": "policy (website, entrance) + balie.huisregels_bekend + bijeenkomsten.huisregels "
+          "(named at the opening makes them known); the channels list is not O3.",
+    "O4": "policy (posted at every location) + balie.huisregels_zichtbaar + "
+          "team.huisregels_locatie for a team's own place; never n.v.t.: the policy covers "
+          "every location.",
+    "O5": "policy + team.orde (every employee keeps order, every team says who and how) + "
+          "balie.ordebewaking + bijeenkomsten.beveiliging and .mandaat; never n.v.t.",
+    "N1": "policy (RI&E) + team.risicos + huisbezoek.soorten + bijeenkomsten.soorten and "
+          ".risico: where the team's risks lie.",
+    "N2": "policy (procedure) + team.melden and digitaal.bewijs (inherit).",
+    "N3": "policy (training offer) + team.training_gevolgd + team.training_gepland.",
+    "N4": "policy (the protocol) + the locked norm + team.norm_voorbeelden + digitaal.telefoon.",
+    "N5": "policy + balie.bezetting, huisbezoek.risico and .duo, bijeenkomsten.risico, and "
+          "digitaal.identiteit (an organisational measure, not a technical one).",
+    "N6": "policy + balie.spreekkamer, balie.camera, bijeenkomsten.zaal: the building and its "
+          "technique.",
+    "N7": "policy + balie.alarmknop, .alarmopvolging, .alarmtest, huisbezoek.registratie and "
+          ".persoonsalarm, bijeenkomsten.alarm.",
+    "N8": "policy (regulation) + team.nazorg_contact and team.opvang (inherit) + "
+          "huisbezoek.nabespreking (first aftercare) + bijeenkomsten.nazorg.",
+    "N9": "policy + the locked sanctions + digitaal.sociale_media (doxing, online threats).",
+    "N10": "policy (evaluated periodically) + team.volgende_evaluatie (a date ahead).",
+    "L1": "team.dilemmas + team.intervisie (how often dilemmas are discussed).",
+    "L2": "policy (consultation structure) + team.opschalen (inherit).",
+    "L3": "team.incidentgesprek: hoor en wederhoor is the conversation with the burger after "
+          "an incident, when the burger is aanspreekbaar; debriefs among colleagues are L4/L5.",
+    "L4": "policy (incident analysis) + team.incidentbespreking.",
+    "L5": "team.dilemmas + team.incidentbespreking + huisbezoek.nabespreking: learning "
+          "central when dilemmas and incidents are discussed.",
+    "B1": "policy (evaluation cycle) + team.teamoverleg (held) + team.evaluatie_frequentie + "
+          "team.volgende_evaluatie (ahead).",
+    "B2": "policy (incident reports) + team.incidentcijfers.",
+    "B3": "policy (improvement plan) + team.opvolging.",
+    "B4": "policy + team.communicatie (inherit).",
+}
+
 FORMS: dict[str, FormSpec] = {
     f.kind: f
     for f in (_TEAM_FORM, _BALIE_FORM, _HUISBEZOEK_FORM, _DIGITAAL_FORM, _BIJEENKOMSTEN_FORM)

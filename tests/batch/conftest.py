@@ -64,6 +64,32 @@ def required_answers(**overrides: Answer) -> dict[str, Answer]:
     return answers
 
 
+def adopted_answers(kinds: tuple[str, ...] = ("balie",), **overrides: Answer) -> dict[str, Answer]:
+    """Team-form answers of a protocol that passes the adoption gates: adopted by the manager
+    above the team lead after the Stap 2 meeting, and an action with owner and date for every
+    item the team's (otherwise empty) forms leave open, found with the annex's own rule."""
+    from pipeline.assess import open_items
+    from pipeline.catalogue import CONTACT_KINDS, FORMS, Merge
+    from pipeline.models import FormData
+
+    answers = required_answers(**{"team.status": "vastgesteld",
+                                  "team.vastgesteld_door": "A. Hoofd, afdelingshoofd",
+                                  "team.vastgesteld_op": dt.date(2026, 9, 1), **overrides})
+    open_ids: list[str] = []
+    for kind in ("team", *kinds):
+        fields = {f.tag: None for f in FORMS[kind].fields if f.merge is not Merge.LOCKED}
+        if kind == "team":
+            fields.update(answers)
+            fields.update({f"team.contact_{k}": k in kinds for k in CONTACT_KINDS})
+        form = FormData(path=f"x/{kind}.docx", kind=kind, team_id="x", schema_version="2",
+                        fields=fields)
+        open_ids += [i for i, _ in open_items(form, today=TODAY) if i not in open_ids]
+    answers["team.acties"] = [{"wat": f"Afspraken maken over {i}", "onderdeel": i,
+                               "eigenaar": "L. Eiding", "datum": dt.date(2027, 6, 1)}
+                              for i in open_ids]
+    return answers
+
+
 def write_team(forms_dir: Path, team_id: str, team_answers: Mapping[str, Answer], *,
                team: str | None = None, kinds: tuple[str, ...] = ("balie",),
                other: Mapping[str, Mapping[str, Answer]] | None = None) -> list[Path]:

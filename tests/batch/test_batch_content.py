@@ -28,7 +28,7 @@ TEAM_NAME = "Wijk & Buurt <Noord>"
 TRICKY_HOUSE_RULE = "Op locatie Noord & Zuid: geen <honden> en {{ geen }} fietsen binnen."
 FILLED_ITEM, EMPTY_ITEM = "K4", "L3"  # one answered, one left empty (checked below)
 INHERIT_TAG = "team.melden"  # left empty: the organisation's procedure applies
-EMPTY_TAG = "team.incidentbespreking"
+EMPTY_TAG = "team.incidentgesprek"
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pipeline.verify import verify_pdf
 from tests.batch.conftest import (
     ANNEX_HEADING,
     ARCHIVE,
+    adopted_answers,
     build,
     html_tables,
     manifest,
@@ -30,6 +31,7 @@ BAD = (UNREADABLE, NO_TEAM_FORM, COPY, NOT_ADOPTED)
 SECRET = "Geheim antwoord 06-12345678"
 ADOPTED_BY = FORMS["team"].field("team.vastgesteld_door").label
 ADOPTED_ON = FORMS["team"].field("team.vastgesteld_op").label
+ACTIONS = FORMS["team"].field("team.acties").label
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +39,7 @@ def mixed_forms(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two good teams next to four bad ones, all from real forms."""
     forms = tmp_path_factory.mktemp("gemengd") / "formulieren"
     write_team(forms, GOOD_CONCEPT, required_answers())
-    write_team(forms, GOOD_ADOPTED, required_answers(**{
-        "team.status": "vastgesteld", "team.vastgesteld_door": "A. Hoofd, afdelingshoofd",
-        "team.vastgesteld_op": dt.date(2026, 9, 1)}))
+    write_team(forms, GOOD_ADOPTED, adopted_answers())
     # A form that is not a Word file at all (e.g. a PDF or a broken download).
     write_team(forms, UNREADABLE, required_answers())
     (forms / UNREADABLE / "team.docx").write_bytes(b"%PDF-1.4 dit is geen Word-bestand")
@@ -134,13 +134,16 @@ def test_forms_of_another_team_name_both_teams(mixed_report, mixed_forms):
 def test_adopted_without_adoption_fields_names_both_fields(mixed_report):
     result = _result(mixed_report, NOT_ADOPTED)
     assert result.status == "mislukt"
-    assert sorted(p.field for p in result.problems) == sorted([ADOPTED_BY, ADOPTED_ON])
+    by_field = {p.field: p for p in result.problems}
+    # Who and when are empty; the gaps have no actions either (the adoption gates).
+    assert set(by_field) == {ADOPTED_BY, ADOPTED_ON, ACTIONS}
     for problem in result.problems:
         assert Path(problem.file).parts[-2:] == (NOT_ADOPTED, "team.docx")
-        assert "vastgesteld" in problem.message
-        assert "leeg" in problem.message
         assert "concept" in problem.hint
         assert SECRET not in problem.format()
+    for field in (ADOPTED_BY, ADOPTED_ON):
+        assert "vastgesteld" in by_field[field].message
+        assert "leeg" in by_field[field].message
 
 
 def test_good_teams_succeed_next_to_bad_ones(mixed_report):

@@ -1,0 +1,72 @@
+"""Adoption gates (pipeline/adoption.py): vastgesteld means a decision, checked for sense."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.adoption import Gap, adoption_problems, version_number
+from pipeline.models import Action
+
+TODAY = dt.date(2026, 12, 1)
+GOOD = {"status": "vastgesteld", "vastgesteld_door": "K. Smits, afdelingshoofd",
+        "vastgesteld_op": dt.date(2026, 11, 1), "teamoverleg": dt.date(2026, 10, 1),
+        "volgende_evaluatie": dt.date(2027, 10, 1), "versie": "1.0"}
+ACTION = Action(item="K4", what="Afspraken maken", owner="L. Eiding", due=dt.date(2027, 1, 1),
+                origin="team")
+
+
+def problems(team_form, gaps=(), **answers):
+    return adoption_problems(team_form(**{**GOOD, **answers}), list(gaps), today=TODAY)
+
+
+def test_a_complete_adoption_passes(team_form):
+    assert problems(team_form, [Gap("K4", ACTION)]) == ([], [])
+
+
+def test_a_concept_is_never_gated(team_form):
+    assert problems(team_form, [Gap("K4", None)], status="concept", versie="0.1",
+                    volgende_evaluatie=None) == ([], [])
+
+
+@pytest.mark.parametrize(("answers", "tag", "message"), [
+    ({"vastgesteld_door": None}, "team.vastgesteld_door", "dit veld is leeg"),
+    ({"vastgesteld_op": None}, "team.vastgesteld_op", "dit veld is leeg"),
+    ({"vastgesteld_op": dt.date(2027, 1, 1)}, "team.vastgesteld_op", "in de toekomst"),
+    ({"teamoverleg": None}, "team.teamoverleg", "stap 2"),
+    ({"teamoverleg": dt.date(2026, 11, 2)}, "team.teamoverleg", "na de vaststelling"),
+    ({"volgende_evaluatie": None}, "team.volgende_evaluatie", "volgende evaluatie"),
+    ({"volgende_evaluatie": dt.date(2021, 1, 1)}, "team.volgende_evaluatie", "twee jaar"),
+    ({"volgende_evaluatie": dt.date(2029, 1, 1)}, "team.volgende_evaluatie", "twee jaar"),
+    ({"versie": "0.1"}, "team.versie", "1.0 of hoger"),
+    ({"versie": "concept"}, "team.versie", "1.0 of hoger"),
+])
+def test_each_gate(team_form, answers, tag, message):
+    errors, _ = problems(team_form, **answers)
+    assert [e.tag for e in errors] == [tag]
+    assert message in errors[0].message
+    assert "concept" in errors[0].hint
+    assert errors[0].file == "t1/team.docx"
+    assert errors[0].field  # the question's label, as the team lead sees it
+
+
+def test_every_gap_needs_an_action_with_owner_and_date(team_form):
+    undated = ACTION.model_copy(update={"item": "L1", "due": None})
+    errors, _ = problems(team_form, [Gap("K4", None), Gap("L1", undated), Gap("N6", ACTION)])
+    assert [e.tag for e in errors] == ["team.acties", "team.acties"]
+    assert errors[0].message.endswith(": K4")
+    assert "L1" in errors[1].message
+
+
+def test_a_team_lead_adopting_their_own_protocol_is_a_warning(team_form):
+    errors, warnings = problems(team_form, vastgesteld_door="L. Eiding, teamleider")
+    assert errors == []
+    assert [w.tag for w in warnings] == ["team.vastgesteld_door"]
+    assert "leidinggevende daarboven" in warnings[0].hint
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.0", (1, 0)), ("2.1", (2, 1)), ("1", (1, 0)), ("0,9", (0, 9)), ("v1", None), ("", None)])
+def test_version_number(text, expected):
+    assert version_number(text) == expected
