@@ -104,7 +104,8 @@ def test_unticked_is_not_nee_and_nee_is_a_marked_conflict(policy, team_form, for
     nee = item(run(policy, team_forms(team_form(contact_balie=True),
                                       form("balie", fill=True, alarmknop="nee"))), "N7")
     assert nee.status is DLS
-    assert nee.conflicts and "beleid zegt dat dit geregeld is" in nee.conflicts[0]
+    assert nee.conflicts
+    assert "beleid zegt dat dit geregeld is" in nee.conflicts[0]
     protocol = merge(policy, forms)
     text = protocol.model_dump_json()
     assert "Nee (niet aangevinkt)" not in text
