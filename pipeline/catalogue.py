@@ -586,6 +586,11 @@ FORMS: dict[str, FormSpec] = {
     for f in (_TEAM_FORM, _BALIE_FORM, _HUISBEZOEK_FORM, _DIGITAAL_FORM, _BIJEENKOMSTEN_FORM)
 }
 FIELDS_BY_TAG: dict[str, Field] = {f.tag: f for spec in FORMS.values() for f in spec.fields}
+# The answer that says a team has the alarm means of a contact type: the aggression protocol
+# tells the team to use it only then (digital contacts have none of their own).
+ALARM_FIELDS: dict[str, str] = {"balie": "balie.alarmknop",
+                                "huisbezoek": "huisbezoek.persoonsalarm",
+                                "bijeenkomsten": "bijeenkomsten.alarm"}
 
 
 def form_kind_of_tag(tag: str) -> str:

@@ -89,7 +89,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     teams = read_teams_csv(teams_csv)
     # The organisation's fixed texts (the norm, the sanction policy) are shown read-only in
     # the forms, so a team lead answers with the norm in front of them.
-    locked = locked_texts_of(load_policy(policy_path))
+    policy = load_policy(policy_path)
+    locked = locked_texts_of(policy)
     existing = [out_dir / t.team_id / form_file_name(k) for t in teams for k in team_form_kinds(t)
                 if (out_dir / t.team_id / form_file_name(k)).exists()]
     if existing and not force:
@@ -100,7 +101,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
                    err=True)
         ctx.exit(1)
     for team in teams:
-        paths = write_team_forms(team, out_dir, locked_texts=locked)
+        paths = write_team_forms(team, out_dir, locked_texts=locked,
+                                 terminology=policy.terminology)
         names = ", ".join(p.name for p in paths)
         click.echo(f"{team.team_id}: {len(paths)} formulier(en) in {out_dir / team.team_id} "
                    f"({names})")

@@ -11,8 +11,10 @@ from itertools import zip_longest
 from pipeline import answers
 from pipeline.answers import AnswerState
 from pipeline.catalogue import (
+    ALARM_FIELDS,
     CHAPTERS,
     CONTACT_KINDS,
+    FIELDS_BY_TAG,
     FORMS,
     TEAM_KIND,
     Field,
@@ -234,8 +236,31 @@ def _appendix_pointer(number: int, kinds: list[str]) -> Block | None:
                                label="Contactvormen van het team"))
 
 
-def _chapter(policy: Policy, number: int, team: FormData | None,
-             kinds: list[str]) -> ChapterContent:
+def has_alarm(forms: TeamForms, kind: str) -> bool:
+    """Whether the team's own answer says it has the alarm means of this contact type."""
+    tag = ALARM_FIELDS.get(kind)
+    if tag is None:
+        return False
+    return answers.is_given(FIELDS_BY_TAG[tag], answer_of(forms.forms.get(kind), tag))
+
+
+def protocol_blocks(policy: Policy, forms: TeamForms, kinds: list[str]) -> list[Block]:
+    """The aggression protocol for each of the team's contact types (all, for a team that
+    named none), with the alarm step as the team's own answers allow."""
+    shown = [k for k in kinds if k in policy.protocol_steps] or list(policy.protocol_steps)
+    blocks = []
+    for kind in shown:
+        steps = policy.protocol_steps[kind]
+        alarm = steps.alarm if has_alarm(forms, kind) else steps.alarm_without
+        lines = [f"{n}. " + s.replace("{alarm}", alarm) for n, s in enumerate(steps.steps, 1)]
+        blocks.append(Block(title=steps.title, bullets=lines,
+                            source=Source(origin=Origin.ORGANISATION, form=kind,
+                                          merge=Merge.LOCKED)))
+    return blocks
+
+
+def _chapter(policy: Policy, number: int, team: FormData | None, kinds: list[str],
+             forms: TeamForms | None = None) -> ChapterContent:
     organisation = [
         Block(title=s.title, paragraphs=list(s.paragraphs), bullets=list(s.bullets),
               source=Source(origin=Origin.ORGANISATION))
@@ -245,6 +270,9 @@ def _chapter(policy: Policy, number: int, team: FormData | None,
         # Right after the chapter's first block, which defines the norm and points to "de
         # tabel hieronder" (it came after the aggression protocol and the alarm, pages on).
         organisation.insert(min(1, len(organisation)), _behaviour_block(policy))
+        # The protocol for the team's contact types follows "what happens then" (block 3).
+        steps = protocol_blocks(policy, forms or TeamForms(team_id="", forms={}), kinds)
+        organisation[min(3, len(organisation)):min(3, len(organisation))] = steps
     blocks: list[Block] = []
     for section in FORMS[TEAM_KIND].sections:
         if section.chapter != number or section.number in (*META_SECTIONS, CONTACT_SECTION):
@@ -321,6 +349,6 @@ def merge(policy: Policy, forms: TeamForms) -> Protocol:
     kinds = contact_kinds(forms)
     return Protocol(
         meta=_meta(policy, forms, team, kinds),
-        chapters=[_chapter(policy, n, team, kinds) for n in CHAPTERS],
+        chapters=[_chapter(policy, n, team, kinds, forms) for n in CHAPTERS],
         appendices=[_appendix(policy, k, forms.forms.get(k)) for k in kinds],
     )

@@ -21,7 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from pipeline.catalogue import CHECKLIST_BY_ID, FIELDS_BY_TAG, POLICY_CHECKLIST
+from pipeline import terms
+from pipeline.catalogue import CHECKLIST_BY_ID, CONTACT_KINDS, FIELDS_BY_TAG, POLICY_CHECKLIST
 from pipeline.errors import PolicyError, TeamprotocolError, os_reason
 
 
@@ -56,6 +57,31 @@ class Contacts(_Strict):
     coordinator: Contact
     vertrouwenspersoon: Contact
     nazorg: Contact
+    # For the incident card; optional, as not every organisation has them centrally.
+    bedrijfsarts: Contact | None = None
+    beveiliging: Contact | None = None  # security desk or meldkamer
+
+
+class National(_Strict):
+    """National numbers on the incident card; the policy may override them."""
+
+    alarm: str = "112"
+    politie: str = "0900-8844"
+    slachtofferhulp: str = "0900-0101"
+
+
+class ProtocolSteps(_Strict):
+    """The aggression protocol for one contact type, in the Werkwijzer's order.
+
+    `{alarm}` in a step is replaced by `alarm` when the team has the alarm means for this
+    contact type (its own answer says so), else by `alarm_without`: no team is told to press
+    an alarm button it does not have.
+    """
+
+    title: str
+    steps: list[str] = Field(min_length=3, max_length=7)
+    alarm: str
+    alarm_without: str
 
 
 class FrameSection(_Strict):
@@ -110,6 +136,9 @@ class Policy(_Strict):
     texts: dict[str, str]
     behaviour_forms: BehaviourForms
     checklist: dict[str, ChecklistAnswer]
+    # Contact kind (balie, huisbezoek, digitaal, bijeenkomsten) -> its aggression protocol.
+    protocol_steps: dict[str, ProtocolSteps] = Field(default_factory=dict)
+    national: National = Field(default_factory=National)
 
     @field_validator("chapters")
     @classmethod
@@ -130,6 +159,10 @@ class Policy(_Strict):
         absent = [i for i in POLICY_CHECKLIST if i not in self.checklist]
         if absent:
             raise ValueError("checklist mist de onderdelen: " + ", ".join(absent))
+        strange = sorted(set(self.protocol_steps) - set(CONTACT_KINDS))
+        if strange:
+            raise ValueError("protocol_steps kent deze contactvormen niet: " + ", ".join(strange)
+                             + " (kies uit " + ", ".join(CONTACT_KINDS) + ")")
         return self
 
     def text(self, key: str) -> str:
@@ -400,6 +433,11 @@ def load_policy(path: Path | None = None) -> Policy:
     if not isinstance(data, dict):
         raise PolicyError("het beleid moet een groep sleutels zijn (sleutel: waarde)", file=path,
                           hint=_FIX_HINT)
+    term = data.get("terminology", terms.DEFAULT)
+    if isinstance(term, str) and term in terms.TERMS:
+        # Shipped texts say {burger}: they follow the policy's word (an unknown word is
+        # reported by the model below).
+        data = terms.fill_all(data, term)
     try:
         return Policy.model_validate(data)
     except ValidationError as e:

@@ -24,6 +24,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from pipeline import terms
 from pipeline.catalogue import CONTACT_KINDS, FORMS, Merge
 from pipeline.docx_toc import fill_toc
 from pipeline.errors import TemplateError
@@ -99,7 +100,7 @@ def item_source(source: Source) -> str:
 _NUMBERED = re.compile(r"\d{1,2}[.)]\s")
 
 
-def block_view(block: Block) -> dict[str, Any]:
+def block_view(block: Block, terminology: str = terms.DEFAULT) -> dict[str, Any]:
     """One block as template data: title, paragraphs, bullets, table (header, rows), source.
 
     List items that are all numbered steps become paragraphs after the others: as bullets
@@ -114,11 +115,13 @@ def block_view(block: Block) -> dict[str, Any]:
     if bullets and all(_NUMBERED.match(b) for b in bullets):
         paragraphs, bullets = paragraphs + bullets, []
     return {
-        "title": clean(block.title) if block.title else "",
+        # Titles are ours (form questions, policy headings), never a team's words.
+        "title": clean(terms.ours(block.title, terminology)) if block.title else "",
         "paragraphs": paragraphs,
         "bullets": bullets,
         "table": table,
-        "source": source_line(block.source),
+        "source": terms.ours(source_line(block.source), terminology),
+        "gap": block.gap,
     }
 
 
@@ -132,11 +135,12 @@ def status_view(status: Status) -> dict[str, Any]:
             "label": label}
 
 
-def _action_text(item) -> str:
+def _action_text(item, terminology: str = terms.DEFAULT) -> str:
     action = item.action
     if action is None:
         return EMPTY
-    parts = [clean(action.what)]
+    what = terms.ours(action.what, terminology) if action.origin == "open" else action.what
+    parts = [clean(what)]
     owner = clean(action.owner) if action.owner else "nog te bepalen"
     parts.append(f"Eigenaar: {owner} · Uiterlijk: {_due(action)}")
     return "\n".join(parts)
@@ -149,7 +153,10 @@ def _due(action) -> str:
     return dutch_date(action.due) + (" (verlopen)" if action.overdue else "")
 
 
-def _annex_view(protocol: Protocol) -> dict[str, Any]:
+def _annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str, Any]:
+    def ours(text: str) -> str:
+        return terms.ours(text, terminology)
+
     annex = protocol.annex
     if annex is None:
         raise TemplateError("Het protocol heeft nog geen checklist (hoofdstuk 7)",
@@ -157,11 +164,12 @@ def _annex_view(protocol: Protocol) -> dict[str, Any]:
     items = {}
     for item in annex.items:
         items.setdefault(item.chapter, []).append({
-            "id": item.id, "text": clean(item.text), **status_view(item.status),
-            "source": "; ".join(dict.fromkeys(item_source(s) for s in item.sources)) or EMPTY,
-            "missing": [clean(m) for m in item.missing]
-            + [clean("Let op: " + c) for c in item.conflicts],
-            "action": _action_text(item),
+            "id": item.id, "text": clean(ours(item.text)), **status_view(item.status),
+            "source": ours("; ".join(dict.fromkeys(item_source(s) for s in item.sources))
+                           or EMPTY),
+            "missing": [clean(ours(m)) for m in item.missing]
+            + [clean(ours("Let op: " + c)) for c in item.conflicts],
+            "action": _action_text(item, terminology),
         })
     scores = [{"number": s.chapter, "title": s.title, "line": s.line(),
                **{k.name.lower(): s.counts.get(k, 0) for k in Status}} for s in annex.chapters]
@@ -186,7 +194,8 @@ def _annex_view(protocol: Protocol) -> dict[str, Any]:
         "total": total,
         "groups": [{**s, "checks": items.get(s["number"], [])} for s in scores],
         "checks": [i for s in scores for i in items.get(s["number"], [])],
-        "actions": [{"item": a.item or EMPTY, "what": clean(a.what),
+        "actions": [{"item": a.item or EMPTY,
+                     "what": clean(ours(a.what) if a.origin == "open" else a.what),
                      "owner": clean(a.owner) if a.owner else EMPTY,
                      "due": _due(a), "origin": ORIGIN_LABEL[a.origin]}
                     for a in annex.actions],
@@ -205,13 +214,14 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
     the full list.
     """
     meta = protocol.meta
+    term = policy.terminology
     concept = meta.status != "vastgesteld"
     chapters = []
     for ch in protocol.chapters:
         chapters.append({
             "number": ch.number, "title": clean(ch.title),
-            "organisation": [block_view(b) for b in ch.organisation],
-            "team": [block_view(b) for b in ch.team],
+            "organisation": [block_view(b, term) for b in ch.organisation],
+            "team": [block_view(b, term) for b in ch.team],
             "team_note": "" if ch.team else
             "Het team heeft voor dit hoofdstuk geen eigen afspraken vastgelegd.",
         })
@@ -253,9 +263,9 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "heading": clean(ap.title),
             "intro": "De afspraken van het team voor deze contactvorm, aanvullend op de "
                      "hoofdstukken 3 en 4.",
-            "blocks": [block_view(b) for b in ap.blocks],
+            "blocks": [block_view(b, term) for b in ap.blocks],
         } for ap in protocol.appendices],
-        "annex": _annex_view(protocol),
+        "annex": _annex_view(protocol, term),
     }
 
 

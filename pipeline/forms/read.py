@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline import answers, ooxml
+from pipeline import answers, ooxml, terms
 from pipeline.answers import AnswerState
 from pipeline.catalogue import FORMS, SCHEMA_VERSION, TEAM_KIND, Column, Field, FieldType, Merge
 from pipeline.errors import FormError
@@ -99,6 +99,8 @@ class _Reader:
 
     def _is_empty(self, text: str, placeholders: set[str]) -> bool:
         t = text.strip()
+        # The form may be written in the policy's word for burger: compare in one word.
+        t = terms.neutral(t)
         return not t or t in placeholders or t in WORD_PLACEHOLDERS or t == write.CHOOSE
 
     def value(self, field: Field, text: str, *, sdt: etree._Element | None,
@@ -325,7 +327,8 @@ def _is_frame(block: etree._Element) -> bool:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split())
+    """Whitespace collapsed and inwoner/klant read as burger, to recognise our own texts."""
+    return " ".join(terms.neutral(text).split())
 
 
 def _our_texts(spec) -> list[str]:

@@ -12,7 +12,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt
 
-from pipeline import ooxml
+from pipeline import ooxml, terms
 from pipeline.catalogue import (
     CONTACT_KINDS,
     FORMS,
@@ -201,17 +201,35 @@ def _initial_answers(spec: FormSpec, identity: TeamIdentity,
     return values
 
 
+def in_terms(spec: FormSpec, terminology: str) -> FormSpec:
+    """The form's own texts (intro, questions, help) in the policy's word for burger."""
+    if terminology == terms.DEFAULT:
+        return spec
+
+    def field(f: Field) -> Field:
+        return f.model_copy(update={"label": terms.ours(f.label, terminology),
+                                    "help": terms.ours(f.help, terminology)})
+
+    sections = tuple(s.model_copy(update={"fields": tuple(field(f) for f in s.fields)})
+                     for s in spec.sections)
+    return spec.model_copy(update={"intro": terms.ours(spec.intro, terminology),
+                                   "sections": sections})
+
+
 def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] | None = None,
-               locked_texts: Mapping[str, str] | None = None) -> bytes:
+               locked_texts: Mapping[str, str] | None = None, *,
+               terminology: str = terms.DEFAULT) -> bytes:
     """The .docx bytes of one form (`team` or a contact kind) for `identity`.
 
-    `answers` pre-fills fields by tag; `locked_texts` maps a locked field's `policy_text` key
-    to the organisation text shown read-only. Same inputs give byte-identical output.
+    `answers` pre-fills fields by tag; `locked_texts` maps a `policy_text` key to the
+    organisation text shown read-only; `terminology` is the policy's word for burger (the
+    reader recognises the form's texts in any of the three). Same inputs, same bytes.
     """
     spec = FORMS.get(kind)
     if spec is None:
         raise FormError(f"onbekend soort formulier '{kind}'",
                         hint="Kies uit " + ", ".join(FORMS))
+    spec = in_terms(spec, terminology)
     values = _initial_answers(spec, identity, answers)
     doc = Document()
     layout.setup_styles(doc)
@@ -248,13 +266,15 @@ def team_form_kinds(identity: TeamIdentity) -> list[str]:
 
 def write_team_forms(identity: TeamIdentity, out_dir: Path,
                      answers_by_kind: Mapping[str, Mapping[str, Answer]] | None = None,
-                     locked_texts: Mapping[str, str] | None = None) -> list[Path]:
+                     locked_texts: Mapping[str, str] | None = None, *,
+                     terminology: str = terms.DEFAULT) -> list[Path]:
     """Write `<out_dir>/<team_id>/<kind>.docx` for every form of the team (atomic per file)."""
     folder = Path(out_dir) / identity.team_id
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in team_form_kinds(identity):
-        data = write_form(kind, identity, (answers_by_kind or {}).get(kind), locked_texts)
+        data = write_form(kind, identity, (answers_by_kind or {}).get(kind), locked_texts,
+                          terminology=terminology)
         target = folder / form_file_name(kind)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(data)
