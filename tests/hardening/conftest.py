@@ -38,8 +38,13 @@ TWO_TEAM_FORMS = "h-twee-teamformulieren"
 
 def soffice_pids(marker: str | Path) -> list[int]:
     """Our soffice.bin processes: the ones converting, whose profile lies below `marker`."""
-    return [p for p in process_pids(marker)
-            if b"soffice" in Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")[0]]
+    def is_soffice(pid: int) -> bool:
+        try:
+            return b"soffice" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+        except OSError:  # it exited between the listing and this read
+            return False
+
+    return [p for p in process_pids(marker) if is_soffice(p)]
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, step: float = 0.02) -> object:
