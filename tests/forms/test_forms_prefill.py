@@ -35,7 +35,15 @@ from pipeline.cli import cli
 from pipeline.errors import FormError
 from pipeline.examples import example_teams, write_example_forms
 from pipeline.forms import prefill
-from pipeline.forms.write import PROP_KIND, PROP_SCHEMA, PROP_TEAM, write_form
+from pipeline.forms.write import (
+    PROP_KIND,
+    PROP_SCHEMA,
+    PROP_TEAM,
+    locked_texts_of,
+    write_form,
+    write_team_forms,
+)
+from pipeline.policy import load_policy
 
 EXE = Path(sys.executable).with_name("teamprotocol")
 RESET = {"team.status", "team.versie", "team.vastgesteld_door", "team.vastgesteld_op"}
@@ -133,8 +141,11 @@ def test_next_minor_version(version, expected):
 
 def test_unreadable_previous_form_skips_that_team_only(tmp_path):
     last = tmp_path / "vorig"
-    write_example_forms(last)
-    identities = [i for i, _ in example_teams()][:2]
+    teams = example_teams()[:2]
+    locked = locked_texts_of(load_policy())
+    for identity, answers in teams:
+        write_team_forms(identity, last, answers, locked)
+    identities = [i for i, _ in teams]
     broken = last / identities[0].team_id / "team.docx"
     broken.write_bytes(b"dit is geen Word-bestand")
     csv_path = _teams_csv(tmp_path / "teams.csv", identities)
@@ -151,7 +162,7 @@ def test_unreadable_previous_form_skips_that_team_only(tmp_path):
 
 def test_from_the_output_folder_itself_is_a_usage_error(tmp_path):
     last = tmp_path / "vorig"
-    write_example_forms(last)
+    last.mkdir()
     csv_path = _teams_csv(tmp_path / "teams.csv", [i for i, _ in example_teams()][:1])
     result = CliRunner().invoke(cli, ["forms", str(csv_path), "--out", str(last), "--from",
                                       str(last)])
