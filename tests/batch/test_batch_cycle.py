@@ -206,3 +206,27 @@ def test_a_first_adopted_version_has_no_changes_document(example_build, examples
     _, out = example_build
     for team_id in examples:
         assert not (out / team_id / f"wijzigingen-{team_id}.docx").exists()
+
+
+def test_a_sidecar_that_does_not_validate_archives_nothing_and_unpublishes_the_pdf(
+        example_build, tmp_path):
+    """The archive record is checked before the PDF is archived; a bad one stops both."""
+    from pipeline import history
+    from pipeline.errors import MetadataError
+    from pipeline.models import Protocol
+
+    _, out = example_build
+    pdf = tmp_path / "burgerzaken" / "teamprotocol-burgerzaken.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes((out / "burgerzaken" / "teamprotocol-burgerzaken.pdf").read_bytes())
+    protocol = Protocol.model_validate_json((out / "burgerzaken" / "protocol.json").read_bytes())
+    # A retention period the schema refuses, set past the policy model's own check.
+    settings = load_policy().archive.model_copy(update={"bewaartermijn": "tien jaar"})
+    archive = tmp_path / ARCHIVE
+    target = archive / "lindenhoven_burgerzaken_teamprotocol_2.0_2026-10-14.pdf"
+    with pytest.raises(MetadataError) as info:
+        history.record_files(protocol, settings, history.ArchiveIndex(archive), target, pdf,
+                             dt.datetime.now(dt.UTC))
+    assert "MDTO-XML 1.0.1" in info.value.format()
+    assert not pdf.exists()
+    assert not archive.exists()
