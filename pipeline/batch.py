@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, history
 from pipeline.adoption import Gap, adoption_problems
+from pipeline.agenda import write_agenda
 from pipeline.archive import (
     MANIFEST_NAME,
     Manifest,
@@ -28,6 +29,7 @@ from pipeline.archive import (
 )
 from pipeline.assess import assemble
 from pipeline.catalogue import SCHEMA_VERSION, TEAM_KIND
+from pipeline.changes import changes_docx
 from pipeline.errors import ConversionError, TeamprotocolError, os_reason
 from pipeline.forms.read import read_team_folder
 from pipeline.models import Problem, Protocol, Status, TeamForms, TeamResult
@@ -78,6 +80,7 @@ class _Shared:
     logo: Path | None
     template: Path | None
     hashes: dict[str, str]
+    archive: history.ArchiveIndex  # the adopted versions in archief/ (issue 12)
 
 
 def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
@@ -112,7 +115,8 @@ def _shared_inputs(opts: BuildOptions) -> _Shared:
     # A new version of this program may write different documents from the same inputs, and
     # a build with PDFs has other outputs than one without.
     hashes["teamprotocol"] = sha256_bytes(f"{__version__}/{SCHEMA_VERSION}/{opts.pdf}".encode())
-    return _Shared(policy=policy, logo=logo, template=template, hashes=hashes)
+    return _Shared(policy=policy, logo=logo, template=template, hashes=hashes,
+                   archive=history.ArchiveIndex(Path(opts.out_dir) / ARCHIVE_DIR))
 
 
 def _team_inputs(folder: Path, shared: _Shared) -> dict[str, str]:
@@ -138,7 +142,8 @@ def _build_docx(folder: Path, shared: _Shared, opts: BuildOptions) -> TeamResult
     """Read, merge, assess and render one team; write its .docx and protocol.json."""
     team_id = folder.name
     forms, warnings = read_team_folder(folder)
-    protocol = assemble(shared.policy, forms, today=opts.today)
+    protocol, previous = history.previous_cycle(
+        assemble(shared.policy, forms, today=opts.today), shared.archive)
     problems, adoption_warnings = _adoption(protocol, forms, opts.today)
     result = TeamResult(team_id=team_id, team=protocol.meta.team, status="gebouwd",
                         protocol=protocol, warnings=[*warnings, *adoption_warnings])
@@ -151,6 +156,10 @@ def _build_docx(folder: Path, shared: _Shared, opts: BuildOptions) -> TeamResult
     atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["json"])),
                        protocol.model_dump_json(indent=1).encode())
     result.outputs = {"docx": outputs["docx"], "json": outputs["json"]}
+    if previous is not None:  # what changed since the last adopted version, tracked
+        result.outputs["wijzigingen"] = changes = f"{team_id}/wijzigingen-{team_id}.docx"
+        atomic_write_bytes(ensure_inside(opts.out_dir, Path(changes)), changes_docx(
+            previous, protocol, when=dt.datetime.combine(opts.today, dt.time()))[0])
     return result
 
 
@@ -168,7 +177,7 @@ def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
     json_path = out_dir / _outputs(team_id)["json"]
     protocol = Protocol.model_validate_json(json_path.read_bytes())
     outputs = {k: v for k, v in _outputs(team_id).items() if v in entry.outputs}
-    archived = [p for p in entry.outputs if p.startswith(ARCHIVE_DIR + "/")]
+    archived = [p for p in entry.outputs if p.startswith(ARCHIVE_DIR + "/") and p.endswith(".pdf")]
     if archived:
         outputs["archief"] = archived[0]
     return TeamResult(team_id=team_id, team=protocol.meta.team, status="ongewijzigd",
@@ -201,10 +210,14 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
         name = archive_name(shared.policy.branding.short_name, r.team_id, meta.version,
                             meta.adopted_on)
         target = ensure_inside(opts.out_dir, Path(ARCHIVE_DIR, name))
+        record = history.record_files(r.protocol, shared.policy.archive, shared.archive,
+                                      target, pdf, dt.datetime.now().astimezone())
         warning = _archive(pdf, target, r.outputs["pdf"])
         if warning is not None:
             r.warnings.insert(0, warning)  # before the unanswered questions
         r.outputs["archief"] = f"{ARCHIVE_DIR}/{name}"
+        r.outputs.update({k: f"{ARCHIVE_DIR}/{n}"
+                          for k, n in history.write_record(target, record).items()})
 
 
 def _archive(pdf: Path, target: Path, shown: str) -> Problem | None:
@@ -349,6 +362,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
         raise
     _record(manifest, results, inputs, opts)
     overview = write_overview(results, opts.out_dir, today=opts.today)
+    write_agenda(results, opts.out_dir, shared.policy.branding.organisation, today=opts.today)
     timings["totaal"] = time.perf_counter() - started
     return BatchReport(results=results, overview=overview, timings=timings)
 

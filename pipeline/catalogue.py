@@ -625,3 +625,55 @@ def catalogue_json() -> dict:
             for spec in FORMS.values()
         ],
     }
+
+
+# --- schema migration (issue 12: `teamprotocol forms --from`) -------------------------------
+# Last cycle's forms may be of an older schema. Each step below says how the forms of schema
+# `source` map onto schema `target`; `forms --from` applies the steps in turn until the form
+# is of SCHEMA_VERSION, then reads it with the normal reader. A step per schema change, each
+# with a test (tests/forms/test_forms_prefill.py shows how, with a synthetic older form).
+
+
+class Migration(BaseModel):
+    """How forms of schema `source` become forms of schema `target` (the next version)."""
+
+    model_config = ConfigDict(frozen=True)
+    source: str
+    target: str
+    # Old tag -> new tag. A rows field's cell controls (`<field>.<column>`) follow their field.
+    renamed: dict[str, str] = {}
+    # Old tag -> new tags: the old answer becomes the first answer of each (the team lead
+    # then divides it; nothing is lost).
+    split: dict[str, tuple[str, ...]] = {}
+    # Tag (after renaming) of a checkbox that became a drop-down -> the choice a ticked box
+    # becomes. An unticked box becomes no answer: "not ticked" is not "no" (domain.md).
+    checkbox_to_choice: dict[str, str] = {}
+    # Old tags whose question is gone; their answers are not carried over.
+    dropped: tuple[str, ...] = ()
+
+
+# Keyed by source version. The current schema needs no step: its forms are read as they are.
+SCHEMA_MIGRATIONS: dict[str, Migration] = {
+    # 2: the yes/no checkboxes became drop-downs with an unanswered state; new questions
+    # (team.derden, team.orde, team.huisregels_locatie, team.incidentgesprek,
+    # huisbezoek.voorwaarden_bekend) start empty. A ticked box is "ja"; an unticked one is
+    # no answer, never "nee".
+    "1": Migration(source="1", target="2", checkbox_to_choice={
+        "balie.huisregels_zichtbaar": "ja", "balie.camera": "ja", "balie.alarmknop": "ja",
+        "huisbezoek.onvrijwillig": "ja", "huisbezoek.persoonsalarm": "ja",
+        "bijeenkomsten.huisregels": "ja"}),
+}
+
+
+def migration_path(version: str,
+                   migrations: dict[str, Migration] | None = None) -> list[Migration] | None:
+    """The steps that bring a form of schema `version` to SCHEMA_VERSION; None if unknown."""
+    table = SCHEMA_MIGRATIONS if migrations is None else migrations
+    steps: list[Migration] = []
+    while version != SCHEMA_VERSION:
+        step = table.get(version)
+        if step is None or len(steps) > len(table):
+            return None
+        steps.append(step)
+        version = step.target
+    return steps

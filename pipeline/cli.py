@@ -66,9 +66,13 @@ def catalogue(as_json: bool) -> None:
                    "(standaard: het voorbeeldbeleid).")
 @click.option("--force", is_flag=True,
               help="Vervang formulieren die al bestaan (ingevulde antwoorden gaan verloren).")
+@click.option("--from", "last_dir", metavar="VORIGE_MAP",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Vul de formulieren in met de antwoorden uit de formulieren van de vorige "
+                   "ronde in deze map (status weer concept, versie een stap hoger).")
 @click.pass_context
 def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path | None,
-          force: bool) -> None:
+          force: bool, last_dir: Path | None) -> None:
     """Maak de Word-formulieren voor elk team uit TEAMS.csv.
 
     TEAMS.csv heeft de kolommen team_id,team,afdeling,leidinggevende,contactvormen
@@ -76,6 +80,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     Per team komt er een map <team_id> met team.docx en één formulier per contactvorm.
     Bestaande formulieren worden niet overschreven, want daarin kunnen antwoorden van
     leidinggevenden staan; gebruik --force alleen als u zeker weet dat dat niet zo is.
+    Met --from VORIGE_MAP krijgt elk team de antwoorden van vorig jaar, om te controleren.
     """
     from pipeline.forms.teams_csv import read_teams_csv
     from pipeline.forms.write import (
@@ -87,6 +92,9 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     from pipeline.policy import load_policy
 
     teams = read_teams_csv(teams_csv)
+    if last_dir is not None and last_dir.resolve() == out_dir.resolve():
+        raise click.UsageError("--out en --from zijn dezelfde map; kies met --out een nieuwe "
+                               "map voor de formulieren van deze ronde.", ctx=ctx)
     # The organisation's fixed texts (the norm, the sanction policy) are shown read-only in
     # the forms, so a team lead answers with the norm in front of them.
     policy = load_policy(policy_path)
@@ -100,6 +108,9 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
                    "gebruik --force als u zeker weet dat er geen antwoorden verloren gaan.",
                    err=True)
         ctx.exit(1)
+    if last_dir is not None:
+        _prefilled_forms(ctx, teams, out_dir, last_dir, locked, policy.terminology)
+        return
     for team in teams:
         paths = write_team_forms(team, out_dir, locked_texts=locked,
                                  terminology=policy.terminology)
@@ -107,6 +118,39 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         click.echo(f"{team.team_id}: {len(paths)} formulier(en) in {out_dir / team.team_id} "
                    f"({names})")
     click.echo(f"Klaar: formulieren voor {len(teams)} team(s) in {out_dir}.")
+
+
+def _prefilled_forms(ctx: click.Context, teams: list, out_dir: Path, last_dir: Path,
+                     locked: dict[str, str], terminology: str) -> None:
+    """`forms --from`: every team's forms with last cycle's answers; exit 1 if one failed."""
+    from pipeline.forms import prefill
+    from pipeline.forms.write import write_team_forms
+
+    found = prefill.plan(teams, last_dir)
+    written = 0
+    for team in teams:
+        tid = team.team_id
+        if tid in found.errors:
+            click.echo(f"{tid}: GEEN formulieren geschreven; de formulieren van de vorige ronde "
+                       "konden niet worden gelezen:", err=True)
+            for p in found.errors[tid]:
+                click.echo(f"    {p.format()}", err=True)
+            continue
+        paths = write_team_forms(team, out_dir, found.answers.get(tid), locked,
+                                 found.notes.get(tid), terminology=terminology)
+        written += 1
+        how = ("lege formulieren (geen formulieren in de vorige ronde)"
+               if tid in found.new_teams else "ingevuld met de antwoorden van de vorige ronde")
+        click.echo(f"{tid}: {len(paths)} formulier(en) in {out_dir / tid}, {how}")
+        for p in found.warnings.get(tid, []):
+            click.echo(f"    Let op: niet overgenomen: {p.format()}")
+    for tid in found.gone:
+        click.echo(f"Let op: team {tid} had formulieren in {last_dir / tid}, maar staat niet in "
+                   "het teambestand en krijgt geen nieuwe formulieren. Voeg het toe als het "
+                   "team nog bestaat.")
+    click.echo(f"Klaar: formulieren voor {written} van {len(teams)} team(s) in {out_dir}.")
+    if found.errors:
+        ctx.exit(1)
 
 
 @dataclass(frozen=True)

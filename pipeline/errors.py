@@ -82,3 +82,7 @@ class ConversionError(TeamprotocolError):
 
 class OutputError(TeamprotocolError):
     """The output folder cannot be written (read-only, full, outside the allowed place)."""
+
+
+class MetadataError(TeamprotocolError):
+    """Archive metadata (an MDTO sidecar) that does not validate against its schema."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections.abc import Hashable
 from importlib import resources
@@ -122,6 +123,68 @@ class ChecklistAnswer(_Strict):
         return self
 
 
+# --- archive settings (MDTO metadata of adopted protocols) ---------------------------------
+
+# TOOI codes of the organisation kinds that write team protocols: gemeente gm0363, provincie
+# pv27, waterschap ws0155, ministerie mnre1025, other public organisations oorg10103.
+_TOOI = re.compile(r"^(gm\d{4}|pv\d{2}|ws\d{4}|mnre\d{4}|oorg\d{5})$")
+# The xsd:duration values a retention period takes: years, months and/or days (P10Y, P6M).
+_RETENTION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$")
+
+
+class SelectionCategory(_Strict):
+    """The selection list's category (informatiecategorie) the retention period comes from."""
+
+    code: str = Field(default="2.1", min_length=1, max_length=40)
+    label: str = Field(default="Vastgesteld beleid", min_length=1, max_length=200)
+    selectielijst: str = Field(default="Selectielijst gemeenten en intergemeentelijke organen 2020",
+                      min_length=1, max_length=200)
+
+
+class UseRestriction(_Strict):
+    """Who may use the archived protocol (beperkingGebruik)."""
+
+    label: str = Field(default="Intern", min_length=1, max_length=100)
+    toelichting: str | None = Field(
+        default="Alleen voor medewerkers van de organisatie: het protocol bevat namen en "
+                "telefoonnummers van medewerkers.", max_length=1000)
+    begrippenlijst: str = Field(default="Begrippenlijst beperkingen gebruik van de organisatie",
+                      min_length=1, max_length=200)
+
+
+class ArchiveSettings(_Strict):
+    """MDTO settings of the archived protocols; the defaults follow the Selectielijst 2020.
+
+    An adopted team protocol is operational policy: process 2 "Beleid en regelgeving
+    opstellen", result 2.1 "Vastgesteld", V (destroy) after 10 years.
+    """
+
+    tooi: str | None = None  # the archive creator's TOOI code; None: named without a code
+    waardering: Literal["B", "V", "N"] = "V"
+    bewaartermijn: str = "P10Y"
+    informatiecategorie: SelectionCategory = Field(default_factory=SelectionCategory)
+    beperking: UseRestriction = Field(default_factory=UseRestriction)
+
+    @field_validator("tooi")
+    @classmethod
+    def _tooi(cls, v: str | None) -> str | None:
+        if v is not None and not _TOOI.match(v):
+            raise ValueError("moet een TOOI-code zijn, zoals gm0363 voor een gemeente, pv27 "
+                             "voor een provincie of ws0155 voor een waterschap (zoek de code op "
+                             "in de TOOI-registers van KOOP); laat de sleutel weg als u hem niet "
+                             "weet")
+        return v
+
+    @field_validator("bewaartermijn")
+    @classmethod
+    def _retention(cls, v: str) -> str:
+        if not _RETENTION.match(v):
+            raise ValueError("moet een termijn zijn als P10Y (10 jaar), P6M (6 maanden) of "
+                             "P1Y6M; de Selectielijst gemeenten 2020 zegt P10Y voor vastgesteld "
+                             "beleid")
+        return v
+
+
 class Policy(_Strict):
     """One organisation's policy: branding, contacts, chapter frames, default texts, checklist."""
 
@@ -139,6 +202,7 @@ class Policy(_Strict):
     # Contact kind (balie, huisbezoek, digitaal, bijeenkomsten) -> its aggression protocol.
     protocol_steps: dict[str, ProtocolSteps] = Field(default_factory=dict)
     national: National = Field(default_factory=National)
+    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)  # MDTO sidecars
 
     @field_validator("chapters")
     @classmethod

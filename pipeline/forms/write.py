@@ -217,13 +217,15 @@ def in_terms(spec: FormSpec, terminology: str) -> FormSpec:
 
 
 def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] | None = None,
-               locked_texts: Mapping[str, str] | None = None, *,
+               locked_texts: Mapping[str, str] | None = None, note: str | None = None, *,
                terminology: str = terms.DEFAULT) -> bytes:
     """The .docx bytes of one form (`team` or a contact kind) for `identity`.
 
     `answers` pre-fills fields by tag; `locked_texts` maps a `policy_text` key to the
-    organisation text shown read-only; `terminology` is the policy's word for burger (the
-    reader recognises the form's texts in any of the three). Same inputs, same bytes.
+    organisation text shown read-only; `note` is shown in a box under the title (the
+    prefilled forms of a new cycle say so there); `terminology` is the policy's word for
+    burger (the reader recognises the form's texts in any of the three). Same inputs give
+    byte-identical output.
     """
     spec = FORMS.get(kind)
     if spec is None:
@@ -242,6 +244,8 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
     sub_run = sub.add_run(f"Team {identity.team}  ·  Afdeling {identity.afdeling}  ·  "
                           f"Leidinggevende {identity.leidinggevende}")
     sub_run.font.color.rgb, sub_run.font.size = layout.GREY, Pt(10)
+    if note:
+        _para(doc, note, layout.LOCKED)
     _para(doc, "Zo vult u dit formulier in", "Heading2")
     doc.add_paragraph(spec.intro)
     lines = list(INSTRUCTIONS)
@@ -266,15 +270,19 @@ def team_form_kinds(identity: TeamIdentity) -> list[str]:
 
 def write_team_forms(identity: TeamIdentity, out_dir: Path,
                      answers_by_kind: Mapping[str, Mapping[str, Answer]] | None = None,
-                     locked_texts: Mapping[str, str] | None = None, *,
+                     locked_texts: Mapping[str, str] | None = None,
+                     notes: Mapping[str, str] | None = None, *,
                      terminology: str = terms.DEFAULT) -> list[Path]:
-    """Write `<out_dir>/<team_id>/<kind>.docx` for every form of the team (atomic per file)."""
+    """Write `<out_dir>/<team_id>/<kind>.docx` for every form of the team (atomic per file).
+
+    `notes` maps a form kind to the note shown under its title (see `write_form`).
+    """
     folder = Path(out_dir) / identity.team_id
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in team_form_kinds(identity):
         data = write_form(kind, identity, (answers_by_kind or {}).get(kind), locked_texts,
-                          terminology=terminology)
+                          (notes or {}).get(kind), terminology=terminology)
         target = folder / form_file_name(kind)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(data)

@@ -77,7 +77,7 @@ def test_good_teams_are_built_and_verified(mixed_cli):
         pdf = out / team_id / f"teamprotocol-{team_id}.pdf"
         assert (out / team_id / f"teamprotocol-{team_id}.docx").is_file()
         assert verify_pdf(pdf, expect_text=ANNEX_HEADING) == []
-    [archived] = (out / ARCHIVE).iterdir()
+    [archived] = (out / ARCHIVE).glob("*.pdf")
     assert f"_{GOOD_ADOPTED}_" in archived.name
     assert sorted(manifest(out)["teams"]) == [GOOD_CONCEPT, GOOD_ADOPTED]
 

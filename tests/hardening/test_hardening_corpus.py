@@ -108,7 +108,8 @@ def test_nothing_written_outside_out_and_no_half_files(corpus_build):
     assert not (corpus_build.sandbox.root / "buiten").exists()  # the team id '../../buiten'
     names = [p.relative_to(corpus_build.out) for p in corpus_build.out.rglob("*")]
     assert [n for n in names if n.name.startswith(".") or n.suffix == ".tmp"] == []
-    expected_top = {*GOOD_TEAMS, "archief", "manifest.json", "overzicht.html", "overzicht.xlsx"}
+    expected_top = {*GOOD_TEAMS, "archief", "manifest.json", "overzicht.html", "overzicht.xlsx",
+                    "agenda.ics"}
     assert {str(n) for n in names if len(n.parts) == 1} == expected_top
     assert tree_digest(corpus_build.forms) == {
         k.removeprefix("formulieren/"): v for k, v in corpus_build.before.items()

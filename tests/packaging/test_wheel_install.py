@@ -60,3 +60,11 @@ def test_the_installed_command_builds_the_example_protocols(installed, tmp_path)
     docx = sorted(out.glob("*/teamprotocol-*.docx"))
     assert len(pdfs) == len(docx) == 7
     assert (out / "manifest.json").is_file()
+    # The adopted examples are archived with MDTO sidecars: the schema is package data too.
+    archived = sorted(out.glob("archief/*.pdf"))
+    assert archived
+    for pdf in archived:
+        stem = pdf.name.removesuffix(".pdf")
+        assert (out / "archief" / f"{stem}.mdto.xml").is_file()
+        assert (out / "archief" / f"{stem}.pdf.bestand.mdto.xml").is_file()
+    assert (out / "agenda.ics").is_file()

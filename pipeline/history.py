@@ -1,0 +1,210 @@
+"""The adopted versions in `archief/`: each one's `protocol.json`, MDTO sidecars and Versiebeheer.
+
+Every adopted protocol is archived as `<stem>.pdf` with `<stem>.protocol.json` (the assembled
+protocol, ~60 kB) and its two MDTO sidecars beside it. The JSON files are what the next cycle
+needs: the Versiebeheer lists every adopted version from them, and the tracked-changes
+document (`changes.py`) compares the protocol with the last adopted one. A team's versions
+are found by the team id inside the JSON, not by file name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from pipeline import mdto
+from pipeline.archive import atomic_write_bytes, sha256_file
+from pipeline.errors import MetadataError
+from pipeline.models import Protocol, ProtocolMeta, VersionEntry
+from pipeline.policy import ArchiveSettings
+
+PROTOCOL_SUFFIX = ".protocol.json"
+# An archived protocol.json is ~60 kB; a file far larger is not ours and is not parsed.
+MAX_JSON_BYTES = 16 * 1024 * 1024
+ADOPTED = "vastgesteld"
+
+
+@dataclass(frozen=True)
+class ArchivedVersion:
+    """One adopted version in the archive: its file stem, its JSON file and its title facts."""
+
+    stem: str
+    path: Path
+    meta: ProtocolMeta
+
+    def protocol(self) -> Protocol:
+        """The whole archived protocol (read when a comparison needs it)."""
+        return Protocol.model_validate_json(self.path.read_bytes())
+
+
+def _order(v: ArchivedVersion) -> tuple:
+    return (v.meta.adopted_on or dt.date.min, _version_key(v.meta.version), v.stem)
+
+
+def _version_key(version: str) -> tuple:
+    parts = []
+    for part in version.split("."):
+        parts.append((0, int(part), "") if part.isdigit() else (1, 0, part))
+    return tuple(parts)
+
+
+class ArchiveIndex:
+    """The adopted versions in one `archief/` folder, read once, the first time a team asks.
+
+    An unchanged rebuild never asks, so it reads none of the JSON files.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._by_team: dict[str, list[ArchivedVersion]] | None = None
+
+    def _load(self) -> dict[str, list[ArchivedVersion]]:
+        by_team: dict[str, list[ArchivedVersion]] = {}
+        paths = sorted(self.folder.glob("*" + PROTOCOL_SUFFIX)) if self.folder.is_dir() else []
+        for path in paths:
+            # A damaged or foreign file leaves one version out of the Versiebeheer; it must
+            # not stop the team's build (the archive itself is never changed by us).
+            with contextlib.suppress(OSError, ValueError, ValidationError, TypeError, KeyError):
+                if path.stat().st_size > MAX_JSON_BYTES:
+                    continue
+                meta = ProtocolMeta.model_validate(json.loads(path.read_bytes())["meta"])
+                if meta.status == ADOPTED:
+                    stem = path.name.removesuffix(PROTOCOL_SUFFIX)
+                    by_team.setdefault(meta.team_id, []).append(
+                        ArchivedVersion(stem=stem, path=path, meta=meta))
+        for versions in by_team.values():
+            versions.sort(key=_order)
+        return by_team
+
+    def versions(self, team_id: str) -> list[ArchivedVersion]:
+        """The team's adopted versions in the archive, oldest first."""
+        if self._by_team is None:
+            self._by_team = self._load()
+        return list(self._by_team.get(team_id, []))
+
+
+def _same_version(a: ProtocolMeta, b: ProtocolMeta) -> bool:
+    return a.version == b.version and a.adopted_on == b.adopted_on
+
+
+# --- what changed -----------------------------------------------------------------------------
+
+def sections(protocol: Protocol) -> list[tuple[str, list[str]]]:
+    """The protocol's text as (section heading, lines): chapters, appendices, actions."""
+    from pipeline.changes import block_lines  # the one flattening of a block, shared
+
+    out = []
+    for ch in protocol.chapters:
+        lines = [line for b in [*ch.organisation, *ch.team] for line in block_lines(b)]
+        out.append((f"{ch.number}. {ch.title}", lines))
+    for ap in protocol.appendices:
+        out.append((ap.title, [line for b in ap.blocks for line in block_lines(b)]))
+    if protocol.annex is not None:
+        actions = [f"{a.item or '–'}: {a.what} ({a.owner or 'eigenaar nog te bepalen'}, "
+                   f"{a.due.isoformat() if a.due else 'geen datum'})"
+                   for a in protocol.annex.actions]
+        out.append(("Acties", actions))
+    return out
+
+
+def summary(old: Protocol, new: Protocol) -> str:
+    """One Dutch line: which chapters and appendices changed from `old` to `new`."""
+    before = dict(sections(old))
+    after = dict(sections(new))
+    changed = [h for h, lines in after.items() if before.get(h) != lines]
+    changed += [h for h in before if h not in after]
+    if not changed:
+        return "geen inhoudelijke wijzigingen"
+    names = []
+    for heading in changed:
+        number = heading.split(".", 1)[0]
+        names.append(f"hoofdstuk {number}" if number.isdigit() else heading[:1].lower()
+                     + heading[1:])
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+    return "gewijzigd: " + text
+
+
+def previous_cycle(protocol: Protocol, index: ArchiveIndex) -> tuple[Protocol, Protocol | None]:
+    """The protocol with every adopted version in its Versiebeheer, and the last one before it.
+
+    The Versiebeheer lists, oldest first, each archived adopted version (version, date, by
+    whom, what changed against the version before it), then the version being built, unless
+    that one is itself already archived. The second value is the last adopted version other
+    than this one, for the tracked-changes document; None for a first version.
+    """
+    meta = protocol.meta
+    archived = [v for v in index.versions(meta.team_id) if not _same_version(v.meta, meta)]
+    if not archived:
+        return protocol, None
+    entries: list[VersionEntry] = []
+    previous: Protocol | None = None
+    for v in archived:
+        current = v.protocol()
+        by = f"vastgesteld door {v.meta.adopted_by}" if v.meta.adopted_by else "vastgesteld"
+        change = summary(previous, current) if previous is not None else \
+            "eerste vastgestelde versie"
+        entries.append(VersionEntry(version=v.meta.version, date=v.meta.adopted_on,
+                                    status=ADOPTED, note=f"{by[:1].upper()}{by[1:]}; {change}"))
+        previous = current
+    assert previous is not None
+    own = meta.history[-1] if meta.history else VersionEntry(
+        version=meta.version, date=meta.adopted_on, status=meta.status, note="")
+    note = f"{own.note}; {summary(previous, protocol)}" if own.note else \
+        summary(previous, protocol)
+    entries.append(own.model_copy(update={"note": note}))
+    history_meta = meta.model_copy(update={"history": entries})
+    return protocol.model_copy(update={"meta": history_meta}), previous
+
+
+# --- the archive record of one adopted version -------------------------------------------------
+
+def record_files(protocol: Protocol, settings: ArchiveSettings, index: ArchiveIndex,
+                 target: Path, pdf: Path, checked_at: dt.datetime) -> dict[str, bytes]:
+    """The archive files still missing beside `target` (`<stem>.pdf`), sidecars validated.
+
+    `<stem>.protocol.json` and the two MDTO sidecars; a file already there is kept as it is
+    (the archive is written once). The sidecars describe the archived PDF: `target` when it
+    is already archived, else `pdf`, which is about to be copied there. MetadataError when a
+    sidecar does not validate: then `pdf` is removed, as a PDF that fails verification is,
+    and the team fails before anything is archived.
+    """
+    stem = target.name.removesuffix(".pdf")
+    folder = target.parent
+    files: dict[str, bytes] = {}
+    if not (folder / f"{stem}{PROTOCOL_SUFFIX}").exists():
+        files[f"{stem}{PROTOCOL_SUFFIX}"] = protocol.model_dump_json(indent=1).encode()
+    if all((folder / n).exists() for n in mdto.sidecar_names(stem)):
+        return files
+    described = target if target.exists() else pdf
+    earlier = [v for v in index.versions(protocol.meta.team_id)
+               if v.stem != stem and not _same_version(v.meta, protocol.meta)]
+    replaces = (earlier[-1].stem, mdto.record_name(earlier[-1].meta)) if earlier else None
+    try:
+        sidecars = mdto.sidecars(protocol.meta, settings, stem,
+                                 size=described.stat().st_size,
+                                 sha256=sha256_file(described), checked_at=checked_at,
+                                 replaces=replaces)
+    except MetadataError:
+        pdf.unlink(missing_ok=True)
+        raise
+    files.update({n: data for n, data in sidecars.items() if not (folder / n).exists()})
+    return files
+
+
+def write_record(target: Path, files: dict[str, bytes]) -> dict[str, str]:
+    """Write `files` beside `target` atomically; every record file's name by manifest key.
+
+    Keys: `archief_json`, `mdto` and `mdto_bestand`, for the team's outputs (and so the
+    manifest, with their hashes); a file missing after this is not listed.
+    """
+    for name, data in files.items():
+        atomic_write_bytes(target.parent / name, data)
+    stem = target.name.removesuffix(".pdf")
+    record, file_ = mdto.sidecar_names(stem)
+    names = {"archief_json": f"{stem}{PROTOCOL_SUFFIX}", "mdto": record, "mdto_bestand": file_}
+    return {k: n for k, n in names.items() if (target.parent / n).exists()}
