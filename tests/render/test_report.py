@@ -1,4 +1,8 @@
-"""write_overview: numbers match the protocols; xlsx read back with openpyxl; html escaped."""
+"""The overview's data: the team's own score, organisation gaps apart, order, flags, actions.
+
+Also the html text itself (escaped, self-contained, branded); the page in a real browser is
+in test_report_browser.py, the workbook in test_report_xlsx.py.
+"""
 
 from __future__ import annotations
 
@@ -6,90 +10,155 @@ import datetime as dt
 import html
 
 import pytest
-from openpyxl import load_workbook
 
-from pipeline.catalogue import CHAPTERS
-from pipeline.models import Problem, Status, TeamResult
-from pipeline.report import HTML, XLSX, failure_rows, overview_rows, write_overview
-from tests.render.conftest import make_protocol
+from pipeline.models import Action, Problem, Status, TeamResult
+from pipeline.policy import ChecklistAnswer
+from pipeline.report import HTML, XLSX, build_overview, write_overview
+from pipeline.report.data import Evaluation, evaluation_flag
+from tests.render.conftest import COLOUR, make_policy, make_protocol
 
 TODAY = dt.date(2027, 3, 1)
+ORG_ACTION = ChecklistAnswer(arranged=False, action="Visie afstemmen met de ketenpartners",
+                             owner="Coördinator", due=dt.date(2027, 6, 30))
+
+
+def outputs(team_id: str) -> dict[str, str]:
+    stem = f"{team_id}/teamprotocol-{team_id}"
+    return {"docx": f"{stem}.docx", "pdf": f"{stem}.pdf", "json": f"{team_id}/protocol.json"}
+
+
+def org_gap(protocol, item_id: str, team_part_missing: bool = False) -> None:
+    """Make `item_id` open on the organisation's side (and on the team's, if asked)."""
+    [item] = [i for i in protocol.annex.items if i.id == item_id]
+    item.status = Status.DEELS
+    item.missing = ["organisatie: Visie afstemmen met de ketenpartners"]
+    if team_part_missing:
+        item.missing.append("teamformulier: Hoe het team de visie uitdraagt")
+    item.action = Action(item=item_id, what=ORG_ACTION.action, owner=ORG_ACTION.owner,
+                         due=ORG_ACTION.due, origin="organisatie")
+    # assess takes the team's own action for an item first: here the team has none.
+    protocol.annex.actions = [a for a in protocol.annex.actions if a.item != item_id]
+    protocol.annex.actions.append(item.action)
+
+
+@pytest.fixture
+def report_policy():
+    policy = make_policy()
+    policy.checklist["V2"] = ORG_ACTION
+    return policy
 
 
 @pytest.fixture
 def results() -> list[TeamResult]:
+    """Three teams: one behind (overdue evaluation), one complete, one failed."""
     late = make_protocol(team="Wijkteam <Noord> & Zuid", team_id="wijkteam")
+    org_gap(late, "V2", team_part_missing=True)
     ok = make_protocol(status="vastgesteld", team_id="burgerzaken")
     ok.meta.next_evaluation = dt.date(2028, 1, 1)
     for item in ok.annex.items:
         if item.status is not Status.NVT:
-            item.status = Status.GEREGELD
+            item.status, item.action, item.missing = Status.GEREGELD, None, []
+    org_gap(ok, "V2")
+    ok.annex.actions = [a for a in ok.annex.actions if a.origin == "organisatie"]
     failed = TeamResult(team_id="belastingen", status="mislukt", problems=[
         Problem(file="belastingen/team.docx", field="Vastgesteld op",
                 message="de status is 'vastgesteld' maar dit veld is leeg",
                 hint="Vul het in, of zet de status op 'concept'")])
-    return [TeamResult(team_id="wijkteam", team=late.meta.team, status="gebouwd", protocol=late),
-            TeamResult(team_id="burgerzaken", team=ok.meta.team, status="gebouwd", protocol=ok),
+    return [TeamResult(team_id="wijkteam", team=late.meta.team, status="gebouwd", protocol=late,
+                       outputs=outputs("wijkteam")),
+            TeamResult(team_id="burgerzaken", team=ok.meta.team, status="ongewijzigd",
+                       protocol=ok, outputs=outputs("burgerzaken")),
             failed]
 
 
-def test_rows_match_protocols(results):
-    rows = {r["team_id"]: r for r in overview_rows(results, TODAY)}
-    late = results[0].protocol
-    for number in CHAPTERS:
-        items = [i for i in late.annex.items if i.chapter == number and i.status is not Status.NVT]
-        done = sum(i.status is Status.GEREGELD for i in items)
-        assert rows["wijkteam"]["chapters"][number] == pytest.approx(done / len(items))
-    assert rows["wijkteam"]["open"] == sum(
-        i.status in (Status.DEELS, Status.ONTBREEKT) for i in late.annex.items)
-    assert rows["wijkteam"]["overdue"] is True  # 20 januari 2027 < 1 maart 2027
-    assert rows["wijkteam"]["status"] == "concept"
-    assert rows["burgerzaken"]["open"] == 0
-    assert rows["burgerzaken"]["chapters"][1] == 1.0
-    assert rows["burgerzaken"]["overdue"] is False
-    assert rows["belastingen"]["build"] == "mislukt"
-    assert rows["belastingen"]["open"] is None
+def test_team_score_leaves_out_what_the_organisation_still_arranges(results, report_policy):
+    teams = {t.team_id: t for t in build_overview(results, report_policy, TODAY).teams}
+    ok, late = teams["burgerzaken"], teams["wijkteam"]
+    # V2 is open only because of the organisation's action: the team's chapter 1 is complete.
+    assert ok.chapters[1].share == 1.0
+    assert ok.chapters[1].organisation_open == 1
+    assert ok.open == 0
+    assert ok.organisation_open == 1
+    # The same item with the team's own part missing too is a gap of the team as well.
+    items = results[0].protocol.annex.items
+    chapter1 = [i for i in items if i.chapter == 1 and i.status is not Status.NVT]
+    own_done = sum(i.status is Status.GEREGELD for i in chapter1)
+    assert late.chapters[1].share == pytest.approx(own_done / len(chapter1))
+    assert late.chapters[1].organisation_open == 1
+    assert late.open == sum(i.status in (Status.DEELS, Status.ONTBREEKT) for i in items)
+    # Without the policy's answer the action's origin says it is the organisation's.
+    teams = {t.team_id: t for t in build_overview(results, None, TODAY).teams}
+    assert teams["burgerzaken"].chapters[1].share == 1.0
 
 
-def test_failures_name_file_field_message(results):
-    [failure] = failure_rows(results)
-    assert failure["file"] == "belastingen/team.docx"
-    assert failure["field"] == "Vastgesteld op"
-    assert failure["message"].startswith("de status is 'vastgesteld'")
-    assert failure["message"].endswith("zet de status op 'concept'.")
+def test_failed_teams_first_then_the_furthest_behind(results, report_policy):
+    overview = build_overview(results, report_policy, TODAY)
+    assert [t.team_id for t in overview.teams] == ["belastingen", "wijkteam", "burgerzaken"]
+    [failed] = overview.failed
+    assert failed.problems == [{
+        "file": "belastingen/team.docx", "field": "Vastgesteld op",
+        "message": "de status is 'vastgesteld' maar dit veld is leeg.",
+        "hint": "Vul het in, of zet de status op 'concept'."}]
+    assert (failed.chapters, failed.open, failed.links) == ({}, None, {})
 
 
-def test_xlsx_read_back(results, tmp_path):
-    paths = write_overview(results, tmp_path, today=TODAY)
+@pytest.mark.parametrize(("days", "flag"), [
+    (None, Evaluation.UNPLANNED), (-1, Evaluation.OVERDUE), (0, Evaluation.SOON),
+    (60, Evaluation.SOON), (61, None)])
+def test_evaluation_flags(days, flag):
+    date = None if days is None else TODAY + dt.timedelta(days=days)
+    assert evaluation_flag(date, TODAY) == flag
+
+
+def test_actions_overdue_against_the_build_date(results, report_policy):
+    actions = results[0].protocol.annex.actions
+    actions[0].due, actions[1].due = TODAY - dt.timedelta(days=1), TODAY
+    overview = build_overview(results, report_policy, TODAY)
+    mine = [a for a in overview.actions if a.team_id == "wijkteam"]
+    team_actions = [a for a in actions if a.origin != "organisatie"]
+    # Every action of the team, plus V2's team part, which has no action of its own.
+    assert len(mine) == len(team_actions) + 1
+    by_due = {a.due: a for a in mine}
+    assert by_due[TODAY - dt.timedelta(days=1)].overdue is True
+    assert by_due[TODAY].overdue is False
+    dates = [a.due for a in mine]
+    assert dates == sorted(dates, key=lambda d: (d is None, d or dt.date.max))  # earliest first
+    [v2] = [a for a in mine if a.item == "V2"]
+    assert (v2.what, v2.owner) == (None, None)  # nobody has said who does it
+    open_action = next(a for a in mine if a.item is None)  # "Evaluatie plannen", origin open
+    assert open_action.what is None
+    assert {t for t, _ in overview.unplanned} == {"Wijkteam <Noord> & Zuid"}
+    # The organisation's action is listed once, for the two teams it concerns.
+    [org] = overview.organisation_actions
+    assert (org.item, org.owner, org.due, org.teams) == ("V2", "Coördinator", ORG_ACTION.due, 2)
+    assert not any(a.item == "V2" and a.what for a in overview.actions)
+
+
+def test_html_escaped_self_contained_and_branded(results, report_policy, logo, tmp_path):
+    paths = write_overview(results, tmp_path, today=TODAY, policy=report_policy, logo=logo)
     assert [p.name for p in paths] == [XLSX, HTML]
     assert not list(tmp_path.glob(".*.tmp"))
-    wb = load_workbook(tmp_path / XLSX)
-    ws = wb["Overzicht"]
-    header = [c.value for c in ws[2]]
-    assert header[4] == "1. Visie op veilige publieke dienstverlening"
-    rows = {ws.cell(r, 2).value: [c.value for c in ws[r]] for r in range(3, ws.max_row + 1)}
-    expected = {r["team_id"]: r for r in overview_rows(results, TODAY)}
-    for team_id, values in rows.items():
-        assert values[3] == expected[team_id]["open"]
-        want = [expected[team_id]["chapters"][n] for n in CHAPTERS]
-        assert [v if v is None else pytest.approx(v) for v in want] == values[4:10]
-    assert rows["wijkteam"][0] == "Wijkteam <Noord> & Zuid"
-    assert rows["wijkteam"][-1] == "20 januari 2027 (verlopen)"
-    assert rows["belastingen"][2] == "mislukt"
-    assert ws.conditional_formatting  # the heatmap colour scale
-    problems = wb["Problemen"]
-    assert [c.value for c in problems[2]][:3] == [
-        "belastingen", "belastingen/team.docx", "Vastgesteld op"]
-
-
-def test_html_escaped_and_self_contained(results, tmp_path):
-    write_overview(results, tmp_path, today=TODAY)
     page = (tmp_path / HTML).read_text(encoding="utf-8")
     assert html.escape("Wijkteam <Noord> & Zuid") in page
     assert "<Noord>" not in page
-    assert "(verlopen)" in page
-    assert "belastingen/team.docx" in page
+    assert html.escape("Regel K1 & zorg <dat> het klopt") in page
     assert "<script" not in page
-    assert "http" not in page  # nothing fetched from elsewhere
+    assert "http" not in page  # nothing fetched from elsewhere, the logo is embedded
+    assert 'src="data:image/png;base64,' in page
     assert 'lang="nl"' in page
-    assert "Stand van 1 maart 2027" in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "stand van 1 maart 2027" in page
+    assert f"--huis: {COLOUR};" in page
+    assert 'href="wijkteam/teamprotocol-wijkteam.pdf"' in page
+    assert 'href="wijkteam/teamprotocol-wijkteam.docx"' in page
+    assert "belastingen/team.docx" in page
+    assert "Vul het in, of zet de status op &#39;concept&#39;." in page
+
+
+def test_html_without_logo_policy_or_teams(tmp_path):
+    write_overview([], tmp_path, today=TODAY)
+    page = (tmp_path / HTML).read_text(encoding="utf-8")
+    assert "<img" not in page
+    assert "0 teams" in page
+    assert "Geen open acties" not in page  # no table, but a sentence that fits
+    assert "De teams hebben geen acties gepland." in page

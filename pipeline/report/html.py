@@ -1,0 +1,75 @@
+"""overzicht.html: the overview rendered from `templates/overzicht.html.j2` by Jinja.
+
+Autoescape is on (team names come from forms) and undefined variables fail. The page is one
+self-contained file: inline CSS, no scripts, the logo as a data: URI, so the output folder can
+be copied or shared as it is and the links to the protocols (relative) keep working.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from pipeline.catalogue import CHAPTERS
+from pipeline.merge import dutch_date
+from pipeline.report.data import Overview
+
+TEMPLATE = "overzicht.html.j2"
+RED, YELLOW, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)
+# Short chapter names for the narrow heatmap columns; the full titles are in the legend.
+SHORT = {1: "Visie", 2: "Kwaliteit", 3: "Orde", 4: "Normoverschrijdend gedrag",
+         5: "Lerende aanpak", 6: "Borging"}
+MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def heat_colour(share: float) -> str:
+    """`#RRGGBB` on the red → yellow → green scale for a share between 0 and 1."""
+    low, high, t = (RED, YELLOW, share * 2) if share < 0.5 else (YELLOW, GREEN, share * 2 - 1)
+    return "#" + "".join(f"{round(a + (b - a) * t):02X}" for a, b in zip(low, high, strict=True))
+
+
+def text_on(colour: str) -> str:
+    """Black or white, whichever reads better on the house colour (WCAG relative luminance)."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    # Contrast with white (1.05 / (L + 0.05)) against black ((L + 0.05) / 0.05).
+    return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#000000"
+
+
+def logo_uri(logo: Path | None) -> str | None:
+    """The logo as a data: URI (PNG or JPEG, already checked by the policy loader)."""
+    if logo is None:
+        return None
+    data = Path(logo).read_bytes()
+    mime = next((m for magic, m in MIME.items() if data.startswith(magic)), "image/png")
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _date(value: dt.date | None) -> str:
+    return dutch_date(value) if value is not None else "–"
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{round(share * 100)}%"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(date=_date, percent=_percent, heat=heat_colour)
+    return env
+
+
+def html_text(overview: Overview, colour: str = "#1F4E79", logo: Path | None = None) -> str:
+    """The overview page as html text."""
+    template = _environment().get_template(TEMPLATE)
+    return template.render(
+        o=overview, chapters=CHAPTERS, short=SHORT, colour=colour, on_colour=text_on(colour),
+        logo=logo_uri(logo), legend=[0, 0.25, 0.5, 0.75, 1])
