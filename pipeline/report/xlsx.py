@@ -49,6 +49,11 @@ def _hex(rgb: tuple[int, int, int]) -> str:
     return "".join(f"{v:02X}" for v in rgb)
 
 
+def _argb(colour: str) -> str:
+    """`#RRGGBB` as opaque ARGB (openpyxl's default alpha for six digits is 00)."""
+    return "FF" + colour.lstrip("#").upper()
+
+
 def _put(ws: Worksheet, row: int, col: int, value: Value, column: Column | None = None):
     cell = ws.cell(row, col)
     cell.value = value
@@ -79,14 +84,17 @@ def _header_lines(title: str, width: float) -> int:
 def _table(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Value]],
            colour: str, on_colour: str, first_row: int = 1) -> None:
     """Header at `first_row`, then the rows; styling, freeze, filter and print setup."""
-    fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
-    font = Font(bold=True, color=on_colour.lstrip("#").upper())
+    fill = PatternFill("solid", fgColor=_argb(colour))
+    font = Font(bold=True, color=_argb(on_colour))
+    widths = []
     for c, column in enumerate(columns, 1):
         cell = _put(ws, first_row, c, column.title)
         cell.font, cell.fill = font, fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(c)].width = column.width
-    lines = max(_header_lines(c.title, c.width - 1) for c in columns)
+        # A header wraps at spaces only: its longest word, in bold, sets the least width.
+        widths.append(max(column.width, max(len(w) for w in column.title.split()) + 2))
+        ws.column_dimensions[get_column_letter(c)].width = widths[-1]
+    lines = max(_header_lines(c.title, w - 1) for c, w in zip(columns, widths, strict=True))
     ws.row_dimensions[first_row].height = lines * LINE_HEIGHT + HEADER_MARGIN
     for r, values in enumerate(rows, first_row + 1):
         for c, (value, column) in enumerate(zip(values, columns, strict=True), 1):
