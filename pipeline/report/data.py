@@ -20,6 +20,10 @@ from pipeline.policy import Policy
 # An evaluation this close is flagged: a coordinator plans the team meeting weeks ahead.
 SOON_DAYS = 60
 OPEN = (Status.DEELS, Status.ONTBREEKT)
+# Short chapter names for the narrow heatmap columns of the page and the workbook; the full
+# titles (catalogue.CHAPTERS) are in the page's legend and the workbook's title row.
+SHORT_CHAPTERS = {1: "Visie", 2: "Kwaliteit", 3: "Orde", 4: "Normoverschrijdend gedrag",
+                  5: "Lerende aanpak", 6: "Borging"}
 
 
 class Evaluation:

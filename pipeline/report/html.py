@@ -16,13 +16,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.catalogue import CHAPTERS
 from pipeline.merge import dutch_date
-from pipeline.report.data import Overview
+from pipeline.report.data import SHORT_CHAPTERS, Overview
 
 TEMPLATE = "overzicht.html.j2"
 RED, YELLOW, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)
-# Short chapter names for the narrow heatmap columns; the full titles are in the legend.
-SHORT = {1: "Visie", 2: "Kwaliteit", 3: "Orde", 4: "Normoverschrijdend gedrag",
-         5: "Lerende aanpak", 6: "Borging"}
 MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
@@ -71,5 +68,5 @@ def html_text(overview: Overview, colour: str = "#1F4E79", logo: Path | None = N
     """The overview page as html text."""
     template = _environment().get_template(TEMPLATE)
     return template.render(
-        o=overview, chapters=CHAPTERS, short=SHORT, colour=colour, on_colour=text_on(colour),
-        logo=logo_uri(logo), legend=[0, 0.25, 0.5, 0.75, 1])
+        o=overview, chapters=CHAPTERS, short=SHORT_CHAPTERS, colour=colour,
+        on_colour=text_on(colour), logo=logo_uri(logo), legend=[0, 0.25, 0.5, 0.75, 1])

@@ -24,15 +24,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.catalogue import CHAPTERS
 from pipeline.merge import dutch_date
-from pipeline.report.data import Overview
+from pipeline.report.data import SHORT_CHAPTERS, Overview
 from pipeline.report.html import GREEN, RED, YELLOW
 
 DATE_FORMAT = "d-m-yyyy"
-LATE_FILL = PatternFill("solid", fgColor="F8D7DA")
+LATE_FILL = PatternFill("solid", fgColor="FFF8D7DA")
+# openpyxl's default body font; a Font() without a name prints in the viewer's default (a
+# serif in LibreOffice, measured), so every font we set names it too.
+FONT = "Calibri"
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 # Excel's row height in points per line of 11-point text, and a margin.
 LINE_HEIGHT, HEADER_MARGIN = 15, 4
+MAX_WIDTH = 40
 
 Value = str | int | float | dt.date | None
 
@@ -85,14 +89,19 @@ def _table(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Val
            colour: str, on_colour: str, first_row: int = 1) -> None:
     """Header at `first_row`, then the rows; styling, freeze, filter and print setup."""
     fill = PatternFill("solid", fgColor=_argb(colour))
-    font = Font(bold=True, color=_argb(on_colour))
+    font = Font(name=FONT, bold=True, color=_argb(on_colour))
     widths = []
     for c, column in enumerate(columns, 1):
         cell = _put(ws, first_row, c, column.title)
         cell.font, cell.fill = font, fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        # A header wraps at spaces only: its longest word, in bold, sets the least width.
-        widths.append(max(column.width, max(len(w) for w in column.title.split()) + 2))
+        # A header wraps at spaces only: its longest word, in bold, sets the least width; a
+        # column that does not wrap (ids, dates) is as wide as its longest value.
+        least = max(len(w) for w in column.title.split()) + 2
+        if not column.wrap:
+            texts = [r[c - 1] for r in rows if isinstance(r[c - 1], str)]
+            least = max([least, *(len(t) + 2 for t in texts)])
+        widths.append(max(column.width, min(least, MAX_WIDTH)))
         ws.column_dimensions[get_column_letter(c)].width = widths[-1]
     lines = max(_header_lines(c.title, w - 1) for c, w in zip(columns, widths, strict=True))
     ws.row_dimensions[first_row].height = lines * LINE_HEIGHT + HEADER_MARGIN
@@ -116,32 +125,39 @@ def _overview_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> 
     title = "Overzicht teamprotocollen"
     if o.organisation:
         title += f" {o.organisation}"
-    _put(ws, 1, 1, f"{title}, stand van {dutch_date(o.today)}").font = Font(bold=True, size=13)
-    chapters = [Column(f"{n}. {t}", 16, number_format="0%") for n, t in CHAPTERS.items()]
-    columns = [Column("Team", 30, wrap=True), Column("Team-id", 18), Column("Status", 12),
-               Column("Open punten van het team", 11, number_format="0"), *chapters,
-               Column("Geregeld door het team", 11, number_format="0"),
-               Column("Van toepassing", 11, number_format="0"),
-               Column("Open bij de organisatie", 12, number_format="0"),
-               Column("Volgende evaluatie", 13, number_format=DATE_FORMAT),
-               Column("Evaluatie", 16), Column("Versie", 9), Column("Protocol (PDF)", 40)]
+    chapters_line = "; ".join(f"{n}. {t}" for n, t in CHAPTERS.items())
+    cell = _put(ws, 1, 1, f"{title}, stand van {dutch_date(o.today)}.\n"
+                          f"Hoofdstukken: {chapters_line}.")
+    cell.font = Font(name=FONT, bold=True)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    chapters = [Column(f"{n}. {SHORT_CHAPTERS[n]}", 11, number_format="0%") for n in CHAPTERS]
+    columns = [Column("Team", 24, wrap=True), Column("Team-id", 14),
+               Column("Status", 11), Column("Open punten van het team", 9, number_format="0"),
+               *chapters, Column("Geregeld door het team", 10, number_format="0"),
+               Column("Van toepassing", 10, number_format="0"),
+               Column("Open bij de organisatie", 11, number_format="0"),
+               Column("Volgende evaluatie", 11, number_format=DATE_FORMAT),
+               Column("Evaluatie", 15), Column("Protocol", 9)]
     rows = []
     for t in o.teams:
         rows.append([t.team, t.team_id, "mislukt" if t.failed else t.status, t.open,
                      *[t.chapters[n].share if t.chapters else None for n in CHAPTERS],
                      t.geregeld, t.applicable, t.organisation_open, t.next_evaluation,
-                     t.evaluation_flag, t.version, t.links.get("pdf")])
+                     t.evaluation_flag, "PDF" if t.links.get("pdf") else None])
     _table(ws, columns, rows, colour, on_colour, first_row=2)
+    # The title spans the table, so it wraps within the printed width instead of running off.
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    ws.row_dimensions[1].height = 3 * LINE_HEIGHT + HEADER_MARGIN
     evaluation = [c.title for c in columns].index("Volgende evaluatie") + 1
     for r, t in enumerate(o.teams, 3):
         if t.failed:
-            ws.cell(r, 3).font = Font(bold=True, color="C00000")
+            ws.cell(r, 3).font = Font(name=FONT, bold=True, color="FFC00000")
         if t.evaluation_flag:
             for c in (evaluation, evaluation + 1):
                 ws.cell(r, c).fill = LATE_FILL
         if t.links.get("pdf"):
             ws.cell(r, len(columns)).hyperlink = t.links["pdf"]  # relative to the workbook
-            ws.cell(r, len(columns)).font = Font(color="0B4F9C", underline="single")
+            ws.cell(r, len(columns)).font = Font(name=FONT, color="FF0B4F9C", underline="single")
     first, last = get_column_letter(5), get_column_letter(4 + len(CHAPTERS))
     if o.teams:
         ws.conditional_formatting.add(

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from pipeline.catalogue import CHAPTERS
 from pipeline.report import XLSX, build_overview, write_overview
+from pipeline.report.data import SHORT_CHAPTERS
 from tests.render.conftest import COLOUR
 from tests.report.conftest import TODAY
 
@@ -47,8 +48,8 @@ def test_numbers_dates_and_text_are_typed(book, results, report_policy):
             continue
         assert row["Open punten van het team"] == team.open
         assert isinstance(row["Open punten van het team"], int)
-        for n, title in CHAPTERS.items():
-            value = row[f"{n}. {title}"]
+        for n in CHAPTERS:
+            value = row[f"{n}. {SHORT_CHAPTERS[n]}"]
             assert isinstance(value, float | int), (n, value)
             assert value == pytest.approx(team.chapters[n].share)
         assert row["Geregeld door het team"] == team.geregeld
@@ -59,9 +60,10 @@ def test_numbers_dates_and_text_are_typed(book, results, report_policy):
     wijk = next(r for r in rows if r["Team-id"] == "wijkteam")
     assert wijk["Team"] == "Wijkteam <Noord> & Zuid"
     assert wijk["Evaluatie"] == "verlopen"  # 20 januari 2027 < 1 maart 2027
-    assert wijk["Protocol (PDF)"] == "wijkteam/teamprotocol-wijkteam.pdf"
+    assert wijk["Protocol"] == "PDF"
     ws = book["Overzicht"]
-    cell = ws.cell(4, [c.value for c in ws[2]].index("Protocol (PDF)") + 1)
+    assert "1. Visie op veilige publieke dienstverlening" in ws["A1"].value
+    cell = ws.cell(4, [c.value for c in ws[2]].index("Protocol") + 1)
     assert cell.hyperlink.target == "wijkteam/teamprotocol-wijkteam.pdf"  # relative
     shares = ws.cell(4, 5)
     assert shares.number_format == "0%"
