@@ -6,10 +6,14 @@ in test_report_browser.py, the workbook in test_report_xlsx.py.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
+import io
+import re
 
 import pytest
+from PIL import Image
 
 from pipeline.models import Status
 from pipeline.report import HTML, XLSX, build_overview, write_overview
@@ -100,6 +104,17 @@ def test_html_escaped_self_contained_and_branded(results, report_policy, logo, t
     assert 'href="wijkteam/teamprotocol-wijkteam.docx"' in page
     assert "belastingen/team.docx" in page
     assert "Vul het in, of zet de status op &#39;concept&#39;." in page
+
+
+def test_a_large_logo_is_embedded_small(results, report_policy, tmp_path):
+    big = tmp_path / "groot.png"
+    Image.effect_noise((1800, 600), 64).convert("RGB").save(big)  # ~3 MB of noise
+    write_overview(results, tmp_path, today=TODAY, policy=report_policy, logo=big)
+    page = (tmp_path / HTML).read_text(encoding="utf-8")
+    [uri] = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    with Image.open(io.BytesIO(base64.b64decode(uri))) as img:
+        assert img.size == (336, 112)
+    assert len(page) < 200_000
 
 
 def test_html_without_logo_policy_or_teams(tmp_path):
