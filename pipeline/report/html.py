@@ -32,13 +32,24 @@ def heat_colour(share: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * t):02X}" for a, b in zip(low, high, strict=True))
 
 
-def text_on(colour: str) -> str:
-    """Black or white, whichever reads better on the house colour (WCAG relative luminance)."""
+def _luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of `#RRGGBB`."""
     channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def text_on(colour: str) -> str:
+    """Black or white, whichever has more contrast on the house colour."""
+    luminance = _luminance(colour)
     # Contrast with white (1.05 / (L + 0.05)) against black ((L + 0.05) / 0.05).
     return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#000000"
+
+
+def heading_colour(colour: str) -> str:
+    """The house colour for headings on white, or near-black when it is too light to read
+    (WCAG AA for large text: contrast 3:1)."""
+    return colour if 1.05 / (_luminance(colour) + 0.05) >= 3 else "#1d1d1d"
 
 
 def logo_uri(logo: Path | None) -> str | None:
@@ -87,4 +98,5 @@ def html_text(overview: Overview, colour: str = "#1F4E79", logo: Path | None = N
     template = _environment().get_template(TEMPLATE)
     return template.render(
         o=overview, chapters=CHAPTERS, short=SHORT_CHAPTERS, colour=colour,
-        on_colour=text_on(colour), logo=logo_uri(logo), legend=[0, 0.25, 0.5, 0.75, 1])
+        on_colour=text_on(colour), heading=heading_colour(colour), logo=logo_uri(logo),
+        legend=[0, 0.25, 0.5, 0.75, 1])

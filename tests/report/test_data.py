@@ -106,6 +106,18 @@ def test_html_escaped_self_contained_and_branded(results, report_policy, logo, t
     assert "Vul het in, of zet de status op &#39;concept&#39;." in page
 
 
+@pytest.mark.parametrize(("colour", "on", "heading"), [
+    ("#1F5C4A", "#ffffff", "#1F5C4A"),  # the example's dark green
+    ("#FFEB84", "#000000", "#1d1d1d"),  # a light yellow: black on it, not as heading text
+    ("#7A1F5C", "#ffffff", "#7A1F5C")])
+def test_house_colour_stays_readable(results, report_policy, tmp_path, colour, on, heading):
+    branding = report_policy.branding.model_copy(update={"colour": colour})
+    policy = report_policy.model_copy(update={"branding": branding})
+    write_overview(results, tmp_path, today=TODAY, policy=policy)
+    page = (tmp_path / HTML).read_text(encoding="utf-8")
+    assert f":root {{ --huis: {colour}; --op-huis: {on}; --kop: {heading}; }}" in page
+
+
 def test_a_large_logo_is_embedded_small(results, report_policy, tmp_path):
     big = tmp_path / "groot.png"
     Image.effect_noise((1800, 600), 64).convert("RGB").save(big)  # ~3 MB of noise
