@@ -361,7 +361,8 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
             _record(manifest, [r for r in results if r.team_id in done], inputs, opts)
         raise
     _record(manifest, results, inputs, opts)
-    overview = write_overview(results, opts.out_dir, today=opts.today)
+    overview = write_overview(results, opts.out_dir, today=opts.today, policy=shared.policy,
+                              logo=shared.logo)
     write_agenda(results, opts.out_dir, shared.policy.branding.organisation, today=opts.today)
     timings["totaal"] = time.perf_counter() - started
     return BatchReport(results=results, overview=overview, timings=timings)

@@ -1,0 +1,281 @@
+"""What the coordinator's overview says, computed once for the workbook and the html page.
+
+Per team: the team's own score per chapter (items the organisation still has to arrange are
+counted apart, so one organisation action does not put 50 % in every team's chapter 1), open
+items, protocol status, the next evaluation with its flag, links to the outputs; the teams'
+open actions; what the organisation still arranges; and for every failed team each problem.
+`build_overview` is pure: the build date comes in as an argument, so the output is the same
+for the same inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pipeline.catalogue import CHAPTERS, CHECKLIST_BY_ID
+from pipeline.models import Action, ItemAssessment, Status, TeamResult
+from pipeline.policy import Policy
+
+# An evaluation this close is flagged: a coordinator plans the team meeting weeks ahead.
+SOON_DAYS = 60
+OPEN = (Status.DEELS, Status.ONTBREEKT)
+# Short chapter names for the narrow heatmap columns of the page and the workbook; the full
+# titles (catalogue.CHAPTERS) are in the page's legend and the workbook's title row.
+SHORT_CHAPTERS = {1: "Visie", 2: "Kwaliteit", 3: "Orde", 4: "Normoverschrijdend gedrag",
+                  5: "Lerende aanpak", 6: "Borging"}
+
+
+class Evaluation:
+    """Flags of a team's next evaluation date (Dutch, as shown)."""
+
+    OVERDUE = "verlopen"
+    SOON = f"binnen {SOON_DAYS} dagen"
+    UNPLANNED = "niet gepland"
+
+
+@dataclass(frozen=True)
+class ChapterCell:
+    """One team × chapter: the team's own items and those the organisation still arranges."""
+
+    geregeld: int
+    applicable: int  # the team's applicable items (not n.v.t.), organisation gaps included
+    organisation_open: int
+
+    @property
+    def share(self) -> float | None:
+        """Share geregeld of the team's part; None when nothing applies."""
+        return self.geregeld / self.applicable if self.applicable else None
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One team in the overview."""
+
+    team_id: str
+    team: str
+    build: str  # gebouwd / ongewijzigd / mislukt
+    status: str | None  # concept / vastgesteld; None for a failed team
+    version: str | None = None
+    chapters: dict[int, ChapterCell] = field(default_factory=dict)
+    open: int | None = None  # the team's own open items (deels or ontbreekt)
+    organisation_open: int | None = None
+    next_evaluation: dt.date | None = None
+    evaluation_flag: str | None = None
+    links: dict[str, str] = field(default_factory=dict)  # "pdf"/"docx" -> path below --out
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.build == "mislukt"
+
+    @property
+    def geregeld(self) -> int | None:
+        return sum(c.geregeld for c in self.chapters.values()) if self.chapters else None
+
+    @property
+    def applicable(self) -> int | None:
+        return sum(c.applicable for c in self.chapters.values()) if self.chapters else None
+
+    @property
+    def share(self) -> float | None:
+        a = self.applicable
+        return self.geregeld / a if a else None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One open action of a team: what, who, by when, and whether that date has passed."""
+
+    team_id: str
+    team: str
+    item: str | None
+    item_text: str | None
+    what: str | None  # None: nobody has said yet who does what (origin "open")
+    owner: str | None
+    due: dt.date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """A checklist item the organisation itself still arranges, for every team it concerns."""
+
+    item: str
+    item_text: str
+    what: str
+    owner: str | None
+    due: dt.date | None
+    overdue: bool
+    teams: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    today: dt.date
+    organisation: str | None
+    teams: list[TeamRow]
+    actions: list[ActionRow]
+    organisation_actions: list[OrganisationRow]
+
+    @property
+    def failed(self) -> list[TeamRow]:
+        return [t for t in self.teams if t.failed]
+
+    @property
+    def planned(self) -> list[ActionRow]:
+        """The actions someone has described (the team's own, with owner and date if given)."""
+        return [a for a in self.actions if a.what is not None]
+
+    @property
+    def unplanned(self) -> list[tuple[str, list[ActionRow]]]:
+        """Per team (in the teams' order) the open items for which no action was agreed yet."""
+        groups: dict[str, list[ActionRow]] = {}
+        for a in self.actions:
+            if a.what is None:
+                groups.setdefault(a.team_id, []).append(a)
+        return [(t.team, groups[t.team_id]) for t in self.teams if t.team_id in groups]
+
+
+def organisation_open(item: ItemAssessment, policy: Policy | None) -> bool:
+    """Whether the organisation's part of an item is still open (its policy answer or action)."""
+    if item.status not in OPEN:
+        return False
+    answer = policy.checklist.get(item.id) if policy is not None else None
+    if answer is not None:
+        return not answer.arranged
+    return item.action is not None and item.action.origin == "organisatie"
+
+
+def team_open(item: ItemAssessment, policy: Policy | None) -> bool:
+    """Whether the team's own part of an item is open.
+
+    When the organisation's part is open too, assess lists exactly one missing entry for the
+    organisation (its planned action); any other entry is the team's.
+    """
+    if item.status not in OPEN:
+        return False
+    if not organisation_open(item, policy):
+        return True
+    return len(item.missing) > 1
+
+
+def _chapters(items: list[ItemAssessment], policy: Policy | None) -> dict[int, ChapterCell]:
+    cells = {}
+    for number in CHAPTERS:
+        applicable = [i for i in items if i.chapter == number and i.status is not Status.NVT]
+        cells[number] = ChapterCell(
+            geregeld=sum(not team_open(i, policy) for i in applicable),
+            applicable=len(applicable),
+            organisation_open=sum(organisation_open(i, policy) for i in applicable))
+    return cells
+
+
+def evaluation_flag(next_evaluation: dt.date | None, today: dt.date) -> str | None:
+    """`verlopen`, `binnen 60 dagen`, `niet gepland`, or None when it is planned further out."""
+    if next_evaluation is None:
+        return Evaluation.UNPLANNED
+    if next_evaluation < today:
+        return Evaluation.OVERDUE
+    if next_evaluation <= today + dt.timedelta(days=SOON_DAYS):
+        return Evaluation.SOON
+    return None
+
+
+def _problems(result: TeamResult) -> list[dict[str, str]]:
+    rows = []
+    for problem in result.problems:
+        message = problem.message.rstrip(".") + "."
+        rows.append({"file": problem.file, "field": problem.field or "–", "message": message,
+                     "hint": problem.hint.rstrip(".") + "." if problem.hint else ""})
+    return rows
+
+
+def _team_row(result: TeamResult, policy: Policy | None, today: dt.date) -> TeamRow:
+    protocol = result.protocol
+    team = result.team or (protocol.meta.team if protocol else result.team_id)
+    if result.status == "mislukt" or protocol is None or protocol.annex is None:
+        return TeamRow(team_id=result.team_id, team=team, build=result.status,
+                       status=protocol.meta.status if protocol else None,
+                       problems=_problems(result))
+    items = protocol.annex.items
+    nxt = protocol.meta.next_evaluation
+    return TeamRow(
+        team_id=result.team_id, team=team, build=result.status, status=protocol.meta.status,
+        version=protocol.meta.version, chapters=_chapters(items, policy),
+        open=sum(team_open(i, policy) for i in items),
+        organisation_open=sum(organisation_open(i, policy) for i in items),
+        next_evaluation=nxt, evaluation_flag=evaluation_flag(nxt, today),
+        links={k: result.outputs[k] for k in ("pdf", "docx") if k in result.outputs})
+
+
+def _behind(row: TeamRow) -> tuple:
+    """Sort key: failed teams first, then the most open items, the lowest share, by name."""
+    share = row.share if row.share is not None else 1.0
+    return (not row.failed, -(row.open or 0), share, row.team.casefold(), row.team_id)
+
+
+def _actions(result: TeamResult, policy: Policy | None, today: dt.date) -> list[ActionRow]:
+    protocol = result.protocol
+    if result.status == "mislukt" or protocol is None or protocol.annex is None:
+        return []
+    rows = []
+    for action in protocol.annex.actions:
+        if action.origin == "organisatie":
+            continue  # once, in the organisation's table, not once per team
+        rows.append(_action_row(result, protocol.meta.team, action, today))
+    for item in protocol.annex.items:
+        # The organisation's action covers its own part; the team's part has none yet.
+        if (item.action is not None and item.action.origin == "organisatie"
+                and team_open(item, policy)):
+            rows.append(_action_row(result, protocol.meta.team, Action(
+                item=item.id, what="", origin="open"), today))
+    return rows
+
+
+def _action_row(result: TeamResult, team: str, action: Action, today: dt.date) -> ActionRow:
+    item = CHECKLIST_BY_ID.get(action.item) if action.item else None
+    return ActionRow(
+        team_id=result.team_id, team=result.team or team, item=action.item,
+        item_text=item.text if item else None,
+        what=None if action.origin == "open" else action.what,
+        owner=action.owner, due=action.due,
+        overdue=action.due is not None and action.due < today)
+
+
+def _organisation_rows(results: list[TeamResult], policy: Policy | None,
+                       today: dt.date) -> list[OrganisationRow]:
+    if policy is None:
+        return []
+    rows = []
+    for item_id, answer in policy.checklist.items():
+        if answer.arranged:
+            continue
+        teams = sum(1 for r in results if r.protocol is not None and r.protocol.annex is not None
+                    and r.status != "mislukt" and any(
+                        i.id == item_id and i.status is not Status.NVT
+                        for i in r.protocol.annex.items))
+        item = CHECKLIST_BY_ID[item_id]
+        rows.append(OrganisationRow(item=item_id, item_text=item.text, what=answer.action or "",
+                                    owner=answer.owner, due=answer.due,
+                                    overdue=answer.due is not None and answer.due < today,
+                                    teams=teams))
+    order = list(CHECKLIST_BY_ID)
+    return sorted(rows, key=lambda r: (r.due is None, r.due or dt.date.max, order.index(r.item)))
+
+
+def build_overview(results: list[TeamResult], policy: Policy | None,
+                   today: dt.date) -> Overview:
+    """Everything the overview shows, for the build date `today`."""
+    teams = sorted((_team_row(r, policy, today) for r in results), key=_behind)
+    rank = {t.team_id: n for n, t in enumerate(teams)}
+    actions = [a for r in results for a in _actions(r, policy, today)]
+    # The team furthest behind first; within a team the overdue and earliest dates first,
+    # then the actions nobody owns yet.
+    order = {item: n for n, item in enumerate(CHECKLIST_BY_ID)}
+    actions.sort(key=lambda a: (rank[a.team_id], a.due is None, a.due or dt.date.max,
+                                order.get(a.item or "", len(order))))
+    return Overview(today=today,
+                    organisation=policy.branding.organisation if policy is not None else None,
+                    teams=teams, actions=actions,
+                    organisation_actions=_organisation_rows(results, policy, today))

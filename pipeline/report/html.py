@@ -1,0 +1,102 @@
+"""overzicht.html: the overview rendered from `templates/overzicht.html.j2` by Jinja.
+
+Autoescape is on (team names come from forms) and undefined variables fail. The page is one
+self-contained file: inline CSS, no scripts, the logo as a data: URI, so the output folder can
+be copied or shared as it is and the links to the protocols (relative) keep working.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from PIL import Image
+
+from pipeline.catalogue import CHAPTERS
+from pipeline.merge import dutch_date
+from pipeline.report.data import SHORT_CHAPTERS, Overview
+
+TEMPLATE = "overzicht.html.j2"
+RED, YELLOW, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)
+LOGO_HEIGHT = 112  # px: the page shows the logo at most 56 px high
+MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def heat_colour(share: float) -> str:
+    """`#RRGGBB` on the red → yellow → green scale for a share between 0 and 1."""
+    low, high, t = (RED, YELLOW, share * 2) if share < 0.5 else (YELLOW, GREEN, share * 2 - 1)
+    return "#" + "".join(f"{round(a + (b - a) * t):02X}" for a, b in zip(low, high, strict=True))
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of `#RRGGBB`."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def text_on(colour: str) -> str:
+    """Black or white, whichever has more contrast on the house colour."""
+    luminance = _luminance(colour)
+    # Contrast with white (1.05 / (L + 0.05)) against black ((L + 0.05) / 0.05).
+    return "#ffffff" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "#000000"
+
+
+def heading_colour(colour: str) -> str:
+    """The house colour for headings on white, or near-black when it is too light to read
+    (WCAG AA for large text: contrast 3:1)."""
+    return colour if 1.05 / (_luminance(colour) + 0.05) >= 3 else "#1d1d1d"
+
+
+def logo_uri(logo: Path | None) -> str | None:
+    """The logo as a data: URI, at most twice the height the page shows it (PNG or JPEG,
+    already checked by the policy loader).
+
+    The example logo (34 kB, 600 px wide) would be 45 kB of base64 in a page of 12 kB;
+    scaled to 112 px high it is a few kB, sharp on a phone's 2× screen too.
+    """
+    if logo is None:
+        return None
+    data = Path(logo).read_bytes()
+    mime = next((m for magic, m in MIME.items() if data.startswith(magic)), "image/png")
+    with Image.open(io.BytesIO(data)) as img:
+        if img.height > LOGO_HEIGHT:
+            width = max(1, round(img.width * LOGO_HEIGHT / img.height))
+            small = img.resize((width, LOGO_HEIGHT), Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            if mime == "image/jpeg":
+                small.convert("RGB").save(buffer, "JPEG", quality=90)
+            else:
+                small.save(buffer, "PNG", optimize=True)
+            data = buffer.getvalue()
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _date(value: dt.date | None) -> str:
+    return dutch_date(value) if value is not None else "–"
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{round(share * 100)}%"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(date=_date, percent=_percent, heat=heat_colour)
+    return env
+
+
+def html_text(overview: Overview, colour: str = "#1F4E79", logo: Path | None = None) -> str:
+    """The overview page as html text."""
+    template = _environment().get_template(TEMPLATE)
+    return template.render(
+        o=overview, chapters=CHAPTERS, short=SHORT_CHAPTERS, colour=colour,
+        on_colour=text_on(colour), heading=heading_colour(colour), logo=logo_uri(logo),
+        legend=[0, 0.25, 0.5, 0.75, 1])

@@ -1,0 +1,163 @@
+"""overzicht.html in a real browser: Debian's headless Chromium, driven by Playwright.
+
+At 390 px (a phone) nothing overflows sideways: the teams table scrolls inside its box with
+the team column kept in place, the actions become cards. The links lead to the files, the
+open-actions table holds what the teams planned, the page carries the house colour and logo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from pipeline.report import HTML, build_overview, write_overview
+from tests.render.conftest import COLOUR
+from tests.report.conftest import TODAY
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by make setup; never a downloaded build
+ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert shutil.which(CHROMIUM), "make setup installs Chromium (scripts/install-system.sh)"
+    with sync_playwright() as p:
+        # chromium_sandbox=False passes --no-sandbox (we run as root); Playwright gives the
+        # browser a fresh profile in a temporary folder and removes it on close.
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, chromium_sandbox=False)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def out(results, report_policy, logo, tmp_path) -> Path:
+    for r in results:
+        for path in r.outputs.values():  # the files the links point to
+            (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / path).write_bytes(b"x")
+    write_overview(results, tmp_path, today=TODAY, policy=report_policy, logo=logo)
+    return tmp_path
+
+
+def open_page(browser: Browser, out: Path, width: int) -> Page:
+    # A phone is emulated as one (is_mobile): without the page's viewport meta, Chromium
+    # would then lay it out 980 px wide and zoom out, as a phone's browser does.
+    phone = width < 600
+    page = browser.new_page(viewport={"width": width, "height": 800}, is_mobile=phone,
+                            has_touch=phone, device_scale_factor=3 if phone else 1)
+    page.goto((out / HTML).as_uri())
+    return page
+
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const outside = [...document.querySelectorAll('body *')]
+    .filter(e => !e.closest('.scroll') && e.getBoundingClientRect().right > width + 0.5)
+    .map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40));
+  return {width, scroll: document.documentElement.scrollWidth, outside};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_nothing_overflows_sideways(browser, out, width):
+    page = open_page(browser, out, width)
+    found = page.evaluate(OVERFLOW)
+    assert found["width"] == width
+    assert found["scroll"] <= width, found
+    assert found["outside"] == []
+    box = page.locator("#teams .scroll")
+    assert box.evaluate("e => e.getBoundingClientRect().right") <= width
+    page.close()
+
+
+def test_on_a_phone_the_team_column_stays_while_the_table_scrolls(browser, out):
+    page = open_page(browser, out, 390)
+    box = page.locator("#teams .scroll")
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the chapters are further right
+    first = page.locator("table.teams tbody th[scope=row]").first
+    heat = page.locator("table.teams tbody tr:nth-child(2) td.heat").first
+    before, heat_before = first.bounding_box()["x"], heat.bounding_box()["x"]
+    box.evaluate("e => { e.scrollLeft = 300; }")
+    assert first.bounding_box()["x"] == pytest.approx(before, abs=1)  # a border's half pixel
+    assert heat.bounding_box()["x"] < heat_before - 100
+    # The actions are cards: the header row is hidden, each cell is a labelled line.
+    cell = page.locator("table.actions tbody td").first
+    assert cell.evaluate("e => getComputedStyle(e).display") == "block"
+    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Team: "'
+    assert page.locator("table.actions thead").bounding_box()["height"] <= 1
+    page.close()
+
+
+def test_links_lead_to_each_teams_pdf_and_word_file(browser, out, results):
+    page = open_page(browser, out, 1280)
+    links = page.locator("table.teams a").evaluate_all(
+        "as => as.map(a => [a.textContent, a.getAttribute('href'), a.href])")
+    built = [r for r in results if r.status != "mislukt"]
+    assert len(links) == 2 * len(built) + 1  # PDF and Word per team, the failure note's link
+    files = [(text, href, url) for text, href, url in links if not href.startswith("#")]
+    assert sorted(href for _, href, _ in files) == sorted(
+        r.outputs[k] for r in built for k in ("pdf", "docx"))
+    for text, href, url in files:
+        assert ":" not in href  # relative: the folder can be moved or shared
+        assert not href.startswith("/")
+        assert url.startswith("file://")
+        assert Path(unquote(url.removeprefix("file://"))).is_file(), url
+        assert text == ("PDF" if href.endswith(".pdf") else "Word")
+    page.close()
+
+
+def test_open_actions_table(browser, out, results, report_policy):
+    page = open_page(browser, out, 1280)
+    table = page.locator("table.actions")
+    header = table.locator("thead th").all_inner_texts()
+    assert header == ["Team", "Onderdeel", "Actie", "Eigenaar", "Uiterlijk"]
+    rows = table.locator("tbody tr").evaluate_all(
+        "rs => rs.map(r => [...r.cells].map(c => c.innerText.trim()))")
+    planned = build_overview(results, report_policy, TODAY).planned
+    assert len(rows) == len(planned) > 0
+    for row, action in zip(rows, planned, strict=True):
+        team, item, what, owner, due = row
+        assert team == action.team
+        assert item.startswith(action.item)
+        assert what == action.what
+        assert owner == action.owner
+        assert due.startswith(f"{action.due.day} september {action.due.year}")
+        assert due.endswith("verlopen") == action.overdue
+    assert all(a.overdue for a in planned)  # all due 1 september 2026, before the build date
+    badge = table.locator(".badge.late").first
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(192, 0, 0)"
+    # The items without an action, per team, and the organisation's own item once.
+    unplanned = page.locator("table.unplanned tbody tr").all_inner_texts()
+    assert len(unplanned) == 1
+    assert unplanned[0].startswith("Wijkteam <Noord> & Zuid")
+    org = page.locator("table.organisation tbody tr").all_inner_texts()
+    assert len(org) == 1
+    assert "V2" in org[0]
+    assert "30 juni 2027" in org[0]
+    page.close()
+
+
+def test_failed_teams_on_top_house_colour_and_logo(browser, out):
+    page = open_page(browser, out, 1280)
+    sections = page.locator("main section").evaluate_all("ss => ss.map(s => s.id)")
+    assert sections[0] == "mislukt"
+    assert "Vul het in, of zet de status op 'concept'." in page.locator("#mislukt").inner_text()
+    first = page.locator("table.teams tbody th[scope=row] .team").all_inner_texts()
+    assert first == ["belastingen", "Wijkteam <Noord> & Zuid", "Burgerzaken & Publiek"]
+    red, green, blue = (int(COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    th = page.locator("table.teams thead th").first
+    assert th.evaluate("e => getComputedStyle(e).backgroundColor") == f"rgb({red}, {green}, {blue})"
+    logo = page.locator("header img")
+    assert logo.evaluate("e => e.complete && e.naturalWidth") == 240
+    late = page.locator("table.teams tbody tr:nth-child(2) .badge").inner_text()
+    assert late == "verlopen"  # wijkteam's evaluation of 20 januari 2027
+    assert dt.date(2027, 1, 20) < TODAY
+    page.close()
