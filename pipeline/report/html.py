@@ -17,8 +17,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from PIL import Image
 
 from pipeline.catalogue import CHAPTERS
-from pipeline.merge import dutch_date
 from pipeline.report.data import SHORT_CHAPTERS, Overview
+from pipeline.text import dutch_date
 
 TEMPLATE = "overzicht.html.j2"
 RED, YELLOW, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)

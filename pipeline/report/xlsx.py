@@ -23,9 +23,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.catalogue import CHAPTERS
-from pipeline.merge import dutch_date
 from pipeline.report.data import SHORT_CHAPTERS, Overview
 from pipeline.report.html import GREEN, RED, YELLOW
+from pipeline.text import dutch_date
 
 DATE_FORMAT = "d-m-yyyy"
 LATE_FILL = PatternFill("solid", fgColor="FFF8D7DA")
