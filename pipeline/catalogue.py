@@ -244,6 +244,10 @@ _TEAM_FORM = FormSpec(
                required=True, prefill="afdeling"),
             _f("team.leidinggevende", "Leidinggevende", "Vul de naam van de leidinggevende in.", T,
                TEAM, required=True, prefill="leidinggevende"),
+            # For the incident card: who a team member calls first.
+            _f("team.leidinggevende_telefoon", "Telefoon van de leidinggevende bij een incident",
+               "Het nummer waarop medewerkers de leidinggevende na een incident bereiken.", T,
+               TEAM),
             _f("team.aantal_medewerkers", "Aantal medewerkers", "Vul het aantal medewerkers in.",
                T, TEAM),
             _f("team.versie", "Versie van het protocol", "Bijvoorbeeld 1.0.", T, TEAM,
@@ -454,6 +458,10 @@ _HUISBEZOEK_FORM = FormSpec(
             _f("huisbezoek.registratie", "Registratie van waar medewerkers zijn",
                "In- en uitchecken, buddy, na hoeveel tijd een collega alarm slaat.", M, TEAM, "N7",
                required=True),
+            # Alarm follow-up outside the office: who is the backup, and how to reach them.
+            _f("huisbezoek.achterwacht", "Achterwacht bij bezoeken en buitenwerk",
+               "Naam of functie en telefoonnummer van wie tijdens bezoeken bereikbaar is en "
+               "hulp stuurt.", T, TEAM, "N7"),
             _yes_no("huisbezoek.persoonsalarm", "Medewerkers hebben een persoonsalarm of alarmapp",
                     "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7"),
             # A debrief among colleagues: first aftercare (N8) and learning (L5), not L3.
@@ -561,7 +569,8 @@ MAPPING_REASONS: dict[str, str] = {
           "digitaal.identiteit (an organisational measure, not a technical one).",
     "N6": "policy + balie.spreekkamer, balie.camera, bijeenkomsten.zaal: the building and its "
           "technique.",
-    "N7": "policy + balie.alarmknop, .alarmopvolging, .alarmtest, huisbezoek.registratie and "
+    "N7": "policy + balie.alarmknop, .alarmopvolging, .alarmtest, huisbezoek.registratie, "
+          ".achterwacht and "
           ".persoonsalarm, bijeenkomsten.alarm.",
     "N8": "policy (regulation) + team.nazorg_contact and team.opvang (inherit) + "
           "huisbezoek.nabespreking (first aftercare) + bijeenkomsten.nazorg.",

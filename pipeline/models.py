@@ -199,12 +199,35 @@ class ProtocolMeta(BaseModel):
     history: list[VersionEntry] = Field(default_factory=list)
 
 
+class CardSection(BaseModel):
+    """One contact type on the incident card: what the employee does first."""
+
+    title: str
+    steps: list[str]
+
+
+class CardNumber(BaseModel):
+    label: str
+    value: str
+
+
+class IncidentCard(BaseModel):
+    """Page one of the protocol: what to do in an incident, steps and numbers (one A4)."""
+
+    heading: str
+    sections: list[CardSection]
+    after: list[str]  # the steps that are the same for every contact type
+    numbers: list[CardNumber]
+    report: list[str]  # melden, aangifte, nazorg: one line each
+
+
 class Protocol(BaseModel):
     """One team's assembled protocol; `annex` is filled by assess."""
 
     meta: ProtocolMeta
     chapters: list[ChapterContent]
     appendices: list[Appendix]
+    card: IncidentCard | None = None
     annex: Annex | None = None
 
 

@@ -53,6 +53,10 @@ class Contact(_Strict):
     def line(self) -> str:
         return ", ".join(p for p in (self.name, self.role, self.phone, self.email) if p)
 
+    def short(self) -> str:
+        """Name and phone, for the incident card."""
+        return ", ".join(p for p in (self.name, self.phone or self.email) if p)
+
 
 class Contacts(_Strict):
     coordinator: Contact

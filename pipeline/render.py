@@ -207,6 +207,27 @@ def _annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[st
     }
 
 
+def _card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
+    """The incident card as template data (all texts ours or the policy's, so in its word)."""
+    card = protocol.card
+    if card is None:
+        return {"heading": "", "sections": [], "after": [], "numbers": [], "report": []}
+
+    def ours(text: str) -> str:
+        return clean(terms.ours(text, terminology))
+
+    first = len(card.sections[0].steps) if card.sections else 0
+    return {
+        "heading": card.heading,
+        "sections": [{"title": ours(s.title),
+                      "steps": [f"{n}. {ours(t)}" for n, t in enumerate(s.steps, 1)]}
+                     for s in card.sections],
+        "after": [f"{n}. {ours(t)}" for n, t in enumerate(card.after, first + 1)],
+        "numbers": [{"label": ours(n.label), "value": clean(n.value)} for n in card.numbers],
+        "report": [ours(r) for r in card.report],
+    }
+
+
 def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
     """Every variable the protocol template receives (plain dicts, lists and strings).
 
@@ -266,6 +287,7 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "blocks": [block_view(b, term) for b in ap.blocks],
         } for ap in protocol.appendices],
         "annex": _annex_view(protocol, term),
+        "card": _card_view(protocol, term),
     }
 
 
