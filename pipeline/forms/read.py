@@ -355,8 +355,8 @@ def read_form(path: Path) -> FormData:
     if version != SCHEMA_VERSION:
         raise FormError(f"dit formulier heeft schemaversie '{_shown(version)}', verwacht is "
                         f"'{SCHEMA_VERSION}'", file=path,
-                        hint="Vraag de coördinator om een nieuw formulier en neem uw antwoorden "
-                        "daarin over")
+                        hint="Vraag de coördinator om nieuwe formulieren: 'teamprotocol forms "
+                        "--from' neemt de antwoorden van dit formulier daarin over")
     if kind not in FORMS:
         raise FormError(f"onbekend soort formulier '{_shown(kind)}'", file=path,
                         hint=_NEW_FORM)

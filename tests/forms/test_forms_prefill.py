@@ -24,6 +24,7 @@ from lxml import etree
 from pipeline import ooxml
 from pipeline.catalogue import (
     FORMS,
+    SCHEMA_MIGRATIONS,
     SCHEMA_VERSION,
     TEAM_KIND,
     FieldType,
@@ -177,7 +178,7 @@ def test_the_current_schema_needs_no_migration_and_unknown_ones_have_none():
     assert migration_path("0") is None
 
 
-def _old_form(path: Path, doc_edit, schema: str) -> None:
+def _old_form(path: Path, doc_edit, schema: str, kind: str = TEAM_KIND) -> None:
     """Rewrite the form at `path`: `doc_edit(document)` and schema version `schema`."""
     with zipfile.ZipFile(path) as z:
         files = {n: z.read(n) for n in z.namelist()}
@@ -189,7 +190,7 @@ def _old_form(path: Path, doc_edit, schema: str) -> None:
     with zipfile.ZipFile(buf, "w") as z:
         for name, data in files.items():
             z.writestr(name, data)
-    props = {PROP_KIND: TEAM_KIND, PROP_SCHEMA: schema, PROP_TEAM: "burgerzaken"}
+    props = {PROP_KIND: kind, PROP_SCHEMA: schema, PROP_TEAM: "burgerzaken"}
     path.write_bytes(ooxml.finish_package(buf.getvalue(), props))
 
 
@@ -275,3 +276,25 @@ def test_unticked_old_checkbox_becomes_no_answer(tmp_path, identity):
     step = Migration(source="0", target=SCHEMA_VERSION,
                      checkbox_to_choice={choice.tag: choice.choices[0]})
     assert prefill.read_previous_form(path, {"0": step}).fields[choice.tag] is None
+
+
+def test_a_schema_1_form_becomes_schema_2_with_the_real_table(tmp_path, identity):
+    """Schema 1 had checkboxes for the yes/no statements: ticked is ja, unticked no answer."""
+    path = tmp_path / "burgerzaken" / "balie.docx"
+    path.parent.mkdir()
+    path.write_bytes(write_form("balie", identity, {"balie.ordebewaking": "Gastvrouw."}))
+
+    def to_schema_1(document):
+        for tag, ticked in (("balie.camera", True), ("balie.alarmknop", False),
+                            ("balie.huisregels_zichtbaar", True)):
+            old = _sdts(document, tag)[0]
+            old.getparent().replace(old, ooxml.checkbox_control(tag, tag, ticked))
+
+    _old_form(path, to_schema_1, "1", kind="balie")
+    assert migration_path("1") == [SCHEMA_MIGRATIONS["1"]]
+    data = prefill.read_previous_form(path)
+    assert data.errors == []
+    assert data.fields["balie.camera"] == "ja"
+    assert data.fields["balie.huisregels_zichtbaar"] == "ja"
+    assert data.fields["balie.alarmknop"] is None  # unticked: not answered, never "nee"
+    assert data.fields["balie.ordebewaking"] == "Gastvrouw."
