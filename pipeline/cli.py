@@ -18,7 +18,6 @@ from pipeline.catalogue import catalogue_json
 from pipeline.errors import TeamprotocolError, os_reason
 from pipeline.examples import write_example_forms
 from pipeline.models import FormData, Problem
-from pipeline.policy import dump_default_policy
 
 click_nl.install()
 
@@ -65,45 +64,47 @@ def catalogue(as_json: bool) -> None:
                    "(standaard: het voorbeeldbeleid).")
 @click.option("--force", is_flag=True,
               help="Vervang formulieren die al bestaan (ingevulde antwoorden gaan verloren).")
-@click.pass_context
-def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path | None,
-          force: bool) -> None:
+def forms(teams_csv: Path, out_dir: Path, policy_path: Path | None, force: bool) -> None:
     """Maak de Word-formulieren voor elk team uit TEAMS.csv.
 
     TEAMS.csv heeft de kolommen team_id,team,afdeling,leidinggevende,contactvormen
     (contactvormen gescheiden door ';': balie, huisbezoek, digitaal, bijeenkomsten).
     Per team komt er een map <team_id> met team.docx en één formulier per contactvorm.
-    Bestaande formulieren worden niet overschreven, want daarin kunnen antwoorden van
-    leidinggevenden staan; gebruik --force alleen als u zeker weet dat dat niet zo is.
+    Formulieren die al bestaan blijven staan, want daarin kunnen antwoorden van
+    leidinggevenden staan: alleen nieuwe teams en formulieren worden geschreven. Gebruik
+    --force alleen als u zeker weet dat er geen antwoorden verloren gaan.
     """
+    from pipeline.forms.publish import commit, staging
     from pipeline.forms.teams_csv import read_teams_csv
-    from pipeline.forms.write import (
-        form_file_name,
-        locked_texts_of,
-        team_form_kinds,
-        write_team_forms,
-    )
+    from pipeline.forms.write import locked_texts_of, write_team_forms
     from pipeline.policy import load_policy
 
     teams = read_teams_csv(teams_csv)
+    policy_path = _policy_option(policy_path)
+    if policy_path is None:
+        click.echo("Let op: zonder --policy staan de vaste teksten van het voorbeeldbeleid (de "
+                   "verzonnen Gemeente Lindenhoven) in de formulieren. Geef met --policy "
+                   "BELEID.yaml het beleid van uw organisatie op.")
     # The organisation's fixed texts (the norm, the sanction policy) are shown read-only in
     # the forms, so a team lead answers with the norm in front of them.
     locked = locked_texts_of(load_policy(policy_path))
-    existing = [out_dir / t.team_id / form_file_name(k) for t in teams for k in team_form_kinds(t)
-                if (out_dir / t.team_id / form_file_name(k)).exists()]
-    if existing and not force:
-        click.echo(f"Fout: er staan al {len(existing)} formulier(en) in {out_dir}, bijvoorbeeld "
-                   f"{existing[0]}. Die kunnen ingevulde antwoorden van leidinggevenden bevatten "
-                   "en worden daarom niet overschreven. Kies een andere map met --out, of "
-                   "gebruik --force als u zeker weet dat er geen antwoorden verloren gaan.",
-                   err=True)
-        ctx.exit(1)
+    with staging(out_dir) as stage:
+        for team in teams:
+            write_team_forms(team, stage, locked_texts=locked)
+        done = commit(stage, out_dir, replace=force)
     for team in teams:
-        paths = write_team_forms(team, out_dir, locked_texts=locked)
-        names = ", ".join(p.name for p in paths)
-        click.echo(f"{team.team_id}: {len(paths)} formulier(en) in {out_dir / team.team_id} "
-                   f"({names})")
-    click.echo(f"Klaar: formulieren voor {len(teams)} team(s) in {out_dir}.")
+        folder = out_dir / team.team_id
+        new = [p.name for p in done.written + done.replaced if p.parent == folder]
+        kept = [p.name for p in done.skipped if p.parent == folder]
+        if new:
+            click.echo(f"{team.team_id}: {len(new)} formulier(en) in {folder} ({', '.join(new)})")
+        if kept:
+            click.echo(f"{team.team_id}: bestaat al en is niet overschreven: {', '.join(kept)}")
+    click.echo(f"Klaar: {len(done.written) + len(done.replaced)} formulier(en) geschreven voor "
+               f"{len(teams)} team(s) in {out_dir}.")
+    if done.skipped:
+        click.echo(f"{len(done.skipped)} bestaand(e) formulier(en) niet overschreven, want "
+                   "daarin kunnen antwoorden staan; --force vervangt ze.")
 
 
 def _check_report(data: FormData) -> list[str]:
@@ -203,13 +204,22 @@ _STATUS_NL = {"gebouwd": "gebouwd", "ongewijzigd": "ongewijzigd", "mislukt": "MI
 _WARNINGS_SHOWN = 3
 
 
+EXAMPLE_POLICY = "voorbeeld"  # `--policy voorbeeld`: the embedded example policy, on purpose
+
+
+def _policy_option(value: Path | None) -> Path | None:
+    """`--policy voorbeeld` is the embedded example policy (None for the stages)."""
+    return None if value is not None and str(value) == EXAMPLE_POLICY else value
+
+
 @cli.command(context_settings=CONTEXT)
 # exists=True: a forms folder that is not there is a usage error (exit 2), like a bad --jobs.
 @click.argument("forms_dir", metavar="[FORMULIERENMAP]", required=False,
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--policy", "policy_path", metavar="BELEID.yaml",
               type=click.Path(dir_okay=False, path_type=Path),
-              help="Het beleid van de organisatie (standaard: het voorbeeldbeleid).")
+              help="Het beleid van de organisatie; verplicht bij een FORMULIERENMAP. "
+                   f"'--policy {EXAMPLE_POLICY}' kiest bewust het voorbeeldbeleid.")
 @click.option("--out", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Map voor de protocollen.")
 @click.option("--template", metavar="SJABLOON.docx",
@@ -225,10 +235,20 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
     """Bouw het protocol van elk team: Word, PDF/A, manifest en overzicht.
 
     FORMULIERENMAP bevat per team een map met de ingevulde formulieren, zoals
-    'teamprotocol forms' die maakt. Zonder FORMULIERENMAP bouwt het de voorbeeldteams.
+    'teamprotocol forms' die maakt; geef dan ook --policy op. Zonder FORMULIERENMAP bouwt
+    het de voorbeeldteams met het voorbeeldbeleid.
     Exitcode 0: alle teams gelukt; 1: een of meer teams mislukt; 2: verkeerd gebruik.
     """
     examples = forms_dir is None
+    if forms_dir is not None and policy_path is None:
+        # Without it a real organisation's teams were built as the fictitious Gemeente
+        # Lindenhoven, with its invented phone numbers, and archived under its name.
+        raise click.UsageError(
+            "geef met --policy BELEID.yaml het beleid van uw organisatie op. Zonder --policy "
+            "zouden de protocollen de teksten en telefoonnummers van de verzonnen Gemeente "
+            f"Lindenhoven krijgen; wilt u dat bewust, gebruik dan --policy {EXAMPLE_POLICY}.",
+            ctx=ctx)
+    policy_path = _policy_option(policy_path)
     with contextlib.ExitStack() as stack:
         if forms_dir is None:
             forms_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(
@@ -251,6 +271,8 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
         text = problem.format()
         return text.replace(f"{forms_dir}{os.sep}", "") if examples else text
 
+    for p in report.warnings:
+        click.echo(f"Let op: {line(p)}")
     for r in report.results:
         click.echo(f"  {r.team_id:<28} {_STATUS_NL[r.status]}")
         for p in r.problems:
@@ -276,23 +298,39 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("target", metavar="MAP", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Bestaande bestanden overschrijven.")
+@click.option("--force", is_flag=True,
+              help="Bestaande bestanden vervangen; de oude komen in een reservekopie.")
 def init(target: Path, force: bool) -> None:
     """Schrijf een bewerkbare kopie van het voorbeeldbeleid en de voorbeeldteams naar MAP.
 
     Daarna: pas MAP/beleid.yaml aan en bouw met
-    'teamprotocol build MAP/formulieren --policy MAP/beleid.yaml'.
+    'teamprotocol build MAP/formulieren --policy MAP/beleid.yaml --out MAP/protocollen'.
     """
-    policy_file = target / "beleid.yaml"
-    forms_dir = target / "formulieren"
-    if not force and (policy_file.exists() or forms_dir.exists()):
-        raise TeamprotocolError("de map bevat al een beleid of formulieren", file=target,
-                                hint="Kies een lege map, of gebruik --force om te overschrijven")
-    target.mkdir(parents=True, exist_ok=True)
-    dump_default_policy(policy_file)
-    written = write_example_forms(forms_dir)
-    click.echo(f"Geschreven: {policy_file} en {len(written)} formulieren in {forms_dir}.")
-    click.echo(f"Bouwen: teamprotocol build {forms_dir} --policy {policy_file}")
+    from pipeline.examples import write_example_setup
+    from pipeline.forms.publish import commit, existing, staging
+
+    with staging(target) as stage:
+        policy_file, forms_dir = write_example_setup(stage)
+        replaced = existing(stage, target)
+        if replaced and not force:
+            shown = ", ".join(str(p) for p in replaced[:3])
+            more = f" en nog {len(replaced) - 3}" if len(replaced) > 3 else ""
+            raise TeamprotocolError(
+                f"de map bevat al {len(replaced)} bestand(en) die init zou vervangen: "
+                f"{shown}{more}", file=target,
+                hint="Kies een lege map, of gebruik --force: de bestaande bestanden komen dan "
+                     "in een reservekopie")
+        backup = target / f"reservekopie-{dt.datetime.now():%Y%m%d-%H%M%S}"
+        done = commit(stage, target, replace=True, backup=backup)
+    policy_file, forms_dir = target / policy_file.name, target / forms_dir.name
+    if done.replaced:
+        click.echo(f"Vervangen ({len(done.replaced)}), de oude versies staan in {backup}:")
+        for p in done.replaced:
+            click.echo(f"  {p}")
+    count = sum(1 for p in done.written + done.replaced if p.suffix == ".docx")
+    click.echo(f"Geschreven: {policy_file} en {count} formulieren in {forms_dir}.")
+    click.echo(f"Bouwen: teamprotocol build {forms_dir} --policy {policy_file} "
+               f"--out {target / 'protocollen'}")
 
 
 def main() -> None:

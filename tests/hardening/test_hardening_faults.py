@@ -33,7 +33,7 @@ def built(tmp_path_factory, write_team, lo_cache) -> tuple[Path, Path]:
     for team in TEAMS:
         write_team(forms, team)
     box = Sandbox(root / "box", lo_cache)
-    proc = box.run("build", forms, "--out", root / "uitvoer")
+    proc = box.run("build", forms, "--policy", "voorbeeld", "--out", root / "uitvoer")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return forms, root / "uitvoer"
 
@@ -63,7 +63,8 @@ def assert_no_temp_files(out: Path) -> None:
 
 def test_soffice_killed_mid_batch_is_retried(sandbox, built):
     out = _copy_out(built, sandbox.root / "uitvoer")
-    build = sandbox.popen("build", built[0], "--out", out, "--force", "--jobs", "1")
+    build = sandbox.popen("build", built[0], "--policy", "voorbeeld",
+                                         "--out", out, "--force", "--jobs", "1")
     try:
         victims = wait_for(lambda: soffice_pids(sandbox.tmp), timeout=60)
         assert victims, "soffice is niet gestart"
@@ -89,7 +90,8 @@ def test_interrupted_batch_leaves_nothing_and_a_rerun_recovers(sandbox, built, s
                                                                returncode):
     out = _copy_out(built, sandbox.root / "uitvoer")
     before = tree_digest(out)
-    build = sandbox.popen("build", built[0], "--out", out, "--force", "--jobs", "1")
+    build = sandbox.popen("build", built[0], "--policy", "voorbeeld",
+                                         "--out", out, "--force", "--jobs", "1")
     try:
         converting = wait_for(lambda: soffice_pids(sandbox.tmp), timeout=60)
         assert converting, "soffice is niet gestart"
@@ -112,7 +114,8 @@ def test_interrupted_batch_leaves_nothing_and_a_rerun_recovers(sandbox, built, s
     for team in TEAMS:
         assert verify_pdf(out / team / f"teamprotocol-{team}.pdf",
                           expect_text=ANNEX_HEADING) == []
-    rerun = sandbox.run("build", built[0], "--out", out, timeout=RUN_SECONDS)
+    rerun = sandbox.run("build", built[0], "--policy", "voorbeeld",
+                                       "--out", out, timeout=RUN_SECONDS)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert_complete(out)
 
@@ -126,7 +129,7 @@ def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, example
     forms, out = sandbox.root / "formulieren", sandbox.root / "uitvoer"
     for team in examples:
         write_team(forms, team)
-    build = sandbox.popen("build", forms, "--out", out, "--jobs", "1")
+    build = sandbox.popen("build", forms, "--policy", "voorbeeld", "--out", out, "--jobs", "1")
     try:
         assert wait_for(lambda: list(out.glob("*/teamprotocol-*.pdf")), timeout=60)
         wait_for(lambda: False, timeout=0.5)  # the listed PDFs are verified meanwhile
@@ -145,7 +148,8 @@ def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, example
         assert verify_pdf(out / team / f"teamprotocol-{team}.pdf", expect_text=ANNEX_HEADING) == []
         for rel, digest in entry["outputs"].items():
             assert sha256_file(out / rel) == digest, rel
-    rerun = sandbox.run("build", forms, "--out", out, timeout=RUN_SECONDS)
+    rerun = sandbox.run("build", forms, "--policy", "voorbeeld",
+                        "--policy", "voorbeeld", "--out", out, timeout=RUN_SECONDS)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert (f"{len(examples)} teams: {len(examples) - len(recorded)} gebouwd, "
             f"{len(recorded)} ongewijzigd, 0 mislukt") in rerun.stdout
@@ -185,7 +189,8 @@ def test_read_only_output_folder(sandbox, built, new):
     folder = sandbox.root / "alleen-lezen"
     folder.mkdir()
     out = folder / "nieuw" if new else folder
-    cmd = _read_only_command(folder, [TEAMPROTOCOL, "build", str(built[0]), "--out", str(out),
+    cmd = _read_only_command(folder, [TEAMPROTOCOL, "build", str(built[0]), "--policy", "voorbeeld",
+                                                                 "--out", str(out),
                                       "--no-pdf"])
     try:
         proc = subprocess.run(cmd, cwd=sandbox.cwd, env=sandbox.env(), capture_output=True,
@@ -215,7 +220,7 @@ def _small_files_only() -> None:
 
 def test_full_output_folder_then_rerun(sandbox, built):
     out = sandbox.root / "uitvoer"
-    proc = sandbox.run("build", built[0], "--out", out, "--no-pdf",
+    proc = sandbox.run("build", built[0], "--policy", "voorbeeld", "--out", out, "--no-pdf",
                        preexec_fn=_small_files_only)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -227,6 +232,7 @@ def test_full_output_folder_then_rerun(sandbox, built):
             p.name != "manifest.json"] == []
     assert_no_temp_files(out)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["teams"] == {}
-    rerun = sandbox.run("build", built[0], "--out", out, timeout=RUN_SECONDS)
+    rerun = sandbox.run("build", built[0], "--policy", "voorbeeld",
+                                       "--out", out, timeout=RUN_SECONDS)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert_complete(out)
