@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
 
-from pipeline.archive import sha256_file
+from pipeline.archive import LOCK_NAME, sha256_file
 from pipeline.batch import ANNEX_HEADING
 from pipeline.verify import verify_pdf
 
@@ -55,7 +55,9 @@ def assert_complete(out: Path, teams=TEAMS) -> None:
 
 
 def assert_no_temp_files(out: Path) -> None:
-    stray = [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    # The lock file stays by design (archive.output_lock); its info file goes with the run.
+    stray = [p for p in out.rglob("*") if (p.name.startswith(".") or p.suffix == ".tmp")
+             and p.name != LOCK_NAME]
     assert stray == []
 
 
@@ -79,6 +81,43 @@ def test_soffice_killed_mid_batch_is_retried(sandbox, built):
     assert "Traceback" not in stdout + stderr
     assert_complete(out)
     assert wait_for(lambda: not soffice_pids(sandbox.tmp), timeout=10)
+    assert sandbox.leftovers() == []
+
+
+def test_batch_killed_with_sigkill_leaves_no_soffice_and_no_work_folder(sandbox, built):
+    """kill -9 of the batch: its guard kills soffice and removes the work folder, in which the
+    PDFs with staff names were being written; the next run takes the lock and completes."""
+    out = _copy_out(built, sandbox.root / "uitvoer")
+    build = sandbox.popen("build", built[0], "--policy", "voorbeeld", "--out", out, "--force",
+                          "--jobs", "1")
+    try:
+        assert wait_for(lambda: soffice_pids(sandbox.tmp), timeout=60), "soffice is niet gestart"
+        assert list(sandbox.tmp.glob("teamprotocol-lo-*"))
+        build.kill()  # SIGKILL: no Python code of the batch runs any more
+        build.communicate(timeout=30)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert wait_for(lambda: not soffice_pids(sandbox.tmp), timeout=15), soffice_pids(sandbox.tmp)
+    assert wait_for(lambda: not list(sandbox.tmp.glob("teamprotocol-lo-*")), timeout=15)
+    rerun = sandbox.run("build", built[0], "--policy", "voorbeeld", "--out", out,
+                        timeout=RUN_SECONDS)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert_complete(out)
+
+
+def test_stale_work_folder_of_a_dead_run_is_removed_at_start(sandbox, built):
+    # A pid above the kernel's largest is surely no live process.
+    dead = int(Path("/proc/sys/kernel/pid_max").read_text()) + 1
+    stale = sandbox.tmp / "teamprotocol-lo-oud"
+    (stale / "run-1").mkdir(parents=True)
+    (stale / "run-1" / "teamprotocol-x.pdf").write_bytes(b"%PDF met namen")
+    (stale / "owner.pid").write_text(str(dead))
+    proc = sandbox.run("build", built[0], "--policy", "voorbeeld", "--out",
+                       sandbox.root / "uitvoer", "--force", timeout=RUN_SECONDS)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not stale.exists()
     assert sandbox.leftovers() == []
 
 
