@@ -153,6 +153,20 @@ def _check_report(data: FormData) -> list[str]:
     return lines
 
 
+def _check_team_id(data: FormData) -> None:
+    """A team id property that `build` would refuse as a folder name is an error here too."""
+    from pipeline.forms.teams_csv import team_id_problem
+
+    if why := team_id_problem(data.team_id or ""):
+        # Shortened and printable: the value comes from the file (README, personal data).
+        shown = "".join(c if c.isprintable() else "?" for c in (data.team_id or ""))[:40]
+        data.errors.append(Problem(
+            file=str(data.path), field="team-id (documenteigenschap)",
+            message=f"de team-id '{shown}' is geen geldige team-id: {why}",
+            hint="Maak het formulier opnieuw met 'teamprotocol forms' of vraag de coördinator "
+                 "om het formulier van uw team"))
+
+
 def _json_value(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -178,6 +192,7 @@ def check(ctx: click.Context, form: Path, as_json: bool) -> None:
 
     try:
         data = read_form(form)
+        _check_team_id(data)
     except FormError as e:
         if as_json:
             problem = {"file": e.file, "field": e.field, "tag": None, "message": e.message,
