@@ -45,8 +45,10 @@ def staging(target: Path) -> Iterator[Path]:
     try:
         yield stage
     except OSError as e:
-        # A write into the staging folder failed: name the file as it would have been.
-        where = Path(e.filename) if e.filename else stage
+        # A write into the staging folder failed: name the file as it would have been. A
+        # failed write() carries no file name (EFBIG, ENOSPC): the file it left half is it.
+        half = sorted(stage.rglob("*.tmp"), key=lambda p: p.stat().st_mtime_ns)
+        where = Path(e.filename) if e.filename else half[-1] if half else stage
         with contextlib.suppress(ValueError):
             rel = where.relative_to(stage)
             name = rel.name.removeprefix(".").removesuffix(".tmp")
