@@ -55,7 +55,9 @@ def catalogue(as_json: bool) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("teams_csv", metavar="TEAMS.csv",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", default="forms", show_default=True,
+# Not "forms": in a clone of this project that is the example teams' folder, which a real
+# organisation's forms must not be mixed into.
+@click.option("--out", "out_dir", default="formulieren", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Map waarin per team een map met formulieren komt.")
 @click.option("--policy", "policy_path", metavar="BELEID.yaml",
