@@ -320,8 +320,8 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
 def init(target: Path, force: bool) -> None:
     """Schrijf een bewerkbare kopie van het voorbeeldbeleid en de voorbeeldteams naar MAP.
 
-    Daarna: pas MAP/beleid.yaml aan en bouw met
-    'teamprotocol build MAP/formulieren --policy MAP/beleid.yaml --out MAP/protocollen'.
+    Daarna: pas MAP/beleid.yaml aan en bouw de voorbeeldteams als proef met
+    'teamprotocol build MAP/formulieren --policy MAP/beleid.yaml --out MAP/proefprotocollen'.
     """
     from pipeline.examples import write_example_setup
     from pipeline.forms.publish import commit, existing, staging
@@ -346,8 +346,8 @@ def init(target: Path, force: bool) -> None:
             click.echo(f"  {p}")
     count = sum(1 for p in done.written + done.replaced if p.suffix == ".docx")
     click.echo(f"Geschreven: {policy_file} en {count} formulieren in {forms_dir}.")
-    click.echo(f"Bouwen: teamprotocol build {forms_dir} --policy {policy_file} "
-               f"--out {target / 'protocollen'}")
+    click.echo(f"Proef bouwen: teamprotocol build {forms_dir} --policy {policy_file} "
+               f"--out {target / 'proefprotocollen'}")
 
 
 def main() -> None:
