@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -47,7 +48,8 @@ _WORK_DIRS: set[Path] = set()  # work folders of converters not closed yet
 
 
 _WORK_PREFIX = "teamprotocol-lo-"
-_OWNER = "owner.pid"  # in every work folder: the pid of the Python process that made it
+_OWNER = "owner.pid"  # in every work folder: "<pid> <host>" of the Python process that made it
+_STALE_SECONDS = 3600
 
 # The guard: a tiny second process per converter that outlives a SIGKILL of ours. We tell it
 # on its stdin which soffice process groups are running ("+pgid" / "-pgid"); when that pipe
@@ -101,12 +103,20 @@ def remove_stale_work_dirs(tmp: Path | None = None) -> list[Path]:
     """
     removed = []
     base = Path(tmp or tempfile.gettempdir())
+    host = socket.gethostname()
     for work in base.glob(f"{_WORK_PREFIX}*"):
         try:
-            if work.lstat().st_uid != os.getuid() or not work.is_dir() or work.is_symlink():
+            st = work.lstat()
+            if st.st_uid != os.getuid() or not stat.S_ISDIR(st.st_mode):
                 continue
-            pid = int((work / _OWNER).read_text(encoding="ascii").strip())
+            pid_text, _, owner_host = (work / _OWNER).read_text(encoding="utf-8").partition(" ")
+            pid = int(pid_text)
         except (OSError, ValueError):
+            continue
+        # Another machine or container sharing this temp dir has its own process ids; and a
+        # live converter touches its folder with every list (seconds apart), so an hour
+        # without change and a dead owner on this host is surely stale.
+        if owner_host.strip() != host or time.time() - st.st_mtime < _STALE_SECONDS:
             continue
         if pid != os.getpid() and not _pid_alive(pid):
             shutil.rmtree(work, ignore_errors=True)
@@ -259,7 +269,8 @@ class PdfConverter:
         remove_stale_work_dirs()
         self._root = Path(tempfile.mkdtemp(prefix=_WORK_PREFIX))
         _WORK_DIRS.add(self._root)
-        (self._root / _OWNER).write_text(str(os.getpid()), encoding="ascii")
+        (self._root / _OWNER).write_text(f"{os.getpid()} {socket.gethostname()}",
+                                         encoding="utf-8")
         self._guard = subprocess.Popen([sys.executable, "-I", "-c", _GUARD, str(self._root)],
                                        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, start_new_session=True)

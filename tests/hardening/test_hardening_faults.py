@@ -11,7 +11,9 @@ import os
 import resource
 import shutil
 import signal
+import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -113,11 +115,18 @@ def test_stale_work_folder_of_a_dead_run_is_removed_at_start(sandbox, built):
     stale = sandbox.tmp / "teamprotocol-lo-oud"
     (stale / "run-1").mkdir(parents=True)
     (stale / "run-1" / "teamprotocol-x.pdf").write_bytes(b"%PDF met namen")
-    (stale / "owner.pid").write_text(str(dead))
+    (stale / "owner.pid").write_text(f"{dead} {socket.gethostname()}")
+    two_hours_ago = time.time() - 7200  # a live converter touches its folder every list
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    young = sandbox.tmp / "teamprotocol-lo-jong"  # maybe another container's: left alone
+    young.mkdir()
+    (young / "owner.pid").write_text(f"{dead} {socket.gethostname()}")
     proc = sandbox.run("build", built[0], "--policy", "voorbeeld", "--out",
                        sandbox.root / "uitvoer", "--force", timeout=RUN_SECONDS)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not stale.exists()
+    assert young.is_dir()
+    shutil.rmtree(young)
     assert sandbox.leftovers() == []
 
 
