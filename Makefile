@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system demo test bench lint clean
+.PHONY: setup system demo test bench forms lint clean
 
 setup: $(STAMP) system
 
@@ -27,6 +27,10 @@ test: setup
 
 bench: setup
 	$(PY) bench/bench.py
+
+# The committed forms/ folder (the example teams' Word forms); a test checks it is current.
+forms: setup
+	$(PY) scripts/make_example_forms.py
 
 clean:
 	rm -rf $(VENV) output/* build *.egg-info

@@ -1,4 +1,5 @@
-"""Archive bookkeeping: atomic writes, SHA-256 hashes, the manifest and stable archive names."""
+"""Archive bookkeeping: the output folder's lock, atomic writes, SHA-256 hashes, the manifest
+and stable archive names."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import hashlib
 import json
 import os
 import re
+import socket
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field, ValidationError
 
 from pipeline.errors import OutputError, os_reason
@@ -34,9 +37,56 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
+# --- one run per output folder ------------------------------------------------------------
+
+LOCK_NAME = ".teamprotocol.lock"
+LOCK_INFO_NAME = ".teamprotocol.lock.json"
+
+
+def _lock_holder(out_dir: Path) -> str:
+    """`sinds …, door proces … op …` from the running build's info file, as far as known."""
+    try:
+        info = json.loads((out_dir / LOCK_INFO_NAME).read_text(encoding="utf-8"))
+        since = dt.datetime.fromisoformat(str(info["since"])).astimezone()
+        return (f"sinds {since:%d-%m-%Y %H:%M}, door proces {int(info['pid'])} op "
+                f"{str(info['host'])[:60]}")
+    except (OSError, ValueError, KeyError, TypeError):
+        return "sinds een onbekend tijdstip, door een ander proces"
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the lock on `out_dir` for a whole run, or OutputError at once when another has it.
+
+    Two builds into one folder mixed two policies' documents under one manifest (measured:
+    13-40 of 40 teams). The lock is an OS lock (flock through `filelock`): it belongs to the
+    process, so a run killed with SIGKILL releases it by dying and the next run simply takes
+    it; the lock file itself may stay. Who holds it is written beside it, for the message.
+    """
+    out_dir = Path(out_dir)
+    lock = FileLock(str(out_dir / LOCK_NAME))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise OutputError(f"er draait al een build in deze map, {_lock_holder(out_dir)}",
+                          file=out_dir,
+                          hint="Wacht tot die klaar is, of kies met --out een andere map") from None
+    except OSError as e:
+        raise output_error(e, out_dir / LOCK_NAME) from e
+    try:
+        info = {"pid": os.getpid(), "host": socket.gethostname(),
+                "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        atomic_write_bytes(out_dir / LOCK_INFO_NAME, json.dumps(info).encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            (out_dir / LOCK_INFO_NAME).unlink()
+        lock.release()
+
+
 # --- atomic writes -------------------------------------------------------------------------
 
-def _output_error(exc: OSError, path: Path) -> OutputError:
+def output_error(exc: OSError, path: Path) -> OutputError:
     """A Dutch OutputError for a failed write, with a hint that fits the cause."""
     # EDQUOT: the user's quota on a network share is used up; EFBIG: a file-size limit
     # (ulimit -f, or a quota per file) stopped the write. To the coordinator all three are
@@ -65,7 +115,7 @@ def prepare_out_dir(out_dir: Path) -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as e:
-        raise _output_error(e, out_dir) from e
+        raise output_error(e, out_dir) from e
 
 
 def _write_chunks_atomically(path: Path, chunks: Iterable[bytes]) -> None:
@@ -80,7 +130,7 @@ def _write_chunks_atomically(path: Path, chunks: Iterable[bytes]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
-        raise _output_error(e, path) from e
+        raise output_error(e, path) from e
     tmp = Path(tmp_name)
     try:
         # mkstemp makes the file private (0600); outputs are documents for colleagues and
@@ -96,7 +146,7 @@ def _write_chunks_atomically(path: Path, chunks: Iterable[bytes]) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(e, OSError):
-            raise _output_error(e, path) from e
+            raise output_error(e, path) from e
         raise
 
 
@@ -130,7 +180,7 @@ def atomic_move(src: Path, dst: Path) -> None:
         return
     except OSError as e:
         if e.errno != errno.EXDEV:  # /tmp and the output folder are often different mounts
-            raise _output_error(e, dst) from e
+            raise output_error(e, dst) from e
     atomic_copy(src, dst)
     with contextlib.suppress(OSError):
         src.unlink()
@@ -165,11 +215,28 @@ class TeamEntry(BaseModel):
     status: str = ""  # protocol status: concept / vastgesteld
 
 
+class ArchiveRecord(BaseModel):
+    """One PDF in `archief/`: the team, and the .docx it was made from.
+
+    The PDF itself differs per conversion (CreationDate, /ID, checksums: 95 bytes of 431 KB
+    differed between two conversions of one .docx, measured), the .docx is byte-identical for
+    the same inputs, so "is this still the adopted text?" is asked of the .docx hash.
+    """
+
+    team_id: str
+    docx: str  # sha256 of the .docx the archived PDF was converted from
+    pdf: str  # sha256 of the archived PDF
+    time: str = ""  # ISO 8601, UTC, when it was archived
+
+
 class Manifest(BaseModel):
     """`manifest.json` in the output folder: per team what went in and what came out."""
 
     manifest_version: int = MANIFEST_VERSION
     teams: dict[str, TeamEntry] = Field(default_factory=dict)
+    # "archief/<name>.pdf" -> record; kept when its team fails, is renamed or is removed,
+    # because the archive itself is never cleaned.
+    archive: dict[str, ArchiveRecord] = Field(default_factory=dict)
 
 
 def load_manifest(out_dir: Path) -> Manifest:
@@ -190,6 +257,7 @@ def save_manifest(out_dir: Path, manifest: Manifest) -> None:
     """Write `manifest.json` atomically, teams sorted so the file diffs well."""
     data = manifest.model_dump(mode="json")
     data["teams"] = dict(sorted(data["teams"].items()))
+    data["archive"] = dict(sorted(data["archive"].items()))
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
     atomic_write_bytes(Path(out_dir) / MANIFEST_NAME, text.encode("utf-8"))
 
@@ -221,15 +289,17 @@ def team_is_current(manifest: Manifest, team_id: str, input_hashes: dict[str, st
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
 _UNSAFE = re.compile(r"[^A-Za-z0-9.\-]+")
+_UNSAFE_TEAM = re.compile(r"[^A-Za-z0-9.\-_]+")
 _MAX_PART = 60
 
 
-def safe_name_part(text: str, *, fallback: str = "onbekend") -> str:
+def safe_name_part(text: str, *, fallback: str = "onbekend", unsafe: re.Pattern[str] = _UNSAFE
+                   ) -> str:
     """One safe file-name part: ASCII letters, digits, `.` and `-`; never `..` or reserved."""
     # Accents are kept as their base letter (Zuidoost-Fryslân -> Zuidoost-Fryslan).
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _UNSAFE.sub("-", text.strip())  # spaces, slashes, underscores, control chars
+    text = unsafe.sub("-", text.strip())  # spaces, slashes, underscores, control chars
     text = re.sub(r"\.{2,}", ".", text)
     text = re.sub(r"-{2,}", "-", text).strip(".-")[:_MAX_PART].strip(".-")
     if not text:
@@ -241,12 +311,18 @@ def safe_name_part(text: str, *, fallback: str = "onbekend") -> str:
 
 def archive_name(organisation_short: str, team_id: str, version: str,
                  date: dt.date | str | None) -> str:
-    """`<organisation>_<team_id>_teamprotocol_<version>_<date>.pdf`, every part made safe."""
+    """`<organisation>_<team_id>_teamprotocol_<version>_<date>.pdf`, every part made safe.
+
+    The team id keeps its `_`: `wijk_noord` and `wijk-noord` are two valid team ids and got
+    one archive name when `_` became `-`. Only the team part may hold `_`, so the name still
+    splits back into its parts from both ends, and two teams never share one.
+    """
     if date is None or (isinstance(date, str) and not date.strip()):
         raise OutputError("de vaststellingsdatum ontbreekt, dus er is geen archiefnaam",
                           field="Vastgesteld op", hint="Vul de datum van vaststelling in")
     when = date.isoformat() if isinstance(date, dt.date) else str(date)
-    parts = [safe_name_part(organisation_short), safe_name_part(team_id), "teamprotocol",
+    parts = [safe_name_part(organisation_short), safe_name_part(team_id, unsafe=_UNSAFE_TEAM),
+             "teamprotocol",
              safe_name_part(version, fallback="0"), safe_name_part(when)]
     return "_".join(parts) + ".pdf"
 

@@ -19,7 +19,6 @@ from pipeline.catalogue import catalogue_json
 from pipeline.errors import TeamprotocolError, os_reason
 from pipeline.examples import write_example_forms
 from pipeline.models import FormData, Problem
-from pipeline.policy import dump_default_policy
 
 click_nl.install()
 
@@ -57,7 +56,9 @@ def catalogue(as_json: bool) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("teams_csv", metavar="TEAMS.csv",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", default="forms", show_default=True,
+# Not "forms": in a clone of this project that is the example teams' folder, which a real
+# organisation's forms must not be mixed into.
+@click.option("--out", "out_dir", default="formulieren", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Map waarin per team een map met formulieren komt.")
 @click.option("--policy", "policy_path", metavar="BELEID.yaml",
@@ -78,79 +79,79 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     TEAMS.csv heeft de kolommen team_id,team,afdeling,leidinggevende,contactvormen
     (contactvormen gescheiden door ';': balie, huisbezoek, digitaal, bijeenkomsten).
     Per team komt er een map <team_id> met team.docx en één formulier per contactvorm.
-    Bestaande formulieren worden niet overschreven, want daarin kunnen antwoorden van
-    leidinggevenden staan; gebruik --force alleen als u zeker weet dat dat niet zo is.
+    Formulieren die al bestaan blijven staan, want daarin kunnen antwoorden van
+    leidinggevenden staan: alleen nieuwe teams en formulieren worden geschreven. Gebruik
+    --force alleen als u zeker weet dat er geen antwoorden verloren gaan.
     Met --from VORIGE_MAP krijgt elk team de antwoorden van vorig jaar, om te controleren.
     """
+    from pipeline.forms.publish import commit, staging
     from pipeline.forms.teams_csv import read_teams_csv
-    from pipeline.forms.write import (
-        form_file_name,
-        locked_texts_of,
-        team_form_kinds,
-        write_team_forms,
-    )
+    from pipeline.forms.write import locked_texts_of, write_team_forms
     from pipeline.policy import load_policy
 
     teams = read_teams_csv(teams_csv)
     if last_dir is not None and last_dir.resolve() == out_dir.resolve():
         raise click.UsageError("--out en --from zijn dezelfde map; kies met --out een nieuwe "
                                "map voor de formulieren van deze ronde.", ctx=ctx)
+    policy_path = _policy_option(policy_path)
+    if policy_path is None:
+        click.echo("Let op: zonder --policy staan de vaste teksten van het voorbeeldbeleid (de "
+                   "verzonnen Gemeente Lindenhoven) in de formulieren. Geef met --policy "
+                   "BELEID.yaml het beleid van uw organisatie op.")
     # The organisation's fixed texts (the norm, the sanction policy) are shown read-only in
     # the forms, so a team lead answers with the norm in front of them.
     policy = load_policy(policy_path)
     locked = locked_texts_of(policy)
-    existing = [out_dir / t.team_id / form_file_name(k) for t in teams for k in team_form_kinds(t)
-                if (out_dir / t.team_id / form_file_name(k)).exists()]
-    if existing and not force:
-        click.echo(f"Fout: er staan al {len(existing)} formulier(en) in {out_dir}, bijvoorbeeld "
-                   f"{existing[0]}. Die kunnen ingevulde antwoorden van leidinggevenden bevatten "
-                   "en worden daarom niet overschreven. Kies een andere map met --out, of "
-                   "gebruik --force als u zeker weet dat er geen antwoorden verloren gaan.",
-                   err=True)
-        ctx.exit(1)
+    found = None
     if last_dir is not None:
-        _prefilled_forms(ctx, teams, out_dir, last_dir, locked, policy.terminology)
-        return
-    for team in teams:
-        paths = write_team_forms(team, out_dir, locked_texts=locked,
+        from pipeline.forms import prefill
+
+        found = prefill.plan(teams, last_dir)
+    with staging(out_dir) as stage:
+        for team in teams:
+            if found is None:
+                write_team_forms(team, stage, locked_texts=locked,
                                  terminology=policy.terminology)
-        names = ", ".join(p.name for p in paths)
-        click.echo(f"{team.team_id}: {len(paths)} formulier(en) in {out_dir / team.team_id} "
-                   f"({names})")
-    click.echo(f"Klaar: formulieren voor {len(teams)} team(s) in {out_dir}.")
-
-
-def _prefilled_forms(ctx: click.Context, teams: list, out_dir: Path, last_dir: Path,
-                     locked: dict[str, str], terminology: str) -> None:
-    """`forms --from`: every team's forms with last cycle's answers; exit 1 if one failed."""
-    from pipeline.forms import prefill
-    from pipeline.forms.write import write_team_forms
-
-    found = prefill.plan(teams, last_dir)
-    written = 0
+            elif team.team_id not in found.errors:
+                write_team_forms(team, stage, found.answers.get(team.team_id), locked,
+                                 found.notes.get(team.team_id), terminology=policy.terminology)
+        done = commit(stage, out_dir, replace=force)
     for team in teams:
-        tid = team.team_id
-        if tid in found.errors:
-            click.echo(f"{tid}: GEEN formulieren geschreven; de formulieren van de vorige ronde "
-                       "konden niet worden gelezen:", err=True)
-            for p in found.errors[tid]:
-                click.echo(f"    {p.format()}", err=True)
-            continue
-        paths = write_team_forms(team, out_dir, found.answers.get(tid), locked,
-                                 found.notes.get(tid), terminology=terminology)
-        written += 1
-        how = ("lege formulieren (geen formulieren in de vorige ronde)"
-               if tid in found.new_teams else "ingevuld met de antwoorden van de vorige ronde")
-        click.echo(f"{tid}: {len(paths)} formulier(en) in {out_dir / tid}, {how}")
-        for p in found.warnings.get(tid, []):
-            click.echo(f"    Let op: niet overgenomen: {p.format()}")
-    for tid in found.gone:
-        click.echo(f"Let op: team {tid} had formulieren in {last_dir / tid}, maar staat niet in "
-                   "het teambestand en krijgt geen nieuwe formulieren. Voeg het toe als het "
-                   "team nog bestaat.")
-    click.echo(f"Klaar: formulieren voor {written} van {len(teams)} team(s) in {out_dir}.")
-    if found.errors:
+        folder = out_dir / team.team_id
+        new = [p.name for p in done.written + done.replaced if p.parent == folder]
+        kept = [p.name for p in done.skipped if p.parent == folder]
+        if found is not None:
+            _prefill_lines(found, team.team_id, last_dir)
+        if new:
+            how = "" if found is None else (
+                ", leeg (geen formulieren in de vorige ronde)" if team.team_id in found.new_teams
+                else ", ingevuld met de antwoorden van de vorige ronde")
+            click.echo(f"{team.team_id}: {len(new)} formulier(en) in {folder} "
+                       f"({', '.join(new)}){how}")
+        if kept:
+            click.echo(f"{team.team_id}: bestaat al en is niet overschreven: {', '.join(kept)}")
+    if found is not None:
+        for tid in found.gone:
+            click.echo(f"Let op: team {tid} had formulieren in {last_dir / tid}, maar staat niet "
+                       "in het teambestand en krijgt geen nieuwe formulieren. Voeg het toe als "
+                       "het team nog bestaat.")
+    n = len(done.written) + len(done.replaced)
+    click.echo(f"Klaar: {n} {'formulier' if n == 1 else 'formulieren'} geschreven voor "
+               f"{len(teams)} {'team' if len(teams) == 1 else 'teams'} in {out_dir}.")
+    if done.skipped:
+        click.echo(f"{len(done.skipped)} bestaande formulieren niet overschreven, want "
+                   "daarin kunnen antwoorden staan; --force vervangt ze.")
+    if found is not None and found.errors:
         ctx.exit(1)
+
+
+def _prefill_lines(found, team_id: str, last_dir: Path) -> None:
+    """`forms --from`: what happened to one team's previous answers, in Dutch."""
+    for p in found.errors.get(team_id, []):
+        click.echo(f"{team_id}: GEEN formulieren geschreven; de formulieren van de vorige ronde "
+                   f"konden niet worden gelezen: {p.format()}", err=True)
+    for p in found.warnings.get(team_id, []):
+        click.echo(f"    Let op: niet overgenomen: {p.format()}")
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,20 @@ def _check_report(checked: _Checked) -> list[str]:
     return lines
 
 
+def _check_team_id(data: FormData) -> None:
+    """A team id property that `build` would refuse as a folder name is an error here too."""
+    from pipeline.forms.teams_csv import team_id_problem
+
+    if why := team_id_problem(data.team_id or ""):
+        # Shortened and printable: the value comes from the file (README, personal data).
+        shown = "".join(c if c.isprintable() else "?" for c in (data.team_id or ""))[:40]
+        data.errors.append(Problem(
+            file=str(data.path), field="team-id (documenteigenschap)",
+            message=f"de team-id '{shown}' is geen geldige team-id: {why}",
+            hint="Maak het formulier opnieuw met 'teamprotocol forms' of vraag de coördinator "
+                 "om het formulier van uw team"))
+
+
 def _json_value(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -284,6 +299,7 @@ def check(ctx: click.Context, form: Path, as_json: bool, policy_path: Path | Non
 
     try:
         data = read_form(form)
+        _check_team_id(data)
     except FormError as e:
         if as_json:
             problem = {"file": e.file, "field": e.field, "tag": None, "message": e.message,
@@ -314,13 +330,22 @@ _STATUS_NL = {"gebouwd": "gebouwd", "ongewijzigd": "ongewijzigd", "mislukt": "MI
 _WARNINGS_SHOWN = 3
 
 
+EXAMPLE_POLICY = "voorbeeld"  # `--policy voorbeeld`: the embedded example policy, on purpose
+
+
+def _policy_option(value: Path | None) -> Path | None:
+    """`--policy voorbeeld` is the embedded example policy (None for the stages)."""
+    return None if value is not None and str(value) == EXAMPLE_POLICY else value
+
+
 @cli.command(context_settings=CONTEXT)
 # exists=True: a forms folder that is not there is a usage error (exit 2), like a bad --jobs.
 @click.argument("forms_dir", metavar="[FORMULIERENMAP]", required=False,
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--policy", "policy_path", metavar="BELEID.yaml",
               type=click.Path(dir_okay=False, path_type=Path),
-              help="Het beleid van de organisatie (standaard: het voorbeeldbeleid).")
+              help="Het beleid van de organisatie; verplicht bij een FORMULIERENMAP. "
+                   f"'--policy {EXAMPLE_POLICY}' kiest bewust het voorbeeldbeleid.")
 @click.option("--out", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Map voor de protocollen.")
 @click.option("--template", metavar="SJABLOON.docx",
@@ -336,10 +361,20 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
     """Bouw het protocol van elk team: Word, PDF/A, manifest en overzicht.
 
     FORMULIERENMAP bevat per team een map met de ingevulde formulieren, zoals
-    'teamprotocol forms' die maakt. Zonder FORMULIERENMAP bouwt het de voorbeeldteams.
+    'teamprotocol forms' die maakt; geef dan ook --policy op. Zonder FORMULIERENMAP bouwt
+    het de voorbeeldteams met het voorbeeldbeleid.
     Exitcode 0: alle teams gelukt; 1: een of meer teams mislukt; 2: verkeerd gebruik.
     """
     examples = forms_dir is None
+    if forms_dir is not None and policy_path is None:
+        # Without it a real organisation's teams were built as the fictitious Gemeente
+        # Lindenhoven, with its invented phone numbers, and archived under its name.
+        raise click.UsageError(
+            "geef met --policy BELEID.yaml het beleid van uw organisatie op. Zonder --policy "
+            "zouden de protocollen de teksten en telefoonnummers van de verzonnen Gemeente "
+            f"Lindenhoven krijgen; wilt u dat bewust, gebruik dan --policy {EXAMPLE_POLICY}.",
+            ctx=ctx)
+    policy_path = _policy_option(policy_path)
     with contextlib.ExitStack() as stack:
         if forms_dir is None:
             forms_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(
@@ -362,6 +397,8 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
         text = problem.format()
         return text.replace(f"{forms_dir}{os.sep}", "") if examples else text
 
+    for p in report.warnings:
+        click.echo(f"Let op: {line(p)}")
     for r in report.results:
         click.echo(f"  {r.team_id:<28} {_STATUS_NL[r.status]}")
         for p in r.problems:
@@ -387,23 +424,39 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("target", metavar="MAP", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Bestaande bestanden overschrijven.")
+@click.option("--force", is_flag=True,
+              help="Bestaande bestanden vervangen; de oude komen in een reservekopie.")
 def init(target: Path, force: bool) -> None:
     """Schrijf een bewerkbare kopie van het voorbeeldbeleid en de voorbeeldteams naar MAP.
 
-    Daarna: pas MAP/beleid.yaml aan en bouw met
-    'teamprotocol build MAP/formulieren --policy MAP/beleid.yaml'.
+    Daarna: pas MAP/beleid.yaml aan en bouw de voorbeeldteams als proef met
+    'teamprotocol build MAP/formulieren --policy MAP/beleid.yaml --out MAP/proefprotocollen'.
     """
-    policy_file = target / "beleid.yaml"
-    forms_dir = target / "formulieren"
-    if not force and (policy_file.exists() or forms_dir.exists()):
-        raise TeamprotocolError("de map bevat al een beleid of formulieren", file=target,
-                                hint="Kies een lege map, of gebruik --force om te overschrijven")
-    target.mkdir(parents=True, exist_ok=True)
-    dump_default_policy(policy_file)
-    written = write_example_forms(forms_dir)
-    click.echo(f"Geschreven: {policy_file} en {len(written)} formulieren in {forms_dir}.")
-    click.echo(f"Bouwen: teamprotocol build {forms_dir} --policy {policy_file}")
+    from pipeline.examples import write_example_setup
+    from pipeline.forms.publish import commit, existing, staging
+
+    with staging(target) as stage:
+        policy_file, forms_dir = write_example_setup(stage)
+        replaced = existing(stage, target)
+        if replaced and not force:
+            shown = ", ".join(str(p) for p in replaced[:3])
+            more = f" en nog {len(replaced) - 3}" if len(replaced) > 3 else ""
+            raise TeamprotocolError(
+                f"de map bevat al {len(replaced)} bestand(en) die init zou vervangen: "
+                f"{shown}{more}", file=target,
+                hint="Kies een lege map, of gebruik --force: de bestaande bestanden komen dan "
+                     "in een reservekopie")
+        backup = target / f"reservekopie-{dt.datetime.now():%Y%m%d-%H%M%S}"
+        done = commit(stage, target, replace=True, backup=backup)
+    policy_file, forms_dir = target / policy_file.name, target / forms_dir.name
+    if done.replaced:
+        click.echo(f"Vervangen ({len(done.replaced)}), de oude versies staan in {backup}:")
+        for p in done.replaced:
+            click.echo(f"  {p}")
+    count = sum(1 for p in done.written + done.replaced if p.suffix == ".docx")
+    click.echo(f"Geschreven: {policy_file} en {count} formulieren in {forms_dir}.")
+    click.echo(f"Proef bouwen: teamprotocol build {forms_dir} --policy {policy_file} "
+               f"--out {target / 'proefprotocollen'}")
 
 
 def main() -> None:

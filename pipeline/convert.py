@@ -18,8 +18,10 @@ import json
 import os
 import shutil
 import signal
+import socket
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -45,6 +47,33 @@ _LIVE_LOCK = threading.Lock()
 _WORK_DIRS: set[Path] = set()  # work folders of converters not closed yet
 
 
+_WORK_PREFIX = "teamprotocol-lo-"
+_OWNER = "owner.pid"  # in every work folder: "<pid> <host>" of the Python process that made it
+_STALE_SECONDS = 3600
+
+# The guard: a tiny second process per converter that outlives a SIGKILL of ours. We tell it
+# on its stdin which soffice process groups are running ("+pgid" / "-pgid"); when that pipe
+# closes, because we closed it or because the kernel did when we died, it kills the groups
+# still running and removes the work folder. Without it a `kill -9` of the batch left soffice
+# converting (measured: it went on for the rest of its list) and the work folder, with staff
+# names in protocol PDFs, in the temp dir. Its own session: Ctrl-C in the terminal is ours
+# to handle, not its. Plain Python with no imports from this package, so it starts in ~20 ms.
+_GUARD = """
+import os, shutil, signal, sys
+groups = set()
+for line in sys.stdin:
+    line = line.strip()
+    if line[1:].isdigit():
+        (groups.add if line[0] == "+" else groups.discard)(int(line[1:]))
+for pgid in groups:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except OSError:
+        pass
+shutil.rmtree(sys.argv[1], ignore_errors=True)
+"""
+
+
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL the whole process group (oosplash and its soffice.bin child) and reap it."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -53,6 +82,46 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
     with _LIVE_LOCK:
         _LIVE.discard(proc)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_work_dirs(tmp: Path | None = None) -> list[Path]:
+    """Remove work folders of converters whose Python process is gone; the ones removed.
+
+    The guard removes a killed run's folder; this catches what a guard killed with it (an
+    OOM kill of both, a power loss on a persistent /tmp) left: its PDFs hold staff names.
+    Only this user's folders, and only with an owner file naming a dead process.
+    """
+    removed = []
+    base = Path(tmp or tempfile.gettempdir())
+    host = socket.gethostname()
+    for work in base.glob(f"{_WORK_PREFIX}*"):
+        try:
+            st = work.lstat()
+            if st.st_uid != os.getuid() or not stat.S_ISDIR(st.st_mode):
+                continue
+            pid_text, _, owner_host = (work / _OWNER).read_text(encoding="utf-8").partition(" ")
+            pid = int(pid_text)
+        except (OSError, ValueError):
+            continue
+        # Another machine or container sharing this temp dir has its own process ids; and a
+        # live converter touches its folder with every list (seconds apart), so an hour
+        # without change and a dead owner on this host is surely stale.
+        if owner_host.strip() != host or time.time() - st.st_mtime < _STALE_SECONDS:
+            continue
+        if pid != os.getpid() and not _pid_alive(pid):
+            shutil.rmtree(work, ignore_errors=True)
+            removed.append(work)
+    return removed
 
 
 @atexit.register
@@ -83,8 +152,37 @@ def find_soffice() -> str:
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if path is None:
         raise ConversionError("LibreOffice (soffice) is niet gevonden, dus er komt geen PDF",
-                              hint="Voer 'make setup' uit om LibreOffice te installeren")
+                              hint="Voer 'make setup' uit om LibreOffice te installeren, of "
+                                   "bouw alleen de Word-bestanden met --no-pdf")
     return path
+
+
+# Fonts Word documents name that fontconfig replaces by a metric-compatible open font (same
+# widths, so the same line breaks): the PDF then looks as the .docx does in Word. Measured
+# with fc-match here: Calibri -> Carlito, Cambria -> Caladea; Arial, Verdana and Comic Sans
+# MS -> DejaVu Sans, which has other widths.
+_METRIC_TWINS = {"calibri": "carlito", "cambria": "caladea", "arial": "liberation sans",
+                 "helvetica": "liberation sans", "times new roman": "liberation serif",
+                 "courier new": "liberation mono"}
+
+
+def font_substitute(family: str) -> str | None:
+    """The font LibreOffice would use instead of `family` (fontconfig), or None when it has it.
+
+    None also when fontconfig's `fc-match` is not there to ask: then nothing is known.
+    """
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    try:
+        found = subprocess.run([fc_match, "-f", "%{family[0]}", family], capture_output=True,
+                               text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    wanted = family.strip().lower()
+    if not found or found.lower() in (wanted, _METRIC_TWINS.get(wanted)):
+        return None
+    return found
 
 
 @dataclass(eq=False)
@@ -168,8 +266,14 @@ class PdfConverter:
         self.timeout = float(timeout)
         self._filter = filter_argument(pdf_options)
         self._soffice = find_soffice()
-        self._root = Path(tempfile.mkdtemp(prefix="teamprotocol-lo-"))
+        remove_stale_work_dirs()
+        self._root = Path(tempfile.mkdtemp(prefix=_WORK_PREFIX))
         _WORK_DIRS.add(self._root)
+        (self._root / _OWNER).write_text(f"{os.getpid()} {socket.gethostname()}",
+                                         encoding="utf-8")
+        self._guard = subprocess.Popen([sys.executable, "-I", "-c", _GUARD, str(self._root)],
+                                       stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True)
         self._slots = [_Slot(profile=self._root / f"profile-{i}") for i in range(self.jobs)]
         self._pending: deque[_Doc] = deque()  # submitted, not yet handed to a process
         self._seed = _seed_dir(self._soffice) if seed_profile else None
@@ -211,6 +315,11 @@ class PdfConverter:
             self._old_sigterm = None
         shutil.rmtree(self._root, ignore_errors=True)
         _WORK_DIRS.discard(self._root)
+        if self._guard.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._guard.stdin.close()  # the guard finds nothing left to do, and ends
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._guard.wait(timeout=10)
         self._closed = True
 
     def convert(self, items: list[tuple[Path, Path]]
@@ -296,7 +405,7 @@ class PdfConverter:
     def _stop_all(self) -> None:
         for slot in self._slots:
             if slot.run is not None:
-                _kill_group(slot.run.proc)
+                self._kill(slot.run.proc)
                 slot.run = None
             slot.queue.clear()
         self._pending.clear()
@@ -320,7 +429,20 @@ class PdfConverter:
                                     start_new_session=True)
         with _LIVE_LOCK:
             _LIVE.add(proc)
+        self._tell_guard(f"+{proc.pid}")
         return _Run(docs=docs, outdir=outdir, proc=proc, deadline=time.monotonic() + self.timeout)
+
+    def _kill(self, proc: subprocess.Popen[bytes]) -> None:
+        _kill_group(proc)
+        self._tell_guard(f"-{proc.pid}")
+
+    def _tell_guard(self, line: str) -> None:
+        """One line to the guard; a guard that is gone only costs the kill -9 protection."""
+        if self._guard.stdin is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            self._guard.stdin.write(f"{line}\n".encode())
+            self._guard.stdin.flush()
 
     def _finished(self, run: _Run) -> bool:
         """True when the process ended, or was killed for making no progress in time."""
@@ -333,7 +455,7 @@ class PdfConverter:
             run.seen, run.deadline = done, now + self.timeout
         if now > run.deadline:
             run.timed_out = True
-            _kill_group(run.proc)
+            self._kill(run.proc)
             return True
         return False
 
@@ -341,7 +463,7 @@ class PdfConverter:
         """Move finished PDFs into place; queue the rest for one retry or report them."""
         run, slot.run = slot.run, None
         assert run is not None
-        _kill_group(run.proc)  # reap; also sweeps a straggling soffice.bin of the group
+        self._kill(run.proc)  # reap; also sweeps a straggling soffice.bin of the group
         rc = run.proc.returncode
         clean = rc == 0 and not run.timed_out
         if clean and self._seed is not None and not self._seed.exists():

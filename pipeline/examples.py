@@ -149,3 +149,18 @@ def write_example_forms(dest: Path) -> list[Path]:
     for identity, answers in example_teams():
         written += write_team_forms(identity, Path(dest), answers, locked)
     return written
+
+
+def write_example_setup(dest: Path) -> tuple[Path, Path]:
+    """What `init` writes: `dest/beleid.yaml` with its logo, and `dest/formulieren/`.
+
+    Plain writes: `dest` is a staging folder (forms/publish.py), and an OSError names the file.
+    """
+    from pipeline.policy import DEFAULT_LOGO, default_policy_path
+
+    policy_file, forms_dir = Path(dest) / "beleid.yaml", Path(dest) / "formulieren"
+    source = default_policy_path()
+    policy_file.write_bytes(source.read_bytes())
+    (Path(dest) / DEFAULT_LOGO).write_bytes((source.parent / DEFAULT_LOGO).read_bytes())
+    write_example_forms(forms_dir)
+    return policy_file, forms_dir

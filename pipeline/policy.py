@@ -284,6 +284,46 @@ class _Refused(yaml.MarkedYAMLError):
         self.hint = hint
 
 
+_KEY_LINE = re.compile(r"( *)(?:- )?[A-Za-z_][\w.-]*:(?: |$)")
+
+
+def _swallows_keys(buffer: str, start: yaml.Mark, end: yaml.Mark) -> bool:
+    """Whether the quoted text from `start` to `end` runs over a line that is a key of the
+    structure around it: indented no deeper than the line the quote opens on. A long text
+    wrapped inside quotes (as yaml.safe_dump writes it) is indented deeper and is fine."""
+    line_start = buffer.rfind("\n", 0, start.index) + 1
+    owner = len(buffer[line_start:start.index]) - len(buffer[line_start:start.index].lstrip(" "))
+    for line in buffer[start.index:end.index].split("\n")[1:]:
+        m = _KEY_LINE.match(line)
+        if m and len(m.group(1)) <= owner:
+            return True
+    return False
+_RUNAWAY_HINT = "Sluit de tekst op deze regel af met hetzelfde aanhalingsteken"
+
+
+def _runaway_message(style: str, end_line: int) -> str:
+    return (f"het aanhalingsteken ({style}) dat hier begint, wordt pas op regel {end_line} "
+            "gesloten, na regels met sleutels erin")
+
+
+def _runaway_quote(text: str) -> tuple[yaml.Mark, str] | None:
+    """The start of a quoted text that runs over lines holding keys, found by scanning alone.
+
+    When the swallowed lines break the structure, the parser fails far below the quote
+    (measured: 119 lines further, "expected <block end>"); the tokens before it show where.
+    """
+    try:
+        for token in yaml.scan(text, Loader=_NoAliasLoader):  # noqa: S506 - a SafeLoader
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and token.end_mark.line > token.start_mark.line
+                    and _swallows_keys(text, token.start_mark, token.end_mark)):
+                return token.start_mark, _runaway_message(token.style,
+                                                          token.end_mark.line + 1)
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     """`yaml.SafeLoader` that refuses aliases and duplicate keys.
 
@@ -299,6 +339,16 @@ class _NoAliasLoader(yaml.SafeLoader):
                            event.start_mark, "Schrijf de waarde voluit in plaats van een anker "
                            "(&) en verwijzing (*) te gebruiken")
         return super().compose_node(parent, index)
+
+    def construct_scalar(self, node):  # type: ignore[override]
+        # A quote not closed on its line swallows the lines after it up to the next quote,
+        # keys included, and the error came far below (a key "missing"). A quoted text that
+        # runs over a line holding `key: ` is that mistake: report it where the quote opens.
+        if (node.style in ('"', "'") and node.end_mark.line > node.start_mark.line
+                and _swallows_keys(node.start_mark.buffer, node.start_mark, node.end_mark)):
+            raise _Refused(_runaway_message(node.style, node.end_mark.line + 1),
+                           node.start_mark, _RUNAWAY_HINT)
+        return super().construct_scalar(node)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         seen: set[object] = set()
@@ -347,12 +397,42 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_POLICY_BYTES,
         where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
         if isinstance(e, _Refused):
             raise error(where + (e.problem or ""), file=path, hint=e.hint) from None
+        runaway = _runaway_quote(text)
+        if runaway is not None:
+            mark, message = runaway
+            raise error(f"regel {mark.line + 1}, kolom {mark.column + 1}: {message}", file=path,
+                        hint=_RUNAWAY_HINT) from None
+        known = _known_yaml_mistake(e)
+        if known is not None:
+            mark = e.context_mark if "quoted scalar" in (e.context or "") else mark
+            where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
+            raise error(where + known[0], file=path, hint=known[1]) from None
         # PyYAML's own words are English: keep them in brackets, after a Dutch summary.
         raise error(f"{where}ongeldige YAML ({e.problem or e.context})", file=path,
                     hint="Controleer de inspringing, dubbele punten en aanhalingstekens op die "
                          "plek") from None
     except yaml.YAMLError as e:
         raise error(f"ongeldige YAML ({e})", file=path, hint=_FIX_HINT) from None
+
+
+def _known_yaml_mistake(e: yaml.MarkedYAMLError) -> tuple[str, str] | None:
+    """(what, what to do) in Dutch for the YAML mistakes a coordinator makes, or None.
+
+    PyYAML's own words are English, and for a quote never closed it points at the end of
+    the file: the quote's own line (the context mark) is where to look.
+    """
+    problem, context = e.problem or "", e.context or ""
+    if "'\\t'" in problem or "\t" in problem:
+        return ("hier staat een tab; YAML springt alleen in met spaties",
+                "Vervang de tab door spaties (stel uw editor in op spaties in plaats van tabs)")
+    if "quoted scalar" in context and "end of stream" in problem:
+        return ("het aanhalingsteken dat hier begint, wordt nergens gesloten",
+                "Sluit de tekst op deze regel af met hetzelfde aanhalingsteken")
+    if "escape" in problem:
+        return ("tussen dubbele aanhalingstekens begint '\\' een speciale code (zoals in een "
+                "Windows-pad C:\\map)", "Schrijf het pad met '/' (C:/map/logo.png) of zet de "
+                "tekst tussen enkele aanhalingstekens ('C:\\map\\logo.png')")
+    return None
 
 
 # ---- pydantic errors in Dutch -------------------------------------------------------------
@@ -421,6 +501,12 @@ def _describe(err: dict, types: list[object]) -> tuple[str, str]:
                                             if allowed else "")
     if kind == "missing":
         return "verplicht veld ontbreekt", "Voeg deze sleutel toe met een waarde"
+    if kind == "string_type" and isinstance(err.get("input"), dict) and len(err["input"]) == 1:
+        # `- Bel de meldkamer: 112`: YAML reads text with ': ' in it as a key and its value.
+        return ("moet een tekst zijn, maar er staat ': ' (dubbele punt en spatie) in, waardoor "
+                "YAML er een sleutel met een waarde van maakt"),\
+            ("Zet de hele tekst tussen aanhalingstekens, bijvoorbeeld: "
+             "- \"Bel de meldkamer: 112\"")
     if kind == "string_type":
         return "moet een tekst zijn", ("Zet de waarde tussen aanhalingstekens als YAML er een "
                                        "getal, datum of ja/nee van maakt")
@@ -457,20 +543,58 @@ def _describe(err: dict, types: list[object]) -> tuple[str, str]:
     return "heeft een ongeldige waarde", _FIX_HINT
 
 
-def policy_problems(exc: ValidationError) -> list[tuple[str, str, str]]:
-    """(key path, what is wrong, what to do) in Dutch for every error pydantic found."""
+def policy_problems(exc: ValidationError, source: str | None = None
+                    ) -> list[tuple[str, str, str]]:
+    """(key path, what is wrong, what to do) in Dutch for every error pydantic found.
+
+    With the YAML `source`, a value that is not what it should be is given its line. The
+    input values themselves are looked at (a mapping where text belongs), never reported.
+    """
     problems = []
-    for err in exc.errors(include_url=False, include_input=False):
+    root = _compose(source) if source else None
+    for err in exc.errors(include_url=False):
         path, types, indexed = _walk(tuple(err["loc"]))
         message, hint = _describe(err, types)
+        # The line only where the key path alone does not show the mistake: text that YAML
+        # made a mapping (`- Bel de meldkamer: 112`) looks like text in the file.
+        colon = err["type"] == "string_type" and isinstance(err.get("input"), dict)
+        line = _yaml_line(root, tuple(err["loc"])) if colon else None
+        if line is not None:
+            message = f"regel {line}: {message}"
         if indexed:
             hint += " (onderdelen tussen [ ] zijn geteld vanaf 1)"
         problems.append((path, message, hint))
     return problems
 
 
+def _compose(source: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(source, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError:
+        return None
+
+
+def _yaml_line(node: yaml.Node | None, loc: tuple) -> int | None:
+    """The line (1-based) of the YAML node at pydantic's `loc`, or None when not found."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if str(k.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            return None
+    return None if node is None else node.start_mark.line + 1
+
+
 def _validation_error(exc: ValidationError, path: Path) -> PolicyError:
-    problems = policy_problems(exc)
+    try:
+        source: str | None = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        source = None
+    problems = policy_problems(exc, source)
     if len(problems) == 1:
         key, message, hint = problems[0]
         error = PolicyError(message, file=path, field=key or None, hint=hint)
@@ -524,6 +648,11 @@ def resolve_logo(policy: Policy, policy_path: Path | None = None) -> Path | None
         return PolicyError(f"het logo '{name}' {message}", file=policy_path, field="branding.logo",
                            hint=hint)
 
+    if "\\" in name and not logo.is_file():
+        # A Windows path (C:\\Users\\...) names no file on the server that builds.
+        raise fail("is een pad met '\\' (een Windows-pad) en bestaat op deze computer niet",
+                   "Zet het logo naast het beleidsbestand en schrijf alleen de naam "
+                   "(logo: logo.png), of een pad met '/' relatief aan het beleidsbestand")
     if not logo.is_file():
         return_hint = ("Zet het logo naast het beleidsbestand of geef het juiste pad, "
                        "relatief aan het beleidsbestand; laat branding.logo weg voor geen logo")

@@ -34,7 +34,7 @@ from pipeline.catalogue import (
 from pipeline.errors import FormError
 from pipeline.forms import write
 from pipeline.forms.package import _read_member, open_package
-from pipeline.forms.read import read_form
+from pipeline.forms.read import form_files, read_form
 from pipeline.models import Answer, FormData, Problem, TeamIdentity
 
 STATUS, VERSION = "team.status", "team.versie"
@@ -209,7 +209,7 @@ def _read_team(folder: Path, migrations: dict[str, Migration] | None
                ) -> tuple[dict[str, FormData], list[Problem]]:
     forms: dict[str, FormData] = {}
     errors: list[Problem] = []
-    for path in sorted(folder.glob("*.docx")):
+    for path in form_files(folder):
         if path.name.startswith(("~$", ".")):
             continue
         try:
@@ -242,10 +242,10 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
     wanted = {t.team_id for t in teams}
     result.gone = sorted(p.name for p in last_dir.iterdir()
                          if p.is_dir() and not p.name.startswith(".") and p.name not in wanted
-                         and any(p.glob("*.docx")))
+                         and any(form_files(p)))
     for team in teams:
         folder = last_dir / team.team_id
-        if not folder.is_dir() or not any(folder.glob("*.docx")):
+        if not folder.is_dir() or not any(form_files(folder)):
             result.new_teams.append(team.team_id)
             continue
         forms, errors = _read_team(folder, migrations)

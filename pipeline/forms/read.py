@@ -378,6 +378,14 @@ class TeamFormsError(FormError):
         self.problems = problems
 
 
+def form_files(folder: Path) -> list[Path]:
+    """The Word forms in a team folder: `*.docx` in any case (`BALIE.DOCX`, `Team.Docx`, as
+    Windows and mail programs name them), without Word's lock files or hidden files."""
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.suffix.lower() == ".docx" and not p.name.startswith(("~$", "."))
+                  and p.is_file())
+
+
 def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
     """Read every form in a team folder -> (forms by kind, warnings).
 
@@ -397,9 +405,7 @@ def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
     forms: dict[str, FormData] = {}
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    for path in sorted(folder.glob("*.docx")):
-        if path.name.startswith(("~$", ".")):
-            continue
+    for path in form_files(folder):
         data = read_form(path)
         errors += data.errors
         warnings += data.warnings

@@ -45,6 +45,18 @@ def _decode(path: Path) -> str:
     if len(data) > MAX_CSV_BYTES:
         raise CsvError("het bestand is groter dan 5 MB", file=path,
                        hint="Een lijst met teams is veel kleiner; kies het juiste bestand")
+    # Excel's "Unicode-tekst" is UTF-16 with a byte-order mark (and tabs): read it as it is,
+    # instead of decoding it as cp1252 into a header that has none of our columns.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise CsvError("het bestand lijkt UTF-16 maar is beschadigd", file=path,
+                           hint="Sla de lijst in Excel op als 'CSV UTF-8'") from e
+    if b"\x00" in data[:4096]:
+        raise CsvError("het bestand is UTF-16 of een ander formaat zonder byte-order-teken, "
+                       "geen tekst in UTF-8", file=path,
+                       hint="Sla de lijst in Excel op als 'CSV UTF-8'")
     for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves 'CSV' as cp1252
         try:
             return data.decode(encoding)
@@ -54,10 +66,15 @@ def _decode(path: Path) -> str:
                    hint="Sla de lijst op als CSV (UTF-8)")
 
 
+_DELIMITERS = {",": "komma's", ";": "puntkomma's", "\t": "tabs"}
+
+
 def _delimiter(text: str) -> str:
-    """`,` or `;` (Dutch Excel writes `;`): whichever splits the header into our columns."""
+    """`,`, `;` (Dutch Excel) or a tab (Excel's "Unicode-tekst"): whichever splits the header
+    into the most of our columns."""
     first = text.splitlines()[0] if text.strip() else ""
-    return ";" if first.count(";") > first.count(",") else ","
+    return max(_DELIMITERS, key=lambda d: (sum(c.strip().lower() in COLUMNS
+                                               for c in first.split(d)), first.count(d)))
 
 
 def read_teams_csv(path: Path) -> list[TeamIdentity]:
@@ -72,8 +89,10 @@ def read_teams_csv(path: Path) -> list[TeamIdentity]:
     header = [h.strip().lower() for h in next(rows)]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise CsvError(f"regel 1: de kolom(men) {', '.join(missing)} ontbreken", file=path,
-                       hint="Zet op de eerste regel de kolommen " + ",".join(COLUMNS))
+        raise CsvError(f"regel 1: de kolom(men) {', '.join(missing)} ontbreken (de kolommen "
+                       f"zijn gescheiden door {_DELIMITERS[delim]})", file=path,
+                       hint="Zet op de eerste regel de kolommen " + ",".join(COLUMNS) +
+                       ", gescheiden door komma's of puntkomma's")
     index = {c: header.index(c) for c in COLUMNS}
     teams: list[TeamIdentity] = []
     seen: dict[str, int] = {}
@@ -85,6 +104,15 @@ def read_teams_csv(path: Path) -> list[TeamIdentity]:
             raise CsvError(f"regel {line}: {len(row)} kolommen in plaats van {len(header)}",
                            file=path, hint=f"Scheid de kolommen met '{delim}' en zet tekst met "
                            f"een '{delim}' erin tussen aanhalingstekens")
+        if len(row) > len(header):
+            # Never dropped: `…;balie;digitaal` in a ';' file, or a name with an unquoted
+            # comma, would otherwise lose a contact type or shift every column after it.
+            other = "," if delim == ";" else ";"
+            raise CsvError(f"regel {line}: {len(row)} kolommen in plaats van {len(header)}; "
+                           f"staat er een '{delim}' in een naam of tussen de contactvormen?",
+                           file=path, hint=f"Zet tekst met een '{delim}' erin tussen "
+                           f"aanhalingstekens (\"Wijk{delim} Noord\"), en scheid contactvormen "
+                           f"met '{other}' of zet ze tussen aanhalingstekens")
         values = {c: row[i].strip() for c, i in index.items()}
         problem = team_id_problem(values["team_id"])
         if problem:

@@ -172,13 +172,22 @@ def test_archive_name_is_always_safe(org: str, team: str, version: str) -> None:
     assert "\\" not in name
     assert ".." not in name
     assert " " not in name
-    parts = name.removesuffix(".pdf").split("_")
-    assert len(parts) == 5
-    assert parts[2] == "teamprotocol"
+    # Only the team part may hold "_": the name splits back from both ends.
+    org_part, rest = name.removesuffix(".pdf").split("_", 1)
+    team_part, marker, version_part, date_part = rest.rsplit("_", 3)
+    parts = [org_part, team_part, marker, version_part, date_part]
+    assert marker == "teamprotocol"
     assert all(parts)
     reserved = {"CON", "PRN", "AUX", "NUL", "COM1", "LPT9"}
     assert not any(p.split(".")[0].upper() in reserved for p in parts)
     assert name.isascii()
+
+
+def test_team_ids_differing_in_underscore_and_dash_get_different_names() -> None:
+    names = {archive_name("lindenhoven", t, "1.0", "2026-09-01")
+             for t in ("wijk_noord", "wijk-noord")}
+    assert names == {"lindenhoven_wijk_noord_teamprotocol_1.0_2026-09-01.pdf",
+                     "lindenhoven_wijk-noord_teamprotocol_1.0_2026-09-01.pdf"}
 
 
 def test_safe_name_part_examples() -> None:

@@ -63,7 +63,8 @@ def mixed_report(mixed_forms: Path, tmp_path_factory: pytest.TempPathFactory):
 def mixed_cli(mixed_forms: Path, tmp_path_factory: pytest.TempPathFactory):
     """`teamprotocol build FORMS --out OUT` with PDFs, as a real subprocess."""
     cwd = tmp_path_factory.mktemp("gemengd-cli")
-    proc = run_cli("build", mixed_forms, "--out", "uit", "--jobs", "2", cwd=cwd)
+    proc = run_cli("build", mixed_forms, "--policy", "voorbeeld",
+                   "--out", "uit", "--jobs", "2", cwd=cwd)
     return proc, cwd / "uit"
 
 
@@ -176,11 +177,12 @@ def test_overview_lists_failed_teams_with_file_and_message(mixed_cli, mixed_repo
 
 
 def test_usage_errors_exit_2(tmp_path):
-    missing = run_cli("build", tmp_path / "bestaat-niet", "--no-pdf", cwd=tmp_path)
+    missing = run_cli("build", tmp_path / "bestaat-niet", "--policy", "voorbeeld",
+                      "--no-pdf", cwd=tmp_path)
     assert missing.returncode == 2, missing.stderr
     assert "bestaat-niet" in missing.stderr
     for jobs in ("0", "veel", "17"):
-        bad = run_cli("build", tmp_path, "--jobs", jobs, cwd=tmp_path)
+        bad = run_cli("build", tmp_path, "--policy", "voorbeeld", "--jobs", jobs, cwd=tmp_path)
         assert bad.returncode == 2, (jobs, bad.stderr)
         assert "--jobs" in bad.stderr
     for proc in (missing, bad):
@@ -195,8 +197,8 @@ def test_output_folder_inside_the_forms_folder_is_no_team(tmp_path):
     forms = tmp_path / "formulieren"
     write_team(forms, GOOD_CONCEPT, required_answers())
 
-    first = run_cli("build", ".", "--no-pdf", cwd=forms)
-    second = run_cli("build", ".", "--no-pdf", cwd=forms)
+    first = run_cli("build", ".", "--policy", "voorbeeld", "--no-pdf", cwd=forms)
+    second = run_cli("build", ".", "--policy", "voorbeeld", "--no-pdf", cwd=forms)
 
     assert first.returncode == 0, first.stdout + first.stderr
     assert second.returncode == 0, second.stdout + second.stderr
@@ -211,7 +213,8 @@ def test_output_folder_equal_to_the_forms_folder_is_a_usage_error(tmp_path):
     write_team(forms, GOOD_CONCEPT, required_answers())
     before = sorted(p.relative_to(forms) for p in forms.rglob("*"))
 
-    proc = run_cli("build", forms, "--out", forms, "--no-pdf", cwd=tmp_path)
+    proc = run_cli("build", forms, "--policy", "voorbeeld",
+                   "--out", forms, "--no-pdf", cwd=tmp_path)
 
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "uitvoermap" in proc.stderr
@@ -248,7 +251,8 @@ def test_a_wrong_template_is_one_dutch_line_before_any_team(tmp_path, content, w
     if content is not None:
         template.write_bytes(content)
 
-    proc = run_cli("build", forms, "--out", tmp_path / "output", "--no-pdf",
+    proc = run_cli("build", forms, "--policy", "voorbeeld",
+                   "--out", tmp_path / "output", "--no-pdf",
                    "--template", template, cwd=tmp_path)
 
     assert proc.returncode == 1

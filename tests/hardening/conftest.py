@@ -209,6 +209,6 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory, write_team: Callable[
     shutil.copy(two / "team.docx", two / "team (2).docx")
     out = box.root / "uitvoer"
     before = tree_digest(box.root)
-    proc = box.run("build", forms, "--out", out, timeout=300)
+    proc = box.run("build", forms, "--policy", "voorbeeld", "--out", out, timeout=300)
     after = tree_digest(box.root)
     return CorpusBuild(forms=forms, out=out, proc=proc, sandbox=box, before=before, after=after)

@@ -11,13 +11,15 @@ import os
 import resource
 import shutil
 import signal
+import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from conftest import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
 
-from pipeline.archive import sha256_file
+from pipeline.archive import LOCK_NAME, sha256_file
 from pipeline.batch import ANNEX_HEADING
 from pipeline.verify import verify_pdf
 
@@ -33,7 +35,7 @@ def built(tmp_path_factory, write_team, lo_cache) -> tuple[Path, Path]:
     for team in TEAMS:
         write_team(forms, team)
     box = Sandbox(root / "box", lo_cache)
-    proc = box.run("build", forms, "--out", root / "uitvoer")
+    proc = box.run("build", forms, "--policy", "voorbeeld", "--out", root / "uitvoer")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return forms, root / "uitvoer"
 
@@ -55,7 +57,9 @@ def assert_complete(out: Path, teams=TEAMS) -> None:
 
 
 def assert_no_temp_files(out: Path) -> None:
-    stray = [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    # The lock file stays by design (archive.output_lock); its info file goes with the run.
+    stray = [p for p in out.rglob("*") if (p.name.startswith(".") or p.suffix == ".tmp")
+             and p.name != LOCK_NAME]
     assert stray == []
 
 
@@ -63,7 +67,8 @@ def assert_no_temp_files(out: Path) -> None:
 
 def test_soffice_killed_mid_batch_is_retried(sandbox, built):
     out = _copy_out(built, sandbox.root / "uitvoer")
-    build = sandbox.popen("build", built[0], "--out", out, "--force", "--jobs", "1")
+    build = sandbox.popen("build", built[0], "--policy", "voorbeeld",
+                                         "--out", out, "--force", "--jobs", "1")
     try:
         victims = wait_for(lambda: soffice_pids(sandbox.tmp), timeout=60)
         assert victims, "soffice is niet gestart"
@@ -81,6 +86,50 @@ def test_soffice_killed_mid_batch_is_retried(sandbox, built):
     assert sandbox.leftovers() == []
 
 
+def test_batch_killed_with_sigkill_leaves_no_soffice_and_no_work_folder(sandbox, built):
+    """kill -9 of the batch: its guard kills soffice and removes the work folder, in which the
+    PDFs with staff names were being written; the next run takes the lock and completes."""
+    out = _copy_out(built, sandbox.root / "uitvoer")
+    build = sandbox.popen("build", built[0], "--policy", "voorbeeld", "--out", out, "--force",
+                          "--jobs", "1")
+    try:
+        assert wait_for(lambda: soffice_pids(sandbox.tmp), timeout=60), "soffice is niet gestart"
+        assert list(sandbox.tmp.glob("teamprotocol-lo-*"))
+        build.kill()  # SIGKILL: no Python code of the batch runs any more
+        build.communicate(timeout=30)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert wait_for(lambda: not soffice_pids(sandbox.tmp), timeout=15), soffice_pids(sandbox.tmp)
+    assert wait_for(lambda: not list(sandbox.tmp.glob("teamprotocol-lo-*")), timeout=15)
+    rerun = sandbox.run("build", built[0], "--policy", "voorbeeld", "--out", out,
+                        timeout=RUN_SECONDS)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert_complete(out)
+
+
+def test_stale_work_folder_of_a_dead_run_is_removed_at_start(sandbox, built):
+    # A pid above the kernel's largest is surely no live process.
+    dead = int(Path("/proc/sys/kernel/pid_max").read_text()) + 1
+    stale = sandbox.tmp / "teamprotocol-lo-oud"
+    (stale / "run-1").mkdir(parents=True)
+    (stale / "run-1" / "teamprotocol-x.pdf").write_bytes(b"%PDF met namen")
+    (stale / "owner.pid").write_text(f"{dead} {socket.gethostname()}")
+    two_hours_ago = time.time() - 7200  # a live converter touches its folder every list
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    young = sandbox.tmp / "teamprotocol-lo-jong"  # maybe another container's: left alone
+    young.mkdir()
+    (young / "owner.pid").write_text(f"{dead} {socket.gethostname()}")
+    proc = sandbox.run("build", built[0], "--policy", "voorbeeld", "--out",
+                       sandbox.root / "uitvoer", "--force", timeout=RUN_SECONDS)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not stale.exists()
+    assert young.is_dir()
+    shutil.rmtree(young)
+    assert sandbox.leftovers() == []
+
+
 # --- SIGINT / SIGTERM ------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("signum", "returncode"), [(signal.SIGINT, 130),
@@ -89,7 +138,8 @@ def test_interrupted_batch_leaves_nothing_and_a_rerun_recovers(sandbox, built, s
                                                                returncode):
     out = _copy_out(built, sandbox.root / "uitvoer")
     before = tree_digest(out)
-    build = sandbox.popen("build", built[0], "--out", out, "--force", "--jobs", "1")
+    build = sandbox.popen("build", built[0], "--policy", "voorbeeld",
+                                         "--out", out, "--force", "--jobs", "1")
     try:
         converting = wait_for(lambda: soffice_pids(sandbox.tmp), timeout=60)
         assert converting, "soffice is niet gestart"
@@ -112,7 +162,8 @@ def test_interrupted_batch_leaves_nothing_and_a_rerun_recovers(sandbox, built, s
     for team in TEAMS:
         assert verify_pdf(out / team / f"teamprotocol-{team}.pdf",
                           expect_text=ANNEX_HEADING) == []
-    rerun = sandbox.run("build", built[0], "--out", out, timeout=RUN_SECONDS)
+    rerun = sandbox.run("build", built[0], "--policy", "voorbeeld",
+                                       "--out", out, timeout=RUN_SECONDS)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert_complete(out)
 
@@ -126,7 +177,7 @@ def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, example
     forms, out = sandbox.root / "formulieren", sandbox.root / "uitvoer"
     for team in examples:
         write_team(forms, team)
-    build = sandbox.popen("build", forms, "--out", out, "--jobs", "1")
+    build = sandbox.popen("build", forms, "--policy", "voorbeeld", "--out", out, "--jobs", "1")
     try:
         assert wait_for(lambda: list(out.glob("*/teamprotocol-*.pdf")), timeout=60)
         wait_for(lambda: False, timeout=0.5)  # the listed PDFs are verified meanwhile
@@ -145,7 +196,8 @@ def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, example
         assert verify_pdf(out / team / f"teamprotocol-{team}.pdf", expect_text=ANNEX_HEADING) == []
         for rel, digest in entry["outputs"].items():
             assert sha256_file(out / rel) == digest, rel
-    rerun = sandbox.run("build", forms, "--out", out, timeout=RUN_SECONDS)
+    rerun = sandbox.run("build", forms, "--policy", "voorbeeld",
+                        "--policy", "voorbeeld", "--out", out, timeout=RUN_SECONDS)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert (f"{len(examples)} teams: {len(examples) - len(recorded)} gebouwd, "
             f"{len(recorded)} ongewijzigd, 0 mislukt") in rerun.stdout
@@ -185,7 +237,8 @@ def test_read_only_output_folder(sandbox, built, new):
     folder = sandbox.root / "alleen-lezen"
     folder.mkdir()
     out = folder / "nieuw" if new else folder
-    cmd = _read_only_command(folder, [TEAMPROTOCOL, "build", str(built[0]), "--out", str(out),
+    cmd = _read_only_command(folder, [TEAMPROTOCOL, "build", str(built[0]), "--policy", "voorbeeld",
+                                                                 "--out", str(out),
                                       "--no-pdf"])
     try:
         proc = subprocess.run(cmd, cwd=sandbox.cwd, env=sandbox.env(), capture_output=True,
@@ -215,7 +268,7 @@ def _small_files_only() -> None:
 
 def test_full_output_folder_then_rerun(sandbox, built):
     out = sandbox.root / "uitvoer"
-    proc = sandbox.run("build", built[0], "--out", out, "--no-pdf",
+    proc = sandbox.run("build", built[0], "--policy", "voorbeeld", "--out", out, "--no-pdf",
                        preexec_fn=_small_files_only)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -227,6 +280,7 @@ def test_full_output_folder_then_rerun(sandbox, built):
             p.name != "manifest.json"] == []
     assert_no_temp_files(out)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["teams"] == {}
-    rerun = sandbox.run("build", built[0], "--out", out, timeout=RUN_SECONDS)
+    rerun = sandbox.run("build", built[0], "--policy", "voorbeeld",
+                                       "--out", out, timeout=RUN_SECONDS)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert_complete(out)

@@ -68,7 +68,8 @@ def test_hostile_policy_stops_the_batch_cleanly(sandbox, forms, name):
         logo = policy.with_name("logo.png")
         logo.write_bytes(edit_logo(logo.read_bytes()))
     out = sandbox.root / "uitvoer"
-    proc = sandbox.run("build", forms, "--out", out, "--policy", policy, "--no-pdf")
+    proc = sandbox.run("build", forms, "--policy", "voorbeeld",
+                       "--policy", "voorbeeld", "--out", out, "--policy", policy, "--no-pdf")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert proc.seconds < SECONDS  # type: ignore[attr-defined]
     lines = [line for line in proc.stderr.splitlines() if line.startswith("Fout: ")]

@@ -88,7 +88,7 @@ def test_forms_really_hold_the_sentinel(forms):
 def build(forms, tmp_path_factory, lo_cache):
     box = Sandbox(tmp_path_factory.mktemp("privacy-run") / "box", lo_cache)
     out = box.root / "uitvoer"
-    return box, out, box.run("build", forms, "--out", out, "--no-pdf")
+    return box, out, box.run("build", forms, "--policy", "voorbeeld", "--out", out, "--no-pdf")
 
 
 def test_build_names_fields_not_contents(build):

@@ -1,0 +1,100 @@
+"""Files written into a user's folder as a whole: staged beside it, then renamed into place.
+
+`forms` and `init` write many files (a team folder of forms, a policy and its logo). Written
+one by one into the target, a full disk left a half team folder and a `.tmp` file behind
+(issue 10). Here everything is first written into a hidden staging folder inside the target
+(same file system), and only when all of it was written is it renamed into place: renames
+need no room, so a full disk fails before anything in the target changed. A file that
+already exists (possibly a filled-in form) is left alone unless replacing is asked for, and
+then moved into a backup folder first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.archive import output_error
+
+STAGING_PREFIX = ".teamprotocol-nieuw-"
+
+
+@dataclass
+class Published:
+    """What `commit` did: files written new, left alone (they existed), replaced."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    replaced: list[Path] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def staging(target: Path) -> Iterator[Path]:
+    """A hidden, empty staging folder inside `target` (created), removed afterwards."""
+    target = Path(target)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
+    except OSError as e:
+        raise output_error(e, target) from e
+    try:
+        yield stage
+    except OSError as e:
+        # A write into the staging folder failed: name the file as it would have been. A
+        # failed write() carries no file name (EFBIG, ENOSPC): the file it left half is it.
+        half = sorted(stage.rglob("*.tmp"), key=lambda p: p.stat().st_mtime_ns)
+        where = Path(e.filename) if e.filename else half[-1] if half else stage
+        with contextlib.suppress(ValueError):
+            rel = where.relative_to(stage)
+            name = rel.name.removeprefix(".").removesuffix(".tmp")
+            where = target / rel.with_name(name)
+        raise output_error(e, where) from e
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def existing(stage: Path, target: Path) -> list[Path]:
+    """The files in `target` that the staged files would replace."""
+    return sorted(target / p.relative_to(stage) for p in stage.rglob("*")
+                  if p.is_file() and (target / p.relative_to(stage)).exists())
+
+
+def commit(stage: Path, target: Path, *, replace: bool = False,
+           backup: Path | None = None) -> Published:
+    """Rename the staged files into `target`; a folder that is new moves as a whole.
+
+    Existing files are skipped, or with `replace` moved to `backup` (same relative path)
+    first. Renames within one file system need no free space.
+    """
+    done = Published()
+    _merge(Path(stage), Path(target), done, replace, backup, Path())
+    return done
+
+
+def _merge(src: Path, dst: Path, done: Published, replace: bool, backup: Path | None,
+           rel: Path) -> None:
+    for entry in sorted(src.iterdir()):
+        goal = dst / entry.name
+        try:
+            if not goal.exists():
+                os.replace(entry, goal)
+                done.written += ([goal] if goal.is_file()
+                                 else sorted(p for p in goal.rglob("*") if p.is_file()))
+            elif entry.is_dir() and goal.is_dir():
+                _merge(entry, goal, done, replace, backup, rel / entry.name)
+            elif not replace:
+                done.skipped.append(goal)
+            else:
+                if backup is not None:
+                    kept = backup / rel / entry.name
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(goal, kept)
+                os.replace(entry, goal)
+                done.replaced.append(goal)
+        except OSError as e:
+            raise output_error(e, goal) from e
