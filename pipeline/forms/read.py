@@ -381,9 +381,9 @@ class TeamFormsError(FormError):
 def form_files(folder: Path) -> list[Path]:
     """The Word forms in a team folder: `*.docx` in any case (`BALIE.DOCX`, `Team.Docx`, as
     Windows and mail programs name them), without Word's lock files or hidden files."""
+    # A folder named like a form is listed too: reading it fails its team with a reason.
     return sorted(p for p in Path(folder).iterdir()
-                  if p.suffix.lower() == ".docx" and not p.name.startswith(("~$", "."))
-                  and p.is_file())
+                  if p.suffix.lower() == ".docx" and not p.name.startswith(("~$", ".")))
 
 
 def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
