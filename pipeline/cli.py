@@ -124,7 +124,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
             _prefill_lines(found, team.team_id, last_dir)
         if new:
             how = "" if found is None else (
-                ", leeg (geen formulieren in de vorige ronde)" if team.team_id in found.new_teams
+                ", lege formulieren (geen formulieren in de vorige ronde)"
+                if team.team_id in found.new_teams
                 else ", ingevuld met de antwoorden van de vorige ronde")
             click.echo(f"{team.team_id}: {len(new)} formulier(en) in {folder} "
                        f"({', '.join(new)}){how}")

@@ -4,7 +4,6 @@ that left, files that are not read. Every case through the real command line."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import signal
@@ -17,6 +16,7 @@ from tests.batch.conftest import (
     ARCHIVE,
     TEAMPROTOCOL,
     VENV_BIN,
+    adopted_answers,
     copy_tree,
     html_tables,
     manifest,
@@ -27,8 +27,8 @@ from tests.batch.conftest import (
 )
 
 POLICY = ("--policy", "voorbeeld")
-ADOPTED = {"team.status": "vastgesteld", "team.vastgesteld_door": "A. Hoofd, afdelingshoofd",
-           "team.vastgesteld_op": dt.date(2026, 9, 1)}
+# Adopted the way the gates require: after the Stap 2 meeting, with an action for every gap.
+ADOPTED = adopted_answers()
 
 
 def _out_lines(proc: subprocess.CompletedProcess) -> str:
@@ -89,13 +89,13 @@ def adopted_twins(tmp_path_factory: pytest.TempPathFactory):
 def test_team_ids_that_differ_in_underscore_and_dash_get_their_own_archive(adopted_twins):
     proc, _, out = adopted_twins
     assert proc.returncode == 0, _out_lines(proc)
-    archived = sorted(p.name for p in (out / ARCHIVE).iterdir())
+    archived = sorted(p.name for p in (out / ARCHIVE).glob("*.pdf"))
     assert archived == ["lindenhoven_wijk-noord_teamprotocol_1.0_2026-09-01.pdf",
                         "lindenhoven_wijk_noord_teamprotocol_1.0_2026-09-01.pdf"]
     records = manifest(out)["archive"]
     assert {r["team_id"] for r in records.values()} == {"wijk_noord", "wijk-noord"}
     for team_id, entry in manifest(out)["teams"].items():
-        [archive] = [p for p in entry["outputs"] if p.startswith(ARCHIVE)]
+        [archive] = [p for p in entry["outputs"] if p.startswith(ARCHIVE) and p.endswith(".pdf")]
         assert f"_{team_id}_" in archive
         assert records[archive]["team_id"] == team_id
 
@@ -122,7 +122,7 @@ def test_an_adopted_protocol_changed_without_a_new_version_fails_and_keeps_its_o
     before = {p.name: sha256(p) for p in [*team_dir.iterdir(), *(out / ARCHIVE).iterdir()]}
     # The team lead changes an agreement but leaves version and adoption as they were.
     write_team(forms, "wijk-noord", required_answers(
-        **ADOPTED, **{"team.competenties": "Nieuwe afspraak, niet vastgesteld."}))
+        **{**ADOPTED, "team.competenties": "Nieuwe afspraak, niet vastgesteld."}))
     for _ in range(2):  # the overview keeps flagging it, run after run
         proc = run_cli("build", forms, *POLICY, "--out", out, cwd=tmp_path)
         assert proc.returncode == 1, _out_lines(proc)
@@ -131,15 +131,15 @@ def test_an_adopted_protocol_changed_without_a_new_version_fails_and_keeps_its_o
         assert "Verhoog de versie" in proc.stdout
         assert {p.name: sha256(p) for p in [*team_dir.iterdir(),
                                             *(out / ARCHIVE).iterdir()]} == before
-        overview, problems = html_tables(out / "overzicht.html")
-        assert {row[1]: row[2] for row in overview[1:]}["wijk-noord"] == "mislukt"
-        assert any("Verhoog de versie" in row[3] for row in problems[1:])
+        overview = html_tables(out / "overzicht.html")[0]
+        assert [row[1] for row in overview[1:] if "wijk-noord" in row[0]] == ["mislukt"]
+        assert "Verhoog de versie" in (out / "overzicht.html").read_text(encoding="utf-8")
     # Resolved: a new version as concept is built again.
     write_team(forms, "wijk-noord", required_answers(**{
         "team.versie": "1.1", "team.competenties": "Nieuwe afspraak, niet vastgesteld."}))
     fixed = run_cli("build", forms, *POLICY, "--out", out, cwd=tmp_path)
     assert fixed.returncode == 0, _out_lines(fixed)
-    assert [p.name for p in (out / ARCHIVE).iterdir()] == [
+    assert [p.name for p in (out / ARCHIVE).glob("*.pdf")] == [
         "lindenhoven_wijk-noord_teamprotocol_1.0_2026-09-01.pdf"]
 
 
@@ -206,7 +206,8 @@ def test_teams_in_the_output_but_not_in_the_forms_folder_are_named(tmp_path):
     assert "Verwijder deze map" in line
     assert sorted(manifest(out)["teams"]) == ["blijft"]
     overview, *_ = html_tables(out / "overzicht.html")
-    assert [row[1] for row in overview[1:]] == ["blijft"]
+    assert len(overview) == 2  # the header and one team
+    assert "blijft" in overview[1][0]
 
 
 # --- 9. what the folders hold ---------------------------------------------------------------
@@ -231,7 +232,7 @@ def test_files_that_are_not_read_and_missing_contact_forms_are_named(tmp_path):
     assert "ontbreekt" in line("bezoek/huisbezoek.docx")
     assert "niet gelezen" in line("bezoek/huisbezoek.pdf")
     # An upper-case extension is read like any form (Windows and mail programs write them).
-    assert not [x for x in lines if "BALIE.DOCX" in x]
+    assert not [x for x in lines if "BALIE.DOCX" in x and "niet gelezen" in x]
     assert (out / "balie" / "teamprotocol-balie.docx").is_file()
     protocol = json.loads((out / "balie" / "protocol.json").read_text(encoding="utf-8"))
     assert protocol["meta"]["contact_kinds"] == ["balie"]

@@ -55,8 +55,8 @@ def test_an_unclosed_quote_is_reported_on_its_own_line(tmp_path):
 
 
 def test_an_unclosed_quote_in_a_bullet_is_reported_on_its_own_line(tmp_path):
-    n = _line_of("- Burger en medewerker")
-    line = _error(_run(tmp_path, _with_line(n, '        - "Burger en medewerker zijn samen')))
+    n = _line_of("- We leren van incidenten")
+    line = _error(_run(tmp_path, _with_line(n, '        - "We leren van incidenten, samen')))
     assert f"regel {n}," in line
     assert "aanhalingsteken" in line
 
@@ -71,7 +71,7 @@ def test_a_tab_is_named_in_dutch(tmp_path):
 
 
 def test_a_colon_in_a_bullet_is_named_with_its_line(tmp_path):
-    n = _line_of("- Burger en medewerker")
+    n = _line_of("- We leren van incidenten")
     line = _error(_run(tmp_path, _with_line(n, "        - Bel de meldkamer: 112")))
     assert f"regel {n}:" in line
     assert "dubbele punt" in line

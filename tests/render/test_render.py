@@ -231,7 +231,8 @@ def test_missing_or_broken_template(tmp_path):
 
 def test_context_is_plain_data():
     context = template_context(make_protocol(), make_policy())
-    assert set(context) == {"org", "team", "meta", "history", "chapters", "appendices", "annex"}
+    assert set(context) == {"org", "team", "meta", "history", "chapters", "appendices", "annex",
+                            "card"}
     assert len(context["annex"]["checks"]) == 30
     assert len(context["annex"]["topics"]) == 11
 

@@ -34,7 +34,8 @@ def test_a_team_named_like_a_formula_stays_text(tmp_path):
         writer.writerow(["formule", NAME, "@Afdeling", "+31 6 1234", "balie"])
     forms = run("forms", "teams.csv", "--out", "formulieren", cwd=tmp_path)
     assert forms.returncode == 0, forms.stdout + forms.stderr
-    built = run("build", "formulieren", "--out", "uit", "--no-pdf", cwd=tmp_path)
+    built = run("build", "formulieren", "--policy", "voorbeeld", "--out", "uit", "--no-pdf",
+                cwd=tmp_path)
     assert built.returncode == 0, built.stdout + built.stderr
 
     book = load_workbook(tmp_path / "uit" / "overzicht.xlsx")
