@@ -2,8 +2,18 @@
 
 The template marks where the contents go with an ordinary TOC field (`w:fldChar`, `\\o "1-2"`
 gives the heading levels), as Word inserts it. `fill_toc` replaces that field by one paragraph
-per heading: a hyperlink to a `_Toc` bookmark on the heading, a tab (right, dot leader, from
-the `toc n` style) and a standalone `PAGEREF _Toc… \\h` field. No TOC field remains.
+per heading: a hyperlink to a `_Toc` bookmark on the heading holding its text and a tab (right,
+dot leader, from the `toc n` style), then a standalone `PAGEREF _Toc… \\h` field. No TOC
+field remains.
+
+PDF/UA-1 (measured with page-validation 0.11 on LibreOffice 25.2's PDFs): with the PAGEREF
+inside the hyperlink, every entry gave two link annotations, the hyperlink's without
+`/Contents` and the PAGEREF's outside any Link structure element (two failures on every
+protocol). LibreOffice makes every reference field a link of its own (also without `\\h`),
+tagged as a Link with the bookmark name as `/Contents`; a hyperlink that has a `w:tooltip`
+makes no annotation of its own (measured, also with the PAGEREF inside it). So the PAGEREF
+stands after the hyperlink, which carries the entry text as tooltip: in the PDF the page
+number is the link, in Word the whole line is.
 
 Measured with LibreOffice 25.2 (`soffice --convert-to pdf`, one conversion, 15-page protocol):
 - the same entries inside a TOC field print their cached PAGEREF text ("99" stays "99"):
@@ -126,17 +136,19 @@ def entry_paragraph(text: str, anchor: str, style_id: str | None, *, level: int 
     else:
         ppr.extend(_own_layout(level, right))
     p.append(ppr)
-    link = _el("hyperlink", anchor=anchor, history="1")
+    link = _el("hyperlink", anchor=anchor, history="1", tooltip=text)
     link.extend([
         _run(_el("t", text)),
         _run(_el("tab")),
+    ])
+    p.append(link)
+    p.extend([
         _run(_el("fldChar", fldCharType="begin")),
         _run(_el("instrText", f" PAGEREF {anchor} \\h ")),
         _run(_el("fldChar", fldCharType="separate")),
         _run(_el("t", PAGE_CACHE)),
         _run(_el("fldChar", fldCharType="end")),
     ])
-    p.append(link)
     return p
 
 

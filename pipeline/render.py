@@ -43,12 +43,15 @@ EMPTY = "–"
 LOGO_HEIGHT = Mm(22)
 
 # Status -> (symbol, text colour, light cell shading). Symbol and word together, so the
-# status is readable without colour (printed in grey, or colour-blind readers).
+# status is readable without colour (printed in grey, or colour-blind readers). Every text
+# colour has a contrast of at least 4.5:1 on its shading (WCAG 2 relative luminance, PDF/UA
+# via WCAG 1.4.3): 5.5, 6.1, 6.3 and 6.0:1. The earlier orange on salmon was 3.55:1 and its
+# fill had the same grey as ontbreekt's; deels is now yellow, lighter in grey than ontbreekt.
 STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
-    Status.GEREGELD: ("✓", "2E7D32", "E2EFDA"),
-    Status.DEELS: ("◐", "C55A11", "FCE4D6"),
-    Status.ONTBREEKT: ("✗", "C00000", "F8D7DA"),
-    Status.NVT: ("–", "7F7F7F", "EDEDED"),
+    Status.GEREGELD: ("✓", "1E6B24", "E2EFDA"),
+    Status.DEELS: ("◐", "8A4B00", "FFF2CC"),
+    Status.ONTBREEKT: ("✗", "A00000", "F8D7DA"),
+    Status.NVT: ("–", "595959", "EDEDED"),
 }
 ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
 # Styles that carry the house colour; recoloured at render time when the template has them.
@@ -306,6 +309,37 @@ def apply_branding(document, branding: Branding) -> None:
         shd.set(f"{{{W_NS}}}fill", colour)
 
 
+def logo_alt(branding: Branding) -> str:
+    """The logo's alternative text: the policy's `branding.logo_alt`, else "Logo van <name>"."""
+    return metadata_text(branding.logo_alt or f"Logo van {branding.organisation}")
+
+
+_DRAWING_NS = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+               "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+               "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+_INLINE_IMAGES = etree.XPath("//wp:inline[.//a:blip/@r:embed = $rid]/wp:docPr",
+                             namespaces=_DRAWING_NS)
+
+
+def describe_image(document, image: bytes, text: str) -> int:
+    """Set `wp:docPr/@descr` (alternative text) on every body picture showing `image`.
+
+    LibreOffice exports `descr` as the Figure's /Alt; without it PDF/UA-1 fails (7.3,
+    measured with page: PDFUA1-FIGURE-ALTERNATIVE-TEXT-001 on every protocol). docxtpl's
+    InlineImage writes no description, and python-docx stores one image part per distinct
+    image, so the logo is found by its bytes, not by a template's other pictures.
+    """
+    part = document.part
+    rids = [rid for rid, rel in part.rels.items()
+            if not rel.is_external and getattr(rel.target_part, "blob", None) == image]
+    count = 0
+    for rid in rids:
+        for doc_pr in _INLINE_IMAGES(part.element, rid=rid):
+            doc_pr.set("descr", text)
+            count += 1
+    return count
+
+
 def _template_error(exc: Exception, template: Path) -> TemplateError:
     """A Jinja error as a Dutch TemplateError naming the template file and the variable."""
     if isinstance(exc, jinja2.UndefinedError):
@@ -465,6 +499,8 @@ def render_protocol(protocol: Protocol, policy: Policy, *, template: Path | None
     except jinja2.TemplateError as exc:
         raise _template_error(exc, path) from exc
     fill_toc(tpl.docx)
+    if logo:
+        describe_image(tpl.docx, Path(logo).read_bytes(), logo_alt(policy.branding))
     _set_properties(tpl.docx, protocol, policy)
     buffer = io.BytesIO()
     tpl.save(buffer)

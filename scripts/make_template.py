@@ -256,11 +256,15 @@ def dynamic_table(doc, var: str) -> None:
             cell_text(cell, text)
 
 
-def block_loop(doc, items: str) -> None:
-    """The paragraphs of every block in `items`: title, paragraphs, bullets, table, source line."""
+def block_loop(doc, items: str, title_style: str = "Heading 3") -> None:
+    """The paragraphs of every block in `items`: title, paragraphs, bullets, table, source line.
+
+    `title_style` is the heading one level below the blocks' section heading: headings must
+    not skip a level (PDF/UA-1 7.4.2; the appendices' Heading 3 under Heading 1 failed it).
+    """
     tag(doc, f"for b in {items}")
     tag(doc, "if b.title")
-    para(doc, "{{ b.title }}", "Heading 3")
+    para(doc, "{{ b.title }}", title_style)
     tag(doc, "endif")
     tag(doc, "for text in b.paragraphs")
     para(doc, "{{ text }}")
@@ -374,12 +378,29 @@ def _slim_numbering(doc) -> None:
             numbering.remove(abstract)
 
 
-def _slim_fonts(doc) -> None:
-    """Keep the font table entries of fonts the styles or lists name (Symbol for bullets).
+def _text_bullets(doc) -> None:
+    """Bullets are "•" (U+2022) in the text font, not U+F0B7 in Word's Symbol font.
 
-    The entry of a symbol font tells LibreOffice its character set, which maps the bullet
-    character U+F0B7 of Word's Symbol font to a real bullet.
+    The Symbol bullet is a private-use character: in the PDF it came out as a glyph of a
+    substituted font without a meaningful Unicode value, which a screen reader cannot say
+    (PDF/UA-1). The text font (Calibri, Carlito) has U+2022, so the list marker's own
+    `w:rFonts` goes and the marker takes the paragraph's font.
     """
+    numbering = doc.part.numbering_part.element
+    for lvl in numbering.iter(qn("w:lvl")):
+        if _val(lvl, "numFmt") != "bullet":
+            continue
+        lvl.find(qn("w:lvlText")).set(qn("w:val"), "\u2022")
+        rpr = lvl.find(qn("w:rPr"))
+        if rpr is not None:
+            for rfonts in rpr.findall(qn("w:rFonts")):
+                rpr.remove(rfonts)
+            if len(rpr) == 0:
+                lvl.remove(rpr)
+
+
+def _slim_fonts(doc) -> None:
+    """Keep the font table entries of fonts the styles or lists name."""
     rel = next(r for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
     part = rel.target_part
     fonts = parse_xml(part.blob)
@@ -395,6 +416,7 @@ def slim(doc) -> None:
     """Strip the default document down to what the protocol uses (styles, lists, parts)."""
     _slim_styles(doc)
     _slim_numbering(doc)
+    _text_bullets(doc)
     _slim_fonts(doc)
     for owner in (doc.part, doc.part.package):
         for rid in [r.rId for r in owner.rels.values() if r.reltype in DROPPED_PARTS]:
@@ -544,7 +566,7 @@ def appendices(doc) -> None:
     tag(doc, "for ap in appendices")
     para(doc, "{{ ap.heading }}", "Heading 1")
     para(doc, "{{ ap.intro }}", "Toelichting")
-    block_loop(doc, "ap.blocks")
+    block_loop(doc, "ap.blocks", "Heading 2")
     tag(doc, "endfor")
 
 
