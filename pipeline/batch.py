@@ -182,7 +182,7 @@ def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
 def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared,
                 opts: BuildOptions) -> None:
     """Verify one converted PDF/A and archive it when adopted; a bad one is not published."""
-    from pipeline.verify import verify_pdf
+    from pipeline.verify import settle_ua_claim, verify_pdf
 
     pdf = opts.out_dir / _outputs(r.team_id)["pdf"]
     if isinstance(outcome, Exception) or outcome is None:
@@ -192,7 +192,16 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
             error.message if error else "LibreOffice heeft geen PDF gemaakt"),
             hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder"))
         return
-    problems = verify_pdf(pdf, expect_text=ANNEX_HEADING)
+    meta = r.protocol.meta
+    adopted = meta.status == "vastgesteld"
+    # What goes to the archive is validated for PDF/A-2b and PDF/UA-1 and is not archived
+    # when it fails; a concept claims PDF/UA-1 only when it passes (else a warning).
+    problems = verify_pdf(pdf, expect_text=ANNEX_HEADING, validate=adopted)
+    if not problems and not adopted:
+        r.warnings.extend(Problem(file=_outputs(r.team_id)["pdf"], message=p,
+                                  hint="De PDF is gemaakt, maar niet toegankelijk volgens "
+                                       "PDF/UA-1; meld dit aan de beheerder")
+                          for p in settle_ua_claim(pdf))
     if problems:
         pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
         r.status = "mislukt"
@@ -200,8 +209,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
                                   hint="Meld dit aan de beheerder") for p in problems)
         return
     r.outputs["pdf"] = _outputs(r.team_id)["pdf"]
-    meta = r.protocol.meta
-    if meta.status == "vastgesteld":
+    if adopted:
         name = archive_name(shared.policy.branding.short_name, r.team_id, meta.version,
                             meta.adopted_on)
         target = ensure_inside(opts.out_dir, Path(ARCHIVE_DIR, name))
