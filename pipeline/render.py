@@ -29,6 +29,7 @@ from pipeline.docx_toc import fill_toc
 from pipeline.errors import TemplateError
 from pipeline.merge import dutch_date, form_name
 from pipeline.models import Block, Origin, Protocol, Source, Status
+from pipeline.ooxml_order import order_properties
 from pipeline.policy import Branding, Policy
 
 # Package data (importlib.resources), so an installed wheel has it too, not only a checkout.
@@ -499,6 +500,8 @@ def render_protocol(protocol: Protocol, policy: Policy, *, template: Path | None
     except jinja2.TemplateError as exc:
         raise _template_error(exc, path) from exc
     fill_toc(tpl.docx)
+    # docxtpl's cellbg and RichText write their properties out of schema order.
+    order_properties(tpl.docx.element)
     if logo:
         describe_image(tpl.docx, Path(logo).read_bytes(), logo_alt(policy.branding))
     _set_properties(tpl.docx, protocol, policy)

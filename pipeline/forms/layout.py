@@ -11,6 +11,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from pipeline.ooxml_order import order_properties
+
 FONT = "Carlito"  # metric-compatible with Calibri, installed on Linux (fonts-crosextra-carlito)
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)  # dark municipal blue
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -57,6 +59,8 @@ def box(paragraph_format_element, fill: str, border: str) -> None:
     shd.set(qn("w:fill"), fill)
     paragraph_format_element.append(pbdr)
     paragraph_format_element.append(shd)
+    # Appended after the indents and spacing python-docx wrote: back into schema order.
+    order_properties(paragraph_format_element)
 
 
 def setup_styles(doc: DocxDocument) -> None:
