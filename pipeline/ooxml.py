@@ -342,6 +342,34 @@ def _declare_word_namespaces(document_xml: bytes) -> bytes:
     return etree.tostring(new, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+# Our own extended properties: python-docx's template says "Microsoft Macintosh Word" 14.0
+# with the statistics of an empty page.
+APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           b'extended-properties"><Application>teamprotocol</Application>'
+           b'<DocSecurity>0</DocSecurity></Properties>')
+# Word 2013 and later: python-docx's template declares 14 (Word 2010), so Word 2013+ opened
+# our files as "[Compatibiliteitsmodus]", which may disable newer features (the repeating
+# section's + button among them).
+COMPATIBILITY_MODE = "15"
+_COMPAT_MODE = etree.XPath("w:compat/w:compatSetting[@w:name='compatibilityMode']",
+                           namespaces=NS)
+
+
+def set_compatibility_mode(settings: etree._Element) -> None:
+    """`w:compatSetting compatibilityMode` of a `<w:settings>` element set to Word 2013's 15."""
+    found = _COMPAT_MODE(settings)
+    if found:
+        for setting in found:
+            setting.set(qn("w:val"), COMPATIBILITY_MODE)
+        return
+    compat = settings.find(qn("w:compat"))
+    if compat is None:  # python-docx's template always has one; a foreign file may not
+        return
+    _el("w:compatSetting", compat, w_name="compatibilityMode",
+        w_uri="http://schemas.microsoft.com/office/word", w_val=COMPATIBILITY_MODE)
+
+
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
@@ -355,6 +383,12 @@ def finish_package(docx: bytes, props: Mapping[str, str]) -> bytes:
         names = zin.namelist()
         files = {n: zin.read(n) for n in names}
     files["word/document.xml"] = _declare_word_namespaces(files["word/document.xml"])
+    settings = etree.fromstring(files["word/settings.xml"])
+    set_compatibility_mode(settings)
+    files["word/settings.xml"] = etree.tostring(settings, xml_declaration=True,
+                                                encoding="UTF-8", standalone=True)
+    if "docProps/app.xml" in files:
+        files["docProps/app.xml"] = APP_XML
     _add_custom_part(files, props)
     if CUSTOM_PART not in names:
         names.append(CUSTOM_PART)

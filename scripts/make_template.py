@@ -25,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
 from pipeline.docx_toc import ensure_update_fields
+from pipeline.ooxml import APP_XML, set_compatibility_mode
 from pipeline.render import BRAND_STYLES
 
 OUT = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "protocol.docx"
@@ -294,10 +295,6 @@ DROPPED_PARTS = (STYLES_WITH_EFFECTS, RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.THUMBNA
 # Styles that render.py and docx_toc.py look up by name, besides those the template uses:
 # the contents lines, and the brand-coloured styles an organisation's copy may use.
 NAMED_STYLES = (*BRAND_STYLES, *(f"toc {n}" for n in range(1, 10)))
-APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-           'extended-properties"><Application>teamprotocol</Application>'
-           '<DocSecurity>0</DocSecurity></Properties>')
 _STYLE_REFS = ("pStyle", "rStyle", "tblStyle")
 
 
@@ -423,7 +420,8 @@ def slim(doc) -> None:
             owner.rels.pop(rid)
     app = doc.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
     # The default says "Microsoft Macintosh Word", template Normal.dotm, one empty page.
-    app._blob = APP_XML.encode()
+    app._blob = APP_XML
+    set_compatibility_mode(doc.settings.element)
 
 
 # --- the document ---------------------------------------------------------------------------
