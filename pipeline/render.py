@@ -54,6 +54,13 @@ STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
     Status.ONTBREEKT: ("✗", "A00000", "F8D7DA"),
     Status.NVT: ("–", "595959", "EDEDED"),
 }
+# The status symbols come from one font that has all of ✓ ◐ ✗: Carlito and Calibri have none
+# of them, and LibreOffice's per-glyph fallback mixed fonts into one table (measured: ✓ ✗
+# from DejaVuSans-Bold, ◐ from DejaVuSerif-Bold). Naming "Segoe UI Symbol" (Windows) made it
+# worse (DejaVu Sans, DejaVu Serif and DejaVu Math TeX Gyre); naming DejaVu Sans, installed
+# with LibreOffice, puts all 40 status symbols of a protocol in that one font (pdffonts).
+# Word on Windows, which lacks it, substitutes its own symbol font for the three characters.
+SYMBOL_FONT = "DejaVu Sans"
 ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
 # Styles that carry the house colour; recoloured at render time when the template has them.
 BRAND_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Kop voorwerk", "TOC Heading")
@@ -130,8 +137,8 @@ def status_view(status: Status) -> dict[str, Any]:
     """A status as template data: word, symbol, colours and a coloured RichText label."""
     symbol, colour, fill = STATUS_LOOK[status]
     label = RichText()
-    label.add(symbol + " ", color=colour, bold=True)
-    label.add(status.value, color=colour)
+    label.add(symbol, color=colour, font=SYMBOL_FONT)
+    label.add(" " + status.value, color=colour)
     return {"status": status.value, "symbol": symbol, "colour": colour, "fill": fill,
             "label": label}
 

@@ -49,7 +49,7 @@ def _strip_theme_fonts(doc) -> None:
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     rfonts = rpr.find(qn("w:rFonts"))
     for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-        rfonts.set(qn("w:" + attr), "Carlito")
+        rfonts.set(qn("w:" + attr), "Calibri")
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = parse_xml(f"<w:lang {W}/>")
@@ -116,7 +116,7 @@ def _table_style(doc) -> None:
 
 
 def make_styles(doc) -> None:
-    """Normal in Carlito 11 pt; headings, title, table header in the (placeholder) brand colour."""
+    """Normal in Calibri 11 pt; headings, title, table header in the (placeholder) brand colour."""
     _strip_theme_fonts(doc)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(11)

@@ -19,7 +19,13 @@ from pipeline.catalogue import CHAPTERS
 from pipeline.docx_toc import toc_entries
 from pipeline.errors import TemplateError
 from pipeline.models import FormData, Status, TeamForms
-from pipeline.render import STATUS_LOOK, TEMPLATE, render_protocol, template_context
+from pipeline.render import (
+    STATUS_LOOK,
+    SYMBOL_FONT,
+    TEMPLATE,
+    render_protocol,
+    template_context,
+)
 from tests.render.conftest import COLOUR, ORG, ORG_TEXT, TRICKY, make_policy, make_protocol
 
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -392,3 +398,15 @@ def test_bullets_are_text_bullets_in_the_text_font(rendered):
     for lvl in bullets:
         assert lvl.xpath("string(w:lvlText/@w:val)", namespaces=ns) == "\u2022"
         assert not lvl.xpath("w:rPr/w:rFonts", namespaces=ns)
+
+
+def test_status_symbols_are_runs_in_one_symbol_font(rendered):
+    """Each ✓ ◐ ✗ of a status label is a run of its own in SYMBOL_FONT (Calibri has none)."""
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(rendered)) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    runs = [r for r in body.iterfind(".//w:tc//w:r", ns)
+            if r.findtext("w:t", "", ns).strip() in ("✓", "◐", "✗")]
+    assert len(runs) >= 30
+    for run in runs:
+        assert run.xpath("string(w:rPr/w:rFonts/@w:ascii)", namespaces=ns) == SYMBOL_FONT
