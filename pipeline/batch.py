@@ -209,6 +209,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
                                   hint="Meld dit aan de beheerder") for p in problems)
         return
     r.outputs["pdf"] = _outputs(r.team_id)["pdf"]
+    _stamp_contents(opts.out_dir / r.outputs["docx"], pdf)
     if adopted:
         name = archive_name(shared.policy.branding.short_name, r.team_id, meta.version,
                             meta.adopted_on)
@@ -217,6 +218,16 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
         if warning is not None:
             r.warnings.insert(0, warning)  # before the unanswered questions
         r.outputs["archief"] = f"{ARCHIVE_DIR}/{name}"
+
+
+def _stamp_contents(docx: Path, pdf: Path) -> None:
+    """Give the .docx a real TOC field holding the page numbers LibreOffice laid out."""
+    from pipeline.docx_toc import stamp_toc, toc_pages_from_links
+    from pipeline.verify import toc_link_pages
+
+    stamped = stamp_toc(docx.read_bytes(), toc_pages_from_links(toc_link_pages(pdf)))
+    if stamped is not None:
+        atomic_write_bytes(docx, stamped)
 
 
 def _archive(pdf: Path, target: Path, shown: str) -> Problem | None:

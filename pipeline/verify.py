@@ -168,6 +168,33 @@ def _verify(path: Path, expect_text: str, expect_title: str | None,
     return problems
 
 
+def toc_link_pages(path: Path, max_pages: int = 8) -> dict[str, int]:
+    """Link descriptions (`/Contents`) on the first pages -> the page number they point to.
+
+    LibreOffice 25.2 makes each contents line's PAGEREF a link whose `/Contents` is the
+    bookmark name (`_Toc00001`) and whose `/Dest` is the heading's page (measured), so these
+    are the page numbers of our own layout, for the contents in the .docx (`stamp_toc`).
+    """
+    try:
+        reader = PdfReader(path)
+        index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)
+                 if p.indirect_reference is not None}
+        found: dict[str, int] = {}
+        for page in reader.pages[:max_pages]:
+            for ref in page.get("/Annots") or []:
+                annot = ref.get_object()
+                dest = annot.get("/Dest")
+                dest = dest.get_object() if dest is not None else None
+                name = str(annot.get("/Contents", ""))
+                if (annot.get("/Subtype") == "/Link" and name and isinstance(dest, ArrayObject)
+                        and dest and isinstance(dest[0], IndirectObject)
+                        and dest[0].idnum in index):
+                    found.setdefault(name, index[dest[0].idnum] + 1)
+        return found
+    except (OSError, PyPdfError, ValueError, KeyError, AttributeError, TypeError):
+        return {}
+
+
 def _check_structure(reader: PdfReader, expect_title: str | None) -> list[str]:
     problems = []
     part, conformance = _pdfa_claim(reader)
