@@ -26,7 +26,9 @@ qn = ooxml.qn
 # Word's own placeholders (nl/en), shown when a user empties a control: never an answer.
 WORD_PLACEHOLDERS = {"Klik of tik om tekst in te voeren.", "Click or tap here to enter text.",
                      "Kies een item.", "Choose an item.", "Klik of tik om een datum in te voeren.",
-                     "Click or tap to enter a date.", "Klik hier als u tekst wilt invoeren."}
+                     "Click or tap to enter a date.", "Klik hier als u tekst wilt invoeren.",
+                     # the empty first item of our drop-downs, also when its control is gone
+                     "Kies…", "Kies..."}
 _MONTHS = {m: i for i, names in enumerate(
     (("januari", "jan"), ("februari", "feb"), ("maart", "mrt", "mar"), ("april", "apr"),
      ("mei",), ("juni", "jun"), ("juli", "jul"), ("augustus", "aug"),
@@ -53,16 +55,31 @@ def _shown(value: str) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
 
+_WEEKDAY = re.compile(r"^(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+                      r"ma|di|wo|do|vr|za|zo)\.?,?\s+")
+
+
+def _year(digits: str) -> int:
+    """A year as typed: `2026`, or `26` for 2026 (a protocol's dates are this century)."""
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
 def parse_date(text: str) -> dt.date | None:
-    """`1-3-2026`, `01/03/2026`, `1.3.2026`, `2026-03-01` or `1 maart 2026`; None if none fits."""
-    t = text.strip().lower()
+    """`1-3-2026`, `01/03/26`, `1.3.2026`, `2026-03-01`, `1 maart 2026`, `wo 1 mrt 26`;
+    None if none fits.
+
+    Two-digit years and written dates (with or without the weekday, as Word's date picker
+    shows them) are what a team lead types in a plain table cell, where no date picker helps.
+    """
+    t = _WEEKDAY.sub("", text.strip().lower(), count=1)
     try:
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", t):
-            return dt.date(int(m[3]), int(m[2]), int(m[1]))
-        if (m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", t)) and m[2] in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[2]], int(m[1]))
+        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})", t):
+            return dt.date(_year(m[3]), int(m[2]), int(m[1]))
+        if (m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4}|\d{2})", t)) \
+                and m[2] in _MONTHS:
+            return dt.date(_year(m[3]), _MONTHS[m[2]], int(m[1]))
     except ValueError:
         return None
     return None
@@ -110,7 +127,8 @@ class _Reader:
             checked = ooxml.sdt_checked(sdt) if sdt is not None else None
             return checked if checked is not None else ooxml.CHECKED_CHAR in text
         if (sdt is not None and ooxml.showing_placeholder(sdt)) or \
-                self._is_empty(text, placeholders):
+                self._is_empty(text, placeholders) or \
+                (type_ is FieldType.CHOICE and sdt is not None and _prompt_item(sdt, text)):
             return None
         if len(text) > MAX_ANSWER_CHARS:
             self.problem(True, field, f"het antwoord{where} is te lang ({_count(len(text))} "
@@ -228,6 +246,28 @@ class _Reader:
                          "kolomkop", "Controleer of de antwoorden in de tabel kloppen")
         return out
 
+    def with_text_beside(self, field: Field, sdt: etree._Element, value: Answer) -> Answer:
+        """`value` plus text typed in the answer's paragraph but outside its control.
+
+        The light-blue box is the paragraph, the control only as wide as its text, so a click
+        to the right of the grey text types outside the control (Word, emulated). A text
+        answer gets that text added with a warning; for other kinds it is reported.
+        """
+        beside = ooxml.text_beside(sdt)
+        if field.type is FieldType.CHECKBOX:
+            beside = beside.replace(field.help, "")
+        beside = beside.strip()
+        if not beside or _norm(beside) in self.our_texts:
+            return value
+        if field.type in (FieldType.TEXT, FieldType.MULTILINE) and \
+                len(beside) <= MAX_ANSWER_CHARS:
+            self.problem(False, field, "er stond tekst naast het invulvak; die is bij het "
+                         "antwoord gevoegd", "Controleer of het antwoord klopt")
+            return f"{value} {beside}" if isinstance(value, str) and value else beside
+        self.problem(False, field, "er staat tekst naast het invulvak; die is niet gelezen",
+                     "Zet het antwoord in het invulvak zelf")
+        return value
+
     def outer_control(self, sdt: etree._Element, known: set[str]) -> str | None:
         """The label of a form control that `sdt` sits inside (our forms never nest them)."""
         for outer in sdt.iterancestors(qn("w:sdt")):
@@ -263,7 +303,7 @@ class _Reader:
                              "formulier van de coördinator")
                 value = None
             elif found:
-                value = self.from_control(f, found[0])
+                value = self.with_text_beside(f, found[0], self.from_control(f, found[0]))
             else:
                 value = self.recover(f)
             fields[f.tag] = value
@@ -274,6 +314,13 @@ class _Reader:
             self.problem(True, None, f"de antwoorden zijn samen te lang ({_count(total)} "
                          f"tekens, maximaal {_count(MAX_FORM_CHARS)})", _SHORTEN)
         return fields
+
+
+def _prompt_item(sdt: etree._Element, text: str) -> bool:
+    """Whether a drop-down shows its prompt item: the first item, with an empty value
+    ("Kies…"), chosen means no answer; Word shows its display text as the content."""
+    items = ooxml.dropdown_items(sdt)
+    return bool(items) and items[0][1] == "" and items[0][0].strip() == text.strip()
 
 
 def _count(n: int) -> str:
