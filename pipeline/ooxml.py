@@ -305,6 +305,22 @@ def content_text(el: etree._Element) -> str:
     return _runs_text(el)
 
 
+def breaks_before(el: etree._Element) -> int:
+    """How many runs holding only line breaks (`<w:r><w:br/></w:r>`) directly precede a
+    control in its paragraph: where LibreOffice 7.4 puts a multi-line control's breaks."""
+    count = 0
+    for sibling in el.itersiblings(preceding=True):
+        if sibling.tag != qn("w:r"):
+            break
+        parts = [c for c in sibling if c.tag != qn("w:rPr")]
+        if not parts or any(c.tag != qn("w:br") or c.get(qn("w:type")) not in (None,
+                                                                                "textWrapping")
+                            for c in parts):
+            break
+        count += len(parts)
+    return count
+
+
 def text_beside(el: etree._Element) -> str:
     """Text of the paragraph an inline control sits in, outside the control ('' if none)."""
     paragraph = el.getparent()

@@ -88,8 +88,9 @@ def parse_date(text: str) -> dt.date | None:
 class _Reader:
     """Reads one form document; collects problems instead of raising."""
 
-    def __init__(self, file: str, kind: str, document: etree._Element) -> None:
-        self.file, self.spec = file, FORMS[kind]
+    def __init__(self, file: str, kind: str, document: etree._Element,
+                 application: str | None = None) -> None:
+        self.file, self.spec, self.application = file, FORMS[kind], application
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.by_tag: dict[str, list[etree._Element]] = defaultdict(list)
@@ -153,7 +154,37 @@ class _Reader:
         return text
 
     def from_control(self, field: Field, sdt: etree._Element) -> Answer:
-        return self.value(field, ooxml.sdt_text(sdt), sdt=sdt)
+        value = self.value(field, ooxml.sdt_text(sdt), sdt=sdt)
+        if field.type is FieldType.MULTILINE and isinstance(value, str):
+            value = self.glued(field, sdt, value)
+        return value
+
+    def glued(self, field: Field, sdt: etree._Element, value: str) -> str:
+        """A multi-line answer whose line breaks an old LibreOffice moved out of the control.
+
+        LibreOffice 7.4 saves a multi-line text control with its `w:br` breaks as runs just
+        before the control and the lines inside run together ("…verwacht.- Iemand…",
+        word-forms.md). The breaks are put back only where exactly as many sentence or list
+        boundaries run together as breaks were moved out; else the answer is kept as it is
+        and the warning says the line breaks were lost.
+        """
+        moved = ooxml.breaks_before(sdt)
+        if not moved or "\n" in value:
+            return value
+        by = f" door {self.application}" if self.application else ""
+        seams = list(_GLUED.finditer(value))
+        if len(seams) == moved:
+            for seam in reversed(seams):
+                value = value[:seam.end()] + "\n" + value[seam.end():]
+            self.problem(False, field, f"de regelafbrekingen van dit antwoord waren bij het "
+                         f"opslaan{by} uit het invulvak geschoven; ze zijn teruggezet",
+                         "Controleer of de regels van het antwoord goed onder elkaar staan")
+        else:
+            self.problem(False, field, f"de {moved} regelafbreking(en) van dit antwoord zijn "
+                         f"bij het opslaan{by} verloren gegaan; de regels staan aan elkaar",
+                         "Controleer het antwoord en zet de regels weer onder elkaar, of vul "
+                         "het formulier in Word of een nieuwere LibreOffice in")
+        return value
 
     # --- the second route: the question label ----------------------------------------------
 
@@ -316,6 +347,12 @@ class _Reader:
         return fields
 
 
+# Where two lines were run together: a sentence or list item's end directly followed (no
+# space) by the start of the next, a capital or a list mark, or a digit not after a digit
+# (a time like 12.30 is no seam).
+_GLUED = re.compile(r"(?<=[.!?:;)])(?=[A-ZÀ-Ý•*–-])|(?<=\D[.!?:;)])(?=\d)")
+
+
 def _prompt_item(sdt: etree._Element, text: str) -> bool:
     """Whether a drop-down shows its prompt item: the first item, with an empty value
     ("Kies…"), chosen means no answer; Word shows its display text as the content."""
@@ -379,11 +416,11 @@ def read_form(path: Path) -> FormData:
     if kind not in FORMS:
         raise FormError(f"onbekend soort formulier '{_shown(kind)}'", file=path,
                         hint=_NEW_FORM)
-    reader = _Reader(str(path), kind, package.document)
+    reader = _Reader(str(path), kind, package.document, package.application)
     fields = reader.read()
     return FormData(path=str(path), kind=kind, team_id=props[write.PROP_TEAM],
                     schema_version=version, fields=fields, errors=reader.errors,
-                    warnings=reader.warnings)
+                    warnings=reader.warnings, application=package.application)
 
 
 class TeamFormsError(FormError):

@@ -10,6 +10,7 @@ import pytest
 from forms_wordfill import NS, control, edit_docx, fill_text, strip_controls_from_row, w
 from lxml import etree
 
+from pipeline.catalogue import FORMS, FieldType, Merge
 from pipeline.errors import FormError
 from pipeline.forms.read import read_form
 
@@ -135,3 +136,61 @@ def test_strict_open_xml_is_named(make_form, tmp_path):
     assert "Word-document (*.docx)" in info.value.hint
     assert info.value.file == str(strict)
 
+
+
+# --- LibreOffice 7.4's glued answers (files of exactly the shape 7.4.7 writes) -----------------
+
+LO74 = "LibreOffice/7.4.7.2$Linux_X86_64 LibreOffice_project/40$Build-2"
+MULTILINE = next(f.tag for f in FORMS["team"].fields
+                 if f.type is FieldType.MULTILINE and f.merge is not Merge.LOCKED)
+
+
+def _saved_by_74(src, dst, lines: list[str]):
+    """What LibreOffice 7.4 makes of a multi-line answer: tags dropped, every `w:br` moved
+    out of the control as a run of its own before it, the lines inside run together."""
+    def edit(root):
+        fill_text(root, MULTILINE, "\n".join(lines))
+        sdt = control(root, MULTILINE)
+        for br in list(sdt.iter(w("br"))):
+            br.getparent().remove(br)
+            run = etree.Element(w("r"))
+            etree.SubElement(run, w("br"))
+            sdt.addprevious(run)
+        for other in root.iter(w("sdt")):
+            for tag in other.findall("w:sdtPr/w:tag", NS):
+                tag.getparent().remove(tag)
+
+    edit_docx(src, dst, edit)
+    return edit_docx(dst, dst, lambda app: _set_application(app, LO74), part="docProps/app.xml")
+
+
+def _set_application(app: etree._Element, name: str) -> None:
+    for el in app.iter("{*}Application"):
+        el.text = name
+
+
+def test_lines_glued_by_libreoffice_74_are_restored_when_unambiguous(make_form, tmp_path):
+    lines = ["Wij verwachten respect.", "- Iemand die weigert, spreken we aan.",
+             "- Wie scheldt, krijgt een waarschuwing."]
+    data = read_form(_saved_by_74(make_form("team"), tmp_path / "lo74.docx", lines))
+    assert data.application == "LibreOffice 7.4.7.2"
+    assert data.fields[MULTILINE] == "\n".join(lines)
+    messages = [p.message for p in data.warnings if p.tag == MULTILINE]
+    assert any("teruggezet" in m and "LibreOffice 7.4.7.2" in m for m in messages)
+
+
+def test_glued_lines_that_are_ambiguous_are_kept_with_a_warning(make_form, tmp_path):
+    lines = ["eerst dit", "en dan dat"]  # no sentence boundary shows where the break was
+    data = read_form(_saved_by_74(make_form("team"), tmp_path / "lo74b.docx", lines))
+    assert data.fields[MULTILINE] == "eerst dit" + "en dan dat"
+    messages = [p.message for p in data.warnings if p.tag == MULTILINE]
+    assert any("1 regelafbreking(en)" in m and "verloren" in m for m in messages)
+
+
+def test_a_form_saved_by_word_names_no_glue(make_form, tmp_path):
+    src = make_form("team")
+    data = read_form(edit_docx(src, tmp_path / "w.docx", lambda r: fill_text(
+        r, MULTILINE, "Regel een.\nRegel twee.")))
+    assert data.fields[MULTILINE] == "Regel een.\nRegel twee."
+    assert data.application == "teamprotocol"
+    assert not [p for p in data.warnings if p.tag == MULTILINE]
