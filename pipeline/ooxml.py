@@ -13,8 +13,10 @@ moves the second paragraph of a block-level rich-text control out of it (measure
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
+import uuid
 import zipfile
 from collections.abc import Mapping
 
@@ -100,7 +102,14 @@ def _rpr(color: str | None = None, font: str | None = None) -> etree._Element:
     return rpr
 
 
-PLACEHOLDER_COLOR = "6B6B6B"
+PLACEHOLDER_COLOR = "6B6B6B"  # 5.3:1 on white, where Word's own Placeholder Text is 3.9:1
+PLACEHOLDER_STYLE = "PlaceholderText"  # Word's character style for placeholder text
+
+
+def placeholder_name(tag: str) -> str:
+    """The glossary docPart name of a control's placeholder: 32 hex digits, as Word names
+    them, made from the tag so that the same form gives the same bytes."""
+    return hashlib.md5(tag.encode(), usedforsecurity=False).hexdigest().upper()
 
 
 def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
@@ -108,7 +117,11 @@ def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
     """An inline `<w:sdt>`: tag, alias, the control kind's element and its content runs.
 
     With `content` None the control shows `placeholder` with `w:showingPlcHdr`, the way
-    Word marks an unanswered control.
+    Word marks an unanswered control. A control with a placeholder names its glossary
+    docPart (`w:placeholder`, see `finish_package`), as Word stores it: when a user clears
+    an answer, Word shows that text again instead of its own "Klik of tik om tekst in te
+    voeren". The placeholder runs carry the `PlaceholderText` style, not direct grey, so
+    typed text never inherits the grey.
     """
     el = _el("w:sdt")
     pr = _el("w:sdtPr", el)
@@ -118,13 +131,19 @@ def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
         # Word refuses edits and deletion; LibreOffice ignores the lock, so the reader never
         # takes a locked field's text as an answer.
         _el("w:lock", pr, w_val="sdtContentLocked")
+    if placeholder:
+        _el("w:docPart", _el("w:placeholder", pr), w_val=placeholder_name(tag))
     if content is None:
         _el("w:showingPlcHdr", pr)
     if kind is not None:
         pr.append(kind)
     body = _el("w:sdtContent", el)
     if content is None:
-        runs = text_runs(placeholder, _rpr(PLACEHOLDER_COLOR, font))
+        style = _el("w:rPr")
+        _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
+        if font:
+            style.append(_rpr(None, font)[0])
+        runs = text_runs(placeholder, style)
     else:
         runs = text_runs(content, _rpr(None, font) if font else None)
     body.extend(runs)
@@ -453,8 +472,91 @@ def set_compatibility_mode(settings: etree._Element) -> None:
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-def finish_package(docx: bytes, props: Mapping[str, str]) -> bytes:
+GLOSSARY_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                "glossaryDocument")
+GLOSSARY_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"
+STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+STYLES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
+GLOSSARY_PART, GLOSSARY_STYLES = "word/glossary/document.xml", "word/glossary/styles.xml"
+DOC_RELS = "word/_rels/document.xml.rels"
+_PLACEHOLDER_STYLE_XML = (
+    f'<w:style xmlns:w="{W_NS}" w:type="character" w:styleId="{PLACEHOLDER_STYLE}">'
+    '<w:name w:val="Placeholder Text"/><w:basedOn w:val="DefaultParagraphFont"/>'
+    '<w:uiPriority w:val="99"/><w:semiHidden/>'
+    f'<w:rPr><w:color w:val="{PLACEHOLDER_COLOR}"/></w:rPr></w:style>')
+
+
+def _xml(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _with_placeholder_style(styles_xml: bytes) -> bytes:
+    """styles.xml with Word's `PlaceholderText` character style (added once)."""
+    root = etree.fromstring(styles_xml)
+    if root.find(f"w:style[@w:styleId='{PLACEHOLDER_STYLE}']", NS) is None:
+        root.append(etree.fromstring(_PLACEHOLDER_STYLE_XML))
+    return _xml(root)
+
+
+def glossary_xml(placeholders: Mapping[str, str]) -> bytes:
+    """`<w:glossaryDocument>` with one placeholder docPart (`bbPlcHdr`) per control tag."""
+    root = etree.Element(qn("w:glossaryDocument"), nsmap={"w": W_NS})
+    parts = _el("w:docParts", root)
+    for tag in sorted(placeholders):
+        name = placeholder_name(tag)
+        part = _el("w:docPart", parts)
+        pr = _el("w:docPartPr", part)
+        _el("w:name", pr, w_val=name)
+        category = _el("w:category", pr)
+        _el("w:name", category, w_val="Algemeen")  # Dutch Word's "General"
+        _el("w:gallery", category, w_val="placeholder")
+        _el("w:type", _el("w:types", pr), w_val="bbPlcHdr")
+        _el("w:behavior", _el("w:behaviors", pr), w_val="content")
+        _el("w:guid", pr, w_val="{" + str(uuid.UUID(name)).upper() + "}")
+        paragraph = _el("w:p", _el("w:docPartBody", part))
+        style = _el("w:rPr")
+        _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
+        paragraph.extend(text_runs(placeholders[tag], style))
+    return _xml(root)
+
+
+def _add_glossary(files: dict[str, bytes], names: list[str],
+                  placeholders: Mapping[str, str]) -> None:
+    """The glossary part (with its own copy of the styles, as Word writes it) and its rels."""
+    files["word/styles.xml"] = _with_placeholder_style(files["word/styles.xml"])
+    files[GLOSSARY_PART] = glossary_xml(placeholders)
+    files[GLOSSARY_STYLES] = files["word/styles.xml"]
+    files["word/glossary/_rels/document.xml.rels"] = _xml(_rels({"rId1": (STYLES_REL,
+                                                                          "styles.xml")}))
+    rels = etree.fromstring(files[DOC_RELS])
+    ids = {r.get("Id") for r in rels}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=GLOSSARY_REL,
+                     Target="glossary/document.xml")
+    files[DOC_RELS] = _xml(rels)
+    ct = etree.fromstring(files["[Content_Types].xml"])
+    for part, content_type in ((GLOSSARY_PART, GLOSSARY_CT), (GLOSSARY_STYLES, STYLES_CT)):
+        etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + part,
+                         ContentType=content_type)
+    files["[Content_Types].xml"] = _xml(ct)
+    names += [GLOSSARY_PART, GLOSSARY_STYLES, "word/glossary/_rels/document.xml.rels"]
+
+
+def _rels(targets: Mapping[str, tuple[str, str]]) -> etree._Element:
+    root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
+    for rid, (type_, target) in targets.items():
+        etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=type_,
+                         Target=target)
+    return root
+
+
+def finish_package(docx: bytes, props: Mapping[str, str],
+                   placeholders: Mapping[str, str] | None = None) -> bytes:
     """Add custom properties and rewrite the zip with fixed member dates and order.
+
+    `placeholders` (control tag -> placeholder text) become the glossary's docParts.
 
     python-docx stamps every zip member with the current time (measured with 1.2.0), so two
     runs over the same input would differ; fixed dates make the output byte-identical.
@@ -472,6 +574,8 @@ def finish_package(docx: bytes, props: Mapping[str, str]) -> bytes:
     _add_custom_part(files, props)
     if CUSTOM_PART not in names:
         names.append(CUSTOM_PART)
+    if placeholders and GLOSSARY_PART not in names:
+        _add_glossary(files, names, placeholders)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for name in names:

@@ -194,3 +194,48 @@ def test_a_form_saved_by_word_names_no_glue(make_form, tmp_path):
     assert data.fields[MULTILINE] == "Regel een.\nRegel twee."
     assert data.application == "teamprotocol"
     assert not [p for p in data.warnings if p.tag == MULTILINE]
+
+
+# --- placeholders as Word keeps them --------------------------------------------------------
+
+def test_placeholders_are_glossary_docparts(make_form):
+    """Every answer control names a `bbPlcHdr` docPart in the glossary holding its help text,
+    and placeholder runs carry the PlaceholderText style, not direct grey."""
+    from pipeline.forms.write import placeholder
+
+    src = make_form("team")
+    with zipfile.ZipFile(src) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+        glossary = etree.fromstring(z.read("word/glossary/document.xml"))
+        styles = z.read("word/styles.xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    assert "relationships/glossaryDocument" in rels
+    assert 'w:styleId="PlaceholderText"' in styles
+    parts = {p.find("w:docPartPr/w:name", NS).get(w("val")):
+             "".join(p.find("w:docPartBody", NS).itertext())
+             for p in glossary.iterfind(".//w:docPart", NS)}
+    assert all(p.find("w:docPartPr/w:types/w:type", NS).get(w("val")) == "bbPlcHdr"
+               for p in glossary.iterfind(".//w:docPart", NS))
+    for field in FORMS["team"].fields:
+        if field.merge is Merge.LOCKED or field.type in (FieldType.CHECKBOX, FieldType.ROWS):
+            continue
+        sdt = control(body, field.tag)
+        name = sdt.find("w:sdtPr/w:placeholder/w:docPart", NS).get(w("val"))
+        assert parts[name] == placeholder(field), field.tag
+        if sdt.find("w:sdtPr/w:showingPlcHdr", NS) is not None:
+            for rpr in sdt.iterfind("w:sdtContent/w:r/w:rPr", NS):
+                assert rpr.find("w:rStyle", NS).get(w("val")) == "PlaceholderText"
+                assert rpr.find("w:color", NS) is None
+
+
+def test_old_forms_without_glossary_still_read(make_form, tmp_path):
+    """A form of version 0.2 (no glossary, no docPart reference) reads the same."""
+    src = make_form("balie")
+
+    def old(root):
+        for ref in root.iterfind(".//w:sdtPr/w:placeholder", NS):
+            ref.getparent().remove(ref)
+
+    new, before = read_form(src), read_form(edit_docx(src, tmp_path / "oud.docx", old))
+    assert before.fields == new.fields
+    assert before.errors == new.errors == []
