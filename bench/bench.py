@@ -33,6 +33,7 @@ from synth import write_synthetic_forms
 
 import pipeline.batch
 import pipeline.convert
+import pipeline.pdf_validate
 import pipeline.verify
 from pipeline import __version__
 from pipeline.batch import BatchReport, BuildOptions, build_all
@@ -66,7 +67,9 @@ PDF_STAGES = {
     "  hand over to soffice (submit)": (pipeline.convert.PdfConverter, "submit"),
     "  look at soffice (poll, no wait)": (pipeline.convert.PdfConverter, "poll"),
     "  wait for soffice (drain)": (pipeline.convert.PdfConverter, "drain"),
-    "  verify (pypdf + PDFium)": (pipeline.verify, "verify_pdf"),
+    "  verify (pypdf + PDFium; page for archived)": (pipeline.verify, "verify_pdf"),
+    "  PDF/UA-1 claim of concepts (page)": (pipeline.verify, "settle_ua_claim"),
+    "    validate (page, every profile)": (pipeline.pdf_validate, "validate"),
     "  archive copy": (pipeline.batch, "atomic_copy"),
     "  LibreOffice pool stop": (pipeline.convert.PdfConverter, "close"),
 }
@@ -326,6 +329,17 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
     print(f"  our batch (whole, per team) {per_team:6.3f} s/team wall, soffice CPU "
           f"{first.cpu_children / n:.3f} s/team")
     print(f"  batch / floor              {floor_ratio:6.2f} x")
+    label = "    validate (page, every profile)"
+    checked = first.stages.calls.get(label, 0)
+    if checked:
+        spent = first.stages.seconds[label]
+        rest = (timings.get("totaal", 0.0) - spent) / n
+        print(f"  validation (page)          {spent / checked * 1000:6.0f} ms per PDF wall "
+              f"({checked} PDFs: archived PDF/A-2b + PDF/UA-1, concepts PDF/UA-1; "
+              f"{spent:.1f} s in all)")
+        print(f"  batch without validation   {rest:6.3f} s/team = "
+              f"{rest / floor.per_doc if floor.per_doc else float('nan'):.2f} x the floor "
+              "(its wall time taken off: it runs in the batch's own thread)")
 
     print(f"\n== Naive baseline: one soffice process per file, {len(reused.seconds)} of the "
           "documents, one after another")

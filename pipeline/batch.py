@@ -321,7 +321,7 @@ def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
 def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared,
                 opts: BuildOptions) -> None:
     """Verify one converted PDF/A and archive it when adopted; a bad one is not published."""
-    from pipeline.verify import verify_pdf
+    from pipeline.verify import settle_ua_claim, verify_pdf
 
     pdf = opts.out_dir / _outputs(r.team_id)["pdf"]
     if isinstance(outcome, Exception) or outcome is None:
@@ -331,7 +331,16 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
             error.message if error else "LibreOffice heeft geen PDF gemaakt"),
             hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder"))
         return
-    problems = verify_pdf(pdf, expect_text=ANNEX_HEADING)
+    meta = r.protocol.meta
+    adopted = meta.status == "vastgesteld"
+    # What goes to the archive is validated for PDF/A-2b and PDF/UA-1 and is not archived
+    # when it fails; a concept claims PDF/UA-1 only when it passes (else a warning).
+    problems = verify_pdf(pdf, expect_text=ANNEX_HEADING, validate=adopted)
+    if not problems and not adopted:
+        r.warnings.extend(Problem(file=_outputs(r.team_id)["pdf"], message=p,
+                                  hint="De PDF is gemaakt, maar niet toegankelijk volgens "
+                                       "PDF/UA-1; meld dit aan de beheerder")
+                          for p in settle_ua_claim(pdf))
     if problems:
         pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
         r.status = "mislukt"
@@ -342,14 +351,17 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
     r.outputs["pdf"] = rel_pdf
     written = shared.written[r.team_id]
     written[rel_pdf] = sha256_file(pdf)  # the file just verified, under this run's lock
-    if r.protocol is not None and r.protocol.meta.status == "vastgesteld":
+    rendered = written[r.outputs["docx"]]  # the hash adopted-but-changed is compared on
+    stamped = _stamp_contents(opts.out_dir / r.outputs["docx"], pdf)
+    if stamped is not None:  # the .docx on disk now holds the page numbers: record that
+        written[r.outputs["docx"]] = stamped
+    if r.protocol is not None and adopted:
         rel = _archive_rel(shared, r.protocol, r.team_id)
         target = ensure_inside(opts.out_dir, Path(rel))
         # The MDTO sidecars are made and validated before anything is archived (issue 12).
         record_files = history.record_files(r.protocol, shared.policy.archive, shared.archive,
                                             target, pdf, dt.datetime.now().astimezone())
-        record = _archive(pdf, target, shared.manifest.archive.get(rel), r.team_id,
-                          written[r.outputs["docx"]])
+        record = _archive(pdf, target, shared.manifest.archive.get(rel), r.team_id, rendered)
         if record is None:  # an archive without a record holds another text
             pdf.unlink(missing_ok=True)
             del written[rel_pdf], r.outputs["pdf"]
@@ -362,6 +374,19 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
         for key, name in history.write_record(target, record_files).items():
             r.outputs[key] = f"{ARCHIVE_DIR}/{name}"
             written[r.outputs[key]] = sha256_file(target.parent / name)
+
+
+def _stamp_contents(docx: Path, pdf: Path) -> str | None:
+    """Give the .docx a real TOC field holding the page numbers LibreOffice laid out; the
+    SHA-256 of the stamped file, or None when nothing changed."""
+    from pipeline.docx_toc import stamp_toc, toc_pages_from_links
+    from pipeline.verify import toc_link_pages
+
+    stamped = stamp_toc(docx.read_bytes(), toc_pages_from_links(toc_link_pages(pdf)))
+    if stamped is None:
+        return None
+    atomic_write_bytes(docx, stamped)
+    return sha256_bytes(stamped)
 
 
 def _archive(pdf: Path, target: Path, record: ArchiveRecord | None, team_id: str,

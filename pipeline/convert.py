@@ -36,7 +36,14 @@ from pipeline.errors import ConversionError, TeamprotocolError
 
 # PDF/A-2b and tagged PDF (structure tree, for screen readers). 2b does not itself require
 # tags, so both are asked for; LibreOffice 7.4+ takes these as JSON on --convert-to.
-PDFA_OPTIONS: Mapping[str, bool | int | str] = {"SelectPdfVersion": 2, "UseTaggedPDF": True}
+# PDFUACompliance adds the PDF/UA-1 identification to the XMP and LibreOffice's own PDF/UA
+# rules (alternative texts on links); DisplayPDFDocumentTitle shows the title, not the file
+# name, in the viewer's title bar (PDF/UA-1 7.1). Whether the result is PDF/UA-1 is decided
+# by the validator in verify.py, not by this claim.
+PDFA_OPTIONS: Mapping[str, bool | int | str] = {
+    "SelectPdfVersion": 2, "UseTaggedPDF": True, "PDFUACompliance": True,
+    "DisplayPDFDocumentTitle": True,
+}
 _POLL = 0.05  # seconds between looks at the running processes
 _MAX_ATTEMPTS = 2  # a document is tried at most twice: once, then once in a fresh process
 

@@ -2,8 +2,18 @@
 
 The template marks where the contents go with an ordinary TOC field (`w:fldChar`, `\\o "1-2"`
 gives the heading levels), as Word inserts it. `fill_toc` replaces that field by one paragraph
-per heading: a hyperlink to a `_Toc` bookmark on the heading, a tab (right, dot leader, from
-the `toc n` style) and a standalone `PAGEREF _Toc… \\h` field. No TOC field remains.
+per heading: a hyperlink to a `_Toc` bookmark on the heading holding its text and a tab (right,
+dot leader, from the `toc n` style), then a standalone `PAGEREF _Toc… \\h` field. No TOC
+field remains.
+
+PDF/UA-1 (measured with page-validation 0.11 on LibreOffice 25.2's PDFs): with the PAGEREF
+inside the hyperlink, every entry gave two link annotations, the hyperlink's without
+`/Contents` and the PAGEREF's outside any Link structure element (two failures on every
+protocol). LibreOffice makes every reference field a link of its own (also without `\\h`),
+tagged as a Link with the bookmark name as `/Contents`; a hyperlink that has a `w:tooltip`
+makes no annotation of its own (measured, also with the PAGEREF inside it). So the PAGEREF
+stands after the hyperlink, which carries the entry text as tooltip: in the PDF the page
+number is the link, in Word the whole line is.
 
 Measured with LibreOffice 25.2 (`soffice --convert-to pdf`, one conversion, 15-page protocol):
 - the same entries inside a TOC field print their cached PAGEREF text ("99" stays "99"):
@@ -21,12 +31,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 
 from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W_NS}
 BOOKMARK_PREFIX = "_Toc"
+# Document variable holding the TOC field's heading levels between `fill_toc` and `stamp_toc`.
+LEVELS_VARIABLE = "teamprotocol.inhoud"
 # The cached result of each PAGEREF. LibreOffice ignores it (measured, above); readers that
 # never lay the document out (docx2python, previews) show it, and an empty one is better
 # than a page number we cannot know at render time.
@@ -87,22 +100,38 @@ def _text(paragraph: etree._Element) -> str:
     return "".join(_TEXTS(paragraph)).strip()
 
 
-def ensure_update_fields(settings: etree._Element) -> None:
-    """Set `<w:updateFields w:val="true"/>` in a `<w:settings>` element, in schema order.
-
-    Word then offers to update all fields when it opens the document, which fills in the
-    contents' PAGEREF page numbers.
-    """
-    for old in settings.findall(_w("updateFields")):
-        settings.remove(old)
-    element = _el("updateFields", val="true")
+def _insert_setting(settings: etree._Element, element: etree._Element,
+                    later_names: tuple[str, ...]) -> None:
+    """Put `element` into `<w:settings>` before the first child named in `later_names`."""
     later = next((c for c in settings if isinstance(c.tag, str)
                   and c.tag.startswith(f"{{{W_NS}}}")
-                  and c.tag.split("}")[1] in _AFTER_UPDATE_FIELDS), None)
+                  and c.tag.split("}")[1] in later_names), None)
     if later is None:
         settings.append(element)
     else:
         later.addprevious(element)
+
+
+def ensure_update_fields(settings: etree._Element) -> None:
+    """Set `<w:updateFields w:val="true"/>` in a `<w:settings>` element, in schema order.
+
+    Word then offers to update all fields when it opens the document, which fills in the
+    contents' PAGEREF page numbers. Only for a protocol whose page numbers we do not know
+    (built without PDF): `stamp_toc` removes it again.
+    """
+    for old in settings.findall(_w("updateFields")):
+        settings.remove(old)
+    _insert_setting(settings, _el("updateFields", val="true"), _AFTER_UPDATE_FIELDS)
+
+
+def _remember_levels(settings: etree._Element, low: int, high: int) -> None:
+    """Keep the TOC field's levels in a document variable (`w:docVar`) for `stamp_toc`."""
+    for old in settings.findall(_w("docVars")):
+        settings.remove(old)
+    variables = _el("docVars")
+    variables.append(_el("docVar", name=LEVELS_VARIABLE, val=f"{low}-{high}"))
+    later = _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("docVars") + 1:]
+    _insert_setting(settings, variables, later)
 
 
 def _own_layout(level: int, right: int) -> list[etree._Element]:
@@ -126,17 +155,19 @@ def entry_paragraph(text: str, anchor: str, style_id: str | None, *, level: int 
     else:
         ppr.extend(_own_layout(level, right))
     p.append(ppr)
-    link = _el("hyperlink", anchor=anchor, history="1")
+    link = _el("hyperlink", anchor=anchor, history="1", tooltip=text)
     link.extend([
         _run(_el("t", text)),
         _run(_el("tab")),
+    ])
+    p.append(link)
+    p.extend([
         _run(_el("fldChar", fldCharType="begin")),
         _run(_el("instrText", f" PAGEREF {anchor} \\h ")),
         _run(_el("fldChar", fldCharType="separate")),
         _run(_el("t", PAGE_CACHE)),
         _run(_el("fldChar", fldCharType="end")),
     ])
-    p.append(link)
     return p
 
 
@@ -206,7 +237,65 @@ def fill_toc(document) -> int:
     for p in field:
         p.getparent().remove(p)
     ensure_update_fields(document.settings.element)
+    _remember_levels(document.settings.element, low, high)
     return len(headings)
+
+
+def toc_pages_from_links(links: Mapping[str, int]) -> dict[str, int]:
+    """The `_Toc` bookmark names among link descriptions -> page numbers (1-based)."""
+    return {name: page for name, page in links.items() if name.startswith(BOOKMARK_PREFIX)}
+
+
+def stamp_toc(docx: bytes, pages: Mapping[str, int]) -> bytes | None:
+    """The .docx with its contents lines inside a real TOC field showing `pages`; None if
+    it has no contents lines or a line's page is unknown.
+
+    `pages` maps each entry's `_Toc` bookmark to the page LibreOffice laid its heading out
+    on. The entries become the stored result of `TOC \\o "a-b" \\h \\z \\u` (Word's own
+    instruction), every PAGEREF's cached result holds its page, and `w:updateFields` goes:
+    Word, its previews and Protected View show the contents with page numbers without
+    asking to update fields; updating the field in Word rebuilds it from the headings.
+    """
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        infos = z.infolist()
+        files = {i.filename: z.read(i.filename) for i in infos}
+    root = etree.fromstring(files["word/document.xml"])
+    links = _TOC_LINKS(root, p=BOOKMARK_PREFIX)
+    if not links or any(link.get(_w("anchor")) not in pages for link in links):
+        return None
+    settings = etree.fromstring(files["word/settings.xml"])
+    variable = settings.find(f"{_w('docVars')}/{_w('docVar')}[@{_w('name')}='{LEVELS_VARIABLE}']")
+    levels = variable.get(_w("val")) if variable is not None else "1-2"
+    for link in links:
+        paragraph = link.getparent()
+        cached = paragraph.xpath("w:r[w:fldChar/@w:fldCharType='separate']"
+                                 "/following-sibling::w:r[1]/w:t", namespaces=NS)
+        for t in cached[:1]:
+            t.text = str(pages[link.get(_w("anchor"))])
+    first, last = links[0].getparent(), links[-1].getparent()
+    ppr = first.find(_w("pPr"))
+    begin = [_run(_el("fldChar", fldCharType="begin")),
+             _run(_el("instrText", f' TOC \\o "{levels}" \\h \\z \\u ')),
+             _run(_el("fldChar", fldCharType="separate"))]
+    for offset, run in enumerate(begin):
+        first.insert((0 if ppr is None else first.index(ppr) + 1) + offset, run)
+    last.append(_run(_el("fldChar", fldCharType="end")))
+    for old in settings.findall(_w("updateFields")):
+        settings.remove(old)
+    if variable is not None:
+        holder = variable.getparent()
+        holder.remove(variable)
+        if len(holder) == 0:
+            settings.remove(holder)
+    files["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                standalone=True)
+    files["word/settings.xml"] = etree.tostring(settings, xml_declaration=True,
+                                                encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in infos:
+            dst.writestr(info, files[info.filename])
+    return out.getvalue()
 
 
 def toc_entries(docx: bytes) -> list[tuple[str, str]]:

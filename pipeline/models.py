@@ -42,6 +42,7 @@ class FormData(BaseModel):
     fields: dict[str, Answer]
     errors: list[Problem] = Field(default_factory=list)
     warnings: list[Problem] = Field(default_factory=list)
+    application: str | None = None  # the program that saved the form last (docProps/app.xml)
 
 
 class TeamForms(BaseModel):

@@ -13,8 +13,10 @@ moves the second paragraph of a block-level rich-text control out of it (measure
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
+import uuid
 import zipfile
 from collections.abc import Mapping
 
@@ -100,7 +102,14 @@ def _rpr(color: str | None = None, font: str | None = None) -> etree._Element:
     return rpr
 
 
-PLACEHOLDER_COLOR = "6B6B6B"
+PLACEHOLDER_COLOR = "6B6B6B"  # 5.3:1 on white, where Word's own Placeholder Text is 3.9:1
+PLACEHOLDER_STYLE = "PlaceholderText"  # Word's character style for placeholder text
+
+
+def placeholder_name(tag: str) -> str:
+    """The glossary docPart name of a control's placeholder: 32 hex digits, as Word names
+    them, made from the tag so that the same form gives the same bytes."""
+    return hashlib.md5(tag.encode(), usedforsecurity=False).hexdigest().upper()
 
 
 def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
@@ -108,7 +117,11 @@ def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
     """An inline `<w:sdt>`: tag, alias, the control kind's element and its content runs.
 
     With `content` None the control shows `placeholder` with `w:showingPlcHdr`, the way
-    Word marks an unanswered control.
+    Word marks an unanswered control. A control with a placeholder names its glossary
+    docPart (`w:placeholder`, see `finish_package`), as Word stores it: when a user clears
+    an answer, Word shows that text again instead of its own "Klik of tik om tekst in te
+    voeren". The placeholder runs carry the `PlaceholderText` style, not direct grey, so
+    typed text never inherits the grey.
     """
     el = _el("w:sdt")
     pr = _el("w:sdtPr", el)
@@ -118,13 +131,19 @@ def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
         # Word refuses edits and deletion; LibreOffice ignores the lock, so the reader never
         # takes a locked field's text as an answer.
         _el("w:lock", pr, w_val="sdtContentLocked")
+    if placeholder:
+        _el("w:docPart", _el("w:placeholder", pr), w_val=placeholder_name(tag))
     if content is None:
         _el("w:showingPlcHdr", pr)
     if kind is not None:
         pr.append(kind)
     body = _el("w:sdtContent", el)
     if content is None:
-        runs = text_runs(placeholder, _rpr(PLACEHOLDER_COLOR, font))
+        style = _el("w:rPr")
+        _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
+        if font:
+            style.append(_rpr(None, font)[0])
+        runs = text_runs(placeholder, style)
     else:
         runs = text_runs(content, _rpr(None, font) if font else None)
     body.extend(runs)
@@ -228,13 +247,68 @@ def showing_placeholder(el: etree._Element) -> bool:
     return node is not None and node.get(qn("w:val")) not in ("0", "false")
 
 
+# Insert > Symbol in Word writes `<w:sym w:font="Wingdings" w:char="F0FC"/>`: a position in
+# a symbol font, not a character. The symbols a form answer may plausibly hold, by font and
+# position (the low byte; Word adds F000). Symbol follows the Adobe Symbol encoding.
+_SYMBOL_FONT_CHARS: dict[str, dict[int, str]] = {
+    "symbol": {
+        **{0x41 + i: c for i, c in enumerate("ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ")},
+        **{0x61 + i: c for i, c in enumerate("αβχδεφγηιϕκλμνοπθρστυϖωξψζ")},
+        0x22: "∀", 0x24: "∃", 0x27: "∋", 0x2A: "∗", 0x2D: "−", 0x40: "≅", 0x5C: "∴",
+        0x5E: "⊥", 0xA2: "′", 0xA3: "≤", 0xA5: "∞", 0xAB: "↔", 0xAC: "←", 0xAD: "↑",
+        0xAE: "→", 0xAF: "↓", 0xB0: "°", 0xB1: "±", 0xB2: "″", 0xB3: "≥", 0xB4: "×",
+        0xB7: "•", 0xB8: "÷", 0xB9: "≠", 0xBA: "≡", 0xBB: "≈", 0xBC: "…", 0xD6: "√",
+        0xD7: "⋅", 0xE5: "∑", 0xF2: "∫",
+    },
+    "wingdings": {
+        0x4A: "☺", 0x4B: "😐", 0x4C: "☹", 0x6C: "●", 0x6E: "■", 0x6F: "□", 0x71: "❑",
+        0x76: "❖", 0x9F: "•", 0xA7: "▪", 0xA8: "◻", 0xD8: "➢", 0xE0: "➔", 0xE8: "➔",
+        0xF0: "⇨", 0xFB: "✗", 0xFC: "✓", 0xFD: "☒", 0xFE: "☑",
+    },
+}
+_REMOVED = (qn("w:moveFrom"), qn("w:del"))  # tracked deletions and a move's old place
+
+
+def sym_text(sym: etree._Element) -> str:
+    """The Unicode character of a `<w:sym>`; U+FFFD for a symbol-font position we do not know."""
+    try:
+        code = int(sym.get(qn("w:char"), ""), 16)
+    except ValueError:
+        return "\ufffd"
+    font = (sym.get(qn("w:font")) or "").strip().lower()
+    table = _SYMBOL_FONT_CHARS.get(font)
+    if table is None:  # any other font: w:char is a Unicode code point (Segoe UI Symbol)
+        return chr(code) if 0x20 <= code < 0xF000 and not 0xD800 <= code < 0xE000 \
+            else "\ufffd"
+    return table.get(code & 0xFF if code >= 0xF000 else code, "\ufffd")
+
+
+def _removed(node: etree._Element, stop: etree._Element) -> bool:
+    """Whether `node` lies in tracked-deleted or moved-away text below `stop`."""
+    for ancestor in node.iterancestors():
+        if ancestor is stop:
+            return False
+        if ancestor.tag in _REMOVED:
+            return True
+    return False
+
+
 def _runs_text(el: etree._Element) -> str:
     parts: list[str] = []
-    for node in el.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:noBreakHyphen")):
+    # A tracked move keeps its text twice: as `w:t` in `w:moveFrom` (the old place) and in
+    # `w:moveTo`; only the new place is text. A tracked deletion holds `w:delText`, but
+    # also tabs and breaks. Looked for once, so plain answers pay nothing.
+    removed = el.find(f".//{_REMOVED[0]}") is not None or el.find(f".//{_REMOVED[1]}") is not None
+    for node in el.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:noBreakHyphen"),
+                        qn("w:sym")):
+        if removed and _removed(node, el):
+            continue
         if node.tag == qn("w:t"):
             parts.append(node.text or "")
         elif node.getparent().tag != qn("w:r"):
             continue  # a `w:tab` in `w:tabs` is a tab stop, not text
+        elif node.tag == qn("w:sym"):
+            parts.append(sym_text(node))
         elif node.tag == qn("w:tab"):
             parts.append("\t")
         elif node.tag == qn("w:noBreakHyphen"):
@@ -254,6 +328,31 @@ def content_text(el: etree._Element) -> str:
     if paras:
         return "\n".join(_runs_text(p) for p in paras)
     return _runs_text(el)
+
+
+def breaks_before(el: etree._Element) -> int:
+    """How many runs holding only line breaks (`<w:r><w:br/></w:r>`) directly precede a
+    control in its paragraph: where LibreOffice 7.4 puts a multi-line control's breaks."""
+    count = 0
+    for sibling in el.itersiblings(preceding=True):
+        if sibling.tag != qn("w:r"):
+            break
+        parts = [c for c in sibling if c.tag != qn("w:rPr")]
+        if not parts or any(c.tag != qn("w:br") or c.get(qn("w:type")) not in (None,
+                                                                                "textWrapping")
+                            for c in parts):
+            break
+        count += len(parts)
+    return count
+
+
+def text_beside(el: etree._Element) -> str:
+    """Text of the paragraph an inline control sits in, outside the control ('' if none)."""
+    paragraph = el.getparent()
+    if paragraph is None or paragraph.tag != qn("w:p"):
+        return ""
+    return "".join(_runs_text(child) for child in paragraph
+                   if child is not el and child.tag != qn("w:pPr"))
 
 
 def sdt_text(el: etree._Element) -> str:
@@ -348,11 +447,122 @@ def _declare_word_namespaces(document_xml: bytes) -> bytes:
     return etree.tostring(new, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+# Our own extended properties: python-docx's template says "Microsoft Macintosh Word" 14.0
+# with the statistics of an empty page.
+APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           b'extended-properties"><Application>teamprotocol</Application>'
+           b'<DocSecurity>0</DocSecurity></Properties>')
+# Word 2013 and later: python-docx's template declares 14 (Word 2010), so Word 2013+ opened
+# our files as "[Compatibiliteitsmodus]", which may disable newer features (the repeating
+# section's + button among them).
+COMPATIBILITY_MODE = "15"
+_COMPAT_MODE = etree.XPath("w:compat/w:compatSetting[@w:name='compatibilityMode']",
+                           namespaces=NS)
+
+
+def set_compatibility_mode(settings: etree._Element) -> None:
+    """`w:compatSetting compatibilityMode` of a `<w:settings>` element set to Word 2013's 15."""
+    found = _COMPAT_MODE(settings)
+    if found:
+        for setting in found:
+            setting.set(qn("w:val"), COMPATIBILITY_MODE)
+        return
+    compat = settings.find(qn("w:compat"))
+    if compat is None:  # python-docx's template always has one; a foreign file may not
+        return
+    _el("w:compatSetting", compat, w_name="compatibilityMode",
+        w_uri="http://schemas.microsoft.com/office/word", w_val=COMPATIBILITY_MODE)
+
+
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-def finish_package(docx: bytes, props: Mapping[str, str]) -> bytes:
+GLOSSARY_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                "glossaryDocument")
+GLOSSARY_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"
+STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+STYLES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
+GLOSSARY_PART, GLOSSARY_STYLES = "word/glossary/document.xml", "word/glossary/styles.xml"
+DOC_RELS = "word/_rels/document.xml.rels"
+_PLACEHOLDER_STYLE_XML = (
+    f'<w:style xmlns:w="{W_NS}" w:type="character" w:styleId="{PLACEHOLDER_STYLE}">'
+    '<w:name w:val="Placeholder Text"/><w:basedOn w:val="DefaultParagraphFont"/>'
+    '<w:uiPriority w:val="99"/><w:semiHidden/>'
+    f'<w:rPr><w:color w:val="{PLACEHOLDER_COLOR}"/></w:rPr></w:style>')
+
+
+def _xml(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _with_placeholder_style(styles_xml: bytes) -> bytes:
+    """styles.xml with Word's `PlaceholderText` character style (added once)."""
+    root = etree.fromstring(styles_xml)
+    if root.find(f"w:style[@w:styleId='{PLACEHOLDER_STYLE}']", NS) is None:
+        root.append(etree.fromstring(_PLACEHOLDER_STYLE_XML))
+    return _xml(root)
+
+
+def glossary_xml(placeholders: Mapping[str, str]) -> bytes:
+    """`<w:glossaryDocument>` with one placeholder docPart (`bbPlcHdr`) per control tag."""
+    root = etree.Element(qn("w:glossaryDocument"), nsmap={"w": W_NS})
+    parts = _el("w:docParts", root)
+    for tag in sorted(placeholders):
+        name = placeholder_name(tag)
+        part = _el("w:docPart", parts)
+        pr = _el("w:docPartPr", part)
+        _el("w:name", pr, w_val=name)
+        category = _el("w:category", pr)
+        _el("w:name", category, w_val="Algemeen")  # Dutch Word's "General"
+        _el("w:gallery", category, w_val="placeholder")
+        _el("w:type", _el("w:types", pr), w_val="bbPlcHdr")
+        _el("w:behavior", _el("w:behaviors", pr), w_val="content")
+        _el("w:guid", pr, w_val="{" + str(uuid.UUID(name)).upper() + "}")
+        paragraph = _el("w:p", _el("w:docPartBody", part))
+        style = _el("w:rPr")
+        _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
+        paragraph.extend(text_runs(placeholders[tag], style))
+    return _xml(root)
+
+
+def _add_glossary(files: dict[str, bytes], names: list[str],
+                  placeholders: Mapping[str, str]) -> None:
+    """The glossary part (with its own copy of the styles, as Word writes it) and its rels."""
+    files["word/styles.xml"] = _with_placeholder_style(files["word/styles.xml"])
+    files[GLOSSARY_PART] = glossary_xml(placeholders)
+    files[GLOSSARY_STYLES] = files["word/styles.xml"]
+    files["word/glossary/_rels/document.xml.rels"] = _xml(_rels({"rId1": (STYLES_REL,
+                                                                          "styles.xml")}))
+    rels = etree.fromstring(files[DOC_RELS])
+    ids = {r.get("Id") for r in rels}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=GLOSSARY_REL,
+                     Target="glossary/document.xml")
+    files[DOC_RELS] = _xml(rels)
+    ct = etree.fromstring(files["[Content_Types].xml"])
+    for part, content_type in ((GLOSSARY_PART, GLOSSARY_CT), (GLOSSARY_STYLES, STYLES_CT)):
+        etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + part,
+                         ContentType=content_type)
+    files["[Content_Types].xml"] = _xml(ct)
+    names += [GLOSSARY_PART, GLOSSARY_STYLES, "word/glossary/_rels/document.xml.rels"]
+
+
+def _rels(targets: Mapping[str, tuple[str, str]]) -> etree._Element:
+    root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
+    for rid, (type_, target) in targets.items():
+        etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=type_,
+                         Target=target)
+    return root
+
+
+def finish_package(docx: bytes, props: Mapping[str, str],
+                   placeholders: Mapping[str, str] | None = None) -> bytes:
     """Add custom properties and rewrite the zip with fixed member dates and order.
+
+    `placeholders` (control tag -> placeholder text) become the glossary's docParts.
 
     python-docx stamps every zip member with the current time (measured with 1.2.0), so two
     runs over the same input would differ; fixed dates make the output byte-identical.
@@ -361,9 +571,17 @@ def finish_package(docx: bytes, props: Mapping[str, str]) -> bytes:
         names = zin.namelist()
         files = {n: zin.read(n) for n in names}
     files["word/document.xml"] = _declare_word_namespaces(files["word/document.xml"])
+    settings = etree.fromstring(files["word/settings.xml"])
+    set_compatibility_mode(settings)
+    files["word/settings.xml"] = etree.tostring(settings, xml_declaration=True,
+                                                encoding="UTF-8", standalone=True)
+    if "docProps/app.xml" in files:
+        files["docProps/app.xml"] = APP_XML
     _add_custom_part(files, props)
     if CUSTOM_PART not in names:
         names.append(CUSTOM_PART)
+    if placeholders and GLOSSARY_PART not in names:
+        _add_glossary(files, names, placeholders)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for name in names:

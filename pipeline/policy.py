@@ -38,8 +38,12 @@ class Branding(_Strict):
     organisation: str = Field(min_length=1, max_length=200)
     short_name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     logo: str | None = None  # path relative to the policy file; None -> name only
+    # The logo's alternative text for screen readers (PDF/UA-1); None -> "Logo van <name>"
+    logo_alt: str | None = Field(default=None, min_length=1, max_length=250)
     colour: str = Field(default="#1F4E79", pattern=r"^#[0-9A-Fa-f]{6}$")
-    font: str = "Carlito"
+    # Word on Windows has Calibri; LibreOffice lays it out with its metric twin Carlito
+    # (fontconfig alias, fonts-crosextra-carlito), which the PDF embeds
+    font: str = "Calibri"
 
 
 class Contact(_Strict):

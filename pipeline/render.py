@@ -29,6 +29,7 @@ from pipeline.catalogue import CONTACT_KINDS, FORMS, Merge
 from pipeline.docx_toc import fill_toc
 from pipeline.errors import TemplateError
 from pipeline.models import Block, Origin, Protocol, Source, Status
+from pipeline.ooxml_order import order_properties
 from pipeline.policy import Branding, Policy
 from pipeline.text import dutch_date, form_name
 
@@ -44,13 +45,23 @@ EMPTY = "–"
 LOGO_HEIGHT = Mm(22)
 
 # Status -> (symbol, text colour, light cell shading). Symbol and word together, so the
-# status is readable without colour (printed in grey, or colour-blind readers).
+# status is readable without colour (printed in grey, or colour-blind readers). Every text
+# colour has a contrast of at least 4.5:1 on its shading (WCAG 2 relative luminance, PDF/UA
+# via WCAG 1.4.3): 5.5, 6.1, 6.3 and 6.0:1. The earlier orange on salmon was 3.55:1 and its
+# fill had the same grey as ontbreekt's; deels is now yellow, lighter in grey than ontbreekt.
 STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
-    Status.GEREGELD: ("✓", "2E7D32", "E2EFDA"),
-    Status.DEELS: ("◐", "C55A11", "FCE4D6"),
-    Status.ONTBREEKT: ("✗", "C00000", "F8D7DA"),
-    Status.NVT: ("–", "7F7F7F", "EDEDED"),
+    Status.GEREGELD: ("✓", "1E6B24", "E2EFDA"),
+    Status.DEELS: ("◐", "8A4B00", "FFF2CC"),
+    Status.ONTBREEKT: ("✗", "A00000", "F8D7DA"),
+    Status.NVT: ("–", "595959", "EDEDED"),
 }
+# The status symbols come from one font that has all of ✓ ◐ ✗: Carlito and Calibri have none
+# of them, and LibreOffice's per-glyph fallback mixed fonts into one table (measured: ✓ ✗
+# from DejaVuSans-Bold, ◐ from DejaVuSerif-Bold). Naming "Segoe UI Symbol" (Windows) made it
+# worse (DejaVu Sans, DejaVu Serif and DejaVu Math TeX Gyre); naming DejaVu Sans, installed
+# with LibreOffice, puts all 40 status symbols of a protocol in that one font (pdffonts).
+# Word on Windows, which lacks it, substitutes its own symbol font for the three characters.
+SYMBOL_FONT = "DejaVu Sans"
 ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
 # Styles that carry the house colour; recoloured at render time when the template has them.
 BRAND_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Kop voorwerk", "TOC Heading")
@@ -129,8 +140,8 @@ def status_view(status: Status) -> dict[str, Any]:
     """A status as template data: word, symbol, colours and a coloured RichText label."""
     symbol, colour, fill = STATUS_LOOK[status]
     label = RichText()
-    label.add(symbol + " ", color=colour, bold=True)
-    label.add(status.value, color=colour)
+    label.add(symbol, color=colour, font=SYMBOL_FONT)
+    label.add(" " + status.value, color=colour)
     return {"status": status.value, "symbol": symbol, "colour": colour, "fill": fill,
             "label": label}
 
@@ -346,6 +357,37 @@ def apply_branding(document, branding: Branding) -> None:
         shd.set(f"{{{W_NS}}}fill", colour)
 
 
+def logo_alt(branding: Branding) -> str:
+    """The logo's alternative text: the policy's `branding.logo_alt`, else "Logo van <name>"."""
+    return metadata_text(branding.logo_alt or f"Logo van {branding.organisation}")
+
+
+_DRAWING_NS = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+               "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+               "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+_INLINE_IMAGES = etree.XPath("//wp:inline[.//a:blip/@r:embed = $rid]/wp:docPr",
+                             namespaces=_DRAWING_NS)
+
+
+def describe_image(document, image: bytes, text: str) -> int:
+    """Set `wp:docPr/@descr` (alternative text) on every body picture showing `image`.
+
+    LibreOffice exports `descr` as the Figure's /Alt; without it PDF/UA-1 fails (7.3,
+    measured with page: PDFUA1-FIGURE-ALTERNATIVE-TEXT-001 on every protocol). docxtpl's
+    InlineImage writes no description, and python-docx stores one image part per distinct
+    image, so the logo is found by its bytes, not by a template's other pictures.
+    """
+    part = document.part
+    rids = [rid for rid, rel in part.rels.items()
+            if not rel.is_external and getattr(rel.target_part, "blob", None) == image]
+    count = 0
+    for rid in rids:
+        for doc_pr in _INLINE_IMAGES(part.element, rid=rid):
+            doc_pr.set("descr", text)
+            count += 1
+    return count
+
+
 def _template_error(exc: Exception, template: Path) -> TemplateError:
     """A Jinja error as a Dutch TemplateError naming the template file and the variable."""
     if isinstance(exc, jinja2.UndefinedError):
@@ -505,6 +547,10 @@ def render_protocol(protocol: Protocol, policy: Policy, *, template: Path | None
     except jinja2.TemplateError as exc:
         raise _template_error(exc, path) from exc
     fill_toc(tpl.docx)
+    # docxtpl's cellbg and RichText write their properties out of schema order.
+    order_properties(tpl.docx.element)
+    if logo:
+        describe_image(tpl.docx, Path(logo).read_bytes(), logo_alt(policy.branding))
     _set_properties(tpl.docx, protocol, policy)
     buffer = io.BytesIO()
     tpl.save(buffer)

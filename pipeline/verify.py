@@ -1,5 +1,9 @@
 """Read a produced PDF back: PDF/A-2b claim, tags, embedded fonts, pages, annex text.
 
+The PDF/A-2b and PDF/UA-1 rules themselves are checked by an independent validator
+(`pdf_validate`, for what goes to the archive); these checks stay where it does not look: the
+annex present, the title, and they run on every PDF, also the concepts.
+
 pypdf reads the structure (XMP claim, MarkInfo and structure tree, fonts, title, bookmarks);
 the text of the annex page comes from PDFium (pypdfium2). pypdf's text extraction is pure
 Python and took 2/3 of each verification (measured on 40 protocols: ~45 of ~65 ms, for the
@@ -18,6 +22,8 @@ from lxml import etree
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from pipeline import pdf_validate
 
 PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
 # Without a bookmark to the annex, text is read from the last pages only, so a huge document
@@ -109,8 +115,38 @@ def _unembedded_fonts(reader: PdfReader) -> set[str]:
 
 
 def verify_pdf(path: Path, *, expect_text: str, expect_title: str | None = None,
-               max_text_pages: int = MAX_TEXT_PAGES) -> list[str]:
-    """Dutch problems with the PDF at `path` as an archival PDF/A-2b; empty when it is fine."""
+               max_text_pages: int = MAX_TEXT_PAGES, validate: bool = False) -> list[str]:
+    """Dutch problems with the PDF at `path` as an archival PDF/A-2b; empty when it is fine.
+
+    With `validate` (every PDF that goes to the archive) the independent validator must also
+    pass it as PDF/A-2b and PDF/UA-1 (it costs about as much CPU as converting,
+    `pdf_validate`). Reads only; for a PDF that is not archived see `settle_ua_claim`.
+    """
+    problems = _verify(path, expect_text, expect_title, max_text_pages)
+    if problems or not validate:
+        return problems
+    return pdf_validate.validate(path)
+
+
+def settle_ua_claim(path: Path) -> list[str]:
+    """Keep a PDF's PDF/UA-1 claim only when the validator passes it; else withdraw it.
+
+    For PDFs that are published but not archived (concepts): PDF/UA-1 alone is validated
+    (one profile, about half the cost of both), and a failure is not a reason to withhold a
+    concept, so the claim goes and the Dutch problems come back as warnings.
+    """
+    problems = pdf_validate.validate(path, ("ua1",))
+    if problems:
+        try:
+            pdf_validate.withdraw_ua_claim(path)
+        except (OSError, ValueError) as e:
+            problems.append(f"de PDF/UA-claim kan niet uit de PDF worden gehaald "
+                            f"({type(e).__name__})")
+    return problems
+
+
+def _verify(path: Path, expect_text: str, expect_title: str | None,
+            max_text_pages: int) -> list[str]:
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
@@ -130,6 +166,33 @@ def verify_pdf(path: Path, *, expect_text: str, expect_title: str | None = None,
         problems.append(f"de PDF is beschadigd en kan niet volledig worden gecontroleerd "
                         f"({type(e).__name__})")
     return problems
+
+
+def toc_link_pages(path: Path, max_pages: int = 8) -> dict[str, int]:
+    """Link descriptions (`/Contents`) on the first pages -> the page number they point to.
+
+    LibreOffice 25.2 makes each contents line's PAGEREF a link whose `/Contents` is the
+    bookmark name (`_Toc00001`) and whose `/Dest` is the heading's page (measured), so these
+    are the page numbers of our own layout, for the contents in the .docx (`stamp_toc`).
+    """
+    try:
+        reader = PdfReader(path)
+        index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)
+                 if p.indirect_reference is not None}
+        found: dict[str, int] = {}
+        for page in reader.pages[:max_pages]:
+            for ref in page.get("/Annots") or []:
+                annot = ref.get_object()
+                dest = annot.get("/Dest")
+                dest = dest.get_object() if dest is not None else None
+                name = str(annot.get("/Contents", ""))
+                if (annot.get("/Subtype") == "/Link" and name and isinstance(dest, ArrayObject)
+                        and dest and isinstance(dest[0], IndirectObject)
+                        and dest[0].idnum in index):
+                    found.setdefault(name, index[dest[0].idnum] + 1)
+        return found
+    except (OSError, PyPdfError, ValueError, KeyError, AttributeError, TypeError):
+        return {}
 
 
 def _check_structure(reader: PdfReader, expect_title: str | None) -> list[str]:

@@ -25,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
 from pipeline.docx_toc import ensure_update_fields
+from pipeline.ooxml import APP_XML, set_compatibility_mode
 from pipeline.render import BRAND_STYLES
 
 OUT = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "protocol.docx"
@@ -48,7 +49,7 @@ def _strip_theme_fonts(doc) -> None:
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     rfonts = rpr.find(qn("w:rFonts"))
     for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-        rfonts.set(qn("w:" + attr), "Carlito")
+        rfonts.set(qn("w:" + attr), "Calibri")
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = parse_xml(f"<w:lang {W}/>")
@@ -115,7 +116,7 @@ def _table_style(doc) -> None:
 
 
 def make_styles(doc) -> None:
-    """Normal in Carlito 11 pt; headings, title, table header in the (placeholder) brand colour."""
+    """Normal in Calibri 11 pt; headings, title, table header in the (placeholder) brand colour."""
     _strip_theme_fonts(doc)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(11)
@@ -256,11 +257,15 @@ def dynamic_table(doc, var: str) -> None:
             cell_text(cell, text)
 
 
-def block_loop(doc, items: str) -> None:
-    """The paragraphs of every block in `items`: title, paragraphs, bullets, table, source line."""
+def block_loop(doc, items: str, title_style: str = "Heading 3") -> None:
+    """The paragraphs of every block in `items`: title, paragraphs, bullets, table, source line.
+
+    `title_style` is the heading one level below the blocks' section heading: headings must
+    not skip a level (PDF/UA-1 7.4.2; the appendices' Heading 3 under Heading 1 failed it).
+    """
     tag(doc, f"for b in {items}")
     tag(doc, "if b.title")
-    para(doc, "{{ b.title }}", "Heading 3")
+    para(doc, "{{ b.title }}", title_style)
     tag(doc, "endif")
     tag(doc, "for text in b.paragraphs")
     para(doc, "{{ text }}")
@@ -290,10 +295,6 @@ DROPPED_PARTS = (STYLES_WITH_EFFECTS, RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.THUMBNA
 # Styles that render.py and docx_toc.py look up by name, besides those the template uses:
 # the contents lines, and the brand-coloured styles an organisation's copy may use.
 NAMED_STYLES = (*BRAND_STYLES, *(f"toc {n}" for n in range(1, 10)))
-APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-           'extended-properties"><Application>teamprotocol</Application>'
-           '<DocSecurity>0</DocSecurity></Properties>')
 _STYLE_REFS = ("pStyle", "rStyle", "tblStyle")
 
 
@@ -374,12 +375,29 @@ def _slim_numbering(doc) -> None:
             numbering.remove(abstract)
 
 
-def _slim_fonts(doc) -> None:
-    """Keep the font table entries of fonts the styles or lists name (Symbol for bullets).
+def _text_bullets(doc) -> None:
+    """Bullets are "•" (U+2022) in the text font, not U+F0B7 in Word's Symbol font.
 
-    The entry of a symbol font tells LibreOffice its character set, which maps the bullet
-    character U+F0B7 of Word's Symbol font to a real bullet.
+    The Symbol bullet is a private-use character: in the PDF it came out as a glyph of a
+    substituted font without a meaningful Unicode value, which a screen reader cannot say
+    (PDF/UA-1). The text font (Calibri, Carlito) has U+2022, so the list marker's own
+    `w:rFonts` goes and the marker takes the paragraph's font.
     """
+    numbering = doc.part.numbering_part.element
+    for lvl in numbering.iter(qn("w:lvl")):
+        if _val(lvl, "numFmt") != "bullet":
+            continue
+        lvl.find(qn("w:lvlText")).set(qn("w:val"), "\u2022")
+        rpr = lvl.find(qn("w:rPr"))
+        if rpr is not None:
+            for rfonts in rpr.findall(qn("w:rFonts")):
+                rpr.remove(rfonts)
+            if len(rpr) == 0:
+                lvl.remove(rpr)
+
+
+def _slim_fonts(doc) -> None:
+    """Keep the font table entries of fonts the styles or lists name."""
     rel = next(r for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
     part = rel.target_part
     fonts = parse_xml(part.blob)
@@ -395,13 +413,15 @@ def slim(doc) -> None:
     """Strip the default document down to what the protocol uses (styles, lists, parts)."""
     _slim_styles(doc)
     _slim_numbering(doc)
+    _text_bullets(doc)
     _slim_fonts(doc)
     for owner in (doc.part, doc.part.package):
         for rid in [r.rId for r in owner.rels.values() if r.reltype in DROPPED_PARTS]:
             owner.rels.pop(rid)
     app = doc.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
     # The default says "Microsoft Macintosh Word", template Normal.dotm, one empty page.
-    app._blob = APP_XML.encode()
+    app._blob = APP_XML
+    set_compatibility_mode(doc.settings.element)
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -544,7 +564,7 @@ def appendices(doc) -> None:
     tag(doc, "for ap in appendices")
     para(doc, "{{ ap.heading }}", "Heading 1")
     para(doc, "{{ ap.intro }}", "Toelichting")
-    block_loop(doc, "ap.blocks")
+    block_loop(doc, "ap.blocks", "Heading 2")
     tag(doc, "endfor")
 
 

@@ -1,4 +1,4 @@
-"""The look of a form: A4 page, Carlito styles, header and footer (python-docx only)."""
+"""The look of a form: A4 page, Calibri styles, header and footer (python-docx only)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-FONT = "Carlito"  # metric-compatible with Calibri, installed on Linux (fonts-crosextra-carlito)
+from pipeline.ooxml_order import order_properties
+
+# Word on Windows has Calibri; LibreOffice uses its metric twin Carlito (fontconfig alias)
+FONT = "Calibri"
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)  # dark municipal blue
 GREY = RGBColor(0x59, 0x59, 0x59)
 ANSWER_FILL, ANSWER_BORDER = "F3F6FA", "B4C3D6"
@@ -25,7 +28,7 @@ QUESTION, ANSWER, LOCKED, NOTE = "Vraag", "Antwoord", "Organisatietekst", "Toeli
 
 
 def _plain_fonts(doc: DocxDocument) -> None:
-    """Set Carlito everywhere: theme font attributes (`w:asciiTheme`) win over `w:ascii`."""
+    """Set Calibri everywhere: theme font attributes (`w:asciiTheme`) win over `w:ascii`."""
     styles = doc.styles.element
     for rfonts in styles.iter(qn("w:rFonts")):
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
@@ -57,10 +60,12 @@ def box(paragraph_format_element, fill: str, border: str) -> None:
     shd.set(qn("w:fill"), fill)
     paragraph_format_element.append(pbdr)
     paragraph_format_element.append(shd)
+    # Appended after the indents and spacing python-docx wrote: back into schema order.
+    order_properties(paragraph_format_element)
 
 
 def setup_styles(doc: DocxDocument) -> None:
-    """Normal text, headings and our four paragraph styles in Carlito."""
+    """Normal text, headings and our four paragraph styles in Calibri."""
     _plain_fonts(doc)
     styles = doc.styles
     normal = styles["Normal"]

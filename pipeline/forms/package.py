@@ -21,6 +21,11 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .docx, or an old .doc
 _PDF_MAGIC = b"%PDF-"  # a form printed to PDF and sent instead of the form itself
 _OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+# Word's "Strict Open XML Document" (ISO/IEC 29500 Strict) names its parts with other
+# namespaces and relationship types; our reader (and LibreOffice's writer) know Transitional.
+_STRICT_OFFICE_DOC = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+_APP_PART = "docProps/app.xml"
+_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 _REUSE_HINT = ("Vraag de coördinator om het formulier van uw team en vul dat in; stuur het "
@@ -35,6 +40,7 @@ class Package:
 
     document: etree._Element
     custom: dict[str, str] | None  # None when the document has no custom properties
+    application: str | None = None  # `docProps/app.xml` Application: who saved it last
 
 
 def _fail(path: Path, message: str, hint: str = _REUSE_HINT) -> FormError:
@@ -124,6 +130,11 @@ def open_package(path: Path) -> Package:
                           _read_member(path, zf, "[Content_Types].xml"))
         rels = parse_xml(path, "_rels/.rels", _read_member(path, zf, "_rels/.rels"))
         main = _target(rels, _OFFICE_DOC)
+        if main is None and _target(rels, _STRICT_OFFICE_DOC):
+            raise _fail(path, "het bestand is opgeslagen als 'Strikt Open XML-document'; "
+                              "die variant van .docx lezen we niet",
+                        "Open het in Word, kies Opslaan als > Word-document (*.docx) en stuur "
+                        "het opnieuw")
         content_type = types.xpath("string(ct:Override[@PartName=$p]/@ContentType)",
                                    p="/" + (main or ""), namespaces={"ct": ooxml.CT_NS})
         if content_type == _MACRO_MAIN or "vbaProject.bin" in {posixpath.basename(n)
@@ -140,7 +151,19 @@ def open_package(path: Path) -> Package:
         if custom_name in names:
             root = parse_xml(path, custom_name, _read_member(path, zf, custom_name))
             custom = ooxml.parse_custom_properties(root)
-    return Package(document=document, custom=custom)
+        application = None
+        if _APP_PART in names:
+            app = parse_xml(path, _APP_PART, _read_member(path, zf, _APP_PART))
+            application = application_name(app.findtext(f"{{{_APP_NS}}}Application") or "")
+    return Package(document=document, custom=custom, application=application)
+
+
+def application_name(text: str) -> str | None:
+    """`LibreOffice 7.4.7.2` from LibreOffice's `LibreOffice/7.4.7.2$Linux_X86_64 …`; Word's
+    and ours as they are; None when empty. Shortened and printable (it is shown)."""
+    name = text.split("$", 1)[0].replace("/", " ").strip()
+    name = "".join(c if c.isprintable() else "?" for c in name)[:60]
+    return name or None
 
 
 def _target(rels: etree._Element, rel_type: str) -> str | None:

@@ -27,7 +27,9 @@ qn = ooxml.qn
 # Word's own placeholders (nl/en), shown when a user empties a control: never an answer.
 WORD_PLACEHOLDERS = {"Klik of tik om tekst in te voeren.", "Click or tap here to enter text.",
                      "Kies een item.", "Choose an item.", "Klik of tik om een datum in te voeren.",
-                     "Click or tap to enter a date.", "Klik hier als u tekst wilt invoeren."}
+                     "Click or tap to enter a date.", "Klik hier als u tekst wilt invoeren.",
+                     # the empty first item of our drop-downs, also when its control is gone
+                     "Kies…", "Kies..."}
 _MONTHS = {m: i for i, names in enumerate(
     (("januari", "jan"), ("februari", "feb"), ("maart", "mrt", "mar"), ("april", "apr"),
      ("mei",), ("juni", "jun"), ("juli", "jul"), ("augustus", "aug"),
@@ -54,16 +56,31 @@ def _shown(value: str) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
 
+_WEEKDAY = re.compile(r"^(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+                      r"ma|di|wo|do|vr|za|zo)\.?,?\s+")
+
+
+def _year(digits: str) -> int:
+    """A year as typed: `2026`, or `26` for 2026 (a protocol's dates are this century)."""
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
 def parse_date(text: str) -> dt.date | None:
-    """`1-3-2026`, `01/03/2026`, `1.3.2026`, `2026-03-01` or `1 maart 2026`; None if none fits."""
-    t = text.strip().lower()
+    """`1-3-2026`, `01/03/26`, `1.3.2026`, `2026-03-01`, `1 maart 2026`, `wo 1 mrt 26`;
+    None if none fits.
+
+    Two-digit years and written dates (with or without the weekday, as Word's date picker
+    shows them) are what a team lead types in a plain table cell, where no date picker helps.
+    """
+    t = _WEEKDAY.sub("", text.strip().lower(), count=1)
     try:
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", t):
-            return dt.date(int(m[3]), int(m[2]), int(m[1]))
-        if (m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", t)) and m[2] in _MONTHS:
-            return dt.date(int(m[3]), _MONTHS[m[2]], int(m[1]))
+        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})", t):
+            return dt.date(_year(m[3]), int(m[2]), int(m[1]))
+        if (m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4}|\d{2})", t)) \
+                and m[2] in _MONTHS:
+            return dt.date(_year(m[3]), _MONTHS[m[2]], int(m[1]))
     except ValueError:
         return None
     return None
@@ -72,8 +89,9 @@ def parse_date(text: str) -> dt.date | None:
 class _Reader:
     """Reads one form document; collects problems instead of raising."""
 
-    def __init__(self, file: str, kind: str, document: etree._Element) -> None:
-        self.file, self.spec = file, FORMS[kind]
+    def __init__(self, file: str, kind: str, document: etree._Element,
+                 application: str | None = None) -> None:
+        self.file, self.spec, self.application = file, FORMS[kind], application
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.by_tag: dict[str, list[etree._Element]] = defaultdict(list)
@@ -113,7 +131,8 @@ class _Reader:
             checked = ooxml.sdt_checked(sdt) if sdt is not None else None
             return checked if checked is not None else ooxml.CHECKED_CHAR in text
         if (sdt is not None and ooxml.showing_placeholder(sdt)) or \
-                self._is_empty(text, placeholders):
+                self._is_empty(text, placeholders) or \
+                (type_ is FieldType.CHOICE and sdt is not None and _prompt_item(sdt, text)):
             return None
         if len(text) > MAX_ANSWER_CHARS:
             self.problem(True, field, f"het antwoord{where} is te lang ({_count(len(text))} "
@@ -138,7 +157,37 @@ class _Reader:
         return text
 
     def from_control(self, field: Field, sdt: etree._Element) -> Answer:
-        return self.value(field, ooxml.sdt_text(sdt), sdt=sdt)
+        value = self.value(field, ooxml.sdt_text(sdt), sdt=sdt)
+        if field.type is FieldType.MULTILINE and isinstance(value, str):
+            value = self.glued(field, sdt, value)
+        return value
+
+    def glued(self, field: Field, sdt: etree._Element, value: str) -> str:
+        """A multi-line answer whose line breaks an old LibreOffice moved out of the control.
+
+        LibreOffice 7.4 saves a multi-line text control with its `w:br` breaks as runs just
+        before the control and the lines inside run together ("…verwacht.- Iemand…",
+        word-forms.md). The breaks are put back only where exactly as many sentence or list
+        boundaries run together as breaks were moved out; else the answer is kept as it is
+        and the warning says the line breaks were lost.
+        """
+        moved = ooxml.breaks_before(sdt)
+        if not moved or "\n" in value:
+            return value
+        by = f" door {self.application}" if self.application else ""
+        seams = list(_GLUED.finditer(value))
+        if len(seams) == moved:
+            for seam in reversed(seams):
+                value = value[:seam.end()] + "\n" + value[seam.end():]
+            self.problem(False, field, f"de regelafbrekingen van dit antwoord waren bij het "
+                         f"opslaan{by} uit het invulvak geschoven; ze zijn teruggezet",
+                         "Controleer of de regels van het antwoord goed onder elkaar staan")
+        else:
+            self.problem(False, field, f"de {moved} regelafbreking(en) van dit antwoord zijn "
+                         f"bij het opslaan{by} verloren gegaan; de regels staan aan elkaar",
+                         "Controleer het antwoord en zet de regels weer onder elkaar, of vul "
+                         "het formulier in Word of een nieuwere LibreOffice in")
+        return value
 
     # --- the second route: the question label ----------------------------------------------
 
@@ -236,6 +285,28 @@ class _Reader:
                          "kolomkop", "Controleer of de antwoorden in de tabel kloppen")
         return out
 
+    def with_text_beside(self, field: Field, sdt: etree._Element, value: Answer) -> Answer:
+        """`value` plus text typed in the answer's paragraph but outside its control.
+
+        The light-blue box is the paragraph, the control only as wide as its text, so a click
+        to the right of the grey text types outside the control (Word, emulated). A text
+        answer gets that text added with a warning; for other kinds it is reported.
+        """
+        beside = ooxml.text_beside(sdt)
+        if field.type is FieldType.CHECKBOX:
+            beside = beside.replace(field.help, "")
+        beside = beside.strip()
+        if not beside or _norm(beside) in self.our_texts:
+            return value
+        if field.type in (FieldType.TEXT, FieldType.MULTILINE) and \
+                len(beside) <= MAX_ANSWER_CHARS:
+            self.problem(False, field, "er stond tekst naast het invulvak; die is bij het "
+                         "antwoord gevoegd", "Controleer of het antwoord klopt")
+            return f"{value} {beside}" if isinstance(value, str) and value else beside
+        self.problem(False, field, "er staat tekst naast het invulvak; die is niet gelezen",
+                     "Zet het antwoord in het invulvak zelf")
+        return value
+
     def outer_control(self, sdt: etree._Element, known: set[str]) -> str | None:
         """The label of a form control that `sdt` sits inside (our forms never nest them)."""
         for outer in sdt.iterancestors(qn("w:sdt")):
@@ -271,7 +342,7 @@ class _Reader:
                              "formulier van de coördinator")
                 value = None
             elif found:
-                value = self.from_control(f, found[0])
+                value = self.with_text_beside(f, found[0], self.from_control(f, found[0]))
             else:
                 value = self.recover(f)
             fields[f.tag] = value
@@ -290,6 +361,19 @@ class _Reader:
             self.problem(True, None, f"de antwoorden zijn samen te lang ({_count(total)} "
                          f"tekens, maximaal {_count(MAX_FORM_CHARS)})", _SHORTEN)
         return fields
+
+
+# Where two lines were run together: a sentence or list item's end directly followed (no
+# space) by the start of the next, a capital or a list mark, or a digit not after a digit
+# (a time like 12.30 is no seam).
+_GLUED = re.compile(r"(?<=[.!?:;)])(?=[A-ZÀ-Ý•*–-])|(?<=\D[.!?:;)])(?=\d)")
+
+
+def _prompt_item(sdt: etree._Element, text: str) -> bool:
+    """Whether a drop-down shows its prompt item: the first item, with an empty value
+    ("Kies…"), chosen means no answer; Word shows its display text as the content."""
+    items = ooxml.dropdown_items(sdt)
+    return bool(items) and items[0][1] == "" and items[0][0].strip() == text.strip()
 
 
 def _count(n: int) -> str:
@@ -360,11 +444,11 @@ def read_form(path: Path) -> FormData:
     if kind not in FORMS:
         raise FormError(f"onbekend soort formulier '{_shown(kind)}'", file=path,
                         hint=_NEW_FORM)
-    reader = _Reader(str(path), kind, package.document)
+    reader = _Reader(str(path), kind, package.document, package.application)
     fields = reader.read()
     return FormData(path=str(path), kind=kind, team_id=props[write.PROP_TEAM],
                     schema_version=version, fields=fields, errors=reader.errors,
-                    warnings=reader.warnings)
+                    warnings=reader.warnings, application=package.application)
 
 
 class TeamFormsError(FormError):

@@ -260,7 +260,21 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
     out = io.BytesIO()
     doc.save(out)
     props = {PROP_KIND: spec.kind, PROP_SCHEMA: SCHEMA_VERSION, PROP_TEAM: identity.team_id}
-    return ooxml.finish_package(out.getvalue(), props)
+    return ooxml.finish_package(out.getvalue(), props, _placeholders(spec))
+
+
+def _placeholders(spec: FormSpec) -> dict[str, str]:
+    """Control tag -> placeholder text of every answer control of a form (the glossary)."""
+    out: dict[str, str] = {}
+    for field in spec.fields:
+        if field.merge is Merge.LOCKED or field.type is FieldType.CHECKBOX:
+            continue
+        if field.type is FieldType.ROWS:
+            out.update({f"{field.tag}.{c.name}": CELL_PLACEHOLDER[c.type]
+                        for c in field.columns})
+        else:
+            out[field.tag] = placeholder(field)
+    return out
 
 
 def team_form_kinds(identity: TeamIdentity) -> list[str]:

@@ -30,7 +30,8 @@ def test_filter_argument_types_every_option() -> None:
     assert arg == ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
                    '"UseTaggedPDF":{"type":"boolean","value":"true"},'
                    '"Watermark":{"type":"string","value":"x"}}')
-    assert PDFA_OPTIONS == {"SelectPdfVersion": 2, "UseTaggedPDF": True}
+    assert PDFA_OPTIONS == {"SelectPdfVersion": 2, "UseTaggedPDF": True,
+                            "PDFUACompliance": True, "DisplayPDFDocumentTitle": True}
 
 
 @pytest.mark.parametrize(("name", "title"), [("balie", "Teamprotocol Balie"),

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
+import page
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
 
-from pipeline.verify import _outline_pages, verify_pdf
+from pipeline.pdf_validate import (
+    STREAM_LENGTH_RULE,
+    stream_length_is_exact,
+    validate,
+    withdraw_ua_claim,
+)
+from pipeline.render import ANNEX_HEADING
+from pipeline.verify import _outline_pages, settle_ua_claim, verify_pdf
 from tests.archive.conftest import ANNEX
 
 
@@ -113,3 +129,101 @@ def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
     last.get_object()[NameObject("/Prev")] = last  # the last bookmark follows itself
     writer.write(tmp_path / "lus.pdf")
     assert list(_outline_pages(PdfReader(tmp_path / "lus.pdf"), ANNEX)) == [4]
+
+
+# --- the independent validator (page) ---------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def protocol_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real rendered protocol (with logo), converted once by LibreOffice with our options."""
+    from PIL import Image
+
+    from pipeline.convert import PdfConverter
+    from pipeline.render import render_protocol
+    from tests.render.conftest import make_policy, make_protocol
+
+    base = tmp_path_factory.mktemp("protocol")
+    logo = base / "logo.png"
+    Image.new("RGB", (240, 80), (122, 31, 92)).save(logo)
+    docx_path = base / "protocol.docx"
+    docx_path.write_bytes(render_protocol(make_protocol(), make_policy(), logo=logo))
+    pdf = base / "protocol.pdf"
+    with PdfConverter(jobs=1) as converter:
+        result = converter.convert([(docx_path, pdf)])
+    assert isinstance(result[docx_path], Path), result
+    return pdf
+
+
+def _ua_claim(path: Path) -> str | None:
+    meta = PdfReader(path).trailer["/Root"]["/Metadata"].get_object().get_data()
+    found = re.search(rb"<pdfuaid:part>(\d)</pdfuaid:part>", meta)
+    return found.group(1).decode() if found else None
+
+
+def test_rendered_protocol_passes_pdfa2b_and_pdfua1(protocol_pdf: Path) -> None:
+    """Zero failures from page for both profiles, and the PDF keeps its PDF/UA-1 claim."""
+    for profile in ("2b", "ua1"):
+        report = page.validate_pdf(protocol_pdf, profile=profile)
+        assert [f.rule_id for f in report.failures] == [], profile
+    assert verify_pdf(protocol_pdf, expect_text=ANNEX_HEADING, validate=True) == []
+    assert _ua_claim(protocol_pdf) == "1"
+
+
+def test_pdfua_claim_only_when_validated(protocol_pdf: Path, tmp_path: Path) -> None:
+    """A passing PDF keeps its claim; a withdrawn claim keeps the size and PDF/A-2b; a PDF
+    without the claim fails PDF/UA-1, in Dutch, and `settle_ua_claim` reports that."""
+    pdf = tmp_path / "concept.pdf"
+    shutil.copy(protocol_pdf, pdf)
+    assert verify_pdf(pdf, expect_text=ANNEX_HEADING) == []
+    assert _ua_claim(pdf) == "1"  # verifying reads only
+    assert settle_ua_claim(pdf) == []  # it passes PDF/UA-1: the claim stays
+    assert _ua_claim(pdf) == "1"
+    assert withdraw_ua_claim(pdf) is True
+    assert _ua_claim(pdf) is None
+    assert pdf.stat().st_size == protocol_pdf.stat().st_size
+    assert page.validate_pdf(pdf, profile="2b").failures == []
+    assert withdraw_ua_claim(pdf) is False  # nothing left to withdraw
+    # Validated now, it fails PDF/UA-1 on the missing identification, in Dutch.
+    problems = verify_pdf(pdf, expect_text=ANNEX_HEADING, validate=True)
+    assert len(problems) == 1
+    assert "voldoet niet aan PDF/UA-1" in problems[0]
+    assert "PDFUA1-ID-" in problems[0]
+    assert settle_ua_claim(pdf) == problems
+
+
+def _with_stream(src: Path, dst: Path, data: bytes) -> int:
+    """`src` rewritten by pypdf with an extra unused Form XObject holding `data`; its number."""
+    writer = PdfWriter(clone_from=src)
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    stream.update({NameObject("/Type"): NameObject("/XObject"),
+                   NameObject("/Subtype"): NameObject("/Form"),
+                   NameObject("/BBox"): ArrayObject([NumberObject(v) for v in (0, 0, 1, 1)])})
+    ref = writer._add_object(stream)
+    resources = writer.pages[0]["/Resources"].get_object()
+    if "/XObject" not in resources:
+        resources[NameObject("/XObject")] = DictionaryObject()
+    resources["/XObject"].get_object()[NameObject("/Fx0")] = ref
+    writer.write(dst)
+    return ref.idnum
+
+
+def test_stream_ending_in_cr_is_checked_byte_by_byte(protocol_pdf: Path, tmp_path: Path) -> None:
+    """page reports PDFA2B-STREAM-LENGTH-001 for data ending in 0x0D before EOL + endstream;
+    the bytes show /Length is right, so the report is dropped; a wrong /Length still fails."""
+    pdf = tmp_path / "cr.pdf"
+    number = _with_stream(protocol_pdf, pdf, b"q Q\r")
+    data = pdf.read_bytes()
+    assert b"/Length 4\n>>\nstream\nq Q\r\nendstream" in data
+    rules = [(f.rule_id, f.object_id.object_number)
+             for f in page.validate_pdf(pdf, profile="2b").failures]
+    assert rules == [(STREAM_LENGTH_RULE, number)]  # the validator's known false report
+    assert stream_length_is_exact(data, number)
+    assert validate(pdf) == []
+    for wrong in (2, 5):  # /Length short of or past the data: a real fault, still reported
+        bad = tmp_path / f"lengte-{wrong}.pdf"
+        bad.write_bytes(data.replace(b"/Length 4\n>>\nstream\nq Q\r",
+                                     b"/Length %d\n>>\nstream\nq Q\r" % wrong))
+        assert not stream_length_is_exact(bad.read_bytes(), number)
+        assert validate(bad, ["2b"]) == [
+            f"de PDF voldoet niet aan PDF/A-2b volgens de validator: {STREAM_LENGTH_RULE}"]

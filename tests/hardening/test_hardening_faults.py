@@ -6,6 +6,7 @@ processes whose command line holds the run's private TMPDIR (their profile lives
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -14,6 +15,7 @@ import signal
 import socket
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -180,7 +182,10 @@ def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, example
     build = sandbox.popen("build", forms, "--policy", "voorbeeld", "--out", out, "--jobs", "1")
     try:
         assert wait_for(lambda: list(out.glob("*/teamprotocol-*.pdf")), timeout=60)
-        wait_for(lambda: False, timeout=0.5)  # the listed PDFs are verified meanwhile
+        # A team is finished when its PDF is verified (and validated) and its .docx got the
+        # contents with the PDF's page numbers; a fixed 0.5 s was too short once page
+        # validated every PDF (measured on the loaded 2-core machine).
+        assert wait_for(lambda: _finished_docx(out), timeout=60)
         build.send_signal(signal.SIGINT)
         stdout, stderr = build.communicate(timeout=60)
     finally:
@@ -202,6 +207,16 @@ def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, example
     assert (f"{len(examples)} teams: {len(examples) - len(recorded)} gebouwd, "
             f"{len(recorded)} ongewijzigd, 0 mislukt") in rerun.stdout
     assert_complete(out, teams=tuple(examples))
+
+
+def _finished_docx(out: Path) -> bool:
+    """Whether some team's .docx already holds its stamped contents (a TOC field)."""
+    for docx in out.glob("*/teamprotocol-*.docx"):
+        with contextlib.suppress(OSError, zipfile.BadZipFile, KeyError), \
+                zipfile.ZipFile(docx) as z:
+            if b" TOC \\o " in z.read("word/document.xml"):
+                return True
+    return False
 
 
 def _zombie(pid: int) -> bool:

@@ -52,7 +52,7 @@ ORG_TEXT = "Emotie mag, agressie niet: de organisatie stelt grenzen aan gedrag."
 STATUS_CYCLE = (Status.GEREGELD, Status.DEELS, Status.ONTBREEKT, Status.NVT)
 
 
-def make_policy(colour: str = COLOUR, font: str = "Carlito") -> Policy:
+def make_policy(colour: str = COLOUR, font: str = "Calibri") -> Policy:
     """A valid Policy with recognisable texts; every policy checklist item arranged."""
     from pipeline.catalogue import FIELDS_BY_TAG
 

@@ -8,7 +8,7 @@ import docx
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from lxml import etree
 
-from pipeline.docx_toc import W_NS, ensure_update_fields, fill_toc, toc_entries
+from pipeline.docx_toc import W_NS, ensure_update_fields, fill_toc, stamp_toc, toc_entries
 
 W = f'xmlns:w="{W_NS}"'
 
@@ -127,3 +127,38 @@ def test_update_fields_in_schema_order_once():
     bare = etree.fromstring(f'<w:settings {W}><w:zoom w:percent="100"/></w:settings>')
     ensure_update_fields(bare)
     assert _names(bare) == ["zoom", "updateFields"]
+
+
+def _fields(data: bytes) -> tuple[etree._Element, str]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return etree.fromstring(z.read("word/document.xml")), z.read("word/settings.xml").decode()
+
+
+def test_stamp_toc_makes_a_real_toc_field_with_the_pages():
+    """After conversion the entries become a TOC field's stored result with page numbers;
+    no update-fields prompt is left; an unknown page leaves the document as it was."""
+    document = docx.Document()
+    _headings(document)
+    _word_toc(document)
+    fill_toc(document)
+    data = _save(document)
+    assert "teamprotocol.inhoud" in _fields(data)[1]
+    anchors = [a for a, _ in toc_entries(data)]
+    assert stamp_toc(data, dict(zip(anchors[:-1], (3, 4), strict=True))) is None
+    stamped = stamp_toc(data, dict(zip(anchors, (3, 4, 7), strict=True)))
+    body, settings = _fields(stamped)
+    assert "updateFields" not in settings
+    assert "teamprotocol.inhoud" not in settings
+    ns = {"w": W_NS}
+    instructions = [t.text for t in body.iterfind(".//w:instrText", ns)]
+    assert instructions[0] == ' TOC \\o "1-2" \\h \\z \\u '
+    assert instructions[1:] == [f" PAGEREF {a} \\h " for a in anchors]
+    kinds = [f.get(f"{{{W_NS}}}fldCharType") for f in body.iterfind(".//w:fldChar", ns)]
+    assert kinds == ["begin", "separate"] + ["begin", "separate", "end"] * 3 + ["end"]
+    cached = [p.xpath("string(w:r[w:fldChar/@w:fldCharType='separate'][last()]"
+                      "/following-sibling::w:r[1]/w:t)", namespaces=ns)
+              for p in body.iterfind(".//w:p", ns) if p.find("w:hyperlink", ns) is not None]
+    assert cached == ["3", "4", "7"]
+    assert [t for _, t in toc_entries(stamped)] == ["1. Eerste", "1.1 Onderdeel", "2. Tweede"]

@@ -11,15 +11,24 @@ from pathlib import Path
 import docx
 import pytest
 from docx2python import docx2python
+from lxml import etree
 from pypdf import PdfReader
 
 from pipeline.assess import assemble
 from pipeline.catalogue import CHAPTERS
 from pipeline.docx_toc import toc_entries
 from pipeline.errors import TemplateError
-from pipeline.models import FormData, TeamForms
-from pipeline.render import TEMPLATE, render_protocol, template_context
+from pipeline.models import FormData, Status, TeamForms
+from pipeline.render import (
+    STATUS_LOOK,
+    SYMBOL_FONT,
+    TEMPLATE,
+    render_protocol,
+    template_context,
+)
 from tests.render.conftest import COLOUR, ORG, ORG_TEXT, TRICKY, make_policy, make_protocol
+
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +145,25 @@ def test_annex_statuses_scores_actions_topics(document):
     assert "Risico-inventarisatie en -evaluatie" in cells
     # Status cells are shaded in the status colour (docxtpl cellbg).
     xml = document.element.xml
-    for fill in ("E2EFDA", "FCE4D6", "F8D7DA", "EDEDED"):
+    for _symbol, _colour, fill in STATUS_LOOK.values():
         assert f'w:fill="{fill}"' in xml
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of an RRGGBB colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_status_colours_have_contrast_and_differ_in_grey():
+    """Every status text colour reaches 4.5:1 on its fill (WCAG 1.4.3, PDF/UA), and the fills
+    of deels and ontbreekt differ in grey (they were the same before)."""
+    for status, (_symbol, colour, fill) in STATUS_LOOK.items():
+        light, dark = sorted((_luminance(colour), _luminance(fill)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, status
+    deels, ontbreekt = STATUS_LOOK[Status.DEELS][2], STATUS_LOOK[Status.ONTBREEKT][2]
+    assert abs(_luminance(deels) - _luminance(ontbreekt)) > 0.1
 
 
 def test_toc_is_plain_lines_with_pageref_fields(rendered, document):
@@ -334,3 +360,54 @@ def test_annex_chapter_rows_keep_with_their_first_item(document) -> None:
             if re.match(r"\d\. .+ — ", row.cells[0].text) and len(set(row.cells)) == 1]
     assert len(rows) == len(CHAPTERS)
     assert all(p.paragraph_format.keep_with_next for row in rows for p in row.cells[0].paragraphs)
+
+
+def _docpr_descriptions(data: bytes) -> list[str | None]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    return [d.get("descr") for d in body.iter(f"{{{WP_NS}}}docPr")]
+
+
+def test_logo_has_alternative_text(logo):
+    """The logo's `wp:docPr/@descr` (the PDF's Figure /Alt): the policy's text, else a default."""
+    data = render_protocol(make_protocol(), make_policy(), logo=logo)
+    assert _docpr_descriptions(data) == [f"Logo van {ORG}"]
+    policy = make_policy()
+    branding = policy.branding.model_copy(update={"logo_alt": "Wapen van de gemeente"})
+    policy = policy.model_copy(update={"branding": branding})
+    data = render_protocol(make_protocol(), policy, logo=logo)
+    assert _docpr_descriptions(data) == ["Wapen van de gemeente"]
+
+
+def test_headings_never_skip_a_level(document):
+    """Heading 1 → 2 → 3 without jumps, also in the appendices (PDF/UA-1 7.4.2)."""
+    level = 0
+    for style, _text in _paragraphs(document):
+        if style.startswith("Heading "):
+            new = int(style.split()[1])
+            assert new <= level + 1, (style, _text)
+            level = new
+
+
+def test_bullets_are_text_bullets_in_the_text_font(rendered):
+    """The list marker is "•" with no font of its own (Symbol's U+F0B7 has no real Unicode)."""
+    with zipfile.ZipFile(io.BytesIO(rendered)) as z:
+        numbering = etree.fromstring(z.read("word/numbering.xml"))
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    bullets = numbering.xpath("//w:lvl[w:numFmt/@w:val='bullet']", namespaces=ns)
+    assert bullets
+    for lvl in bullets:
+        assert lvl.xpath("string(w:lvlText/@w:val)", namespaces=ns) == "\u2022"
+        assert not lvl.xpath("w:rPr/w:rFonts", namespaces=ns)
+
+
+def test_status_symbols_are_runs_in_one_symbol_font(rendered):
+    """Each ✓ ◐ ✗ of a status label is a run of its own in SYMBOL_FONT (Calibri has none)."""
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(rendered)) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    runs = [r for r in body.iterfind(".//w:tc//w:r", ns)
+            if r.findtext("w:t", "", ns).strip() in ("✓", "◐", "✗")]
+    assert len(runs) >= 30
+    for run in runs:
+        assert run.xpath("string(w:rPr/w:rFonts/@w:ascii)", namespaces=ns) == SYMBOL_FONT

@@ -1,0 +1,46 @@
+"""The example build's PDFs by the independent validator, and its contents in Word."""
+
+from __future__ import annotations
+
+import zipfile
+
+import page
+import pytest
+
+from pipeline.docx_toc import toc_entries
+from pipeline.examples import example_teams
+from pipeline.verify import toc_link_pages
+from tests.batch.conftest import ARCHIVE
+
+TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
+
+
+def test_every_example_pdf_passes_pdfa2b_and_pdfua1(example_build):
+    """Zero failures from page for both profiles, also the archived copies, and each claims
+    PDF/UA-1 (a concept keeps the claim only when it passed)."""
+    _, out = example_build
+    pdfs = [*sorted(out.glob("*/teamprotocol-*.pdf")), *sorted((out / ARCHIVE).glob("*.pdf"))]
+    assert len(pdfs) == len(TEAM_IDS) + 2
+    for pdf in pdfs:
+        for profile in ("2b", "ua1"):
+            failures = page.validate_pdf(pdf, profile=profile).failures
+            assert [f.rule_id for f in failures] == [], (pdf.name, profile)
+        assert b"<pdfuaid:part>1</pdfuaid:part>" in pdf.read_bytes()
+
+
+@pytest.mark.parametrize("team_id", TEAM_IDS)
+def test_docx_contents_is_a_toc_field_with_the_pdf_page_numbers(example_build, team_id):
+    """The Word protocol's contents is a real TOC field whose stored page numbers are those
+    of the PDF, and Word is not asked to update fields."""
+    _, out = example_build
+    docx = out / team_id / f"teamprotocol-{team_id}.docx"
+    with zipfile.ZipFile(docx) as z:
+        body = z.read("word/document.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+    assert "updateFields" not in settings
+    assert body.count(' TOC \\o "1-2" \\h \\z \\u ') == 1
+    pages = toc_link_pages(out / team_id / f"teamprotocol-{team_id}.pdf")
+    for anchor, _ in toc_entries(docx.read_bytes()):
+        cached = body.split(f" PAGEREF {anchor} \\h ", 1)[1]
+        number = cached.split("<w:t", 1)[1].split(">", 1)[1].split("<", 1)[0]
+        assert number == str(pages[anchor]), anchor

@@ -1,0 +1,87 @@
+"""Every form kind and the example protocols pass an independent OOXML validator (openxml-audit).
+
+The validator reads the real files we write; only its known false reports are allowed.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from openxml_audit import OpenXmlValidator
+
+from pipeline.batch import BuildOptions, build_all
+from pipeline.catalogue import FORMS
+from pipeline.examples import example_teams, write_example_forms
+from pipeline.forms.write import locked_texts_of, write_form
+from pipeline.ooxml import COMPATIBILITY_MODE
+from pipeline.policy import load_policy
+
+# openxml-audit 0.8's reports on valid files (its known false positives):
+ALLOWED = (
+    # ECMA-376 lists docPartType "bbPlcHdr" (a control's placeholder in the glossary), which
+    # Word writes for every placeholder; the validator's enumeration lacks it.
+    "bbPlcHdr",
+    # python-docx's default document carries Word 2010's stylesWithEffects.xml, an optional
+    # duplicate of styles.xml that Word 2013+ ignores; the validator compares the two.
+    "/word/stylesWithEffects.xml",
+)
+
+
+def _violations(path: Path) -> list[str]:
+    result = OpenXmlValidator().validate(path)
+    found = [f"{e.part_uri}: {e.path}: {e.description}" for e in result.errors]
+    return [f for f in found if not any(a in f for a in ALLOWED)]
+
+
+def _settings_and_app(path: Path) -> tuple[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/settings.xml").decode(), z.read("docProps/app.xml").decode()
+
+
+@pytest.fixture(scope="module")
+def form_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One filled form of every kind (the example teams' answers), written to disk."""
+    folder = tmp_path_factory.mktemp("formulieren")
+    locked = locked_texts_of(load_policy())
+    files: dict[str, Path] = {}
+    for identity, answers in example_teams():
+        for kind in ("team", *identity.contactvormen):
+            if kind not in files:
+                path = folder / f"{kind}.docx"
+                path.write_bytes(write_form(kind, identity, answers.get(kind), locked))
+                files[kind] = path
+    assert set(files) == set(FORMS)
+    return files
+
+
+@pytest.fixture(scope="module")
+def protocol_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The example teams' protocols (.docx only: the validator reads Word files)."""
+    base = tmp_path_factory.mktemp("voorbeeld")
+    write_example_forms(base / "formulieren")
+    build_all(BuildOptions(forms_dir=base / "formulieren", out_dir=base / "uit", pdf=False))
+    files = sorted((base / "uit").glob("*/teamprotocol-*.docx"))
+    assert len(files) == len(example_teams())
+    return files
+
+
+@pytest.mark.parametrize("kind", list(FORMS))
+def test_form_is_valid_ooxml(form_files: dict[str, Path], kind: str) -> None:
+    assert _violations(form_files[kind]) == []
+
+
+def test_example_protocols_are_valid_ooxml(protocol_files: list[Path]) -> None:
+    for path in protocol_files:
+        assert _violations(path) == [], path.name
+
+
+def test_no_compatibility_mode(form_files: dict[str, Path], protocol_files: list[Path]) -> None:
+    """Word 2013+ opens our files in its own mode, and they say which program wrote them."""
+    for path in [*form_files.values(), *protocol_files]:
+        settings, app = _settings_and_app(path)
+        assert f'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" ' \
+               f'w:val="{COMPATIBILITY_MODE}"' in settings, path.name
+        assert "<Application>teamprotocol</Application>" in app, path.name
+        assert "Macintosh" not in app
