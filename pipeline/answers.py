@@ -81,7 +81,9 @@ def nothing_phrase(text: str) -> str | None:
     clause = _normal(first) or _normal(text)
     if clause in NOTHING_PHRASES:
         # As typed ("n.v.t.", "Niemand"): a phrase of our list, so no personal data.
-        return first.strip().rstrip(".").lower() or clause
+        shown = first.strip().rstrip(".").lower()
+        # An abbreviation keeps its last dot ("n.v.t."); a sentence's full stop goes.
+        return (shown + "." if "." in shown else shown) or clause
     whole = _normal(text)
     for prefix in PREFIXES:
         if clause.startswith(prefix) or whole == prefix.strip():

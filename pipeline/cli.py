@@ -19,6 +19,7 @@ from pipeline.catalogue import catalogue_json
 from pipeline.errors import TeamprotocolError, os_reason
 from pipeline.examples import write_example_forms
 from pipeline.models import FormData, Problem
+from pipeline.text import plural
 
 click_nl.install()
 
@@ -127,8 +128,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
                 ", lege formulieren (geen formulieren in de vorige ronde)"
                 if team.team_id in found.new_teams
                 else ", ingevuld met de antwoorden van de vorige ronde")
-            click.echo(f"{team.team_id}: {len(new)} formulier(en) in {folder} "
-                       f"({', '.join(new)}){how}")
+            count = plural(len(new), "formulier", "formulieren")
+            click.echo(f"{team.team_id}: {count} in {folder} ({', '.join(new)}){how}")
         if kept:
             click.echo(f"{team.team_id}: bestaat al en is niet overschreven: {', '.join(kept)}")
     if found is not None:
@@ -221,7 +222,10 @@ def _check_report(checked: _Checked) -> list[str]:
     asked = [f for f in spec.fields if f.merge is not Merge.LOCKED]
     given = sum(answers.is_given(f, data.fields.get(f.tag)) for f in asked)
     lines = [f"{spec.title} ({data.kind}) van team {data.team_id}, schemaversie "
-             f"{data.schema_version}", "", f"Beantwoord: {given} van {len(asked)} vragen."]
+             f"{data.schema_version}"]
+    if data.application:  # an old LibreOffice loses line breaks: say who saved it last
+        lines.append(f"Laatst opgeslagen met: {data.application}")
+    lines += ["", f"Beantwoord: {given} van {len(asked)} vragen."]
     lines += [f"  {f.label}: {_shown(f, data.fields.get(f.tag))}" for f in asked]
     missing = [f.label for f in asked
                if f.required and answers.is_empty(f, data.fields.get(f.tag))]
@@ -306,7 +310,8 @@ def check(ctx: click.Context, form: Path, as_json: bool, policy_path: Path | Non
             problem = {"file": e.file, "field": e.field, "tag": None, "message": e.message,
                        "hint": e.hint}
             click.echo(json.dumps({"kind": None, "team_id": None, "schema_version": None,
-                                   "fields": {}, "open_items": [], "adoption": [],
+                                   "application": None, "fields": {}, "open_items": [],
+                                   "adoption": [],
                                    "errors": [problem], "warnings": []},
                                   ensure_ascii=False, indent=2))
         else:
@@ -316,6 +321,7 @@ def check(ctx: click.Context, form: Path, as_json: bool, policy_path: Path | Non
     if as_json:
         click.echo(json.dumps({
             "kind": data.kind, "team_id": data.team_id, "schema_version": data.schema_version,
+            "application": data.application,
             "fields": {tag: _json_value(v) for tag, v in data.fields.items()},
             "open_items": [i for i, _ in checked.open_items],
             "adoption": [p.model_dump() for p in checked.adoption_errors],
@@ -409,12 +415,14 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
         for p in r.warnings[:_WARNINGS_SHOWN]:
             click.echo(f"      Let op: {line(p)}")
         if len(r.warnings) > _WARNINGS_SHOWN:
-            click.echo(f"      … en nog {len(r.warnings) - _WARNINGS_SHOWN} opmerking(en); "
+            more = len(r.warnings) - _WARNINGS_SHOWN
+            click.echo(f"      … en nog {more} {'opmerking' if more == 1 else 'opmerkingen'}; "
                        "'teamprotocol check' op de formulieren van dit team toont ze allemaal.")
     built = sum(r.status == "gebouwd" for r in report.results)
     same = sum(r.status == "ongewijzigd" for r in report.results)
-    click.echo(f"{len(report.results)} teams: {built} gebouwd, {same} ongewijzigd, "
-               f"{len(report.failed)} mislukt. Overzicht: {report.overview[-1]}")
+    teams = plural(len(report.results), "team", "teams")
+    click.echo(f"{teams}: {built} gebouwd, {same} ongewijzigd, {len(report.failed)} mislukt. "
+               f"Overzicht: {report.overview[-1]}")
     if examples:
         click.echo("De voorbeeldformulieren stonden in een tijdelijke map. 'teamprotocol init "
                    "MAP' schrijft er een bewerkbare kopie van, met het voorbeeldbeleid; daarop "
@@ -443,7 +451,8 @@ def init(target: Path, force: bool) -> None:
             shown = ", ".join(str(p) for p in replaced[:3])
             more = f" en nog {len(replaced) - 3}" if len(replaced) > 3 else ""
             raise TeamprotocolError(
-                f"de map bevat al {len(replaced)} bestand(en) die init zou vervangen: "
+                f"de map bevat al {plural(len(replaced), 'bestand', 'bestanden')} die init zou "
+                "vervangen: "
                 f"{shown}{more}", file=target,
                 hint="Kies een lege map, of gebruik --force: de bestaande bestanden komen dan "
                      "in een reservekopie")

@@ -64,7 +64,8 @@ STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
 SYMBOL_FONT = "DejaVu Sans"
 ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
 # Styles that carry the house colour; recoloured at render time when the template has them.
-BRAND_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Kop voorwerk", "TOC Heading")
+BRAND_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Kop voorwerk", "TOC Heading",
+                "Kaartkop")
 BRAND_TABLE_STYLE = "Protocoltabel"
 # Characters that cannot appear in XML 1.0, and those docxtpl turns into layout (tab, bell,
 # form feed become tabs, paragraphs and page breaks in `resolve_listing`).

@@ -144,6 +144,10 @@ def make_styles(doc) -> None:
     _para_style(doc, "Bron", size=8.5, italic=True, colour=GREY, before=0, after=8)
     _para_style(doc, "Toelichting", size=10, italic=True, colour="404040", after=6)
     _para_style(doc, "Tabeltekst", size=9.5, before=0, after=0)
+    # The incident card: one A4 page with up to four contact types, steps and numbers.
+    _para_style(doc, "Kaartkop", size=10.5, bold=True, colour=BRAND, before=6, after=1,
+                keep_next=True)
+    _para_style(doc, "Kaarttekst", size=9.5, before=0, after=1)
     for level, indent in ((1, 0), (2, 0.6)):
         toc = _para_style(doc, f"toc {level}", size=11 if level == 1 else 10.5,
                           bold=level == 1, before=6 if level == 1 else 0, after=2)
@@ -455,6 +459,32 @@ def title_page(doc) -> None:
         cell_text(row.cells[1], value)
 
 
+def incident_card(doc) -> None:
+    """The first page after the title page: what to do in an incident, for the team's own
+    contact types, with the numbers (a team prints it and hangs it up)."""
+    p = para(doc, "{{ card.heading }}", "Kop voorwerk")
+    p.paragraph_format.page_break_before = True
+    tag(doc, "for s in card.sections")
+    para(doc, "{{ s.title }}", "Kaartkop")
+    tag(doc, "for step in s.steps")
+    para(doc, "{{ step }}", "Kaarttekst")
+    tag(doc, "endfor")
+    tag(doc, "endfor")
+    para(doc, "Bij elk incident, daarna", "Kaartkop")
+    tag(doc, "for step in card.after")
+    para(doc, "{{ step }}", "Kaarttekst")
+    tag(doc, "endfor")
+    para(doc, "Nummers", "Kaartkop")
+    t = table(doc, 4, [6.2, 10.4])
+    cell_text(t.rows[0].cells[0], "Wie")
+    cell_text(t.rows[0].cells[1], "Nummer")
+    row_loop(t, 1, "for n in card.numbers", ["{{ n.label }}", "{{ n.value }}"])
+    para(doc, "Melden, aangifte en nazorg", "Kaartkop")
+    tag(doc, "for line in card.report")
+    para(doc, "{{ line }}", "Kaarttekst")
+    tag(doc, "endfor")
+
+
 def front_matter(doc) -> None:
     p = para(doc, "Versiebeheer", "Kop voorwerk")
     p.paragraph_format.page_break_before = True
@@ -602,6 +632,7 @@ def build(path: Path = OUT) -> Path:
     make_styles(doc)
     # The default template starts with no paragraph; every part adds its own.
     title_page(doc)
+    incident_card(doc)
     front_matter(doc)
     chapters(doc)
     annex(doc)

@@ -183,7 +183,9 @@ class _Reader:
                          f"opslaan{by} uit het invulvak geschoven; ze zijn teruggezet",
                          "Controleer of de regels van het antwoord goed onder elkaar staan")
         else:
-            self.problem(False, field, f"de {moved} regelafbreking(en) van dit antwoord zijn "
+            breaks = "de regelafbreking van dit antwoord is" if moved == 1 else \
+                f"de {moved} regelafbrekingen van dit antwoord zijn"
+            self.problem(False, field, f"{breaks} "
                          f"bij het opslaan{by} verloren gegaan; de regels staan aan elkaar",
                          "Controleer het antwoord en zet de regels weer onder elkaar, of vul "
                          "het formulier in Word of een nieuwere LibreOffice in")
@@ -456,7 +458,8 @@ class TeamFormsError(FormError):
 
     def __init__(self, problems: list[Problem]) -> None:
         first = problems[0]
-        more = f" (en nog {len(problems) - 1} fout(en))" if len(problems) > 1 else ""
+        n = len(problems) - 1
+        more = f" (en nog {n} {'fout' if n == 1 else 'fouten'})" if n else ""
         super().__init__(first.message + more, file=first.file, field=first.field,
                          hint=first.hint)
         self.problems = problems

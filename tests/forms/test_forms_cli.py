@@ -31,7 +31,7 @@ def test_forms_writes_every_team_and_never_overwrites(tmp_path):
     assert sorted(p.name for p in (out / "burgerzaken").iterdir()) == [
         "balie.docx", "digitaal.docx", "team.docx"]
     assert len(list(out.glob("*/*.docx"))) == 10
-    assert "burgerzaken: 3 formulier(en)" in result.output
+    assert "burgerzaken: 3 formulieren" in result.output
     filled = out / "burgerzaken" / "team.docx"
     filled.write_bytes(b"antwoorden")
     again = CliRunner().invoke(cli, ["forms", str(TEAMS), "--out", str(out)])
@@ -102,8 +102,9 @@ def test_check_json(filled_balie):
     result = CliRunner().invoke(cli, ["check", str(filled_balie), "--json"])
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert set(data) == {"kind", "team_id", "schema_version", "fields", "open_items",
-                         "adoption", "errors", "warnings"}
+    assert set(data) == {"kind", "team_id", "schema_version", "application", "fields",
+                         "open_items", "adoption", "errors", "warnings"}
+    assert data["application"] == "teamprotocol"  # our own app.xml: no Word save yet
     # The same evidence as the annex: N7's questions are open, the order question is answered.
     assert "N7" in data["open_items"]
     assert "O5" not in data["open_items"]

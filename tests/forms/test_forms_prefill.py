@@ -124,7 +124,7 @@ def test_team_form_carries_the_note_at_the_top(cycle):
 
 def test_new_team_gets_blank_forms_and_a_gone_team_is_named(cycle):
     result, _, out, _, gone, new = cycle
-    assert f"{new.team_id}: {1 + len(new.contactvormen)} formulier(en)" in result.output
+    assert f"{new.team_id}: {1 + len(new.contactvormen)} formulieren" in result.output
     assert "lege formulieren" in result.output
     answers = _check_json(out / new.team_id / "team.docx")["fields"]
     assert answers["team.competenties"] is None
