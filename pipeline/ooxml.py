@@ -351,8 +351,9 @@ def text_beside(el: etree._Element) -> str:
     paragraph = el.getparent()
     if paragraph is None or paragraph.tag != qn("w:p"):
         return ""
+    # Other controls in the paragraph are answers of their own, never text beside this one.
     return "".join(_runs_text(child) for child in paragraph
-                   if child is not el and child.tag != qn("w:pPr"))
+                   if child is not el and child.tag not in (qn("w:pPr"), qn("w:sdt")))
 
 
 def sdt_text(el: etree._Element) -> str:

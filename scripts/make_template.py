@@ -462,6 +462,7 @@ def title_page(doc) -> None:
 def incident_card(doc) -> None:
     """The first page after the title page: what to do in an incident, for the team's own
     contact types, with the numbers (a team prints it and hangs it up)."""
+    tag(doc, "if card.sections")
     p = para(doc, "{{ card.heading }}", "Kop voorwerk")
     p.paragraph_format.page_break_before = True
     tag(doc, "for s in card.sections")
@@ -483,6 +484,7 @@ def incident_card(doc) -> None:
     tag(doc, "for line in card.report")
     para(doc, "{{ line }}", "Kaarttekst")
     tag(doc, "endfor")
+    tag(doc, "endif")
 
 
 def front_matter(doc) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.docx_toc import toc_entries
 from pipeline.examples import example_teams
+from pipeline.pdf_validate import STREAM_LENGTH_RULE, _excused
 from pipeline.verify import toc_link_pages
 from tests.batch.conftest import ARCHIVE
 
@@ -24,7 +25,10 @@ def test_every_example_pdf_passes_pdfa2b_and_pdfua1(example_build):
     for pdf in pdfs:
         for profile in ("2b", "ua1"):
             failures = page.validate_pdf(pdf, profile=profile).failures
-            assert [f.rule_id for f in failures] == [], (pdf.name, profile)
+            # The one documented false report (a stream ending in 0x0D before the EOL and
+            # endstream, /Length right) is verified byte by byte; nothing else may be left.
+            assert {f.rule_id for f in failures} <= {STREAM_LENGTH_RULE}, (pdf.name, profile)
+            assert _excused(pdf, failures) == [], (pdf.name, profile)
         assert b"<pdfuaid:part>1</pdfuaid:part>" in pdf.read_bytes()
 
 

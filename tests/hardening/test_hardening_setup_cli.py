@@ -166,8 +166,8 @@ def test_a_font_that_is_not_installed_is_named_before_the_build(tmp_path):
     assert run("init", org, cwd=tmp_path).returncode == 0
     policy = org / "beleid.yaml"
     text = policy.read_text(encoding="utf-8")
-    assert "  font: Carlito" in text
-    policy.write_text(text.replace("  font: Carlito", '  font: "Comic Sans MS"', 1),
+    assert "  font: Calibri" in text
+    policy.write_text(text.replace("  font: Calibri", '  font: "Comic Sans MS"', 1),
                       encoding="utf-8")
     forms = org / "formulieren"
     for team in [p for p in forms.iterdir() if p.name != "handhaving"]:
