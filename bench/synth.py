@@ -7,10 +7,19 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from pipeline.catalogue import CHECKLIST, FORMS, TEAM_KIND, FieldType, Merge
+from pipeline.assess import open_items
+from pipeline.catalogue import (
+    CHECKLIST,
+    CONTACT_KINDS,
+    FORMS,
+    SCHEMA_VERSION,
+    TEAM_KIND,
+    FieldType,
+    Merge,
+)
 from pipeline.examples import check_answers, example_teams
 from pipeline.forms.write import locked_texts_of, write_team_forms
-from pipeline.models import Answer, TeamIdentity
+from pipeline.models import Answer, FormData, TeamIdentity
 from pipeline.policy import load_policy
 
 Answers = dict[str, dict[str, Answer]]
@@ -65,7 +74,8 @@ def _vary_team_form(answers: dict[str, Answer], rng: random.Random) -> None:
     answers["team.versie"] = f"{rng.randint(1, 3)}.{rng.randint(0, 9)}"
     if answers.get("team.status") == "vastgesteld" and rng.random() < 0.3:
         answers["team.status"] = "concept"
-    shift = dt.timedelta(days=rng.randint(-60, 60))
+    # Never into the future: an adoption dated after the build is refused (adoption gates).
+    shift = dt.timedelta(days=rng.randint(-60, 0))
     for tag in ("team.teamoverleg", "team.volgende_evaluatie", "team.vastgesteld_op"):
         if isinstance(answers.get(tag), dt.date):
             answers[tag] = answers[tag] + shift  # type: ignore[operator]
@@ -96,7 +106,30 @@ def synthetic_team(n: int, base: tuple[TeamIdentity, Answers], rng: random.Rando
         # Checked against the catalogue, as the example teams are: a bad variation fails here.
         varied[kind] = check_answers(kind, _vary_form(kind, form, rng), file="synthetisch",
                                      identity=new)
+    if varied[TEAM_KIND].get("team.status") == "vastgesteld":
+        _plan_every_gap(new, varied)
     return new, varied
+
+
+def _plan_every_gap(identity: TeamIdentity, answers: Answers) -> None:
+    """An adopted team needs an action with owner and date for every open item (adoption
+    gates): add one per item its forms leave open, as a coordinator would ask for."""
+    fields = {f.tag: None for f in FORMS[TEAM_KIND].fields}
+    team = {**fields, **answers[TEAM_KIND],
+            **{f"team.contact_{k}": k in identity.contactvormen for k in CONTACT_KINDS}}
+    forms = [FormData(path="synthetisch", kind=TEAM_KIND, team_id=identity.team_id,
+                      schema_version=SCHEMA_VERSION, fields=team)]
+    forms += [FormData(path="synthetisch", kind=k, team_id=identity.team_id,
+                       schema_version=SCHEMA_VERSION,
+                       fields={**{f.tag: None for f in FORMS[k].fields}, **answers.get(k, {})})
+              for k in identity.contactvormen]
+    today = dt.date.today()
+    open_ids = sorted({i for f in forms for i, _ in open_items(f, today=today)})
+    planned = {r.get("onderdeel") for r in answers[TEAM_KIND].get("team.acties") or []}
+    rows = list(answers[TEAM_KIND].get("team.acties") or [])  # type: ignore[arg-type]
+    rows += [{"wat": f"Afspraken maken over {i}", "onderdeel": i, "eigenaar": "Teamleider",
+              "datum": today + dt.timedelta(days=120)} for i in open_ids if i not in planned]
+    answers[TEAM_KIND]["team.acties"] = rows
 
 
 def write_synthetic_forms(dest: Path, count: int, seed: int = 2026) -> list[TeamIdentity]:
