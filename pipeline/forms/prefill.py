@@ -34,7 +34,7 @@ from pipeline.catalogue import (
 from pipeline.errors import FormError
 from pipeline.forms import write
 from pipeline.forms.package import _read_member, open_package
-from pipeline.forms.read import form_files, read_form
+from pipeline.forms.read import file_into, form_files, read_form
 from pipeline.models import Answer, FormData, Problem, TeamIdentity
 
 STATUS, VERSION = "team.status", "team.versie"
@@ -217,16 +217,7 @@ def _read_team(folder: Path, migrations: dict[str, Migration] | None
         except FormError as e:
             errors.append(Problem(file=str(path), field=e.field, message=e.message, hint=e.hint))
             continue
-        if data.team_id != folder.name:
-            errors.append(Problem(file=str(path), message="dit formulier is van een ander team "
-                                  "dan de map waarin het staat",
-                                  hint="Zet het formulier in de map van het eigen team"))
-        elif data.kind in forms:
-            errors.append(Problem(file=str(path), message="dit soort formulier staat al in de "
-                                  f"map: {Path(forms[data.kind].path).name}",
-                                  hint="Laat één formulier per soort in de map staan"))
-        else:
-            forms[data.kind] = data
+        file_into(folder, path, data, forms, errors)
     return forms, errors
 
 

@@ -473,6 +473,23 @@ def form_files(folder: Path) -> list[Path]:
                   if p.suffix.lower() == ".docx" and not p.name.startswith(("~$", ".")))
 
 
+def file_into(folder: Path, path: Path, data: FormData, forms: dict[str, FormData],
+              errors: list[Problem]) -> None:
+    """The team-folder rules for one read form: it is of this folder's team, and the folder
+    holds one form of each kind. Adds it to `forms`, or the reason it is not to `errors`."""
+    if data.team_id != folder.name:
+        errors.append(Problem(file=str(path), message=f"dit formulier is van team "
+                              f"'{_shown(data.team_id)}' maar staat in de map "
+                              f"'{_shown(folder.name)}'",
+                              hint="Zet het formulier in de map van het eigen team"))
+    elif data.kind in forms:
+        errors.append(Problem(file=str(path), message="dit soort formulier staat al in de "
+                              f"map: {Path(forms[data.kind].path).name}",
+                              hint="Laat één ingevuld formulier per soort in de map staan"))
+    else:
+        forms[data.kind] = data
+
+
 def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
     """Read every form in a team folder -> (forms by kind, warnings).
 
@@ -496,17 +513,7 @@ def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
         data = read_form(path)
         errors += data.errors
         warnings += data.warnings
-        if data.team_id != folder.name:
-            errors.append(Problem(file=str(path), message=f"dit formulier is van team "
-                                  f"'{_shown(data.team_id)}' maar staat in de map "
-                                  f"'{_shown(folder.name)}'",
-                                  hint="Zet het formulier in de map van het eigen team"))
-        elif data.kind in forms:
-            errors.append(Problem(file=str(path), message="dit soort formulier staat al in de "
-                                  f"map: {Path(forms[data.kind].path).name}",
-                                  hint="Laat één ingevuld formulier per soort in de map staan"))
-        else:
-            forms[data.kind] = data
+        file_into(folder, path, data, forms, errors)
     if TEAM_KIND not in forms and not errors:
         errors.append(Problem(file=str(folder / write.form_file_name(TEAM_KIND)),
                               message="het teamformulier ontbreekt",
