@@ -351,6 +351,8 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
     r.outputs["pdf"] = rel_pdf
     written = shared.written[r.team_id]
     written[rel_pdf] = sha256_file(pdf)  # the file just verified, under this run's lock
+    if (font := _font_missing(pdf, shared.policy.branding.font)) is not None:
+        r.warnings.insert(0, font)
     rendered = written[r.outputs["docx"]]  # the hash adopted-but-changed is compared on
     stamped = _stamp_contents(opts.out_dir / r.outputs["docx"], pdf)
     if stamped is not None:  # the .docx on disk now holds the page numbers: record that
@@ -526,6 +528,22 @@ def _orphans(folders: list[Path], manifest: Manifest, out_dir: Path) -> list[Pro
         hint="Verwijder deze map als het team niet meer bestaat (vastgestelde PDF's in "
              f"{ARCHIVE_DIR}/ blijven bewaard), of bouw met de juiste formulierenmap")
         for team_id in gone]
+
+
+def _font_missing(pdf: Path, font: str) -> Problem | None:
+    """A warning when the PDF does not embed the policy's font (or its metric twin)."""
+    from pipeline.convert import metric_twin
+    from pipeline.verify import page_fonts
+
+    wanted = {font.replace(" ", "").lower(), metric_twin(font).replace(" ", "").lower()}
+    embedded = page_fonts(pdf)
+    if any(name.lower().startswith(w) for name in embedded for w in wanted if w):
+        return None
+    shown = ", ".join(sorted({n.split("-")[0] for n in embedded})[:3]) or "geen"
+    return Problem(file=pdf.name, field="branding.font", message=(
+        f"de PDF/A bevat het lettertype '{font}' niet, maar {shown}"),
+        hint="Installeer het lettertype op deze computer, of kies in het beleid een "
+             "lettertype dat er wel is, zoals Calibri (LibreOffice gebruikt dan Carlito)")
 
 
 def _font_remarks(opts: BuildOptions, shared: _Shared) -> list[Problem]:

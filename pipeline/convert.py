@@ -173,6 +173,11 @@ _METRIC_TWINS = {"calibri": "carlito", "cambria": "caladea", "arial": "liberatio
                  "courier new": "liberation mono"}
 
 
+def metric_twin(family: str) -> str:
+    """The open font LibreOffice lays `family` out with when it has the twin ('' if none)."""
+    return _METRIC_TWINS.get(family.strip().lower(), "")
+
+
 def font_substitute(family: str) -> str | None:
     """The font LibreOffice would use instead of `family` (fontconfig), or None when it has it.
 

@@ -78,6 +78,20 @@ def _font_problems(font: DictionaryObject) -> str | None:
     return None
 
 
+def page_fonts(path: Path) -> set[str]:
+    """The base font names on the PDF's pages, subset prefix dropped (`Carlito-Bold`)."""
+    reader = PdfReader(str(path))
+    names = set()
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font") if resources is not None else None
+        for ref in (fonts.get_object().values() if fonts is not None else []):
+            base = ref.get_object().get("/BaseFont")
+            if base is not None:
+                names.add(str(base).lstrip("/").split("+", 1)[-1])
+    return names
+
+
 def _unembedded_fonts(reader: PdfReader) -> set[str]:
     """Names of fonts used on any page (or in its form XObjects) that are not embedded."""
     missing: set[str] = set()

@@ -8,6 +8,7 @@ the issue gives), and check that the shipped copy is that schema unchanged.
 from __future__ import annotations
 
 import copy
+import hashlib
 import datetime as dt
 from importlib import resources
 from pathlib import Path
@@ -22,7 +23,11 @@ from pipeline.errors import MetadataError, PolicyError
 from pipeline.models import ProtocolMeta
 from pipeline.policy import ArchiveSettings, default_policy_path, load_policy
 
-SHARED_XSD = Path(__file__).resolve().parents[3] / "shared" / "mdto" / mdto.SCHEMA_FILE
+# The issue's schema, kept with the tests (tests/data/mdto/README.md): CI's clean clone may
+# lie where ../shared is not.
+SHARED_XSD = Path(__file__).resolve().parents[1] / "data" / "mdto" / mdto.SCHEMA_FILE
+ISSUE_XSD = Path(__file__).resolve().parents[3] / "shared" / "mdto" / mdto.SCHEMA_FILE
+ISSUE_XSD_SHA256 = "048d745a17f479995f14c938d342b2f13382072d0fdf1f1b28113126df715648"
 NS = {"m": mdto.NS}
 STEM = "lindenhoven_burgerzaken_teamprotocol_2.1_2026-11-20"
 
@@ -54,6 +59,10 @@ def _sidecars(meta: ProtocolMeta | None = None, settings: ArchiveSettings | None
 def test_shipped_schema_is_the_nationaal_archief_schema_unchanged():
     shipped = resources.files("pipeline") / "schemas" / mdto.SCHEMA_FILE
     assert shipped.read_bytes() == SHARED_XSD.read_bytes()
+    # The tests' copy is the issue's file: its SHA-256, and its bytes where ../shared is.
+    assert hashlib.sha256(SHARED_XSD.read_bytes()).hexdigest() == ISSUE_XSD_SHA256
+    if ISSUE_XSD.is_file():
+        assert ISSUE_XSD.read_bytes() == SHARED_XSD.read_bytes()
     readme = (resources.files("pipeline") / "schemas" / "README.md").read_text("utf-8")
     assert "CC BY-SA 4.0" in readme
     assert "Nationaal Archief" in readme

@@ -26,7 +26,7 @@ from pipeline.policy import load_policy
 
 from .conftest import ARCHIVE, build, copy_tree, docx_paragraphs, manifest
 
-SHARED_XSD = Path(__file__).resolve().parents[3] / "shared" / "mdto" / "MDTO-XML1.0.1.xsd"
+SHARED_XSD = Path(__file__).resolve().parents[1] / "data" / "mdto" / "MDTO-XML1.0.1.xsd"
 MDTO_NS = {"m": "https://www.nationaalarchief.nl/mdto"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ADDED = "Nieuwe collega's lopen eerst drie weken mee met een ervaren collega."

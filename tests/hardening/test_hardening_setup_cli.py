@@ -178,7 +178,8 @@ def test_a_font_that_is_not_installed_is_named_before_the_build(tmp_path):
     proc = run("build", forms, "--policy", policy, "--out", org / "uit", cwd=tmp_path)
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    [line] = [x for x in proc.stdout.splitlines() if "branding.font" in x]
+    [line] = [x for x in proc.stdout.splitlines() if "branding.font" in x
+              and "niet geïnstalleerd" in x]
     assert line.startswith("Let op: ")
     assert "'Comic Sans MS'" in line
     assert "niet geïnstalleerd" in line
@@ -190,3 +191,6 @@ def test_a_font_that_is_not_installed_is_named_before_the_build(tmp_path):
              if "/BaseFont" in f.get_object()}
     assert any(used.replace(" ", "") in name for name in fonts), fonts
     assert not any("Comic" in name for name in fonts)
+    # And the built PDF itself is checked: the team's warning names the font it lacks.
+    [embed] = [x for x in proc.stdout.splitlines() if "bevat het lettertype" in x]
+    assert "'Comic Sans MS' niet" in embed
