@@ -8,8 +8,8 @@ the issue gives), and check that the shipped copy is that schema unchanged.
 from __future__ import annotations
 
 import copy
-import hashlib
 import datetime as dt
+import hashlib
 from importlib import resources
 from pathlib import Path
 
