@@ -229,12 +229,13 @@ def _gap_action(policy: Policy, item: ChecklistItem, labels: list[str], own: lis
 
 
 def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: ChecklistItem, *,
-                today: dt.date, own: list[Action] | None = None) -> ItemAssessment:
+                today: dt.date, own: list[Action] | None = None,
+                arranged: frozenset[str] | None = None) -> ItemAssessment:
     """One checklist item: status, the sources it relied on, what is missing, the gap's action."""
     base = {"id": item.id, "chapter": item.chapter, "text": item.text}
     if item.contact_kinds and not set(item.contact_kinds) & set(kinds):
         return ItemAssessment(**base, status=Status.NVT, sources=[])
-    arranged = arranged_by(policy)
+    arranged = arranged_by(policy) if arranged is None else arranged
     team = forms.forms.get(TEAM_KIND)
     own = team_actions(team, today=today) if own is None else own
     evidence = policy_evidence(policy, item)
@@ -281,7 +282,9 @@ def assess(policy: Policy, forms: TeamForms, contact_kinds: list[str], *,
            today: dt.date) -> Annex:
     """Every checklist item's status, a score per chapter, the 11 inspection topics and actions."""
     own = team_actions(forms.forms.get(TEAM_KIND), today=today)
-    items = [assess_item(policy, forms, contact_kinds, i, today=today, own=own)
+    arranged = arranged_by(policy)  # once per team, not once per item
+    items = [assess_item(policy, forms, contact_kinds, i, today=today, own=own,
+                         arranged=arranged)
              for i in CHECKLIST]
     chapters = []
     for number, title in CHAPTERS.items():
