@@ -149,7 +149,7 @@ def policy_evidence(policy: Policy, item: ChecklistItem) -> list[Evidence]:
         label = ", ".join(p for p in (answer.document, answer.date) if p)
         return [Evidence(Source(origin=Origin.ORGANISATION, label=label), AnswerState.GIVEN)]
     return [Evidence(Source(origin=Origin.ORGANISATION), AnswerState.EMPTY,
-                     f"organisatie: {answer.action}")]
+                     "organisatie: nog niet geregeld in het beleid")]
 
 
 def arranged_by(policy: Policy) -> frozenset[str]:
@@ -263,7 +263,8 @@ def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: Checkl
             action = action.model_copy(update={"overdue": action.due < today})
     conflicts = [e.conflict for e in evidence if e.conflict]
     return ItemAssessment(**base, status=status, sources=[e.source for e in evidence],
-                          missing=missing, action=action, conflicts=conflicts)
+                          missing=missing, action=action, conflicts=conflicts,
+                          given=[e.source for e in evidence if e.state is AnswerState.GIVEN])
 
 
 def combine(statuses: list[Status]) -> Status:

@@ -251,7 +251,7 @@ def stamp_toc(docx: bytes, pages: Mapping[str, int]) -> bytes | None:
     it has no contents lines or a line's page is unknown.
 
     `pages` maps each entry's `_Toc` bookmark to the page LibreOffice laid its heading out
-    on. The entries become the stored result of `TOC \\o "a-b" \\h \\z \\u` (Word's own
+    on. The entries become the stored result of `TOC \\o "a-b" \\h \\z` (Word's own
     instruction), every PAGEREF's cached result holds its page, and `w:updateFields` goes:
     Word, its previews and Protected View show the contents with page numbers without
     asking to update fields; updating the field in Word rebuilds it from the headings.
@@ -275,7 +275,7 @@ def stamp_toc(docx: bytes, pages: Mapping[str, int]) -> bytes | None:
     first, last = links[0].getparent(), links[-1].getparent()
     ppr = first.find(_w("pPr"))
     begin = [_run(_el("fldChar", fldCharType="begin")),
-             _run(_el("instrText", f' TOC \\o "{levels}" \\h \\z \\u ')),
+             _run(_el("instrText", f' TOC \\o "{levels}" \\h \\z ')),
              _run(_el("fldChar", fldCharType="separate"))]
     for offset, run in enumerate(begin):
         first.insert((0 if ppr is None else first.index(ppr) + 1) + offset, run)

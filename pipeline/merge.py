@@ -46,26 +46,25 @@ BEHAVIOUR_HEADER = ["(Non-)verbale agressie", "Persoonlijke bedreiging", "Fysiek
 META_SECTIONS = ("A", "B", "7")
 CONTACT_SECTION = "C"
 TEAM_ADDITION = "Aanvulling van het team"
-ORGANISATION_LABEL = "Afspraak van de organisatie"
 
 
 def gap_note(field: Field, answer: Answer) -> str:
     """The visible gap marker for a team question that is not (usefully) answered.
 
-    Names the checklist items whose actions in chapter 7 say who closes the gap; never the
-    team's own words (those are shown above it when there are any).
+    Shown in a box of its own under the team's words (if any); names the checklist items
+    whose actions in chapter 7 say who closes the gap.
     """
     items = ", ".join(field.checklist)
     see = f"; zie {'actie' if len(field.checklist) == 1 else 'acties'} {items} in hoofdstuk 7" \
         if items else ""
     st = answers.state(field, answer)
-    if field.is_statement:
-        if st is AnswerState.EMPTY:
-            return f"Niet beantwoord{see}."
-        return f"Nog niet geregeld{see}." if st is AnswerState.NOTHING else f"Deels geregeld{see}."
     if st is AnswerState.EMPTY:
-        return f"Hierover is nog geen teamafspraak{see}."
-    return f"Dit antwoord regelt nog niets{see}."
+        return f"Nog in te vullen door het team{see}."
+    if st is AnswerState.PARTIAL:
+        return f"Deels geregeld; nog af te ronden door het team{see}."
+    if field.is_statement:
+        return f"Nog te regelen door het team{see}."
+    return f"Nog te regelen door het team: dit antwoord regelt niets{see}."
 
 
 def answer_of(form: FormData | None, tag: str) -> Answer:
@@ -130,42 +129,39 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
     source = _source(Origin.TEAM, kind, field)
     st = answers.state(field, answer)
     gap = st is not AnswerState.GIVEN and field.merge is Merge.TEAM
-    marker = [gap_note(field, answer)] if gap else []
+    note = gap_note(field, answer) if gap else ""
+    marks = {"gap": gap, "gap_note": note, "items": list(field.checklist) if gap else []}
     if field.type is FieldType.ROWS:
         header = [c.label for c in field.columns]
         rows = [[_cell(row.get(c.name)) for c in field.columns] for row in answer or []]
         rows = [r for r in rows if any(r)]
-        return Block(title=title, table=[header, *rows], paragraphs=marker, source=source,
-                     gap=gap, items=list(field.checklist))
+        return Block(title=title, table=[header, *rows] if rows else [], source=source,
+                     **marks)
     if field.is_statement:
         choice = _text(answer).lower()
         if choice == "ja":  # the statement says it: no "Ja." under it
             return Block(paragraphs=[field.label.rstrip(".") + "."], source=source)
         said = f"{field.label.rstrip('.')}: {choice}."
-        return Block(paragraphs=[said, *marker], source=source, gap=True,
-                     items=list(field.checklist))
+        return Block(paragraphs=[said], source=source, **{**marks, "gap": True})
     if field.type is FieldType.CHOICE:
         text = _text(answer)  # one of the catalogue's own choices, e.g. "per kwartaal"
-        return Block(title=title, paragraphs=[text[:1].upper() + text[1:], *marker],
-                     source=source, gap=gap, items=list(field.checklist))
+        return Block(title=title, paragraphs=[text[:1].upper() + text[1:]], source=source,
+                     **marks)
     if field.type in (FieldType.DATE, FieldType.TEXT):
         # Verbatim: a team lead's text is never re-cased or re-worded.
-        return Block(title=title, paragraphs=[_text(answer), *marker], source=source, gap=gap,
-                     items=list(field.checklist))
+        return Block(title=title, paragraphs=[_text(answer)], source=source, **marks)
     paragraphs, bullets = _split(_text(answer))
-    return Block(title=title, paragraphs=[*paragraphs, *marker] if not bullets else paragraphs,
-                 bullets=bullets + marker if bullets else [], source=source, gap=gap,
-                 items=list(field.checklist))
+    return Block(title=title, paragraphs=paragraphs, bullets=bullets, source=source, **marks)
 
 
 def _gap_block(kind: str, field: Field) -> Block:
     """A team question left empty: a visible gap, never a sentence pretending an answer."""
-    title = None if field.is_statement else field.label
-    text = gap_note(field, None)
     if field.is_statement:
-        text = f"{field.label.rstrip('.')}: {text[:1].lower()}{text[1:]}"
-    return Block(title=title, paragraphs=[text], source=_source(Origin.TEAM, kind, field),
-                 gap=True, items=list(field.checklist))
+        return Block(paragraphs=[f"{field.label.rstrip('.')}: niet beantwoord."],
+                     source=_source(Origin.TEAM, kind, field), gap=True,
+                     gap_note=gap_note(field, None), items=list(field.checklist))
+    return Block(title=field.label, source=_source(Origin.TEAM, kind, field), gap=True,
+                 gap_note=gap_note(field, None), items=list(field.checklist))
 
 
 def _extend_titles(label: str) -> tuple[str, str]:
@@ -216,7 +212,7 @@ def _contacts_block(policy: Policy, team: FormData | None) -> Block:
         rows.append([field.label, policy.text(field.policy_text or ""), "Organisatie"])
     source = Source(origin=Origin.TEAM if own else Origin.ORGANISATION, form=TEAM_KIND,
                     label="Contactpersonen", merge=Merge.INHERIT)
-    return Block(title="Contactpersonen", table=rows, source=source)
+    return Block(title="Contactpersonen", table=rows, source=source, layout="contacts")
 
 
 def _behaviour_block(policy: Policy) -> Block:
@@ -224,17 +220,26 @@ def _behaviour_block(policy: Policy) -> Block:
     rows = [list(r) for r in zip_longest(forms.verbaal, forms.bedreiging, forms.fysiek,
                                          fillvalue="")]
     return Block(title="Vormen van normoverschrijdend gedrag", table=[BEHAVIOUR_HEADER, *rows],
-                 source=Source(origin=Origin.ORGANISATION, merge=Merge.LOCKED))
+                 source=Source(origin=Origin.ORGANISATION, merge=Merge.LOCKED),
+                 layout="behaviour")
 
 
-def _appendix_pointer(number: int, kinds: list[str]) -> Block | None:
-    """Chapters 3 and 4: where the contact-type forms' answers are (they feed the appendices)."""
-    used = [k for k in kinds if any(s.chapter == number for s in FORMS[k].sections)]
-    if not used:
+def appendix_titles(kinds: list[str]) -> dict[str, str]:
+    """The numbered title of each contact type's appendix ("Bijlage 1: Balie en spreekkamer"),
+    in one place for the appendices and the pointers to them."""
+    return {k: f"Bijlage {n}: {CONTACT_KINDS[k]}" for n, k in enumerate(kinds, 1)}
+
+
+def _appendix_pointer(kinds: list[str]) -> Block | None:
+    """Where the contact-type forms' answers are (they feed chapters 3 and 4): said once, in
+    chapter 3, the first chapter they add to."""
+    if not kinds:
         return None
+    titles = appendix_titles(kinds)
     return Block(title="Afspraken per contactvorm",
-                 paragraphs=["De afspraken van het team per contactvorm staan in de bijlagen:"],
-                 bullets=["Bijlage: " + CONTACT_KINDS[k] for k in used],
+                 paragraphs=["De afspraken van het team per contactvorm, bij de hoofdstukken 3 "
+                             "en 4, staan in de bijlagen:"],
+                 bullets=[titles[k] for k in kinds],
                  source=Source(origin=Origin.TEAM, form=TEAM_KIND,
                                label="Contactvormen van het team"))
 
@@ -255,8 +260,8 @@ def protocol_blocks(policy: Policy, forms: TeamForms, kinds: list[str]) -> list[
     for kind in shown:
         steps = policy.protocol_steps[kind]
         alarm = steps.alarm if has_alarm(forms, kind) else steps.alarm_without
-        lines = [f"{n}. " + s.replace("{alarm}", alarm) for n, s in enumerate(steps.steps, 1)]
-        blocks.append(Block(title=steps.title, bullets=lines,
+        lines = [s.replace("{alarm}", alarm) for s in steps.steps]
+        blocks.append(Block(title=steps.title, bullets=lines, numbered=True,
                             source=Source(origin=Origin.ORGANISATION, form=kind,
                                           merge=Merge.LOCKED)))
     return blocks
@@ -343,23 +348,49 @@ def _chapter(policy: Policy, number: int, team: FormData | None, kinds: list[str
             blocks.extend(field_blocks(policy, TEAM_KIND, field, answer_of(team, field.tag)))
     if number == 4:
         blocks.append(_contacts_block(policy, team))
-    pointer = _appendix_pointer(number, kinds)
+    pointer = _appendix_pointer(kinds) if number == 3 else None
     if pointer:
         blocks.append(pointer)
     return ChapterContent(number=number, title=CHAPTERS[number], organisation=organisation,
                           team=blocks)
 
 
-def _appendix(policy: Policy, kind: str, form: FormData | None) -> Appendix:
-    title = "Bijlage: " + CONTACT_KINDS[kind]
+def _appendix(policy: Policy, kind: str, form: FormData | None, title: str,
+              shown: dict[tuple[str, ...], str]) -> Appendix:
+    """One contact type's appendix. An organisation text the chapters already show (the
+    aftercare, the sanctions) is not printed twice: the appendix refers to it."""
     if form is None:
         text = (f"Het team werkt met deze contactvorm, maar het formulier ‘{FORMS[kind].title}’ is "
                 "(nog) niet ingeleverd.")
         return Appendix(kind=kind, title=title, blocks=[
-            Block(paragraphs=[text], source=Source(origin=Origin.TEAM, form=kind))])
-    blocks = [b for f in FORMS[kind].fields
-              for b in field_blocks(policy, kind, f, answer_of(form, f.tag))]
+            Block(paragraphs=[text], source=Source(origin=Origin.TEAM, form=kind),
+                  gap=True, gap_note="Nog in te leveren door het team.")])
+    blocks = []
+    for field in FORMS[kind].fields:
+        for block in field_blocks(policy, kind, field, answer_of(form, field.tag)):
+            where = shown.get(_content(block)) if block.source.origin is Origin.ORGANISATION \
+                else None
+            if where:
+                block = block.model_copy(update={
+                    "paragraphs": [f"Hiervoor geldt wat in {where} staat."], "bullets": []})
+            blocks.append(block)
     return Appendix(kind=kind, title=title, blocks=blocks)
+
+
+def _content(block: Block) -> tuple[str, ...]:
+    return (*block.paragraphs, *block.bullets)
+
+
+def _shown_texts(chapters: list[ChapterContent]) -> dict[tuple[str, ...], str]:
+    """Every organisation text of the chapters, with where it stands ("hoofdstuk 4, ‘Opvang
+    en nazorg’"), so that an appendix can refer to it instead of repeating it."""
+    shown: dict[tuple[str, ...], str] = {}
+    for chapter in chapters:
+        for block in (*chapter.organisation, *chapter.team):
+            content = _content(block)
+            if block.source.origin is Origin.ORGANISATION and len(content) > 1 and block.title:
+                shown.setdefault(content, f"hoofdstuk {chapter.number} onder ‘{block.title}’")
+    return shown
 
 
 def _date(value: Answer) -> dt.date | None:
@@ -409,9 +440,12 @@ def merge(policy: Policy, forms: TeamForms) -> Protocol:
                         hint="Lever het ingevulde teamformulier in; zonder dat formulier kan er "
                              "geen protocol worden gemaakt")
     kinds = contact_kinds(forms)
+    chapters = [_chapter(policy, n, team, kinds, forms) for n in CHAPTERS]
+    shown = _shown_texts(chapters)
+    titles = appendix_titles(kinds)
     return Protocol(
         meta=_meta(policy, forms, team, kinds),
-        chapters=[_chapter(policy, n, team, kinds, forms) for n in CHAPTERS],
-        appendices=[_appendix(policy, k, forms.forms.get(k)) for k in kinds],
+        chapters=chapters,
+        appendices=[_appendix(policy, k, forms.forms.get(k), titles[k], shown) for k in kinds],
         card=incident_card(policy, forms, kinds),
     )

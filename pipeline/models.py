@@ -86,6 +86,14 @@ class Block(BaseModel):
     # ids whose actions in chapter 7 say who closes it.
     gap: bool = False
     items: list[str] = Field(default_factory=list)
+    # The visible marker of that gap ("Nog in te vullen door het team; zie actie K4 …"),
+    # shown in a box of its own, never as a sentence of the text.
+    gap_note: str = ""
+    # The bullets are steps in order: a numbered list in Word, kept together on one page.
+    numbered: bool = False
+    # A table with a layout of its own in the template (column widths sized to the content);
+    # "" is a plain table whose columns share the width.
+    layout: Literal["", "contacts", "behaviour"] = ""
 
 
 class ChapterContent(BaseModel):
@@ -133,6 +141,9 @@ class ItemAssessment(BaseModel):
     sources: list[Source]
     missing: list[str] = Field(default_factory=list)  # Dutch descriptions of what is missing
     action: Action | None = None
+    # The sources that do arrange their part (the rest are in `missing`): the annex names
+    # them in a short reference, not as a list of every field.
+    given: list[Source] = Field(default_factory=list)
     # Statements that contradict the policy (the policy says every counter has an alarm
     # button; the team answered nee): the annex marks the row so that someone looks.
     conflicts: list[str] = Field(default_factory=list)

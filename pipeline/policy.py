@@ -44,6 +44,11 @@ class Branding(_Strict):
     # Word on Windows has Calibri; LibreOffice lays it out with its metric twin Carlito
     # (fontconfig alias, fonts-crosextra-carlito), which the PDF embeds
     font: str = "Calibri"
+    # What the organisation calls itself in the protocol's labels ("Afspraak van de gemeente")
+    kind: str = Field(default="organisatie", min_length=1, max_length=40,
+                      pattern=r"^[a-zà-ÿ][a-zà-ÿ -]*$")
+    # The logo already shows the organisation's name: the title page does not repeat it
+    logo_shows_name: bool = False
 
 
 class Contact(_Strict):

@@ -31,7 +31,7 @@ from pipeline.errors import TemplateError
 from pipeline.models import Block, Origin, Protocol, Source, Status
 from pipeline.ooxml_order import order_properties
 from pipeline.policy import Branding, Policy
-from pipeline.text import dutch_date, form_name
+from pipeline.text import dutch_date, form_name, plural
 
 # Package data (importlib.resources), so an installed wheel has it too, not only a checkout.
 TEMPLATE = Path(str(resources.files("pipeline") / "templates" / "protocol.docx"))
@@ -55,6 +55,10 @@ STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
     Status.ONTBREEKT: ("✗", "A00000", "F8D7DA"),
     Status.NVT: ("–", "595959", "EDEDED"),
 }
+# The 7.1 bar: one square per item. Stronger than the text colours, told apart in grey too
+# (green, orange, red, grey); the numbers beside the bar say the same in words.
+BAR_COLOUR: dict[Status, str] = {Status.GEREGELD: "2E7D32", Status.DEELS: "C55A11",
+                                 Status.ONTBREEKT: "A00000", Status.NVT: "A6A6A6"}
 # The status symbols come from one font that has all of ✓ ◐ ✗: Carlito and Calibri have none
 # of them, and LibreOffice's per-glyph fallback mixed fonts into one table (measured: ✓ ✗
 # from DejaVuSans-Bold, ◐ from DejaVuSerif-Bold). Naming "Segoe UI Symbol" (Windows) made it
@@ -64,8 +68,8 @@ STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
 SYMBOL_FONT = "DejaVu Sans"
 ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
 # Styles that carry the house colour; recoloured at render time when the template has them.
-BRAND_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Kop voorwerk", "TOC Heading",
-                "Kaartkop")
+BRAND_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Bijlagekop", "Kop voorwerk",
+                "TOC Heading", "Kaartkop")
 BRAND_TABLE_STYLE = "Protocoltabel"
 # Characters that cannot appear in XML 1.0, and those docxtpl turns into layout (tab, bell,
 # form feed become tabs, paragraphs and page breaks in `resolve_listing`).
@@ -88,52 +92,54 @@ def _date(value: dt.date | None, empty: str = EMPTY) -> str:
     return dutch_date(value) if value else empty
 
 
-def source_line(source: Source) -> str:
-    """The unobtrusive source note under a block, e.g. `Bron: teamformulier, ‘Locaties’`."""
-    if source.origin is Origin.ORGANISATION:
-        if source.merge is Merge.LOCKED:
-            return "Bron: organisatiebeleid (geldt voor alle teams)"
-        return "Bron: organisatiebeleid"
-    where = form_name(source.form) if source.form in FORMS else "teamformulier"
-    return f"Bron: {where}, ‘{source.label}’" if source.label else f"Bron: {where}"
+# A list item that carries its own step number: "1. Begrenzen: ...", "2) Melden". A list of
+# such items is a numbered list: as bullets they showed a bullet before each number.
+_NUMBERED = re.compile(r"\d{1,2}[.)]\s+")
 
 
-def item_source(source: Source) -> str:
-    """A source in the annex: the organisation's document, or the form and question."""
-    if source.origin is Origin.ORGANISATION and source.form is None:
-        return f"Organisatie: {source.label}" if source.label else "Organisatie"
-    if source.origin is Origin.ORGANISATION:
-        return f"Organisatie (standaardtekst bij ‘{source.label}’)"
-    where = form_name(source.form) if source.form in FORMS else "teamformulier"
-    return f"{where[:1].upper()}{where[1:]}: {source.label}" if source.label else where
+def short_reference(sources: list[Source]) -> str:
+    """The sources an annex item rests on, once each: `Bron: beleid, teamformulier`."""
+    names = []
+    for source in sources:
+        if source.origin is Origin.ORGANISATION and source.form is None:
+            names.append("beleid")
+        elif source.origin is Origin.ORGANISATION and source.merge is not Merge.TEAM:
+            names.append("beleid")
+        else:
+            names.append(form_name(source.form) if source.form in FORMS else "teamformulier")
+    return "Bron: " + ", ".join(dict.fromkeys(names)) if names else ""
 
 
-# A list item that carries its own step number: "1. Begrenzen: ...", "2) Melden".
-_NUMBERED = re.compile(r"\d{1,2}[.)]\s")
+def block_view(block: Block, terminology: str = terms.DEFAULT, *,
+               frame: Origin = Origin.ORGANISATION, kind: str = "organisatie") -> dict[str, Any]:
+    """One block as template data: title, label, paragraphs, bullets or steps, table, gap box.
 
-
-def block_view(block: Block, terminology: str = terms.DEFAULT) -> dict[str, Any]:
-    """One block as template data: title, paragraphs, bullets, table (header, rows), source.
-
-    List items that are all numbered steps become paragraphs after the others: as bullets
-    they showed a bullet before each number ("• 1. Begrenzen").
+    `frame` is whose section the block stands in: an organisation text in the team's part (the
+    frame of an inherit or extend question) gets the small label "Afspraak van de gemeente"
+    instead of a source line under every block.
     """
     table = None
     if block.table:
         header, *rows = [[clean(c) for c in row] for row in block.table]
         table = {"header": header, "rows": rows}
-    paragraphs = [clean(p) for p in block.paragraphs]
     bullets = [clean(b) for b in block.bullets]
-    if bullets and all(_NUMBERED.match(b) for b in bullets):
-        paragraphs, bullets = paragraphs + bullets, []
+    numbered = block.numbered
+    if bullets and not numbered and all(_NUMBERED.match(b) for b in bullets):
+        bullets, numbered = [_NUMBERED.sub("", b, count=1) for b in bullets], True
+    label = ""
+    if block.source.origin is Origin.ORGANISATION and frame is not Origin.ORGANISATION:
+        label = f"Afspraak van de {kind}"
     return {
         # Titles are ours (form questions, policy headings), never a team's words.
         "title": clean(terms.ours(block.title, terminology)) if block.title else "",
-        "paragraphs": paragraphs,
-        "bullets": bullets,
+        "label": label,
+        "paragraphs": [clean(p) for p in block.paragraphs],
+        "bullets": [] if numbered else bullets,
+        "steps": bullets if numbered else [],
         "table": table,
-        "source": terms.ours(source_line(block.source), terminology),
+        "layout": block.layout,
         "gap": block.gap,
+        "gap_note": clean(terms.ours(block.gap_note, terminology)),
     }
 
 
@@ -147,17 +153,6 @@ def status_view(status: Status) -> dict[str, Any]:
             "label": label}
 
 
-def _action_text(item, terminology: str = terms.DEFAULT) -> str:
-    action = item.action
-    if action is None:
-        return EMPTY
-    what = terms.ours(action.what, terminology) if action.origin == "open" else action.what
-    parts = [clean(what)]
-    owner = clean(action.owner) if action.owner else "nog te bepalen"
-    parts.append(f"Eigenaar: {owner} · Uiterlijk: {_due(action)}")
-    return "\n".join(parts)
-
-
 def _due(action) -> str:
     """An action's due date in Dutch, *verlopen* when it lies before the build date."""
     if action.due is None:
@@ -165,38 +160,73 @@ def _due(action) -> str:
     return dutch_date(action.due) + (" (verlopen)" if action.overdue else "")
 
 
+def _bar(items: list) -> RichText:
+    """A chapter's items at a glance: one square per item in its status colour, in the order
+    geregeld, deels, ontbreekt, n.v.t. (the numbers beside it say the same in words)."""
+    bar = RichText()
+    for status in Status:
+        n = sum(1 for i in items if i.status is status)
+        if n:
+            bar.add("■" * n, color=BAR_COLOUR[status], font=SYMBOL_FONT)
+    return bar
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _open_by(items: list, origin: str) -> int:
+    """Items not arranged whose action lies with the organisation (or, else, with the team)."""
+    open_items = [i for i in items if i.status in (Status.DEELS, Status.ONTBREEKT)]
+    by_org = sum(1 for i in open_items if i.action and i.action.origin == "organisatie")
+    return by_org if origin == "organisatie" else len(open_items) - by_org
+
+
 def _annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str, Any]:
     def ours(text: str) -> str:
-        return terms.ours(text, terminology)
+        return clean(terms.ours(text, terminology))
 
     annex = protocol.annex
     if annex is None:
         raise TemplateError("Het protocol heeft nog geen checklist (hoofdstuk 7)",
                             field="annex", hint="Laat eerst de beoordeling (assess) draaien")
-    items = {}
+    items: dict[int, list[dict[str, Any]]] = {}
     for item in annex.items:
+        action = item.action
+        planned = action is not None and action.origin != "open"
         items.setdefault(item.chapter, []).append({
-            "id": item.id, "text": clean(ours(item.text)), **status_view(item.status),
-            "source": ours("; ".join(dict.fromkeys(item_source(s) for s in item.sources))
-                           or EMPTY),
-            "missing": [clean(ours(m)) for m in item.missing]
-            + [clean(ours("Let op: " + c)) for c in item.conflicts],
-            "action": _action_text(item, terminology),
+            "id": item.id, "text": ours(item.text), **status_view(item.status),
+            "reference": short_reference(item.given),
+            # Only what does not arrange its part; a filled source is in the reference.
+            "missing": [_capital(ours(m)) for m in item.missing]
+            + [ours("Let op: " + c) for c in item.conflicts] or [EMPTY],
+            "action": clean(action.what) if planned else
+            ("nog niet gepland" if action is not None else EMPTY),
+            "owner": clean(action.owner or "nog te bepalen") if action is not None else EMPTY,
+            "due": _due(action) if action is not None else EMPTY,
         })
+    by_chapter = {c.chapter: [i for i in annex.items if i.chapter == c.chapter]
+                  for c in annex.chapters}
     scores = [{"number": s.chapter, "title": s.title, "line": s.line(),
-               **{k.name.lower(): s.counts.get(k, 0) for k in Status}} for s in annex.chapters]
+               "bar": _bar(by_chapter[s.chapter]),
+               "geregeld": s.counts.get(Status.GEREGELD, 0), "applicable": s.applicable,
+               "team": _open_by(by_chapter[s.chapter], "team"),
+               "organisation": _open_by(by_chapter[s.chapter], "organisatie")}
+              for s in annex.chapters]
     counts = {s: sum(c.counts.get(s, 0) for c in annex.chapters) for s in Status}
     applicable = sum(n for s, n in counts.items() if s is not Status.NVT)
     total = f"{counts[Status.GEREGELD]} van {applicable} geregeld"
     for s in (Status.DEELS, Status.ONTBREEKT, Status.NVT):
         if counts[s]:
             total += f", {counts[s]} {s.value}"
+    planned = [a for a in annex.actions if a.origin != "open"]
+    unplanned = [a.item for a in annex.actions if a.origin == "open" and a.item]
+    owners = sorted({clean(a.owner) for a in annex.actions if a.origin == "open" and a.owner})
     return {
         "heading": ANNEX_HEADING,
         "intro": ("Dit hoofdstuk volgt de checklist van de Werkwijzer. Per onderdeel staat of "
-                  "het geregeld is, waar dat op steunt (het beleid van de organisatie of een "
-                  "antwoord van het team) en, als er nog iets ontbreekt, welke actie volgt, "
-                  "door wie en wanneer."),
+                  "het geregeld is, wat er nog ontbreekt en welke actie volgt, door wie en "
+                  "wanneer."),
         "legend": ("✓ geregeld: vastgelegd · ◐ deels: nog niet alles vastgelegd · ✗ "
                    "ontbreekt: nog niets vastgelegd · – n.v.t.: het team heeft deze "
                    "contactvorm niet. Een antwoord als ‘n.v.t.’, ‘geen’ of ‘nog niet’ regelt "
@@ -204,16 +234,25 @@ def _annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[st
                    "hooguit deels geregeld."),
         "scores": scores,
         "total": total,
+        "geregeld": counts[Status.GEREGELD],
+        "applicable": applicable,
+        "total_open_team": sum(s["team"] for s in scores),
+        "total_open_organisation": sum(s["organisation"] for s in scores),
         "groups": [{**s, "checks": items.get(s["number"], [])} for s in scores],
         "checks": [i for s in scores for i in items.get(s["number"], [])],
-        "actions": [{"item": a.item or EMPTY,
-                     "what": clean(ours(a.what) if a.origin == "open" else a.what),
-                     "owner": clean(a.owner) if a.owner else EMPTY,
+        "actions": [{"item": a.item or EMPTY, "what": clean(a.what),
+                     "owner": clean(a.owner) if a.owner else "nog te bepalen",
                      "due": _due(a), "origin": ORIGIN_LABEL[a.origin]}
-                    for a in annex.actions],
-        "topics_intro": ("De Nederlandse Arbeidsinspectie (voorheen Inspectie SZW) toetst het "
-                         "beleid tegen agressie en geweld op elf onderwerpen. Hieronder staan "
-                         "dezelfde onderdelen, geordend naar die onderwerpen."),
+                    for a in planned],
+        "unplanned": (f"Voor {plural(len(unplanned), 'onderdeel', 'onderdelen')} is nog geen "
+                      f"actie gepland: {', '.join(unplanned)}. "
+                      + (f"Eigenaar tot er een actie is: {', '.join(owners)}; zet voor elk "
+                         "onderdeel een actie met eigenaar en datum op het teamformulier."
+                         if owners else "Zet voor elk onderdeel een actie met eigenaar en "
+                         "datum op het teamformulier.")) if unplanned else "",
+        "topics_intro": ("De Nederlandse Arbeidsinspectie (voorheen Inspectie SZW) kijkt bij "
+                         "het beleid tegen agressie en geweld naar elf onderwerpen. Hieronder "
+                         "staan dezelfde onderdelen, geordend naar die onderwerpen."),
         "topics": [{"number": n, "title": t.title, "ids": ", ".join(t.items),
                     **status_view(t.status)} for n, t in enumerate(annex.topics, 1)],
     }
@@ -248,19 +287,28 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
     """
     meta = protocol.meta
     term = policy.terminology
+    kind = policy.branding.kind
     concept = meta.status != "vastgesteld"
+    organisation = clean(policy.branding.organisation)
     chapters = []
     for ch in protocol.chapters:
         chapters.append({
             "number": ch.number, "title": clean(ch.title),
-            "organisation": [block_view(b, term) for b in ch.organisation],
-            "team": [block_view(b, term) for b in ch.team],
+            "organisation": [block_view(b, term, kind=kind) for b in ch.organisation],
+            "organisation_source": f"Bron: het beleid van {organisation}; dit geldt voor "
+                                   "alle teams.",
+            "team": [block_view(b, term, frame=Origin.TEAM, kind=kind) for b in ch.team],
+            "team_source": f"Bron: het teamformulier, ingevuld door {clean(meta.team)}."
+            if ch.team else "",
             "team_note": "" if ch.team else
             "Het team heeft voor dit hoofdstuk geen eigen afspraken vastgelegd.",
         })
     return {
         "org": {
-            "name": clean(policy.branding.organisation),
+            "name": organisation,
+            # The logo shows the name already: the title page does not repeat it.
+            "name_on_title": "" if policy.branding.logo and policy.branding.logo_shows_name
+            else organisation,
             "short_name": policy.branding.short_name,
             "colour": policy.branding.colour,
             "font": policy.branding.font,
@@ -283,6 +331,8 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "adopted_by": clean(meta.adopted_by) if meta.adopted_by else
             ("nog niet vastgesteld" if concept else EMPTY),
             "adopted_on": _date(meta.adopted_on, "nog niet vastgesteld" if concept else EMPTY),
+            # The date of this version: its adoption, else the team meeting it rests on.
+            "date": _date(meta.adopted_on or meta.team_meeting, "nog niet vastgesteld"),
             "team_meeting": _date(meta.team_meeting),
             "next_evaluation": _date(meta.next_evaluation, "nog niet gepland"),
         },
@@ -291,12 +341,13 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
         "chapters": chapters,
         "appendices": [{
             "kind": ap.kind, "title": clean(ap.title),
-            # The title merge gave it ("Bijlage: Balie en spreekkamer"), unlettered, so that
-            # the pointers in chapters 3 and 4, which use the same words, find it.
+            # The numbered title merge gave it ("Bijlage 1: Balie en spreekkamer"), the same
+            # words as the pointer in chapter 3.
             "heading": clean(ap.title),
-            "intro": "De afspraken van het team voor deze contactvorm, aanvullend op de "
-                     "hoofdstukken 3 en 4.",
-            "blocks": [block_view(b, term) for b in ap.blocks],
+            "intro": f"Bron: het formulier ‘{clean(FORMS[ap.kind].title)}’, ingevuld door "
+                     f"{clean(meta.team)}; deze afspraken vullen de hoofdstukken 3 en 4 aan."
+            if ap.kind in FORMS else "",
+            "blocks": [block_view(b, term, frame=Origin.TEAM, kind=kind) for b in ap.blocks],
         } for ap in protocol.appendices],
         "annex": _annex_view(protocol, term),
         "card": _card_view(protocol, term),
@@ -535,6 +586,57 @@ def _load(template: Path) -> DocxTemplate:
     return tpl
 
 
+_NUMBERED_STYLE = "List Number"
+_P_STYLE = etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces={"w": W_NS})
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+def number_lists(document) -> int:
+    """Give every list of steps (paragraphs in `List Number`) its own numbering from 1, and
+    keep its steps together on one page; returns the number of lists.
+
+    The template's style numbers every such paragraph in one sequence: the second protocol
+    would go on at 6. Word restarts a list with a `w:num` of its own that overrides the
+    start; the last step of a list does not keep with the paragraph after it.
+    """
+    style = next((s for s in document.styles if s.name == _NUMBERED_STYLE), None)
+    num_pr = None if style is None else style.element.find(f"{_w('pPr')}/{_w('numPr')}")
+    if num_pr is None or num_pr.find(_w("numId")) is None:
+        return 0
+    numbering = document.part.numbering_part.element
+    base = num_pr.find(_w("numId")).get(_w("val"))
+    num = next((n for n in numbering.findall(_w("num")) if n.get(_w("numId")) == base), None)
+    if num is None:
+        return 0
+    abstract = num.find(_w("abstractNumId")).get(_w("val"))
+    groups: list[list] = []
+    previous = None
+    for p in document.element.body.iter(_w("p")):
+        if _P_STYLE(p) == style.style_id:
+            if previous is not None and p.getprevious() is previous:
+                groups[-1].append(p)
+            else:
+                groups.append([p])
+            previous = p
+    next_id = max((int(n.get(_w("numId"))) for n in numbering.findall(_w("num"))), default=0)
+    for group in groups:
+        next_id += 1
+        numbering.append(etree.fromstring(
+            f'<w:num xmlns:w="{W_NS}" w:numId="{next_id}"><w:abstractNumId w:val="{abstract}"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+        for p in group:
+            ppr = p.find(_w("pPr"))
+            ppr.append(etree.fromstring(
+                f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="0"/><w:numId w:val="{next_id}"/>'
+                '</w:numPr>'))
+        group[-1].find(_w("pPr")).append(etree.fromstring(
+            f'<w:keepNext xmlns:w="{W_NS}" w:val="0"/>'))
+    return len(groups)
+
+
 def render_protocol(protocol: Protocol, policy: Policy, *, template: Path | None = None,
                     logo: Path | None = None) -> bytes:
     """Render one team protocol to .docx bytes; raises TemplateError before anything is written."""
@@ -548,6 +650,7 @@ def render_protocol(protocol: Protocol, policy: Policy, *, template: Path | None
     except jinja2.TemplateError as exc:
         raise _template_error(exc, path) from exc
     fill_toc(tpl.docx)
+    number_lists(tpl.docx)
     # docxtpl's cellbg and RichText write their properties out of schema order.
     order_properties(tpl.docx.element)
     if logo:

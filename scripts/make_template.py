@@ -26,6 +26,7 @@ from lxml import etree
 
 from pipeline.docx_toc import ensure_update_fields
 from pipeline.ooxml import APP_XML, set_compatibility_mode
+from pipeline.ooxml_order import order_properties
 from pipeline.render import BRAND_STYLES
 
 OUT = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "protocol.docx"
@@ -124,15 +125,27 @@ def make_styles(doc) -> None:
     normal.paragraph_format.line_spacing = 1.1
     _para_style(doc, "Title", size=26, bold=True, colour=BRAND, after=6)
     _para_style(doc, "Subtitle", size=16, italic=False, colour="404040", after=4)
-    h1 = _para_style(doc, "Heading 1", size=18, bold=True, colour=BRAND, before=0, after=10,
-                     keep_next=True)
-    h1.paragraph_format.page_break_before = True
+    # Chapters follow on; the parts that start a page (contents, chapter 1, the annex, the
+    # appendices) say so themselves. A page break before every chapter left 2-6 pages per
+    # protocol with 0-9 lines (measured on the examples).
+    _para_style(doc, "Heading 1", size=18, bold=True, colour=BRAND, before=18, after=10,
+                keep_next=True)
     _para_style(doc, "Heading 2", size=14, bold=True, colour=BRAND, before=14, after=6,
                 keep_next=True)
     _para_style(doc, "Heading 3", size=11.5, bold=True, colour=BRAND, before=10, after=3,
                 keep_next=True)
+    # The questions of an appendix: a level-2 heading (tagged as such, so no level is
+    # skipped under the appendix's Heading 1) that the contents leave out: they listed 8-9
+    # lines per appendix and pushed the contents onto a second page (measured).
+    appendix = _para_style(doc, "Bijlagekop", base="Heading 2", size=12.5, bold=True,
+                           colour=BRAND, before=12, after=4, keep_next=True)
+    appendix.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {W} w:val="1"/>'))
     for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3"):
         doc.styles[name].font.italic = False
+        # No letter-spacing (the default Title and Subtitle spread their letters).
+        rpr = doc.styles[name].element.find(qn("w:rPr"))
+        if rpr is not None and rpr.find(qn("w:spacing")) is not None:
+            rpr.remove(rpr.find(qn("w:spacing")))
         # The default template draws a border under Title; the house style has none.
         ppr = doc.styles[name].element.find(qn("w:pPr"))
         if ppr is not None and ppr.find(qn("w:pBdr")) is not None:
@@ -141,9 +154,34 @@ def make_styles(doc) -> None:
                 keep_next=True)
     _para_style(doc, "Organisatie", size=14, bold=True, colour="404040", after=2)
     _para_style(doc, "Concept", size=20, bold=True, colour=RED, before=12, after=12)
-    _para_style(doc, "Bron", size=8.5, italic=True, colour=GREY, before=0, after=8)
+    # The source of a section, once under its heading; stays with what follows.
+    _para_style(doc, "Bron", size=8.5, italic=True, colour=GREY, before=0, after=6,
+                keep_next=True)
+    # "Afspraak van de gemeente": an organisation text in the team's part of a chapter.
+    label = _para_style(doc, "Label", size=8.5, bold=True, colour=GREY, before=0, after=2,
+                        keep_next=True)
+    label.font.all_caps = False
+    # A gap in the team's part: a marked box, "Nog in te vullen door het team; zie actie …".
+    gap = _para_style(doc, "Open punt", size=10, colour="5C4400", before=2, after=8)
+    gap.element.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {W}><w:top w:val="single" w:sz="6" w:space="3" w:color="BF8F00"/>'
+        '<w:left w:val="single" w:sz="24" w:space="6" w:color="BF8F00"/>'
+        '<w:bottom w:val="single" w:sz="6" w:space="3" w:color="BF8F00"/>'
+        '<w:right w:val="single" w:sz="6" w:space="6" w:color="BF8F00"/></w:pBdr>'))
+    gap.element.get_or_add_pPr().append(parse_xml(
+        f'<w:shd {W} w:val="clear" w:color="auto" w:fill="FFF7E0"/>'))
+    gap.paragraph_format.left_indent = Cm(0.25)
+    gap.paragraph_format.right_indent = Cm(0.25)
+    # The steps of an aggression protocol: a real numbered list (render.py gives every list
+    # its own numbering, starting at 1, and keeps its steps together on one page).
+    steps = doc.styles["List Number"]
+    steps.paragraph_format.space_after = Pt(3)
+    steps.paragraph_format.keep_with_next = True
     _para_style(doc, "Toelichting", size=10, italic=True, colour="404040", after=6)
     _para_style(doc, "Tabeltekst", size=9.5, before=0, after=0)
+    _para_style(doc, "Tabelbron", size=8, colour=GREY, before=1, after=0)
+    # The checklist's rows: a size smaller, so that an item needs two or three lines, not five.
+    _para_style(doc, "Checklisttekst", size=8.5, before=0, after=0)
     # The incident card: one A4 page with up to four contact types, steps and numbers.
     _para_style(doc, "Kaartkop", size=10.5, bold=True, colour=BRAND, before=6, after=1,
                 keep_next=True)
@@ -164,6 +202,7 @@ def make_styles(doc) -> None:
         doc.styles[name].font.size = Pt(8.5)
         doc.styles[name].font.color.rgb = GREY
     _table_style(doc)
+    order_properties(doc.styles.element)
 
 
 # --- building blocks ------------------------------------------------------------------------
@@ -229,7 +268,8 @@ def cell_text(cell, text: str, style: str = "Tabeltekst") -> None:
     p.add_run(text)
 
 
-def row_loop(t, first: int, loop: str, texts: list[str | None]) -> None:
+def row_loop(t, first: int, loop: str, texts: list[str | None],
+             style: str = "Tabeltekst") -> None:
     """Rows first..first+2 of t: `{%tr loop %}`, the repeated row (texts), `{%tr endfor %}`.
 
     docxtpl replaces a whole row by its `{%tr %}` tag, so each tag needs a row of its own.
@@ -238,7 +278,7 @@ def row_loop(t, first: int, loop: str, texts: list[str | None]) -> None:
     cell_text(t.rows[first].cells[0], "{%tr " + loop + " %}")
     for cell, text in zip(t.rows[first + 1].cells, texts, strict=True):
         if text is not None:
-            cell_text(cell, text)
+            cell_text(cell, text, style)
     cell_text(t.rows[first + 2].cells[0], "{%tr endfor %}")
 
 
@@ -261,8 +301,25 @@ def dynamic_table(doc, var: str) -> None:
             cell_text(cell, text)
 
 
+def fixed_table(doc, var: str, widths_cm: list[float]) -> None:
+    """A table of `var.header` and `var.rows` with these column widths: for the tables whose
+    columns we know (contacts: an e-mail address must not break mid-word)."""
+    t = table(doc, 4, widths_cm)
+    for n, cell in enumerate(t.rows[0].cells):
+        cell_text(cell, "{{ " + var + f".header[{n}] }}}}")
+    row_loop(t, 1, "for row in " + var + ".rows",
+             ["{{ row[" + str(n) + "] }}" for n in range(len(widths_cm))])
+
+
+# Contacts: role, person (name, role, phone, e-mail: the longest), source.
+CONTACT_WIDTHS = [4.2, 10.3, 2.1]
+# The behaviour table: three equal columns, one per kind of behaviour.
+BEHAVIOUR_WIDTHS = [TEXT_WIDTH / 567 / 3] * 3
+
+
 def block_loop(doc, items: str, title_style: str = "Heading 3") -> None:
-    """The paragraphs of every block in `items`: title, paragraphs, bullets, table, source line.
+    """The paragraphs of every block in `items`: title, label, text, bullets or steps, table,
+    and the box that marks a gap.
 
     `title_style` is the heading one level below the blocks' section heading: headings must
     not skip a level (PDF/UA-1 7.4.2; the appendices' Heading 3 under Heading 1 failed it).
@@ -271,16 +328,28 @@ def block_loop(doc, items: str, title_style: str = "Heading 3") -> None:
     tag(doc, "if b.title")
     para(doc, "{{ b.title }}", title_style)
     tag(doc, "endif")
+    tag(doc, "if b.label")
+    para(doc, "{{ b.label }}", "Label")
+    tag(doc, "endif")
     tag(doc, "for text in b.paragraphs")
     para(doc, "{{ text }}")
     tag(doc, "endfor")
     tag(doc, "for text in b.bullets")
     para(doc, "{{ text }}", "List Bullet")
     tag(doc, "endfor")
-    tag(doc, "if b.table")
+    tag(doc, "for text in b.steps")
+    para(doc, "{{ text }}", "List Number")
+    tag(doc, "endfor")
+    tag(doc, "if b.table and b.layout == 'contacts'")
+    fixed_table(doc, "b.table", CONTACT_WIDTHS)
+    tag(doc, "elif b.table and b.layout == 'behaviour'")
+    fixed_table(doc, "b.table", BEHAVIOUR_WIDTHS)
+    tag(doc, "elif b.table")
     dynamic_table(doc, "b.table")
     tag(doc, "endif")
-    para(doc, "{{ b.source }}", "Bron")
+    tag(doc, "if b.gap_note")
+    para(doc, "{{ b.gap_note }}", "Open punt")
+    tag(doc, "endif")
     tag(doc, "endfor")
 
 
@@ -434,7 +503,9 @@ def title_page(doc) -> None:
     tag(doc, "if logo")
     para(doc, "{{ logo }}")
     tag(doc, "endif")
-    para(doc, "{{ org.name }}", "Organisatie")
+    tag(doc, "if org.name_on_title")
+    para(doc, "{{ org.name_on_title }}", "Organisatie")
+    tag(doc, "endif")
     p = para(doc, "{{ team.department }}", "Subtitle")
     p.paragraph_format.space_after = Pt(60)
     para(doc, "Teamprotocol veilige publieke dienstverlening", "Title")
@@ -448,7 +519,7 @@ def title_page(doc) -> None:
     facts = [
         ("Organisatie", "{{ org.name }}"), ("Afdeling", "{{ team.department }}"),
         ("Team", "{{ team.name }}"), ("Leidinggevende", "{{ team.lead }}"),
-        ("Versie", "{{ meta.version }}"), ("Status", "{{ meta.status }}"),
+        ("Versie", "{{ meta.version }} van {{ meta.date }}"), ("Status", "{{ meta.status }}"),
         ("Vastgesteld door", "{{ meta.adopted_by }}"), ("Vastgesteld op", "{{ meta.adopted_on }}"),
         ("Volgende evaluatie", "{{ meta.next_evaluation }}"),
     ]
@@ -480,6 +551,7 @@ def incident_card(doc) -> None:
     cell_text(t.rows[0].cells[0], "Wie")
     cell_text(t.rows[0].cells[1], "Nummer")
     row_loop(t, 1, "for n in card.numbers", ["{{ n.label }}", "{{ n.value }}"])
+    keep_rows_together(t)
     para(doc, "Melden, aangifte en nazorg", "Kaartkop")
     tag(doc, "for line in card.report")
     para(doc, "{{ line }}", "Kaarttekst")
@@ -504,7 +576,7 @@ def front_matter(doc) -> None:
     # out a standalone PAGEREF with the right page in one conversion (measured).
     p = para(doc)
     for xml in (f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>',
-                f'<w:r {W}><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u '
+                f'<w:r {W}><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z '
                 '</w:instrText></w:r>',
                 f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>',
                 f'<w:r {W}><w:t>De inhoudsopgave wordt ingevuld bij het maken van het '
@@ -517,10 +589,20 @@ def front_matter(doc) -> None:
 
 def chapters(doc) -> None:
     tag(doc, "for ch in chapters")
+    # Chapter 1 starts a page (after the contents); the others follow on.
+    tag(doc, "if loop.first")
+    p = para(doc, "{{ ch.number }}. {{ ch.title }}", "Heading 1")
+    p.paragraph_format.page_break_before = True
+    tag(doc, "else")
     para(doc, "{{ ch.number }}. {{ ch.title }}", "Heading 1")
+    tag(doc, "endif")
     para(doc, "{{ ch.number }}.1 Kader van de organisatie", "Heading 2")
+    para(doc, "{{ ch.organisation_source }}", "Bron")
     block_loop(doc, "ch.organisation")
     para(doc, "{{ ch.number }}.2 Afspraken van het team", "Heading 2")
+    tag(doc, "if ch.team_source")
+    para(doc, "{{ ch.team_source }}", "Bron")
+    tag(doc, "endif")
     tag(doc, "if ch.team_note")
     para(doc, "{{ ch.team_note }}", "Toelichting")
     tag(doc, "endif")
@@ -528,36 +610,55 @@ def chapters(doc) -> None:
     tag(doc, "endfor")
 
 
-def _status_cell(cell, var: str) -> None:
-    cell_text(cell, "{% cellbg " + var + ".fill %}{{r " + var + ".label }}")
+def keep_rows_together(t) -> None:
+    """A small table on one page: every paragraph in it keeps with the next (Word's way)."""
+    for row in t.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
+def _status_cell(cell, var: str, style: str = "Tabeltekst") -> None:
+    cell_text(cell, "{% cellbg " + var + ".fill %}{{r " + var + ".label }}", style)
 
 
 def annex(doc) -> None:
     para(doc, "7. {{ annex.heading }}", "Heading 1")
-    para(doc, "{{ annex.intro }}")
+    para(doc, "{{ annex.intro }}").paragraph_format.keep_with_next = True
     para(doc, "7.1 Score per hoofdstuk", "Heading 2")
-    t = table(doc, 5, [11.1, 5.5])
-    cell_text(t.rows[0].cells[0], "Hoofdstuk")
-    cell_text(t.rows[0].cells[1], "Score")
-    row_loop(t, 1, "for s in annex.scores", ["{{ s.number }}. {{ s.title }}", "{{ s.line }}"])
-    cell_text(t.rows[4].cells[0], "Totaal")
-    t.rows[4].cells[0].paragraphs[0].runs[0].bold = True
-    cell_text(t.rows[4].cells[1], "{{ annex.total }}")
-    t.rows[4].cells[1].paragraphs[0].runs[0].bold = True
+    para(doc, "Elk blokje is een onderdeel van de checklist, in de kleur van zijn status: "
+              "groen geregeld, oranje deels, rood ontbreekt, grijs n.v.t.",
+         "Toelichting").paragraph_format.keep_with_next = True
+    t = table(doc, 5, [5.8, 3.6, 2.2, 2.5, 2.5])
+    for cell, text in zip(t.rows[0].cells, ("Hoofdstuk", "In één oogopslag", "Geregeld",
+                                            "Open bij het team", "Open bij de organisatie"),
+                          strict=True):
+        cell_text(cell, text)
+    row_loop(t, 1, "for s in annex.scores",
+             ["{{ s.number }}. {{ s.title }}", "{{r s.bar }}",
+              "{{ s.geregeld }} van {{ s.applicable }}", "{{ s.team }}", "{{ s.organisation }}"])
+    for cell, text in zip(t.rows[4].cells, ("Totaal", "",
+                                            "{{ annex.geregeld }} van {{ annex.applicable }}",
+                                            "{{ annex.total_open_team }}",
+                                            "{{ annex.total_open_organisation }}"), strict=True):
+        if text:
+            cell_text(cell, text)
+            cell.paragraphs[0].runs[0].bold = True
+    keep_rows_together(t)
 
     para(doc, "7.2 Alle onderdelen", "Heading 2")
     # A paragraph that introduces a table stays on the table's page (measured: the 7.4 intro
     # was left alone at the foot of a page with its table on the next).
     para(doc, "{{ annex.legend }}", "Toelichting").paragraph_format.keep_with_next = True
-    # The sources are the longest texts: a wide Bron column keeps the rows short (measured:
-    # a 3.5 cm column made the annex 8 of 26 pages).
-    widths = [1.0, 4.7, 2.2, 5.1, 3.6]
+    # What is missing, and who acts by when, each in a column of its own; the filled sources
+    # are a short reference under the item.
+    widths = [0.8, 4.0, 1.9, 3.3, 2.6, 2.1, 1.9]
     t = table(doc, 7, widths)
-    for cell, text in zip(t.rows[0].cells, ("Nr.", "Onderdeel", "Status", "Bron", "Actie"),
-                          strict=True):
+    for cell, text in zip(t.rows[0].cells, ("Nr.", "Onderdeel", "Status", "Wat ontbreekt",
+                                            "Actie", "Eigenaar", "Uiterlijk"), strict=True):
         cell_text(cell, text)
     cell_text(t.rows[1].cells[0], "{%tr for g in annex.groups %}")
-    group = t.rows[2].cells[0].merge(t.rows[2].cells[4])
+    group = t.rows[2].cells[0].merge(t.rows[2].cells[6])
     cell_text(group, "{% cellbg 'F2F2F2' %}{{ g.number }}. {{ g.title }} — {{ g.line }}")
     group.paragraphs[0].runs[0].bold = True
     # A chapter's row stays on the page of its first item (measured: in 101 of 240 bench
@@ -565,23 +666,40 @@ def annex(doc) -> None:
     # in a table row (measured), and Word documents it for rows.
     group.paragraphs[0].paragraph_format.keep_with_next = True
     row_loop(t, 3, "for i in g.checks",
-             ["{{ i.id }}", "{{ i.text }}", None, "{{ i.source }}", "{{ i.action }}"])
-    _status_cell(t.rows[4].cells[2], "i")
+             ["{{ i.id }}", None, None, None, "{{ i.action }}", "{{ i.owner }}", "{{ i.due }}"],
+             "Checklisttekst")
+    item = t.rows[4].cells[1]
+    cell_text(item, "{{ i.text }}", "Checklisttekst")
+    for text in ("{%p if i.reference %}", "{{ i.reference }}", "{%p endif %}"):
+        p = item.add_paragraph(style="Tabelbron" if text.startswith("{{") else "Checklisttekst")
+        p.add_run(text)
+    _status_cell(t.rows[4].cells[2], "i", "Checklisttekst")
+    missing = t.rows[4].cells[3]
+    cell_text(missing, "{%p for m in i.missing %}", "Checklisttekst")
+    for text in ("{{ m }}", "{%p endfor %}"):
+        missing.add_paragraph(style="Checklisttekst").add_run(text)
     cell_text(t.rows[6].cells[0], "{%tr endfor %}")
 
     para(doc, "7.3 Acties", "Heading 2")
     tag(doc, "if annex.actions")
-    t = table(doc, 4, [1.5, 7.2, 3.4, 2.6, 1.9])
+    t = table(doc, 4, [1.2, 7.5, 3.4, 2.6, 1.9])
     for cell, text in zip(t.rows[0].cells, ("Nr.", "Actie", "Eigenaar", "Uiterlijk", "Door"),
                           strict=True):
         cell_text(cell, text)
     row_loop(t, 1, "for a in annex.actions",
              ["{{ a.item }}", "{{ a.what }}", "{{ a.owner }}", "{{ a.due }}", "{{ a.origin }}"])
-    tag(doc, "else")
+    # Kept on one page: split at a page foot, LibreOffice tagged an empty repeated header
+    # row on the next page (PDFUA1-TABLE-ROW-COLUMNSPAN-001, measured on handhaving).
+    keep_rows_together(t)
+    tag(doc, "endif")
+    tag(doc, "if annex.unplanned")
+    para(doc, "{{ annex.unplanned }}", "Open punt")
+    tag(doc, "elif not annex.actions")
     para(doc, "Er staan geen acties open.")
     tag(doc, "endif")
 
-    para(doc, "7.4 Toetsing door de Nederlandse Arbeidsinspectie", "Heading 2")
+    para(doc, "7.4 Overzicht naar de onderwerpen van de Nederlandse Arbeidsinspectie",
+         "Heading 2")
     para(doc, "{{ annex.topics_intro }}").paragraph_format.keep_with_next = True
     t = table(doc, 4, [1.0, 9.2, 3.4, 3.0])
     for cell, text in zip(t.rows[0].cells, ("Nr.", "Onderwerp", "Onderdelen", "Status"),
@@ -590,13 +708,16 @@ def annex(doc) -> None:
     row_loop(t, 1, "for tp in annex.topics",
              ["{{ tp.number }}", "{{ tp.title }}", "{{ tp.ids }}", None])
     _status_cell(t.rows[2].cells[3], "tp")
+    keep_rows_together(t)
 
 
 def appendices(doc) -> None:
     tag(doc, "for ap in appendices")
     para(doc, "{{ ap.heading }}", "Heading 1")
-    para(doc, "{{ ap.intro }}", "Toelichting")
-    block_loop(doc, "ap.blocks", "Heading 2")
+    tag(doc, "if ap.intro")
+    para(doc, "{{ ap.intro }}", "Bron")
+    tag(doc, "endif")
+    block_loop(doc, "ap.blocks", "Bijlagekop")
     tag(doc, "endfor")
 
 

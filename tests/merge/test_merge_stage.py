@@ -97,7 +97,9 @@ def test_extend_without_addition_keeps_only_the_organisation_block(policy, team_
 def test_team_field_empty_shows_the_gap(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form())), "team.competenties")
     assert block.title == "Competenties bij de werkverdeling"
-    assert block.paragraphs == ["Hierover is nog geen teamafspraak; zie actie K4 in hoofdstuk 7."]
+    # The gap is a marked box of its own, not a sentence of the text.
+    assert block.paragraphs == []
+    assert block.gap_note == "Nog in te vullen door het team; zie actie K4 in hoofdstuk 7."
     assert block.gap
     assert block.items == ["K4"]
     assert block.source.origin is Origin.TEAM
@@ -128,7 +130,7 @@ def test_every_block_knows_its_source(policy, form, team_forms, fill):
             assert src.tag in FIELDS_BY_TAG or src.label in sections, block
         if src.tag is not None:
             assert src.merge is FIELDS_BY_TAG[src.tag].merge, block
-        assert block.paragraphs or block.bullets or block.table, block
+        assert block.paragraphs or block.bullets or block.table or block.gap_note, block
     # Team-form fields feed the chapters; contact forms feed their appendix only.
     for chapter in protocol.chapters:
         assert {b.source.form for b in chapter.team} <= {"team"}
@@ -214,12 +216,12 @@ def test_answer_types_become_dutch_text(policy, team_form, form, team_forms):
     # A statement answered ja is the statement itself; nee and unanswered are visible gaps.
     assert appendix_blocks(protocol, "balie", "balie.camera")[0].paragraphs == [
         "Er hangen camera's bij de balie en de ingang."]
-    assert appendix_blocks(protocol, "balie", "balie.alarmknop")[0].paragraphs == [
-        "Elke balie en spreekkamer heeft een alarmknop: nee.",
-        "Nog niet geregeld; zie actie N7 in hoofdstuk 7."]
-    assert appendix_blocks(protocol, "balie", "balie.huisregels_zichtbaar")[0].paragraphs == [
-        "De huisregels hangen zichtbaar op elke locatie: niet beantwoord; zie actie O4 in "
-        "hoofdstuk 7."]
+    [alarm] = appendix_blocks(protocol, "balie", "balie.alarmknop")
+    assert alarm.paragraphs == ["Elke balie en spreekkamer heeft een alarmknop: nee."]
+    assert alarm.gap_note == "Nog te regelen door het team; zie actie N7 in hoofdstuk 7."
+    [rules] = appendix_blocks(protocol, "balie", "balie.huisregels_zichtbaar")
+    assert rules.paragraphs == ["De huisregels hangen zichtbaar op elke locatie: niet beantwoord."]
+    assert rules.gap_note == "Nog in te vullen door het team; zie actie O4 in hoofdstuk 7."
     assert "Nee (niet aangevinkt)" not in protocol.model_dump_json()
     [rows] = appendix_blocks(protocol, "balie", "balie.locaties")
     assert rows.table == [["Locatie", "Adres", "Openingstijden"], ["Stadhuis", "Markt 1", ""]]
@@ -252,8 +254,9 @@ def test_policy_text_wrapped_lines_joined_and_bullets_kept(policy_factory, team_
 def test_frequency_niet_is_shown_not_hidden(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form(intervisie="niet"))),
                           "team.intervisie")
-    assert block.paragraphs == ["Niet",
-                                "Dit antwoord regelt nog niets; zie actie L1 in hoofdstuk 7."]
+    assert block.paragraphs == ["Niet"]
+    assert block.gap_note == ("Nog te regelen door het team: dit antwoord regelt niets; zie actie "
+                              "L1 in hoofdstuk 7.")
     assert block.gap
 
 
@@ -267,7 +270,8 @@ def test_contact_kinds_union_of_ticked_boxes_and_forms_in_catalogue_order(policy
     protocol = merge(policy, forms)
     assert protocol.meta.contact_kinds == ["balie", "digitaal", "bijeenkomsten"]
     assert [a.title for a in protocol.appendices] == [
-        "Bijlage: " + CONTACT_KINDS[k] for k in ("balie", "digitaal", "bijeenkomsten")]
+        f"Bijlage {n}: " + CONTACT_KINDS[k]
+        for n, k in enumerate(("balie", "digitaal", "bijeenkomsten"), 1)]
 
 
 def test_no_contact_kinds_no_appendices(policy, team_form, team_forms):
@@ -279,21 +283,35 @@ def test_no_contact_kinds_no_appendices(policy, team_form, team_forms):
                                                                  "team.huisregels_locatie"]
 
 
-def test_chapters_three_and_four_point_to_the_appendices(policy, team_form, team_forms):
+def test_chapter_three_points_to_the_numbered_appendices_once(policy, team_form, team_forms):
     protocol = merge(policy, team_forms(team_form(contact_balie=True, contact_digitaal=True)))
-    for chapter in protocol.chapters[2:4]:
-        pointer = chapter.team[-1]
-        assert pointer.title == "Afspraken per contactvorm"
-        assert pointer.bullets == ["Bijlage: Balie en spreekkamer",
-                                   "Bijlage: Telefoon, e-mail, post en sociale media"]
-    assert all(b.title != "Afspraken per contactvorm"
-               for c in protocol.chapters if c.number not in (3, 4) for b in c.team)
+    pointer = protocol.chapters[2].team[-1]
+    assert pointer.title == "Afspraken per contactvorm"
+    assert pointer.bullets == ["Bijlage 1: Balie en spreekkamer",
+                               "Bijlage 2: Telefoon, e-mail, post en sociale media"]
+    assert pointer.bullets == [a.title for a in protocol.appendices]
+    # Said once: chapter 4, which the appendices also add to, does not repeat it.
+    assert [c.number for c in protocol.chapters for b in c.team
+            if b.title == "Afspraken per contactvorm"] == [3]
+
+
+def test_an_appendix_refers_to_an_organisation_text_the_chapters_show(policy, form,
+                                                                      team_forms):
+    forms = team_forms(*(form(kind, fill=True) for kind in FORMS))
+    protocol = merge(policy, forms)
+    shown = {(*b.paragraphs, *b.bullets) for c in protocol.chapters
+             for b in (*c.organisation, *c.team) if b.source.origin is Origin.ORGANISATION}
+    for appendix in protocol.appendices:
+        for block in appendix.blocks:
+            content = (*block.paragraphs, *block.bullets)
+            if block.source.origin is Origin.ORGANISATION and len(content) > 1:
+                assert content not in shown, block
 
 
 def test_ticked_contact_kind_without_form_says_not_handed_in(policy, team_form, team_forms):
     protocol = merge(policy, team_forms(team_form(contact_huisbezoek=True)))
     [appendix] = protocol.appendices
-    assert appendix.title == "Bijlage: Huis- en bedrijfsbezoek"
+    assert appendix.title == "Bijlage 1: Huis- en bedrijfsbezoek"
     [block] = appendix.blocks
     assert "niet ingeleverd" in block.paragraphs[0]
     assert "Bijlage huis- en bedrijfsbezoek" in block.paragraphs[0]

@@ -144,13 +144,13 @@ def make_protocol(*, status: str = "concept", team: str = "Burgerzaken & Publiek
                               note="Herzien na teamoverleg")],
     )
     appendices = [
-        Appendix(kind="balie", title="Bijlage: Balie en spreekkamer", blocks=[
+        Appendix(kind="balie", title="Bijlage 1: Balie en spreekkamer", blocks=[
             Block(title="Locaties", table=[["Locatie", "Adres", "Openingstijden"],
                                            ["Stadskantoor", "Markt 1 & 2", "9-17 uur"]],
                   source=_team_source("Locaties", "balie")),
             Block(title="Alarmknop", paragraphs=["Ja."],
                   source=_team_source("Alarmknop", "balie"))]),
-        Appendix(kind="digitaal", title="Bijlage: Telefoon, e-mail, post en sociale media",
+        Appendix(kind="digitaal", title="Bijlage 2: Telefoon, e-mail, post en sociale media",
                  blocks=[Block(title="Kanalen", bullets=["telefoon", "e-mail <info@x.nl>"],
                                source=_team_source("Kanalen", "digitaal"))]),
     ]

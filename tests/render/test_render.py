@@ -58,13 +58,13 @@ def _all_cells(document) -> list[str]:
 def test_chapter_headings_in_werkwijzer_order(document):
     headings = [t for s, t in _paragraphs(document) if s == "Heading 1"]
     expected = [f"{n}. {t}" for n, t in CHAPTERS.items()] + [
-        "7. Checklist: wat is geregeld", "Bijlage: Balie en spreekkamer",
-        "Bijlage: Telefoon, e-mail, post en sociale media"]
+        "7. Checklist: wat is geregeld", "Bijlage 1: Balie en spreekkamer",
+        "Bijlage 2: Telefoon, e-mail, post en sociale media"]
     assert headings == expected
     subheads = [t for s, t in _paragraphs(document) if s == "Heading 2"]
     assert "1.1 Kader van de organisatie" in subheads
     assert "6.2 Afspraken van het team" in subheads
-    assert "7.4 Toetsing door de Nederlandse Arbeidsinspectie" in subheads
+    assert "7.4 Overzicht naar de onderwerpen van de Nederlandse Arbeidsinspectie" in subheads
 
 
 def test_team_text_literal_in_both_readers(document, text2):
@@ -78,13 +78,20 @@ def test_team_text_literal_in_both_readers(document, text2):
 
 
 def test_organisation_text_and_sources(document):
+    """The source once per section, not a line under every block; an organisation text in the
+    team's part is labelled as such."""
     pars = _paragraphs(document)
     assert ("Normal", ORG_TEXT) in pars
     sources = [t for s, t in pars if s == "Bron"]
-    assert "Bron: organisatiebeleid" in sources
-    assert "Bron: teamformulier, ‘Wat in ons werk over de grens gaat’" in sources
-    assert "Bron: organisatiebeleid (geldt voor alle teams)" in sources
-    assert "Bron: bijlage balie en spreekkamer, ‘Locaties’" in sources
+    assert sources.count(f"Bron: het beleid van {ORG}; dit geldt voor alle teams.") == 6
+    assert "Bron: het teamformulier, ingevuld door Burgerzaken & Publiek." in sources
+    assert any(t.startswith("Bron: het formulier ‘") for t in sources)
+    # Two per chapter (the frame, the team's part) and one per appendix, whatever the blocks.
+    assert len(sources) <= 2 * 6 + 2
+    # No source line stands directly before a heading: it always keeps with its text.
+    for (style, _), (after, _) in zip(pars, pars[1:], strict=False):
+        if style == "Bron":
+            assert not after.startswith("Heading 1"), after
 
 
 def test_block_tables_are_word_tables(document):
@@ -101,7 +108,7 @@ def test_title_page_facts_and_concept(document):
     facts = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert facts["Organisatie"] == ORG
     assert facts["Team"] == "Burgerzaken & Publiek"
-    assert facts["Versie"] == "1.2"
+    assert facts["Versie"] == "1.2 van 20 januari 2026"
     assert facts["Status"] == "concept"
     assert facts["Volgende evaluatie"] == "20 januari 2027"
     assert facts["Vastgesteld door"] == "nog niet vastgesteld"
@@ -140,7 +147,7 @@ def test_annex_statuses_scores_actions_topics(document):
     assert "✗ ontbreekt" in cells
     assert "– n.v.t." in cells
     for score in protocol.annex.chapters:
-        assert score.line() in cells
+        assert f"{score.counts[Status.GEREGELD]} van {score.applicable}" in cells
     assert "Regel V2 & zorg <dat> het klopt" in cells
     assert "Risico-inventarisatie en -evaluatie" in cells
     # Status cells are shaded in the status colour (docxtpl cellbg).
@@ -308,11 +315,13 @@ def test_pdf_toc_numbers_right_after_one_conversion(tmp_path, rendered):
     # The headings really are on those pages (not only in the outline), from the first
     # chapter to the annex and the last appendix; and the numbers are not all alike.
     for title in ("1. Visie op veilige publieke dienstverlening", "4.2 Afspraken van het team",
-                  "7. Checklist: wat is geregeld", "7.4 Toetsing door de Nederlandse "
-                  "Arbeidsinspectie", "Bijlage: Telefoon, e-mail, post en sociale media"):
+                  "7. Checklist: wat is geregeld", "7.4 Overzicht naar de onderwerpen van de "
+                  "Nederlandse Arbeidsinspectie",
+                  "Bijlage 2: Telefoon, e-mail, post en sociale media"):
         assert title in texts[printed[title] - 1].splitlines()
     assert printed["1. Visie op veilige publieke dienstverlening"] == 3
-    assert printed["Bijlage: Telefoon, e-mail, post en sociale media"] == len(reader.pages)
+    assert printed["Bijlage 2: Telefoon, e-mail, post en sociale media"] > printed[
+        "7. Checklist: wat is geregeld"]
 
 
 def test_appendix_pointers_name_the_appendix_headings():
@@ -323,8 +332,8 @@ def test_appendix_pointers_name_the_appendix_headings():
     document = docx.Document(io.BytesIO(render_protocol(protocol, make_policy())))
     pars = _paragraphs(document)
     appendices = [t for s, t in pars if s == "Heading 1" and t.startswith("Bijlage")]
-    assert appendices == ["Bijlage: Balie en spreekkamer",
-                          "Bijlage: Telefoon, e-mail, post en sociale media"]
+    assert appendices == ["Bijlage 1: Balie en spreekkamer",
+                          "Bijlage 2: Telefoon, e-mail, post en sociale media"]
     start = pars.index(("Heading 3", "Afspraken per contactvorm"))
     assert [t for s, t in pars[start:] if s == "List Bullet"][:2] == appendices
 
@@ -339,19 +348,37 @@ def test_metadata_text_and_keywords_survive_libreoffice_unchanged():
         f"Gemeente{nbsp}Lindenhoven;Wijk{nbsp}Noord{nbsp}Zuid;concept"
 
 
-def test_numbered_steps_are_not_also_bulleted() -> None:
+def test_numbered_steps_are_a_word_list_numbered_from_one_each() -> None:
+    """Steps typed with their numbers become a real numbered list (Word numbering, hanging
+    indent), each list from 1, kept together; a mixed list stays bullets."""
     protocol = make_protocol()
-    steps = ["1. Begrenzen: benoem het gedrag.", "2) Beëindigen: stop het gesprek."]
-    protocol.chapters[3].organisation[0].bullets = steps
+    protocol.chapters[3].organisation[0].bullets = ["1. Begrenzen: benoem het gedrag.",
+                                                    "2) Beëindigen: stop het gesprek."]
     protocol.chapters[4].organisation[0].bullets = ["1. Eerst dit", "en dan dat"]  # mixed
-    paragraphs = docx.Document(io.BytesIO(render_protocol(protocol, make_policy()))).paragraphs
+    protocol.chapters[5].organisation[0].bullets = ["Stap een", "Stap twee", "Stap drie"]
+    protocol.chapters[5].organisation[0].numbered = True
+    document = docx.Document(io.BytesIO(render_protocol(protocol, make_policy())))
+    paragraphs = document.paragraphs
     style = {p.text: p.style.name for p in paragraphs}
-    assert [style[s] for s in steps] == ["Normal", "Normal"]
+    steps = ["Begrenzen: benoem het gedrag.", "Beëindigen: stop het gesprek."]
+    assert [style[s] for s in steps] == ["List Number", "List Number"]
     assert style["1. Eerst dit"] == style["en dan dat"] == "List Bullet"
-    # The steps follow the block's own paragraphs, in their order.
     texts = [p.text for p in paragraphs]
     first = texts.index(steps[0])
     assert texts[first - 1:first + 2] == ["Tweede alinea.", *steps]
+    lists = {}
+    for p in paragraphs:
+        if p.style.name == "List Number":
+            num = p._p.pPr.numPr
+            lists.setdefault(num.numId.val, []).append(p)
+    assert [len(v) for v in lists.values()] == [2, 3]
+    numbering = document.part.numbering_part.element
+    for num_id, items in lists.items():
+        [num] = [n for n in numbering.num_lst if n.numId == num_id]
+        assert num.xpath("w:lvlOverride/w:startOverride/@w:val") == ["1"]
+        kept = [p.style.paragraph_format.keep_with_next if p.paragraph_format.keep_with_next
+                is None else p.paragraph_format.keep_with_next for p in items]
+        assert kept == [True] * (len(items) - 1) + [False]
 
 
 def test_annex_chapter_rows_keep_with_their_first_item(document) -> None:
