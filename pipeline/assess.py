@@ -48,7 +48,7 @@ LEAD_TAG = "team.leidinggevende"
 ADOPTED_ON_TAG = "team.vastgesteld_op"
 # Dates that must lie ahead (a plan) or behind (a meeting that was held).
 FUTURE_DATES = ("team.volgende_evaluatie",)
-PAST_DATES = ("team.teamoverleg",)
+PAST_DATES = ("team.teamoverleg", "team.inventarisatie")
 # How far along an item is; used to combine and to compare statuses.
 RANK = {Status.ONTBREEKT: 0, Status.DEELS: 1, Status.GEREGELD: 2}
 _LEVEL = {AnswerState.EMPTY: 0, AnswerState.NOTHING: 0, AnswerState.PARTIAL: 1,

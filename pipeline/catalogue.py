@@ -357,9 +357,19 @@ _TEAM_FORM = FormSpec(
                TEAM, "L3", required=True),
         )),
         Section(number="6", title=CHAPTERS[6], chapter=6, fields=(
+            # Stap 1 and Stap 2 of the Werkwijzer: when, and with whom (the protocol says it).
+            _f("team.inventarisatie", "Datum van het gesprek met de coördinator (stap 1)",
+               "Kies de datum waarop de leidinggevende met de coördinator agressie en geweld in "
+               "kaart bracht wat al geregeld is en wat nog moet gebeuren.", D, TEAM),
+            _f("team.inventarisatie_deelnemers", "Wie aan het gesprek van stap 1 deelnamen",
+               "Namen en functies, bijvoorbeeld: Rob Smit (leidinggevende), Renske de Vries "
+               "(coördinator agressie en geweld).", T, TEAM),
             _f("team.teamoverleg", "Datum van het teamoverleg (stap 2)",
                "Kies de datum waarop het team de afspraken heeft besproken.", D, TEAM, "B1",
                required=True),
+            _f("team.teamoverleg_deelnemers", "Wie aan het teamoverleg van stap 2 deelnamen",
+               "Bijvoorbeeld: het hele team (12 medewerkers) en de leidinggevende; of de namen.",
+               T, TEAM),
             _f("team.evaluatie_frequentie", "Hoe vaak het team de afspraken evalueert",
                "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES),
             _f("team.volgende_evaluatie", "Volgende evaluatie", "Kies de datum.", D, TEAM, "B1",

@@ -40,9 +40,12 @@ from pipeline.errors import ConversionError, TeamprotocolError
 # rules (alternative texts on links); DisplayPDFDocumentTitle shows the title, not the file
 # name, in the viewer's title bar (PDF/UA-1 7.1). Whether the result is PDF/UA-1 is decided
 # by the validator in verify.py, not by this claim.
+# UseLosslessCompression and no ReduceImageResolution keep the logo as the organisation
+# gave it: by default the PNG logo came out as a 760x200 JPEG (DCTDecode, measured).
 PDFA_OPTIONS: Mapping[str, bool | int | str] = {
     "SelectPdfVersion": 2, "UseTaggedPDF": True, "PDFUACompliance": True,
-    "DisplayPDFDocumentTitle": True,
+    "DisplayPDFDocumentTitle": True, "UseLosslessCompression": True,
+    "ReduceImageResolution": False,
 }
 _POLL = 0.05  # seconds between looks at the running processes
 _MAX_ATTEMPTS = 2  # a document is tried at most twice: once, then once in a fresh process

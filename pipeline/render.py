@@ -101,9 +101,8 @@ def short_reference(sources: list[Source]) -> str:
     """The sources an annex item rests on, once each: `Bron: beleid, teamformulier`."""
     names = []
     for source in sources:
-        if source.origin is Origin.ORGANISATION and source.form is None:
-            names.append("beleid")
-        elif source.origin is Origin.ORGANISATION and source.merge is not Merge.TEAM:
+        if source.origin is Origin.ORGANISATION and (source.form is None
+                                                     or source.merge is not Merge.TEAM):
             names.append("beleid")
         else:
             names.append(form_name(source.form) if source.form in FORMS else "teamformulier")
@@ -271,9 +270,9 @@ def _card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
     return {
         "heading": card.heading,
         "sections": [{"title": ours(s.title),
-                      "steps": [f"{n}. {ours(t)}" for n, t in enumerate(s.steps, 1)]}
+                      "steps": [{"number": n, "text": ours(t)} for n, t in enumerate(s.steps, 1)]}
                      for s in card.sections],
-        "after": [f"{n}. {ours(t)}" for n, t in enumerate(card.after, first + 1)],
+        "after": [{"number": n, "text": ours(t)} for n, t in enumerate(card.after, first + 1)],
         "numbers": [{"label": ours(n.label), "value": clean(n.value)} for n in card.numbers],
         "report": [ours(r) for r in card.report],
     }

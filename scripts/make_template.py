@@ -186,6 +186,11 @@ def make_styles(doc) -> None:
     _para_style(doc, "Kaartkop", size=10.5, bold=True, colour=BRAND, before=6, after=1,
                 keep_next=True)
     _para_style(doc, "Kaarttekst", size=9.5, before=0, after=1)
+    # A step on the card: its number hangs in the margin, the text lines up after it.
+    step = _para_style(doc, "Kaartstap", base="Kaarttekst")
+    step.paragraph_format.left_indent = Cm(0.5)
+    step.paragraph_format.first_line_indent = Cm(-0.5)
+    step.paragraph_format.tab_stops.add_tab_stop(Cm(0.5))
     for level, indent in ((1, 0), (2, 0.6)):
         toc = _para_style(doc, f"toc {level}", size=11 if level == 1 else 10.5,
                           bold=level == 1, before=6 if level == 1 else 0, after=2)
@@ -539,12 +544,12 @@ def incident_card(doc) -> None:
     tag(doc, "for s in card.sections")
     para(doc, "{{ s.title }}", "Kaartkop")
     tag(doc, "for step in s.steps")
-    para(doc, "{{ step }}", "Kaarttekst")
+    para(doc, "{{ step.number }}.\t{{ step.text }}", "Kaartstap")
     tag(doc, "endfor")
     tag(doc, "endfor")
     para(doc, "Bij elk incident, daarna", "Kaartkop")
     tag(doc, "for step in card.after")
-    para(doc, "{{ step }}", "Kaarttekst")
+    para(doc, "{{ step.number }}.\t{{ step.text }}", "Kaartstap")
     tag(doc, "endfor")
     para(doc, "Nummers", "Kaartkop")
     t = table(doc, 4, [6.2, 10.4])

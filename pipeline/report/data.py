@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pipeline import terms
 from pipeline.catalogue import CHAPTERS, CHECKLIST_BY_ID
 from pipeline.models import Action, ItemAssessment, Status, TeamResult
 from pipeline.policy import Policy
@@ -223,21 +224,28 @@ def _actions(result: TeamResult, policy: Policy | None, today: dt.date) -> list[
     for action in protocol.annex.actions:
         if action.origin == "organisatie":
             continue  # once, in the organisation's table, not once per team
-        rows.append(_action_row(result, protocol.meta.team, action, today))
+        rows.append(_action_row(result, protocol.meta.team, action, today, policy))
     for item in protocol.annex.items:
         # The organisation's action covers its own part; the team's part has none yet.
         if (item.action is not None and item.action.origin == "organisatie"
                 and team_open(item, policy)):
             rows.append(_action_row(result, protocol.meta.team, Action(
-                item=item.id, what="", origin="open"), today))
+                item=item.id, what="", origin="open"), today, policy))
     return rows
 
 
-def _action_row(result: TeamResult, team: str, action: Action, today: dt.date) -> ActionRow:
-    item = CHECKLIST_BY_ID.get(action.item) if action.item else None
+def item_text(item_id: str, policy: Policy | None) -> str:
+    """A checklist item's text in the policy's word for burger (inwoner, klant)."""
+    return terms.ours(CHECKLIST_BY_ID[item_id].text,
+                      policy.terminology if policy else terms.DEFAULT)
+
+
+def _action_row(result: TeamResult, team: str, action: Action, today: dt.date,
+                policy: Policy | None = None) -> ActionRow:
+    item = action.item if action.item in CHECKLIST_BY_ID else None
     return ActionRow(
         team_id=result.team_id, team=result.team or team, item=action.item,
-        item_text=item.text if item else None,
+        item_text=item_text(item, policy) if item else None,
         what=None if action.origin == "open" else action.what,
         owner=action.owner, due=action.due,
         overdue=action.due is not None and action.due < today)
@@ -255,8 +263,8 @@ def _organisation_rows(results: list[TeamResult], policy: Policy | None,
                     and r.status != "mislukt" and any(
                         i.id == item_id and i.status is not Status.NVT
                         for i in r.protocol.annex.items))
-        item = CHECKLIST_BY_ID[item_id]
-        rows.append(OrganisationRow(item=item_id, item_text=item.text, what=answer.action or "",
+        rows.append(OrganisationRow(item=item_id, item_text=item_text(item_id, policy),
+                                    what=answer.action or "",
                                     owner=answer.owner, due=answer.due,
                                     overdue=answer.due is not None and answer.due < today,
                                     teams=teams))

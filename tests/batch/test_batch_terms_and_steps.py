@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 from docx2python import docx2python
@@ -60,6 +61,13 @@ def test_the_policys_word_is_used_in_protocol_forms_and_annex(tmp_path, term):
         form_text = doc.text
     assert BURGER.findall(form_text) == []
     assert f"Hoe de {term} de voorwaarden vooraf krijgt" in form_text
+    # And the coordinator's overview: the checklist items it names are in the word too.
+    html = (tmp_path / "uit" / "overzicht.html").read_text(encoding="utf-8")
+    assert BURGER.findall(html) == []
+    assert term in html
+    workbook = openpyxl.load_workbook(tmp_path / "uit" / "overzicht.xlsx")
+    cells = [str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if c.value]
+    assert not [c for c in cells if BURGER.search(c)]
 
 
 def test_own_text_of_an_organisation_stays_as_written(tmp_path):

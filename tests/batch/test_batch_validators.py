@@ -48,3 +48,22 @@ def test_docx_contents_is_a_toc_field_with_the_pdf_page_numbers(example_build, t
         cached = body.split(f" PAGEREF {anchor} \\h ", 1)[1]
         number = cached.split("<w:t", 1)[1].split(">", 1)[1].split("<", 1)[0]
         assert number == str(pages[anchor]), anchor
+
+
+def test_the_logo_is_kept_lossless_and_the_examples_are_short(example_build):
+    """The PNG logo is not recompressed into JPEG, and chapters follow on: no example protocol
+    has a page with fewer than 5 lines of text except its last, and none is longer than 23
+    pages (they were 24-33 with a page break before every chapter)."""
+    import pypdfium2 as pdfium
+    from pypdf import PdfReader
+
+    _, out = example_build
+    for team_id in TEAM_IDS:
+        pdf = out / team_id / f"teamprotocol-{team_id}.pdf"
+        images = PdfReader(pdf).pages[0]["/Resources"]["/XObject"]
+        assert {str(x.get_object()["/Filter"]) for x in images.values()} == {"/FlateDecode"}
+        document = pdfium.PdfDocument(pdf)
+        lines = [len([line for line in p.get_textpage().get_text_range().splitlines()
+                      if line.strip()]) for p in document]
+        assert len(lines) <= 23, team_id
+        assert min(lines[:-1]) >= 5, (team_id, lines)

@@ -355,3 +355,18 @@ def test_missing_team_form_is_a_form_error(policy, form):
     with pytest.raises(FormError, match="teamformulier ontbreekt") as info:
         merge(policy, TeamForms(team_id="t9", forms={"balie": form("balie", "t9")}))
     assert info.value.file == "t9/team.docx"
+
+
+def test_stap_1_and_stap_2_are_in_the_protocol_when_and_with_whom(policy, team_form, team_forms):
+    protocol = merge(policy, team_forms(team_form(
+        inventarisatie=dt.date(2026, 3, 10), inventarisatie_deelnemers="R. Smit en de coördinator",
+        teamoverleg=dt.date(2026, 4, 14), teamoverleg_deelnemers="Het hele team (12)")))
+    shown = {b.title: b.paragraphs for b in protocol.chapters[5].team}
+    assert shown["Datum van het gesprek met de coördinator (stap 1)"] == ["10 maart 2026"]
+    assert shown["Wie aan het gesprek van stap 1 deelnamen"] == ["R. Smit en de coördinator"]
+    assert shown["Datum van het teamoverleg (stap 2)"] == ["14 april 2026"]
+    assert shown["Wie aan het teamoverleg van stap 2 deelnamen"] == ["Het hele team (12)"]
+    # Left empty, they are visible gaps, not silently dropped.
+    empty = {b.title: b for b in merge(policy, team_forms(team_form())).chapters[5].team}
+    assert empty["Wie aan het gesprek van stap 1 deelnamen"].gap_note.startswith(
+        "Nog in te vullen door het team")
