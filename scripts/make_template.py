@@ -314,6 +314,7 @@ def fixed_table(doc, var: str, widths_cm: list[float]) -> None:
         cell_text(cell, "{{ " + var + f".header[{n}] }}}}")
     row_loop(t, 1, "for row in " + var + ".rows",
              ["{{ row[" + str(n) + "] }}" for n in range(len(widths_cm))])
+    keep_rows_together(t)  # a handful of rows: on one page with their heading
 
 
 # Contacts: role, person (name, role, phone, e-mail: the longest), source.
