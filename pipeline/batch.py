@@ -162,7 +162,7 @@ def _adopted_changed(record: ArchiveRecord | None, team_id: str, docx_hash: str,
 
     An adopted protocol is a record: `<team>/teamprotocol-<team>.pdf` must never show text
     marked *vastgesteld* that was not adopted. The .docx is byte-identical for the same
-    inputs (render.py), so a different hash means the forms, the policy, the template or the
+    inputs (pipeline.render), so a different hash means the forms, the policy, the template or the
     program changed what this version says since it was archived.
     """
     if record is None:
@@ -381,7 +381,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
 def _stamp_contents(docx: Path, pdf: Path) -> str | None:
     """Give the .docx a real TOC field holding the page numbers LibreOffice laid out; the
     SHA-256 of the stamped file, or None when nothing changed."""
-    from pipeline.docx_toc import stamp_toc, toc_pages_from_links
+    from pipeline.render.toc import stamp_toc, toc_pages_from_links
     from pipeline.verify import toc_link_pages
 
     stamped = stamp_toc(docx.read_bytes(), toc_pages_from_links(toc_link_pages(pdf)))

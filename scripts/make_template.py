@@ -2,7 +2,7 @@
 
 Run `python scripts/make_template.py` after changing it; the template is committed so that
 organisations can copy it as the start of their own house-style template. Every variable the
-template uses is documented in `pipeline/render.py` (`template_context`).
+template uses is documented in `pipeline/render/context.py` (`template_context`).
 
 Branding (colour, font) is deliberately neutral here: `pipeline.render` writes the policy's
 colour and font into the styles at render time, so one template serves every organisation.
@@ -24,10 +24,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from pipeline.docx_toc import ensure_update_fields
 from pipeline.ooxml import APP_XML, set_compatibility_mode
 from pipeline.ooxml_order import order_properties
 from pipeline.render import BRAND_STYLES
+from pipeline.render.toc import ensure_update_fields
 
 OUT = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "protocol.docx"
 W = nsdecls("w")
@@ -42,7 +42,7 @@ TEXT_WIDTH = int(Cm(21 - 4.4).twips)
 # --- styles ---------------------------------------------------------------------------------
 
 def _strip_theme_fonts(doc) -> None:
-    """Remove theme fonts so that the one font render.py sets in docDefaults applies everywhere."""
+    """Remove theme fonts so that the one font pipeline.render sets in docDefaults applies everywhere."""
     for rfonts in doc.styles.element.iter(qn("w:rFonts")):
         for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
             rfonts.attrib.pop(qn("w:" + attr), None)
@@ -172,7 +172,7 @@ def make_styles(doc) -> None:
         f'<w:shd {W} w:val="clear" w:color="auto" w:fill="FFF7E0"/>'))
     gap.paragraph_format.left_indent = Cm(0.25)
     gap.paragraph_format.right_indent = Cm(0.25)
-    # The steps of an aggression protocol: a real numbered list (render.py gives every list
+    # The steps of an aggression protocol: a real numbered list (pipeline.render gives every list
     # its own numbering, starting at 1, and keeps its steps together on one page).
     steps = doc.styles["List Number"]
     steps.paragraph_format.space_after = Pt(3)
@@ -371,7 +371,7 @@ def block_loop(doc, items: str, title_style: str = "Heading 3") -> None:
 # the web-page options and the thumbnail of the blank default document.
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 DROPPED_PARTS = (STYLES_WITH_EFFECTS, RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.THUMBNAIL)
-# Styles that render.py and docx_toc.py look up by name, besides those the template uses:
+# Styles that pipeline.render (and its toc module) looks up by name, besides those the template uses:
 # the contents lines, and the brand-coloured styles an organisation's copy may use.
 NAMED_STYLES = (*BRAND_STYLES, *(f"toc {n}" for n in range(1, 10)))
 _STYLE_REFS = ("pStyle", "rStyle", "tblStyle")
@@ -577,7 +577,7 @@ def front_matter(doc) -> None:
     p = para(doc, "Inhoud", "Kop voorwerk")
     p.paragraph_format.space_before = Pt(28)
     # Where the contents go: a TOC field as Word inserts it (`\o "1-2"`: heading levels 1-2).
-    # render.py (pipeline.docx_toc) replaces it by plain `toc 1`/`toc 2` lines with PAGEREF
+    # pipeline.render.toc replaces it by plain `toc 1`/`toc 2` lines with PAGEREF
     # fields, because LibreOffice 25.2 prints a TOC field's stored result unchanged but lays
     # out a standalone PAGEREF with the right page in one conversion (measured).
     p = para(doc)

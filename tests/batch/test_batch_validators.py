@@ -7,9 +7,9 @@ import zipfile
 import page
 import pytest
 
-from pipeline.docx_toc import toc_entries
 from pipeline.examples import example_teams
 from pipeline.pdf_validate import STREAM_LENGTH_RULE, _excused
+from pipeline.render.toc import toc_entries
 from pipeline.verify import toc_link_pages
 from tests.batch.conftest import ARCHIVE
 

@@ -16,7 +16,6 @@ from pypdf import PdfReader
 
 from pipeline.assess import assemble
 from pipeline.catalogue import CHAPTERS
-from pipeline.docx_toc import toc_entries
 from pipeline.errors import TemplateError
 from pipeline.models import FormData, Status, TeamForms
 from pipeline.render import (
@@ -26,6 +25,7 @@ from pipeline.render import (
     render_protocol,
     template_context,
 )
+from pipeline.render.toc import toc_entries
 from tests.render.conftest import COLOUR, ORG, ORG_TEXT, TRICKY, make_policy, make_protocol
 
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
