@@ -153,6 +153,35 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# A missing source as assess words it: "<form>: <question> (<why>)".
+_MISSING = re.compile(r"(?P<form>[^:]+): (?P<label>.+) \((?P<why>[^()]+)\)")
+_EMPTY_REASONS = ("niet ingevuld", "niet beantwoord")
+
+
+def missing_lines(missing: list[str]) -> list[str]:
+    """What an item lacks, one line per form: "Teamformulier: A; B (‘n.v.t.’ regelt niets)".
+
+    A question left empty is named without "(niet ingevuld)": the column says *Wat
+    ontbreekt*. An answer that arranges nothing keeps its reason. Other texts (the
+    organisation's part, a team's own open action) stay as they are.
+    """
+    lines: list[str] = []
+    forms: dict[str, int] = {}
+    for text in missing:
+        found = _MISSING.fullmatch(text)
+        if found is None:
+            lines.append(_capital(text))
+            continue
+        label = found["label"] + ("" if found["why"] in _EMPTY_REASONS else f" ({found['why']})")
+        form = _capital(found["form"])
+        if form in forms:
+            lines[forms[form]] += "; " + label
+        else:
+            forms[form] = len(lines)
+            lines.append(f"{form}: {label}")
+    return lines
+
+
 def _open_by(items: list, origin: str) -> int:
     """Items not arranged whose action lies with the organisation (or, else, with the team)."""
     open_items = [i for i in items if i.status in (Status.DEELS, Status.ONTBREEKT)]
@@ -176,7 +205,7 @@ def _annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[st
             "id": item.id, "text": ours(item.text), **status_view(item.status),
             "reference": short_reference(item.given),
             # Only what does not arrange its part; a filled source is in the reference.
-            "missing": [_capital(ours(m)) for m in item.missing]
+            "missing": missing_lines([ours(m) for m in item.missing])
             + [ours("Let op: " + c) for c in item.conflicts] or [EMPTY],
             "action": clean(action.what) if planned else
             ("nog niet gepland" if action is not None else EMPTY),

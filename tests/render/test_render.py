@@ -438,3 +438,20 @@ def test_status_symbols_are_runs_in_one_symbol_font(rendered):
     assert len(runs) >= 30
     for run in runs:
         assert run.xpath("string(w:rPr/w:rFonts/@w:ascii)", namespaces=ns) == SYMBOL_FONT
+
+
+def test_what_is_missing_is_one_line_per_form_without_the_obvious_reason():
+    from pipeline.render.context import missing_lines
+
+    assert missing_lines([
+        "bijlage balie en spreekkamer: Minimale bezetting (niet ingevuld)",
+        "teamformulier: Derden die met het team werken (‘n.v.t.’ regelt niets)",
+        "bijlage balie en spreekkamer: Er hangen camera's bij de balie (niet beantwoord)",
+        "teamformulier: Datum van het teamoverleg (stap 2) (de datum ligt in de toekomst)",
+        "organisatie: nog niet geregeld in het beleid",
+    ]) == [
+        "Bijlage balie en spreekkamer: Minimale bezetting; Er hangen camera's bij de balie",
+        "Teamformulier: Derden die met het team werken (‘n.v.t.’ regelt niets); Datum van het "
+        "teamoverleg (stap 2) (de datum ligt in de toekomst)",
+        "Organisatie: nog niet geregeld in het beleid",
+    ]
