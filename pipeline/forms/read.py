@@ -419,8 +419,9 @@ def _norm(text: str) -> str:
 
 def _our_texts(spec) -> list[str]:
     """Every paragraph text the writer puts around answers: labels, headings, notes."""
-    texts = [f"{s.number}. {s.title}" for s in spec.sections] + [write.ROWS_NOTE,
-                                                                   write.FRAME_NOTE]
+    # Headings as the form numbers them, and as forms before issue 11 did (catalogue numbers).
+    texts = [*write.section_headings(spec), *(f"{s.number}. {s.title}" for s in spec.sections),
+             write.ROWS_NOTE, write.FRAME_NOTE]
     for f in spec.fields:
         texts += [f.label, f.label + write.REQUIRED_MARK, f.help]
     return texts
