@@ -21,10 +21,15 @@ FONT = "Calibri"
 NEUTRAL_COLOUR = "2F5496"
 GREY = RGBColor(0x59, 0x59, 0x59)
 LOCKED_FILL, LOCKED_BORDER = "F2F2F2", "BFBFBF"
-LOGO_HEIGHT = Cm(1.3)
-# A long answer's box reaches this far below its last line (the border's distance to the
-# text, at most 31 pt in Word): an empty box looks like room for a few lines.
-LONG_ANSWER_ROOM = 18  # points
+# The first page's header holds the logo within the top margin (header distance + logo <
+# top margin): a header taller than the margin pushed the body down after LibreOffice had
+# laid out page 1, and a question there lost its answer box to page 2 (measured, 25.2).
+LOGO_HEIGHT = Cm(1.15)
+# Empty lines below an empty long answer, inside its box: it looks like room for a few
+# lines. Not the border's distance to the text: with more than ~12 pt of it LibreOffice 25.2
+# let a question end page 1 and put its box alone on page 2 (measured), as it did with
+# keep-lines on the box.
+LONG_ANSWER_LINES = 2
 
 
 def tint(colour: str, share: float) -> str:
@@ -67,7 +72,6 @@ FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 # Paragraph styles of our own; the reader recognises a question by its text, not its style.
 QUESTION, ANSWER, LOCKED, NOTE = "Vraag", "Antwoord", "Organisatietekst", "Toelichting"
-LONG_ANSWER = "AntwoordLang"  # the box of a multi-line answer
 
 
 def _plain_fonts(doc: DocxDocument, font: str) -> None:
@@ -87,17 +91,14 @@ def _plain_fonts(doc: DocxDocument, font: str) -> None:
     lang.set(qn("w:val"), "nl-NL")
 
 
-def box(paragraph_format_element, fill: str, border: str, room_below: int = 4) -> None:
-    """Shade a paragraph (`w:pPr`) and draw a thin border round it: the answer box.
-
-    `room_below` is the bottom border's distance to the text in points (Word allows 0-31).
-    """
+def box(paragraph_format_element, fill: str, border: str) -> None:
+    """Shade a paragraph (`w:pPr`) and draw a thin border round it: the answer box."""
     pbdr = OxmlElement("w:pBdr")
     for side in ("top", "left", "bottom", "right"):
         b = OxmlElement(f"w:{side}")
         b.set(qn("w:val"), "single")
         b.set(qn("w:sz"), "4")
-        b.set(qn("w:space"), str(room_below if side == "bottom" else 4))
+        b.set(qn("w:space"), "4")
         b.set(qn("w:color"), border)
         pbdr.append(b)
     shd = OxmlElement("w:shd")
@@ -135,19 +136,14 @@ def setup_styles(doc: DocxDocument, look: Look) -> None:
     q.base_style, q.font.bold = normal, True
     q.paragraph_format.space_before, q.paragraph_format.space_after = Pt(8), Pt(2)
     q.paragraph_format.keep_with_next = True
-    for name, fill, border, room in (
-            (ANSWER, look.answer_fill, look.answer_border, 4),
-            (LONG_ANSWER, look.answer_fill, look.answer_border, LONG_ANSWER_ROOM),
-            (LOCKED, LOCKED_FILL, LOCKED_BORDER, 4)):
+    for name, fill, border in ((ANSWER, look.answer_fill, look.answer_border),
+                               (LOCKED, LOCKED_FILL, LOCKED_BORDER)):
         a = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         a.base_style = normal
         a.paragraph_format.left_indent = Cm(0.15)
         a.paragraph_format.right_indent = Cm(0.15)
         a.paragraph_format.space_before, a.paragraph_format.space_after = Pt(3), Pt(6)
-        # A box is never split over two pages: no lonely last line of an answer or of the
-        # organisation's text on a page of its own.
-        a.paragraph_format.keep_together = name != LOCKED
-        box(a.element.get_or_add_pPr(), fill, border, room)
+        box(a.element.get_or_add_pPr(), fill, border)
     n = styles.add_style(NOTE, WD_STYLE_TYPE.PARAGRAPH)
     n.base_style = normal
     n.font.size, n.font.italic, n.font.color.rgb = Pt(9.5), True, GREY
@@ -193,7 +189,7 @@ def setup_page(doc: DocxDocument, header_text: str, look: Look) -> None:
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
-    section.header_distance = section.footer_distance = Cm(1.0)
+    section.header_distance, section.footer_distance = Cm(0.9), Cm(1.0)
     head = section.header.paragraphs[0]
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = head.add_run(header_text)
@@ -207,6 +203,9 @@ def setup_page(doc: DocxDocument, header_text: str, look: Look) -> None:
 
 def _add_logo(paragraph, look: Look) -> None:
     """The organisation's logo in `paragraph`, with its alternative text."""
+    # Exactly the logo's height: Normal's 1.1 line spacing and space after would add to it.
+    paragraph.paragraph_format.line_spacing = 1.0
+    paragraph.paragraph_format.space_after = Pt(0)
     inline = paragraph.add_run().add_picture(io.BytesIO(look.logo), height=LOGO_HEIGHT)._inline
     # Read aloud by screen readers; LibreOffice exports it as the PDF figure's /Alt.
     inline.docPr.set("descr", look.logo_alt or "Logo")

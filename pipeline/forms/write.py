@@ -11,6 +11,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from pipeline import ooxml, terms
 from pipeline.catalogue import (
@@ -34,6 +35,7 @@ PROP_SCHEMA = "teamprotocol.schema_version"
 PROP_TEAM = "teamprotocol.team_id"
 DEFAULT_ROWS = 3
 KEEP_ROWS_TOGETHER = 10  # rows (with the header) of a table kept on one page
+KEEP_LAST_FIELDS = 3  # the form's last questions kept on one page
 LOCKED_DEFAULT = "Deze tekst stelt de organisatie vast; u vindt hem in het protocol."
 REQUIRED_MARK = " *"
 ROWS_NOTE = ("Meer rijen nodig? In Word: klik in de laatste rij op het plusteken rechtsonder. "
@@ -187,10 +189,14 @@ def _add_field(doc: DocxDocument, field: Field, value: Answer,
             last = _para(doc, line, layout.LOCKED)
         # The frame's last paragraph stays with the answer box: no box alone atop a page.
         last.paragraph_format.keep_with_next = True
-    # An empty long answer gets a tall box, as on a paper form; a given one shows its lines.
-    long_box = field.type is FieldType.MULTILINE and value in (None, "")
-    p = _para(doc, "", layout.LONG_ANSWER if long_box else layout.ANSWER)
+    p = _para(doc, "", layout.ANSWER)
     p._p.append(_control(field, value))
+    if field.type is FieldType.MULTILINE and value in (None, ""):
+        # An empty long answer's box is a few lines tall, as on a paper form (the breaks
+        # stand after the control: the reader ignores blank text beside it).
+        run = p.add_run()
+        for _ in range(layout.LONG_ANSWER_LINES):
+            run.add_break()
     if field.type is FieldType.CHECKBOX:
         run = p.add_run("  " + field.help)
         run.font.color.rgb = layout.GREY
@@ -276,10 +282,18 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
         lines.insert(2, LOCKED_INSTRUCTION)
     for line in lines:
         _para(doc, line, "ListBullet")
+    # The last fields travel together: the form never ends on a page with one question.
+    together = {f.tag for f in spec.fields[-KEEP_LAST_FIELDS:-1]}
+    body = doc.element.body
     for section, heading in zip(spec.sections, section_headings(spec), strict=True):
         _para(doc, heading, "Heading1")
         for f in section.fields:
+            before = len(body)
             _add_field(doc, f, values.get(f.tag), locked_texts or {}, look)
+            if f.tag in together:
+                for el in body[before:]:
+                    if el.tag == ooxml.qn("w:p"):
+                        Paragraph(el, doc).paragraph_format.keep_with_next = True
     out = io.BytesIO()
     doc.save(out)
     props = {PROP_KIND: spec.kind, PROP_SCHEMA: SCHEMA_VERSION, PROP_TEAM: identity.team_id}
