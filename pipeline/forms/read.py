@@ -224,7 +224,9 @@ class _Reader:
         if sdts and len(paras) == 1:
             value = self.from_control(field, sdts[0])
         else:
-            text = "\n".join(ooxml.content_text(p) for p in paras)
+            # A paragraph's trailing breaks are the empty lines an empty long answer's box
+            # holds (write.py), still there when the control was deleted and typed over.
+            text = "\n".join(ooxml.content_text(p).rstrip("\n") for p in paras)
             if field.type is FieldType.CHECKBOX:
                 text = text.replace(field.help, "")
             value = self.value(field, text, sdt=None)
