@@ -87,7 +87,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     """
     from pipeline.forms.publish import commit, staging
     from pipeline.forms.teams_csv import read_teams_csv
-    from pipeline.forms.write import locked_texts_of, write_team_forms
+    from pipeline.forms.write import locked_texts_of, look_of, write_team_forms
     from pipeline.policy import load_policy
 
     teams = read_teams_csv(teams_csv)
@@ -103,6 +103,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     # the forms, so a team lead answers with the norm in front of them.
     policy = load_policy(policy_path)
     locked = locked_texts_of(policy)
+    # The forms look like the organisation's protocol: its colour, font and logo.
+    look = look_of(policy, policy_path)
     found = None
     if last_dir is not None:
         from pipeline.forms import prefill
@@ -112,10 +114,11 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         for team in teams:
             if found is None:
                 write_team_forms(team, stage, locked_texts=locked,
-                                 terminology=policy.terminology)
+                                 terminology=policy.terminology, look=look)
             elif team.team_id not in found.errors:
                 write_team_forms(team, stage, found.answers.get(team.team_id), locked,
-                                 found.notes.get(team.team_id), terminology=policy.terminology)
+                                 found.notes.get(team.team_id), terminology=policy.terminology,
+                                 look=look)
         done = commit(stage, out_dir, replace=force)
     for team in teams:
         folder = out_dir / team.team_id

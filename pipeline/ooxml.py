@@ -104,12 +104,24 @@ def _rpr(color: str | None = None, font: str | None = None) -> etree._Element:
 
 PLACEHOLDER_COLOR = "6B6B6B"  # 5.3:1 on white, where Word's own Placeholder Text is 3.9:1
 PLACEHOLDER_STYLE = "PlaceholderText"  # Word's character style for placeholder text
+# An unstyled hair space before every placeholder. LibreOffice (25.2, measured with
+# tests/forms/lo_fill.py) gives an answer typed or chosen over a placeholder the formatting of
+# the placeholder's first character: without this lead every answer given in LibreOffice
+# stayed grey (PlaceholderText); with it the answer has the paragraph's own formatting. Word
+# replaces the whole placeholder. It is whitespace, so readers that strip text never see it.
+PLACEHOLDER_LEAD = "\u200a"
 
 
 def placeholder_name(tag: str) -> str:
     """The glossary docPart name of a control's placeholder: 32 hex digits, as Word names
     them, made from the tag so that the same form gives the same bytes."""
     return hashlib.md5(tag.encode(), usedforsecurity=False).hexdigest().upper()
+
+
+def placeholder_runs(text: str, style: etree._Element,
+                     lead_rpr: etree._Element | None = None) -> list[etree._Element]:
+    """The runs of a placeholder: the unstyled `PLACEHOLDER_LEAD`, then `text` in `style`."""
+    return text_runs(PLACEHOLDER_LEAD, lead_rpr) + text_runs(text, style)
 
 
 def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
@@ -143,7 +155,7 @@ def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
         _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
         if font:
             style.append(_rpr(None, font)[0])
-        runs = text_runs(placeholder, style)
+        runs = placeholder_runs(placeholder, style, _rpr(None, font) if font else None)
     else:
         runs = text_runs(content, _rpr(None, font) if font else None)
     body.extend(runs)
@@ -523,7 +535,7 @@ def glossary_xml(placeholders: Mapping[str, str]) -> bytes:
         paragraph = _el("w:p", _el("w:docPartBody", part))
         style = _el("w:rPr")
         _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
-        paragraph.extend(text_runs(placeholders[tag], style))
+        paragraph.extend(placeholder_runs(placeholders[tag], style))
     return _xml(root)
 
 

@@ -42,7 +42,7 @@ TEXT_WIDTH = int(Cm(21 - 4.4).twips)
 # --- styles ---------------------------------------------------------------------------------
 
 def _strip_theme_fonts(doc) -> None:
-    """Remove theme fonts so that the one font pipeline.render sets in docDefaults applies everywhere."""
+    """Remove theme fonts, so that the one font pipeline.render sets in docDefaults applies."""
     for rfonts in doc.styles.element.iter(qn("w:rFonts")):
         for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
             rfonts.attrib.pop(qn("w:" + attr), None)
@@ -371,7 +371,7 @@ def block_loop(doc, items: str, title_style: str = "Heading 3") -> None:
 # the web-page options and the thumbnail of the blank default document.
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 DROPPED_PARTS = (STYLES_WITH_EFFECTS, RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.THUMBNAIL)
-# Styles that pipeline.render (and its toc module) looks up by name, besides those the template uses:
+# Styles that pipeline.render (and its toc) looks up by name, besides those the template uses:
 # the contents lines, and the brand-coloured styles an organisation's copy may use.
 NAMED_STYLES = (*BRAND_STYLES, *(f"toc {n}" for n in range(1, 10)))
 _STYLE_REFS = ("pStyle", "rStyle", "tblStyle")

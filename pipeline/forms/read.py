@@ -224,7 +224,9 @@ class _Reader:
         if sdts and len(paras) == 1:
             value = self.from_control(field, sdts[0])
         else:
-            text = "\n".join(ooxml.content_text(p) for p in paras)
+            # A paragraph's trailing breaks are the empty lines an empty long answer's box
+            # holds (write.py), still there when the control was deleted and typed over.
+            text = "\n".join(ooxml.content_text(p).rstrip("\n") for p in paras)
             if field.type is FieldType.CHECKBOX:
                 text = text.replace(field.help, "")
             value = self.value(field, text, sdt=None)
@@ -419,8 +421,9 @@ def _norm(text: str) -> str:
 
 def _our_texts(spec) -> list[str]:
     """Every paragraph text the writer puts around answers: labels, headings, notes."""
-    texts = [f"{s.number}. {s.title}" for s in spec.sections] + [write.ROWS_NOTE,
-                                                                   write.FRAME_NOTE]
+    # Headings as the form numbers them, and as forms before issue 11 did (catalogue numbers).
+    texts = [*write.section_headings(spec), *(f"{s.number}. {s.title}" for s in spec.sections),
+             write.ROWS_NOTE, write.FRAME_NOTE]
     for f in spec.fields:
         texts += [f.label, f.label + write.REQUIRED_MARK, f.help]
     return texts

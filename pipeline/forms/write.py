@@ -11,6 +11,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from pipeline import ooxml, terms
 from pipeline.catalogue import (
@@ -27,12 +28,14 @@ from pipeline.catalogue import (
 from pipeline.errors import FormError
 from pipeline.forms import layout
 from pipeline.models import Answer, TeamIdentity
-from pipeline.policy import unwrap_text
+from pipeline.policy import Policy, resolve_logo, unwrap_text
 
 PROP_KIND = "teamprotocol.kind"
 PROP_SCHEMA = "teamprotocol.schema_version"
 PROP_TEAM = "teamprotocol.team_id"
 DEFAULT_ROWS = 3
+KEEP_ROWS_TOGETHER = 10  # rows (with the header) of a table kept on one page
+KEEP_LAST_FIELDS = 3  # the form's last questions kept on one page
 LOCKED_DEFAULT = "Deze tekst stelt de organisatie vast; u vindt hem in het protocol."
 REQUIRED_MARK = " *"
 ROWS_NOTE = ("Meer rijen nodig? In Word: klik in de laatste rij op het plusteken rechtsonder. "
@@ -48,8 +51,8 @@ FRAME_NOTE = "Dit geldt al voor de hele organisatie:"
 LOCKED_INSTRUCTION = ("Teksten met een grijze achtergrond stelt de organisatie vast; die kunt u "
                       "niet wijzigen.")
 INSTRUCTIONS = (
-    "Klik in een vak met een lichtblauwe achtergrond en typ uw antwoord. De grijze tekst in het "
-    "vak is een toelichting; die verdwijnt zodra u begint te typen.",
+    "Klik in een gekleurd invulvak en typ uw antwoord. De grijze tekst in het vak is een "
+    "toelichting; die verdwijnt zodra u begint te typen.",
     "Vragen met een * zijn verplicht.",
     "Verwijder geen vakken en verander de vragen niet: het formulier wordt automatisch gelezen.",
     "Sla het formulier op als Word-document (.docx) onder dezelfde naam en stuur het terug naar "
@@ -119,7 +122,7 @@ def _cell_control(field: Field, col: Column, value: object) -> object:
     return ooxml.text_control(tag, col.label, text, ph)
 
 
-def _rows_table(doc: DocxDocument, field: Field, rows: list[dict]) -> None:
+def _rows_table(doc: DocxDocument, field: Field, rows: list[dict], look: layout.Look) -> None:
     """Header row plus one row per answer (at least DEFAULT_ROWS), each cell one control."""
     n = max(len(rows), DEFAULT_ROWS)
     table = doc.add_table(rows=1 + n, cols=len(field.columns))
@@ -127,7 +130,7 @@ def _rows_table(doc: DocxDocument, field: Field, rows: list[dict]) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, col in zip(table.rows[0].cells, field.columns, strict=True):
         cell.paragraphs[0].add_run(col.label).bold = True
-        layout.shade_cell(cell, layout.HEADER_FILL)
+        layout.shade_cell(cell, look.header_fill)
     header_tr = table.rows[0]._tr
     trpr = header_tr.get_or_add_trPr()
     trpr.append(ooxml._el("w:tblHeader"))  # repeat the header on a new page
@@ -135,6 +138,13 @@ def _rows_table(doc: DocxDocument, field: Field, rows: list[dict]) -> None:
         data = rows[i] if i < len(rows) else {}
         for cell, col in zip(row.cells, field.columns, strict=True):
             cell.paragraphs[0]._p.append(_cell_control(field, col, data.get(col.name)))
+    # A short table stays on one page with its question above and its note below, so the
+    # form never ends on a page holding one row and the note; a long one may break.
+    keep = table.rows if len(table.rows) <= KEEP_ROWS_TOGETHER else table.rows[-1:]
+    for row in keep:
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+    layout.table_borders(table, look.answer_border)
     data_rows = [r._tr for r in table.rows[1:]]
     for tr in data_rows:
         table._tbl.remove(tr)
@@ -154,7 +164,7 @@ def _question(doc: DocxDocument, field: Field) -> None:
 
 
 def _add_field(doc: DocxDocument, field: Field, value: Answer,
-               locked_texts: Mapping[str, str]) -> None:
+               locked_texts: Mapping[str, str], look: layout.Look) -> None:
     _question(doc, field)
     if field.merge is Merge.LOCKED:
         _para(doc, field.help.rstrip(".") + "; deze tekst kunt u niet wijzigen.", layout.NOTE)
@@ -165,7 +175,7 @@ def _add_field(doc: DocxDocument, field: Field, value: Answer,
         return
     if field.type is FieldType.ROWS:
         _para(doc, field.help, layout.NOTE)
-        _rows_table(doc, field, list(value or []))
+        _rows_table(doc, field, list(value or []), look)
         _para(doc, ROWS_NOTE, layout.NOTE)
         return
     frame = locked_texts.get(field.policy_text or "") if field.merge in (
@@ -174,11 +184,19 @@ def _add_field(doc: DocxDocument, field: Field, value: Answer,
         # The text the team's answer adds to, read-only above the answer box: the team lead
         # sees what already applies before writing (the reader skips these paragraphs).
         _para(doc, FRAME_NOTE, layout.NOTE)
-        for line in _check_text(field, frame).split("\n"):
-            if line.strip():
-                _para(doc, line, layout.LOCKED)
+        lines = [line for line in _check_text(field, frame).split("\n") if line.strip()]
+        for line in lines:
+            last = _para(doc, line, layout.LOCKED)
+        # The frame's last paragraph stays with the answer box: no box alone atop a page.
+        last.paragraph_format.keep_with_next = True
     p = _para(doc, "", layout.ANSWER)
     p._p.append(_control(field, value))
+    if field.type is FieldType.MULTILINE and value in (None, ""):
+        # An empty long answer's box is a few lines tall, as on a paper form (the breaks
+        # stand after the control: the reader ignores blank text beside it).
+        run = p.add_run()
+        for _ in range(layout.LONG_ANSWER_LINES):
+            run.add_break()
     if field.type is FieldType.CHECKBOX:
         run = p.add_run("  " + field.help)
         run.font.color.rgb = layout.GREY
@@ -216,16 +234,26 @@ def in_terms(spec: FormSpec, terminology: str) -> FormSpec:
                                    "sections": sections})
 
 
+def section_headings(spec: FormSpec) -> list[str]:
+    """The headings of a form's sections, numbered 1, 2, … as they stand on the form.
+
+    The catalogue's section numbers are ids (merge finds the contact persons by "C") and
+    follow the protocol's chapters, so a contact form started at 3; the form counts its own.
+    """
+    return [f"{n}. {s.title}" for n, s in enumerate(spec.sections, 1)]
+
+
 def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] | None = None,
                locked_texts: Mapping[str, str] | None = None, note: str | None = None, *,
-               terminology: str = terms.DEFAULT) -> bytes:
+               terminology: str = terms.DEFAULT, look: layout.Look | None = None) -> bytes:
     """The .docx bytes of one form (`team` or a contact kind) for `identity`.
 
     `answers` pre-fills fields by tag; `locked_texts` maps a `policy_text` key to the
     organisation text shown read-only; `note` is shown in a box under the title (the
     prefilled forms of a new cycle say so there); `terminology` is the policy's word for
-    burger (the reader recognises the form's texts in any of the three). Same inputs give
-    byte-identical output.
+    burger (the reader recognises the form's texts in any of the three); `look` is the
+    organisation's colour, font and logo (`look_of`), a neutral look without it. Same inputs
+    give byte-identical output.
     """
     spec = FORMS.get(kind)
     if spec is None:
@@ -233,10 +261,11 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
                         hint="Kies uit " + ", ".join(FORMS))
     spec = in_terms(spec, terminology)
     values = _initial_answers(spec, identity, answers)
+    look = look or layout.Look()
     doc = Document()
-    layout.setup_styles(doc)
-    layout.setup_page(doc, f"{identity.team}  ·  {spec.title}",
-                      f"Formulier {spec.kind}, schemaversie {SCHEMA_VERSION}")
+    layout.setup_styles(doc, look)
+    # The schema version is for the reader, in the custom properties; not the user's business.
+    layout.setup_page(doc, f"{identity.team}  ·  {spec.title}", look)
     layout.set_core_properties(doc, f"{spec.title} – {identity.team}",
                                "Teamprotocol veilige publieke dienstverlening")
     _para(doc, spec.title, "Title")
@@ -253,10 +282,18 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
         lines.insert(2, LOCKED_INSTRUCTION)
     for line in lines:
         _para(doc, line, "ListBullet")
-    for section in spec.sections:
-        _para(doc, f"{section.number}. {section.title}", "Heading1")
+    # The last fields travel together: the form never ends on a page with one question.
+    together = {f.tag for f in spec.fields[-KEEP_LAST_FIELDS:-1]}
+    body = doc.element.body
+    for section, heading in zip(spec.sections, section_headings(spec), strict=True):
+        _para(doc, heading, "Heading1")
         for f in section.fields:
-            _add_field(doc, f, values.get(f.tag), locked_texts or {})
+            before = len(body)
+            _add_field(doc, f, values.get(f.tag), locked_texts or {}, look)
+            if f.tag in together:
+                for el in body[before:]:
+                    if el.tag == ooxml.qn("w:p"):
+                        Paragraph(el, doc).paragraph_format.keep_with_next = True
     out = io.BytesIO()
     doc.save(out)
     props = {PROP_KIND: spec.kind, PROP_SCHEMA: SCHEMA_VERSION, PROP_TEAM: identity.team_id}
@@ -286,7 +323,8 @@ def write_team_forms(identity: TeamIdentity, out_dir: Path,
                      answers_by_kind: Mapping[str, Mapping[str, Answer]] | None = None,
                      locked_texts: Mapping[str, str] | None = None,
                      notes: Mapping[str, str] | None = None, *,
-                     terminology: str = terms.DEFAULT) -> list[Path]:
+                     terminology: str = terms.DEFAULT,
+                     look: layout.Look | None = None) -> list[Path]:
     """Write `<out_dir>/<team_id>/<kind>.docx` for every form of the team (atomic per file).
 
     `notes` maps a form kind to the note shown under its title (see `write_form`).
@@ -296,7 +334,7 @@ def write_team_forms(identity: TeamIdentity, out_dir: Path,
     written = []
     for kind in team_form_kinds(identity):
         data = write_form(kind, identity, (answers_by_kind or {}).get(kind), locked_texts,
-                          (notes or {}).get(kind), terminology=terminology)
+                          (notes or {}).get(kind), terminology=terminology, look=look)
         target = folder / form_file_name(kind)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(data)
@@ -314,3 +352,14 @@ def locked_texts_of(policy: object) -> dict[str, str]:
     keys = {f.policy_text for spec in FORMS.values() for f in spec.fields if f.policy_text}
     # Shown as one paragraph per line in the form: the YAML's wrapping is undone first.
     return {k: unwrap_text(policy.text(k)) for k in sorted(keys)}  # type: ignore[attr-defined]
+
+
+def look_of(policy: Policy, policy_path: Path | None = None) -> layout.Look:
+    """The policy's house colour, font and logo (checked, relative to `policy_path`; None: the
+    embedded default policy) as the look of its forms, the same as its protocols'."""
+    branding = policy.branding
+    logo = resolve_logo(policy, policy_path)
+    return layout.Look(colour=branding.colour.lstrip("#").upper(), font=branding.font,
+                       logo=logo.read_bytes() if logo else None,
+                       logo_alt=branding.logo_alt or f"Logo van {branding.organisation}",
+                       organisation=branding.organisation)

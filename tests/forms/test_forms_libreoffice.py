@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
+from forms_wordfill import control
+from lxml import etree
 
+from pipeline import ooxml
 from pipeline.catalogue import FORMS, FieldType, Merge
 from pipeline.forms.read import read_form
 
@@ -76,3 +80,27 @@ def test_contact_form_saved_by_libreoffice_keeps_every_control(make_form, tmp_pa
     untouched = [f.tag for f in asked if f.tag not in edits and f.type is not FieldType.ROWS]
     assert all(data.fields[t] in (None, False) for t in untouched)
     assert not [w for w in data.warnings if "via de vraag" in w.message]
+
+
+def test_answers_given_in_libreoffice_are_not_grey(make_form, tmp_path):
+    """LibreOffice gives an answer over a placeholder the placeholder's first character's
+    formatting (measured): the unstyled lead keeps a chosen statement and typed text from
+    staying grey (PlaceholderText), while an untouched control keeps its grey placeholder."""
+    src = make_form("balie")
+    dst = tmp_path / "saved.docx"
+    edits = {"balie.alarmknop": "ja", "balie.ordebewaking": "Gastvrouw",
+             "balie.alarmtest": "maandelijks"}
+    lo_fill(src, dst, edits)
+    with zipfile.ZipFile(dst) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    for tag in edits:
+        sdt = control(body, tag)
+        runs = [r for r in sdt.iterfind("w:sdtContent/w:r", ooxml.NS) if ooxml.content_text(r)]
+        assert "".join(ooxml.content_text(r) for r in runs) == edits[tag]
+        styles = {s.get(ooxml.qn("w:val")) for r in runs for s in r.iterfind("w:rPr/w:rStyle",
+                                                                          ooxml.NS)}
+        assert ooxml.PLACEHOLDER_STYLE not in styles, tag
+    untouched = control(body, "balie.camera")
+    assert ooxml.showing_placeholder(untouched)
+    assert untouched.xpath(".//w:rStyle/@w:val", namespaces=ooxml.NS) == [
+        ooxml.PLACEHOLDER_STYLE]

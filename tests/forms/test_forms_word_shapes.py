@@ -10,6 +10,7 @@ import pytest
 from forms_wordfill import NS, control, edit_docx, fill_text, strip_controls_from_row, w
 from lxml import etree
 
+from pipeline import ooxml
 from pipeline.catalogue import FORMS, FieldType, Merge
 from pipeline.errors import FormError
 from pipeline.forms.read import read_form
@@ -200,7 +201,8 @@ def test_a_form_saved_by_word_names_no_glue(make_form, tmp_path):
 
 def test_placeholders_are_glossary_docparts(make_form):
     """Every answer control names a `bbPlcHdr` docPart in the glossary holding its help text,
-    and placeholder runs carry the PlaceholderText style, not direct grey."""
+    and placeholder runs carry the PlaceholderText style, not direct grey; only the unstyled
+    lead before it (what LibreOffice gives an answer typed over it) has no style."""
     from pipeline.forms.write import placeholder
 
     src = make_form("team")
@@ -221,9 +223,12 @@ def test_placeholders_are_glossary_docparts(make_form):
             continue
         sdt = control(body, field.tag)
         name = sdt.find("w:sdtPr/w:placeholder/w:docPart", NS).get(w("val"))
-        assert parts[name] == placeholder(field), field.tag
+        assert parts[name] == ooxml.PLACEHOLDER_LEAD + placeholder(field), field.tag
         if sdt.find("w:sdtPr/w:showingPlcHdr", NS) is not None:
-            for rpr in sdt.iterfind("w:sdtContent/w:r/w:rPr", NS):
+            lead, *runs = sdt.iterfind("w:sdtContent/w:r", NS)
+            assert lead.find("w:rPr", NS) is None
+            assert "".join(lead.itertext()) == ooxml.PLACEHOLDER_LEAD
+            for rpr in (r.find("w:rPr", NS) for r in runs):
                 assert rpr.find("w:rStyle", NS).get(w("val")) == "PlaceholderText"
                 assert rpr.find("w:color", NS) is None
 
