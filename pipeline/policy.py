@@ -50,6 +50,10 @@ class Branding(_Strict):
     # The logo already shows the organisation's name: the title page does not repeat it
     logo_shows_name: bool = False
 
+    def logo_text(self) -> str:
+        """The logo's alternative text, in the protocol and on the forms alike."""
+        return self.logo_alt or f"Logo van {self.organisation}"
+
 
 class Contact(_Strict):
     """A named contact person of the organisation."""

@@ -361,5 +361,5 @@ def look_of(policy: Policy, policy_path: Path | None = None) -> layout.Look:
     logo = resolve_logo(policy, policy_path)
     return layout.Look(colour=branding.colour.lstrip("#").upper(), font=branding.font,
                        logo=logo.read_bytes() if logo else None,
-                       logo_alt=branding.logo_alt or f"Logo van {branding.organisation}",
+                       logo_alt=branding.logo_text(),
                        organisation=branding.organisation)

@@ -52,7 +52,7 @@ def apply_branding(document, branding: Branding) -> None:
 
 def logo_alt(branding: Branding) -> str:
     """The logo's alternative text: the policy's `branding.logo_alt`, else "Logo van <name>"."""
-    return metadata_text(branding.logo_alt or f"Logo van {branding.organisation}")
+    return metadata_text(branding.logo_text())
 
 
 _DRAWING_NS = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
