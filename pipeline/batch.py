@@ -33,9 +33,9 @@ from pipeline.archive import (
 from pipeline.assess import assemble
 from pipeline.catalogue import CONTACT_KINDS, SCHEMA_VERSION, TEAM_KIND
 from pipeline.changes import changes_docx
-from pipeline.errors import ConversionError, TeamprotocolError, os_reason
+from pipeline.errors import ConversionError, Problem, TeamprotocolError, UsageError, os_reason
 from pipeline.forms.read import form_files, read_team_folder
-from pipeline.models import Problem, Protocol, Status, TeamForms, TeamResult
+from pipeline.models import Protocol, Status, TeamForms, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
 from pipeline.render import ANNEX_HEADING, check_template, render_protocol
 from pipeline.report import write_overview
@@ -101,13 +101,13 @@ def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
     ./output there, which the next run must not take for a team without a team form.
     """
     if not forms_dir.is_dir():
-        raise TeamprotocolError(
+        raise UsageError(
             "map met formulieren niet gevonden", file=forms_dir,
             hint="Geef de map op die 'teamprotocol forms' heeft gemaakt, met per team een map")
     out = Path(out_dir).resolve() if out_dir is not None else None
     if out == forms_dir.resolve():
         # The protocols would land in the team folders and be read as forms next time.
-        raise TeamprotocolError(
+        raise UsageError(
             "de uitvoermap is dezelfde map als de formulierenmap", file=forms_dir,
             hint="Kies met --out een andere map voor de protocollen")
     return sorted(p for p in forms_dir.iterdir()
@@ -296,9 +296,8 @@ def _build_docx(folder: Path, shared: _Shared, opts: BuildOptions,
 
 
 def _problems(error: TeamprotocolError, team_id: str) -> list[Problem]:
-    """The problems an error stands for: its own list (a team folder's), or itself."""
-    return getattr(error, "problems", None) or [Problem(
-        file=error.file or team_id, field=error.field, message=error.message, hint=error.hint)]
+    """The problems an error stands for, each naming at least the team."""
+    return [p if p.file else p.model_copy(update={"file": team_id}) for p in error.problems]
 
 
 def _failed(team_id: str, error: TeamprotocolError,
@@ -335,19 +334,15 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
     adopted = meta.status == "vastgesteld"
     # What goes to the archive is validated for PDF/A-2b and PDF/UA-1 and is not archived
     # when it fails; a concept claims PDF/UA-1 only when it passes (else a warning).
-    problems = verify_pdf(pdf, expect_text=ANNEX_HEADING, validate=adopted)
+    rel_pdf = _outputs(r.team_id)["pdf"]
+    problems = verify_pdf(pdf, expect_text=ANNEX_HEADING, validate=adopted, name=rel_pdf)
     if not problems and not adopted:
-        r.warnings.extend(Problem(file=_outputs(r.team_id)["pdf"], message=p,
-                                  hint="De PDF is gemaakt, maar niet toegankelijk volgens "
-                                       "PDF/UA-1; meld dit aan de beheerder")
-                          for p in settle_ua_claim(pdf))
+        r.warnings.extend(settle_ua_claim(pdf, name=rel_pdf))
     if problems:
         pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
         r.status = "mislukt"
-        r.problems.extend(Problem(file=_outputs(r.team_id)["pdf"], message=p,
-                                  hint="Meld dit aan de beheerder") for p in problems)
+        r.problems.extend(problems)
         return
-    rel_pdf = _outputs(r.team_id)["pdf"]
     r.outputs["pdf"] = rel_pdf
     written = shared.written[r.team_id]
     written[rel_pdf] = sha256_file(pdf)  # the file just verified, under this run's lock
@@ -504,11 +499,11 @@ def _check_forms_dir(forms_dir: Path, folders: list[Path]) -> None:
         return
     loose = sorted(p.name for p in forms_dir.iterdir() if p.suffix.lower() == ".docx")
     if loose:
-        raise TeamprotocolError(
+        raise UsageError(
             f"deze map bevat formulieren ({', '.join(loose[:3])}) maar geen teammappen",
             file=forms_dir, hint="Geef de map erboven op, of zet de formulieren van elk team "
             "in een eigen map met de team_id als naam, zoals 'teamprotocol forms' die maakt")
-    raise TeamprotocolError(
+    raise UsageError(
         "deze map bevat geen teammappen", file=forms_dir,
         hint="Geef de map op die 'teamprotocol forms' heeft gemaakt, met per team een map")
 

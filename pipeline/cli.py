@@ -16,9 +16,9 @@ import click
 from pipeline import __version__, click_nl
 from pipeline.batch import BuildOptions, build_all, team_folders
 from pipeline.catalogue import catalogue_json
-from pipeline.errors import TeamprotocolError, os_reason
+from pipeline.errors import Problem, TeamprotocolError, UsageError, os_reason
 from pipeline.examples import write_example_forms
-from pipeline.models import FormData, Problem
+from pipeline.models import FormData
 from pipeline.text import plural
 
 click_nl.install()
@@ -307,8 +307,7 @@ def check(ctx: click.Context, form: Path, as_json: bool, policy_path: Path | Non
         _check_team_id(data)
     except FormError as e:
         if as_json:
-            problem = {"file": e.file, "field": e.field, "tag": None, "message": e.message,
-                       "hint": e.hint}
+            problem = {**e.problems[0].model_dump(), "file": e.file}
             click.echo(json.dumps({"kind": None, "team_id": None, "schema_version": None,
                                    "application": None, "fields": {}, "open_items": [],
                                    "adoption": [],
@@ -450,7 +449,7 @@ def init(target: Path, force: bool) -> None:
         if replaced and not force:
             shown = ", ".join(str(p) for p in replaced[:3])
             more = f" en nog {len(replaced) - 3}" if len(replaced) > 3 else ""
-            raise TeamprotocolError(
+            raise UsageError(
                 f"de map bevat al {plural(len(replaced), 'bestand', 'bestanden')} die init zou "
                 "vervangen: "
                 f"{shown}{more}", file=target,

@@ -9,27 +9,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from pipeline.catalogue import Merge
+from pipeline.errors import Problem
 
 # A field's answer: text/multiline/choice as str (None when empty), checkbox as bool, date as
 # datetime.date (None when empty), rows as a list of {column: str | date | None}.
 Answer = str | bool | dt.date | list[dict[str, str | dt.date | None]] | None
-
-
-class Problem(BaseModel):
-    """One finding about a form: the field it concerns (label and tag) and a Dutch message."""
-
-    file: str
-    field: str | None = None  # the field's label as the team lead sees it
-    tag: str | None = None
-    message: str
-    hint: str | None = None
-
-    def format(self) -> str:
-        parts = [p for p in (self.file, self.field) if p]
-        text = self.message.rstrip(".") + "."
-        if self.hint:
-            text += " " + self.hint.rstrip(".") + "."
-        return " — ".join([*parts, text])
 
 
 class FormData(BaseModel):

@@ -24,6 +24,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from pipeline import pdf_validate
+from pipeline.errors import Problem
 
 PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
 # Without a bookmark to the annex, text is read from the last pages only, so a huge document
@@ -128,21 +129,31 @@ def _unembedded_fonts(reader: PdfReader) -> set[str]:
     return missing
 
 
+_REPORT_HINT = "Meld dit aan de beheerder"
+_UA_HINT = "De PDF is gemaakt, maar niet toegankelijk volgens PDF/UA-1; meld dit aan de beheerder"
+
+
+def _found(messages: list[str], path: Path, name: str | None, hint: str) -> list[Problem]:
+    return [Problem(file=name or str(path), message=m, hint=hint) for m in messages]
+
+
 def verify_pdf(path: Path, *, expect_text: str, expect_title: str | None = None,
-               max_text_pages: int = MAX_TEXT_PAGES, validate: bool = False) -> list[str]:
-    """Dutch problems with the PDF at `path` as an archival PDF/A-2b; empty when it is fine.
+               max_text_pages: int = MAX_TEXT_PAGES, validate: bool = False,
+               name: str | None = None) -> list[Problem]:
+    """Problems with the PDF at `path` as an archival PDF/A-2b; empty when it is fine.
 
     With `validate` (every PDF that goes to the archive) the independent validator must also
     pass it as PDF/A-2b and PDF/UA-1 (it costs about as much CPU as converting,
     `pdf_validate`). Reads only; for a PDF that is not archived see `settle_ua_claim`.
+    `name` is how the problems name the file (default: `path`).
     """
     problems = _verify(path, expect_text, expect_title, max_text_pages)
-    if problems or not validate:
-        return problems
-    return pdf_validate.validate(path)
+    if not problems and validate:
+        problems = pdf_validate.validate(path)
+    return _found(problems, path, name, _REPORT_HINT)
 
 
-def settle_ua_claim(path: Path) -> list[str]:
+def settle_ua_claim(path: Path, name: str | None = None) -> list[Problem]:
     """Keep a PDF's PDF/UA-1 claim only when the validator passes it; else withdraw it.
 
     For PDFs that are published but not archived (concepts): PDF/UA-1 alone is validated
@@ -156,7 +167,7 @@ def settle_ua_claim(path: Path) -> list[str]:
         except (OSError, ValueError) as e:
             problems.append(f"de PDF/UA-claim kan niet uit de PDF worden gehaald "
                             f"({type(e).__name__})")
-    return problems
+    return _found(problems, path, name, _UA_HINT)
 
 
 def _verify(path: Path, expect_text: str, expect_title: str | None,

@@ -31,11 +31,11 @@ from pipeline.catalogue import (
     Migration,
     migration_path,
 )
-from pipeline.errors import FormError
+from pipeline.errors import FormError, Problem
 from pipeline.forms import write
 from pipeline.forms.package import _read_member, open_package
 from pipeline.forms.read import file_into, form_files, read_form
-from pipeline.models import Answer, FormData, Problem, TeamIdentity
+from pipeline.models import Answer, FormData, TeamIdentity
 
 STATUS, VERSION = "team.status", "team.versie"
 ADOPTION = ("team.vastgesteld_door", "team.vastgesteld_op")

@@ -17,11 +17,11 @@ from lxml import etree
 from pipeline import answers, ooxml, terms
 from pipeline.answers import AnswerState
 from pipeline.catalogue import FORMS, SCHEMA_VERSION, TEAM_KIND, Column, Field, FieldType, Merge
-from pipeline.errors import FormError
+from pipeline.errors import FormError, Problem, TeamFormsError
 from pipeline.forms import layout, write
 from pipeline.forms.package import open_package
 from pipeline.forms.teams_csv import team_id_problem
-from pipeline.models import Answer, FormData, Problem, TeamForms
+from pipeline.models import Answer, FormData, TeamForms
 
 qn = ooxml.qn
 # Word's own placeholders (nl/en), shown when a user empties a control: never an answer.
@@ -453,18 +453,6 @@ def read_form(path: Path) -> FormData:
                     warnings=reader.warnings, application=package.application)
 
 
-class TeamFormsError(FormError):
-    """A team folder whose forms cannot be used; `problems` holds every error found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        first = problems[0]
-        n = len(problems) - 1
-        more = f" (en nog {n} {'fout' if n == 1 else 'fouten'})" if n else ""
-        super().__init__(first.message + more, file=first.file, field=first.field,
-                         hint=first.hint)
-        self.problems = problems
-
-
 def form_files(folder: Path) -> list[Path]:
     """The Word forms in a team folder: `*.docx` in any case (`BALIE.DOCX`, `Team.Docx`, as
     Windows and mail programs name them), without Word's lock files or hidden files."""
@@ -519,5 +507,5 @@ def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
                               message="het teamformulier ontbreekt",
                               hint="Zet het ingevulde teamformulier (team.docx) in de map"))
     if errors:
-        raise TeamFormsError(errors)
+        raise TeamFormsError(*errors)
     return TeamForms(team_id=folder.name, forms=forms), warnings

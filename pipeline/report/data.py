@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pipeline.catalogue import CHAPTERS, CHECKLIST_BY_ID
+from pipeline.errors import sentence
 from pipeline.models import Action, ItemAssessment, Status, TeamResult
 from pipeline.policy import Policy
 
@@ -185,9 +186,9 @@ def evaluation_flag(next_evaluation: dt.date | None, today: dt.date) -> str | No
 def _problems(result: TeamResult) -> list[dict[str, str]]:
     rows = []
     for problem in result.problems:
-        message = problem.message.rstrip(".") + "."
-        rows.append({"file": problem.file, "field": problem.field or "–", "message": message,
-                     "hint": problem.hint.rstrip(".") + "." if problem.hint else ""})
+        rows.append({"file": problem.file, "field": problem.field or "–",
+                     "message": sentence(problem.message),
+                     "hint": sentence(problem.hint) if problem.hint else ""})
     return rows
 
 

@@ -59,10 +59,11 @@ def test_verify_catches_plain_and_untagged_pdf(tmp_path: Path) -> None:
         assert plain.convert([(docx, tmp_path / "plain.pdf")]) == {docx: tmp_path / "plain.pdf"}
     with PdfConverter(jobs=1, pdf_options={"UseTaggedPDF": False}) as untagged:
         untagged.convert([(docx, tmp_path / "untagged.pdf")])
-    plain_problems = verify_pdf(tmp_path / "plain.pdf", expect_text=ANNEX)
+    plain_problems = [p.message for p in verify_pdf(tmp_path / "plain.pdf", expect_text=ANNEX)]
     assert len(plain_problems) == 1
     assert "geen PDF/A-2b" in plain_problems[0]  # 25.2 tags by default, but claims no PDF/A
-    untagged_problems = verify_pdf(tmp_path / "untagged.pdf", expect_text=ANNEX)
+    untagged = verify_pdf(tmp_path / "untagged.pdf", expect_text=ANNEX)
+    untagged_problems = [p.message for p in untagged]
     assert any("niet getagd" in p for p in untagged_problems)
     assert any("geen PDF/A-2b" in p for p in untagged_problems)
 
