@@ -24,7 +24,7 @@ from pydantic import (
 
 from pipeline import terms
 from pipeline.catalogue import CHECKLIST_BY_ID, CONTACT_KINDS, FIELDS_BY_TAG, POLICY_CHECKLIST
-from pipeline.errors import PolicyError, TeamprotocolError, os_reason
+from pipeline.errors import PolicyError, Problem, TeamprotocolError, os_reason
 
 
 class _Strict(BaseModel):
@@ -598,20 +598,18 @@ def _validation_error(exc: ValidationError, path: Path) -> PolicyError:
         source: str | None = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         source = None
-    problems = policy_problems(exc, source)
+    problems = [Problem(file=str(path), field=key or None, message=message, hint=hint)
+                for key, message, hint in policy_problems(exc, source)]
     if len(problems) == 1:
-        key, message, hint = problems[0]
-        error = PolicyError(message, file=path, field=key or None, hint=hint)
-    else:
-        shown = [f"{k or 'het beleid'}: {m}" for k, m, _ in problems[:MAX_REPORTED]]
-        more = len(problems) - len(shown)
-        text = f"{len(problems)} fouten in het beleid: " + "; ".join(shown)
-        if more:
-            text += f"; en nog {more}"
-        same_hint = len({p[2] for p in problems}) == 1
-        error = PolicyError(text, file=path, hint=problems[0][2] if same_hint else _FIX_HINT)
-    error.problems = problems  # type: ignore[attr-defined]  # all of them, for --json callers
-    return error
+        return PolicyError(*problems)
+    shown = [f"{p.field or 'het beleid'}: {p.message}" for p in problems[:MAX_REPORTED]]
+    more = len(problems) - len(shown)
+    text = f"{len(problems)} fouten in het beleid: " + "; ".join(shown)
+    if more:
+        text += f"; en nog {more}"
+    same_hint = len({p.hint for p in problems}) == 1
+    return PolicyError(*problems, summary=Problem(  # all of them in .problems, for --json callers
+        file=str(path), message=text, hint=problems[0].hint if same_hint else _FIX_HINT))
 
 
 # ---- public API -------------------------------------------------------------------------------
