@@ -18,22 +18,24 @@ from pipeline.archive import (
     Manifest,
     TeamEntry,
     archive_name,
-    atomic_copy,
-    atomic_move,
-    atomic_write_bytes,
-    ensure_inside,
     load_manifest,
     output_lock,
     prepare_out_dir,
     save_manifest,
-    sha256_bytes,
-    sha256_file,
     team_is_current,
 )
 from pipeline.assess import assemble
 from pipeline.catalogue import CONTACT_KINDS, SCHEMA_VERSION, TEAM_KIND
 from pipeline.changes import changes_docx
 from pipeline.errors import ConversionError, Problem, TeamprotocolError, UsageError, os_reason
+from pipeline.files import (
+    atomic_copy,
+    atomic_move,
+    atomic_write_bytes,
+    ensure_inside,
+    sha256_bytes,
+    sha256_file,
+)
 from pipeline.forms.read import form_files, read_team_folder
 from pipeline.models import Protocol, Status, TeamForms, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo

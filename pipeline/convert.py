@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from pipeline.archive import atomic_move
 from pipeline.errors import ConversionError, TeamprotocolError
+from pipeline.files import atomic_move
 
 # PDF/A-2b and tagged PDF (structure tree, for screen readers). 2b does not itself require
 # tags, so both are asked for; LibreOffice 7.4+ takes these as JSON on --convert-to.

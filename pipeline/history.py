@@ -18,8 +18,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pipeline import mdto
-from pipeline.archive import atomic_write_bytes, sha256_file
 from pipeline.errors import MetadataError
+from pipeline.files import atomic_write_bytes, sha256_file
 from pipeline.models import Protocol, ProtocolMeta, VersionEntry
 from pipeline.policy import ArchiveSettings
 

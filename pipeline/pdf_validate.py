@@ -20,7 +20,7 @@ from pathlib import Path
 
 import page
 
-from pipeline.archive import atomic_write_bytes
+from pipeline.files import atomic_write_bytes
 
 PROFILES = {"2b": "PDF/A-2b", "ua1": "PDF/UA-1"}
 STREAM_LENGTH_RULE = "PDFA2B-STREAM-LENGTH-001"

@@ -14,8 +14,9 @@ from conftest import BAD_FOLDER_NAMES, TWO_TEAM_FORMS, tree_digest
 from hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT, Case
 from openpyxl import load_workbook
 
-from pipeline.archive import LOCK_NAME, sha256_file
+from pipeline.archive import LOCK_NAME
 from pipeline.batch import ANNEX_HEADING
+from pipeline.files import sha256_file
 from pipeline.verify import verify_pdf
 
 GOOD_TEAMS = (*GOOD, UNICODE_TEAM)

@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from conftest import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
 
-from pipeline.archive import LOCK_NAME, sha256_file
+from pipeline.archive import LOCK_NAME
 from pipeline.batch import ANNEX_HEADING
+from pipeline.files import sha256_file
 from pipeline.verify import verify_pdf
 
 TEAMS = ("burgerzaken", "klantcontactcentrum", "handhaving", "vergunningen")
