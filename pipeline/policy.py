@@ -25,6 +25,7 @@ from pydantic import (
 from pipeline import terms
 from pipeline.catalogue import CHECKLIST_BY_ID, CONTACT_KINDS, FIELDS_BY_TAG, POLICY_CHECKLIST
 from pipeline.errors import PolicyError, Problem, TeamprotocolError, os_reason
+from pipeline.files import write_atomically
 
 
 class _Strict(BaseModel):
@@ -694,11 +695,8 @@ def dump_default_policy(dest: Path) -> list[Path]:
     dest = Path(dest)
     written = []
     for src, target in ((source, dest), (source.parent / DEFAULT_LOGO, dest.parent / DEFAULT_LOGO)):
-        tmp = target.with_name(f".{target.name}.tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(src.read_bytes())
-            tmp.replace(target)
+            write_atomically(target, src.read_bytes())
         except OSError as e:
             raise PolicyError(f"kan niet schrijven ({os_reason(e)})", file=target,
                               hint="Kies een map waarin u mag schrijven") from e
