@@ -25,6 +25,7 @@ from pipeline.catalogue import (
     Merge,
 )
 from pipeline.errors import FormError
+from pipeline.files import write_atomically
 from pipeline.forms import layout
 from pipeline.models import Answer, TeamIdentity
 from pipeline.policy import unwrap_text
@@ -298,9 +299,7 @@ def write_team_forms(identity: TeamIdentity, out_dir: Path,
         data = write_form(kind, identity, (answers_by_kind or {}).get(kind), locked_texts,
                           (notes or {}).get(kind), terminology=terminology)
         target = folder / form_file_name(kind)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_atomically(target, data)
         written.append(target)
     return written
 
