@@ -19,7 +19,7 @@ from pipeline.catalogue import catalogue_json
 from pipeline.errors import Problem, TeamprotocolError, UsageError, os_reason
 from pipeline.examples import write_example_forms
 from pipeline.models import FormData
-from pipeline.text import plural
+from pipeline.text import plural, printable
 
 click_nl.install()
 
@@ -196,7 +196,6 @@ def _shown(field, value: object) -> str:
     from pipeline import answers
     from pipeline.answers import AnswerState
     from pipeline.catalogue import FieldType
-    from pipeline.text import plural
 
     st = answers.state(field, value)
     if field.type is FieldType.CHECKBOX:
@@ -215,7 +214,6 @@ def _check_report(checked: _Checked) -> list[str]:
     """The Dutch lines of `teamprotocol check` for one readable form (no answer contents)."""
     from pipeline import answers
     from pipeline.catalogue import CHECKLIST_BY_ID, FORMS, Merge
-    from pipeline.text import plural
 
     data = checked.data
     spec = FORMS[data.kind]
@@ -264,7 +262,7 @@ def _check_team_id(data: FormData) -> None:
 
     if why := team_id_problem(data.team_id or ""):
         # Shortened and printable: the value comes from the file (README, personal data).
-        shown = "".join(c if c.isprintable() else "?" for c in (data.team_id or ""))[:40]
+        shown = printable(data.team_id or "", 40)
         data.errors.append(Problem(
             file=str(data.path), field="team-id (documenteigenschap)",
             message=f"de team-id '{shown}' is geen geldige team-id: {why}",

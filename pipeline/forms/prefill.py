@@ -36,6 +36,7 @@ from pipeline.forms import write
 from pipeline.forms.package import _read_member, open_package
 from pipeline.forms.read import file_into, form_files, read_form
 from pipeline.models import Answer, FormData, TeamIdentity
+from pipeline.text import printable
 
 STATUS, VERSION = "team.status", "team.versie"
 ADOPTION = ("team.vastgesteld_door", "team.vastgesteld_op")
@@ -146,7 +147,7 @@ def read_previous_form(path: Path,
         return read_form(path)  # current, or not ours at all: the reader says which
     steps = migration_path(version, migrations)
     if steps is None:
-        shown = "".join(c if c.isprintable() else "?" for c in version)[:20]
+        shown = printable(version, 20)
         raise FormError(f"dit formulier heeft schemaversie '{shown}', die dit programma niet "
                         f"kan omzetten naar schemaversie {SCHEMA_VERSION}", file=path,
                         hint="Neem de antwoorden met de hand over in het nieuwe formulier, of "

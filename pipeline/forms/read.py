@@ -22,6 +22,7 @@ from pipeline.forms import layout, write
 from pipeline.forms.package import open_package
 from pipeline.forms.teams_csv import team_id_problem
 from pipeline.models import Answer, FormData, TeamForms
+from pipeline.text import dutch_number, printable
 
 qn = ooxml.qn
 # Word's own placeholders (nl/en), shown when a user empties a control: never an answer.
@@ -52,8 +53,7 @@ def _shown(value: str) -> str:
     These values are ours, not answers, but a hostile file can put newlines (forged output
     lines), direction overrides or megabytes in them.
     """
-    text = "".join(c if c.isprintable() else "?" for c in value)
-    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+    return printable(value, _SHOWN, mark="…")
 
 
 _WEEKDAY = re.compile(r"^(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
@@ -135,8 +135,8 @@ class _Reader:
                 (type_ is FieldType.CHOICE and sdt is not None and _prompt_item(sdt, text)):
             return None
         if len(text) > MAX_ANSWER_CHARS:
-            self.problem(True, field, f"het antwoord{where} is te lang ({_count(len(text))} "
-                         f"tekens, maximaal {_count(MAX_ANSWER_CHARS)})", _SHORTEN)
+            self.problem(True, field, f"het antwoord{where} is te lang ({dutch_number(len(text))} "
+                         f"tekens, maximaal {dutch_number(MAX_ANSWER_CHARS)})", _SHORTEN)
             return None
         if type_ is FieldType.CHOICE:
             choices = column.choices if column else field.choices
@@ -360,8 +360,8 @@ class _Reader:
                              "openstaande acties")
         total = sum(_chars(v) for v in fields.values())
         if total > MAX_FORM_CHARS:
-            self.problem(True, None, f"de antwoorden zijn samen te lang ({_count(total)} "
-                         f"tekens, maximaal {_count(MAX_FORM_CHARS)})", _SHORTEN)
+            self.problem(True, None, f"de antwoorden zijn samen te lang ({dutch_number(total)} "
+                         f"tekens, maximaal {dutch_number(MAX_FORM_CHARS)})", _SHORTEN)
         return fields
 
 
@@ -376,11 +376,6 @@ def _prompt_item(sdt: etree._Element, text: str) -> bool:
     ("Kies…"), chosen means no answer; Word shows its display text as the content."""
     items = ooxml.dropdown_items(sdt)
     return bool(items) and items[0][1] == "" and items[0][0].strip() == text.strip()
-
-
-def _count(n: int) -> str:
-    """`12.345`: a number as Dutch text, with a dot between thousands."""
-    return f"{n:,}".replace(",", ".")
 
 
 def _chars(value: Answer) -> int:
