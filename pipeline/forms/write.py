@@ -29,6 +29,7 @@ from pipeline.files import write_atomically
 from pipeline.forms import layout
 from pipeline.models import Answer, TeamIdentity
 from pipeline.policy import unwrap_text
+from pipeline.text import invalid_xml_chars
 
 PROP_KIND = "teamprotocol.kind"
 PROP_SCHEMA = "teamprotocol.schema_version"
@@ -70,7 +71,7 @@ def placeholder(field: Field) -> str:
 
 def _check_text(field: Field, text: str, column: Column | None = None) -> str:
     name = field.label if column is None else f"{field.label}, kolom {column.label}"
-    if ooxml.invalid_xml_chars(text):
+    if invalid_xml_chars(text):
         raise FormError("het antwoord bevat een stuurteken dat Word niet kan opslaan",
                         field=name, hint="Haal het teken weg (vaak geplakt uit een ander "
                         "programma) en probeer het opnieuw")
