@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import re
 import uuid
 import zipfile
 from collections.abc import Mapping
@@ -41,8 +40,6 @@ NS = {"w": W_NS, "w14": W14_NS, "w15": W15_NS, "vt": VT_NS, "cp": CUSTOM_NS}
 CHECKED_CHAR, UNCHECKED_CHAR = "\u2612", "\u2610"  # ☒ ☐ as Word's checkbox shows them
 DATE_FORMAT = "d-M-yyyy"  # Word's picture; shown text is made by `format_date`
 
-# Characters XML 1.0 cannot hold (C0 controls except tab/LF/CR, U+FFFE/U+FFFF, surrogates).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def qn(name: str) -> str:
@@ -57,11 +54,6 @@ def _el(name: str, parent: etree._Element | None = None, **attrs: str) -> etree.
     for k, v in attrs.items():
         el.set(qn(k.replace("_", ":", 1)), v)
     return el
-
-
-def invalid_xml_chars(text: str) -> bool:
-    """Whether `text` holds a character a Word document (XML 1.0) cannot store."""
-    return _XML_INVALID.search(text) is not None
 
 
 def format_date(value: dt.date) -> str:
