@@ -37,6 +37,7 @@ import pipeline.pdf_validate
 import pipeline.verify
 from pipeline import __version__
 from pipeline.batch import BatchReport, BuildOptions, build_all
+from pipeline.models import BuildStatus
 
 OUT = Path(__file__).resolve().parent / "out"  # git-ignored scratch space
 MIB = 1024  # KiB per MiB: ru_maxrss and VmRSS are in KiB on Linux
@@ -298,8 +299,8 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
     per_team = timings.get("totaal", 0.0) / n
     floor_ratio = per_team / floor.per_doc if floor.per_doc else float("nan")
     speedup = reused.per_doc / per_team if per_team else 0.0
-    statuses = {s: sum(r.status == s for r in second.report.results)
-                for s in ("ongewijzigd", "gebouwd", "mislukt")}
+    statuses = {s.value: sum(r.status is s for r in second.report.results)
+                for s in (BuildStatus.UNCHANGED, BuildStatus.BUILT, BuildStatus.FAILED)}
     peak_mib = mem.peak_total_kib / MIB
 
     print("\n== Machine")

@@ -37,7 +37,7 @@ from pipeline.files import (
     sha256_file,
 )
 from pipeline.forms.read import form_files, read_team_folder
-from pipeline.models import Protocol, Status, TeamForms, TeamResult
+from pipeline.models import BuildStatus, Protocol, Status, TeamForms, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
 from pipeline.render import ANNEX_HEADING, check_template, render_protocol
 from pipeline.report import write_overview
@@ -77,7 +77,7 @@ class BatchReport:
 
     @property
     def failed(self) -> list[TeamResult]:
-        return [r for r in self.results if r.status == "mislukt"]
+        return [r for r in self.results if r.status == BuildStatus.FAILED]
 
 
 @dataclass
@@ -257,12 +257,12 @@ def _build_docx(folder: Path, shared: _Shared, opts: BuildOptions,
         assemble(shared.policy, forms, today=opts.today), shared.archive)
     team_form = forms.forms[TEAM_KIND].path
     problems, adoption_warnings = _adoption(protocol, forms, opts.today)
-    result = TeamResult(team_id=team_id, team=protocol.meta.team, status="gebouwd",
+    result = TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.BUILT,
                         protocol=protocol,
                         warnings=[*remarks, *_missing_contact_forms(folder, forms), *warnings,
                                   *adoption_warnings])
     if problems:
-        result.status, result.problems = "mislukt", problems
+        result.status, result.problems = BuildStatus.FAILED, problems
         return result
     data = render_protocol(protocol, shared.policy, template=shared.template, logo=shared.logo)
     docx_hash = sha256_bytes(data)
@@ -271,7 +271,7 @@ def _build_docx(folder: Path, shared: _Shared, opts: BuildOptions,
         problems = _adopted_changed(shared.manifest.archive.get(rel), team_id, docx_hash,
                                     protocol, rel, team_form)
         if problems:
-            result.status, result.problems = "mislukt", problems
+            result.status, result.problems = BuildStatus.FAILED, problems
             return result
     outputs = _outputs(team_id)
     edited = _keep_manual_edit(team_id, opts, shared.manifest.teams.get(team_id))
@@ -304,8 +304,8 @@ def _problems(error: TeamprotocolError, team_id: str) -> list[Problem]:
 
 def _failed(team_id: str, error: TeamprotocolError,
             remarks: list[Problem] | None = None) -> TeamResult:
-    return TeamResult(team_id=team_id, status="mislukt", problems=_problems(error, team_id),
-                      warnings=remarks or [])
+    return TeamResult(team_id=team_id, status=BuildStatus.FAILED,
+                      problems=_problems(error, team_id), warnings=remarks or [])
 
 
 def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
@@ -315,7 +315,7 @@ def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
     archived = [p for p in entry.outputs if p.startswith(ARCHIVE_DIR + "/") and p.endswith(".pdf")]
     if archived:
         outputs["archief"] = archived[0]
-    return TeamResult(team_id=team_id, team=protocol.meta.team, status="ongewijzigd",
+    return TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.UNCHANGED,
                       protocol=protocol, outputs=outputs)
 
 
@@ -327,7 +327,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
     pdf = opts.out_dir / _outputs(r.team_id)["pdf"]
     if isinstance(outcome, Exception) or outcome is None:
         error = outcome if isinstance(outcome, TeamprotocolError) else None
-        r.status = "mislukt"
+        r.status = BuildStatus.FAILED
         r.problems.append(Problem(file=r.outputs["docx"], message=(
             error.message if error else "LibreOffice heeft geen PDF gemaakt"),
             hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder"))
@@ -342,7 +342,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
         r.warnings.extend(settle_ua_claim(pdf, name=rel_pdf))
     if problems:
         pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
-        r.status = "mislukt"
+        r.status = BuildStatus.FAILED
         r.problems.extend(problems)
         return
     r.outputs["pdf"] = rel_pdf
@@ -364,7 +364,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: _Shared
         if record is None:  # an archive without a record holds another text
             pdf.unlink(missing_ok=True)
             del written[rel_pdf], r.outputs["pdf"]
-            r.status = "mislukt"
+            r.status = BuildStatus.FAILED
             r.problems.append(_changed_problem(r.protocol, rel, r.outputs["docx"]))
             return
         shared.manifest.archive[rel] = record
@@ -431,7 +431,7 @@ class _Pdfs:
 
     def add(self, r: TeamResult) -> None:
         """Queue a built team's .docx; skipped and failed teams only advance the progress."""
-        if r.status != "gebouwd":
+        if r.status != BuildStatus.BUILT:
             self._done.add(r.team_id)
             self._progress(r.team_id)
             return
@@ -461,7 +461,7 @@ class _Pdfs:
             try:
                 _finish_pdf(r, outcome, self._shared, self._opts)
             except TeamprotocolError as e:  # the archive copy could not be written
-                r.status = "mislukt"
+                r.status = BuildStatus.FAILED
                 r.problems.extend(_problems(e, r.team_id))
             self._done.add(r.team_id)
             self._progress(r.team_id)
@@ -631,9 +631,9 @@ def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dic
     """
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     for r in results:
-        if r.status == "mislukt":
+        if r.status == BuildStatus.FAILED:
             manifest.teams.pop(r.team_id, None)
-        elif r.status == "gebouwd":
+        elif r.status == BuildStatus.BUILT:
             written = shared.written.get(r.team_id, {})
             manifest.teams[r.team_id] = TeamEntry(
                 inputs=inputs[r.team_id],
@@ -642,6 +642,6 @@ def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dic
                 status=r.protocol.meta.status if r.protocol else "concept")
     # When every team was current the manifest loaded fine and nothing in it changed: leave
     # the file alone, so an unchanged rebuild rewrites nothing but the dated overview.
-    current = all(r.status == "ongewijzigd" for r in results)
+    current = all(r.status == BuildStatus.UNCHANGED for r in results)
     if shared.dirty or not (current and (opts.out_dir / MANIFEST_NAME).is_file()):
         save_manifest(opts.out_dir, manifest)

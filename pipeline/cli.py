@@ -18,7 +18,7 @@ from pipeline.batch import BuildOptions, build_all, team_folders
 from pipeline.catalogue import catalogue_json
 from pipeline.errors import Problem, TeamprotocolError, UsageError, os_reason
 from pipeline.examples import write_example_forms
-from pipeline.models import FormData
+from pipeline.models import BuildStatus, FormData
 from pipeline.text import plural, printable
 
 click_nl.install()
@@ -330,7 +330,8 @@ def check(ctx: click.Context, form: Path, as_json: bool, policy_path: Path | Non
     ctx.exit(1 if data.errors or checked.adoption_errors else 0)
 
 
-_STATUS_NL = {"gebouwd": "gebouwd", "ongewijzigd": "ongewijzigd", "mislukt": "MISLUKT"}
+_STATUS_SHOWN = {BuildStatus.BUILT: "gebouwd", BuildStatus.UNCHANGED: "ongewijzigd",
+                 BuildStatus.FAILED: "MISLUKT"}
 _WARNINGS_SHOWN = 3
 
 
@@ -404,7 +405,7 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
     for p in report.warnings:
         click.echo(f"Let op: {line(p)}")
     for r in report.results:
-        click.echo(f"  {r.team_id:<28} {_STATUS_NL[r.status]}")
+        click.echo(f"  {r.team_id:<28} {_STATUS_SHOWN[r.status]}")
         for p in r.problems:
             click.echo(f"      {line(p)}")
         # A batch of many teams stays readable: a few remarks per team, then a count
@@ -415,8 +416,8 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
             more = len(r.warnings) - _WARNINGS_SHOWN
             click.echo(f"      … en nog {more} {'opmerking' if more == 1 else 'opmerkingen'}; "
                        "'teamprotocol check' op de formulieren van dit team toont ze allemaal.")
-    built = sum(r.status == "gebouwd" for r in report.results)
-    same = sum(r.status == "ongewijzigd" for r in report.results)
+    built = sum(r.status == BuildStatus.BUILT for r in report.results)
+    same = sum(r.status == BuildStatus.UNCHANGED for r in report.results)
     teams = plural(len(report.results), "team", "teams")
     click.echo(f"{teams}: {built} gebouwd, {same} ongewijzigd, {len(report.failed)} mislukt. "
                f"Overzicht: {report.overview[-1]}")

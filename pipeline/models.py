@@ -226,12 +226,20 @@ class TeamIdentity(BaseModel):
     contactvormen: tuple[str, ...]  # contact-type form kinds, e.g. ("balie", "digitaal")
 
 
+class BuildStatus(StrEnum):
+    """What the batch did with one team (the value is the Dutch word the overview shows)."""
+
+    BUILT = "gebouwd"
+    UNCHANGED = "ongewijzigd"
+    FAILED = "mislukt"
+
+
 class TeamResult(BaseModel):
     """What the batch did for one team: built, skipped (unchanged) or failed, and why."""
 
     team_id: str
     team: str | None = None
-    status: Literal["gebouwd", "ongewijzigd", "mislukt"]
+    status: BuildStatus
     protocol: Protocol | None = None
     problems: list[Problem] = Field(default_factory=list)  # errors when failed
     warnings: list[Problem] = Field(default_factory=list)
