@@ -10,6 +10,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,10 +19,13 @@ from pipeline.batch import BuildOptions, build_all, team_folders
 from pipeline.catalogue import catalogue_json
 from pipeline.errors import Problem, TeamprotocolError, UsageError, os_reason
 from pipeline.examples import write_example_forms
-from pipeline.models import BuildStatus, FormData
+from pipeline.models import Answer, BuildStatus, FormData
+from pipeline.pdf.processes import sigterm_exits
 from pipeline.text import plural, printable
 
-click_nl.install()
+if TYPE_CHECKING:  # imported where used: `--help` need not load them
+    from pipeline.catalogue import Field
+    from pipeline.forms.prefill import Prefill
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -121,7 +125,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         folder = out_dir / team.team_id
         new = [p.name for p in done.written + done.replaced if p.parent == folder]
         kept = [p.name for p in done.skipped if p.parent == folder]
-        if found is not None:
+        if found is not None and last_dir is not None:
             _prefill_lines(found, team.team_id, last_dir)
         if new:
             how = "" if found is None else (
@@ -132,7 +136,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
             click.echo(f"{team.team_id}: {count} in {folder} ({', '.join(new)}){how}")
         if kept:
             click.echo(f"{team.team_id}: bestaat al en is niet overschreven: {', '.join(kept)}")
-    if found is not None:
+    if found is not None and last_dir is not None:
         for tid in found.gone:
             click.echo(f"Let op: team {tid} had formulieren in {last_dir / tid}, maar staat niet "
                        "in het teambestand en krijgt geen nieuwe formulieren. Voeg het toe als "
@@ -147,7 +151,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         ctx.exit(1)
 
 
-def _prefill_lines(found, team_id: str, last_dir: Path) -> None:
+def _prefill_lines(found: Prefill, team_id: str, last_dir: Path) -> None:
     """`forms --from`: what happened to one team's previous answers, in Dutch."""
     for p in found.errors.get(team_id, []):
         click.echo(f"{team_id}: GEEN formulieren geschreven; de formulieren van de vorige ronde "
@@ -192,7 +196,7 @@ def _assess_form(data: FormData, policy_path: Path | None, today: dt.date) -> _C
     return _Checked(data, items, errors, warnings)
 
 
-def _shown(field, value: object) -> str:
+def _shown(field: Field, value: Answer) -> str:
     from pipeline import answers
     from pipeline.answers import AnswerState
     from pipeline.catalogue import FieldType
@@ -201,7 +205,8 @@ def _shown(field, value: object) -> str:
     if field.type is FieldType.CHECKBOX:
         return "aangevinkt" if value else "niet aangevinkt"
     if field.type is FieldType.ROWS:
-        rows = sum(1 for r in value or [] if any(v not in (None, "") for v in r.values()))
+        table = value if isinstance(value, list) else []
+        rows = sum(1 for r in table if any(v not in (None, "") for v in r.values()))
         return plural(rows, "rij", "rijen")
     if field.type is FieldType.CHOICE and st is not AnswerState.EMPTY:
         return str(value)
@@ -418,8 +423,8 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
                        "'teamprotocol check' op de formulieren van dit team toont ze allemaal.")
     built = sum(r.status == BuildStatus.BUILT for r in report.results)
     same = sum(r.status == BuildStatus.UNCHANGED for r in report.results)
-    teams = plural(len(report.results), "team", "teams")
-    click.echo(f"{teams}: {built} gebouwd, {same} ongewijzigd, {len(report.failed)} mislukt. "
+    counted = plural(len(report.results), "team", "teams")
+    click.echo(f"{counted}: {built} gebouwd, {same} ongewijzigd, {len(report.failed)} mislukt. "
                f"Overzicht: {report.overview[-1]}")
     if examples:
         click.echo("De voorbeeldformulieren stonden in een tijdelijke map. 'teamprotocol init "
@@ -471,7 +476,9 @@ def main() -> None:
     """Console entry point: a Dutch line and an exit code for every known problem."""
     try:
         # Without standalone mode click returns the exit code of `ctx.exit(n)` instead of exiting.
-        rc = cli.main(standalone_mode=False)
+        # SIGTERM ends the run as SystemExit, so LibreOffice is closed on the way out.
+        with sigterm_exits():
+            rc = cli.main(standalone_mode=False)
     except TeamprotocolError as e:
         click.echo(f"Fout: {e.format()}", err=True)
         sys.exit(1)

@@ -50,7 +50,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
     Two of them share the file name `teamprotocol.docx` in different folders: soffice names its
     output after the input, so the converter must not let one overwrite the other.
     """
-    from pipeline.convert import PdfConverter
+    from pipeline.pdf.convert import PdfConverter
 
     base = tmp_path_factory.mktemp("converted")
     docs = {

@@ -16,9 +16,10 @@ import pytest
 from procs import process_pids
 from pypdf import PdfReader
 
-from pipeline.convert import PDFA_OPTIONS, PdfConverter, filter_argument
 from pipeline.errors import ConversionError
-from pipeline.verify import verify_pdf
+from pipeline.pdf.convert import PdfConverter
+from pipeline.pdf.soffice import PDFA_OPTIONS, filter_argument
+from pipeline.pdf.verify import verify_pdf
 from tests.archive.conftest import ANNEX, AUTHOR, SUBJECT, make_docx
 
 pytestmark = pytest.mark.slow
@@ -178,9 +179,10 @@ def test_killed_soffice_documents_are_retried(tmp_path: Path, when: str) -> None
 SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from pipeline.convert import PdfConverter
+    from pipeline.pdf.convert import PdfConverter
+    from pipeline.pdf.processes import sigterm_exits
     docs = [Path(p) for p in sys.argv[1:]]
-    with PdfConverter(jobs=2) as converter:
+    with sigterm_exits(), PdfConverter(jobs=2) as converter:
         converter.convert([(d, d.with_suffix(".pdf")) for d in docs])
     print("klaar")
 """)

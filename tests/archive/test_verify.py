@@ -17,14 +17,15 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from pipeline.pdf_validate import (
+from pipeline.pdf.read import outline_pages
+from pipeline.pdf.validate import (
     STREAM_LENGTH_RULE,
     stream_length_is_exact,
     validate,
     withdraw_ua_claim,
 )
+from pipeline.pdf.verify import settle_ua_claim, verify_pdf
 from pipeline.render import ANNEX_HEADING
-from pipeline.verify import _outline_pages, settle_ua_claim, verify_pdf
 from tests.archive.conftest import ANNEX
 
 
@@ -120,7 +121,7 @@ def _outlined_pdf(path: Path) -> Path:
 
 def test_annex_bookmarks_are_found_last_first(tmp_path: Path) -> None:
     reader = PdfReader(_outlined_pdf(tmp_path / "bladwijzers.pdf"))
-    assert list(_outline_pages(reader, ANNEX)) == [4, 1, 2]
+    assert list(outline_pages(reader, ANNEX)) == [4, 1, 2]
 
 
 def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
@@ -129,7 +130,7 @@ def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
     last = outlines.raw_get("/Last")
     last.get_object()[NameObject("/Prev")] = last  # the last bookmark follows itself
     writer.write(tmp_path / "lus.pdf")
-    assert list(_outline_pages(PdfReader(tmp_path / "lus.pdf"), ANNEX)) == [4]
+    assert list(outline_pages(PdfReader(tmp_path / "lus.pdf"), ANNEX)) == [4]
 
 
 # --- the independent validator (page) ---------------------------------------------------------
@@ -139,7 +140,7 @@ def protocol_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real rendered protocol (with logo), converted once by LibreOffice with our options."""
     from PIL import Image
 
-    from pipeline.convert import PdfConverter
+    from pipeline.pdf.convert import PdfConverter
     from pipeline.render import render_protocol
     from tests.render.conftest import make_policy, make_protocol
 

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 
 from pipeline.batch import BuildOptions, build_all
 from pipeline.examples import example_teams, write_example_forms
+from pipeline.pdf.verify import verify_pdf
 from pipeline.policy import default_policy_path
 from pipeline.render import metadata_text
-from pipeline.verify import verify_pdf
 from tests.batch.conftest import (
     ANNEX_HEADING,
     ARCHIVE,

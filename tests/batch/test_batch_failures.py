@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.catalogue import FORMS
-from pipeline.verify import verify_pdf
+from pipeline.pdf.verify import verify_pdf
 from tests.batch.conftest import (
     ANNEX_HEADING,
     ARCHIVE,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from pipeline.pdf.verify import verify_pdf
 from pipeline.policy import dump_default_policy
-from pipeline.verify import verify_pdf
 from tests.batch.conftest import (
     ANNEX_HEADING,
     build,

@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.docx_toc import toc_entries
 from pipeline.examples import example_teams
-from pipeline.pdf_validate import STREAM_LENGTH_RULE, _excused
-from pipeline.verify import toc_link_pages
+from pipeline.pdf.read import toc_link_pages
+from pipeline.pdf.validate import STREAM_LENGTH_RULE, _excused
 from tests.batch.conftest import ARCHIVE
 
 TEAM_IDS = [identity.team_id for identity, _ in example_teams()]

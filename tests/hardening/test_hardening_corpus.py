@@ -15,9 +15,9 @@ from hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT, Case
 from openpyxl import load_workbook
 
 from pipeline.archive import LOCK_NAME
-from pipeline.batch import ANNEX_HEADING
 from pipeline.files import sha256_file
-from pipeline.verify import verify_pdf
+from pipeline.pdf.verify import verify_pdf
+from pipeline.render import ANNEX_HEADING
 
 GOOD_TEAMS = (*GOOD, UNICODE_TEAM)
 FAILED = len(CASES) + len(BAD_FOLDER_NAMES) + 1

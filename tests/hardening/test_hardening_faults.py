@@ -22,9 +22,9 @@ import pytest
 from conftest import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
 
 from pipeline.archive import LOCK_NAME
-from pipeline.batch import ANNEX_HEADING
 from pipeline.files import sha256_file
-from pipeline.verify import verify_pdf
+from pipeline.pdf.verify import verify_pdf
+from pipeline.render import ANNEX_HEADING
 
 TEAMS = ("burgerzaken", "klantcontactcentrum", "handhaving", "vergunningen")
 RUN_SECONDS = 120

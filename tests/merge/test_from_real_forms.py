@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.assess import assemble
+from pipeline.batch import assemble
 from pipeline.forms.read import read_team_folder
 from pipeline.forms.write import write_team_forms
 from pipeline.models import Origin, Status, TeamIdentity

@@ -14,7 +14,7 @@ from docx2python import docx2python
 from lxml import etree
 from pypdf import PdfReader
 
-from pipeline.assess import assemble
+from pipeline.batch import assemble
 from pipeline.catalogue import CHAPTERS
 from pipeline.docx_toc import toc_entries
 from pipeline.errors import TemplateError
