@@ -13,7 +13,8 @@ from pipeline.errors import Problem
 
 # A field's answer: text/multiline/choice as str (None when empty), checkbox as bool, date as
 # datetime.date (None when empty), rows as a list of {column: str | date | None}.
-Answer = str | bool | dt.date | list[dict[str, str | dt.date | None]] | None
+Cell = str | dt.date | None  # one value in a row of a table field
+Answer = str | bool | dt.date | list[dict[str, Cell]] | None
 
 
 class FormData(BaseModel):

@@ -10,18 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
 from pipeline import answers, ooxml, terms
 from pipeline.answers import AnswerState
-from pipeline.catalogue import FORMS, SCHEMA_VERSION, TEAM_KIND, Column, Field, FieldType, Merge
+from pipeline.catalogue import (
+    FORMS,
+    SCHEMA_VERSION,
+    TEAM_KIND,
+    Column,
+    Field,
+    FieldType,
+    FormSpec,
+    Merge,
+)
 from pipeline.errors import FormError, Problem, TeamFormsError
 from pipeline.forms import layout, write
 from pipeline.forms.package import open_package
 from pipeline.forms.teams_csv import team_id_problem
-from pipeline.models import Answer, FormData, TeamForms
+from pipeline.models import Answer, Cell, FormData, TeamForms
 from pipeline.text import dutch_number, printable
 
 qn = ooxml.qn
@@ -101,7 +111,7 @@ class _Reader:
                 self.by_tag[tag].append(el)
         body = document.find(qn("w:body"))
         self.blocks = list(_flatten(body)) if body is not None else []
-        self.label_at = {}
+        self.label_at: dict[str, int] = {}
         for i, b in enumerate(self.blocks):
             if b.tag == qn("w:p"):
                 self.label_at.setdefault(_norm(ooxml.content_text(b)), i)
@@ -235,7 +245,7 @@ class _Reader:
 
     # --- rows ------------------------------------------------------------------------------
 
-    def rows(self, field: Field) -> list[dict[str, Answer]]:
+    def rows(self, field: Field) -> list[dict[str, Cell]]:
         """Table rows of a rows field, found from their cell controls or else the label."""
         tags = {f"{field.tag}.{c.name}": c for c in field.columns}
         tables: list[etree._Element] = []
@@ -252,7 +262,7 @@ class _Reader:
                 self.problem(True, field, "de tabel ontbreekt in het formulier", _NEW_FORM)
                 return []
             tables.append(tbl)
-        out: list[dict[str, Answer]] = []
+        out: list[dict[str, Cell]] = []
         plain = 0
         for tbl in tables:
             trs = [tr for tr in tbl.iter(qn("w:tr"))
@@ -268,18 +278,19 @@ class _Reader:
                              f"{MAX_ROWS}", "Laat alleen de rijen staan die u nodig hebt")
                 return []
             for tr in trs[1:]:
-                row: dict[str, Answer] = {}
+                row: dict[str, Cell] = {}
                 for pos, tc in enumerate(tr.findall(qn("w:tc"))):
                     ctrl = next((s for s in tc.iter(qn("w:sdt")) if ooxml.sdt_tag(s) in tags),
                                 None)
-                    col = tags[ooxml.sdt_tag(ctrl)] if ctrl is not None else \
+                    col = tags[ooxml.sdt_tag(ctrl) or ""] if ctrl is not None else \
                         (cols[pos] if pos < len(cols) else None)
                     if col is None:
                         continue
                     text = ooxml.sdt_text(ctrl) if ctrl is not None else ooxml.content_text(tc)
                     value = self.value(field, text, sdt=ctrl, column=col)
                     plain += ctrl is None and value is not None
-                    row[col.name] = value
+                    # A column is text, a choice or a date: never a checkbox or rows.
+                    row[col.name] = None if isinstance(value, bool | list) else value
                 if any(v is not None for v in row.values()):
                     out.append({c.name: row.get(c.name) for c in field.columns})
         if plain:
@@ -386,7 +397,7 @@ def _chars(value: Answer) -> int:
     return 0
 
 
-def _flatten(parent: etree._Element):
+def _flatten(parent: etree._Element) -> Iterator[etree._Element]:
     """Body-level paragraphs and tables, looking inside block-level controls."""
     for el in parent:
         if el.tag == qn("w:sdt"):
@@ -412,7 +423,7 @@ def _norm(text: str) -> str:
     return " ".join(terms.neutral(text).split())
 
 
-def _our_texts(spec) -> list[str]:
+def _our_texts(spec: FormSpec) -> list[str]:
     """Every paragraph text the writer puts around answers: labels, headings, notes."""
     texts = [f"{s.number}. {s.title}" for s in spec.sections] + [write.ROWS_NOTE,
                                                                    write.FRAME_NOTE]
