@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.archive import ANNEX, AUTHOR, SUBJECT, make_docx
 from procs import process_pids
 from pypdf import PdfReader
 
@@ -20,9 +21,8 @@ from pipeline.errors import ConversionError
 from pipeline.pdf.convert import PdfConverter
 from pipeline.pdf.soffice import PDFA_OPTIONS, filter_argument
 from pipeline.pdf.verify import verify_pdf
-from tests.archive.conftest import ANNEX, AUTHOR, SUBJECT, make_docx
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import page
 import pytest
+from helpers.archive import ANNEX
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -26,7 +27,8 @@ from pipeline.pdf.validate import (
 )
 from pipeline.pdf.verify import settle_ua_claim, verify_pdf
 from pipeline.render import ANNEX_HEADING
-from tests.archive.conftest import ANNEX
+
+pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 
 @pytest.fixture
@@ -138,11 +140,11 @@ def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
 @pytest.fixture(scope="session")
 def protocol_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real rendered protocol (with logo), converted once by LibreOffice with our options."""
+    from helpers.render import make_policy, make_protocol
     from PIL import Image
 
     from pipeline.pdf.convert import PdfConverter
     from pipeline.render import render_protocol
-    from tests.render.conftest import make_policy, make_protocol
 
     base = tmp_path_factory.mktemp("protocol")
     logo = base / "logo.png"

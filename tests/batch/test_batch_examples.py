@@ -7,16 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from lxml import etree
-from openpyxl import load_workbook
-from pypdf import PdfReader
-
-from pipeline.batch import BuildOptions, build_all
-from pipeline.examples import example_teams, write_example_forms
-from pipeline.pdf.verify import verify_pdf
-from pipeline.policy import default_policy_path
-from pipeline.render import metadata_text
-from tests.batch.conftest import (
+from helpers.batch import (
     ANNEX_HEADING,
     ARCHIVE,
     TODAY,
@@ -32,6 +23,17 @@ from tests.batch.conftest import (
     sha256,
     squash,
 )
+from lxml import etree
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from pipeline.batch import BuildOptions, build_all
+from pipeline.examples import example_teams, write_example_forms
+from pipeline.pdf.verify import verify_pdf
+from pipeline.policy import default_policy_path
+from pipeline.render import metadata_text
+
+pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
 TEMPLATE = Path(__file__).resolve().parents[2] / "pipeline" / "templates" / "protocol.docx"

@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from conftest import BAD_FOLDER_NAMES, TWO_TEAM_FORMS, tree_digest
+from helpers.hardening import BAD_FOLDER_NAMES, TWO_TEAM_FORMS, tree_digest
 from hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT, Case
 from openpyxl import load_workbook
 

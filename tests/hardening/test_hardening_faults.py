@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
+from helpers.hardening import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
 
 from pipeline.archive import LOCK_NAME
 from pipeline.files import sha256_file

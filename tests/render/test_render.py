@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx2python import docx2python
+from helpers.render import COLOUR, ORG, ORG_TEXT, TRICKY, make_policy, make_protocol
 from lxml import etree
 from pypdf import PdfReader
 
@@ -26,7 +27,6 @@ from pipeline.render import (
     render_protocol,
     template_context,
 )
-from tests.render.conftest import COLOUR, ORG, ORG_TEXT, TRICKY, make_policy, make_protocol
 
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
