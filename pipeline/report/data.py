@@ -80,8 +80,8 @@ class TeamRow:
 
     @property
     def share(self) -> float | None:
-        a = self.applicable
-        return self.geregeld / a if a else None
+        a, g = self.applicable, self.geregeld
+        return g / a if a and g is not None else None
 
 
 @dataclass(frozen=True)
