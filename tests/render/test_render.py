@@ -263,9 +263,28 @@ def test_context_is_plain_data():
     assert len(context["annex"]["topics"]) == 11
 
 
-def test_template_file_is_the_committed_one():
+def test_template_file_is_the_committed_one(tmp_path: Path):
+    """The shipped template is what `scripts/make_template.py` writes now, part by part (the
+    zip's own timestamps differ per run); run it after changing the script."""
+    import difflib
+    import sys
+
+    fresh = tmp_path / "protocol.docx"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_template.py"
+    subprocess.run([sys.executable, str(script), str(fresh)], check=True, capture_output=True,
+                   timeout=120)
     assert TEMPLATE.name == "protocol.docx"
-    assert TEMPLATE.is_file()
+    with zipfile.ZipFile(TEMPLATE) as shipped, zipfile.ZipFile(fresh) as made:
+        assert shipped.namelist() == made.namelist(), "other parts: run scripts/make_template.py"
+        for name in shipped.namelist():
+            old, new = shipped.read(name), made.read(name)
+            if old != new:
+                diff = difflib.unified_diff(
+                    old.decode("utf-8", "replace").replace("><", ">\n<").splitlines(),
+                    new.decode("utf-8", "replace").replace("><", ">\n<").splitlines(),
+                    "committed/" + name, "make_template.py/" + name, lineterm="", n=2)
+                pytest.fail(f"{name} differs; run scripts/make_template.py:\n"
+                            + "\n".join(list(diff)[:60]))
 
 
 def _to_pdf(src: Path, out: Path) -> PdfReader:
