@@ -361,7 +361,7 @@ def _policy_option(value: Path | None) -> Path | None:
 @click.option("--template", metavar="SJABLOON.docx",
               type=click.Path(dir_okay=False, path_type=Path),
               help="Een eigen huisstijlsjabloon in plaats van het standaardsjabloon.")
-@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 16), metavar="N",
+@click.option("--jobs", default=2, show_default=True, type=click_nl.IntRange(1, 16), metavar="N",
               help="Aantal LibreOffice-processen dat tegelijk PDF's maakt.")
 @click.option("--no-pdf", is_flag=True, help="Alleen Word-bestanden maken, geen PDF/A.")
 @click.option("--force", is_flag=True, help="Alle teams opnieuw bouwen, ook ongewijzigde.")

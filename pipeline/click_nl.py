@@ -50,7 +50,6 @@ NL: dict[str, str] = {
     "directory": "map",
     "path": "pad",
     "default: {default}": "standaard: {default}",
-    "integer": "geheel getal",
     "Choose from:\n\t{choices}": "Kies uit:\n\t{choices}",
     # plural forms (ngettext): singular and plural both listed
     "Got unexpected extra argument ({args})": "Onverwacht extra argument ({args})",
@@ -80,6 +79,13 @@ def install() -> None:
             setattr(module, "_", _gettext)  # noqa: B010  # click's own private name
         if hasattr(module, "ngettext"):
             setattr(module, "ngettext", _ngettext)  # noqa: B010
+
+
+class IntRange(click.IntRange):
+    """`click.IntRange` named in Dutch in its messages: since click 8.2 the type's name
+    ("integer range") goes into "{value!r} is not a valid {number_type}." untranslated."""
+
+    name = "geheel getal"
 
 
 class Command(click.Command):
