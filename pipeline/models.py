@@ -51,12 +51,6 @@ class Source(BaseModel):
     label: str | None = None
     merge: Merge | None = None
 
-    def describe(self) -> str:
-        """Short Dutch source note for the document and the annex."""
-        if self.origin is Origin.ORGANISATION:
-            return "Organisatiebeleid"
-        return f"Teamformulier {self.form}: {self.label}" if self.label else "Teamformulier"
-
 
 class Block(BaseModel):
     """A titled piece of protocol text with its source."""
