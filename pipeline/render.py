@@ -15,7 +15,7 @@ import re
 import zipfile
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
@@ -28,10 +28,13 @@ from pipeline import terms
 from pipeline.catalogue import CONTACT_KINDS, FORMS, Merge
 from pipeline.docx_toc import fill_toc
 from pipeline.errors import TemplateError
-from pipeline.models import Block, Origin, Protocol, Source, Status
+from pipeline.models import Action, Block, ItemAssessment, Origin, Protocol, Source, Status
 from pipeline.ooxml_order import order_properties
 from pipeline.policy import Branding, Policy
 from pipeline.text import dutch_date, form_name
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 # Package data (importlib.resources), so an installed wheel has it too, not only a checkout.
 TEMPLATE = Path(str(resources.files("pipeline") / "templates" / "protocol.docx"))
@@ -147,7 +150,7 @@ def status_view(status: Status) -> dict[str, Any]:
             "label": label}
 
 
-def _action_text(item, terminology: str = terms.DEFAULT) -> str:
+def _action_text(item: ItemAssessment, terminology: str = terms.DEFAULT) -> str:
     action = item.action
     if action is None:
         return EMPTY
@@ -158,7 +161,7 @@ def _action_text(item, terminology: str = terms.DEFAULT) -> str:
     return "\n".join(parts)
 
 
-def _due(action) -> str:
+def _due(action: Action) -> str:
     """An action's due date in Dutch, *verlopen* when it lies before the build date."""
     if action.due is None:
         return "nog te bepalen"
@@ -173,7 +176,7 @@ def _annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[st
     if annex is None:
         raise TemplateError("Het protocol heeft nog geen checklist (hoofdstuk 7)",
                             field="annex", hint="Laat eerst de beoordeling (assess) draaien")
-    items = {}
+    items: dict[Any, list[dict[str, Any]]] = {}  # by chapter number
     for item in annex.items:
         items.setdefault(item.chapter, []).append({
             "id": item.id, "text": clean(ours(item.text)), **status_view(item.status),
@@ -342,7 +345,7 @@ def _shared_environment() -> SandboxedEnvironment:
     return environment()
 
 
-def apply_branding(document, branding: Branding) -> None:
+def apply_branding(document: DocxDocument, branding: Branding) -> None:
     """Write the policy's font (docDefaults) and colour (heading and table styles) into styles."""
     styles = document.styles
     root = styles.element
@@ -370,7 +373,7 @@ _INLINE_IMAGES = etree.XPath("//wp:inline[.//a:blip/@r:embed = $rid]/wp:docPr",
                              namespaces=_DRAWING_NS)
 
 
-def describe_image(document, image: bytes, text: str) -> int:
+def describe_image(document: DocxDocument, image: bytes, text: str) -> int:
     """Set `wp:docPr/@descr` (alternative text) on every body picture showing `image`.
 
     LibreOffice exports `descr` as the Figure's /Alt; without it PDF/UA-1 fails (7.3,
@@ -440,7 +443,7 @@ def metadata_keywords(keywords: list[str]) -> str:
     return ";".join(" ".join(w.split()).replace(" ", "\u00a0") for w in words)
 
 
-def _set_properties(document, protocol: Protocol, policy: Policy) -> None:
+def _set_properties(document: DocxDocument, protocol: Protocol, policy: Policy) -> None:
     meta = protocol.meta
     props = document.core_properties
     organisation = metadata_text(policy.branding.organisation)
