@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from importlib import resources
 from pathlib import Path
 from types import UnionType
-from typing import Literal, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from PIL import Image, UnidentifiedImageError
@@ -337,7 +337,7 @@ class _NoAliasLoader(yaml.SafeLoader):
     expansion. A duplicate key would silently drop the first value: a typo must not win.
     """
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused("een verwijzing (*) naar een anker is niet toegestaan",
@@ -345,7 +345,7 @@ class _NoAliasLoader(yaml.SafeLoader):
                            "(&) en verwijzing (*) te gebruiken")
         return super().compose_node(parent, index)
 
-    def construct_scalar(self, node):  # type: ignore[override]
+    def construct_scalar(self, node):
         # A quote not closed on its line swallows the lines after it up to the next quote,
         # keys included, and the error came far below (a key "missing"). A quoted text that
         # runs over a line holding `key: ` is that mistake: report it where the quote opens.
@@ -355,7 +355,7 @@ class _NoAliasLoader(yaml.SafeLoader):
                            node.start_mark, _RUNAWAY_HINT)
         return super().construct_scalar(node)
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+    def construct_mapping(self, node, deep=False):
         seen: set[object] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -493,7 +493,7 @@ _PATTERN_TEXT = {
 }
 
 
-def _describe(err: dict, types: list[object]) -> tuple[str, str]:
+def _describe(err: Mapping[str, Any], types: list[object]) -> tuple[str, str]:
     """(what is wrong, what to do) for one pydantic error, in Dutch."""
     kind, ctx, loc = err["type"], err.get("ctx") or {}, err["loc"]
     last = str(loc[-1]) if loc else ""
