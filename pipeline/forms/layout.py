@@ -9,7 +9,10 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from pipeline.ooxml_order import order_properties
 
@@ -44,7 +47,7 @@ def _plain_fonts(doc: DocxDocument) -> None:
     lang.set(qn("w:val"), "nl-NL")
 
 
-def box(paragraph_format_element, fill: str, border: str) -> None:
+def box(paragraph_format_element: BaseOxmlElement, fill: str, border: str) -> None:
     """Shade a paragraph (`w:pPr`) and draw a thin border round it: the answer box."""
     pbdr = OxmlElement("w:pBdr")
     for side in ("top", "left", "bottom", "right"):
@@ -103,7 +106,7 @@ def setup_styles(doc: DocxDocument) -> None:
     n.paragraph_format.keep_with_next = True
 
 
-def _field(paragraph, instruction: str) -> None:
+def _field(paragraph: Paragraph, instruction: str) -> None:
     """Append a simple field (`PAGE`, `NUMPAGES`) to a paragraph: Word and LibreOffice update it."""
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), instruction)
@@ -151,7 +154,7 @@ def set_core_properties(doc: DocxDocument, title: str, subject: str) -> None:
     core.language = "nl-NL"
 
 
-def shade_cell(cell, fill: str) -> None:
+def shade_cell(cell: _Cell, fill: str) -> None:
     """Background colour of a table cell (`w:tcPr/w:shd`)."""
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")

@@ -11,6 +11,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from pipeline import ooxml, terms
 from pipeline.catalogue import (
@@ -143,7 +144,7 @@ def _rows_table(doc: DocxDocument, field: Field, rows: list[dict]) -> None:
     table._tbl.append(ooxml.repeating_section(field.tag, field.label, data_rows))
 
 
-def _para(doc: DocxDocument, text: str = "", style_id: str | None = None):
+def _para(doc: DocxDocument, text: str = "", style_id: str | None = None) -> Paragraph:
     """Add a paragraph by style id: python-docx's lookup by style name costs ~2 ms each."""
     p = doc.add_paragraph(text)
     if style_id:
@@ -167,7 +168,7 @@ def _add_field(doc: DocxDocument, field: Field, value: Answer,
         return
     if field.type is FieldType.ROWS:
         _para(doc, field.help, layout.NOTE)
-        _rows_table(doc, field, list(value or []))
+        _rows_table(doc, field, list(value) if isinstance(value, list) else [])
         _para(doc, ROWS_NOTE, layout.NOTE)
         return
     frame = locked_texts.get(field.policy_text or "") if field.merge in (
