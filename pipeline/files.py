@@ -9,10 +9,13 @@ import functools
 import hashlib
 import os
 import re
+import signal
 import tempfile
+import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import OutputError, os_reason
 
@@ -47,6 +50,19 @@ def output_error(exc: OSError, path: Path) -> OutputError:
 
 # --- atomic writes ------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait (are delivered at the end of the block) in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _fsync_dir(folder: Path) -> None:
     """Make a rename in `folder` durable; file systems that cannot (some shares) are skipped."""
     with contextlib.suppress(OSError):
@@ -68,21 +84,30 @@ def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
+    out: BinaryIO | None = None
     try:
-        # mkstemp makes the file private (0600); outputs are documents for colleagues and
-        # the archive, so they get the permissions any new file of this user gets.
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
+        # Ctrl-C or SIGTERM between mkstemp and knowing the name left a stray temporary file
+        # (seen once in the interrupted-batch test): they wait until it is known and open.
+        with _signals_held():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                            dir=path.parent)
+            tmp, out = Path(tmp_name), os.fdopen(fd, "wb")
+        with out as f:
+            # mkstemp makes the file private (0600); outputs are documents for colleagues
+            # and the archive, so they get the permissions any new file of this user gets.
+            os.fchmod(f.fileno(), 0o666 & ~_umask())
             for chunk in chunks:
                 f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        if out is not None:
+            out.close()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         if isinstance(e, OSError) and e.filename is None:
             # A failed write() names no file (EFBIG, ENOSPC): say which one it was.
             raise OSError(e.errno, e.strerror, str(path)) from e
