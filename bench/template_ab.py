@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from synth import write_synthetic_forms
 
 from pipeline.batch import assemble
-from pipeline.forms.read import read_team_folder
+from pipeline.forms.folder import read_team_folder
 from pipeline.models import Protocol
 from pipeline.pdf.soffice import PDFA_OPTIONS, filter_argument, find_soffice
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo

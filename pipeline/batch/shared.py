@@ -14,7 +14,7 @@ from pipeline.batch.timing import StageTimes
 from pipeline.catalogue import SCHEMA_VERSION
 from pipeline.errors import Problem
 from pipeline.files import sha256_bytes, sha256_file
-from pipeline.forms.read import form_files
+from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, Protocol, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
 from pipeline.render import check_template

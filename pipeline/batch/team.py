@@ -23,7 +23,7 @@ from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND
 from pipeline.changes import changes_docx
 from pipeline.errors import Problem, TeamprotocolError, os_reason
 from pipeline.files import atomic_move, atomic_write_bytes, ensure_inside, sha256_bytes, sha256_file
-from pipeline.forms.read import read_team_folder
+from pipeline.forms.folder import read_team_folder
 from pipeline.merge import merge
 from pipeline.models import BuildStatus, Protocol, Status, TeamForms, TeamResult
 from pipeline.policy import Policy

@@ -33,8 +33,9 @@ from pipeline.catalogue import (
 )
 from pipeline.errors import FormError, Problem
 from pipeline.forms import write
+from pipeline.forms.folder import form_files, misfiled
 from pipeline.forms.package import _read_member, open_package
-from pipeline.forms.read import file_into, form_files, read_form
+from pipeline.forms.read import read_form
 from pipeline.models import Answer, FormData, TeamIdentity
 from pipeline.text import printable
 
@@ -218,7 +219,10 @@ def _read_team(folder: Path, migrations: dict[str, Migration] | None
         except FormError as e:
             errors.append(Problem(file=str(path), field=e.field, message=e.message, hint=e.hint))
             continue
-        file_into(folder, path, data, forms, errors)
+        if (problem := misfiled(folder, path, data, forms)) is not None:
+            errors.append(problem)
+        else:
+            forms[data.kind] = data
     return forms, errors
 
 

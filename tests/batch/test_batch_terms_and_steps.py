@@ -12,7 +12,7 @@ from docx2python import docx2python
 from helpers.batch import TODAY, required_answers
 
 from pipeline.batch import BuildOptions, build_all
-from pipeline.forms.read import read_team_folder
+from pipeline.forms.folder import read_team_folder
 from pipeline.forms.write import locked_texts_of, write_team_forms
 from pipeline.models import TeamIdentity
 from pipeline.policy import default_policy_path, load_policy
