@@ -310,6 +310,7 @@ def _heading_pages(reader: PdfReader) -> dict[str, int]:
 
 
 @pytest.mark.slow
+@pytest.mark.libreoffice
 def test_pdf_toc_numbers_right_after_one_conversion(tmp_path, rendered):
     """Real LibreOffice, ONE conversion: every contents line ends in its heading's page."""
     source = tmp_path / "protocol.docx"
