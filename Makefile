@@ -23,6 +23,8 @@ demo: setup
 # pytest exits 5 when it collected no test: make treats that as a failure, as it should.
 test: setup
 	$(PY) -m ruff check pipeline tests bench
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 bench: setup

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from pipeline.convert import PDFA_OPTIONS, filter_argument, find_soffice
+from pipeline.pdf.soffice import PDFA_OPTIONS, filter_argument, find_soffice
 
 TIMEOUT = 120.0  # seconds for one document; a hang should not stall the benchmark forever
 

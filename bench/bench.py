@@ -28,15 +28,21 @@ from baseline import (
     reference_documents,
 )
 from docsize import DocSize, doc_size
-from probe import MemorySampler, StageTimes, timing
+from probe import MemorySampler
 from synth import write_synthetic_forms
 
-import pipeline.batch
-import pipeline.convert
-import pipeline.pdf_validate
-import pipeline.verify
 from pipeline import __version__
-from pipeline.batch import BatchReport, BuildOptions, build_all
+from pipeline.batch import BatchReport, BuildOptions, StageTimes, build_all
+from pipeline.batch.timing import (
+    DOCX_STAGES,
+    END_STAGES,
+    PDF_STAGES,
+    REBUILD_STAGES,
+    SOFFICE_STARTS,
+)
+from pipeline.errors import ConversionError
+from pipeline.models import BuildStatus
+from pipeline.pdf.soffice import find_soffice
 
 OUT = Path(__file__).resolve().parent / "out"  # git-ignored scratch space
 MIB = 1024  # KiB per MiB: ru_maxrss and VmRSS are in KiB on Linux
@@ -48,40 +54,11 @@ MAX_FLOOR_RATIO = 1.3  # batch s/team over the raw LibreOffice floor's s/doc ("a
 MAX_PEAK_MIB = 1024
 MAX_REBUILD_S = 3.0
 
-# Stage functions looked up by the batch at call time; timed without changing the pipeline.
-# Indented labels are parts of the phase above them. LibreOffice converts while the batch
-# renders, so the stages overlap in time: a stage's seconds are the wall time of its calls in
-# this process (nested calls included), and they do not add up to the phase or the total.
-# A stage the batch does not call (or no longer has) shows no row.
-DOCX_STAGES = {
-    "  input hashes": (pipeline.batch, "_team_inputs"),
-    "  read forms": (pipeline.batch, "read_team_folder"),
-    "  merge + assess": (pipeline.batch, "assemble"),
-    "  render docx": (pipeline.batch, "render_protocol"),
-    "  write docx + json": (pipeline.batch, "atomic_write_bytes"),
-}
-PDF_STAGES = {
-    "  LibreOffice pool start": (pipeline.convert.PdfConverter, "__init__"),
-    "  soffice processes started": (pipeline.convert.PdfConverter, "_start"),
-    "  convert (whole list, waits)": (pipeline.convert.PdfConverter, "convert"),
-    "  hand over to soffice (submit)": (pipeline.convert.PdfConverter, "submit"),
-    "  look at soffice (poll, no wait)": (pipeline.convert.PdfConverter, "poll"),
-    "  wait for soffice (drain)": (pipeline.convert.PdfConverter, "drain"),
-    "  verify (pypdf + PDFium; page for archived)": (pipeline.verify, "verify_pdf"),
-    "  PDF/UA-1 claim of concepts (page)": (pipeline.verify, "settle_ua_claim"),
-    "    validate (page, every profile)": (pipeline.pdf_validate, "validate"),
-    "  archive copy": (pipeline.batch, "atomic_copy"),
-    "  LibreOffice pool stop": (pipeline.convert.PdfConverter, "close"),
-}
-END_STAGES = {
-    "  manifest": (pipeline.batch, "_record"),
-    "  overview": (pipeline.batch, "write_overview"),
-}
-REBUILD_STAGES = {
-    "  up-to-date check": (pipeline.batch, "team_is_current"),
-    "  load protocol.json": (pipeline.batch, "_unchanged"),
-    **END_STAGES,
-}
+# The batch times its own stages (pipeline.batch.timing); the bench only prints them.
+# LibreOffice converts while the batch renders, so the stages overlap in time: a stage's
+# seconds are the wall time of its calls in the batch's process, and they do not add up to
+# the phase or the total. A stage the batch did not pass through shows no row.
+VALIDATION = ("validate archived (page)", "PDF/UA-1 claim of concepts (page)")
 
 
 @dataclass
@@ -131,15 +108,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def timed_build(opts: BuildOptions, stages: dict[str, tuple[object, str]]) -> Batch:
-    """Run `build_all` once with the given stage functions timed."""
-    times = StageTimes()
+def timed_build(opts: BuildOptions) -> Batch:
+    """Run `build_all` once; its own stage times come back in the report."""
     cpu = (cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN))
-    with timing(times, stages):
-        start = times.origin = time.perf_counter()
-        report = build_all(opts)
-        wall = time.perf_counter() - start
-    return Batch(report=report, stages=times, wall=wall,
+    start = time.perf_counter()
+    report = build_all(opts)
+    wall = time.perf_counter() - start
+    return Batch(report=report, stages=report.stages, wall=wall,
                  cpu_self=cpu_seconds(resource.RUSAGE_SELF) - cpu[0],
                  cpu_children=cpu_seconds(resource.RUSAGE_CHILDREN) - cpu[1])
 
@@ -147,9 +122,9 @@ def timed_build(opts: BuildOptions, stages: dict[str, tuple[object, str]]) -> Ba
 def libreoffice_version() -> str:
     """`soffice --version`, first line; run last so it does not count in the memory figures."""
     try:
-        out = subprocess.run([pipeline.convert.find_soffice(), "--version"], capture_output=True,
+        out = subprocess.run([find_soffice(), "--version"], capture_output=True,
                              text=True, timeout=60, check=False).stdout
-    except (OSError, subprocess.SubprocessError, pipeline.convert.ConversionError) as e:
+    except (OSError, subprocess.SubprocessError, ConversionError) as e:
         return f"unknown ({type(e).__name__})"
     return out.strip().splitlines()[0] if out.strip() else "unknown"
 
@@ -173,9 +148,9 @@ def row(label: str, seconds: float | None, teams: int, calls: int | None = None,
     return f"{label:<34} {seconds:9.2f} {per} {calls if calls is not None else '':>6}{when}"
 
 
-def stage_rows(stages: StageTimes, labels: dict[str, object], teams: int) -> list[str]:
+def stage_rows(stages: StageTimes, labels: tuple[str, ...], teams: int) -> list[str]:
     """Rows for the stages under a phase that were called, in the order they were declared."""
-    return [row(label, stages.seconds[label], teams, stages.calls[label],
+    return [row(f"  {label}", stages.seconds[label], teams, stages.calls[label],
                 (stages.first[label], stages.last[label]))
             for label in labels if stages.calls.get(label)]
 
@@ -204,8 +179,7 @@ def phase_table(batch: Batch, teams: int) -> list[str]:
         "soffice converts at the same time, so stages overlap and do not add up to a phase",
         "or to the total. 'active from - to' is when the stage was first and last called,",
         "in seconds from the start of build_all.",
-        *([f"not timed (no such function): {', '.join(s.strip() for s in batch.stages.missing)}"]
-          if batch.stages.missing else []),
+        f"soffice processes started: {batch.stages.counts.get(SOFFICE_STARTS, 0)}",
     ]
 
 
@@ -242,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     opts = BuildOptions(forms_dir=forms_dir, out_dir=out_dir, jobs=args.jobs)
     print(f"Building {n} teams (docx + PDF/A, {args.jobs} soffice jobs) ...", flush=True)
     with MemorySampler() as mem:
-        first = timed_build(opts, {**DOCX_STAGES, **PDF_STAGES, **END_STAGES})
+        first = timed_build(opts)
     # Read now: the baseline's soffice processes below would count as children too.
     self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -265,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                               paragraphs=size.paragraphs, cells=size.cells)
 
     print("Rebuilding with unchanged inputs ...", flush=True)
-    second = timed_build(opts, REBUILD_STAGES)
+    second = timed_build(opts)
 
     docs = sample_docs(out_dir, args.sample)
     print(f"Naive baseline on {len(docs)} documents (one soffice per file) ...", flush=True)
@@ -298,8 +272,8 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
     per_team = timings.get("totaal", 0.0) / n
     floor_ratio = per_team / floor.per_doc if floor.per_doc else float("nan")
     speedup = reused.per_doc / per_team if per_team else 0.0
-    statuses = {s: sum(r.status == s for r in second.report.results)
-                for s in ("ongewijzigd", "gebouwd", "mislukt")}
+    statuses = {s.value: sum(r.status is s for r in second.report.results)
+                for s in (BuildStatus.UNCHANGED, BuildStatus.BUILT, BuildStatus.FAILED)}
     peak_mib = mem.peak_total_kib / MIB
 
     print("\n== Machine")
@@ -318,7 +292,7 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
 
     print(f"\n== Unchanged rebuild: {second.wall:.2f} s "
           f"({', '.join(f'{v} {k}' for k, v in statuses.items())})")
-    print("\n".join(stage_rows(second.stages, REBUILD_STAGES, n)))
+    print("\n".join(stage_rows(second.stages, REBUILD_STAGES + END_STAGES, n)))
 
     print(f"\n== Raw LibreOffice floor: the batch's own {floor.docs} .docx files, "
           f"{floor.jobs} plain soffice processes")
@@ -329,10 +303,9 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
     print(f"  our batch (whole, per team) {per_team:6.3f} s/team wall, soffice CPU "
           f"{first.cpu_children / n:.3f} s/team")
     print(f"  batch / floor              {floor_ratio:6.2f} x")
-    label = "    validate (page, every profile)"
-    checked = first.stages.calls.get(label, 0)
+    checked = sum(first.stages.calls.get(label, 0) for label in VALIDATION)
     if checked:
-        spent = first.stages.seconds[label]
+        spent = sum(first.stages.seconds.get(label, 0.0) for label in VALIDATION)
         rest = (timings.get("totaal", 0.0) - spent) / n
         print(f"  validation (page)          {spent / checked * 1000:6.0f} ms per PDF wall "
               f"({checked} PDFs: archived PDF/A-2b + PDF/UA-1, concepts PDF/UA-1; "

@@ -1,87 +1,9 @@
-"""Measuring without changing the pipeline: time spent per stage function, and memory peaks."""
+"""Memory peaks of the batch and its soffice processes (the stage times come from the batch)."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import inspect
 import os
 import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-
-
-@dataclass
-class StageTimes:
-    """Accumulated wall seconds, call counts and first/last activity per stage label.
-
-    Safe when stages run interleaved or in threads: the totals are updated under a lock, and
-    a label re-entered in the same thread (`convert` calling `drain` calling `poll`, when
-    they share a label, or recursion) counts its outermost call only. Different labels nest
-    and overlap freely, so their seconds need not add up to any total.
-    """
-
-    seconds: dict[str, float] = field(default_factory=dict)
-    calls: dict[str, int] = field(default_factory=dict)
-    first: dict[str, float] = field(default_factory=dict)  # start of first call, from origin
-    last: dict[str, float] = field(default_factory=dict)  # end of last call, from origin
-    missing: list[str] = field(default_factory=list)  # labels whose function was not found
-    origin: float = field(default_factory=time.perf_counter)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _active: threading.local = field(default_factory=threading.local, repr=False)
-
-    def wrap(self, label: str, func: Callable) -> Callable:
-        """`func`, adding its (inclusive) wall time to `label`."""
-        @functools.wraps(func)
-        def timed(*args, **kwargs):
-            active = self._active.__dict__.setdefault("labels", set())
-            if label in active:
-                return func(*args, **kwargs)
-            active.add(label)
-            start = time.perf_counter()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                end = time.perf_counter()
-                active.discard(label)
-                with self._lock:
-                    self.seconds[label] = self.seconds.get(label, 0.0) + end - start
-                    self.calls[label] = self.calls.get(label, 0) + 1
-                    self.first.setdefault(label, start - self.origin)
-                    self.last[label] = end - self.origin
-        return timed
-
-
-def _timed_attribute(times: StageTimes, label: str, owner: object, name: str) -> object:
-    """The replacement for `owner.name`, keeping static and class methods what they were."""
-    raw = inspect.getattr_static(owner, name)
-    if isinstance(raw, staticmethod | classmethod):
-        return type(raw)(times.wrap(label, raw.__func__))
-    return times.wrap(label, getattr(owner, name))
-
-
-@contextlib.contextmanager
-def timing(times: StageTimes, targets: dict[str, tuple[object, str]]) -> Iterator[StageTimes]:
-    """Replace `owner.name` by a timed wrapper for every label, and restore them after.
-
-    The batch looks its stages up by module or class attribute at call time, so wrapping the
-    attribute sees every call in this process (not in worker processes); the wrapper costs
-    about a microsecond per call. A stage the pipeline no longer has is listed in
-    `times.missing` instead of stopping the benchmark.
-    """
-    saved = []
-    for label, (owner, name) in targets.items():
-        if not hasattr(owner, name):
-            times.missing.append(label)
-            continue
-        saved.append((owner, name, inspect.getattr_static(owner, name)))
-        setattr(owner, name, _timed_attribute(times, label, owner, name))
-    try:
-        yield times
-    finally:
-        for owner, name, original in reversed(saved):
-            setattr(owner, name, original)
 
 
 def _rss_kib(pid: int) -> int:

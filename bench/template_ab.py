@@ -23,10 +23,10 @@ from pathlib import Path
 from pypdf import PdfReader
 from synth import write_synthetic_forms
 
-from pipeline.assess import assemble
-from pipeline.convert import PDFA_OPTIONS, filter_argument, find_soffice
-from pipeline.forms.read import read_team_folder
+from pipeline.batch import assemble
+from pipeline.forms.folder import read_team_folder
 from pipeline.models import Protocol
+from pipeline.pdf.soffice import PDFA_OPTIONS, filter_argument, find_soffice
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
 from pipeline.render import render_protocol
 

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.catalogue import FIELDS_BY_TAG
-from pipeline.models import Action, FormData, Problem
+from pipeline.errors import Problem
+from pipeline.models import Action, FormData
 
 ADOPTED = "vastgesteld"
 MAX_EVALUATION_GAP = dt.timedelta(days=2 * 366)  # "at most two years later"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
-from pipeline.archive import atomic_write_bytes
+from pipeline.files import atomic_write_bytes
 from pipeline.models import Action, TeamResult
 
 AGENDA_NAME = "agenda.ics"

@@ -1,40 +1,34 @@
-"""Archive bookkeeping: the output folder's lock, atomic writes, SHA-256 hashes, the manifest
-and stable archive names."""
+"""Archive bookkeeping: the output folder's lock, the manifest and stable archive names
+(atomic writes and hashes are `pipeline.files`)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
-import hashlib
 import json
 import os
 import re
 import socket
 import tempfile
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, Field, ValidationError
 
-from pipeline.errors import OutputError, os_reason
+from pipeline.errors import OutputError
+from pipeline.files import (
+    atomic_write_bytes,
+    ensure_inside,
+    output_error,
+    safe_name_part,
+    sha256_file,
+)
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 # A manifest of 200 teams is ~150 KB; anything far larger is not ours and is not parsed.
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
-_CHUNK = 1024 * 1024
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)  # the only way to read it is to set it: set it straight back
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _current_umask()
 
 
 # --- one run per output folder ------------------------------------------------------------
@@ -84,23 +78,7 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         lock.release()
 
 
-# --- atomic writes -------------------------------------------------------------------------
-
-def output_error(exc: OSError, path: Path) -> OutputError:
-    """A Dutch OutputError for a failed write, with a hint that fits the cause."""
-    # EDQUOT: the user's quota on a network share is used up; EFBIG: a file-size limit
-    # (ulimit -f, or a quota per file) stopped the write. To the coordinator all three are
-    # "no room", fixed the same way.
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        hint = ("De schijf is vol of de ruimte voor uw bestanden is op: maak ruimte vrij en "
-                "probeer het opnieuw")
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        hint = "De map is alleen-lezen: kies een map waarin u mag schrijven"
-    else:
-        hint = "Controleer de uitvoermap en probeer het opnieuw"
-    return OutputError(f"kon het bestand niet schrijven ({os_reason(exc)})", file=path,
-                       hint=hint)
-
+# --- the output folder ---------------------------------------------------------------------
 
 def prepare_out_dir(out_dir: Path) -> None:
     """Create the output folder and prove it writable, or OutputError before any work is done.
@@ -116,90 +94,6 @@ def prepare_out_dir(out_dir: Path) -> None:
         os.unlink(probe)
     except OSError as e:
         raise output_error(e, out_dir) from e
-
-
-def _write_chunks_atomically(path: Path, chunks: Iterable[bytes]) -> None:
-    """Write `chunks` to a temporary file beside `path`, fsync, then rename over `path`.
-
-    The temporary file lives in the same folder, so `os.replace` is an atomic rename: a reader
-    (or a run interrupted at any moment) sees the old file or the complete new one, never a
-    half one. The temporary file is removed on any failure.
-    """
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise output_error(e, path) from e
-    tmp = Path(tmp_name)
-    try:
-        # mkstemp makes the file private (0600); outputs are documents for colleagues and
-        # the archive, so they get the permissions any new file of this user gets.
-        os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "wb") as f:
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if isinstance(e, OSError):
-            raise output_error(e, path) from e
-        raise
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically (temporary file in the same folder, fsync, rename)."""
-    _write_chunks_atomically(Path(path), [data])
-
-
-def _read_chunks(src: Path) -> Iterable[bytes]:
-    with open(src, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            yield chunk
-
-
-def atomic_copy(src: Path, dst: Path) -> None:
-    """Copy `src` to `dst` atomically; `dst` is never seen half-written."""
-    try:
-        chunks = _read_chunks(Path(src))
-        _write_chunks_atomically(Path(dst), chunks)
-    except FileNotFoundError as e:
-        raise OutputError("het bronbestand bestaat niet", file=src,
-                          hint="Bouw het opnieuw") from e
-
-
-def atomic_move(src: Path, dst: Path) -> None:
-    """Move `src` to `dst` atomically: a rename on one file system, else copy then rename."""
-    src, dst = Path(src), Path(dst)
-    try:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dst)
-        return
-    except OSError as e:
-        if e.errno != errno.EXDEV:  # /tmp and the output folder are often different mounts
-            raise output_error(e, dst) from e
-    atomic_copy(src, dst)
-    with contextlib.suppress(OSError):
-        src.unlink()
-
-
-# --- hashes --------------------------------------------------------------------------------
-
-def sha256_bytes(data: bytes) -> str:
-    """Hex SHA-256 of `data`."""
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of the file at `path`, read in 1 MiB chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # --- manifest ------------------------------------------------------------------------------
@@ -286,27 +180,7 @@ def team_is_current(manifest: Manifest, team_id: str, input_hashes: dict[str, st
 
 # --- names and paths -----------------------------------------------------------------------
 
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                     *(f"LPT{i}" for i in range(1, 10))}
-_UNSAFE = re.compile(r"[^A-Za-z0-9.\-]+")
 _UNSAFE_TEAM = re.compile(r"[^A-Za-z0-9.\-_]+")
-_MAX_PART = 60
-
-
-def safe_name_part(text: str, *, fallback: str = "onbekend", unsafe: re.Pattern[str] = _UNSAFE
-                   ) -> str:
-    """One safe file-name part: ASCII letters, digits, `.` and `-`; never `..` or reserved."""
-    # Accents are kept as their base letter (Zuidoost-Fryslân -> Zuidoost-Fryslan).
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = unsafe.sub("-", text.strip())  # spaces, slashes, underscores, control chars
-    text = re.sub(r"\.{2,}", ".", text)
-    text = re.sub(r"-{2,}", "-", text).strip(".-")[:_MAX_PART].strip(".-")
-    if not text:
-        return fallback
-    if text.split(".")[0].upper() in _WINDOWS_RESERVED:
-        text = f"x-{text}"
-    return text
 
 
 def archive_name(organisation_short: str, team_id: str, version: str,
@@ -325,18 +199,3 @@ def archive_name(organisation_short: str, team_id: str, version: str,
              "teamprotocol",
              safe_name_part(version, fallback="0"), safe_name_part(when)]
     return "_".join(parts) + ".pdf"
-
-
-def ensure_inside(base: Path, path: Path) -> Path:
-    """`path` resolved, or OutputError when it (or a symlink on the way) leaves `base`.
-
-    A relative `path` is taken relative to `base`, not to the working folder: callers pass
-    the output-relative names that also go into the manifest.
-    """
-    root = Path(base).resolve()
-    target = Path(path) if Path(path).is_absolute() else root / path
-    resolved = target.resolve()
-    if not resolved.is_relative_to(root):
-        raise OutputError("dit pad valt buiten de uitvoermap en wordt niet geschreven",
-                          file=path, hint="Gebruik een team-id zonder '..' of '/'")
-    return resolved

@@ -25,7 +25,6 @@ from pipeline.catalogue import (
     Field,
     Merge,
 )
-from pipeline.merge import merge
 from pipeline.models import (
     Action,
     Annex,
@@ -34,7 +33,6 @@ from pipeline.models import (
     FormData,
     ItemAssessment,
     Origin,
-    Protocol,
     Source,
     Status,
     TeamForms,
@@ -304,15 +302,3 @@ def assess(policy: Policy, forms: TeamForms, contact_kinds: list[str], *,
     rest = [a for a in own if not any(a == c for c in chosen)]
     actions = sorted([*chosen, *rest], key=_due_key)
     return Annex(items=items, chapters=chapters, topics=topics, actions=actions)
-
-
-def assemble(policy: Policy, forms: TeamForms, *, today: dt.date | None = None) -> Protocol:
-    """Merge then assess: the complete Protocol of one team, annex included.
-
-    `today` is the build date (actions due before it are *verlopen*); None means today.
-    """
-    day = today or dt.date.today()
-    protocol = merge(policy, forms)
-    annex = assess(policy, forms, protocol.meta.contact_kinds, today=day)
-    return protocol.model_copy(update={"annex": annex})
-

@@ -612,11 +612,6 @@ ALARM_FIELDS: dict[str, str] = {"balie": "balie.alarmknop",
                                 "bijeenkomsten": "bijeenkomsten.alarm"}
 
 
-def form_kind_of_tag(tag: str) -> str:
-    """The form kind a field tag belongs to (`balie.camera` -> `balie`)."""
-    return tag.split(".", 1)[0]
-
-
 def catalogue_json() -> dict:
     """The catalogue as plain data, for `teamprotocol catalogue --json`."""
     return {

@@ -14,25 +14,21 @@ import datetime as dt
 import difflib
 import io
 import re
+from typing import TYPE_CHECKING
 
 from docx import Document
 from lxml import etree
 
 from pipeline import ooxml
-from pipeline.models import Block, Protocol
+from pipeline.models import Protocol
+from pipeline.protocol_text import sections
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 AUTHOR = "teamprotocol"
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 qn = ooxml.qn
-
-
-def block_lines(block: Block) -> list[str]:
-    """A block of protocol text as lines: its title, paragraphs, bullets and table rows."""
-    lines = [block.title] if block.title else []
-    lines += block.paragraphs
-    lines += [f"• {b}" for b in block.bullets]
-    lines += [" | ".join(row) for row in block.table]
-    return [line for line in lines if line.strip()]
 
 
 class _Revisions:
@@ -99,11 +95,12 @@ def _similar(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.5
 
 
-def _lines(doc, rev: _Revisions, old: list[str], new: list[str], style: str | None) -> int:
+def _lines(doc: DocxDocument, rev: _Revisions, old: list[str], new: list[str],
+           style: str | None) -> int:
     """Add `new` with its differences from `old` as revisions; the number of changes."""
     changes = 0
 
-    def para(text_style: str | None = style):
+    def para(text_style: str | None = style) -> etree._Element:
         p = doc.add_paragraph(style=text_style)
         return p._p
 
@@ -132,8 +129,6 @@ def _lines(doc, rev: _Revisions, old: list[str], new: list[str], style: str | No
 
 def changes_docx(old: Protocol, new: Protocol, *, when: dt.datetime) -> tuple[bytes, int]:
     """The tracked-changes document of `new` against `old` and the number of changed lines."""
-    from pipeline.history import sections
-
     doc = Document()
     rev = _Revisions(when)
     meta, before = new.meta, old.meta

@@ -10,18 +10,22 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import __version__, click_nl
 from pipeline.batch import BuildOptions, build_all, team_folders
 from pipeline.catalogue import catalogue_json
-from pipeline.errors import TeamprotocolError, os_reason
+from pipeline.errors import Problem, TeamprotocolError, UsageError, os_reason
 from pipeline.examples import write_example_forms
-from pipeline.models import FormData, Problem
-from pipeline.text import plural
+from pipeline.models import Answer, BuildStatus, FormData
+from pipeline.pdf.processes import sigterm_exits
+from pipeline.text import plural, printable
 
-click_nl.install()
+if TYPE_CHECKING:  # imported where used: `--help` need not load them
+    from pipeline.catalogue import Field
+    from pipeline.forms.prefill import Prefill
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -124,7 +128,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         folder = out_dir / team.team_id
         new = [p.name for p in done.written + done.replaced if p.parent == folder]
         kept = [p.name for p in done.skipped if p.parent == folder]
-        if found is not None:
+        if found is not None and last_dir is not None:
             _prefill_lines(found, team.team_id, last_dir)
         if new:
             how = "" if found is None else (
@@ -135,7 +139,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
             click.echo(f"{team.team_id}: {count} in {folder} ({', '.join(new)}){how}")
         if kept:
             click.echo(f"{team.team_id}: bestaat al en is niet overschreven: {', '.join(kept)}")
-    if found is not None:
+    if found is not None and last_dir is not None:
         for tid in found.gone:
             click.echo(f"Let op: team {tid} had formulieren in {last_dir / tid}, maar staat niet "
                        "in het teambestand en krijgt geen nieuwe formulieren. Voeg het toe als "
@@ -150,7 +154,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         ctx.exit(1)
 
 
-def _prefill_lines(found, team_id: str, last_dir: Path) -> None:
+def _prefill_lines(found: Prefill, team_id: str, last_dir: Path) -> None:
     """`forms --from`: what happened to one team's previous answers, in Dutch."""
     for p in found.errors.get(team_id, []):
         click.echo(f"{team_id}: GEEN formulieren geschreven; de formulieren van de vorige ronde "
@@ -195,17 +199,17 @@ def _assess_form(data: FormData, policy_path: Path | None, today: dt.date) -> _C
     return _Checked(data, items, errors, warnings)
 
 
-def _shown(field, value: object) -> str:
+def _shown(field: Field, value: Answer) -> str:
     from pipeline import answers
     from pipeline.answers import AnswerState
     from pipeline.catalogue import FieldType
-    from pipeline.text import plural
 
     st = answers.state(field, value)
     if field.type is FieldType.CHECKBOX:
         return "aangevinkt" if value else "niet aangevinkt"
     if field.type is FieldType.ROWS:
-        rows = sum(1 for r in value or [] if any(v not in (None, "") for v in r.values()))
+        table = value if isinstance(value, list) else []
+        rows = sum(1 for r in table if any(v not in (None, "") for v in r.values()))
         return plural(rows, "rij", "rijen")
     if field.type is FieldType.CHOICE and st is not AnswerState.EMPTY:
         return str(value)
@@ -218,7 +222,6 @@ def _check_report(checked: _Checked) -> list[str]:
     """The Dutch lines of `teamprotocol check` for one readable form (no answer contents)."""
     from pipeline import answers
     from pipeline.catalogue import CHECKLIST_BY_ID, FORMS, Merge
-    from pipeline.text import plural
 
     data = checked.data
     spec = FORMS[data.kind]
@@ -267,7 +270,7 @@ def _check_team_id(data: FormData) -> None:
 
     if why := team_id_problem(data.team_id or ""):
         # Shortened and printable: the value comes from the file (README, personal data).
-        shown = "".join(c if c.isprintable() else "?" for c in (data.team_id or ""))[:40]
+        shown = printable(data.team_id or "", 40)
         data.errors.append(Problem(
             file=str(data.path), field="team-id (documenteigenschap)",
             message=f"de team-id '{shown}' is geen geldige team-id: {why}",
@@ -310,8 +313,7 @@ def check(ctx: click.Context, form: Path, as_json: bool, policy_path: Path | Non
         _check_team_id(data)
     except FormError as e:
         if as_json:
-            problem = {"file": e.file, "field": e.field, "tag": None, "message": e.message,
-                       "hint": e.hint}
+            problem = {**e.problems[0].model_dump(), "file": e.file}
             click.echo(json.dumps({"kind": None, "team_id": None, "schema_version": None,
                                    "application": None, "fields": {}, "open_items": [],
                                    "adoption": [],
@@ -336,7 +338,8 @@ def check(ctx: click.Context, form: Path, as_json: bool, policy_path: Path | Non
     ctx.exit(1 if data.errors or checked.adoption_errors else 0)
 
 
-_STATUS_NL = {"gebouwd": "gebouwd", "ongewijzigd": "ongewijzigd", "mislukt": "MISLUKT"}
+_STATUS_SHOWN = {BuildStatus.BUILT: "gebouwd", BuildStatus.UNCHANGED: "ongewijzigd",
+                 BuildStatus.FAILED: "MISLUKT"}
 _WARNINGS_SHOWN = 3
 
 
@@ -361,7 +364,7 @@ def _policy_option(value: Path | None) -> Path | None:
 @click.option("--template", metavar="SJABLOON.docx",
               type=click.Path(dir_okay=False, path_type=Path),
               help="Een eigen huisstijlsjabloon in plaats van het standaardsjabloon.")
-@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 16), metavar="N",
+@click.option("--jobs", default=2, show_default=True, type=click_nl.IntRange(1, 16), metavar="N",
               help="Aantal LibreOffice-processen dat tegelijk PDF's maakt.")
 @click.option("--no-pdf", is_flag=True, help="Alleen Word-bestanden maken, geen PDF/A.")
 @click.option("--force", is_flag=True, help="Alle teams opnieuw bouwen, ook ongewijzigde.")
@@ -410,7 +413,7 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
     for p in report.warnings:
         click.echo(f"Let op: {line(p)}")
     for r in report.results:
-        click.echo(f"  {r.team_id:<28} {_STATUS_NL[r.status]}")
+        click.echo(f"  {r.team_id:<28} {_STATUS_SHOWN[r.status]}")
         for p in r.problems:
             click.echo(f"      {line(p)}")
         # A batch of many teams stays readable: a few remarks per team, then a count
@@ -421,10 +424,10 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
             more = len(r.warnings) - _WARNINGS_SHOWN
             click.echo(f"      … en nog {more} {'opmerking' if more == 1 else 'opmerkingen'}; "
                        "'teamprotocol check' op de formulieren van dit team toont ze allemaal.")
-    built = sum(r.status == "gebouwd" for r in report.results)
-    same = sum(r.status == "ongewijzigd" for r in report.results)
-    teams = plural(len(report.results), "team", "teams")
-    click.echo(f"{teams}: {built} gebouwd, {same} ongewijzigd, {len(report.failed)} mislukt. "
+    built = sum(r.status == BuildStatus.BUILT for r in report.results)
+    same = sum(r.status == BuildStatus.UNCHANGED for r in report.results)
+    counted = plural(len(report.results), "team", "teams")
+    click.echo(f"{counted}: {built} gebouwd, {same} ongewijzigd, {len(report.failed)} mislukt. "
                f"Overzicht: {report.overview[-1]}")
     if examples:
         click.echo("De voorbeeldformulieren stonden in een tijdelijke map. 'teamprotocol init "
@@ -453,7 +456,7 @@ def init(target: Path, force: bool) -> None:
         if replaced and not force:
             shown = ", ".join(str(p) for p in replaced[:3])
             more = f" en nog {len(replaced) - 3}" if len(replaced) > 3 else ""
-            raise TeamprotocolError(
+            raise UsageError(
                 f"de map bevat al {plural(len(replaced), 'bestand', 'bestanden')} die init zou "
                 "vervangen: "
                 f"{shown}{more}", file=target,
@@ -476,7 +479,9 @@ def main() -> None:
     """Console entry point: a Dutch line and an exit code for every known problem."""
     try:
         # Without standalone mode click returns the exit code of `ctx.exit(n)` instead of exiting.
-        rc = cli.main(standalone_mode=False)
+        # SIGTERM ends the run as SystemExit, so LibreOffice is closed on the way out.
+        with sigterm_exits():
+            rc = cli.main(standalone_mode=False)
     except TeamprotocolError as e:
         click.echo(f"Fout: {e.format()}", err=True)
         sys.exit(1)

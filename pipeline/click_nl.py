@@ -7,6 +7,8 @@ to the original text, which keeps click's behaviour and costs one dict lookup pe
 
 from __future__ import annotations
 
+from typing import Any
+
 import click.core
 import click.decorators
 import click.exceptions
@@ -48,7 +50,6 @@ NL: dict[str, str] = {
     "directory": "map",
     "path": "pad",
     "default: {default}": "standaard: {default}",
-    "integer": "geheel getal",
     "Choose from:\n\t{choices}": "Kies uit:\n\t{choices}",
     # plural forms (ngettext): singular and plural both listed
     "Got unexpected extra argument ({args})": "Onverwacht extra argument ({args})",
@@ -75,25 +76,40 @@ def install() -> None:
     for module in (click.core, click.decorators, click.exceptions, click.formatting,
                    click.parser, click.termui, click.types):
         if hasattr(module, "_"):
-            module._ = _gettext
+            setattr(module, "_", _gettext)  # noqa: B010  # click's own private name
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+            setattr(module, "ngettext", _ngettext)  # noqa: B010
+
+
+class IntRange(click.IntRange):
+    """`click.IntRange` named in Dutch in its messages: since click 8.2 the type's name
+    ("integer range") goes into "{value!r} is not a valid {number_type}." untranslated."""
+
+    name = "geheel getal"
 
 
 class Command(click.Command):
     """A click command whose usage line says `[OPTIES]` instead of `[OPTIONS]`."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[OPTIES]")
         super().__init__(*args, **kwargs)
 
 
 class Group(click.Group):
-    """A click group in Dutch; its subcommands are `Command`s."""
+    """A click group in Dutch; its subcommands are `Command`s.
+
+    Click's messages turn Dutch when the group runs (`main`), not when this module is
+    imported: importing the package changes nothing in click for other programs.
+    """
 
     command_class = Command
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[OPTIES]")
         kwargs.setdefault("subcommand_metavar", "OPDRACHT [ARGUMENTEN]...")
         super().__init__(*args, **kwargs)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # click's own signature
+        install()
+        return super().main(*args, **kwargs)

@@ -91,7 +91,7 @@ def check_answers(kind: str, answers: object, *, file: Path | str,
         problem = _type_problem(field, value)
         if problem:
             raise FormError(problem, file=file, field=where, hint=_HINT)
-        result[field.tag] = value  # type: ignore[assignment]  # checked just above
+        result[field.tag] = value  # checked just above
     return result
 
 

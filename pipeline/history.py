@@ -18,10 +18,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pipeline import mdto
-from pipeline.archive import atomic_write_bytes, sha256_file
 from pipeline.errors import MetadataError
+from pipeline.files import atomic_write_bytes, sha256_file
 from pipeline.models import Protocol, ProtocolMeta, VersionEntry
 from pipeline.policy import ArchiveSettings
+from pipeline.protocol_text import sections
 
 PROTOCOL_SUFFIX = ".protocol.json"
 # An archived protocol.json is ~60 kB; a file far larger is not ours and is not parsed.
@@ -93,24 +94,6 @@ def _same_version(a: ProtocolMeta, b: ProtocolMeta) -> bool:
 
 
 # --- what changed -----------------------------------------------------------------------------
-
-def sections(protocol: Protocol) -> list[tuple[str, list[str]]]:
-    """The protocol's text as (section heading, lines): chapters, appendices, actions."""
-    from pipeline.changes import block_lines  # the one flattening of a block, shared
-
-    out = []
-    for ch in protocol.chapters:
-        lines = [line for b in [*ch.organisation, *ch.team] for line in block_lines(b)]
-        out.append((f"{ch.number}. {ch.title}", lines))
-    for ap in protocol.appendices:
-        out.append((ap.title, [line for b in ap.blocks for line in block_lines(b)]))
-    if protocol.annex is not None:
-        actions = [f"{a.item or '–'}: {a.what} ({a.owner or 'eigenaar nog te bepalen'}, "
-                   f"{a.due.isoformat() if a.due else 'geen datum'})"
-                   for a in protocol.annex.actions]
-        out.append(("Acties", actions))
-    return out
-
 
 def summary(old: Protocol, new: Protocol) -> str:
     """One Dutch line: which chapters and appendices changed from `old` to `new`."""

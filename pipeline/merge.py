@@ -133,7 +133,8 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
     marks = {"gap": gap, "gap_note": note, "items": list(field.checklist) if gap else []}
     if field.type is FieldType.ROWS:
         header = [c.label for c in field.columns]
-        rows = [[_cell(row.get(c.name)) for c in field.columns] for row in answer or []]
+        table = answer if isinstance(answer, list) else []
+        rows = [[_cell(row.get(c.name)) for c in field.columns] for row in table]
         rows = [r for r in rows if any(r)]
         return Block(title=title, table=[header, *rows] if rows else [], source=source,
                      **marks)
@@ -278,7 +279,8 @@ def incident_card(policy: Policy, forms: TeamForms, kinds: list[str]) -> Inciden
     for every incident, the numbers, and melden, aangifte and nazorg in one line each."""
     team = forms.forms.get(TEAM_KIND)
     shown = [k for k in kinds if k in policy.protocol_steps] or list(policy.protocol_steps)
-    sections, after = [], []
+    sections: list[CardSection] = []
+    after: list[str] = []
     for kind in shown:
         steps = policy.protocol_steps[kind]
         alarm = steps.alarm if has_alarm(forms, kind) else steps.alarm_without

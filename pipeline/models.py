@@ -9,27 +9,12 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from pipeline.catalogue import Merge
+from pipeline.errors import Problem
 
 # A field's answer: text/multiline/choice as str (None when empty), checkbox as bool, date as
 # datetime.date (None when empty), rows as a list of {column: str | date | None}.
-Answer = str | bool | dt.date | list[dict[str, str | dt.date | None]] | None
-
-
-class Problem(BaseModel):
-    """One finding about a form: the field it concerns (label and tag) and a Dutch message."""
-
-    file: str
-    field: str | None = None  # the field's label as the team lead sees it
-    tag: str | None = None
-    message: str
-    hint: str | None = None
-
-    def format(self) -> str:
-        parts = [p for p in (self.file, self.field) if p]
-        text = self.message.rstrip(".") + "."
-        if self.hint:
-            text += " " + self.hint.rstrip(".") + "."
-        return " — ".join([*parts, text])
+Cell = str | dt.date | None  # one value in a row of a table field
+Answer = str | bool | dt.date | list[dict[str, Cell]] | None
 
 
 class FormData(BaseModel):
@@ -65,12 +50,6 @@ class Source(BaseModel):
     tag: str | None = None
     label: str | None = None
     merge: Merge | None = None
-
-    def describe(self) -> str:
-        """Short Dutch source note for the document and the annex."""
-        if self.origin is Origin.ORGANISATION:
-            return "Organisatiebeleid"
-        return f"Teamformulier {self.form}: {self.label}" if self.label else "Teamformulier"
 
 
 class Block(BaseModel):
@@ -253,12 +232,20 @@ class TeamIdentity(BaseModel):
     contactvormen: tuple[str, ...]  # contact-type form kinds, e.g. ("balie", "digitaal")
 
 
+class BuildStatus(StrEnum):
+    """What the batch did with one team (the value is the Dutch word the overview shows)."""
+
+    BUILT = "gebouwd"
+    UNCHANGED = "ongewijzigd"
+    FAILED = "mislukt"
+
+
 class TeamResult(BaseModel):
     """What the batch did for one team: built, skipped (unchanged) or failed, and why."""
 
     team_id: str
     team: str | None = None
-    status: Literal["gebouwd", "ongewijzigd", "mislukt"]
+    status: BuildStatus
     protocol: Protocol | None = None
     problems: list[Problem] = Field(default_factory=list)  # errors when failed
     warnings: list[Problem] = Field(default_factory=list)

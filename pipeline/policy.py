@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from importlib import resources
 from pathlib import Path
 from types import UnionType
-from typing import Literal, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from PIL import Image, UnidentifiedImageError
@@ -24,7 +24,8 @@ from pydantic import (
 
 from pipeline import terms
 from pipeline.catalogue import CHECKLIST_BY_ID, CONTACT_KINDS, FIELDS_BY_TAG, POLICY_CHECKLIST
-from pipeline.errors import PolicyError, TeamprotocolError, os_reason
+from pipeline.errors import PolicyError, Problem, TeamprotocolError, os_reason
+from pipeline.files import write_atomically
 
 
 class _Strict(BaseModel):
@@ -345,7 +346,7 @@ class _NoAliasLoader(yaml.SafeLoader):
     expansion. A duplicate key would silently drop the first value: a typo must not win.
     """
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused("een verwijzing (*) naar een anker is niet toegestaan",
@@ -353,7 +354,7 @@ class _NoAliasLoader(yaml.SafeLoader):
                            "(&) en verwijzing (*) te gebruiken")
         return super().compose_node(parent, index)
 
-    def construct_scalar(self, node):  # type: ignore[override]
+    def construct_scalar(self, node):
         # A quote not closed on its line swallows the lines after it up to the next quote,
         # keys included, and the error came far below (a key "missing"). A quoted text that
         # runs over a line holding `key: ` is that mistake: report it where the quote opens.
@@ -363,7 +364,7 @@ class _NoAliasLoader(yaml.SafeLoader):
                            node.start_mark, _RUNAWAY_HINT)
         return super().construct_scalar(node)
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+    def construct_mapping(self, node, deep=False):
         seen: set[object] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -501,7 +502,7 @@ _PATTERN_TEXT = {
 }
 
 
-def _describe(err: dict, types: list[object]) -> tuple[str, str]:
+def _describe(err: Mapping[str, Any], types: list[object]) -> tuple[str, str]:
     """(what is wrong, what to do) for one pydantic error, in Dutch."""
     kind, ctx, loc = err["type"], err.get("ctx") or {}, err["loc"]
     last = str(loc[-1]) if loc else ""
@@ -607,20 +608,18 @@ def _validation_error(exc: ValidationError, path: Path) -> PolicyError:
         source: str | None = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         source = None
-    problems = policy_problems(exc, source)
+    problems = [Problem(file=str(path), field=key or None, message=message, hint=hint)
+                for key, message, hint in policy_problems(exc, source)]
     if len(problems) == 1:
-        key, message, hint = problems[0]
-        error = PolicyError(message, file=path, field=key or None, hint=hint)
-    else:
-        shown = [f"{k or 'het beleid'}: {m}" for k, m, _ in problems[:MAX_REPORTED]]
-        more = len(problems) - len(shown)
-        text = f"{len(problems)} fouten in het beleid: " + "; ".join(shown)
-        if more:
-            text += f"; en nog {more}"
-        same_hint = len({p[2] for p in problems}) == 1
-        error = PolicyError(text, file=path, hint=problems[0][2] if same_hint else _FIX_HINT)
-    error.problems = problems  # type: ignore[attr-defined]  # all of them, for --json callers
-    return error
+        return PolicyError(*problems)
+    shown = [f"{p.field or 'het beleid'}: {p.message}" for p in problems[:MAX_REPORTED]]
+    more = len(problems) - len(shown)
+    text = f"{len(problems)} fouten in het beleid: " + "; ".join(shown)
+    if more:
+        text += f"; en nog {more}"
+    same_hint = len({p.hint for p in problems}) == 1
+    return PolicyError(*problems, summary=Problem(  # all of them in .problems, for --json callers
+        file=str(path), message=text, hint=problems[0].hint if same_hint else _FIX_HINT))
 
 
 # ---- public API -------------------------------------------------------------------------------
@@ -705,11 +704,8 @@ def dump_default_policy(dest: Path) -> list[Path]:
     dest = Path(dest)
     written = []
     for src, target in ((source, dest), (source.parent / DEFAULT_LOGO, dest.parent / DEFAULT_LOGO)):
-        tmp = target.with_name(f".{target.name}.tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(src.read_bytes())
-            tmp.replace(target)
+            write_atomically(target, src.read_bytes())
         except OSError as e:
             raise PolicyError(f"kan niet schrijven ({os_reason(e)})", file=target,
                               hint="Kies een map waarin u mag schrijven") from e

@@ -1,8 +1,10 @@
-"""Dutch text helpers shared by every stage: dates written out and the names of the forms."""
+"""Text helpers shared by every stage (a leaf): Dutch dates and numbers, the names of the
+forms, and the rules for characters: what XML cannot hold, what a message may show."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND
 
@@ -25,3 +27,63 @@ def form_name(kind: str) -> str:
 def plural(n: int, one: str, many: str) -> str:
     """`1 rij`, `3 rijen`: a count with the right Dutch form of its noun."""
     return f"{n} {one if n == 1 else many}"
+
+
+def dutch_number(n: int) -> str:
+    """`12.345`: a number as Dutch text, with a dot between thousands."""
+    return f"{n:,}".replace(",", ".")
+
+
+def printable(text: str, limit: int, *, mark: str = "") -> str:
+    """A value from a file for a message: every character that is not printable (newlines
+    that forge output lines, direction overrides) shown as `?`, at most `limit` characters,
+    then `mark` when it was cut."""
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= limit else text[:limit] + mark
+
+
+# Characters XML 1.0 cannot hold (lxml refuses them): C0 controls but tab, newline and
+# carriage return, the non-characters U+FFFE/U+FFFF and lone surrogates.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def invalid_xml_chars(text: str) -> bool:
+    """Whether `text` holds a character XML 1.0 cannot hold."""
+    return _XML_INVALID.search(text) is not None
+
+
+_MONTHS = {m: i for i, names in enumerate(
+    (("januari", "jan"), ("februari", "feb"), ("maart", "mrt", "mar"), ("april", "apr"),
+     ("mei",), ("juni", "jun"), ("juli", "jul"), ("augustus", "aug"),
+     ("september", "sep", "sept"), ("oktober", "okt", "oct"), ("november", "nov"),
+     ("december", "dec")), start=1) for m in names}
+
+
+_WEEKDAY = re.compile(r"^(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+                      r"ma|di|wo|do|vr|za|zo)\.?,?\s+")
+
+
+def _year(digits: str) -> int:
+    """A year as typed: `2026`, or `26` for 2026 (a protocol's dates are this century)."""
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """`1-3-2026`, `01/03/26`, `1.3.2026`, `2026-03-01`, `1 maart 2026`, `wo 1 mrt 26`;
+    None if none fits.
+
+    Two-digit years and written dates (with or without the weekday, as Word's date picker
+    shows them) are what a team lead types in a plain table cell, where no date picker helps.
+    """
+    t = _WEEKDAY.sub("", text.strip().lower(), count=1)
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})", t):
+            return dt.date(_year(m[3]), int(m[2]), int(m[1]))
+        if (m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4}|\d{2})", t)) \
+                and m[2] in _MONTHS:
+            return dt.date(_year(m[3]), _MONTHS[m[2]], int(m[1]))
+    except ValueError:
+        return None
+    return None

@@ -11,7 +11,10 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 from pipeline.ooxml_order import order_properties
 
@@ -91,7 +94,7 @@ def _plain_fonts(doc: DocxDocument, font: str) -> None:
     lang.set(qn("w:val"), "nl-NL")
 
 
-def box(paragraph_format_element, fill: str, border: str) -> None:
+def box(paragraph_format_element: BaseOxmlElement, fill: str, border: str) -> None:
     """Shade a paragraph (`w:pPr`) and draw a thin border round it: the answer box."""
     pbdr = OxmlElement("w:pBdr")
     for side in ("top", "left", "bottom", "right"):
@@ -151,7 +154,7 @@ def setup_styles(doc: DocxDocument, look: Look) -> None:
     n.paragraph_format.keep_with_next = True
 
 
-def _field(paragraph, instruction: str) -> None:
+def _field(paragraph: Paragraph, instruction: str) -> None:
     """Append a simple field (`PAGE`, `NUMPAGES`) to a paragraph: Word and LibreOffice update it."""
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), instruction)
@@ -169,7 +172,7 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(fld)
 
 
-def _footer(paragraph, organisation: str) -> None:
+def _footer(paragraph: Paragraph, organisation: str) -> None:
     """`<organisation> · Pagina n van m`, centred and small."""
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     lead = f"{organisation}   ·   " if organisation else ""
@@ -201,11 +204,13 @@ def setup_page(doc: DocxDocument, header_text: str, look: Look) -> None:
         _footer(section.first_page_footer.paragraphs[0], look.organisation)
 
 
-def _add_logo(paragraph, look: Look) -> None:
+def _add_logo(paragraph: Paragraph, look: Look) -> None:
     """The organisation's logo in `paragraph`, with its alternative text."""
     # Exactly the logo's height: Normal's 1.1 line spacing and space after would add to it.
     paragraph.paragraph_format.line_spacing = 1.0
     paragraph.paragraph_format.space_after = Pt(0)
+    if look.logo is None:
+        return
     inline = paragraph.add_run().add_picture(io.BytesIO(look.logo), height=LOGO_HEIGHT)._inline
     # Read aloud by screen readers; LibreOffice exports it as the PDF figure's /Alt.
     inline.docPr.set("descr", look.logo_alt or "Logo")
@@ -223,7 +228,7 @@ def set_core_properties(doc: DocxDocument, title: str, subject: str) -> None:
     core.language = "nl-NL"
 
 
-def shade_cell(cell, fill: str) -> None:
+def shade_cell(cell: _Cell, fill: str) -> None:
     """Background colour of a table cell (`w:tcPr/w:shd`)."""
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -232,7 +237,7 @@ def shade_cell(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
-def table_borders(table, colour: str) -> None:
+def table_borders(table: Table, colour: str) -> None:
     """Thin borders of `colour` round and inside a table (`w:tblBorders`), not black."""
     tblpr = table._tbl.tblPr
     old = tblpr.find(qn("w:tblBorders"))

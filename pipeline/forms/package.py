@@ -13,6 +13,7 @@ from lxml import etree
 
 from pipeline import ooxml
 from pipeline.errors import FormError
+from pipeline.text import printable
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_MEMBER_BYTES = 20 * 1024 * 1024  # uncompressed, per zip member
@@ -162,7 +163,7 @@ def application_name(text: str) -> str | None:
     """`LibreOffice 7.4.7.2` from LibreOffice's `LibreOffice/7.4.7.2$Linux_X86_64 …`; Word's
     and ours as they are; None when empty. Shortened and printable (it is shown)."""
     name = text.split("$", 1)[0].replace("/", " ").strip()
-    name = "".join(c if c.isprintable() else "?" for c in name)[:60]
+    name = printable(name, 60)
     return name or None
 
 

@@ -31,11 +31,13 @@ from pipeline.catalogue import (
     Migration,
     migration_path,
 )
-from pipeline.errors import FormError
+from pipeline.errors import FormError, Problem
 from pipeline.forms import write
+from pipeline.forms.folder import form_files, misfiled
 from pipeline.forms.package import _read_member, open_package
-from pipeline.forms.read import file_into, form_files, read_form
-from pipeline.models import Answer, FormData, Problem, TeamIdentity
+from pipeline.forms.read import read_form
+from pipeline.models import Answer, FormData, TeamIdentity
+from pipeline.text import printable
 
 STATUS, VERSION = "team.status", "team.versie"
 ADOPTION = ("team.vastgesteld_door", "team.vastgesteld_op")
@@ -146,7 +148,7 @@ def read_previous_form(path: Path,
         return read_form(path)  # current, or not ours at all: the reader says which
     steps = migration_path(version, migrations)
     if steps is None:
-        shown = "".join(c if c.isprintable() else "?" for c in version)[:20]
+        shown = printable(version, 20)
         raise FormError(f"dit formulier heeft schemaversie '{shown}', die dit programma niet "
                         f"kan omzetten naar schemaversie {SCHEMA_VERSION}", file=path,
                         hint="Neem de antwoorden met de hand over in het nieuwe formulier, of "
@@ -217,7 +219,10 @@ def _read_team(folder: Path, migrations: dict[str, Migration] | None
         except FormError as e:
             errors.append(Problem(file=str(path), field=e.field, message=e.message, hint=e.hint))
             continue
-        file_into(folder, path, data, forms, errors)
+        if (problem := misfiled(folder, path, data, forms)) is not None:
+            errors.append(problem)
+        else:
+            forms[data.kind] = data
     return forms, errors
 
 

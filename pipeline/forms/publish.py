@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.archive import output_error
+from pipeline.files import output_error
 
 STAGING_PREFIX = ".teamprotocol-nieuw-"
 

@@ -7,21 +7,29 @@ answer is missing, or was found by the second route), each naming the field, nev
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
 from pipeline import answers, ooxml, terms
 from pipeline.answers import AnswerState
-from pipeline.catalogue import FORMS, SCHEMA_VERSION, TEAM_KIND, Column, Field, FieldType, Merge
-from pipeline.errors import FormError
+from pipeline.catalogue import (
+    FORMS,
+    SCHEMA_VERSION,
+    Column,
+    Field,
+    FieldType,
+    FormSpec,
+    Merge,
+)
+from pipeline.errors import FormError, Problem
 from pipeline.forms import layout, write
 from pipeline.forms.package import open_package
-from pipeline.forms.teams_csv import team_id_problem
-from pipeline.models import Answer, FormData, Problem, TeamForms
+from pipeline.models import Answer, Cell, FormData
+from pipeline.text import dutch_number, parse_date, printable
 
 qn = ooxml.qn
 # Word's own placeholders (nl/en), shown when a user empties a control: never an answer.
@@ -30,11 +38,6 @@ WORD_PLACEHOLDERS = {"Klik of tik om tekst in te voeren.", "Click or tap here to
                      "Click or tap to enter a date.", "Klik hier als u tekst wilt invoeren.",
                      # the empty first item of our drop-downs, also when its control is gone
                      "Kies…", "Kies..."}
-_MONTHS = {m: i for i, names in enumerate(
-    (("januari", "jan"), ("februari", "feb"), ("maart", "mrt", "mar"), ("april", "apr"),
-     ("mei",), ("juni", "jun"), ("juli", "jul"), ("augustus", "aug"),
-     ("september", "sep", "sept"), ("oktober", "okt", "oct"), ("november", "nov"),
-     ("december", "dec")), start=1) for m in names}
 _NEW_FORM = "Gebruik een nieuw formulier van de coördinator en neem uw antwoorden daarin over"
 # An answer longer than this is pasted by mistake or hostile: it would turn the protocol into
 # hundreds of pages and LibreOffice into minutes of work. The longest example answer is ~900
@@ -46,44 +49,19 @@ _SHOWN = 40  # characters of a value from the file shown in a message (never an 
 _SHORTEN = "Kort het antwoord in; verwijs voor details naar een eigen document"
 
 
-def _shown(value: str) -> str:
+def shown_value(value: str) -> str:
     """A form property (kind, version, team id) for a message: no control characters, short.
 
     These values are ours, not answers, but a hostile file can put newlines (forged output
     lines), direction overrides or megabytes in them.
     """
-    text = "".join(c if c.isprintable() else "?" for c in value)
-    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+    return printable(value, _SHOWN, mark="…")
 
 
-_WEEKDAY = re.compile(r"^(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
-                      r"ma|di|wo|do|vr|za|zo)\.?,?\s+")
 
 
-def _year(digits: str) -> int:
-    """A year as typed: `2026`, or `26` for 2026 (a protocol's dates are this century)."""
-    return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
-def parse_date(text: str) -> dt.date | None:
-    """`1-3-2026`, `01/03/26`, `1.3.2026`, `2026-03-01`, `1 maart 2026`, `wo 1 mrt 26`;
-    None if none fits.
-
-    Two-digit years and written dates (with or without the weekday, as Word's date picker
-    shows them) are what a team lead types in a plain table cell, where no date picker helps.
-    """
-    t = _WEEKDAY.sub("", text.strip().lower(), count=1)
-    try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t):
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})", t):
-            return dt.date(_year(m[3]), int(m[2]), int(m[1]))
-        if (m := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4}|\d{2})", t)) \
-                and m[2] in _MONTHS:
-            return dt.date(_year(m[3]), _MONTHS[m[2]], int(m[1]))
-    except ValueError:
-        return None
-    return None
 
 
 class _Reader:
@@ -101,7 +79,7 @@ class _Reader:
                 self.by_tag[tag].append(el)
         body = document.find(qn("w:body"))
         self.blocks = list(_flatten(body)) if body is not None else []
-        self.label_at = {}
+        self.label_at: dict[str, int] = {}
         for i, b in enumerate(self.blocks):
             if b.tag == qn("w:p"):
                 self.label_at.setdefault(_norm(ooxml.content_text(b)), i)
@@ -135,8 +113,8 @@ class _Reader:
                 (type_ is FieldType.CHOICE and sdt is not None and _prompt_item(sdt, text)):
             return None
         if len(text) > MAX_ANSWER_CHARS:
-            self.problem(True, field, f"het antwoord{where} is te lang ({_count(len(text))} "
-                         f"tekens, maximaal {_count(MAX_ANSWER_CHARS)})", _SHORTEN)
+            self.problem(True, field, f"het antwoord{where} is te lang ({dutch_number(len(text))} "
+                         f"tekens, maximaal {dutch_number(MAX_ANSWER_CHARS)})", _SHORTEN)
             return None
         if type_ is FieldType.CHOICE:
             choices = column.choices if column else field.choices
@@ -237,7 +215,7 @@ class _Reader:
 
     # --- rows ------------------------------------------------------------------------------
 
-    def rows(self, field: Field) -> list[dict[str, Answer]]:
+    def rows(self, field: Field) -> list[dict[str, Cell]]:
         """Table rows of a rows field, found from their cell controls or else the label."""
         tags = {f"{field.tag}.{c.name}": c for c in field.columns}
         tables: list[etree._Element] = []
@@ -254,7 +232,7 @@ class _Reader:
                 self.problem(True, field, "de tabel ontbreekt in het formulier", _NEW_FORM)
                 return []
             tables.append(tbl)
-        out: list[dict[str, Answer]] = []
+        out: list[dict[str, Cell]] = []
         plain = 0
         for tbl in tables:
             trs = [tr for tr in tbl.iter(qn("w:tr"))
@@ -270,18 +248,19 @@ class _Reader:
                              f"{MAX_ROWS}", "Laat alleen de rijen staan die u nodig hebt")
                 return []
             for tr in trs[1:]:
-                row: dict[str, Answer] = {}
+                row: dict[str, Cell] = {}
                 for pos, tc in enumerate(tr.findall(qn("w:tc"))):
                     ctrl = next((s for s in tc.iter(qn("w:sdt")) if ooxml.sdt_tag(s) in tags),
                                 None)
-                    col = tags[ooxml.sdt_tag(ctrl)] if ctrl is not None else \
+                    col = tags[ooxml.sdt_tag(ctrl) or ""] if ctrl is not None else \
                         (cols[pos] if pos < len(cols) else None)
                     if col is None:
                         continue
                     text = ooxml.sdt_text(ctrl) if ctrl is not None else ooxml.content_text(tc)
                     value = self.value(field, text, sdt=ctrl, column=col)
                     plain += ctrl is None and value is not None
-                    row[col.name] = value
+                    # A column is text, a choice or a date: never a checkbox or rows.
+                    row[col.name] = None if isinstance(value, bool | list) else value
                 if any(v is not None for v in row.values()):
                     out.append({c.name: row.get(c.name) for c in field.columns})
         if plain:
@@ -329,7 +308,7 @@ class _Reader:
         for tag in sorted(set(self.by_tag) - known):
             alias = ooxml.sdt_alias(self.by_tag[tag][0])
             self.warnings.append(Problem(
-                file=self.file, field=_shown(alias) if alias else None, tag=_shown(tag),
+                file=self.file, field=shown_value(alias) if alias else None, tag=shown_value(tag),
                 message="dit invulvak hoort niet bij dit formulier en is overgeslagen"))
         for f in self.spec.fields:
             if f.merge is Merge.LOCKED:
@@ -362,8 +341,8 @@ class _Reader:
                              "openstaande acties")
         total = sum(_chars(v) for v in fields.values())
         if total > MAX_FORM_CHARS:
-            self.problem(True, None, f"de antwoorden zijn samen te lang ({_count(total)} "
-                         f"tekens, maximaal {_count(MAX_FORM_CHARS)})", _SHORTEN)
+            self.problem(True, None, f"de antwoorden zijn samen te lang ({dutch_number(total)} "
+                         f"tekens, maximaal {dutch_number(MAX_FORM_CHARS)})", _SHORTEN)
         return fields
 
 
@@ -380,11 +359,6 @@ def _prompt_item(sdt: etree._Element, text: str) -> bool:
     return bool(items) and items[0][1] == "" and items[0][0].strip() == text.strip()
 
 
-def _count(n: int) -> str:
-    """`12.345`: a number as Dutch text, with a dot between thousands."""
-    return f"{n:,}".replace(",", ".")
-
-
 def _chars(value: Answer) -> int:
     if isinstance(value, str):
         return len(value)
@@ -393,7 +367,7 @@ def _chars(value: Answer) -> int:
     return 0
 
 
-def _flatten(parent: etree._Element):
+def _flatten(parent: etree._Element) -> Iterator[etree._Element]:
     """Body-level paragraphs and tables, looking inside block-level controls."""
     for el in parent:
         if el.tag == qn("w:sdt"):
@@ -419,7 +393,7 @@ def _norm(text: str) -> str:
     return " ".join(terms.neutral(text).split())
 
 
-def _our_texts(spec) -> list[str]:
+def _our_texts(spec: FormSpec) -> list[str]:
     """Every paragraph text the writer puts around answers: labels, headings, notes."""
     # Headings as the form numbers them, and as forms before issue 11 did (catalogue numbers).
     texts = [*write.section_headings(spec), *(f"{s.number}. {s.title}" for s in spec.sections),
@@ -442,85 +416,15 @@ def read_form(path: Path) -> FormData:
                         "gemaakt met 'teamprotocol forms', en stuur dat terug")
     version = props.get(write.PROP_SCHEMA, "")
     if version != SCHEMA_VERSION:
-        raise FormError(f"dit formulier heeft schemaversie '{_shown(version)}', verwacht is "
+        raise FormError(f"dit formulier heeft schemaversie '{shown_value(version)}', verwacht is "
                         f"'{SCHEMA_VERSION}'", file=path,
                         hint="Vraag de coördinator om nieuwe formulieren: 'teamprotocol forms "
                         "--from' neemt de antwoorden van dit formulier daarin over")
     if kind not in FORMS:
-        raise FormError(f"onbekend soort formulier '{_shown(kind)}'", file=path,
+        raise FormError(f"onbekend soort formulier '{shown_value(kind)}'", file=path,
                         hint=_NEW_FORM)
     reader = _Reader(str(path), kind, package.document, package.application)
     fields = reader.read()
     return FormData(path=str(path), kind=kind, team_id=props[write.PROP_TEAM],
                     schema_version=version, fields=fields, errors=reader.errors,
                     warnings=reader.warnings, application=package.application)
-
-
-class TeamFormsError(FormError):
-    """A team folder whose forms cannot be used; `problems` holds every error found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        first = problems[0]
-        n = len(problems) - 1
-        more = f" (en nog {n} {'fout' if n == 1 else 'fouten'})" if n else ""
-        super().__init__(first.message + more, file=first.file, field=first.field,
-                         hint=first.hint)
-        self.problems = problems
-
-
-def form_files(folder: Path) -> list[Path]:
-    """The Word forms in a team folder: `*.docx` in any case (`BALIE.DOCX`, `Team.Docx`, as
-    Windows and mail programs name them), without Word's lock files or hidden files."""
-    # A folder named like a form is listed too: reading it fails its team with a reason.
-    return sorted(p for p in Path(folder).iterdir()
-                  if p.suffix.lower() == ".docx" and not p.name.startswith(("~$", ".")))
-
-
-def file_into(folder: Path, path: Path, data: FormData, forms: dict[str, FormData],
-              errors: list[Problem]) -> None:
-    """The team-folder rules for one read form: it is of this folder's team, and the folder
-    holds one form of each kind. Adds it to `forms`, or the reason it is not to `errors`."""
-    if data.team_id != folder.name:
-        errors.append(Problem(file=str(path), message=f"dit formulier is van team "
-                              f"'{_shown(data.team_id)}' maar staat in de map "
-                              f"'{_shown(folder.name)}'",
-                              hint="Zet het formulier in de map van het eigen team"))
-    elif data.kind in forms:
-        errors.append(Problem(file=str(path), message="dit soort formulier staat al in de "
-                              f"map: {Path(forms[data.kind].path).name}",
-                              hint="Laat één ingevuld formulier per soort in de map staan"))
-    else:
-        forms[data.kind] = data
-
-
-def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
-    """Read every form in a team folder -> (forms by kind, warnings).
-
-    Raises FormError when a file cannot be read at all, and TeamFormsError (a FormError
-    carrying every problem in `.problems`) when answers are invalid, a form belongs to
-    another team, a kind occurs twice or the team form is missing. Word's lock files
-    (`~$*.docx`) and hidden files are skipped.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise FormError("de map met formulieren bestaat niet", file=folder)
-    # The folder name becomes the team id, an output folder and part of the archive name.
-    if why := team_id_problem(folder.name):
-        raise FormError(f"de mapnaam is geen geldige team-id: {why}", file=folder,
-                        hint="Geef de map de team_id van het team, zoals 'teamprotocol forms' "
-                        "die maakt, bijvoorbeeld 'burgerzaken' of 'wijkteam-noord'")
-    forms: dict[str, FormData] = {}
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for path in form_files(folder):
-        data = read_form(path)
-        errors += data.errors
-        warnings += data.warnings
-        file_into(folder, path, data, forms, errors)
-    if TEAM_KIND not in forms and not errors:
-        errors.append(Problem(file=str(folder / write.form_file_name(TEAM_KIND)),
-                              message="het teamformulier ontbreekt",
-                              hint="Zet het ingevulde teamformulier (team.docx) in de map"))
-    if errors:
-        raise TeamFormsError(errors)
-    return TeamForms(team_id=folder.name, forms=forms), warnings

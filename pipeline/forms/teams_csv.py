@@ -9,15 +9,13 @@ from pathlib import Path
 
 from pipeline.catalogue import CONTACT_KINDS
 from pipeline.errors import CsvError
+from pipeline.files import is_reserved_name
 from pipeline.models import TeamIdentity
 
 COLUMNS = ("team_id", "team", "afdeling", "leidinggevende", "contactvormen")
 MAX_CSV_BYTES = 5 * 1024 * 1024
 TEAM_ID_MAX = 40
 _TEAM_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
-# Names Windows cannot use for a file or folder, whatever the extension.
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-             *(f"lpt{i}" for i in range(10))}
 _TEAM_ID_HINT = ("Gebruik alleen kleine letters, cijfers, '-' en '_', begin met een letter of "
                  f"cijfer en gebruik hoogstens {TEAM_ID_MAX} tekens, bijvoorbeeld 'burgerzaken' "
                  "of 'wijkteam-noord'. De team_id wordt de naam van de map met formulieren")
@@ -31,7 +29,7 @@ def team_id_problem(team_id: str) -> str | None:
         return f"de team_id is langer dan {TEAM_ID_MAX} tekens"
     if not _TEAM_ID.fullmatch(team_id):
         return "de team_id bevat tekens die niet in een mapnaam passen"
-    if team_id.split(".")[0] in _RESERVED:
+    if is_reserved_name(team_id):
         return "de team_id is een naam die Windows niet toestaat voor een map"
     return None
 

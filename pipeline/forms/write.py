@@ -26,9 +26,11 @@ from pipeline.catalogue import (
     Merge,
 )
 from pipeline.errors import FormError
+from pipeline.files import write_atomically
 from pipeline.forms import layout
 from pipeline.models import Answer, TeamIdentity
 from pipeline.policy import Policy, resolve_logo, unwrap_text
+from pipeline.text import invalid_xml_chars
 
 PROP_KIND = "teamprotocol.kind"
 PROP_SCHEMA = "teamprotocol.schema_version"
@@ -72,7 +74,7 @@ def placeholder(field: Field) -> str:
 
 def _check_text(field: Field, text: str, column: Column | None = None) -> str:
     name = field.label if column is None else f"{field.label}, kolom {column.label}"
-    if ooxml.invalid_xml_chars(text):
+    if invalid_xml_chars(text):
         raise FormError("het antwoord bevat een stuurteken dat Word niet kan opslaan",
                         field=name, hint="Haal het teken weg (vaak geplakt uit een ander "
                         "programma) en probeer het opnieuw")
@@ -151,7 +153,7 @@ def _rows_table(doc: DocxDocument, field: Field, rows: list[dict], look: layout.
     table._tbl.append(ooxml.repeating_section(field.tag, field.label, data_rows))
 
 
-def _para(doc: DocxDocument, text: str = "", style_id: str | None = None):
+def _para(doc: DocxDocument, text: str = "", style_id: str | None = None) -> Paragraph:
     """Add a paragraph by style id: python-docx's lookup by style name costs ~2 ms each."""
     p = doc.add_paragraph(text)
     if style_id:
@@ -175,7 +177,7 @@ def _add_field(doc: DocxDocument, field: Field, value: Answer,
         return
     if field.type is FieldType.ROWS:
         _para(doc, field.help, layout.NOTE)
-        _rows_table(doc, field, list(value or []), look)
+        _rows_table(doc, field, list(value) if isinstance(value, list) else [], look)
         _para(doc, ROWS_NOTE, layout.NOTE)
         return
     frame = locked_texts.get(field.policy_text or "") if field.merge in (
@@ -336,9 +338,7 @@ def write_team_forms(identity: TeamIdentity, out_dir: Path,
         data = write_form(kind, identity, (answers_by_kind or {}).get(kind), locked_texts,
                           (notes or {}).get(kind), terminology=terminology, look=look)
         target = folder / form_file_name(kind)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_atomically(target, data)
         written.append(target)
     return written
 

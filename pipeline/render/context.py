@@ -16,7 +16,7 @@ from docxtpl import RichText
 from pipeline import terms
 from pipeline.catalogue import CONTACT_KINDS, FORMS, Merge
 from pipeline.errors import TemplateError
-from pipeline.models import Block, Origin, Protocol, Source, Status
+from pipeline.models import Action, Block, ItemAssessment, Origin, Protocol, Source, Status
 from pipeline.policy import Policy
 from pipeline.text import dutch_date, form_name, plural
 
@@ -131,14 +131,14 @@ def status_view(status: Status) -> dict[str, Any]:
             "label": label}
 
 
-def _due(action) -> str:
+def _due(action: Action) -> str:
     """An action's due date in Dutch, *verlopen* when it lies before the build date."""
     if action.due is None:
         return "nog te bepalen"
     return dutch_date(action.due) + (" (verlopen)" if action.overdue else "")
 
 
-def _bar(items: list) -> RichText:
+def _bar(items: list[ItemAssessment]) -> RichText:
     """A chapter's items at a glance: one square per item in its status colour, in the order
     geregeld, deels, ontbreekt, n.v.t. (the numbers beside it say the same in words)."""
     bar = RichText()
@@ -182,7 +182,7 @@ def missing_lines(missing: list[str]) -> list[str]:
     return lines
 
 
-def _open_by(items: list, origin: str) -> int:
+def _open_by(items: list[ItemAssessment], origin: str) -> int:
     """Items not arranged whose action lies with the organisation (or, else, with the team)."""
     open_items = [i for i in items if i.status in (Status.DEELS, Status.ONTBREEKT)]
     by_org = sum(1 for i in open_items if i.action and i.action.origin == "organisatie")
@@ -200,15 +200,14 @@ def _annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[st
     items: dict[int, list[dict[str, Any]]] = {}
     for item in annex.items:
         action = item.action
-        planned = action is not None and action.origin != "open"
         items.setdefault(item.chapter, []).append({
             "id": item.id, "text": ours(item.text), **status_view(item.status),
             "reference": short_reference(item.given),
             # Only what does not arrange its part; a filled source is in the reference.
             "missing": missing_lines([ours(m) for m in item.missing])
             + [ours("Let op: " + c) for c in item.conflicts] or [EMPTY],
-            "action": clean(action.what) if planned else
-            ("nog niet gepland" if action is not None else EMPTY),
+            "action": EMPTY if action is None else
+            ("nog niet gepland" if action.origin == "open" else clean(action.what)),
             "owner": clean(action.owner or "nog te bepalen") if action is not None else EMPTY,
             "due": _due(action) if action is not None else EMPTY,
         })

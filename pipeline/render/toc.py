@@ -32,8 +32,12 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W_NS}
@@ -177,7 +181,7 @@ def _paragraph(element: etree._Element) -> etree._Element:
     return element
 
 
-def _field_paragraphs(body, instr: etree._Element) -> list[etree._Element]:
+def _field_paragraphs(body: etree._Element, instr: etree._Element) -> list[etree._Element]:
     """The paragraphs from the TOC field's begin to its end (Word's own TOC spans several)."""
     depth, toc_depth, end = 0, None, None
     for element in body.iter(_w("fldChar"), _w("instrText")):
@@ -197,7 +201,7 @@ def _field_paragraphs(body, instr: etree._Element) -> list[etree._Element]:
     return paragraphs[first:last + 1]
 
 
-def fill_toc(document) -> int:
+def fill_toc(document: DocxDocument) -> int:
     """Replace the first TOC field of a python-docx Document by one entry paragraph per heading.
 
     Headings of the field's levels after the field get a `_Toc` bookmark. Returns the number
@@ -215,8 +219,8 @@ def fill_toc(document) -> int:
 
     last = field[-1]
     section = document.sections[0]
-    sizes = (section.page_width, section.left_margin, section.right_margin)
-    right = (sizes[0].twips - sizes[1].twips - sizes[2].twips) if all(sizes) else 9638
+    width, left, margin = section.page_width, section.left_margin, section.right_margin
+    right = (width.twips - left.twips - margin.twips) if width and left and margin else 9638
     everything = list(body.iter(_w("p")))
     headings = [(p, heading_ids[_STYLE(p)]) for p in everything[everything.index(last) + 1:]
                 if _STYLE(p) in heading_ids and _text(p)]

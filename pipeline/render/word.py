@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import zipfile
 
+from docx.document import Document as DocxDocument
 from docx.shared import RGBColor
 from lxml import etree
 
@@ -34,7 +35,7 @@ _HEADER_SHADING = etree.XPath("w:style[w:name/@w:val=$n]/w:tblStylePr[@w:type='f
                               "/w:tcPr/w:shd", namespaces={"w": W_NS})
 
 
-def apply_branding(document, branding: Branding) -> None:
+def apply_branding(document: DocxDocument, branding: Branding) -> None:
     """Write the policy's font (docDefaults) and colour (heading and table styles) into styles."""
     styles = document.styles
     root = styles.element
@@ -62,7 +63,7 @@ _INLINE_IMAGES = etree.XPath("//wp:inline[.//a:blip/@r:embed = $rid]/wp:docPr",
                              namespaces=_DRAWING_NS)
 
 
-def describe_image(document, image: bytes, text: str) -> int:
+def describe_image(document: DocxDocument, image: bytes, text: str) -> int:
     """Set `wp:docPr/@descr` (alternative text) on every body picture showing `image`.
 
     LibreOffice exports `descr` as the Figure's /Alt; without it PDF/UA-1 fails (7.3,
@@ -111,7 +112,7 @@ def metadata_keywords(keywords: list[str]) -> str:
     return ";".join(" ".join(w.split()).replace(" ", "\u00a0") for w in words)
 
 
-def _set_properties(document, protocol: Protocol, policy: Policy) -> None:
+def _set_properties(document: DocxDocument, protocol: Protocol, policy: Policy) -> None:
     meta = protocol.meta
     props = document.core_properties
     organisation = metadata_text(policy.branding.organisation)
@@ -154,7 +155,7 @@ def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-def number_lists(document) -> int:
+def number_lists(document: DocxDocument) -> int:
     """Give every list of steps (paragraphs in `List Number`) its own numbering from 1, and
     keep its steps together on one page; returns the number of lists.
 
@@ -163,7 +164,9 @@ def number_lists(document) -> int:
     start; the last step of a list does not keep with the paragraph after it.
     """
     style = next((s for s in document.styles if s.name == _NUMBERED_STYLE), None)
-    num_pr = None if style is None else style.element.find(f"{_w('pPr')}/{_w('numPr')}")
+    if style is None:
+        return 0
+    num_pr = style.element.find(f"{_w('pPr')}/{_w('numPr')}")
     if num_pr is None or num_pr.find(_w("numId")) is None:
         return 0
     numbering = document.part.numbering_part.element
@@ -172,7 +175,7 @@ def number_lists(document) -> int:
     if num is None:
         return 0
     abstract = num.find(_w("abstractNumId")).get(_w("val"))
-    groups: list[list] = []
+    groups: list[list[etree._Element]] = []
     previous = None
     for p in document.element.body.iter(_w("p")):
         if _P_STYLE(p) == style.style_id:

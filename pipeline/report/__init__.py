@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipeline.archive import atomic_write_bytes
+from pipeline.files import atomic_write_bytes
 from pipeline.models import TeamResult
 from pipeline.policy import Policy
 from pipeline.report.data import Overview, build_overview

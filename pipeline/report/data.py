@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from pipeline import terms
 from pipeline.catalogue import CHAPTERS, CHECKLIST_BY_ID
-from pipeline.models import Action, ItemAssessment, Status, TeamResult
+from pipeline.errors import sentence
+from pipeline.models import Action, BuildStatus, ItemAssessment, Status, TeamResult
 from pipeline.policy import Policy
 
 # An evaluation this close is flagged: a coordinator plans the team meeting weeks ahead.
@@ -55,7 +56,7 @@ class TeamRow:
 
     team_id: str
     team: str
-    build: str  # gebouwd / ongewijzigd / mislukt
+    build: BuildStatus
     status: str | None  # concept / vastgesteld; None for a failed team
     version: str | None = None
     chapters: dict[int, ChapterCell] = field(default_factory=dict)
@@ -68,7 +69,7 @@ class TeamRow:
 
     @property
     def failed(self) -> bool:
-        return self.build == "mislukt"
+        return self.build == BuildStatus.FAILED
 
     @property
     def geregeld(self) -> int | None:
@@ -80,8 +81,8 @@ class TeamRow:
 
     @property
     def share(self) -> float | None:
-        a = self.applicable
-        return self.geregeld / a if a else None
+        a, g = self.applicable, self.geregeld
+        return g / a if a and g is not None else None
 
 
 @dataclass(frozen=True)
@@ -186,16 +187,16 @@ def evaluation_flag(next_evaluation: dt.date | None, today: dt.date) -> str | No
 def _problems(result: TeamResult) -> list[dict[str, str]]:
     rows = []
     for problem in result.problems:
-        message = problem.message.rstrip(".") + "."
-        rows.append({"file": problem.file, "field": problem.field or "–", "message": message,
-                     "hint": problem.hint.rstrip(".") + "." if problem.hint else ""})
+        rows.append({"file": problem.file, "field": problem.field or "–",
+                     "message": sentence(problem.message),
+                     "hint": sentence(problem.hint) if problem.hint else ""})
     return rows
 
 
 def _team_row(result: TeamResult, policy: Policy | None, today: dt.date) -> TeamRow:
     protocol = result.protocol
     team = result.team or (protocol.meta.team if protocol else result.team_id)
-    if result.status == "mislukt" or protocol is None or protocol.annex is None:
+    if result.status == BuildStatus.FAILED or protocol is None or protocol.annex is None:
         return TeamRow(team_id=result.team_id, team=team, build=result.status,
                        status=protocol.meta.status if protocol else None,
                        problems=_problems(result))
@@ -218,7 +219,7 @@ def _behind(row: TeamRow) -> tuple:
 
 def _actions(result: TeamResult, policy: Policy | None, today: dt.date) -> list[ActionRow]:
     protocol = result.protocol
-    if result.status == "mislukt" or protocol is None or protocol.annex is None:
+    if result.status == BuildStatus.FAILED or protocol is None or protocol.annex is None:
         return []
     rows = []
     for action in protocol.annex.actions:
@@ -260,7 +261,7 @@ def _organisation_rows(results: list[TeamResult], policy: Policy | None,
         if answer.arranged:
             continue
         teams = sum(1 for r in results if r.protocol is not None and r.protocol.annex is not None
-                    and r.status != "mislukt" and any(
+                    and r.status != BuildStatus.FAILED and any(
                         i.id == item_id and i.status is not Status.NVT
                         for i in r.protocol.annex.items))
         rows.append(OrganisationRow(item=item_id, item_text=item_text(item_id, policy),

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -58,7 +59,8 @@ def _argb(colour: str) -> str:
     return "FF" + colour.lstrip("#").upper()
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Value, column: Column | None = None):
+def _put(ws: Worksheet, row: int, col: int, value: Value, column: Column | None = None
+         ) -> Cell:
     cell = ws.cell(row, col)
     cell.value = value
     if isinstance(value, str):
@@ -99,7 +101,7 @@ def _table(ws: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Val
         # column that does not wrap (ids, dates) is as wide as its longest value.
         least = max(len(w) for w in column.title.split()) + 2
         if not column.wrap:
-            texts = [r[c - 1] for r in rows if isinstance(r[c - 1], str)]
+            texts = [v for r in rows if isinstance(v := r[c - 1], str)]
             least = max([least, *(len(t) + 2 for t in texts)])
         widths.append(max(column.width, min(least, MAX_WIDTH)))
         ws.column_dimensions[get_column_letter(c)].width = widths[-1]

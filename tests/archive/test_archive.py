@@ -10,24 +10,26 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import archive
+from pipeline import files
 from pipeline.archive import (
     MANIFEST_NAME,
     Manifest,
     TeamEntry,
     archive_name,
+    load_manifest,
+    save_manifest,
+    team_is_current,
+)
+from pipeline.errors import OutputError
+from pipeline.files import (
     atomic_copy,
     atomic_move,
     atomic_write_bytes,
     ensure_inside,
-    load_manifest,
     safe_name_part,
-    save_manifest,
     sha256_bytes,
     sha256_file,
-    team_is_current,
 )
-from pipeline.errors import OutputError
 
 
 def test_atomic_write_creates_folders_and_overwrites(tmp_path: Path) -> None:
@@ -46,7 +48,7 @@ def test_failed_rename_keeps_old_file_and_no_temp(tmp_path: Path,
     def broken_replace(src: object, dst: object) -> None:
         raise OSError(errno.EIO, "I/O-fout")
 
-    monkeypatch.setattr(archive.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     with pytest.raises(OutputError) as info:
         atomic_write_bytes(target, b"nieuw" * 1000)
     assert info.value.file == str(target)
@@ -59,7 +61,7 @@ def test_full_disk_mid_write_leaves_nothing(tmp_path: Path,
     def full_fsync(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(archive.os, "fsync", full_fsync)
+    monkeypatch.setattr(files.os, "fsync", full_fsync)
     with pytest.raises(OutputError) as info:
         atomic_write_bytes(tmp_path / "nieuw.pdf", b"x" * 100)
     assert "vol" in info.value.hint
@@ -74,7 +76,7 @@ def test_interrupted_stream_leaves_no_partial_file(tmp_path: Path) -> None:
         raise KeyboardInterrupt  # Ctrl-C in the middle of writing
 
     with pytest.raises(KeyboardInterrupt):
-        archive._write_chunks_atomically(tmp_path / "x.pdf", chunks())
+        files.write_chunks(tmp_path / "x.pdf", chunks())
     assert list(tmp_path.iterdir()) == []
 
 
@@ -233,4 +235,22 @@ def test_written_files_get_the_users_usual_permissions(tmp_path: Path) -> None:
         atomic_write_bytes(tmp_path / "protocol.docx", b"x")
     finally:
         os.umask(mask)
-    assert (tmp_path / "protocol.docx").stat().st_mode & 0o777 == 0o666 & ~archive._UMASK
+    assert (tmp_path / "protocol.docx").stat().st_mode & 0o777 == 0o666 & ~files._umask()
+
+
+@pytest.mark.parametrize("name", ["con", "NUL.txt", "com0", "COM9.pdf", "lpt0", "Lpt5",
+                                  "com\u00b9", "LPT\u00b3.docx", "aux ", "prn.tar.gz"])
+def test_windows_reserved_names_are_refused_everywhere(name: str) -> None:
+    """One list (pipeline.files), for archive names and for team ids alike."""
+    from pipeline.forms.teams_csv import team_id_problem
+
+    assert files.is_reserved_name(name)
+    assert safe_name_part(name).startswith("x-")
+    if name.isascii() and name.isalnum():
+        assert team_id_problem(name.lower()) is not None
+
+
+@pytest.mark.parametrize("name", ["com10", "console", "com", "lpt", "nul-team", "aux_1"])
+def test_names_windows_allows(name: str) -> None:
+    assert not files.is_reserved_name(name)
+    assert safe_name_part(name) == name.replace("_", "-")

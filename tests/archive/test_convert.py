@@ -13,15 +13,16 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.archive import ANNEX, AUTHOR, SUBJECT, make_docx
 from procs import process_pids
 from pypdf import PdfReader
 
-from pipeline.convert import PDFA_OPTIONS, PdfConverter, filter_argument
 from pipeline.errors import ConversionError
-from pipeline.verify import verify_pdf
-from tests.archive.conftest import ANNEX, AUTHOR, SUBJECT, make_docx
+from pipeline.pdf.convert import PdfConverter
+from pipeline.pdf.soffice import PDFA_OPTIONS, filter_argument
+from pipeline.pdf.verify import verify_pdf
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -59,10 +60,11 @@ def test_verify_catches_plain_and_untagged_pdf(tmp_path: Path) -> None:
         assert plain.convert([(docx, tmp_path / "plain.pdf")]) == {docx: tmp_path / "plain.pdf"}
     with PdfConverter(jobs=1, pdf_options={"UseTaggedPDF": False}) as untagged:
         untagged.convert([(docx, tmp_path / "untagged.pdf")])
-    plain_problems = verify_pdf(tmp_path / "plain.pdf", expect_text=ANNEX)
+    plain_problems = [p.message for p in verify_pdf(tmp_path / "plain.pdf", expect_text=ANNEX)]
     assert len(plain_problems) == 1
     assert "geen PDF/A-2b" in plain_problems[0]  # 25.2 tags by default, but claims no PDF/A
-    untagged_problems = verify_pdf(tmp_path / "untagged.pdf", expect_text=ANNEX)
+    untagged = verify_pdf(tmp_path / "untagged.pdf", expect_text=ANNEX)
+    untagged_problems = [p.message for p in untagged]
     assert any("niet getagd" in p for p in untagged_problems)
     assert any("geen PDF/A-2b" in p for p in untagged_problems)
 
@@ -177,9 +179,10 @@ def test_killed_soffice_documents_are_retried(tmp_path: Path, when: str) -> None
 SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from pipeline.convert import PdfConverter
+    from pipeline.pdf.convert import PdfConverter
+    from pipeline.pdf.processes import sigterm_exits
     docs = [Path(p) for p in sys.argv[1:]]
-    with PdfConverter(jobs=2) as converter:
+    with sigterm_exits(), PdfConverter(jobs=2) as converter:
         converter.convert([(d, d.with_suffix(".pdf")) for d in docs])
     print("klaar")
 """)

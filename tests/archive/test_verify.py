@@ -8,6 +8,7 @@ from pathlib import Path
 
 import page
 import pytest
+from helpers.archive import ANNEX
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -17,15 +18,17 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from pipeline.pdf_validate import (
+from pipeline.pdf.read import outline_pages
+from pipeline.pdf.validate import (
     STREAM_LENGTH_RULE,
     stream_length_is_exact,
     validate,
     withdraw_ua_claim,
 )
+from pipeline.pdf.verify import settle_ua_claim, verify_pdf
 from pipeline.render import ANNEX_HEADING
-from pipeline.verify import _outline_pages, settle_ua_claim, verify_pdf
-from tests.archive.conftest import ANNEX
+
+pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 
 @pytest.fixture
@@ -34,7 +37,8 @@ def good_pdf(converted: dict[str, tuple[Path, Path]]) -> Path:
 
 
 def test_wrong_annex_and_title_are_reported(good_pdf: Path) -> None:
-    problems = verify_pdf(good_pdf, expect_text="Bijlage die er niet is", expect_title="Ander")
+    problems = [p.message for p in verify_pdf(good_pdf, expect_text="Bijlage die er niet is",
+                                              expect_title="Ander")]
     assert len(problems) == 2
     assert any("Bijlage die er niet is" in p and "laatste" in p for p in problems)
     assert any("titel" in p for p in problems)
@@ -51,7 +55,7 @@ def test_not_a_pdf_and_empty_file(tmp_path: Path) -> None:
     (tmp_path / "x.pdf").write_bytes(b"PK\x03\x04 dit is een zip")
     (tmp_path / "leeg.pdf").write_bytes(b"")
     for name in ("x.pdf", "leeg.pdf", "bestaat-niet.pdf"):
-        problems = verify_pdf(tmp_path / name, expect_text=ANNEX)
+        problems = [p.message for p in verify_pdf(tmp_path / name, expect_text=ANNEX)]
         assert len(problems) == 1
         assert "kan niet worden gelezen" in problems[0]
 
@@ -66,7 +70,7 @@ def test_encrypted_pdf_is_rejected(good_pdf: Path, tmp_path: Path) -> None:
     writer = PdfWriter(clone_from=good_pdf)
     writer.encrypt(user_password="", owner_password="geheim", algorithm="RC4-128")
     writer.write(tmp_path / "dicht.pdf")
-    assert verify_pdf(tmp_path / "dicht.pdf", expect_text=ANNEX) == [
+    assert [p.message for p in verify_pdf(tmp_path / "dicht.pdf", expect_text=ANNEX)] == [
         "de PDF is versleuteld; een archief-PDF mag niet versleuteld zijn"]
 
 
@@ -79,7 +83,7 @@ def test_unembedded_font_and_no_claim(tmp_path: Path) -> None:
     page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
         {NameObject("/F1"): writer._add_object(helvetica)})})
     writer.write(tmp_path / "kaal.pdf")
-    problems = verify_pdf(tmp_path / "kaal.pdf", expect_text=ANNEX)
+    problems = [p.message for p in verify_pdf(tmp_path / "kaal.pdf", expect_text=ANNEX)]
     assert any("geen PDF/A-2b" in p and "geen PDF/A-claim" in p for p in problems)
     assert any("niet getagd" in p for p in problems)
     assert any(p == "niet alle lettertypen zijn ingesloten: Helvetica" for p in problems)
@@ -119,7 +123,7 @@ def _outlined_pdf(path: Path) -> Path:
 
 def test_annex_bookmarks_are_found_last_first(tmp_path: Path) -> None:
     reader = PdfReader(_outlined_pdf(tmp_path / "bladwijzers.pdf"))
-    assert list(_outline_pages(reader, ANNEX)) == [4, 1, 2]
+    assert list(outline_pages(reader, ANNEX)) == [4, 1, 2]
 
 
 def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
@@ -128,7 +132,7 @@ def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
     last = outlines.raw_get("/Last")
     last.get_object()[NameObject("/Prev")] = last  # the last bookmark follows itself
     writer.write(tmp_path / "lus.pdf")
-    assert list(_outline_pages(PdfReader(tmp_path / "lus.pdf"), ANNEX)) == [4]
+    assert list(outline_pages(PdfReader(tmp_path / "lus.pdf"), ANNEX)) == [4]
 
 
 # --- the independent validator (page) ---------------------------------------------------------
@@ -136,11 +140,11 @@ def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
 @pytest.fixture(scope="session")
 def protocol_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real rendered protocol (with logo), converted once by LibreOffice with our options."""
+    from helpers.render import make_policy, make_protocol
     from PIL import Image
 
-    from pipeline.convert import PdfConverter
+    from pipeline.pdf.convert import PdfConverter
     from pipeline.render import render_protocol
-    from tests.render.conftest import make_policy, make_protocol
 
     base = tmp_path_factory.mktemp("protocol")
     logo = base / "logo.png"
@@ -184,11 +188,11 @@ def test_pdfua_claim_only_when_validated(protocol_pdf: Path, tmp_path: Path) -> 
     assert page.validate_pdf(pdf, profile="2b").failures == []
     assert withdraw_ua_claim(pdf) is False  # nothing left to withdraw
     # Validated now, it fails PDF/UA-1 on the missing identification, in Dutch.
-    problems = verify_pdf(pdf, expect_text=ANNEX_HEADING, validate=True)
+    problems = [p.message for p in verify_pdf(pdf, expect_text=ANNEX_HEADING, validate=True)]
     assert len(problems) == 1
     assert "voldoet niet aan PDF/UA-1" in problems[0]
     assert "PDFUA1-ID-" in problems[0]
-    assert settle_ua_claim(pdf) == problems
+    assert [p.message for p in settle_ua_claim(pdf)] == problems
 
 
 def _with_stream(src: Path, dst: Path, data: bytes) -> int:

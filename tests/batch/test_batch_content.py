@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-
-from pipeline.catalogue import FORMS, Merge
-from tests.batch.conftest import (
+from helpers.batch import (
     TRICKY_COMPETENCES,
     TRICKY_DILEMMA,
     TRICKY_NORM,
@@ -22,6 +20,8 @@ from tests.batch.conftest import (
     squash,
     write_team,
 )
+
+from pipeline.catalogue import FORMS, Merge
 
 TEAM_ID = "inhoud"
 TEAM_NAME = "Wijk & Buurt <Noord>"

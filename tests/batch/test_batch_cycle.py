@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 import xmlschema
+from helpers.batch import ARCHIVE, build, copy_tree, docx_paragraphs, manifest
 from icalendar import Calendar
 from lxml import etree
 
 from pipeline.forms.write import locked_texts_of, write_team_forms
 from pipeline.policy import load_policy
 
-from .conftest import ARCHIVE, build, copy_tree, docx_paragraphs, manifest
+pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 SHARED_XSD = Path(__file__).resolve().parents[1] / "data" / "mdto" / "MDTO-XML1.0.1.xsd"
 MDTO_NS = {"m": "https://www.nationaalarchief.nl/mdto"}

@@ -7,16 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from lxml import etree
-from openpyxl import load_workbook
-from pypdf import PdfReader
-
-from pipeline.batch import BuildOptions, build_all
-from pipeline.examples import example_teams, write_example_forms
-from pipeline.policy import default_policy_path
-from pipeline.render import metadata_text
-from pipeline.verify import verify_pdf
-from tests.batch.conftest import (
+from helpers.batch import (
     ANNEX_HEADING,
     ARCHIVE,
     TODAY,
@@ -32,6 +23,17 @@ from tests.batch.conftest import (
     sha256,
     squash,
 )
+from lxml import etree
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from pipeline.batch import BuildOptions, build_all
+from pipeline.examples import example_teams
+from pipeline.pdf.verify import verify_pdf
+from pipeline.policy import default_policy_path
+from pipeline.render import metadata_text
+
+pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
 TEMPLATE = Path(__file__).resolve().parents[2] / "pipeline" / "templates" / "protocol.docx"
@@ -158,16 +160,15 @@ def test_cli_build_without_arguments_builds_the_examples(cli_demo, examples):
     assert "'teamprotocol init MAP'" in proc.stdout.splitlines()[-1]
 
 
-def test_cli_and_library_write_the_same_documents(cli_demo, examples, tmp_path):
+def test_cli_and_library_write_the_same_documents(cli_demo, examples, example_forms, tmp_path):
     """Both wrote the same example forms, so the rendered .docx must be equal byte for byte.
 
     The CLI builds as of today (an action due before the build date is *verlopen*), so the
     library builds as of today too; both with PDFs, whose page numbers the contents get.
     """
     _, cli_out = cli_demo
-    forms = tmp_path / "formulieren"
-    write_example_forms(forms)
-    build_all(BuildOptions(forms_dir=forms, out_dir=tmp_path / "uit", today=dt.date.today()))
+    build_all(BuildOptions(forms_dir=example_forms, out_dir=tmp_path / "uit",
+                           today=dt.date.today()))
     lib_out = tmp_path / "uit"
     for team_id in examples:
         assert (team_files(cli_out, team_id)["docx"].read_bytes()

@@ -6,11 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
-from pipeline.catalogue import FORMS
-from pipeline.verify import verify_pdf
-from tests.batch.conftest import (
+from helpers.batch import (
     ANNEX_HEADING,
     ARCHIVE,
     adopted_answers,
@@ -21,6 +17,12 @@ from tests.batch.conftest import (
     run_cli,
     write_team,
 )
+from openpyxl import load_workbook
+
+from pipeline.catalogue import FORMS
+from pipeline.pdf.verify import verify_pdf
+
+pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 GOOD_CONCEPT, GOOD_ADOPTED = "goed-concept", "goed-vastgesteld"
 UNREADABLE, NO_TEAM_FORM, COPY, NOT_ADOPTED = ("kapot", "zonder-teamformulier", "kopie",

@@ -6,11 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
-from pipeline.policy import dump_default_policy
-from pipeline.verify import verify_pdf
-from tests.batch.conftest import (
+from helpers.batch import (
     ANNEX_HEADING,
     build,
     copy_tree,
@@ -23,6 +19,12 @@ from tests.batch.conftest import (
     sha256,
     write_team,
 )
+from PIL import Image
+
+from pipeline.pdf.verify import verify_pdf
+from pipeline.policy import dump_default_policy
+
+pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 OVERVIEW = {"overzicht.xlsx", "overzicht.html"}
 MANIFEST = "manifest.json"

@@ -10,13 +10,13 @@ import openpyxl
 import pytest
 import yaml
 from docx2python import docx2python
+from helpers.batch import TODAY, required_answers
 
 from pipeline.batch import BuildOptions, build_all
-from pipeline.forms.read import read_team_folder
+from pipeline.forms.folder import read_team_folder
 from pipeline.forms.write import locked_texts_of, write_team_forms
 from pipeline.models import TeamIdentity
 from pipeline.policy import default_policy_path, load_policy
-from tests.batch.conftest import TODAY, required_answers
 
 BURGER = re.compile(r"\bburgers?\b", re.IGNORECASE)
 

@@ -11,8 +11,7 @@ import subprocess
 import time
 
 import pytest
-
-from tests.batch.conftest import (
+from helpers.batch import (
     ARCHIVE,
     TEAMPROTOCOL,
     VENV_BIN,
@@ -25,6 +24,8 @@ from tests.batch.conftest import (
     sha256,
     write_team,
 )
+
+pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 POLICY = ("--policy", "voorbeeld")
 # Adopted the way the gates require: after the Stap 2 meeting, with an action for every gap.

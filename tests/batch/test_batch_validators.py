@@ -6,12 +6,14 @@ import zipfile
 
 import page
 import pytest
+from helpers.batch import ARCHIVE
 
 from pipeline.examples import example_teams
-from pipeline.pdf_validate import STREAM_LENGTH_RULE, _excused
+from pipeline.pdf.read import toc_link_pages
+from pipeline.pdf.validate import STREAM_LENGTH_RULE, _excused
 from pipeline.render.toc import toc_entries
-from pipeline.verify import toc_link_pages
-from tests.batch.conftest import ARCHIVE
+
+pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
 

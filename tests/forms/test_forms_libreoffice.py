@@ -18,7 +18,7 @@ from pipeline.forms.read import read_form
 
 FILLER = Path(__file__).with_name("lo_fill.py")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 
 
 def lo_fill(src: Path, dst: Path, edits: dict[str, object]) -> list[str]:

@@ -12,9 +12,10 @@ from docx_surgery import rezip
 from forms_wordfill import edit_docx
 
 from pipeline.catalogue import SCHEMA_VERSION
-from pipeline.errors import FormError
+from pipeline.errors import FormError, TeamFormsError
 from pipeline.forms import package
-from pipeline.forms.read import TeamFormsError, read_form, read_team_folder
+from pipeline.forms.folder import read_team_folder
+from pipeline.forms.read import read_form
 from pipeline.forms.write import write_form
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504

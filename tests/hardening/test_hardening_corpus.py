@@ -10,13 +10,14 @@ import json
 import re
 
 import pytest
-from conftest import BAD_FOLDER_NAMES, TWO_TEAM_FORMS, tree_digest
+from helpers.hardening import BAD_FOLDER_NAMES, TWO_TEAM_FORMS, tree_digest
 from hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT, Case
 from openpyxl import load_workbook
 
-from pipeline.archive import LOCK_NAME, sha256_file
-from pipeline.batch import ANNEX_HEADING
-from pipeline.verify import verify_pdf
+from pipeline.archive import LOCK_NAME
+from pipeline.files import sha256_file
+from pipeline.pdf.verify import verify_pdf
+from pipeline.render import ANNEX_HEADING
 
 GOOD_TEAMS = (*GOOD, UNICODE_TEAM)
 FAILED = len(CASES) + len(BAD_FOLDER_NAMES) + 1

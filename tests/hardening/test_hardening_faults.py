@@ -19,11 +19,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
+from helpers.hardening import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
 
-from pipeline.archive import LOCK_NAME, sha256_file
-from pipeline.batch import ANNEX_HEADING
-from pipeline.verify import verify_pdf
+from pipeline.archive import LOCK_NAME
+from pipeline.files import sha256_file
+from pipeline.pdf.verify import verify_pdf
+from pipeline.render import ANNEX_HEADING
 
 TEAMS = ("burgerzaken", "klantcontactcentrum", "handhaving", "vergunningen")
 RUN_SECONDS = 120
@@ -171,22 +172,25 @@ def test_interrupted_batch_leaves_nothing_and_a_rerun_recovers(sandbox, built, s
 
 
 def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, examples):
-    """Ctrl-C after the first list of PDFs: those teams are in the manifest, a rerun skips them.
+    """Ctrl-C after the first teams are finished: those are in the manifest, a rerun skips them.
 
-    One soffice process: the first list (4 teams) is converted and verified, the other 3
-    are still converting when the signal comes (a process start alone takes ~0.5 s).
+    Deterministic, not timed: one soffice process converts the first list (4 teams, the
+    batch's MIN_LIST); the batch finishes those four one after the other (verify, validate,
+    stamp the contents into the .docx) before it looks at soffice again, so the other 3 PDFs
+    cannot be in place yet. Once a second .docx is stamped the first team is surely finished;
+    the batch is then frozen (SIGSTOP) so it cannot go on, interrupted, and let go.
     """
     forms, out = sandbox.root / "formulieren", sandbox.root / "uitvoer"
     for team in examples:
         write_team(forms, team)
     build = sandbox.popen("build", forms, "--policy", "voorbeeld", "--out", out, "--jobs", "1")
     try:
-        assert wait_for(lambda: list(out.glob("*/teamprotocol-*.pdf")), timeout=60)
-        # A team is finished when its PDF is verified (and validated) and its .docx got the
-        # contents with the PDF's page numbers; a fixed 0.5 s was too short once page
-        # validated every PDF (measured on the loaded 2-core machine).
-        assert wait_for(lambda: _finished_docx(out), timeout=60)
-        build.send_signal(signal.SIGINT)
+        assert wait_for(lambda: _stamped_docx(out) >= 2, timeout=120)
+        os.kill(build.pid, signal.SIGSTOP)
+        try:
+            build.send_signal(signal.SIGINT)  # handled as soon as it runs again
+        finally:
+            os.kill(build.pid, signal.SIGCONT)
         stdout, stderr = build.communicate(timeout=60)
     finally:
         if build.poll() is None:
@@ -209,14 +213,14 @@ def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, example
     assert_complete(out, teams=tuple(examples))
 
 
-def _finished_docx(out: Path) -> bool:
-    """Whether some team's .docx already holds its stamped contents (a TOC field)."""
+def _stamped_docx(out: Path) -> int:
+    """How many teams' .docx already hold their stamped contents (a TOC field)."""
+    stamped = 0
     for docx in out.glob("*/teamprotocol-*.docx"):
         with contextlib.suppress(OSError, zipfile.BadZipFile, KeyError), \
                 zipfile.ZipFile(docx) as z:
-            if b" TOC \\o " in z.read("word/document.xml"):
-                return True
-    return False
+            stamped += b" TOC \\o " in z.read("word/document.xml")
+    return stamped
 
 
 def _zombie(pid: int) -> bool:

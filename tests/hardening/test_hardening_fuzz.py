@@ -21,6 +21,7 @@ from pipeline import ooxml
 from pipeline.errors import FormError
 from pipeline.forms.read import read_form
 from pipeline.models import FormData
+from pipeline.text import invalid_xml_chars
 
 FUZZ = settings(max_examples=300, deadline=2000, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -84,9 +85,9 @@ def _mutate(root: etree._Element, ops: list[tuple[str, int, int, str]]) -> None:
             other.append(el)
         elif op == "retag":
             el.tag = other.tag
-        elif op == "odd" and not ooxml.invalid_xml_chars(odd):  # lxml refuses the others
+        elif op == "odd" and not invalid_xml_chars(odd):  # lxml refuses the others
             el.text = (el.text or "") + odd
-        elif op == "tagval" and not ooxml.invalid_xml_chars(odd):
+        elif op == "tagval" and not invalid_xml_chars(odd):
             for tag in root.iter(ooxml.qn("w:tag")):
                 tag.set(ooxml.qn("w:val"), tag.get(ooxml.qn("w:val"), "") + odd[:1])
                 break

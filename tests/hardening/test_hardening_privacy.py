@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import Sandbox
+from helpers.hardening import Sandbox
 from hostile import control, duplicate_control, edit_part, nest_control, set_control_text
 from lxml import etree
 from openpyxl import load_workbook

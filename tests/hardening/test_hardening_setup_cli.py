@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from pipeline.forms.write import write_form
@@ -161,6 +162,7 @@ def test_check_refuses_a_team_id_property_that_is_no_team_id(tmp_path):
 
 # --- 12. a policy font the server does not have ----------------------------------------------
 
+@pytest.mark.libreoffice
 def test_a_font_that_is_not_installed_is_named_before_the_build(tmp_path):
     org = tmp_path / "org"
     assert run("init", org, cwd=tmp_path).returncode == 0

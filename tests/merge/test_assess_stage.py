@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.assess import RANK, assemble, assess, combine
+from pipeline.assess import RANK, assess, combine
+from pipeline.batch import assemble
 from pipeline.catalogue import (
     CHAPTERS,
     CHECKLIST,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.assess import assemble
+from pipeline.batch import assemble
 from pipeline.catalogue import CONTACT_KINDS
 from pipeline.examples import example_teams
 from pipeline.merge import CARD_HEADING, merge

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.assess import assemble
-from pipeline.forms.read import read_team_folder
+from pipeline.batch import assemble
+from pipeline.forms.folder import read_team_folder
 from pipeline.forms.write import write_team_forms
 from pipeline.models import Origin, Status, TeamIdentity
 

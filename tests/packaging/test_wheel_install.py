@@ -50,6 +50,7 @@ def test_the_wheel_carries_the_template_and_the_defaults(installed):
 
 
 @pytest.mark.slow
+@pytest.mark.libreoffice
 def test_the_installed_command_builds_the_example_protocols(installed, tmp_path):
     out = tmp_path / "uitvoer"
     run = subprocess.run([str(installed / "teamprotocol"), "build", "--out", str(out)],

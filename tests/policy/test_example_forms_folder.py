@@ -3,13 +3,16 @@ reads it as the embedded example teams."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
 
+from pipeline.batch import BuildOptions, build_all
+from pipeline.examples import write_example_forms
+
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "make_example_forms.py"
-EXE = Path(sys.executable).with_name("teamprotocol")
 REGENERATE = "voer '.venv/bin/python scripts/make_example_forms.py' uit en commit forms/"
 
 
@@ -30,13 +33,15 @@ def test_forms_folder_is_up_to_date(tmp_path):
 
 
 def test_build_of_the_forms_folder_equals_the_embedded_examples(tmp_path):
-    folder = subprocess.run([str(EXE), "build", "forms", "--policy", "voorbeeld", "--no-pdf",
-                             "--out", str(tmp_path / "map")], cwd=REPO, capture_output=True,
-                            text=True, timeout=300, check=False)
-    embedded = subprocess.run([str(EXE), "build", "--no-pdf", "--out",
-                               str(tmp_path / "ingebouwd")], cwd=REPO, capture_output=True,
-                              text=True, timeout=300, check=False)
-    assert folder.returncode == embedded.returncode == 0, folder.stdout + folder.stderr
+    """The committed forms and the embedded examples (`write_example_forms`, what `build`
+    without a folder writes) give the same documents; built in this process, without PDFs
+    (the command line's own path is `tests/batch`'s `cli_demo`)."""
+    today = dt.date(2027, 1, 1)
+    embedded = tmp_path / "voorbeelden"
+    write_example_forms(embedded)
+    for forms, out in ((REPO / "forms", tmp_path / "map"), (embedded, tmp_path / "ingebouwd")):
+        report = build_all(BuildOptions(forms_dir=forms, out_dir=out, pdf=False, today=today))
+        assert report.failed == [], [p.format() for r in report.failed for p in r.problems]
     docx = {p.relative_to(tmp_path / "map").as_posix(): p.read_bytes()
             for p in (tmp_path / "map").glob("*/*.docx")}
     assert len(docx) == 7

@@ -17,7 +17,7 @@ from pipeline.examples import (
     load_example_teams,
     write_example_forms,
 )
-from pipeline.forms.read import read_team_folder
+from pipeline.forms.folder import read_team_folder
 from pipeline.models import TeamIdentity
 
 TEAMS = example_teams()

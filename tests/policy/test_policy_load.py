@@ -183,7 +183,7 @@ def test_several_errors_are_reported_together(tmp_path):
     assert err.message.startswith("3 fouten in het beleid")
     for key in ("branding.colour", "kleur", "terminology"):
         assert key in err.message
-    assert len(err.problems) == 3  # type: ignore[attr-defined]
+    assert len(err.problems) == 3
 
 
 def test_checklist_rule_in_dutch(tmp_path):

@@ -11,10 +11,11 @@ from pathlib import Path
 import docx
 import pytest
 from docx2python import docx2python
+from helpers.render import COLOUR, ORG, ORG_TEXT, TRICKY, make_policy, make_protocol
 from lxml import etree
 from pypdf import PdfReader
 
-from pipeline.assess import assemble
+from pipeline.batch import assemble
 from pipeline.catalogue import CHAPTERS
 from pipeline.errors import TemplateError
 from pipeline.models import FormData, Status, TeamForms
@@ -26,7 +27,6 @@ from pipeline.render import (
     template_context,
 )
 from pipeline.render.toc import toc_entries
-from tests.render.conftest import COLOUR, ORG, ORG_TEXT, TRICKY, make_policy, make_protocol
 
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
@@ -270,9 +270,28 @@ def test_context_is_plain_data():
     assert len(context["annex"]["topics"]) == 11
 
 
-def test_template_file_is_the_committed_one():
+def test_template_file_is_the_committed_one(tmp_path: Path):
+    """The shipped template is what `scripts/make_template.py` writes now, part by part (the
+    zip's own timestamps differ per run); run it after changing the script."""
+    import difflib
+    import sys
+
+    fresh = tmp_path / "protocol.docx"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_template.py"
+    subprocess.run([sys.executable, str(script), str(fresh)], check=True, capture_output=True,
+                   timeout=120)
     assert TEMPLATE.name == "protocol.docx"
-    assert TEMPLATE.is_file()
+    with zipfile.ZipFile(TEMPLATE) as shipped, zipfile.ZipFile(fresh) as made:
+        assert shipped.namelist() == made.namelist(), "other parts: run scripts/make_template.py"
+        for name in shipped.namelist():
+            old, new = shipped.read(name), made.read(name)
+            if old != new:
+                diff = difflib.unified_diff(
+                    old.decode("utf-8", "replace").replace("><", ">\n<").splitlines(),
+                    new.decode("utf-8", "replace").replace("><", ">\n<").splitlines(),
+                    "committed/" + name, "make_template.py/" + name, lineterm="", n=2)
+                pytest.fail(f"{name} differs; run scripts/make_template.py:\n"
+                            + "\n".join(list(diff)[:60]))
 
 
 def _to_pdf(src: Path, out: Path) -> PdfReader:
@@ -298,6 +317,7 @@ def _heading_pages(reader: PdfReader) -> dict[str, int]:
 
 
 @pytest.mark.slow
+@pytest.mark.libreoffice
 def test_pdf_toc_numbers_right_after_one_conversion(tmp_path, rendered):
     """Real LibreOffice, ONE conversion: every contents line ends in its heading's page."""
     source = tmp_path / "protocol.docx"

@@ -6,10 +6,9 @@ import io
 import zipfile
 
 import docxtpl
+from helpers.render import make_policy, make_protocol
 
 import pipeline.render as render
-
-from .conftest import make_policy, make_protocol
 
 
 def _with_docxtpl(monkeypatch, protocol, policy, **kwargs) -> bytes:

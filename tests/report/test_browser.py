@@ -13,11 +13,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from helpers.render import COLOUR
+from helpers.report import TODAY
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from pipeline.report import HTML, build_overview, write_overview
-from tests.render.conftest import COLOUR
-from tests.report.conftest import TODAY
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by make setup; never a downloaded build
 ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -13,13 +13,13 @@ import io
 import re
 
 import pytest
+from helpers.render import COLOUR
+from helpers.report import ORG_ACTION, TODAY
 from PIL import Image
 
 from pipeline.models import Status
 from pipeline.report import HTML, XLSX, build_overview, write_overview
 from pipeline.report.data import Evaluation, evaluation_flag
-from tests.render.conftest import COLOUR
-from tests.report.conftest import ORG_ACTION, TODAY
 
 
 def test_team_score_leaves_out_what_the_organisation_still_arranges(results, report_policy):

@@ -7,13 +7,13 @@ import re
 import zipfile
 
 import pytest
+from helpers.render import COLOUR
+from helpers.report import TODAY
 from openpyxl import load_workbook
 
 from pipeline.catalogue import CHAPTERS
 from pipeline.report import XLSX, build_overview, write_overview
 from pipeline.report.data import SHORT_CHAPTERS
-from tests.render.conftest import COLOUR
-from tests.report.conftest import TODAY
 
 FORMULA = '=HYPERLINK("http://x","y")'
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import page
 
-from pipeline.archive import atomic_write_bytes
+from pipeline.files import atomic_write_bytes
 
 PROFILES = {"2b": "PDF/A-2b", "ua1": "PDF/UA-1"}
 STREAM_LENGTH_RULE = "PDFA2B-STREAM-LENGTH-001"
@@ -113,8 +113,9 @@ def _excused(path: Path,
     data = path.read_bytes()
     offsets = _xref_offsets(data)
     wrong = {id(f) for f in suspects
-             if stream_length_is_exact(data, f.object_id.object_number,
-                                       f.object_id.generation, offsets)}
+             if f.object_id is not None
+             and stream_length_is_exact(data, f.object_id.object_number,
+                                        f.object_id.generation, offsets)}
     return [f for f in failures if id(f) not in wrong]
 
 

@@ -11,19 +11,9 @@ kept in the user's cache and copied into the next converter's slots.
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import hashlib
-import json
 import os
 import shutil
-import signal
-import socket
-import stat
 import subprocess
-import sys
-import tempfile
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -31,173 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from pipeline.archive import atomic_move
 from pipeline.errors import ConversionError, TeamprotocolError
+from pipeline.files import atomic_move
+from pipeline.pdf.processes import Guard, kill_group, make_work_dir, remove_work_dir, start_group
+from pipeline.pdf.profile import copy_profile, save_seed, seed_dir, usable_seed
+from pipeline.pdf.soffice import PDFA_OPTIONS, filter_argument, find_soffice
 
-# PDF/A-2b and tagged PDF (structure tree, for screen readers). 2b does not itself require
-# tags, so both are asked for; LibreOffice 7.4+ takes these as JSON on --convert-to.
-# PDFUACompliance adds the PDF/UA-1 identification to the XMP and LibreOffice's own PDF/UA
-# rules (alternative texts on links); DisplayPDFDocumentTitle shows the title, not the file
-# name, in the viewer's title bar (PDF/UA-1 7.1). Whether the result is PDF/UA-1 is decided
-# by the validator in verify.py, not by this claim.
-# UseLosslessCompression and no ReduceImageResolution keep the logo as the organisation
-# gave it: by default the PNG logo came out as a 760x200 JPEG (DCTDecode, measured).
-PDFA_OPTIONS: Mapping[str, bool | int | str] = {
-    "SelectPdfVersion": 2, "UseTaggedPDF": True, "PDFUACompliance": True,
-    "DisplayPDFDocumentTitle": True, "UseLosslessCompression": True,
-    "ReduceImageResolution": False,
-}
 _POLL = 0.05  # seconds between looks at the running processes
+
+
 _MAX_ATTEMPTS = 2  # a document is tried at most twice: once, then once in a fresh process
-
-# Every soffice process group this Python process started and has not reaped yet; killed at
-# interpreter exit whatever happened (exception, Ctrl-C, SystemExit from SIGTERM).
-_LIVE: set[subprocess.Popen[bytes]] = set()
-_LIVE_LOCK = threading.Lock()
-_WORK_DIRS: set[Path] = set()  # work folders of converters not closed yet
-
-
-_WORK_PREFIX = "teamprotocol-lo-"
-_OWNER = "owner.pid"  # in every work folder: "<pid> <host>" of the Python process that made it
-_STALE_SECONDS = 3600
-
-# The guard: a tiny second process per converter that outlives a SIGKILL of ours. We tell it
-# on its stdin which soffice process groups are running ("+pgid" / "-pgid"); when that pipe
-# closes, because we closed it or because the kernel did when we died, it kills the groups
-# still running and removes the work folder. Without it a `kill -9` of the batch left soffice
-# converting (measured: it went on for the rest of its list) and the work folder, with staff
-# names in protocol PDFs, in the temp dir. Its own session: Ctrl-C in the terminal is ours
-# to handle, not its. Plain Python with no imports from this package, so it starts in ~20 ms.
-_GUARD = """
-import os, shutil, signal, sys
-groups = set()
-for line in sys.stdin:
-    line = line.strip()
-    if line[1:].isdigit():
-        (groups.add if line[0] == "+" else groups.discard)(int(line[1:]))
-for pgid in groups:
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except OSError:
-        pass
-shutil.rmtree(sys.argv[1], ignore_errors=True)
-"""
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGKILL the whole process group (oosplash and its soffice.bin child) and reap it."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=10)
-    with _LIVE_LOCK:
-        _LIVE.discard(proc)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_work_dirs(tmp: Path | None = None) -> list[Path]:
-    """Remove work folders of converters whose Python process is gone; the ones removed.
-
-    The guard removes a killed run's folder; this catches what a guard killed with it (an
-    OOM kill of both, a power loss on a persistent /tmp) left: its PDFs hold staff names.
-    Only this user's folders, and only with an owner file naming a dead process.
-    """
-    removed = []
-    base = Path(tmp or tempfile.gettempdir())
-    host = socket.gethostname()
-    for work in base.glob(f"{_WORK_PREFIX}*"):
-        try:
-            st = work.lstat()
-            if st.st_uid != os.getuid() or not stat.S_ISDIR(st.st_mode):
-                continue
-            pid_text, _, owner_host = (work / _OWNER).read_text(encoding="utf-8").partition(" ")
-            pid = int(pid_text)
-        except (OSError, ValueError):
-            continue
-        # Another machine or container sharing this temp dir has its own process ids; and a
-        # live converter touches its folder with every list (seconds apart), so an hour
-        # without change and a dead owner on this host is surely stale.
-        if owner_host.strip() != host or time.time() - st.st_mtime < _STALE_SECONDS:
-            continue
-        if pid != os.getpid() and not _pid_alive(pid):
-            shutil.rmtree(work, ignore_errors=True)
-            removed.append(work)
-    return removed
-
-
-@atexit.register
-def _kill_all_live() -> None:
-    with _LIVE_LOCK:
-        procs = list(_LIVE)
-    for proc in procs:
-        _kill_group(proc)
-    for work in list(_WORK_DIRS):
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def filter_argument(options: Mapping[str, bool | int | str]) -> str:
-    """The `--convert-to` value: `pdf:writer_pdf_Export:{JSON}` with typed filter options."""
-    typed = {}
-    for name, value in options.items():
-        if isinstance(value, bool):
-            typed[name] = {"type": "boolean", "value": "true" if value else "false"}
-        elif isinstance(value, int):
-            typed[name] = {"type": "long", "value": str(value)}
-        else:
-            typed[name] = {"type": "string", "value": str(value)}
-    return "pdf:writer_pdf_Export:" + json.dumps(typed, separators=(",", ":"))
-
-
-def find_soffice() -> str:
-    """Path of the soffice program, or ConversionError saying how to install it."""
-    path = shutil.which("soffice") or shutil.which("libreoffice")
-    if path is None:
-        raise ConversionError("LibreOffice (soffice) is niet gevonden, dus er komt geen PDF",
-                              hint="Voer 'make setup' uit om LibreOffice te installeren, of "
-                                   "bouw alleen de Word-bestanden met --no-pdf")
-    return path
-
-
-# Fonts Word documents name that fontconfig replaces by a metric-compatible open font (same
-# widths, so the same line breaks): the PDF then looks as the .docx does in Word. Measured
-# with fc-match here: Calibri -> Carlito, Cambria -> Caladea; Arial, Verdana and Comic Sans
-# MS -> DejaVu Sans, which has other widths.
-_METRIC_TWINS = {"calibri": "carlito", "cambria": "caladea", "arial": "liberation sans",
-                 "helvetica": "liberation sans", "times new roman": "liberation serif",
-                 "courier new": "liberation mono"}
-
-
-def metric_twin(family: str) -> str:
-    """The open font LibreOffice lays `family` out with when it has the twin ('' if none)."""
-    return _METRIC_TWINS.get(family.strip().lower(), "")
-
-
-def font_substitute(family: str) -> str | None:
-    """The font LibreOffice would use instead of `family` (fontconfig), or None when it has it.
-
-    None also when fontconfig's `fc-match` is not there to ask: then nothing is known.
-    """
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return None
-    try:
-        found = subprocess.run([fc_match, "-f", "%{family[0]}", family], capture_output=True,
-                               text=True, timeout=10, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    wanted = family.strip().lower()
-    if not found or found.lower() in (wanted, _METRIC_TWINS.get(wanted)):
-        return None
-    return found
 
 
 @dataclass(eq=False)
@@ -281,23 +114,16 @@ class PdfConverter:
         self.timeout = float(timeout)
         self._filter = filter_argument(pdf_options)
         self._soffice = find_soffice()
-        remove_stale_work_dirs()
-        self._root = Path(tempfile.mkdtemp(prefix=_WORK_PREFIX))
-        _WORK_DIRS.add(self._root)
-        (self._root / _OWNER).write_text(f"{os.getpid()} {socket.gethostname()}",
-                                         encoding="utf-8")
-        self._guard = subprocess.Popen([sys.executable, "-I", "-c", _GUARD, str(self._root)],
-                                       stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL, start_new_session=True)
+        self._root = make_work_dir()
+        self._guard = Guard(self._root)
         self._slots = [_Slot(profile=self._root / f"profile-{i}") for i in range(self.jobs)]
         self._pending: deque[_Doc] = deque()  # submitted, not yet handed to a process
-        self._seed = _seed_dir(self._soffice) if seed_profile else None
-        if self._seed is not None and _usable_seed(self._seed):
+        self._seed = seed_dir(self._soffice) if seed_profile else None
+        if self._seed is not None and usable_seed(self._seed):
             for slot in self._slots:
-                _copy_profile(self._seed, slot.profile)
+                copy_profile(self._seed, slot.profile)
         self._runs = 0
         self._closed = False
-        self._old_sigterm: object = None
 
     @property
     def profile_dirs(self) -> list[Path]:
@@ -310,11 +136,7 @@ class PdfConverter:
         return self._runs
 
     def __enter__(self) -> PdfConverter:
-        # SIGTERM would end Python without unwinding, leaving soffice running: turn it into
-        # SystemExit so `close()` and the atexit hook run. Only when nobody else handles it.
-        if (threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
-            self._old_sigterm = signal.signal(signal.SIGTERM, _raise_system_exit)
+        # SIGTERM is the command line's to handle (`processes.sigterm_exits`), not ours.
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -324,17 +146,8 @@ class PdfConverter:
     def close(self) -> None:
         """Kill every soffice process this converter started and remove its profiles."""
         self._stop_all()
-        if self._old_sigterm is not None:
-            with contextlib.suppress(ValueError):
-                signal.signal(signal.SIGTERM, self._old_sigterm)  # type: ignore[arg-type]
-            self._old_sigterm = None
-        shutil.rmtree(self._root, ignore_errors=True)
-        _WORK_DIRS.discard(self._root)
-        if self._guard.stdin is not None:
-            with contextlib.suppress(OSError):
-                self._guard.stdin.close()  # the guard finds nothing left to do, and ends
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self._guard.wait(timeout=10)
+        remove_work_dir(self._root)
+        self._guard.close()
         self._closed = True
 
     def convert(self, items: list[tuple[Path, Path]]
@@ -438,26 +251,13 @@ class PdfConverter:
         tmp = self._root / "tmp"
         tmp.mkdir(exist_ok=True)
         env = {**os.environ, "TMPDIR": str(tmp)}
-        with open(outdir / "soffice.log", "wb") as log:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, cwd=outdir, env=env,
-                                    start_new_session=True)
-        with _LIVE_LOCK:
-            _LIVE.add(proc)
-        self._tell_guard(f"+{proc.pid}")
+        proc = start_group(cmd, log=outdir / "soffice.log", cwd=outdir, env=env)
+        self._guard.started(proc)
         return _Run(docs=docs, outdir=outdir, proc=proc, deadline=time.monotonic() + self.timeout)
 
     def _kill(self, proc: subprocess.Popen[bytes]) -> None:
-        _kill_group(proc)
-        self._tell_guard(f"-{proc.pid}")
-
-    def _tell_guard(self, line: str) -> None:
-        """One line to the guard; a guard that is gone only costs the kill -9 protection."""
-        if self._guard.stdin is None:
-            return
-        with contextlib.suppress(OSError, ValueError):
-            self._guard.stdin.write(f"{line}\n".encode())
-            self._guard.stdin.flush()
+        kill_group(proc)
+        self._guard.ended(proc)
 
     def _finished(self, run: _Run) -> bool:
         """True when the process ended, or was killed for making no progress in time."""
@@ -482,7 +282,7 @@ class PdfConverter:
         rc = run.proc.returncode
         clean = rc == 0 and not run.timed_out
         if clean and self._seed is not None and not self._seed.exists():
-            _save_seed(slot.profile, self._seed)
+            save_seed(slot.profile, self._seed)
         made = [(run.outdir / f"{d.src.stem}.pdf").is_file() for d in run.docs]
         # soffice writes a temporary file and renames it, but after a crash or kill only PDFs
         # followed by a later one are surely complete (it converts in the order given).
@@ -530,51 +330,3 @@ class PdfConverter:
             slot.queue.appendleft(retry[1:])
         if retry:
             slot.queue.appendleft(retry[:1])
-
-
-def _seed_dir(soffice: str) -> Path | None:
-    """Where a finished profile is kept for the next converter: per user, per LibreOffice build.
-
-    A new profile's first start costs ~1.2 s more than a warm one; a copied profile starts
-    warm (measured: fresh 1.65 s, copy 0.49 s, reused 0.59 s for one document). It lives in
-    the user's own cache, never in /tmp, where another user could plant a profile.
-    """
-    try:
-        real = os.path.realpath(soffice)
-        st = os.stat(real)
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except (OSError, RuntimeError):
-        return None
-    key = hashlib.sha256(f"{real}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:16]
-    return base / "teamprotocol" / f"lo-profile-{key}"
-
-
-def _usable_seed(seed: Path) -> bool:
-    try:
-        st = seed.lstat()
-    except OSError:
-        return False
-    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid()
-
-
-def _copy_profile(src: Path, dst: Path) -> None:
-    """Copy a seed profile; on any error the slot just starts with a fresh one."""
-    try:
-        shutil.copytree(src, dst, symlinks=True)
-    except (OSError, shutil.Error):
-        shutil.rmtree(dst, ignore_errors=True)
-
-
-def _save_seed(profile: Path, seed: Path) -> None:
-    """Keep a copy of a profile that converted cleanly; copy then rename, so never half."""
-    tmp = seed.with_name(f".{seed.name}.{os.getpid()}")
-    try:
-        seed.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(profile, tmp, symlinks=True)
-        os.rename(tmp, seed)
-    except (OSError, shutil.Error):  # read-only home, or another run saved it first
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _raise_system_exit(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)

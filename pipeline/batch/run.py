@@ -1,0 +1,196 @@
+"""The batch: every team from forms to protocol; one team's failure never stops the others."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.agenda import write_agenda
+from pipeline.archive import (
+    MANIFEST_NAME,
+    Manifest,
+    TeamEntry,
+    load_manifest,
+    output_lock,
+    prepare_out_dir,
+    save_manifest,
+)
+from pipeline.batch.pdfs import Pdfs
+from pipeline.batch.shared import (
+    ARCHIVE_DIR,
+    PROTOCOL_JSON,
+    BatchReport,
+    BuildOptions,
+    Progress,
+    Shared,
+    shared_inputs,
+)
+from pipeline.batch.team import build_team
+from pipeline.catalogue import SCHEMA_VERSION
+from pipeline.errors import Problem, UsageError
+from pipeline.models import BuildStatus, TeamResult
+from pipeline.pdf.soffice import find_soffice, font_substitute
+from pipeline.policy import default_policy_path
+from pipeline.report import write_overview
+
+
+def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
+    """The team folders below `forms_dir`: every non-hidden subfolder, sorted by name.
+
+    `out_dir` is never a team folder: `teamprotocol build .` in the forms folder writes
+    ./output there, which the next run must not take for a team without a team form.
+    """
+    if not forms_dir.is_dir():
+        raise UsageError(
+            "map met formulieren niet gevonden", file=forms_dir,
+            hint="Geef de map op die 'teamprotocol forms' heeft gemaakt, met per team een map")
+    out = Path(out_dir).resolve() if out_dir is not None else None
+    if out == forms_dir.resolve():
+        # The protocols would land in the team folders and be read as forms next time.
+        raise UsageError(
+            "de uitvoermap is dezelfde map als de formulierenmap", file=forms_dir,
+            hint="Kies met --out een andere map voor de protocollen")
+    return sorted(p for p in forms_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and p.resolve() != out)
+
+
+def _check_forms_dir(forms_dir: Path, folders: list[Path]) -> None:
+    """A forms folder without team folders is a mistake, not a batch of zero teams."""
+    if folders:
+        return
+    loose = sorted(p.name for p in forms_dir.iterdir() if p.suffix.lower() == ".docx")
+    if loose:
+        raise UsageError(
+            f"deze map bevat formulieren ({', '.join(loose[:3])}) maar geen teammappen",
+            file=forms_dir, hint="Geef de map erboven op, of zet de formulieren van elk team "
+            "in een eigen map met de team_id als naam, zoals 'teamprotocol forms' die maakt")
+    raise UsageError(
+        "deze map bevat geen teammappen", file=forms_dir,
+        hint="Geef de map op die 'teamprotocol forms' heeft gemaakt, met per team een map")
+
+
+def _orphans(folders: list[Path], manifest: Manifest, out_dir: Path) -> list[Problem]:
+    """Teams with outputs in `out_dir` but no folder in the forms folder; dropped from the
+    manifest (their archived PDFs keep their records), with one warning each."""
+    names = {f.name for f in folders}
+    built = {p.parent.name for p in out_dir.glob(f"*/{PROTOCOL_JSON}")}
+    gone = sorted((built | set(manifest.teams)) - names - {ARCHIVE_DIR})
+    for team_id in gone:
+        manifest.teams.pop(team_id, None)
+    return [Problem(file=str(out_dir / team_id), message=(
+        "dit team staat in de uitvoermap maar heeft geen map in de formulierenmap (verwijderd, "
+        "hernoemd, of een andere formulierenmap); het telt niet mee in het overzicht en staat "
+        "niet meer in het manifest"),
+        hint="Verwijder deze map als het team niet meer bestaat (vastgestelde PDF's in "
+             f"{ARCHIVE_DIR}/ blijven bewaard), of bouw met de juiste formulierenmap")
+        for team_id in gone]
+
+
+def _font_remarks(opts: BuildOptions, shared: Shared) -> list[Problem]:
+    """A warning when LibreOffice would set the PDF in another font than the policy names."""
+    font = shared.policy.branding.font
+    used = font_substitute(font) if opts.pdf else None
+    if used is None:
+        return []
+    return [Problem(file=str(opts.policy_path or default_policy_path()), field="branding.font",
+                    message=f"het lettertype '{font}' is op deze computer niet geïnstalleerd; "
+                    f"de PDF/A krijgt '{used}', terwijl het Word-bestand '{font}' noemt",
+                    hint="Installeer het lettertype, of kies in het beleid een lettertype dat "
+                         "er wel is, zoals Carlito (gelijk aan Calibri)")]
+
+
+def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchReport:
+    """Build every team below `opts.forms_dir` into `opts.out_dir`; never stop at one team.
+
+    `progress` is called twice per team (once for the .docx, once for the PDF, or once for
+    both with `pdf=False`). The whole run holds the lock on `opts.out_dir`.
+    """
+    progress = progress or (lambda _label: None)
+    started = time.perf_counter()
+    shared = shared_inputs(opts)  # a bad policy or template stops the batch: it concerns all
+    shared.times.origin = started
+    folders = team_folders(opts.forms_dir, opts.out_dir)
+    _check_forms_dir(opts.forms_dir, folders)
+    if opts.pdf:
+        find_soffice()  # before any team: a missing LibreOffice concerns every team
+    prepare_out_dir(opts.out_dir)  # read-only or unwritable: one clear error, early
+    with output_lock(opts.out_dir):
+        shared.manifest = load_manifest(opts.out_dir)
+        orphans = _orphans(folders, shared.manifest, opts.out_dir)
+        shared.dirty = bool(orphans)
+        warnings = [*_font_remarks(opts, shared), *orphans]
+        report = _run(folders, shared, opts, progress, started)
+    report.warnings = warnings
+    return report
+
+
+def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Progress,
+         started: float) -> BatchReport:
+    manifest = shared.manifest
+    results: list[TeamResult] = []
+    inputs: dict[str, dict[str, str]] = {}
+    timings: dict[str, float] = {}
+    done: set[str] = set()  # teams whose outputs are complete (or whose failure is final)
+    try:
+        with contextlib.ExitStack() as stack:  # closes LibreOffice whatever happens
+            pdfs = Pdfs(stack, shared, opts, progress) if opts.pdf else None
+            done = pdfs.done if pdfs is not None else done
+            for folder in folders:
+                result, hashes = build_team(folder, shared, opts)
+                if hashes is not None:
+                    inputs[result.team_id] = hashes
+                results.append(result)
+                progress(result.team_id)
+                if pdfs is not None:
+                    pdfs.add(result)
+                    pdfs.poll()
+                else:
+                    done.add(result.team_id)
+            timings["docx"] = time.perf_counter() - started
+            if pdfs is not None:
+                pdfs.drain()  # the PDFs still in LibreOffice once every .docx is written
+                timings["pdf"] = time.perf_counter() - started - timings["docx"]
+    except BaseException:
+        # Ctrl-C, SIGTERM or an unexpected error: the teams finished so far go into the
+        # manifest, so a rerun builds only the others. A team whose PDF was not verified
+        # (or not archived) yet is left out and rebuilt.
+        with contextlib.suppress(Exception):
+            _record(manifest, [r for r in results if r.team_id in done], inputs, shared, opts)
+        raise
+    with shared.times.stage("manifest"):
+        _record(manifest, results, inputs, shared, opts)
+    with shared.times.stage("overview"):
+        overview = write_overview(results, opts.out_dir, today=opts.today, policy=shared.policy,
+                                  logo=shared.logo)
+    write_agenda(results, opts.out_dir, shared.policy.branding.organisation, today=opts.today)
+    timings["totaal"] = time.perf_counter() - started
+    return BatchReport(results=results, overview=overview, timings=timings,
+                       stages=shared.times)
+
+
+def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dict[str, str]],
+            shared: Shared, opts: BuildOptions) -> None:
+    """Write what was built into the manifest; failed teams are rebuilt next time.
+
+    A built team's outputs are recorded with the hashes of what this run wrote
+    (`shared.written`), so a file another process changed meanwhile does not pass for ours.
+    """
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for r in results:
+        if r.status == BuildStatus.FAILED:
+            manifest.teams.pop(r.team_id, None)
+        elif r.status == BuildStatus.BUILT:
+            written = shared.written.get(r.team_id, {})
+            manifest.teams[r.team_id] = TeamEntry(
+                inputs=inputs[r.team_id],
+                outputs={p: written[p] for p in r.outputs.values() if p in written},
+                tool_version=__version__, schema_version=SCHEMA_VERSION, time=now,
+                status=r.protocol.meta.status if r.protocol else "concept")
+    # When every team was current the manifest loaded fine and nothing in it changed: leave
+    # the file alone, so an unchanged rebuild rewrites nothing but the dated overview.
+    current = all(r.status == BuildStatus.UNCHANGED for r in results)
+    if shared.dirty or not (current and (opts.out_dir / MANIFEST_NAME).is_file()):
+        save_manifest(opts.out_dir, manifest)

@@ -1,0 +1,123 @@
+"""What every part of a batch shares: the options, the inputs all teams have in common and
+their hashes, the run's bookkeeping, and where a team's outputs go."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import __version__, history
+from pipeline.archive import Manifest, archive_name
+from pipeline.batch.timing import StageTimes
+from pipeline.catalogue import SCHEMA_VERSION
+from pipeline.errors import Problem
+from pipeline.files import sha256_bytes, sha256_file
+from pipeline.forms.folder import form_files
+from pipeline.models import BuildStatus, Protocol, TeamResult
+from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
+from pipeline.render import check_template
+
+PROTOCOL_JSON = "protocol.json"
+
+
+ARCHIVE_DIR = "archief"
+
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What `teamprotocol build` was asked to do."""
+
+    forms_dir: Path
+    out_dir: Path
+    policy_path: Path | None = None
+    template: Path | None = None
+    jobs: int = 2
+    pdf: bool = True
+    force: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class BatchReport:
+    """The outcome of one batch: a result per team and the overview files."""
+
+    results: list[TeamResult]
+    overview: list[Path]
+    # Remarks on the whole batch, not one team: a policy font LibreOffice does not have, team
+    # folders in the output that the forms folder no longer has.
+    warnings: list[Problem] = field(default_factory=list)
+    # Wall-clock seconds: "docx" until every .docx is written (LibreOffice already converts
+    # and PDFs are verified meanwhile), "pdf" the wait for the remaining PDFs, "totaal".
+    timings: dict[str, float] = field(default_factory=dict)
+    stages: StageTimes = field(default_factory=StageTimes)  # per stage, for `make bench`
+
+    @property
+    def failed(self) -> list[TeamResult]:
+        return [r for r in self.results if r.status == BuildStatus.FAILED]
+
+
+@dataclass
+class Shared:
+    """Inputs every team shares: policy, logo, template, and their hashes."""
+
+    policy: Policy
+    logo: Path | None
+    template: Path | None
+    hashes: dict[str, str]
+    archive: history.ArchiveIndex  # the adopted versions in archief/ (issue 12)
+    manifest: Manifest = field(default_factory=Manifest)
+    # Per team, the SHA-256 of every output this run wrote, hashed from the bytes written (or
+    # the PDF just verified), never re-read at the end: the manifest records what this run made.
+    written: dict[str, dict[str, str]] = field(default_factory=dict)
+    dirty: bool = False  # the manifest changed before any team was built (teams dropped)
+    times: StageTimes = field(default_factory=StageTimes)
+
+
+def shared_inputs(opts: BuildOptions) -> Shared:
+    policy_path = opts.policy_path or default_policy_path()
+    policy = load_policy(opts.policy_path)
+    logo = resolve_logo(policy, policy_path)
+    hashes = {"beleid": sha256_file(policy_path)}
+    template = opts.template
+    hashes["sjabloon"] = sha256_file(check_template(template))
+    if logo is not None:
+        hashes["logo"] = sha256_file(logo)
+    # A new version of this program may write different documents from the same inputs, and
+    # a build with PDFs has other outputs than one without.
+    hashes["teamprotocol"] = sha256_bytes(f"{__version__}/{SCHEMA_VERSION}/{opts.pdf}".encode())
+    return Shared(policy=policy, logo=logo, template=template, hashes=hashes,
+                   archive=history.ArchiveIndex(Path(opts.out_dir) / ARCHIVE_DIR))
+
+
+def team_inputs(folder: Path, shared: Shared) -> dict[str, str]:
+    forms = {f"{folder.name}/{p.name}": sha256_file(p) for p in form_files(folder)}
+    return {**shared.hashes, **forms}
+
+
+def outputs_of(team_id: str) -> dict[str, str]:
+    base = f"{team_id}/teamprotocol-{team_id}"
+    return {"docx": f"{base}.docx", "pdf": f"{base}.pdf", "json": f"{team_id}/{PROTOCOL_JSON}"}
+
+
+def archive_rel(shared: Shared, protocol: Protocol, team_id: str) -> str:
+    """`archief/<name>.pdf` of an adopted protocol (output-relative, as in the manifest)."""
+    meta = protocol.meta
+    name = archive_name(shared.policy.branding.short_name, team_id, meta.version,
+                        meta.adopted_on)
+    return f"{ARCHIVE_DIR}/{name}"
+
+
+def changed_problem(protocol: Protocol, rel: str, path: str) -> Problem:
+    meta = protocol.meta
+    return Problem(
+        file=path, field="Versie van het protocol", message=(
+            f"versie {meta.version} is vastgesteld en gearchiveerd ({rel}), maar de tekst is "
+            "sindsdien gewijzigd (formulieren, beleid of sjabloon); de vorige uitvoer van dit "
+            "team blijft staan"),
+        hint="Verhoog de versie en zet de status op 'concept', of stel de nieuwe versie "
+             "opnieuw vast (versie, vastgesteld door en vastgesteld op)")

@@ -1,0 +1,236 @@
+"""One team of a batch: read its forms, assemble its protocol, check the adoption gates,
+render and write its .docx and protocol.json; or find it unchanged; or say why it failed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pipeline import history
+from pipeline.adoption import Gap, adoption_problems
+from pipeline.archive import ArchiveRecord, TeamEntry, team_is_current
+from pipeline.assess import assess
+from pipeline.batch.shared import (
+    ARCHIVE_DIR,
+    BuildOptions,
+    Shared,
+    archive_rel,
+    changed_problem,
+    outputs_of,
+    team_inputs,
+)
+from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND
+from pipeline.changes import changes_docx
+from pipeline.errors import Problem, TeamprotocolError, os_reason
+from pipeline.files import atomic_move, atomic_write_bytes, ensure_inside, sha256_bytes, sha256_file
+from pipeline.forms.folder import read_team_folder
+from pipeline.merge import merge
+from pipeline.models import BuildStatus, Protocol, Status, TeamForms, TeamResult
+from pipeline.policy import Policy
+from pipeline.render import render_protocol
+
+
+def assemble(policy: Policy, forms: TeamForms, *, today: dt.date | None = None) -> Protocol:
+    """Merge then assess: the complete Protocol of one team, annex included.
+
+    `today` is the build date (actions due before it are *verlopen*); None means today.
+    """
+    day = today or dt.date.today()
+    protocol = merge(policy, forms)
+    annex = assess(policy, forms, protocol.meta.contact_kinds, today=day)
+    return protocol.model_copy(update={"annex": annex})
+
+
+def _adoption(protocol: Protocol, forms: TeamForms,
+              today: dt.date) -> tuple[list[Problem], list[Problem]]:
+    """The adoption gates (`pipeline.adoption`) over the team form and the annex's gaps."""
+    gaps = [Gap(i.id, i.action) for i in protocol.annex.items
+            if i.status in (Status.DEELS, Status.ONTBREEKT)] if protocol.annex else []
+    return adoption_problems(forms.forms[TEAM_KIND], gaps, today=today)
+
+
+def _adopted_changed(record: ArchiveRecord | None, team_id: str, docx_hash: str,
+                     protocol: Protocol, rel: str, path: str) -> list[Problem]:
+    """A problem when the archive holds this version of another team, or other text.
+
+    An adopted protocol is a record: `<team>/teamprotocol-<team>.pdf` must never show text
+    marked *vastgesteld* that was not adopted. The .docx is byte-identical for the same
+    inputs (pipeline.render), so a different hash means the forms, the policy, the template or the
+    program changed what this version says since it was archived.
+    """
+    if record is None:
+        return []
+    if record.team_id != team_id:
+        return [Problem(file=path, field="Versie van het protocol", message=(
+            f"de archiefnaam {rel} is al in gebruik voor team '{record.team_id}'"),
+            hint="Geef dit team een andere team_id of een andere versie")]
+    return [] if record.docx == docx_hash else [changed_problem(protocol, rel, path)]
+
+
+def _keep_manual_edit(team_id: str, opts: BuildOptions, entry: TeamEntry | None
+                      ) -> Problem | None:
+    """Move an output .docx edited by hand aside (`…-handmatig-<date>.docx`), and say so.
+
+    The manifest holds the hash of the .docx the last build wrote; a different file is
+    someone's edit, which the rebuild would otherwise overwrite without a word.
+    """
+    rel = outputs_of(team_id)["docx"]
+    path = opts.out_dir / rel
+    if entry is None or rel not in entry.outputs or not path.is_file():
+        return None
+    if sha256_file(path) == entry.outputs[rel]:
+        return None
+    stem = f"teamprotocol-{team_id}-handmatig-{opts.today.isoformat()}"
+    target = path.with_name(f"{stem}.docx")
+    n = 2
+    while target.exists():
+        target, n = path.with_name(f"{stem}-{n}.docx"), n + 1
+    atomic_move(path, target)
+    return Problem(file=rel, message=(
+        "dit Word-bestand was na de vorige build met de hand gewijzigd; die versie is "
+        f"bewaard als {target.name} en het protocol is opnieuw gemaakt"),
+        hint="Neem de wijzigingen over in de formulieren of het beleid: het protocol wordt bij "
+             "elke build opnieuw gemaakt")
+
+
+_NOT_READ_HINTS = {
+    ".pdf": "Een PDF kan niet worden gelezen: stuur het ingevulde Word-formulier (.docx) terug",
+    ".doc": "Open het in Word en sla het op als Word-document (.docx)",
+    ".docm": "Open het in Word en sla het op als Word-document (.docx), zonder macro's",
+    ".odt": "Open het in LibreOffice en sla het op als Word-document (.docx)",
+    ".rtf": "Open het in Word en sla het op als Word-document (.docx)",
+}
+
+
+def _folder_remarks(folder: Path) -> list[Problem]:
+    """Warnings for files in a team folder that are not read: other formats than .docx."""
+    remarks = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name.startswith(("~$", ".")) or path.suffix.lower() == ".docx":
+            continue  # forms are read whatever the case of their extension (BALIE.DOCX)
+        remarks.append(Problem(file=f"{folder.name}/{name}", message=(
+            "dit bestand is niet gelezen: alleen Word-formulieren (.docx) tellen mee"),
+            hint=_NOT_READ_HINTS.get(path.suffix.lower(),
+                                     "Verwijder het uit de map als het geen formulier is")))
+    return remarks
+
+
+def _missing_contact_forms(folder: Path, forms: TeamForms) -> list[Problem]:
+    """Contact types ticked on the team form whose own form is not in the folder."""
+    team = forms.forms[TEAM_KIND].fields
+    return [Problem(
+        file=f"{folder.name}/{kind}.docx", field=kind, message=(
+            f"het teamformulier noemt de contactvorm '{kind}', maar het formulier {kind}.docx "
+            "ontbreekt; die bijlage van het protocol blijft leeg"),
+        hint=f"Zet het ingevulde formulier {kind}.docx (Word-document) in de map van het team")
+        for kind in CONTACT_KINDS
+        if team.get(f"{TEAM_KIND}.contact_{kind}") is True and kind not in forms.forms]
+
+
+def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
+                remarks: list[Problem]) -> TeamResult:
+    """Read, merge, assess and render one team; write its .docx and protocol.json."""
+    team_id = folder.name
+    times = shared.times
+    with times.stage("read forms"):
+        forms, warnings = read_team_folder(folder)
+    with times.stage("merge + assess"):
+        assembled = assemble(shared.policy, forms, today=opts.today)
+    protocol, previous = history.previous_cycle(assembled, shared.archive)
+    team_form = forms.forms[TEAM_KIND].path
+    problems, adoption_warnings = _adoption(protocol, forms, opts.today)
+    result = TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.BUILT,
+                        protocol=protocol,
+                        warnings=[*remarks, *_missing_contact_forms(folder, forms), *warnings,
+                                  *adoption_warnings])
+    if problems:
+        result.status, result.problems = BuildStatus.FAILED, problems
+        return result
+    with times.stage("render docx"):
+        data = render_protocol(protocol, shared.policy, template=shared.template,
+                               logo=shared.logo)
+    docx_hash = sha256_bytes(data)
+    if protocol.meta.status == "vastgesteld":
+        rel = archive_rel(shared, protocol, team_id)
+        problems = _adopted_changed(shared.manifest.archive.get(rel), team_id, docx_hash,
+                                    protocol, rel, team_form)
+        if problems:
+            result.status, result.problems = BuildStatus.FAILED, problems
+            return result
+    outputs = outputs_of(team_id)
+    edited = _keep_manual_edit(team_id, opts, shared.manifest.teams.get(team_id))
+    if edited is not None:
+        result.warnings.insert(0, edited)
+    json_bytes = protocol.model_dump_json(indent=1).encode()
+    with times.stage("write docx + json"):
+        atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["docx"])), data)
+        atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["json"])), json_bytes)
+    shared.written[team_id] = {outputs["docx"]: docx_hash,
+                               outputs["json"]: sha256_bytes(json_bytes)}
+    result.outputs = {"docx": outputs["docx"], "json": outputs["json"]}
+    if previous is not None:  # what changed since the last adopted version, tracked
+        result.outputs["wijzigingen"] = changes = f"{team_id}/wijzigingen-{team_id}.docx"
+        data = changes_docx(previous, protocol, when=dt.datetime.combine(opts.today, dt.time()))[0]
+        atomic_write_bytes(ensure_inside(opts.out_dir, Path(changes)), data)
+        shared.written[team_id][changes] = sha256_bytes(data)
+    stale = opts.out_dir / outputs["pdf"]
+    if not opts.pdf and stale.is_file():
+        stale.unlink()  # a PDF beside a newer .docx would show text that is no longer true
+        result.warnings.insert(0, Problem(file=outputs["pdf"], message=(
+            "de PDF van een eerdere build is verwijderd, want hij hoort niet meer bij het "
+            "nieuwe Word-bestand"), hint="Bouw zonder --no-pdf voor een nieuwe PDF"))
+    return result
+
+
+def problems_of(error: TeamprotocolError, team_id: str) -> list[Problem]:
+    """The problems an error stands for, each naming at least the team."""
+    return [p if p.file else p.model_copy(update={"file": team_id}) for p in error.problems]
+
+
+def _failed(team_id: str, error: TeamprotocolError,
+            remarks: list[Problem] | None = None) -> TeamResult:
+    return TeamResult(team_id=team_id, status=BuildStatus.FAILED,
+                      problems=problems_of(error, team_id), warnings=remarks or [])
+
+
+def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
+    json_path = out_dir / outputs_of(team_id)["json"]
+    protocol = Protocol.model_validate_json(json_path.read_bytes())
+    outputs = {k: v for k, v in outputs_of(team_id).items() if v in entry.outputs}
+    archived = [p for p in entry.outputs if p.startswith(ARCHIVE_DIR + "/") and p.endswith(".pdf")]
+    if archived:
+        outputs["archief"] = archived[0]
+    return TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.UNCHANGED,
+                      protocol=protocol, outputs=outputs)
+
+
+def build_team(folder: Path, shared: Shared, opts: BuildOptions
+               ) -> tuple[TeamResult, dict[str, str] | None]:
+    """One team: unchanged (from the manifest), built (.docx and json), or failed; with the
+    hashes of the team's inputs for the manifest (None when they could not be read)."""
+    team_id = folder.name
+    manifest = shared.manifest
+    entry = manifest.teams.get(team_id)
+    times = shared.times
+    remarks: list[Problem] = []
+    inputs: dict[str, str] | None = None
+    try:
+        remarks = _folder_remarks(folder)
+        with times.stage("input hashes"):
+            inputs = team_inputs(folder, shared)  # a form we may not read fails here
+        if not opts.force and entry is not None:
+            with times.stage("up-to-date check"):
+                current = team_is_current(manifest, team_id, inputs, opts.out_dir)
+            if current:
+                with times.stage("load protocol.json"):
+                    result = _unchanged(team_id, entry, opts.out_dir)
+                return result.model_copy(update={"warnings": remarks}), inputs
+        return _build_docx(folder, shared, opts, remarks), inputs
+    except TeamprotocolError as e:
+        return _failed(team_id, e, remarks), inputs
+    except (OSError, ValueError) as e:  # an unreadable form or protocol.json, disk full, ...
+        reason = os_reason(e) if isinstance(e, OSError) else "onleesbare gegevens"
+        return _failed(team_id, TeamprotocolError(
+            f"kon niet worden gebouwd ({reason})", file=folder,
+            hint="Controleer de map en probeer het opnieuw"), remarks), inputs

@@ -1,0 +1,61 @@
+"""Wall time per stage of a batch, measured by the batch itself (`make bench` reads it)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass
+class StageTimes:
+    """Seconds, calls and first/last activity (from `origin`) per stage label.
+
+    A label entered again inside itself counts its outermost call only. Different labels
+    nest and overlap (LibreOffice converts while the batch renders), so their seconds need
+    not add up to any total.
+    """
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+    first: dict[str, float] = field(default_factory=dict)
+    last: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # things counted, not timed
+    origin: float = field(default_factory=time.perf_counter)
+    _active: set[str] = field(default_factory=set, repr=False)
+
+    @contextlib.contextmanager
+    def stage(self, label: str) -> Iterator[None]:
+        """Time the block as one call of `label`."""
+        if label in self._active:
+            yield
+            return
+        self._active.add(label)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            end = time.perf_counter()
+            self._active.discard(label)
+            self.seconds[label] = self.seconds.get(label, 0.0) + end - start
+            self.calls[label] = self.calls.get(label, 0) + 1
+            self.first.setdefault(label, start - self.origin)
+            self.last[label] = end - self.origin
+
+    def count(self, label: str, n: int = 1) -> None:
+        """Add `n` to the counter `label`."""
+        self.counts[label] = self.counts.get(label, 0) + n
+
+
+# The stages `build_all` times, by phase (labels as the bench prints them).
+DOCX_STAGES = ("input hashes", "read forms", "merge + assess", "render docx",
+               "write docx + json")
+PDF_STAGES = ("LibreOffice pool start", "hand over to soffice (submit)",
+              "look at soffice (poll, no wait)", "wait for soffice (drain)",
+              "verify (pypdf + PDFium)", "validate archived (page)",
+              "PDF/UA-1 claim of concepts (page)",
+              "archive copy", "LibreOffice pool stop")
+END_STAGES = ("manifest", "overview")
+REBUILD_STAGES = ("up-to-date check", "load protocol.json")
+SOFFICE_STARTS = "soffice processes started"

@@ -1,0 +1,107 @@
+"""Word content controls (`w:sdt`) and custom document properties: the little lxml we need.
+
+python-docx has no API for content controls, so this module builds inline controls (plain
+and multi-line text, checkbox, drop-down list, date picker), reads them back, and writes and
+reads `docProps/custom.xml`. It knows nothing about our forms: see `pipeline.forms`.
+
+Only inline controls (inside a paragraph) are built: LibreOffice 25.2 keeps their tag, alias
+and content when it saves a .docx, but drops the tag of a block-level drop-down list and
+moves the second paragraph of a block-level rich-text control out of it (measured with
+/work/shared/probes/lo_roundtrip.py, see word-forms.md).
+"""
+
+from pipeline.ooxml.content import (
+    _REMOVED,
+    _SYMBOL_FONT_CHARS,
+    _removed,
+    _runs_text,
+    breaks_before,
+    content_text,
+    dropdown_items,
+    sdt_alias,
+    sdt_checked,
+    sdt_full_date,
+    sdt_kind,
+    sdt_tag,
+    sdt_text,
+    showing_placeholder,
+    sym_text,
+    text_beside,
+)
+from pipeline.ooxml.controls import (
+    PLACEHOLDER_COLOR,
+    PLACEHOLDER_LEAD,
+    PLACEHOLDER_STYLE,
+    _copy,
+    _rpr,
+    checkbox_control,
+    date_control,
+    dropdown_control,
+    placeholder_name,
+    placeholder_runs,
+    repeating_section,
+    sdt,
+    text_control,
+    text_runs,
+)
+from pipeline.ooxml.names import (
+    _FMTID,
+    CHECKED_CHAR,
+    CT_NS,
+    CUSTOM_CT,
+    CUSTOM_NS,
+    CUSTOM_PART,
+    CUSTOM_REL,
+    DATE_FORMAT,
+    MC_NS,
+    NS,
+    PKG_REL_NS,
+    UNCHECKED_CHAR,
+    VT_NS,
+    W14_NS,
+    W15_NS,
+    W_NS,
+    _el,
+    format_date,
+    qn,
+)
+from pipeline.ooxml.package import (
+    _COMPAT_MODE,
+    _PLACEHOLDER_STYLE_XML,
+    APP_XML,
+    COMPATIBILITY_MODE,
+    DOC_RELS,
+    FIXED_ZIP_TIME,
+    GLOSSARY_CT,
+    GLOSSARY_REL,
+    STYLES_CT,
+    STYLES_REL,
+    _add_custom_part,
+    _add_glossary,
+    _declare_word_namespaces,
+    _rels,
+    _with_placeholder_style,
+    _xml,
+    custom_properties_xml,
+    finish_package,
+    glossary_xml,
+    parse_custom_properties,
+    set_compatibility_mode,
+)
+
+__all__ = [
+    "APP_XML", "CHECKED_CHAR", "COMPATIBILITY_MODE", "CT_NS", "CUSTOM_CT", "CUSTOM_NS",
+    "CUSTOM_PART", "CUSTOM_REL", "DATE_FORMAT", "DOC_RELS", "FIXED_ZIP_TIME", "GLOSSARY_CT",
+    "GLOSSARY_REL", "MC_NS", "NS", "PKG_REL_NS", "PLACEHOLDER_COLOR", "PLACEHOLDER_LEAD",
+    "PLACEHOLDER_STYLE",
+    "STYLES_CT", "STYLES_REL", "UNCHECKED_CHAR", "VT_NS", "W14_NS", "W15_NS", "W_NS",
+    "_COMPAT_MODE", "_FMTID", "_PLACEHOLDER_STYLE_XML", "_REMOVED", "_SYMBOL_FONT_CHARS",
+    "_add_custom_part", "_add_glossary", "_copy", "_declare_word_namespaces", "_el", "_rels",
+    "_removed", "_rpr", "_runs_text", "_with_placeholder_style", "_xml", "breaks_before",
+    "checkbox_control", "content_text", "custom_properties_xml", "date_control",
+    "dropdown_control", "dropdown_items", "finish_package", "format_date", "glossary_xml",
+    "parse_custom_properties", "placeholder_name", "qn", "repeating_section", "sdt", "sdt_alias",
+    "sdt_checked", "sdt_full_date", "sdt_kind", "sdt_tag", "sdt_text", "set_compatibility_mode",
+    "showing_placeholder", "sym_text", "text_beside", "text_control", "text_runs",
+    "placeholder_runs",
+]

@@ -1,0 +1,165 @@
+"""Building inline content controls (`w:sdt`): plain and multi-line text, checkbox, drop-down,
+date picker, and the repeating section of table rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from lxml import etree
+
+from pipeline.ooxml.names import CHECKED_CHAR, DATE_FORMAT, UNCHECKED_CHAR, _el, format_date, qn
+
+
+def text_runs(text: str, rpr: etree._Element | None = None) -> list[etree._Element]:
+    """`<w:r>` elements for `text`: one run, `\\n` as `<w:br/>` and `\\t` as `<w:tab/>`."""
+    r = _el("w:r")
+    if rpr is not None:
+        r.append(_copy(rpr))
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            _el("w:br", r)
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                _el("w:tab", r)
+            if piece:
+                t = _el("w:t", r)
+                t.text = piece
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return [r]
+
+
+def _copy(el: etree._Element) -> etree._Element:
+    return etree.fromstring(etree.tostring(el))
+
+
+def _rpr(color: str | None = None, font: str | None = None) -> etree._Element:
+    rpr = _el("w:rPr")
+    if font:
+        _el("w:rFonts", rpr, w_ascii=font, w_hAnsi=font, w_eastAsia=font, w_cs=font)
+    if color:
+        _el("w:color", rpr, w_val=color)
+    return rpr
+
+
+PLACEHOLDER_COLOR = "6B6B6B"  # 5.3:1 on white, where Word's own Placeholder Text is 3.9:1
+PLACEHOLDER_STYLE = "PlaceholderText"  # Word's character style for placeholder text
+# An unstyled hair space before every placeholder. LibreOffice (25.2, measured with
+# tests/forms/lo_fill.py) gives an answer typed or chosen over a placeholder the formatting of
+# the placeholder's first character: without this lead every answer given in LibreOffice
+# stayed grey (PlaceholderText); with it the answer has the paragraph's own formatting. Word
+# replaces the whole placeholder. It is whitespace, so readers that strip text never see it.
+PLACEHOLDER_LEAD = "\u200a"
+
+
+def placeholder_runs(text: str, style: etree._Element,
+                     lead_rpr: etree._Element | None = None) -> list[etree._Element]:
+    """The runs of a placeholder: the unstyled `PLACEHOLDER_LEAD`, then `text` in `style`."""
+    return text_runs(PLACEHOLDER_LEAD, lead_rpr) + text_runs(text, style)
+
+
+def placeholder_name(tag: str) -> str:
+    """The glossary docPart name of a control's placeholder: 32 hex digits, as Word names
+    them, made from the tag so that the same form gives the same bytes."""
+    return hashlib.md5(tag.encode(), usedforsecurity=False).hexdigest().upper()
+
+
+def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
+        placeholder: str, *, locked: bool = False, font: str | None = None) -> etree._Element:
+    """An inline `<w:sdt>`: tag, alias, the control kind's element and its content runs.
+
+    With `content` None the control shows `placeholder` with `w:showingPlcHdr`, the way
+    Word marks an unanswered control. A control with a placeholder names its glossary
+    docPart (`w:placeholder`, see `finish_package`), as Word stores it: when a user clears
+    an answer, Word shows that text again instead of its own "Klik of tik om tekst in te
+    voeren". The placeholder runs carry the `PlaceholderText` style, not direct grey, so
+    typed text never inherits the grey.
+    """
+    el = _el("w:sdt")
+    pr = _el("w:sdtPr", el)
+    _el("w:alias", pr, w_val=alias)
+    _el("w:tag", pr, w_val=tag)
+    if locked:
+        # Word refuses edits and deletion; LibreOffice ignores the lock, so the reader never
+        # takes a locked field's text as an answer.
+        _el("w:lock", pr, w_val="sdtContentLocked")
+    if placeholder:
+        _el("w:docPart", _el("w:placeholder", pr), w_val=placeholder_name(tag))
+    if content is None:
+        _el("w:showingPlcHdr", pr)
+    if kind is not None:
+        pr.append(kind)
+    body = _el("w:sdtContent", el)
+    if content is None:
+        style = _el("w:rPr")
+        _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
+        if font:
+            style.append(_rpr(None, font)[0])
+        runs = placeholder_runs(placeholder, style, _rpr(None, font) if font else None)
+    else:
+        runs = text_runs(content, _rpr(None, font) if font else None)
+    body.extend(runs)
+    return el
+
+
+def text_control(tag: str, alias: str, value: str | None, placeholder: str, *,
+                 multiline: bool = False, locked: bool = False) -> etree._Element:
+    """Inline plain-text control; multi-line keeps line breaks as `<w:br/>` inside the control."""
+    kind = _el("w:text", w_multiLine="1") if multiline else _el("w:text")
+    return sdt(tag, alias, kind, value if value else None, placeholder, locked=locked)
+
+
+def checkbox_control(tag: str, alias: str, checked: bool) -> etree._Element:
+    """Inline `w14:checkbox` control showing ☒ or ☐ (Word's own states and font)."""
+    kind = _el("w14:checkbox")
+    _el("w14:checked", kind, w14_val="1" if checked else "0")
+    _el("w14:checkedState", kind, w14_val="2612", w14_font="MS Gothic")
+    _el("w14:uncheckedState", kind, w14_val="2610", w14_font="MS Gothic")
+    return sdt(tag, alias, kind, CHECKED_CHAR if checked else UNCHECKED_CHAR, "",
+               font="MS Gothic")
+
+
+def dropdown_control(tag: str, alias: str, choices: tuple[str, ...], value: str | None,
+                     placeholder: str, *, empty_item: str | None = None) -> etree._Element:
+    """Inline drop-down list control; the shown text is the chosen item's display text.
+
+    `empty_item` is a first item with an empty value, as Word's own lists have ("Kies een
+    item."): choosing it makes the answer empty again.
+    """
+    kind = _el("w:dropDownList")
+    if empty_item:
+        _el("w:listItem", kind, w_displayText=empty_item, w_value="")
+    for c in choices:
+        _el("w:listItem", kind, w_displayText=c, w_value=c)
+    return sdt(tag, alias, kind, value if value else None, placeholder)
+
+
+def date_control(tag: str, alias: str, value: dt.date | None, placeholder: str) -> etree._Element:
+    """Inline date picker (nl-NL, `d-M-yyyy`); the date itself is kept in `w:fullDate`."""
+    kind = _el("w:date")
+    if value is not None:
+        kind.set(qn("w:fullDate"), f"{value.isoformat()}T00:00:00Z")
+    _el("w:dateFormat", kind, w_val=DATE_FORMAT)
+    _el("w:lid", kind, w_val="nl-NL")
+    _el("w:storeMappedDataAs", kind, w_val="dateTime")
+    _el("w:calendar", kind, w_val="gregorian")
+    return sdt(tag, alias, kind, format_date(value) if value else None, placeholder)
+
+
+def repeating_section(tag: str, alias: str, rows: list[etree._Element]) -> etree._Element:
+    """`w15:repeatingSection` around table rows, each a `w15:repeatingSectionItem`.
+
+    Lets Word users add a row with the plus button. LibreOffice 25.2 drops both levels when
+    it saves (measured), so readers must find rows from their cell controls, never from this.
+    """
+    outer = _el("w:sdt")
+    pr = _el("w:sdtPr", outer)
+    _el("w:alias", pr, w_val=alias)
+    _el("w:tag", pr, w_val=tag)
+    _el("w15:repeatingSection", pr)
+    body = _el("w:sdtContent", outer)
+    for row in rows:
+        item = _el("w:sdt", body)
+        _el("w15:repeatingSectionItem", _el("w:sdtPr", item))
+        _el("w:sdtContent", item).append(row)
+    return outer

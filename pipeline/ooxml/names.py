@@ -1,0 +1,46 @@
+"""The namespaces of a Word package, Clark names (`qn`) and element making (`_el`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PART = "docProps/custom.xml"
+# The format id Word uses for every user-defined property.
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+NS = {"w": W_NS, "w14": W14_NS, "w15": W15_NS, "vt": VT_NS, "cp": CUSTOM_NS}
+
+CHECKED_CHAR, UNCHECKED_CHAR = "\u2612", "\u2610"  # ☒ ☐ as Word's checkbox shows them
+DATE_FORMAT = "d-M-yyyy"  # Word's picture; shown text is made by `format_date`
+
+
+
+def qn(name: str) -> str:
+    """`w:tag` -> `{namespace}tag` (Clark notation) for the prefixes in `NS`."""
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+def _el(name: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
+    """Make `<name attr=…>` (prefixed names), appended to `parent` when given."""
+    el = etree.Element(qn(name)) if parent is None else etree.SubElement(parent, qn(name))
+    for k, v in attrs.items():
+        el.set(qn(k.replace("_", ":", 1)), v)
+    return el
+
+
+def format_date(value: dt.date) -> str:
+    """A date as Word shows it with picture `d-M-yyyy` (nl-NL): `1-3-2026`."""
+    return f"{value.day}-{value.month}-{value.year}"

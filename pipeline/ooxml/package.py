@@ -1,0 +1,239 @@
+"""The package around `word/document.xml`: custom properties (`docProps/custom.xml`), the
+glossary with the placeholders, the compatibility mode, reproducible zips."""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from collections.abc import Mapping
+
+from lxml import etree
+
+from pipeline.ooxml.controls import (
+    PLACEHOLDER_COLOR,
+    PLACEHOLDER_STYLE,
+    placeholder_name,
+    placeholder_runs,
+)
+from pipeline.ooxml.names import (
+    _FMTID,
+    CT_NS,
+    CUSTOM_CT,
+    CUSTOM_NS,
+    CUSTOM_PART,
+    CUSTOM_REL,
+    MC_NS,
+    NS,
+    PKG_REL_NS,
+    VT_NS,
+    W14_NS,
+    W15_NS,
+    W_NS,
+    _el,
+    qn,
+)
+
+
+def custom_properties_xml(props: Mapping[str, str]) -> bytes:
+    """`docProps/custom.xml` holding `props` as string (`vt:lpwstr`) properties."""
+    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    for pid, (name, value) in enumerate(props.items(), start=2):  # Word starts pids at 2
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid),
+                                name=name)
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def parse_custom_properties(root: etree._Element) -> dict[str, str]:
+    """Name -> text of every property in a parsed `docProps/custom.xml`."""
+    out: dict[str, str] = {}
+    for prop in root.findall(f"{{{CUSTOM_NS}}}property"):
+        name = prop.get("name")
+        if name and len(prop):
+            out[name] = prop[0].text or ""
+    return out
+
+
+def _add_custom_part(files: dict[str, bytes], props: Mapping[str, str]) -> None:
+    files[CUSTOM_PART] = custom_properties_xml(props)
+    ct = etree.fromstring(files["[Content_Types].xml"])
+    if not ct.xpath("ct:Override[@PartName=$p]", p="/" + CUSTOM_PART, namespaces={"ct": CT_NS}):
+        etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + CUSTOM_PART,
+                         ContentType=CUSTOM_CT)
+    files["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8",
+                                                  standalone=True)
+    rels = etree.fromstring(files["_rels/.rels"])
+    if not rels.xpath("r:Relationship[@Type=$t]", t=CUSTOM_REL, namespaces={"r": PKG_REL_NS}):
+        ids = {r.get("Id") for r in rels}
+        n = 1
+        while f"rId{n}" in ids:
+            n += 1
+        etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=CUSTOM_REL,
+                         Target=CUSTOM_PART)
+    files["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
+                                          standalone=True)
+
+
+def _declare_word_namespaces(document_xml: bytes) -> bytes:
+    """Declare `w14`/`w15` once on `<w:document>` and list them in `mc:Ignorable`.
+
+    lxml would otherwise declare them on every control; Word expects the prefixes of
+    `mc:Ignorable` to be declared on the root element.
+    """
+    root = etree.fromstring(document_xml)
+    nsmap = dict(root.nsmap)
+    nsmap.update({"w14": W14_NS, "w15": W15_NS, "mc": MC_NS})
+    new = etree.Element(root.tag, nsmap=nsmap)
+    for k, v in root.attrib.items():
+        new.set(k, v)
+    ignorable = set(new.get(f"{{{MC_NS}}}Ignorable", "").split()) | {"w14", "w15"}
+    new.set(f"{{{MC_NS}}}Ignorable", " ".join(sorted(ignorable)))
+    new.extend(list(root))
+    etree.cleanup_namespaces(new, top_nsmap=nsmap, keep_ns_prefixes=sorted(ignorable))
+    return etree.tostring(new, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# Our own extended properties: python-docx's template says "Microsoft Macintosh Word" 14.0
+# with the statistics of an empty page.
+APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           b'extended-properties"><Application>teamprotocol</Application>'
+           b'<DocSecurity>0</DocSecurity></Properties>')
+# Word 2013 and later: python-docx's template declares 14 (Word 2010), so Word 2013+ opened
+# our files as "[Compatibiliteitsmodus]", which may disable newer features (the repeating
+# section's + button among them).
+COMPATIBILITY_MODE = "15"
+_COMPAT_MODE = etree.XPath("w:compat/w:compatSetting[@w:name='compatibilityMode']",
+                           namespaces=NS)
+
+
+def set_compatibility_mode(settings: etree._Element) -> None:
+    """`w:compatSetting compatibilityMode` of a `<w:settings>` element set to Word 2013's 15."""
+    found = _COMPAT_MODE(settings)
+    if found:
+        for setting in found:
+            setting.set(qn("w:val"), COMPATIBILITY_MODE)
+        return
+    compat = settings.find(qn("w:compat"))
+    if compat is None:  # python-docx's template always has one; a foreign file may not
+        return
+    _el("w:compatSetting", compat, w_name="compatibilityMode",
+        w_uri="http://schemas.microsoft.com/office/word", w_val=COMPATIBILITY_MODE)
+
+
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+GLOSSARY_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                "glossaryDocument")
+GLOSSARY_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"
+STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+STYLES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
+GLOSSARY_PART, GLOSSARY_STYLES = "word/glossary/document.xml", "word/glossary/styles.xml"
+DOC_RELS = "word/_rels/document.xml.rels"
+_PLACEHOLDER_STYLE_XML = (
+    f'<w:style xmlns:w="{W_NS}" w:type="character" w:styleId="{PLACEHOLDER_STYLE}">'
+    '<w:name w:val="Placeholder Text"/><w:basedOn w:val="DefaultParagraphFont"/>'
+    '<w:uiPriority w:val="99"/><w:semiHidden/>'
+    f'<w:rPr><w:color w:val="{PLACEHOLDER_COLOR}"/></w:rPr></w:style>')
+
+
+def _xml(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _with_placeholder_style(styles_xml: bytes) -> bytes:
+    """styles.xml with Word's `PlaceholderText` character style (added once)."""
+    root = etree.fromstring(styles_xml)
+    if root.find(f"w:style[@w:styleId='{PLACEHOLDER_STYLE}']", NS) is None:
+        root.append(etree.fromstring(_PLACEHOLDER_STYLE_XML))
+    return _xml(root)
+
+
+def glossary_xml(placeholders: Mapping[str, str]) -> bytes:
+    """`<w:glossaryDocument>` with one placeholder docPart (`bbPlcHdr`) per control tag."""
+    root = etree.Element(qn("w:glossaryDocument"), nsmap={"w": W_NS})
+    parts = _el("w:docParts", root)
+    for tag in sorted(placeholders):
+        name = placeholder_name(tag)
+        part = _el("w:docPart", parts)
+        pr = _el("w:docPartPr", part)
+        _el("w:name", pr, w_val=name)
+        category = _el("w:category", pr)
+        _el("w:name", category, w_val="Algemeen")  # Dutch Word's "General"
+        _el("w:gallery", category, w_val="placeholder")
+        _el("w:type", _el("w:types", pr), w_val="bbPlcHdr")
+        _el("w:behavior", _el("w:behaviors", pr), w_val="content")
+        _el("w:guid", pr, w_val="{" + str(uuid.UUID(name)).upper() + "}")
+        paragraph = _el("w:p", _el("w:docPartBody", part))
+        style = _el("w:rPr")
+        _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
+        paragraph.extend(placeholder_runs(placeholders[tag], style))
+    return _xml(root)
+
+
+def _add_glossary(files: dict[str, bytes], names: list[str],
+                  placeholders: Mapping[str, str]) -> None:
+    """The glossary part (with its own copy of the styles, as Word writes it) and its rels."""
+    files["word/styles.xml"] = _with_placeholder_style(files["word/styles.xml"])
+    files[GLOSSARY_PART] = glossary_xml(placeholders)
+    files[GLOSSARY_STYLES] = files["word/styles.xml"]
+    files["word/glossary/_rels/document.xml.rels"] = _xml(_rels({"rId1": (STYLES_REL,
+                                                                          "styles.xml")}))
+    rels = etree.fromstring(files[DOC_RELS])
+    ids = {r.get("Id") for r in rels}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=GLOSSARY_REL,
+                     Target="glossary/document.xml")
+    files[DOC_RELS] = _xml(rels)
+    ct = etree.fromstring(files["[Content_Types].xml"])
+    for part, content_type in ((GLOSSARY_PART, GLOSSARY_CT), (GLOSSARY_STYLES, STYLES_CT)):
+        etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + part,
+                         ContentType=content_type)
+    files["[Content_Types].xml"] = _xml(ct)
+    names += [GLOSSARY_PART, GLOSSARY_STYLES, "word/glossary/_rels/document.xml.rels"]
+
+
+def _rels(targets: Mapping[str, tuple[str, str]]) -> etree._Element:
+    root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
+    for rid, (type_, target) in targets.items():
+        etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=type_,
+                         Target=target)
+    return root
+
+
+def finish_package(docx: bytes, props: Mapping[str, str],
+                   placeholders: Mapping[str, str] | None = None) -> bytes:
+    """Add custom properties and rewrite the zip with fixed member dates and order.
+
+    `placeholders` (control tag -> placeholder text) become the glossary's docParts.
+
+    python-docx stamps every zip member with the current time (measured with 1.2.0), so two
+    runs over the same input would differ; fixed dates make the output byte-identical.
+    """
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        names = zin.namelist()
+        files = {n: zin.read(n) for n in names}
+    files["word/document.xml"] = _declare_word_namespaces(files["word/document.xml"])
+    settings = etree.fromstring(files["word/settings.xml"])
+    set_compatibility_mode(settings)
+    files["word/settings.xml"] = etree.tostring(settings, xml_declaration=True,
+                                                encoding="UTF-8", standalone=True)
+    if "docProps/app.xml" in files:
+        files["docProps/app.xml"] = APP_XML
+    _add_custom_part(files, props)
+    if CUSTOM_PART not in names:
+        names.append(CUSTOM_PART)
+    if placeholders and GLOSSARY_PART not in names:
+        _add_glossary(files, names, placeholders)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, files[name])
+    return out.getvalue()
