@@ -32,7 +32,8 @@ def test_filter_argument_types_every_option() -> None:
                    '"UseTaggedPDF":{"type":"boolean","value":"true"},'
                    '"Watermark":{"type":"string","value":"x"}}')
     assert PDFA_OPTIONS == {"SelectPdfVersion": 2, "UseTaggedPDF": True,
-                            "PDFUACompliance": True, "DisplayPDFDocumentTitle": True}
+                            "PDFUACompliance": True, "DisplayPDFDocumentTitle": True,
+                            "UseLosslessCompression": True, "ReduceImageResolution": False}
 
 
 @pytest.mark.parametrize(("name", "title"), [("balie", "Teamprotocol Balie"),
