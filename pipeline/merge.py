@@ -38,8 +38,8 @@ from pipeline.models import (
     TeamForms,
     VersionEntry,
 )
-from pipeline.policy import BULLET_MARKERS, Policy, unwrap_text
-from pipeline.text import dutch_date
+from pipeline.policy import Policy
+from pipeline.text import BULLET_MARKERS, dutch_date, unwrap_text
 
 BEHAVIOUR_HEADER = ["(Non-)verbale agressie", "Persoonlijke bedreiging", "Fysiek geweld"]
 # Fields of the team form that feed the title page, not a chapter (sections A, B and 7).

@@ -87,3 +87,27 @@ def parse_date(text: str) -> dt.date | None:
     except ValueError:
         return None
     return None
+
+
+# Lines of a policy text that start with one of these are list items (bullets).
+BULLET_MARKERS = ("- ", "• ", "* ", "– ")
+
+
+def unwrap_text(text: str) -> str:
+    """A policy text with the YAML author's line wrapping undone.
+
+    Blank lines separate paragraphs and a line starting with a bullet marker is a list item;
+    any other line continues the paragraph above it. The forms show the result, and merge
+    reads it line by line, so both see the same paragraphs.
+    """
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        continues = (line and lines and lines[-1]
+                     and not line.startswith(BULLET_MARKERS)
+                     and not lines[-1].startswith(BULLET_MARKERS))
+        if continues:
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return "\n".join(lines).strip()

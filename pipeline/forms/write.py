@@ -29,8 +29,8 @@ from pipeline.errors import FormError
 from pipeline.files import write_atomically
 from pipeline.forms import layout
 from pipeline.models import Answer, TeamIdentity
-from pipeline.policy import Policy, resolve_logo, unwrap_text
-from pipeline.text import invalid_xml_chars
+from pipeline.policy import Policy, resolve_logo
+from pipeline.text import invalid_xml_chars, unwrap_text
 
 PROP_KIND = "teamprotocol.kind"
 PROP_SCHEMA = "teamprotocol.schema_version"
