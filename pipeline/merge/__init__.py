@@ -1,0 +1,221 @@
+"""Merge stage: organisation policy + one team's forms -> Protocol, every block knowing its source.
+
+Pure functions: no I/O, no printing. The completeness annex is added by `pipeline.assess`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline import answers
+from pipeline.catalogue import (
+    CHAPTERS,
+    CONTACT_KINDS,
+    FORMS,
+    TEAM_KIND,
+    Merge,
+)
+from pipeline.errors import FormError
+from pipeline.merge.blocks import (
+    BEHAVIOUR_HEADER,
+    TEAM_ADDITION,
+    _behaviour_block,
+    _text,
+    answer_block,
+    answer_of,
+    field_blocks,
+    gap_note,
+)
+from pipeline.merge.card import CARD_HEADING, has_alarm, incident_card, protocol_blocks
+from pipeline.models import (
+    Answer,
+    Appendix,
+    Block,
+    ChapterContent,
+    FormData,
+    Origin,
+    Protocol,
+    ProtocolMeta,
+    Source,
+    TeamForms,
+    VersionEntry,
+)
+from pipeline.policy import Policy
+
+__all__ = ["BEHAVIOUR_HEADER", "CARD_HEADING", "TEAM_ADDITION", "answer_block", "answer_of",
+           "appendix_titles", "contact_kinds", "field_blocks", "gap_note", "has_alarm",
+           "incident_card", "merge", "protocol_blocks"]
+
+
+# Fields of the team form that feed the title page, not a chapter (sections A, B and 7).
+META_SECTIONS = ("A", "B", "7")
+CONTACT_SECTION = "C"
+
+
+def contact_kinds(forms: TeamForms) -> list[str]:
+    """Contact types of a team: ticked `team.contact_<kind>` boxes plus contact forms present."""
+    team = forms.forms.get(TEAM_KIND)
+    return [k for k in CONTACT_KINDS
+            if k in forms.forms or answer_of(team, f"team.contact_{k}") is True]
+
+
+def _contacts_block(policy: Policy, team: FormData | None) -> Block:
+    """Section C as one table: role, contact person, source. A team's own contact comes first
+    and the organisation's stays listed: the team adds a contact, it does not replace one."""
+    section = next(s for s in FORMS[TEAM_KIND].sections if s.number == CONTACT_SECTION)
+    rows = [["Rol", "Contactpersoon", "Bron"]]
+    own = False
+    for field in section.fields:
+        answer = answer_of(team, field.tag)
+        if answers.is_given(field, answer):
+            own = True
+            rows.append([field.label, _text(answer), "Team"])
+        rows.append([field.label, policy.text(field.policy_text or ""), "Organisatie"])
+    source = Source(origin=Origin.TEAM if own else Origin.ORGANISATION, form=TEAM_KIND,
+                    label="Contactpersonen", merge=Merge.INHERIT)
+    return Block(title="Contactpersonen", table=rows, source=source, layout="contacts")
+
+
+def appendix_titles(kinds: list[str]) -> dict[str, str]:
+    """The numbered title of each contact type's appendix ("Bijlage 1: Balie en spreekkamer"),
+    in one place for the appendices and the pointers to them."""
+    return {k: f"Bijlage {n}: {CONTACT_KINDS[k]}" for n, k in enumerate(kinds, 1)}
+
+
+def _appendix_pointer(kinds: list[str]) -> Block | None:
+    """Where the contact-type forms' answers are (they feed chapters 3 and 4): said once, in
+    chapter 3, the first chapter they add to."""
+    if not kinds:
+        return None
+    titles = appendix_titles(kinds)
+    return Block(title="Afspraken per contactvorm",
+                 paragraphs=["De afspraken van het team per contactvorm, bij de hoofdstukken 3 "
+                             "en 4, staan in de bijlagen:"],
+                 bullets=[titles[k] for k in kinds],
+                 source=Source(origin=Origin.TEAM, form=TEAM_KIND,
+                               label="Contactvormen van het team"))
+
+
+def _chapter(policy: Policy, number: int, team: FormData | None, kinds: list[str],
+             forms: TeamForms | None = None) -> ChapterContent:
+    organisation = [
+        Block(title=s.title, paragraphs=list(s.paragraphs), bullets=list(s.bullets),
+              source=Source(origin=Origin.ORGANISATION))
+        for s in policy.chapters[number]
+    ]
+    if number == 4:
+        # Right after the chapter's first block, which defines the norm and points to "de
+        # tabel hieronder" (it came after the aggression protocol and the alarm, pages on).
+        organisation.insert(min(1, len(organisation)), _behaviour_block(policy))
+        # The protocol for the team's contact types follows "what happens then" (block 3).
+        steps = protocol_blocks(policy, forms or TeamForms(team_id="", forms={}), kinds)
+        organisation[min(3, len(organisation)):min(3, len(organisation))] = steps
+    blocks: list[Block] = []
+    for section in FORMS[TEAM_KIND].sections:
+        if section.chapter != number or section.number in (*META_SECTIONS, CONTACT_SECTION):
+            continue
+        for field in section.fields:
+            blocks.extend(field_blocks(policy, TEAM_KIND, field, answer_of(team, field.tag)))
+    if number == 4:
+        blocks.append(_contacts_block(policy, team))
+    pointer = _appendix_pointer(kinds) if number == 3 else None
+    if pointer:
+        blocks.append(pointer)
+    return ChapterContent(number=number, title=CHAPTERS[number], organisation=organisation,
+                          team=blocks)
+
+
+def _appendix(policy: Policy, kind: str, form: FormData | None, title: str,
+              shown: dict[tuple[str, ...], str]) -> Appendix:
+    """One contact type's appendix. An organisation text the chapters already show (the
+    aftercare, the sanctions) is not printed twice: the appendix refers to it."""
+    if form is None:
+        text = (f"Het team werkt met deze contactvorm, maar het formulier ‘{FORMS[kind].title}’ is "
+                "(nog) niet ingeleverd.")
+        return Appendix(kind=kind, title=title, blocks=[
+            Block(paragraphs=[text], source=Source(origin=Origin.TEAM, form=kind),
+                  gap=True, gap_note="Nog in te leveren door het team.")])
+    blocks = []
+    for field in FORMS[kind].fields:
+        for block in field_blocks(policy, kind, field, answer_of(form, field.tag)):
+            where = shown.get(_content(block)) if block.source.origin is Origin.ORGANISATION \
+                else None
+            if where:
+                block = block.model_copy(update={
+                    "paragraphs": [f"Hiervoor geldt wat in {where} staat."], "bullets": []})
+            blocks.append(block)
+    return Appendix(kind=kind, title=title, blocks=blocks)
+
+
+def _content(block: Block) -> tuple[str, ...]:
+    return (*block.paragraphs, *block.bullets)
+
+
+def _shown_texts(chapters: list[ChapterContent]) -> dict[tuple[str, ...], str]:
+    """Every organisation text of the chapters, with where it stands ("hoofdstuk 4, ‘Opvang
+    en nazorg’"), so that an appendix can refer to it instead of repeating it."""
+    shown: dict[tuple[str, ...], str] = {}
+    for chapter in chapters:
+        for block in (*chapter.organisation, *chapter.team):
+            content = _content(block)
+            if block.source.origin is Origin.ORGANISATION and len(content) > 1 and block.title:
+                shown.setdefault(content, f"hoofdstuk {chapter.number} onder ‘{block.title}’")
+    return shown
+
+
+def _date(value: Answer) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def _meta(policy: Policy, forms: TeamForms, team: FormData, kinds: list[str]) -> ProtocolMeta:
+    def text(tag: str) -> str:
+        return _text(answer_of(team, tag))
+
+    status = "vastgesteld" if text("team.status").lower() == "vastgesteld" else "concept"
+    adopted_by = text("team.vastgesteld_door") or None
+    adopted_on = _date(answer_of(team, "team.vastgesteld_op"))
+    meeting = _date(answer_of(team, "team.teamoverleg"))
+    if status == "vastgesteld":
+        note = "Vastgesteld" + (f" door {adopted_by}" if adopted_by else "")
+    else:
+        note = "Concept op basis van de teamformulieren"
+    version = text("team.versie")
+    return ProtocolMeta(
+        organisation=policy.branding.organisation,
+        team_id=forms.team_id,
+        team=text("team.team") or forms.team_id,
+        department=text("team.afdeling"),
+        team_lead=text("team.leidinggevende"),
+        staff=text("team.aantal_medewerkers") or None,
+        version=version,
+        status=status,
+        adopted_by=adopted_by,
+        adopted_on=adopted_on,
+        team_meeting=meeting,
+        next_evaluation=_date(answer_of(team, "team.volgende_evaluatie")),
+        contact_kinds=kinds,
+        history=[VersionEntry(version=version, date=adopted_on or meeting, status=status,
+                              note=note)],
+    )
+
+
+def merge(policy: Policy, forms: TeamForms) -> Protocol:
+    """Policy + one team's forms -> Protocol (without annex): title page, chapters 1-6, appendices.
+
+    Raises FormError when the general team form is missing: without it there is no team.
+    """
+    team = forms.forms.get(TEAM_KIND)
+    if team is None:
+        raise FormError("Het teamformulier ontbreekt", file=f"{forms.team_id}/{TEAM_KIND}.docx",
+                        hint="Lever het ingevulde teamformulier in; zonder dat formulier kan er "
+                             "geen protocol worden gemaakt")
+    kinds = contact_kinds(forms)
+    chapters = [_chapter(policy, n, team, kinds, forms) for n in CHAPTERS]
+    shown = _shown_texts(chapters)
+    titles = appendix_titles(kinds)
+    return Protocol(
+        meta=_meta(policy, forms, team, kinds),
+        chapters=chapters,
+        appendices=[_appendix(policy, k, forms.forms.get(k), titles[k], shown) for k in kinds],
+        card=incident_card(policy, forms, kinds),
+    )

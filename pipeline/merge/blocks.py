@@ -1,0 +1,180 @@
+"""One field's answer as protocol blocks, by its merge rule (locked, inherit, extend, team):
+the organisation's frame stays, the team's text follows it, a gap is marked (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import zip_longest
+
+from pipeline import answers
+from pipeline.answers import AnswerState
+from pipeline.catalogue import (
+    Field,
+    FieldType,
+    Merge,
+)
+from pipeline.models import (
+    Answer,
+    Block,
+    FormData,
+    Origin,
+    Source,
+)
+from pipeline.policy import Policy
+from pipeline.text import BULLET_MARKERS, dutch_date, unwrap_text
+
+BEHAVIOUR_HEADER = ["(Non-)verbale agressie", "Persoonlijke bedreiging", "Fysiek geweld"]
+TEAM_ADDITION = "Aanvulling van het team"
+
+
+def gap_note(field: Field, answer: Answer) -> str:
+    """The visible gap marker for a team question that is not (usefully) answered.
+
+    Shown in a box of its own under the team's words (if any); names the checklist items
+    whose actions in chapter 7 say who closes the gap.
+    """
+    items = ", ".join(field.checklist)
+    see = f"; zie {'actie' if len(field.checklist) == 1 else 'acties'} {items} in hoofdstuk 7" \
+        if items else ""
+    st = answers.state(field, answer)
+    if st is AnswerState.EMPTY:
+        return f"Nog in te vullen door het team{see}."
+    if st is AnswerState.PARTIAL:
+        return f"Deels geregeld; nog af te ronden door het team{see}."
+    if field.is_statement:
+        return f"Nog te regelen door het team{see}."
+    return f"Nog te regelen door het team: dit antwoord regelt niets{see}."
+
+
+def answer_of(form: FormData | None, tag: str) -> Answer:
+    """The answer to `tag` on `form`, None when the form or the field is absent."""
+    if form is None:
+        return None
+    return form.fields.get(tag)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return dutch_date(value)
+    return str(value).strip()
+
+
+def _text(value: Answer) -> str:
+    return "" if value is None else _cell(value)
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """Paragraphs and bullets of a text, one per line; lines starting with `- ` or `• ` are
+    bullets. Team answers come from Word, where every line break was typed on purpose; policy
+    texts are unwrapped first (`policy.unwrap_text`), since YAML authors wrap their lines."""
+    paragraphs: list[str] = []
+    bullets: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        marker = next((m for m in BULLET_MARKERS if line.startswith(m)), None)
+        if marker:
+            bullets.append(line[len(marker):].strip())
+        elif line:
+            paragraphs.append(line)
+    return paragraphs, bullets
+
+
+def _source(origin: Origin, kind: str, field: Field) -> Source:
+    return Source(origin=origin, form=kind, tag=field.tag, label=field.label, merge=field.merge)
+
+
+def _organisation_block(policy: Policy, kind: str, field: Field, title: str | None) -> Block:
+    paragraphs, bullets = _split(unwrap_text(policy.text(field.policy_text or "")))
+    return Block(title=title, paragraphs=paragraphs, bullets=bullets,
+                 source=_source(Origin.ORGANISATION, kind, field))
+
+
+def answer_block(kind: str, field: Field, answer: Answer, title: str | None = None) -> Block:
+    """A team answer as a Block: text as paragraphs, a statement as itself, rows as a table.
+
+    An answer that arranges nothing (or a statement answered nee, deels or weet ik niet) is
+    shown as the team gave it, followed by the gap marker: nothing is hidden, nothing claimed.
+    """
+    title = field.label if title is None else title
+    source = _source(Origin.TEAM, kind, field)
+    st = answers.state(field, answer)
+    gap = st is not AnswerState.GIVEN and field.merge is Merge.TEAM
+    note = gap_note(field, answer) if gap else ""
+    marks = {"gap": gap, "gap_note": note, "items": list(field.checklist) if gap else []}
+    if field.type is FieldType.ROWS:
+        header = [c.label for c in field.columns]
+        table = answer if isinstance(answer, list) else []
+        rows = [[_cell(row.get(c.name)) for c in field.columns] for row in table]
+        rows = [r for r in rows if any(r)]
+        return Block(title=title, table=[header, *rows] if rows else [], source=source,
+                     **marks)
+    if field.is_statement:
+        choice = _text(answer).lower()
+        if choice == "ja":  # the statement says it: no "Ja." under it
+            return Block(paragraphs=[field.label.rstrip(".") + "."], source=source)
+        said = f"{field.label.rstrip('.')}: {choice}."
+        return Block(paragraphs=[said], source=source, **{**marks, "gap": True})
+    if field.type is FieldType.CHOICE:
+        text = _text(answer)  # one of the catalogue's own choices, e.g. "per kwartaal"
+        return Block(title=title, paragraphs=[text[:1].upper() + text[1:]], source=source,
+                     **marks)
+    if field.type in (FieldType.DATE, FieldType.TEXT):
+        # Verbatim: a team lead's text is never re-cased or re-worded.
+        return Block(title=title, paragraphs=[_text(answer)], source=source, **marks)
+    paragraphs, bullets = _split(_text(answer))
+    return Block(title=title, paragraphs=paragraphs, bullets=bullets, source=source, **marks)
+
+
+def _gap_block(kind: str, field: Field) -> Block:
+    """A team question left empty: a visible gap, never a sentence pretending an answer."""
+    if field.is_statement:
+        return Block(paragraphs=[f"{field.label.rstrip('.')}: niet beantwoord."],
+                     source=_source(Origin.TEAM, kind, field), gap=True,
+                     gap_note=gap_note(field, None), items=list(field.checklist))
+    return Block(title=field.label, source=_source(Origin.TEAM, kind, field), gap=True,
+                 gap_note=gap_note(field, None), items=list(field.checklist))
+
+
+def _extend_titles(label: str) -> tuple[str, str]:
+    """Titles of the organisation block and the team's addition for an extend field.
+
+    Labels like "Aanvullende huisregels voor deze locaties" name the team's part; the
+    organisation part is then "Huisregels voor deze locaties".
+    """
+    prefix = "Aanvullende "
+    if label.startswith(prefix):
+        rest = label[len(prefix):].removesuffix(" van het team")
+        return rest[:1].upper() + rest[1:], label
+    return label, TEAM_ADDITION
+
+
+def field_blocks(policy: Policy, kind: str, field: Field, answer: Answer) -> list[Block]:
+    """The blocks one field contributes, by its merge rule (locked, inherit, extend, team).
+
+    The organisation's text of a locked, inherit or extend field is always in the protocol;
+    the team's own text follows it (`pipeline.answers`): a team adds, it never removes.
+    """
+    if field.merge is Merge.LOCKED:
+        # The organisation decides; anything a team typed here is ignored on purpose.
+        return [_organisation_block(policy, kind, field, field.label)]
+    if field.merge in (Merge.INHERIT, Merge.EXTEND):
+        org_title, team_title = _extend_titles(field.label)
+        blocks = [_organisation_block(policy, kind, field, org_title)]
+        # An addition that arranges nothing ("n.v.t.") adds nothing: the frame applies.
+        if answers.is_given(field, answer):
+            blocks.append(answer_block(kind, field, answer, team_title))
+        return blocks
+    if answers.team_text_applies(field, answer):
+        return [answer_block(kind, field, answer)]
+    return [_gap_block(kind, field)]
+
+
+def _behaviour_block(policy: Policy) -> Block:
+    forms = policy.behaviour_forms
+    rows = [list(r) for r in zip_longest(forms.verbaal, forms.bedreiging, forms.fysiek,
+                                         fillvalue="")]
+    return Block(title="Vormen van normoverschrijdend gedrag", table=[BEHAVIOUR_HEADER, *rows],
+                 source=Source(origin=Origin.ORGANISATION, merge=Merge.LOCKED),
+                 layout="behaviour")
