@@ -8,7 +8,6 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +18,11 @@ from pipeline.batch import BuildOptions, build_all, team_folders
 from pipeline.catalogue import catalogue_json
 from pipeline.errors import Problem, TeamprotocolError, UsageError, os_reason
 from pipeline.examples import write_example_forms
-from pipeline.models import Answer, BuildStatus, FormData
+from pipeline.models import BuildStatus
 from pipeline.pdf.processes import sigterm_exits
-from pipeline.text import plural, printable
+from pipeline.text import plural
 
 if TYPE_CHECKING:  # imported where used: `--help` need not load them
-    from pipeline.catalogue import Field
     from pipeline.forms.prefill import Prefill
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -163,129 +161,6 @@ def _prefill_lines(found: Prefill, team_id: str, last_dir: Path) -> None:
         click.echo(f"    Let op: niet overgenomen: {p.format()}")
 
 
-@dataclass(frozen=True)
-class _Checked:
-    """What `teamprotocol check` found on one form, computed by the stages' own functions."""
-
-    data: FormData
-    open_items: list[tuple[str, list[str]]]
-    adoption_errors: list[Problem]
-    adoption_warnings: list[Problem]
-
-
-def _assess_form(data: FormData, policy_path: Path | None, today: dt.date) -> _Checked:
-    """Open items (the annex's own evidence rule) and the adoption gates of one form."""
-    from pipeline.adoption import Gap, adoption_problems
-    from pipeline.assess import arranged_by, open_items, team_actions
-    from pipeline.catalogue import TEAM_KIND
-    from pipeline.policy import load_policy
-
-    arranged = arranged_by(load_policy(policy_path)) if policy_path else frozenset()
-    items = open_items(data, today=today, arranged=arranged)
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    if data.kind == TEAM_KIND:
-        actions = team_actions(data, today=today)
-        gaps = [Gap(i, next((a for a in actions if a.item == i), None)) for i, _ in items]
-        errors, warnings = adoption_problems(data, gaps, today=today)
-    if policy_path:
-        from pipeline.assess import form_evidence
-        from pipeline.catalogue import CHECKLIST
-
-        warnings += [Problem(file=data.path, message=e.conflict, hint=None)
-                     for i in CHECKLIST
-                     for e in form_evidence(data.kind, data, i.id, today=today,
-                                            arranged=arranged) if e.conflict]
-    return _Checked(data, items, errors, warnings)
-
-
-def _shown(field: Field, value: Answer) -> str:
-    from pipeline import answers
-    from pipeline.answers import AnswerState
-    from pipeline.catalogue import FieldType
-
-    st = answers.state(field, value)
-    if field.type is FieldType.CHECKBOX:
-        return "aangevinkt" if value else "niet aangevinkt"
-    if field.type is FieldType.ROWS:
-        table = value if isinstance(value, list) else []
-        rows = sum(1 for r in table if any(v not in (None, "") for v in r.values()))
-        return plural(rows, "rij", "rijen")
-    if field.type is FieldType.CHOICE and st is not AnswerState.EMPTY:
-        return str(value)
-    if st is AnswerState.GIVEN:
-        return "ingevuld"
-    return answers.describe(field, value)
-
-
-def _check_report(checked: _Checked) -> list[str]:
-    """The Dutch lines of `teamprotocol check` for one readable form (no answer contents)."""
-    from pipeline import answers
-    from pipeline.catalogue import CHECKLIST_BY_ID, FORMS, Merge
-
-    data = checked.data
-    spec = FORMS[data.kind]
-    asked = [f for f in spec.fields if f.merge is not Merge.LOCKED]
-    given = sum(answers.is_given(f, data.fields.get(f.tag)) for f in asked)
-    lines = [f"{spec.title} ({data.kind}) van team {data.team_id}, schemaversie "
-             f"{data.schema_version}"]
-    if data.application:  # an old LibreOffice loses line breaks: say who saved it last
-        lines.append(f"Laatst opgeslagen met: {data.application}")
-    lines += ["", f"Beantwoord: {given} van {len(asked)} vragen."]
-    lines += [f"  {f.label}: {_shown(f, data.fields.get(f.tag))}" for f in asked]
-    missing = [f.label for f in asked
-               if f.required and answers.is_empty(f, data.fields.get(f.tag))]
-    if missing:
-        lines += ["", "Verplichte vragen die nog niet zijn ingevuld:"]
-        lines += [f"  - {label}" for label in missing]
-    if checked.open_items:
-        lines += ["", "Checklistonderdelen die dit formulier nog openlaat (hoofdstuk 7 van het "
-                  "protocol):"]
-        lines += [f"  - {i} {CHECKLIST_BY_ID[i].text} ({'; '.join(reasons)})"
-                  for i, reasons in checked.open_items]
-    # Missing required answers are listed above; the other warnings follow here.
-    warnings = [p for p in [*data.warnings, *checked.adoption_warnings] if p.field not in missing]
-    errors = [*data.errors, *checked.adoption_errors]
-    for title, problems in (("Fouten", data.errors), ("Vaststelling", checked.adoption_errors),
-                            ("Waarschuwingen", warnings)):
-        if problems:
-            lines += ["", f"{title}:"] + [f"  - {p.format()}" for p in problems]
-    lines.append("")
-    if errors:
-        lines.append(f"Het formulier bevat {plural(len(errors), 'fout', 'fouten')}; herstel "
-                     f"{'die' if len(errors) == 1 else 'ze'} en controleer opnieuw.")
-    elif missing:
-        lines.append("Het formulier is leesbaar, maar nog niet compleet.")
-    elif checked.open_items:
-        lines.append("Het formulier is leesbaar en alle verplichte vragen zijn ingevuld; de "
-                     "onderdelen hierboven staan in het protocol nog open.")
-    else:
-        lines.append("Het formulier is leesbaar en alle verplichte vragen zijn ingevuld.")
-    return lines
-
-
-def _check_team_id(data: FormData) -> None:
-    """A team id property that `build` would refuse as a folder name is an error here too."""
-    from pipeline.forms.teams_csv import team_id_problem
-
-    if why := team_id_problem(data.team_id or ""):
-        # Shortened and printable: the value comes from the file (README, personal data).
-        shown = printable(data.team_id or "", 40)
-        data.errors.append(Problem(
-            file=str(data.path), field="team-id (documenteigenschap)",
-            message=f"de team-id '{shown}' is geen geldige team-id: {why}",
-            hint="Maak het formulier opnieuw met 'teamprotocol forms' of vraag de coördinator "
-                 "om het formulier van uw team"))
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [{k: _json_value(v) for k, v in row.items()} for row in value]
-    return value
-
-
 @cli.command(context_settings=CONTEXT)
 @click.argument("form", metavar="FORMULIER.docx",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -305,36 +180,24 @@ def check(ctx: click.Context, form: Path, as_json: bool, policy_path: Path | Non
     nog niet compleet is); 1: het formulier bevat fouten, kan zo niet worden vastgesteld of
     kan niet worden gelezen; 2: verkeerd gebruik van de opdracht.
     """
+    from pipeline import form_check
     from pipeline.errors import FormError
     from pipeline.forms.read import read_form
 
     try:
         data = read_form(form)
-        _check_team_id(data)
+        form_check.check_team_id(data)
     except FormError as e:
         if as_json:
-            problem = {**e.problems[0].model_dump(), "file": e.file}
-            click.echo(json.dumps({"kind": None, "team_id": None, "schema_version": None,
-                                   "application": None, "fields": {}, "open_items": [],
-                                   "adoption": [],
-                                   "errors": [problem], "warnings": []},
-                                  ensure_ascii=False, indent=2))
+            click.echo(json.dumps(form_check.unreadable_json(e), ensure_ascii=False, indent=2))
         else:
             click.echo(f"Fout: {e.format()}", err=True)
         ctx.exit(1)
-    checked = _assess_form(data, policy_path, dt.date.today())
+    checked = form_check.assess_form(data, policy_path, dt.date.today())
     if as_json:
-        click.echo(json.dumps({
-            "kind": data.kind, "team_id": data.team_id, "schema_version": data.schema_version,
-            "application": data.application,
-            "fields": {tag: _json_value(v) for tag, v in data.fields.items()},
-            "open_items": [i for i, _ in checked.open_items],
-            "adoption": [p.model_dump() for p in checked.adoption_errors],
-            "errors": [p.model_dump() for p in data.errors],
-            "warnings": [p.model_dump() for p in [*data.warnings, *checked.adoption_warnings]],
-        }, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(form_check.as_json(checked), ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(_check_report(checked)))
+        click.echo("\n".join(form_check.report_lines(checked)))
     ctx.exit(1 if data.errors or checked.adoption_errors else 0)
 
 
