@@ -5,23 +5,14 @@ autoescape on (team text is data, never template code; docxtpl crashes on `&` wi
 measured), StrictUndefined (an unknown variable fails before anything is written). The same
 inputs give a byte-identical file: fixed core-property dates and fixed zip member times.
 
-Three parts, in the order the data flows: `context` (the template's data, pure), `engine`
-(docxtpl, the template and its caches), `word` (styles, lists, properties, the zip).
+The parts, in the order the data flows: `context` (the template's data, pure; chapter 7's
+in `annex`, what both share in `common`), `engine` (docxtpl, the template and its caches),
+`word` (styles, lists, properties, the zip) and `toc` (the contents field).
 """
 
-from pipeline.render.context import (
-    ANNEX_HEADING,
-    DOC_TITLE,
-    EMPTY,
-    STATUS_LOOK,
-    SUBJECT,
-    SYMBOL_FONT,
-    block_view,
-    clean,
-    short_reference,
-    status_view,
-    template_context,
-)
+from pipeline.render.annex import ANNEX_HEADING, annex_view, missing_lines, short_reference
+from pipeline.render.common import EMPTY, STATUS_LOOK, SYMBOL_FONT, clean, status_view
+from pipeline.render.context import DOC_TITLE, SUBJECT, block_view, template_context
 from pipeline.render.engine import (
     LOGO_HEIGHT,
     TEMPLATE,
@@ -43,6 +34,7 @@ from pipeline.render.word import (
 
 __all__ = [
     "ANNEX_HEADING", "BRAND_STYLES", "DOC_TITLE", "EMPTY", "LOGO_HEIGHT", "STATUS_LOOK",
+    "annex_view", "missing_lines",
     "SUBJECT", "SYMBOL_FONT", "TEMPLATE", "_Template", "apply_branding", "block_view",
     "check_template", "clean", "describe_image", "environment", "logo_alt", "metadata_keywords",
     "metadata_text", "normalise_zip", "number_lists", "render_protocol", "short_reference",

@@ -15,7 +15,8 @@ from lxml import etree
 
 from pipeline.models import Protocol
 from pipeline.policy import Branding, Policy
-from pipeline.render.context import DOC_TITLE, SUBJECT, clean
+from pipeline.render.common import clean
+from pipeline.render.context import DOC_TITLE, SUBJECT
 
 # Used for the document dates when a protocol has no date at all: never now(), so that the
 # same inputs always give the same bytes.

@@ -461,7 +461,7 @@ def test_status_symbols_are_runs_in_one_symbol_font(rendered):
 
 
 def test_what_is_missing_is_one_line_per_form_without_the_obvious_reason():
-    from pipeline.render.context import missing_lines
+    from pipeline.render.annex import missing_lines
 
     assert missing_lines([
         "bijlage balie en spreekkamer: Minimale bezetting (niet ingevuld)",

@@ -1,0 +1,170 @@
+"""Chapter 7 as template data: the score per chapter with its bar, every item with what is
+missing and who acts by when, the planned actions, the inspectorate's topics (pure)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docxtpl import RichText
+
+from pipeline import terms
+from pipeline.catalogue import FORMS, Merge
+from pipeline.errors import TemplateError
+from pipeline.models import Action, ItemAssessment, Origin, Protocol, Source, Status
+from pipeline.render.common import EMPTY, SYMBOL_FONT, clean, status_view
+from pipeline.text import dutch_date, form_name, plural
+
+ANNEX_HEADING = "Checklist: wat is geregeld"
+
+
+# The 7.1 bar: one square per item. Stronger than the text colours, told apart in grey too
+# (green, orange, red, grey); the numbers beside the bar say the same in words.
+BAR_COLOUR: dict[Status, str] = {Status.GEREGELD: "2E7D32", Status.DEELS: "C55A11",
+                                 Status.ONTBREEKT: "A00000", Status.NVT: "A6A6A6"}
+ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
+
+
+def short_reference(sources: list[Source]) -> str:
+    """The sources an annex item rests on, once each: `Bron: beleid, teamformulier`."""
+    names = []
+    for source in sources:
+        if source.origin is Origin.ORGANISATION and (source.form is None
+                                                     or source.merge is not Merge.TEAM):
+            names.append("beleid")
+        else:
+            names.append(form_name(source.form) if source.form in FORMS else "teamformulier")
+    return "Bron: " + ", ".join(dict.fromkeys(names)) if names else ""
+
+
+def _due(action: Action) -> str:
+    """An action's due date in Dutch, *verlopen* when it lies before the build date."""
+    if action.due is None:
+        return "nog te bepalen"
+    return dutch_date(action.due) + (" (verlopen)" if action.overdue else "")
+
+
+def _bar(items: list[ItemAssessment]) -> RichText:
+    """A chapter's items at a glance: one square per item in its status colour, in the order
+    geregeld, deels, ontbreekt, n.v.t. (the numbers beside it say the same in words)."""
+    bar = RichText()
+    for status in Status:
+        n = sum(1 for i in items if i.status is status)
+        if n:
+            bar.add("■" * n, color=BAR_COLOUR[status], font=SYMBOL_FONT)
+    return bar
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# A missing source as assess words it: "<form>: <question> (<why>)".
+_MISSING = re.compile(r"(?P<form>[^:]+): (?P<label>.+) \((?P<why>[^()]+)\)")
+_EMPTY_REASONS = ("niet ingevuld", "niet beantwoord")
+
+
+def missing_lines(missing: list[str]) -> list[str]:
+    """What an item lacks, one line per form: "Teamformulier: A; B (‘n.v.t.’ regelt niets)".
+
+    A question left empty is named without "(niet ingevuld)": the column says *Wat
+    ontbreekt*. An answer that arranges nothing keeps its reason. Other texts (the
+    organisation's part, a team's own open action) stay as they are.
+    """
+    lines: list[str] = []
+    forms: dict[str, int] = {}
+    for text in missing:
+        found = _MISSING.fullmatch(text)
+        if found is None:
+            lines.append(_capital(text))
+            continue
+        label = found["label"] + ("" if found["why"] in _EMPTY_REASONS else f" ({found['why']})")
+        form = _capital(found["form"])
+        if form in forms:
+            lines[forms[form]] += "; " + label
+        else:
+            forms[form] = len(lines)
+            lines.append(f"{form}: {label}")
+    return lines
+
+
+def _open_by(items: list[ItemAssessment], origin: str) -> int:
+    """Items not arranged whose action lies with the organisation (or, else, with the team)."""
+    open_items = [i for i in items if i.status in (Status.DEELS, Status.ONTBREEKT)]
+    by_org = sum(1 for i in open_items if i.action and i.action.origin == "organisatie")
+    return by_org if origin == "organisatie" else len(open_items) - by_org
+
+
+def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str, Any]:
+    def ours(text: str) -> str:
+        return clean(terms.ours(text, terminology))
+
+    annex = protocol.annex
+    if annex is None:
+        raise TemplateError("Het protocol heeft nog geen checklist (hoofdstuk 7)",
+                            field="annex", hint="Laat eerst de beoordeling (assess) draaien")
+    items: dict[int, list[dict[str, Any]]] = {}
+    for item in annex.items:
+        action = item.action
+        items.setdefault(item.chapter, []).append({
+            "id": item.id, "text": ours(item.text), **status_view(item.status),
+            "reference": short_reference(item.given),
+            # Only what does not arrange its part; a filled source is in the reference.
+            "missing": missing_lines([ours(m) for m in item.missing])
+            + [ours("Let op: " + c) for c in item.conflicts] or [EMPTY],
+            "action": EMPTY if action is None else
+            ("nog niet gepland" if action.origin == "open" else clean(action.what)),
+            "owner": clean(action.owner or "nog te bepalen") if action is not None else EMPTY,
+            "due": _due(action) if action is not None else EMPTY,
+        })
+    by_chapter = {c.chapter: [i for i in annex.items if i.chapter == c.chapter]
+                  for c in annex.chapters}
+    scores = [{"number": s.chapter, "title": s.title, "line": s.line(),
+               "bar": _bar(by_chapter[s.chapter]),
+               "geregeld": s.counts.get(Status.GEREGELD, 0), "applicable": s.applicable,
+               "team": _open_by(by_chapter[s.chapter], "team"),
+               "organisation": _open_by(by_chapter[s.chapter], "organisatie")}
+              for s in annex.chapters]
+    counts = {s: sum(c.counts.get(s, 0) for c in annex.chapters) for s in Status}
+    applicable = sum(n for s, n in counts.items() if s is not Status.NVT)
+    total = f"{counts[Status.GEREGELD]} van {applicable} geregeld"
+    for s in (Status.DEELS, Status.ONTBREEKT, Status.NVT):
+        if counts[s]:
+            total += f", {counts[s]} {s.value}"
+    planned = [a for a in annex.actions if a.origin != "open"]
+    unplanned = [a.item for a in annex.actions if a.origin == "open" and a.item]
+    owners = sorted({clean(a.owner) for a in annex.actions if a.origin == "open" and a.owner})
+    return {
+        "heading": ANNEX_HEADING,
+        "intro": ("Dit hoofdstuk volgt de checklist van de Werkwijzer. Per onderdeel staat of "
+                  "het geregeld is, wat er nog ontbreekt en welke actie volgt, door wie en "
+                  "wanneer."),
+        "legend": ("✓ geregeld: vastgelegd · ◐ deels: nog niet alles vastgelegd · ✗ "
+                   "ontbreekt: nog niets vastgelegd · – n.v.t.: het team heeft deze "
+                   "contactvorm niet. Een antwoord als ‘n.v.t.’, ‘geen’ of ‘nog niet’ regelt "
+                   "niets; een onderdeel waarvoor het team zelf nog een actie heeft staan, is "
+                   "hooguit deels geregeld."),
+        "scores": scores,
+        "total": total,
+        "geregeld": counts[Status.GEREGELD],
+        "applicable": applicable,
+        "total_open_team": sum(s["team"] for s in scores),
+        "total_open_organisation": sum(s["organisation"] for s in scores),
+        "groups": [{**s, "checks": items.get(s["number"], [])} for s in scores],
+        "checks": [i for s in scores for i in items.get(s["number"], [])],
+        "actions": [{"item": a.item or EMPTY, "what": clean(a.what),
+                     "owner": clean(a.owner) if a.owner else "nog te bepalen",
+                     "due": _due(a), "origin": ORIGIN_LABEL[a.origin]}
+                    for a in planned],
+        "unplanned": (f"Voor {plural(len(unplanned), 'onderdeel', 'onderdelen')} is nog geen "
+                      f"actie gepland: {', '.join(unplanned)}. "
+                      + (f"Eigenaar tot er een actie is: {', '.join(owners)}; zet voor elk "
+                         "onderdeel een actie met eigenaar en datum op het teamformulier."
+                         if owners else "Zet voor elk onderdeel een actie met eigenaar en "
+                         "datum op het teamformulier.")) if unplanned else "",
+        "topics_intro": ("De Nederlandse Arbeidsinspectie (voorheen Inspectie SZW) kijkt bij "
+                         "het beleid tegen agressie en geweld naar elf onderwerpen. Hieronder "
+                         "staan dezelfde onderdelen, geordend naar die onderwerpen."),
+        "topics": [{"number": n, "title": t.title, "ids": ", ".join(t.items),
+                    **status_view(t.status)} for n, t in enumerate(annex.topics, 1)],
+    }
