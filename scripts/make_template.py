@@ -273,6 +273,12 @@ def cell_text(cell, text: str, style: str = "Tabeltekst") -> None:
     p.add_run(text)
 
 
+def header_row(t, labels: tuple[str, ...], style: str = "Tabeltekst") -> None:
+    """The labels of a table's first row (the header the table style colours)."""
+    for cell, text in zip(t.rows[0].cells, labels, strict=True):
+        cell_text(cell, text, style)
+
+
 def row_loop(t, first: int, loop: str, texts: list[str | None],
              style: str = "Tabeltekst") -> None:
     """Rows first..first+2 of t: `{%tr loop %}`, the repeated row (texts), `{%tr endfor %}`.
@@ -536,6 +542,13 @@ def title_page(doc) -> None:
         cell_text(row.cells[1], value)
 
 
+def card_steps(doc, steps: str) -> None:
+    """The card's numbered steps in `steps`: the number hangs, the text lines up after it."""
+    tag(doc, f"for step in {steps}")
+    para(doc, "{{ step.number }}.\t{{ step.text }}", "Kaartstap")
+    tag(doc, "endfor")
+
+
 def incident_card(doc) -> None:
     """The first page after the title page: what to do in an incident, for the team's own
     contact types, with the numbers (a team prints it and hangs it up)."""
@@ -544,18 +557,13 @@ def incident_card(doc) -> None:
     p.paragraph_format.page_break_before = True
     tag(doc, "for s in card.sections")
     para(doc, "{{ s.title }}", "Kaartkop")
-    tag(doc, "for step in s.steps")
-    para(doc, "{{ step.number }}.\t{{ step.text }}", "Kaartstap")
-    tag(doc, "endfor")
+    card_steps(doc, "s.steps")
     tag(doc, "endfor")
     para(doc, "Bij elk incident, daarna", "Kaartkop")
-    tag(doc, "for step in card.after")
-    para(doc, "{{ step.number }}.\t{{ step.text }}", "Kaartstap")
-    tag(doc, "endfor")
+    card_steps(doc, "card.after")
     para(doc, "Nummers", "Kaartkop")
     t = table(doc, 4, [6.2, 10.4])
-    cell_text(t.rows[0].cells[0], "Wie")
-    cell_text(t.rows[0].cells[1], "Nummer")
+    header_row(t, ("Wie", "Nummer"))
     row_loop(t, 1, "for n in card.numbers", ["{{ n.label }}", "{{ n.value }}"])
     keep_rows_together(t)
     para(doc, "Melden, aangifte en nazorg", "Kaartkop")
@@ -569,9 +577,7 @@ def front_matter(doc) -> None:
     p = para(doc, "Versiebeheer", "Kop voorwerk")
     p.paragraph_format.page_break_before = True
     t = table(doc, 4, [2.0, 3.6, 3.0, 8.0])
-    for cell, text in zip(t.rows[0].cells, ("Versie", "Datum", "Status", "Toelichting"),
-                          strict=True):
-        cell_text(cell, text)
+    header_row(t, ("Versie", "Datum", "Status", "Toelichting"))
     row_loop(t, 1, "for v in history",
              ["{{ v.version }}", "{{ v.date }}", "{{ v.status }}", "{{ v.note }}"])
     p = para(doc, "Inhoud", "Kop voorwerk")
@@ -636,10 +642,8 @@ def annex(doc) -> None:
               "groen geregeld, oranje deels, rood ontbreekt, grijs n.v.t.",
          "Toelichting").paragraph_format.keep_with_next = True
     t = table(doc, 5, [5.8, 3.6, 2.2, 2.5, 2.5])
-    for cell, text in zip(t.rows[0].cells, ("Hoofdstuk", "In één oogopslag", "Geregeld",
-                                            "Open bij het team", "Open bij de organisatie"),
-                          strict=True):
-        cell_text(cell, text)
+    header_row(t, ("Hoofdstuk", "In één oogopslag", "Geregeld",
+                                            "Open bij het team", "Open bij de organisatie"))
     row_loop(t, 1, "for s in annex.scores",
              ["{{ s.number }}. {{ s.title }}", "{{r s.bar }}",
               "{{ s.geregeld }} van {{ s.applicable }}", "{{ s.team }}", "{{ s.organisation }}"])
@@ -661,9 +665,8 @@ def annex(doc) -> None:
     # "Wat ontbreekt" is the longest text of an open item (measured: rows of 20 lines at 3.3 cm).
     widths = [0.8, 3.7, 1.9, 4.4, 2.3, 1.8, 1.7]
     t = table(doc, 7, widths)
-    for cell, text in zip(t.rows[0].cells, ("Nr.", "Onderdeel", "Status", "Wat ontbreekt",
-                                            "Actie", "Eigenaar", "Uiterlijk"), strict=True):
-        cell_text(cell, text, "Checklisttekst")
+    header_row(t, ("Nr.", "Onderdeel", "Status", "Wat ontbreekt",
+                                            "Actie", "Eigenaar", "Uiterlijk"), "Checklisttekst")
     cell_text(t.rows[1].cells[0], "{%tr for g in annex.groups %}")
     group = t.rows[2].cells[0].merge(t.rows[2].cells[6])
     cell_text(group, "{% cellbg 'F2F2F2' %}{{ g.number }}. {{ g.title }} — {{ g.line }}")
@@ -690,9 +693,8 @@ def annex(doc) -> None:
     para(doc, "7.3 Acties", "Heading 2")
     tag(doc, "if annex.actions")
     t = table(doc, 4, [1.2, 7.0, 3.4, 2.6, 2.4])
-    for cell, text in zip(t.rows[0].cells, ("Nr.", "Actie", "Eigenaar", "Uiterlijk",
-                                            "Ingebracht door"), strict=True):
-        cell_text(cell, text)
+    header_row(t, ("Nr.", "Actie", "Eigenaar", "Uiterlijk",
+                                            "Ingebracht door"))
     row_loop(t, 1, "for a in annex.actions",
              ["{{ a.item }}", "{{ a.what }}", "{{ a.owner }}", "{{ a.due }}", "{{ a.origin }}"])
     # Kept on one page: split at a page foot, LibreOffice tagged an empty repeated header
@@ -709,9 +711,7 @@ def annex(doc) -> None:
          "Heading 2")
     para(doc, "{{ annex.topics_intro }}").paragraph_format.keep_with_next = True
     t = table(doc, 4, [1.0, 9.2, 3.4, 3.0])
-    for cell, text in zip(t.rows[0].cells, ("Nr.", "Onderwerp", "Onderdelen", "Status"),
-                          strict=True):
-        cell_text(cell, text)
+    header_row(t, ("Nr.", "Onderwerp", "Onderdelen", "Status"))
     row_loop(t, 1, "for tp in annex.topics",
              ["{{ tp.number }}", "{{ tp.title }}", "{{ tp.ids }}", None])
     _status_cell(t.rows[2].cells[3], "tp")
