@@ -1,0 +1,109 @@
+"""`teamprotocol build`: every team's protocol, and what happened to each, in Dutch."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from pipeline import click_nl
+from pipeline.batch import BuildOptions, build_all, team_folders
+from pipeline.cli.common import CONTEXT, EXAMPLE_POLICY, policy_option
+from pipeline.errors import Problem, TeamprotocolError
+from pipeline.examples import write_example_forms
+from pipeline.models import BuildStatus
+from pipeline.text import plural
+
+_STATUS_SHOWN = {BuildStatus.BUILT: "gebouwd", BuildStatus.UNCHANGED: "ongewijzigd",
+                 BuildStatus.FAILED: "MISLUKT"}
+_WARNINGS_SHOWN = 3
+
+
+@click.command(context_settings=CONTEXT)
+# exists=True: a forms folder that is not there is a usage error (exit 2), like a bad --jobs.
+@click.argument("forms_dir", metavar="[FORMULIERENMAP]", required=False,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--policy", "policy_path", metavar="BELEID.yaml",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Het beleid van de organisatie; verplicht bij een FORMULIERENMAP. "
+                   f"'--policy {EXAMPLE_POLICY}' kiest bewust het voorbeeldbeleid.")
+@click.option("--out", "out_dir", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Map voor de protocollen.")
+@click.option("--template", metavar="SJABLOON.docx",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Een eigen huisstijlsjabloon in plaats van het standaardsjabloon.")
+@click.option("--jobs", default=2, show_default=True, type=click_nl.IntRange(1, 16), metavar="N",
+              help="Aantal LibreOffice-processen dat tegelijk PDF's maakt.")
+@click.option("--no-pdf", is_flag=True, help="Alleen Word-bestanden maken, geen PDF/A.")
+@click.option("--force", is_flag=True, help="Alle teams opnieuw bouwen, ook ongewijzigde.")
+@click.pass_context
+def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, out_dir: Path,
+          template: Path | None, jobs: int, no_pdf: bool, force: bool) -> None:
+    """Bouw het protocol van elk team: Word, PDF/A, manifest en overzicht.
+
+    FORMULIERENMAP bevat per team een map met de ingevulde formulieren, zoals
+    'teamprotocol forms' die maakt; geef dan ook --policy op. Zonder FORMULIERENMAP bouwt
+    het de voorbeeldteams met het voorbeeldbeleid.
+    Exitcode 0: alle teams gelukt; 1: een of meer teams mislukt; 2: verkeerd gebruik.
+    """
+    examples = forms_dir is None
+    if forms_dir is not None and policy_path is None:
+        # Without it a real organisation's teams were built as the fictitious Gemeente
+        # Lindenhoven, with its invented phone numbers, and archived under its name.
+        raise click.UsageError(
+            "geef met --policy BELEID.yaml het beleid van uw organisatie op. Zonder --policy "
+            "zouden de protocollen de teksten en telefoonnummers van de verzonnen Gemeente "
+            f"Lindenhoven krijgen; wilt u dat bewust, gebruik dan --policy {EXAMPLE_POLICY}.",
+            ctx=ctx)
+    policy_path = policy_option(policy_path)
+    with contextlib.ExitStack() as stack:
+        if forms_dir is None:
+            forms_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(
+                prefix="teamprotocol-voorbeeld-")))
+            write_example_forms(forms_dir)
+            click.echo("Geen formulierenmap opgegeven: de voorbeeldteams worden gebouwd.")
+        opts = BuildOptions(forms_dir=forms_dir, out_dir=out_dir, policy_path=policy_path,
+                            template=template, jobs=jobs, pdf=not no_pdf, force=force)
+        try:
+            teams = team_folders(forms_dir, out_dir)
+        except TeamprotocolError as e:  # e.g. --out is the forms folder: a usage error
+            raise click.UsageError(e.format(), ctx=ctx) from e
+        steps = len(teams) * (1 if no_pdf else 2)
+        with click.progressbar(length=steps, label="Bouwen", file=sys.stderr,
+                               show_pos=True) as bar:
+            report = build_all(opts, progress=lambda _team: bar.update(1))
+    # The example forms lived in a temporary folder that is gone now: name them by their
+    # place inside it ("belastingen/balie.docx"), and say how to get a copy to check.
+    def line(problem: Problem) -> str:
+        text = problem.format()
+        return text.replace(f"{forms_dir}{os.sep}", "") if examples else text
+
+    for p in report.warnings:
+        click.echo(f"Let op: {line(p)}")
+    for r in report.results:
+        click.echo(f"  {r.team_id:<28} {_STATUS_SHOWN[r.status]}")
+        for p in r.problems:
+            click.echo(f"      {line(p)}")
+        # A batch of many teams stays readable: a few remarks per team, then a count
+        # (unanswered required questions alone can be a dozen for a new team).
+        for p in r.warnings[:_WARNINGS_SHOWN]:
+            click.echo(f"      Let op: {line(p)}")
+        if len(r.warnings) > _WARNINGS_SHOWN:
+            more = len(r.warnings) - _WARNINGS_SHOWN
+            click.echo(f"      … en nog {more} {'opmerking' if more == 1 else 'opmerkingen'}; "
+                       "'teamprotocol check' op de formulieren van dit team toont ze allemaal.")
+    built = sum(r.status == BuildStatus.BUILT for r in report.results)
+    same = sum(r.status == BuildStatus.UNCHANGED for r in report.results)
+    counted = plural(len(report.results), "team", "teams")
+    click.echo(f"{counted}: {built} gebouwd, {same} ongewijzigd, {len(report.failed)} mislukt. "
+               f"Overzicht: {report.overview[-1]}")
+    if examples:
+        click.echo("De voorbeeldformulieren stonden in een tijdelijke map. 'teamprotocol init "
+                   "MAP' schrijft er een bewerkbare kopie van, met het voorbeeldbeleid; daarop "
+                   "werken 'teamprotocol check' en 'teamprotocol build'.")
+    if report.failed:
+        ctx.exit(1)

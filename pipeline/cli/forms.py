@@ -1,0 +1,120 @@
+"""`teamprotocol forms`: every team's Word forms from TEAMS.csv, optionally prefilled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from pipeline.cli.common import CONTEXT, policy_option
+from pipeline.text import plural
+
+if TYPE_CHECKING:  # imported where used: `--help` need not load them
+    from pipeline.forms.prefill import Prefill
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("teams_csv", metavar="TEAMS.csv",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+# Not "forms": in a clone of this project that is the example teams' folder, which a real
+# organisation's forms must not be mixed into.
+@click.option("--out", "out_dir", default="formulieren", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Map waarin per team een map met formulieren komt.")
+@click.option("--policy", "policy_path", metavar="BELEID.yaml",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Het beleid waarvan de vaste teksten in de formulieren komen "
+                   "(standaard: het voorbeeldbeleid).")
+@click.option("--force", is_flag=True,
+              help="Vervang formulieren die al bestaan (ingevulde antwoorden gaan verloren).")
+@click.option("--from", "last_dir", metavar="VORIGE_MAP",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Vul de formulieren in met de antwoorden uit de formulieren van de vorige "
+                   "ronde in deze map (status weer concept, versie een stap hoger).")
+@click.pass_context
+def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path | None,
+          force: bool, last_dir: Path | None) -> None:
+    """Maak de Word-formulieren voor elk team uit TEAMS.csv.
+
+    TEAMS.csv heeft de kolommen team_id,team,afdeling,leidinggevende,contactvormen
+    (contactvormen gescheiden door ';': balie, huisbezoek, digitaal, bijeenkomsten).
+    Per team komt er een map <team_id> met team.docx en één formulier per contactvorm.
+    Formulieren die al bestaan blijven staan, want daarin kunnen antwoorden van
+    leidinggevenden staan: alleen nieuwe teams en formulieren worden geschreven. Gebruik
+    --force alleen als u zeker weet dat er geen antwoorden verloren gaan.
+    Met --from VORIGE_MAP krijgt elk team de antwoorden van vorig jaar, om te controleren.
+    """
+    from pipeline.forms.publish import commit, staging
+    from pipeline.forms.teams_csv import read_teams_csv
+    from pipeline.forms.write import locked_texts_of, look_of, write_team_forms
+    from pipeline.policy import load_policy
+
+    teams = read_teams_csv(teams_csv)
+    if last_dir is not None and last_dir.resolve() == out_dir.resolve():
+        raise click.UsageError("--out en --from zijn dezelfde map; kies met --out een nieuwe "
+                               "map voor de formulieren van deze ronde.", ctx=ctx)
+    policy_path = policy_option(policy_path)
+    if policy_path is None:
+        click.echo("Let op: zonder --policy staan de vaste teksten van het voorbeeldbeleid (de "
+                   "verzonnen Gemeente Lindenhoven) in de formulieren. Geef met --policy "
+                   "BELEID.yaml het beleid van uw organisatie op.")
+    # The organisation's fixed texts (the norm, the sanction policy) are shown read-only in
+    # the forms, so a team lead answers with the norm in front of them.
+    policy = load_policy(policy_path)
+    locked = locked_texts_of(policy)
+    # The forms look like the organisation's protocol: its colour, font and logo.
+    look = look_of(policy, policy_path)
+    found = None
+    if last_dir is not None:
+        from pipeline.forms import prefill
+
+        found = prefill.plan(teams, last_dir)
+    with staging(out_dir) as stage:
+        for team in teams:
+            if found is None:
+                write_team_forms(team, stage, locked_texts=locked,
+                                 terminology=policy.terminology, look=look)
+            elif team.team_id not in found.errors:
+                write_team_forms(team, stage, found.answers.get(team.team_id), locked,
+                                 found.notes.get(team.team_id), terminology=policy.terminology,
+                                 look=look)
+        done = commit(stage, out_dir, replace=force)
+    for team in teams:
+        folder = out_dir / team.team_id
+        new = [p.name for p in done.written + done.replaced if p.parent == folder]
+        kept = [p.name for p in done.skipped if p.parent == folder]
+        if found is not None and last_dir is not None:
+            _prefill_lines(found, team.team_id, last_dir)
+        if new:
+            how = "" if found is None else (
+                ", lege formulieren (geen formulieren in de vorige ronde)"
+                if team.team_id in found.new_teams
+                else ", ingevuld met de antwoorden van de vorige ronde")
+            count = plural(len(new), "formulier", "formulieren")
+            click.echo(f"{team.team_id}: {count} in {folder} ({', '.join(new)}){how}")
+        if kept:
+            click.echo(f"{team.team_id}: bestaat al en is niet overschreven: {', '.join(kept)}")
+    if found is not None and last_dir is not None:
+        for tid in found.gone:
+            click.echo(f"Let op: team {tid} had formulieren in {last_dir / tid}, maar staat niet "
+                       "in het teambestand en krijgt geen nieuwe formulieren. Voeg het toe als "
+                       "het team nog bestaat.")
+    n = len(done.written) + len(done.replaced)
+    click.echo(f"Klaar: {n} {'formulier' if n == 1 else 'formulieren'} geschreven voor "
+               f"{len(teams)} {'team' if len(teams) == 1 else 'teams'} in {out_dir}.")
+    if done.skipped:
+        click.echo(f"{len(done.skipped)} bestaande formulieren niet overschreven, want "
+                   "daarin kunnen antwoorden staan; --force vervangt ze.")
+    if found is not None and found.errors:
+        ctx.exit(1)
+
+
+def _prefill_lines(found: Prefill, team_id: str, last_dir: Path) -> None:
+    """`forms --from`: what happened to one team's previous answers, in Dutch."""
+    for p in found.errors.get(team_id, []):
+        click.echo(f"{team_id}: GEEN formulieren geschreven; de formulieren van de vorige ronde "
+                   f"konden niet worden gelezen: {p.format()}", err=True)
+    for p in found.warnings.get(team_id, []):
+        click.echo(f"    Let op: niet overgenomen: {p.format()}")
+
