@@ -7,11 +7,13 @@ with its own user profile (two processes sharing a profile hand their work to ea
 block). A profile is created once per converter and reused: its first start costs ~1.2 s more
 than a warm start (measured: 1.65 s vs 0.59 s for one document), so a clean profile is also
 kept in the user's cache and copied into the next converter's slots.
+
+This module is the pool: which list goes to which process, and what is retried. One process
+over one list (start, progress, what it made) is `run.py`.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
@@ -21,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from pipeline.errors import ConversionError, TeamprotocolError
-from pipeline.files import atomic_move
-from pipeline.pdf.processes import Guard, kill_group, make_work_dir, remove_work_dir, start_group
+from pipeline.errors import ConversionError
+from pipeline.pdf.processes import Guard, kill_group, make_work_dir, remove_work_dir
 from pipeline.pdf.profile import copy_profile, save_seed, seed_dir, usable_seed
+from pipeline.pdf.run import Doc, Run, collect, finished, start, take_list
 from pipeline.pdf.soffice import PDFA_OPTIONS, filter_argument, find_soffice
 
 _POLL = 0.05  # seconds between looks at the running processes
@@ -34,52 +36,12 @@ _MAX_ATTEMPTS = 2  # a document is tried at most twice: once, then once in a fre
 
 
 @dataclass(eq=False)
-class _Doc:
-    key: Path  # the docx path as the caller gave it
-    src: Path  # absolute docx path
-    dst: Path
-    attempts: int = 0
-
-
-@dataclass(eq=False)
-class _Run:
-    """One soffice process converting a list of documents into its own output folder."""
-
-    docs: list[_Doc]
-    outdir: Path
-    proc: subprocess.Popen[bytes]
-    deadline: float
-    seen: int = 0
-    timed_out: bool = False
-
-
-@dataclass(eq=False)
 class _Slot:
     """A profile, the retry lists it still has to convert, and the process running now."""
 
     profile: Path
-    queue: deque[list[_Doc]] = field(default_factory=deque)  # retries, before new work
-    run: _Run | None = None
-
-
-def _take_list(pending: deque[_Doc], size: int) -> list[_Doc]:
-    """Up to `size` documents from `pending`, in order, no two with the same file name.
-
-    soffice names its output `<stem>.pdf` in one folder, so a second `teamprotocol.docx` in
-    the same list would overwrite the first; such a document waits for the next list.
-    """
-    taken: list[_Doc] = []
-    stems: set[str] = set()
-    skipped: list[_Doc] = []
-    while pending and len(taken) < size:
-        doc = pending.popleft()
-        if doc.src.stem in stems:
-            skipped.append(doc)
-        else:
-            stems.add(doc.src.stem)
-            taken.append(doc)
-    pending.extendleft(reversed(skipped))
-    return taken
+    queue: deque[list[Doc]] = field(default_factory=deque)  # retries, before new work
+    run: Run | None = None
 
 
 class PdfConverter:
@@ -117,7 +79,7 @@ class PdfConverter:
         self._root = make_work_dir()
         self._guard = Guard(self._root)
         self._slots = [_Slot(profile=self._root / f"profile-{i}") for i in range(self.jobs)]
-        self._pending: deque[_Doc] = deque()  # submitted, not yet handed to a process
+        self._pending: deque[Doc] = deque()  # submitted, not yet handed to a process
         self._seed = seed_dir(self._soffice) if seed_profile else None
         if self._seed is not None and usable_seed(self._seed):
             for slot in self._slots:
@@ -174,7 +136,7 @@ class PdfConverter:
                     "het Word-bestand bestaat niet, dus er is geen PDF gemaakt", file=src,
                     hint="Bouw het team opnieuw")
             else:
-                self._pending.append(_Doc(key=Path(src), src=absolute, dst=Path(dst)))
+                self._pending.append(Doc(key=Path(src), src=absolute, dst=Path(dst)))
         return failed
 
     def poll(self, min_list: int = 1) -> dict[Path, Path | ConversionError]:
@@ -187,7 +149,7 @@ class PdfConverter:
         results: dict[Path, Path | ConversionError] = {}
         try:
             for slot in self._slots:
-                if slot.run is not None and self._finished(slot.run):
+                if slot.run is not None and finished(slot.run, self.timeout, self._kill):
                     self._collect(slot, results)
             for slot in self._slots:
                 if slot.run is not None:
@@ -197,7 +159,7 @@ class PdfConverter:
                 elif len(self._pending) >= max(1, min_list):
                     # Not everything that is waiting: taking all left one process converting
                     # alone for the last 3.7 s of a batch (measured).
-                    slot.run = self._start(slot, _take_list(self._pending, self._list_size()))
+                    slot.run = self._start(slot, take_list(self._pending, self._list_size()))
         except BaseException:
             self._stop_all()  # an exception or Ctrl-C: leave nothing running
             raise
@@ -238,73 +200,30 @@ class PdfConverter:
             slot.queue.clear()
         self._pending.clear()
 
-    def _start(self, slot: _Slot, docs: list[_Doc]) -> _Run:
+    def _start(self, slot: _Slot, docs: list[Doc]) -> Run:
         self._runs += 1
-        outdir = self._root / f"run-{self._runs}"
-        outdir.mkdir()
-        cmd = [self._soffice, "--headless", "--invisible", "--norestore", "--nologo",
-               "--nodefault", "--nolockcheck", f"-env:UserInstallation={slot.profile.as_uri()}",
-               "--convert-to", self._filter, "--outdir", str(outdir),
-               *(str(d.src) for d in docs)]
-        # soffice's own temporary files go inside our work folder: a killed soffice leaves
-        # them behind (measured: lu*.tmp), and close() removes the whole folder.
-        tmp = self._root / "tmp"
-        tmp.mkdir(exist_ok=True)
-        env = {**os.environ, "TMPDIR": str(tmp)}
-        proc = start_group(cmd, log=outdir / "soffice.log", cwd=outdir, env=env)
-        self._guard.started(proc)
-        return _Run(docs=docs, outdir=outdir, proc=proc, deadline=time.monotonic() + self.timeout)
+        run = start(self._soffice, self._filter, slot.profile, self._root / f"run-{self._runs}",
+                    docs, self.timeout)
+        self._guard.started(run.proc)
+        return run
 
     def _kill(self, proc: subprocess.Popen[bytes]) -> None:
         kill_group(proc)
         self._guard.ended(proc)
-
-    def _finished(self, run: _Run) -> bool:
-        """True when the process ended, or was killed for making no progress in time."""
-        if run.proc.poll() is not None:
-            return True
-        names = set(os.listdir(run.outdir))
-        done = sum(f"{d.src.stem}.pdf" in names for d in run.docs)
-        now = time.monotonic()
-        if done > run.seen:  # the per-document timeout restarts with every finished PDF
-            run.seen, run.deadline = done, now + self.timeout
-        if now > run.deadline:
-            run.timed_out = True
-            self._kill(run.proc)
-            return True
-        return False
 
     def _collect(self, slot: _Slot, results: dict[Path, Path | ConversionError]) -> None:
         """Move finished PDFs into place; queue the rest for one retry or report them."""
         run, slot.run = slot.run, None
         assert run is not None
         self._kill(run.proc)  # reap; also sweeps a straggling soffice.bin of the group
-        rc = run.proc.returncode
-        clean = rc == 0 and not run.timed_out
-        if clean and self._seed is not None and not self._seed.exists():
+        if run.clean and self._seed is not None and not self._seed.exists():
             save_seed(slot.profile, self._seed)
-        made = [(run.outdir / f"{d.src.stem}.pdf").is_file() for d in run.docs]
-        # soffice writes a temporary file and renames it, but after a crash or kill only PDFs
-        # followed by a later one are surely complete (it converts in the order given).
-        last = max((i for i, m in enumerate(made) if m), default=-1)
-        left: list[_Doc] = []
-        for i, doc in enumerate(run.docs):
-            if made[i] and (clean or i < last):
-                try:
-                    atomic_move(run.outdir / f"{doc.src.stem}.pdf", doc.dst)
-                    results[doc.key] = doc.dst
-                except TeamprotocolError as e:
-                    results[doc.key] = ConversionError(e.message, file=doc.dst, hint=e.hint)
-            elif clean:  # soffice ran to the end and still made nothing: it cannot read it
-                results[doc.key] = ConversionError(
-                    "LibreOffice kon dit Word-bestand niet omzetten naar PDF", file=doc.key,
-                    hint="Open het bestand in Word of LibreOffice en controleer het")
-            else:
-                left.append(doc)
-        shutil.rmtree(run.outdir, ignore_errors=True)
+        out = collect(run)
+        results.update(out.results)
+        left = out.left
         if not left:
             return
-        if last < 0:
+        if out.made_none:
             # Not one PDF: the profile itself may be broken (a killed soffice can leave it
             # half written), so the retry starts from a fresh one. A crash, unlike a hang,
             # also discards the cached seed profile, so the next run does not inherit it.
@@ -313,10 +232,11 @@ class PdfConverter:
                 shutil.rmtree(self._seed, ignore_errors=True)
         # The first unfinished document was being converted when it went wrong; the others
         # were never reached, unless the process made no progress at all.
-        for doc in left if last < 0 else left[:1]:
+        for doc in left if out.made_none else left[:1]:
             doc.attempts += 1
         reason = (f"LibreOffice reageerde niet binnen {self.timeout:g} s en is gestopt"
-                  if run.timed_out else f"LibreOffice stopte onverwacht (afsluitcode {rc})")
+                  if run.timed_out
+                  else f"LibreOffice stopte onverwacht (afsluitcode {run.proc.returncode})")
         retry = []
         for doc in left:
             if doc.attempts >= _MAX_ATTEMPTS:
