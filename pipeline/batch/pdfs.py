@@ -30,7 +30,7 @@ from pipeline.pdf.read import page_fonts, text_digest, toc_link_pages
 from pipeline.pdf.soffice import metric_twin
 from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
-from pipeline.render.toc import stamp_toc, toc_pages_from_links
+from pipeline.render.toc_pages import stamp_toc, toc_pages_from_links
 
 
 def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,

@@ -4,7 +4,8 @@ The template marks where the contents go with an ordinary TOC field (`w:fldChar`
 gives the heading levels), as Word inserts it. `fill_toc` replaces that field by one paragraph
 per heading: a hyperlink to a `_Toc` bookmark on the heading holding its text and a tab (right,
 dot leader, from the `toc n` style), then a standalone `PAGEREF _Toc… \\h` field. No TOC
-field remains.
+field remains. Once the PDF shows the pages, `toc_pages.py` wraps the lines in a real TOC
+field again, with those pages as its stored result.
 
 PDF/UA-1 (measured with page-validation 0.11 on LibreOffice 25.2's PDFs): with the PAGEREF
 inside the hyperlink, every entry gave two link annotations, the hyperlink's without
@@ -28,10 +29,7 @@ reported to make Word for Mac show page 1 for every entry (PumasAI/WriteDocx.jl#
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -55,7 +53,7 @@ _STYLE = etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS)
 _BOOKMARK_IDS = etree.XPath(".//w:bookmarkStart/@w:id", namespaces=NS)
 _PARA_STYLES = etree.XPath("w:style[@w:type='paragraph'][w:name]", namespaces=NS)
 _TEXTS = etree.XPath(".//w:t/text()", namespaces=NS)
-_TOC_LINKS = etree.XPath("//w:hyperlink[starts-with(@w:anchor, $p)]", namespaces=NS)
+TOC_LINKS = etree.XPath("//w:hyperlink[starts-with(@w:anchor, $p)]", namespaces=NS)
 
 
 # The elements that follow `w:updateFields` in CT_Settings (ECMA-376 part 1, wml.xsd):
@@ -69,22 +67,22 @@ _AFTER_UPDATE_FIELDS = (
 )
 
 
-def _w(tag: str) -> str:
+def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-def _el(tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    element = etree.Element(_w(tag), {_w(k): v for k, v in attrs.items()})
+def el(tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.Element(w(tag), {w(k): v for k, v in attrs.items()})
     if text is not None:
         element.text = text
         element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return element
 
 
-def _run(*children: etree._Element) -> etree._Element:
-    run = _el("r")
-    run.extend(children)
-    return run
+def run(*children: etree._Element) -> etree._Element:
+    r = el("r")
+    r.extend(children)
+    return r
 
 
 def _levels(instruction: str) -> tuple[int, int]:
@@ -95,7 +93,7 @@ def _levels(instruction: str) -> tuple[int, int]:
 def _style_ids(styles_root: etree._Element, names: dict[int, str]) -> dict[str, int]:
     """Paragraph style id -> level for the styles named in `names` (level -> name)."""
     # Straight from styles.xml: python-docx's `style.name` per style cost 45 ms a render.
-    by_name = {style.find(_w("name")).get(_w("val")).lower(): style.get(_w("styleId"))
+    by_name = {style.find(w("name")).get(w("val")).lower(): style.get(w("styleId"))
                for style in _PARA_STYLES(styles_root)}
     return {by_name[n.lower()]: level for level, n in names.items() if n.lower() in by_name}
 
@@ -123,26 +121,26 @@ def ensure_update_fields(settings: etree._Element) -> None:
     contents' PAGEREF page numbers. Only for a protocol whose page numbers we do not know
     (built without PDF): `stamp_toc` removes it again.
     """
-    for old in settings.findall(_w("updateFields")):
+    for old in settings.findall(w("updateFields")):
         settings.remove(old)
-    _insert_setting(settings, _el("updateFields", val="true"), _AFTER_UPDATE_FIELDS)
+    _insert_setting(settings, el("updateFields", val="true"), _AFTER_UPDATE_FIELDS)
 
 
 def _remember_levels(settings: etree._Element, low: int, high: int) -> None:
     """Keep the TOC field's levels in a document variable (`w:docVar`) for `stamp_toc`."""
-    for old in settings.findall(_w("docVars")):
+    for old in settings.findall(w("docVars")):
         settings.remove(old)
-    variables = _el("docVars")
-    variables.append(_el("docVar", name=LEVELS_VARIABLE, val=f"{low}-{high}"))
+    variables = el("docVars")
+    variables.append(el("docVar", name=LEVELS_VARIABLE, val=f"{low}-{high}"))
     later = _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("docVars") + 1:]
     _insert_setting(settings, variables, later)
 
 
 def _own_layout(level: int, right: int) -> list[etree._Element]:
     """`w:tabs` and `w:ind` for a contents line when the template has no `toc n` style."""
-    tabs = _el("tabs")
-    tabs.append(_el("tab", val="right", leader="dot", pos=str(right)))
-    return [tabs, _el("ind", left=str(INDENT * (level - 1)))]
+    tabs = el("tabs")
+    tabs.append(el("tab", val="right", leader="dot", pos=str(right)))
+    return [tabs, el("ind", left=str(INDENT * (level - 1)))]
 
 
 def entry_paragraph(text: str, anchor: str, style_id: str | None, *, level: int = 1,
@@ -152,31 +150,31 @@ def entry_paragraph(text: str, anchor: str, style_id: str | None, *, level: int 
     Without `style_id` the line gets its own right tab at `right` (twips, dot leader) and an
     indent per `level`, so the page numbers still line up.
     """
-    p = _el("p")
-    ppr = _el("pPr")
+    p = el("p")
+    ppr = el("pPr")
     if style_id:
-        ppr.append(_el("pStyle", val=style_id))
+        ppr.append(el("pStyle", val=style_id))
     else:
         ppr.extend(_own_layout(level, right))
     p.append(ppr)
-    link = _el("hyperlink", anchor=anchor, history="1", tooltip=text)
+    link = el("hyperlink", anchor=anchor, history="1", tooltip=text)
     link.extend([
-        _run(_el("t", text)),
-        _run(_el("tab")),
+        run(el("t", text)),
+        run(el("tab")),
     ])
     p.append(link)
     p.extend([
-        _run(_el("fldChar", fldCharType="begin")),
-        _run(_el("instrText", f" PAGEREF {anchor} \\h ")),
-        _run(_el("fldChar", fldCharType="separate")),
-        _run(_el("t", PAGE_CACHE)),
-        _run(_el("fldChar", fldCharType="end")),
+        run(el("fldChar", fldCharType="begin")),
+        run(el("instrText", f" PAGEREF {anchor} \\h ")),
+        run(el("fldChar", fldCharType="separate")),
+        run(el("t", PAGE_CACHE)),
+        run(el("fldChar", fldCharType="end")),
     ])
     return p
 
 
 def _paragraph(element: etree._Element) -> etree._Element:
-    while element.tag != _w("p"):
+    while element.tag != w("p"):
         element = element.getparent()
     return element
 
@@ -184,18 +182,18 @@ def _paragraph(element: etree._Element) -> etree._Element:
 def _field_paragraphs(body: etree._Element, instr: etree._Element) -> list[etree._Element]:
     """The paragraphs from the TOC field's begin to its end (Word's own TOC spans several)."""
     depth, toc_depth, end = 0, None, None
-    for element in body.iter(_w("fldChar"), _w("instrText")):
+    for element in body.iter(w("fldChar"), w("instrText")):
         if element is instr:
             toc_depth = depth
-        elif element.tag == _w("fldChar"):
-            kind = element.get(_w("fldCharType"))
+        elif element.tag == w("fldChar"):
+            kind = element.get(w("fldCharType"))
             depth += {"begin": 1, "end": -1}.get(kind, 0)
             if toc_depth is not None and kind == "end" and depth < toc_depth:
                 end = element
                 break
     # The field's own container: the body, or Word's `docPartObj` content control around it.
     start = _paragraph(instr)
-    paragraphs = list(start.getparent().iterchildren(_w("p")))
+    paragraphs = list(start.getparent().iterchildren(w("p")))
     first = paragraphs.index(start)
     last = paragraphs.index(_paragraph(end)) if end is not None else first
     return paragraphs[first:last + 1]
@@ -221,7 +219,7 @@ def fill_toc(document: DocxDocument) -> int:
     section = document.sections[0]
     width, left, margin = section.page_width, section.left_margin, section.right_margin
     right = (width.twips - left.twips - margin.twips) if width and left and margin else 9638
-    everything = list(body.iter(_w("p")))
+    everything = list(body.iter(w("p")))
     headings = [(p, heading_ids[_STYLE(p)]) for p in everything[everything.index(last) + 1:]
                 if _STYLE(p) in heading_ids and _text(p)]
     ids = [int(x) for x in _BOOKMARK_IDS(body)]
@@ -229,10 +227,10 @@ def fill_toc(document: DocxDocument) -> int:
     target = last
     for n, (heading, level) in enumerate(headings, 1):
         name = f"{BOOKMARK_PREFIX}{n:05d}"
-        ppr = heading.find(_w("pPr"))
+        ppr = heading.find(w("pPr"))
         heading.insert(0 if ppr is None else heading.index(ppr) + 1,
-                       _el("bookmarkStart", id=str(next_id), name=name))
-        heading.append(_el("bookmarkEnd", id=str(next_id)))
+                       el("bookmarkStart", id=str(next_id), name=name))
+        heading.append(el("bookmarkEnd", id=str(next_id)))
         next_id += 1
         entry = entry_paragraph(_text(heading), name, toc_ids.get(level), level=level,
                                 right=right)
@@ -243,68 +241,3 @@ def fill_toc(document: DocxDocument) -> int:
     ensure_update_fields(document.settings.element)
     _remember_levels(document.settings.element, low, high)
     return len(headings)
-
-
-def toc_pages_from_links(links: Mapping[str, int]) -> dict[str, int]:
-    """The `_Toc` bookmark names among link descriptions -> page numbers (1-based)."""
-    return {name: page for name, page in links.items() if name.startswith(BOOKMARK_PREFIX)}
-
-
-def stamp_toc(docx: bytes, pages: Mapping[str, int]) -> bytes | None:
-    """The .docx with its contents lines inside a real TOC field showing `pages`; None if
-    it has no contents lines or a line's page is unknown.
-
-    `pages` maps each entry's `_Toc` bookmark to the page LibreOffice laid its heading out
-    on. The entries become the stored result of `TOC \\o "a-b" \\h \\z` (Word's own
-    instruction), every PAGEREF's cached result holds its page, and `w:updateFields` goes:
-    Word, its previews and Protected View show the contents with page numbers without
-    asking to update fields; updating the field in Word rebuilds it from the headings.
-    """
-    with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        infos = z.infolist()
-        files = {i.filename: z.read(i.filename) for i in infos}
-    root = etree.fromstring(files["word/document.xml"])
-    links = _TOC_LINKS(root, p=BOOKMARK_PREFIX)
-    if not links or any(link.get(_w("anchor")) not in pages for link in links):
-        return None
-    settings = etree.fromstring(files["word/settings.xml"])
-    variable = settings.find(f"{_w('docVars')}/{_w('docVar')}[@{_w('name')}='{LEVELS_VARIABLE}']")
-    levels = variable.get(_w("val")) if variable is not None else "1-2"
-    for link in links:
-        paragraph = link.getparent()
-        cached = paragraph.xpath("w:r[w:fldChar/@w:fldCharType='separate']"
-                                 "/following-sibling::w:r[1]/w:t", namespaces=NS)
-        for t in cached[:1]:
-            t.text = str(pages[link.get(_w("anchor"))])
-    first, last = links[0].getparent(), links[-1].getparent()
-    ppr = first.find(_w("pPr"))
-    begin = [_run(_el("fldChar", fldCharType="begin")),
-             _run(_el("instrText", f' TOC \\o "{levels}" \\h \\z ')),
-             _run(_el("fldChar", fldCharType="separate"))]
-    for offset, run in enumerate(begin):
-        first.insert((0 if ppr is None else first.index(ppr) + 1) + offset, run)
-    last.append(_run(_el("fldChar", fldCharType="end")))
-    for old in settings.findall(_w("updateFields")):
-        settings.remove(old)
-    if variable is not None:
-        holder = variable.getparent()
-        holder.remove(variable)
-        if len(holder) == 0:
-            settings.remove(holder)
-    files["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                                standalone=True)
-    files["word/settings.xml"] = etree.tostring(settings, xml_declaration=True,
-                                                encoding="UTF-8", standalone=True)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in infos:
-            dst.writestr(info, files[info.filename])
-    return out.getvalue()
-
-
-def toc_entries(docx: bytes) -> list[tuple[str, str]]:
-    """(bookmark name, entry text) of every contents line of a rendered .docx, in order."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        root = etree.fromstring(z.read("word/document.xml"))
-    return [(link.get(_w("anchor")), "".join(link.xpath("w:r[1]/w:t/text()", namespaces=NS)))
-            for link in _TOC_LINKS(root, p=BOOKMARK_PREFIX)]

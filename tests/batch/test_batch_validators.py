@@ -11,7 +11,7 @@ from helpers.batch import ARCHIVE
 from pipeline.examples import example_teams
 from pipeline.pdf.read import toc_link_pages
 from pipeline.pdf.validate import STREAM_LENGTH_RULE, _excused
-from pipeline.render.toc import toc_entries
+from pipeline.render.toc_pages import toc_entries
 
 pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 

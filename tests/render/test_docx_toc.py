@@ -8,7 +8,8 @@ import docx
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from lxml import etree
 
-from pipeline.render.toc import W_NS, ensure_update_fields, fill_toc, stamp_toc, toc_entries
+from pipeline.render.toc import W_NS, ensure_update_fields, fill_toc
+from pipeline.render.toc_pages import stamp_toc, toc_entries
 
 W = f'xmlns:w="{W_NS}"'
 

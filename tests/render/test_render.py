@@ -26,7 +26,7 @@ from pipeline.render import (
     render_protocol,
     template_context,
 )
-from pipeline.render.toc import toc_entries
+from pipeline.render.toc_pages import toc_entries
 
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
