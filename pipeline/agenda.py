@@ -75,8 +75,7 @@ def agenda(results: Iterable[TeamResult], organisation: str, *, today: dt.date) 
                 f"Evaluatie teamprotocol {meta.team}",
                 f"Evaluatie van het teamprotocol van team {meta.team} ({meta.department}), "
                 f"versie {meta.version}, met het team en de coördinator.", stamp))
-        annex = r.protocol.annex
-        for action in annex.actions if annex is not None else []:
+        for action in r.protocol.annex.actions:
             if action.due is None:
                 continue
             item = action.item or "actie"

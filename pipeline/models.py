@@ -212,14 +212,19 @@ class IncidentCard(BaseModel):
     report: list[str]  # melden, aangifte, nazorg: one line each
 
 
-class Protocol(BaseModel):
-    """One team's assembled protocol; `annex` is filled by assess."""
+class MergedProtocol(BaseModel):
+    """One team's protocol as merge assembles it: everything but the annex."""
 
     meta: ProtocolMeta
     chapters: list[ChapterContent]
     appendices: list[Appendix]
     card: IncidentCard | None = None
-    annex: Annex | None = None
+
+
+class Protocol(MergedProtocol):
+    """One team's complete protocol: the merged text with its annex (assess)."""
+
+    annex: Annex
 
 
 class TeamIdentity(BaseModel):

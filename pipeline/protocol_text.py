@@ -23,9 +23,8 @@ def sections(protocol: Protocol) -> list[tuple[str, list[str]]]:
         out.append((f"{ch.number}. {ch.title}", lines))
     for ap in protocol.appendices:
         out.append((ap.title, [line for b in ap.blocks for line in block_lines(b)]))
-    if protocol.annex is not None:
-        actions = [f"{a.item or '–'}: {a.what} ({a.owner or 'eigenaar nog te bepalen'}, "
-                   f"{a.due.isoformat() if a.due else 'geen datum'})"
-                   for a in protocol.annex.actions]
-        out.append(("Acties", actions))
+    actions = [f"{a.item or '–'}: {a.what} ({a.owner or 'eigenaar nog te bepalen'}, "
+               f"{a.due.isoformat() if a.due else 'geen datum'})"
+               for a in protocol.annex.actions]
+    out.append(("Acties", actions))
     return out

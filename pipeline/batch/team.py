@@ -36,16 +36,16 @@ def assemble(policy: Policy, forms: TeamForms, *, today: dt.date | None = None) 
     `today` is the build date (actions due before it are *verlopen*); None means today.
     """
     day = today or dt.date.today()
-    protocol = merge(policy, forms)
-    annex = assess(policy, forms, protocol.meta.contact_kinds, today=day)
-    return protocol.model_copy(update={"annex": annex})
+    merged = merge(policy, forms)
+    annex = assess(policy, forms, merged.meta.contact_kinds, today=day)
+    return Protocol(**dict(merged), annex=annex)
 
 
 def _adoption(protocol: Protocol, forms: TeamForms,
               today: dt.date) -> tuple[list[Problem], list[Problem]]:
     """The adoption gates (`pipeline.adoption`) over the team form and the annex's gaps."""
     gaps = [Gap(i.id, i.action) for i in protocol.annex.items
-            if i.status in (Status.DEELS, Status.ONTBREEKT)] if protocol.annex else []
+            if i.status in (Status.DEELS, Status.ONTBREEKT)]
     return adoption_problems(forms.forms[TEAM_KIND], gaps, today=today)
 
 

@@ -1,4 +1,5 @@
-"""Merge stage: organisation policy + one team's forms -> Protocol, every block knowing its source.
+"""Merge stage: organisation policy + one team's forms -> MergedProtocol, every block knowing
+its source.
 
 Pure functions: no I/O, no printing. The completeness annex is added by `pipeline.assess`.
 """
@@ -33,8 +34,8 @@ from pipeline.models import (
     Block,
     ChapterContent,
     FormData,
+    MergedProtocol,
     Origin,
-    Protocol,
     ProtocolMeta,
     Source,
     TeamForms,
@@ -199,8 +200,9 @@ def _meta(policy: Policy, forms: TeamForms, team: FormData, kinds: list[str]) ->
     )
 
 
-def merge(policy: Policy, forms: TeamForms) -> Protocol:
-    """Policy + one team's forms -> Protocol (without annex): title page, chapters 1-6, appendices.
+def merge(policy: Policy, forms: TeamForms) -> MergedProtocol:
+    """Policy + one team's forms -> MergedProtocol (the protocol without its annex): title
+    page, incident card, chapters 1-6, appendices.
 
     Raises FormError when the general team form is missing: without it there is no team.
     """
@@ -213,7 +215,7 @@ def merge(policy: Policy, forms: TeamForms) -> Protocol:
     chapters = [_chapter(policy, n, team, kinds, forms) for n in CHAPTERS]
     shown = _shown_texts(chapters)
     titles = appendix_titles(kinds)
-    return Protocol(
+    return MergedProtocol(
         meta=_meta(policy, forms, team, kinds),
         chapters=chapters,
         appendices=[_appendix(policy, k, forms.forms.get(k), titles[k], shown) for k in kinds],

@@ -10,7 +10,6 @@ from docxtpl import RichText
 
 from pipeline import terms
 from pipeline.catalogue import FORMS, Merge
-from pipeline.errors import TemplateError
 from pipeline.models import Action, ItemAssessment, Origin, Protocol, Source, Status
 from pipeline.render.common import EMPTY, SYMBOL_FONT, clean, status_view
 from pipeline.text import dutch_date, form_name, plural
@@ -100,9 +99,6 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
         return clean(terms.ours(text, terminology))
 
     annex = protocol.annex
-    if annex is None:
-        raise TemplateError("Het protocol heeft nog geen checklist (hoofdstuk 7)",
-                            field="annex", hint="Laat eerst de beoordeling (assess) draaien")
     items: dict[int, list[dict[str, Any]]] = {}
     for item in annex.items:
         action = item.action

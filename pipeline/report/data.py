@@ -196,7 +196,7 @@ def _problems(result: TeamResult) -> list[dict[str, str]]:
 def _team_row(result: TeamResult, policy: Policy | None, today: dt.date) -> TeamRow:
     protocol = result.protocol
     team = result.team or (protocol.meta.team if protocol else result.team_id)
-    if result.status == BuildStatus.FAILED or protocol is None or protocol.annex is None:
+    if result.status == BuildStatus.FAILED or protocol is None:
         return TeamRow(team_id=result.team_id, team=team, build=result.status,
                        status=protocol.meta.status if protocol else None,
                        problems=_problems(result))
@@ -219,7 +219,7 @@ def _behind(row: TeamRow) -> tuple:
 
 def _actions(result: TeamResult, policy: Policy | None, today: dt.date) -> list[ActionRow]:
     protocol = result.protocol
-    if result.status == BuildStatus.FAILED or protocol is None or protocol.annex is None:
+    if result.status == BuildStatus.FAILED or protocol is None:
         return []
     rows = []
     for action in protocol.annex.actions:
@@ -260,7 +260,7 @@ def _organisation_rows(results: list[TeamResult], policy: Policy | None,
     for item_id, answer in policy.checklist.items():
         if answer.arranged:
             continue
-        teams = sum(1 for r in results if r.protocol is not None and r.protocol.annex is not None
+        teams = sum(1 for r in results if r.protocol is not None
                     and r.status != BuildStatus.FAILED and any(
                         i.id == item_id and i.status is not Status.NVT
                         for i in r.protocol.annex.items))

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from pipeline.assess import RANK, assess, combine
 from pipeline.batch import assemble
@@ -19,8 +20,8 @@ from pipeline.catalogue import (
     INSPECTION_TOPICS,
     Merge,
 )
-from pipeline.merge import contact_kinds
-from pipeline.models import Annex, ItemAssessment, Origin, Status
+from pipeline.merge import contact_kinds, merge
+from pipeline.models import Annex, ItemAssessment, Origin, Protocol, Status
 from pipeline.policy import ChecklistAnswer
 
 GER, DLS, ONT, NVT = Status.GEREGELD, Status.DEELS, Status.ONTBREEKT, Status.NVT
@@ -302,8 +303,12 @@ def test_filling_more_never_lowers_a_status(policy, form, team_forms, filled, da
 
 
 def test_assemble_adds_the_annex(policy, team_form, form, team_forms):
-    protocol = assemble(policy, team_forms(team_form(contact_balie=True), form("digitaal")))
-    assert protocol.annex is not None
+    forms = team_forms(team_form(contact_balie=True), form("digitaal"))
+    protocol = assemble(policy, forms)
+    assert [i.id for i in protocol.annex.items] == [i.id for i in CHECKLIST]
+    # A protocol without its annex cannot be made: merge's result is a MergedProtocol.
+    with pytest.raises(ValidationError, match="annex"):
+        Protocol(**dict(merge(policy, forms)))
     assert protocol.meta.contact_kinds == ["balie", "digitaal"]
     assert item(protocol.annex, "O4").status is DLS
 
