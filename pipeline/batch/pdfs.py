@@ -33,17 +33,25 @@ from pipeline.render import ANNEX_HEADING
 from pipeline.render.toc_pages import stamp_toc, toc_pages_from_links
 
 
+def _failed(r: TeamResult, problems: list[Problem], warnings: list[Problem]) -> TeamResult:
+    return r.model_copy(update={"status": BuildStatus.FAILED,
+                                "problems": [*r.problems, *problems], "warnings": warnings})
+
+
 def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
-                opts: BuildOptions) -> None:
-    """Verify one converted PDF/A and archive it when adopted; a bad one is not published."""
+                opts: BuildOptions) -> TeamResult:
+    """Verify one converted PDF/A and archive it when adopted; a bad one is not published.
+
+    Returns the team's final result (a new one: `r` is the result of its .docx).
+    """
     pdf = opts.out_dir / outputs_of(r.team_id)["pdf"]
+    warnings = list(r.warnings)
     if isinstance(outcome, Exception) or outcome is None:
         error = outcome if isinstance(outcome, TeamprotocolError) else None
-        r.status = BuildStatus.FAILED
-        r.problems.append(Problem(file=r.outputs["docx"], message=(
+        return _failed(r, [Problem(file=r.outputs["docx"], message=(
             error.message if error else "LibreOffice heeft geen PDF gemaakt"),
-            hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder"))
-        return
+            hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder")],
+            warnings)
     protocol = r.protocol
     assert protocol is not None  # a built team's result carries its protocol (team.py)
     adopted = protocol.meta.status == "vastgesteld"
@@ -58,21 +66,19 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
             problems = validate_pdf(pdf, name=rel_pdf)
     if not problems and not adopted:
         with times.stage("PDF/UA-1 claim of concepts (page)"):
-            r.warnings.extend(settle_ua_claim(pdf, name=rel_pdf))
+            warnings.extend(settle_ua_claim(pdf, name=rel_pdf))
     if problems:
         pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
-        r.status = BuildStatus.FAILED
-        r.problems.extend(problems)
-        return
-    r.outputs["pdf"] = rel_pdf
+        return _failed(r, problems, warnings)
+    outputs = {**r.outputs, "pdf": rel_pdf}
     written = shared.written[r.team_id]
     written[rel_pdf] = sha256_file(pdf)  # the file just verified, under this run's lock
     if (font := _font_missing(pdf, shared.policy.branding.font)) is not None:
-        r.warnings.insert(0, font)
-    rendered = written[r.outputs["docx"]]  # the hash adopted-but-changed is compared on
-    stamped = _stamp_contents(opts.out_dir / r.outputs["docx"], pdf)
+        warnings.insert(0, font)
+    rendered = written[outputs["docx"]]  # the hash adopted-but-changed is compared on
+    stamped = _stamp_contents(opts.out_dir / outputs["docx"], pdf)
     if stamped is not None:  # the .docx on disk now holds the page numbers: record that
-        written[r.outputs["docx"]] = stamped
+        written[outputs["docx"]] = stamped
     if adopted:
         rel = archive_rel(shared, protocol, r.team_id)
         target = ensure_inside(opts.out_dir, Path(rel))
@@ -84,16 +90,15 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
                               rendered)
         if record is None:  # an archive without a record holds another text
             pdf.unlink(missing_ok=True)
-            del written[rel_pdf], r.outputs["pdf"]
-            r.status = BuildStatus.FAILED
-            r.problems.append(changed_problem(protocol, rel, r.outputs["docx"]))
-            return
+            del written[rel_pdf]
+            return _failed(r, [changed_problem(protocol, rel, outputs["docx"])], warnings)
         shared.manifest.archive[rel] = record
         written[rel] = record.pdf
-        r.outputs["archief"] = rel
+        outputs["archief"] = rel
         for key, name in history.write_record(target, record_files).items():
-            r.outputs[key] = f"{ARCHIVE_DIR}/{name}"
-            written[r.outputs[key]] = sha256_file(target.parent / name)
+            outputs[key] = f"{ARCHIVE_DIR}/{name}"
+            written[outputs[key]] = sha256_file(target.parent / name)
+    return r.model_copy(update={"outputs": outputs, "warnings": warnings})
 
 
 def _stamp_contents(docx: Path, pdf: Path) -> str | None:
@@ -141,7 +146,9 @@ class Pdfs:
     def __init__(self, stack: contextlib.ExitStack, shared: Shared, opts: BuildOptions,
                  progress: Progress) -> None:
         self._stack, self._shared, self._opts, self._progress = stack, shared, opts, progress
-        self.done: set[str] = set()  # team ids whose result is final: PDF verified, or failed
+        # Each team's final result, by team id: its PDF verified (and archived), or failed;
+        # a team that needs no PDF (unchanged, or failed before) keeps the result it came with.
+        self.final: dict[str, TeamResult] = {}
         self._converter: PdfConverter | None = None
         self._waiting: dict[Path, TeamResult] = {}
         self._times = shared.times
@@ -149,7 +156,7 @@ class Pdfs:
     def add(self, r: TeamResult) -> None:
         """Queue a built team's .docx; skipped and failed teams only advance the progress."""
         if r.status != BuildStatus.BUILT:
-            self.done.add(r.team_id)
+            self.final[r.team_id] = r
             self._progress(r.team_id)
             return
         if self._converter is None:
@@ -192,11 +199,10 @@ class Pdfs:
         for docx, outcome in outcomes.items():
             r = self._waiting.pop(docx)
             try:
-                _finish_pdf(r, outcome, self._shared, self._opts)
+                final = _finish_pdf(r, outcome, self._shared, self._opts)
             except TeamprotocolError as e:  # the archive copy could not be written
-                r.status = BuildStatus.FAILED
-                r.problems.extend(problems_of(e, r.team_id))
-            self.done.add(r.team_id)
+                final = _failed(r, problems_of(e, r.team_id), r.warnings)
+            self.final[r.team_id] = final
             self._progress(r.team_id)
 
 

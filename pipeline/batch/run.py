@@ -130,14 +130,14 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
 def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Progress,
          started: float) -> BatchReport:
     manifest = shared.manifest
-    results: list[TeamResult] = []
+    results: list[TeamResult] = []  # each team's result once its .docx is written (or not)
+    final: dict[str, TeamResult] = {}  # each team's complete result: PDF done, or failed
     inputs: dict[str, dict[str, str]] = {}
     timings: dict[str, float] = {}
-    done: set[str] = set()  # teams whose outputs are complete (or whose failure is final)
     try:
         with contextlib.ExitStack() as stack:  # closes LibreOffice whatever happens
             pdfs = Pdfs(stack, shared, opts, progress) if opts.pdf else None
-            done = pdfs.done if pdfs is not None else done
+            final = pdfs.final if pdfs is not None else final
             for folder in folders:
                 result, hashes = build_team(folder, shared, opts)
                 if hashes is not None:
@@ -148,7 +148,7 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
                     pdfs.add(result)
                     pdfs.poll()
                 else:
-                    done.add(result.team_id)
+                    final[result.team_id] = result
             timings["docx"] = time.perf_counter() - started
             if pdfs is not None:
                 pdfs.drain()  # the PDFs still in LibreOffice once every .docx is written
@@ -158,8 +158,10 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
         # manifest, so a rerun builds only the others. A team whose PDF was not verified
         # (or not archived) yet is left out and rebuilt.
         with contextlib.suppress(Exception):
-            _record(manifest, [r for r in results if r.team_id in done], inputs, shared, opts)
+            _record(manifest, [final[r.team_id] for r in results if r.team_id in final],
+                    inputs, shared, opts)
         raise
+    results = [final[r.team_id] for r in results]
     with shared.times.stage("manifest"):
         _record(manifest, results, inputs, shared, opts)
     with shared.times.stage("overview"):

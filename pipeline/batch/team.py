@@ -140,13 +140,14 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
     protocol, previous = history.previous_cycle(assembled, shared.archive)
     team_form = forms.forms[TEAM_KIND].path
     problems, adoption_warnings = _adoption(protocol, forms, opts.today)
-    result = TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.BUILT,
-                        protocol=protocol,
-                        warnings=[*remarks, *_missing_contact_forms(folder, forms), *warnings,
-                                  *adoption_warnings])
+    warnings = [*remarks, *_missing_contact_forms(folder, forms), *warnings, *adoption_warnings]
+
+    def failed(problems: list[Problem]) -> TeamResult:
+        return TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.FAILED,
+                          protocol=protocol, problems=problems, warnings=warnings)
+
     if problems:
-        result.status, result.problems = BuildStatus.FAILED, problems
-        return result
+        return failed(problems)
     with times.stage("render docx"):
         data = render_protocol(protocol, shared.policy, template=shared.template,
                                logo=shared.logo)
@@ -156,31 +157,31 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         problems = _adopted_changed(shared.manifest.archive.get(rel), team_id, docx_hash,
                                     protocol, rel, team_form)
         if problems:
-            result.status, result.problems = BuildStatus.FAILED, problems
-            return result
+            return failed(problems)
     outputs = outputs_of(team_id)
     edited = _keep_manual_edit(team_id, opts, shared.manifest.teams.get(team_id))
     if edited is not None:
-        result.warnings.insert(0, edited)
+        warnings.insert(0, edited)
     json_bytes = protocol.model_dump_json(indent=1).encode()
     with times.stage("write docx + json"):
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["docx"])), data)
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["json"])), json_bytes)
     shared.written[team_id] = {outputs["docx"]: docx_hash,
                                outputs["json"]: sha256_bytes(json_bytes)}
-    result.outputs = {"docx": outputs["docx"], "json": outputs["json"]}
+    produced = {"docx": outputs["docx"], "json": outputs["json"]}
     if previous is not None:  # what changed since the last adopted version, tracked
-        result.outputs["wijzigingen"] = changes = f"{team_id}/wijzigingen-{team_id}.docx"
+        produced["wijzigingen"] = changes = f"{team_id}/wijzigingen-{team_id}.docx"
         data = changes_docx(previous, protocol, when=dt.datetime.combine(opts.today, dt.time()))[0]
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(changes)), data)
         shared.written[team_id][changes] = sha256_bytes(data)
     stale = opts.out_dir / outputs["pdf"]
     if not opts.pdf and stale.is_file():
         stale.unlink()  # a PDF beside a newer .docx would show text that is no longer true
-        result.warnings.insert(0, Problem(file=outputs["pdf"], message=(
+        warnings.insert(0, Problem(file=outputs["pdf"], message=(
             "de PDF van een eerdere build is verwijderd, want hij hoort niet meer bij het "
             "nieuwe Word-bestand"), hint="Bouw zonder --no-pdf voor een nieuwe PDF"))
-    return result
+    return TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.BUILT,
+                      protocol=protocol, warnings=warnings, outputs=produced)
 
 
 def problems_of(error: TeamprotocolError, team_id: str) -> list[Problem]:
