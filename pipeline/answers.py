@@ -21,7 +21,8 @@ import unicodedata
 from enum import StrEnum
 
 from pipeline.catalogue import NO_LOCATION, Field, FieldType, Merge
-from pipeline.models import Answer
+from pipeline.models import Answer, MissingPart
+from pipeline.text import form_name
 
 
 class AnswerState(StrEnum):
@@ -179,3 +180,14 @@ def describe(field: Field, answer: Answer) -> str:
     if isinstance(answer, list):
         return "de rijen regelen niets"
     return f"‘{nothing_phrase(str(answer))}’ regelt niets"
+
+
+def missing_text(part: MissingPart) -> str:
+    """A missing part in one Dutch line, as `check` prints it and tests read it:
+    `bijlage balie en spreekkamer: Minimale bezetting (niet ingevuld)`,
+    `bijlage huisbezoek ontbreekt`, `organisatie: nog niet geregeld in het beleid`."""
+    if part.form is None:
+        return f"organisatie: {part.reason}" if part.party == "organisatie" else part.reason
+    if part.question is None:
+        return f"{form_name(part.form)} {part.reason}"
+    return f"{form_name(part.form)}: {part.question} ({part.reason})"

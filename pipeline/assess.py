@@ -32,6 +32,7 @@ from pipeline.models import (
     ChapterScore,
     FormData,
     ItemAssessment,
+    MissingPart,
     Origin,
     Source,
     Status,
@@ -59,7 +60,7 @@ class Evidence:
 
     source: Source
     state: AnswerState
-    missing: str | None = None  # Dutch: which source, and why it does not arrange its part
+    missing: MissingPart | None = None  # which source, and why it does not arrange its part
     conflict: str | None = None  # Dutch: a statement contradicting the policy
 
 
@@ -107,7 +108,7 @@ def field_evidence(kind: str, field: Field, form: FormData | None, *, today: dt.
     """
     if form is None:
         return Evidence(_field_source(kind, field, False), AnswerState.EMPTY,
-                        f"{form_name(kind)} ontbreekt")
+                        MissingPart(party="team", form=kind, reason="ontbreekt"))
     answer = form.fields.get(field.tag)
     st = answers.state(field, answer)
     source = _field_source(kind, field, answers.team_text_applies(field, answer))
@@ -115,15 +116,17 @@ def field_evidence(kind: str, field: Field, form: FormData | None, *, today: dt.
         return Evidence(source, AnswerState.GIVEN)
     adopted = _as_date(form.fields.get(ADOPTED_ON_TAG))
     if st is AnswerState.GIVEN and (issue := date_issue(field.tag, answer, today, adopted)):
-        return Evidence(source, AnswerState.NOTHING, f"{form_name(kind)}: {field.label} ({issue})")
+        return Evidence(source, AnswerState.NOTHING,
+                        MissingPart(party="team", form=kind, question=field.label, reason=issue))
     conflict = None
     if answers.contradicts_policy(field, answer, set(arranged)):
         conflict = (f"{form_name(kind)}: ‘{field.label}’ is beantwoord met ‘nee’, maar het beleid "
                     "zegt dat dit geregeld is; laat iemand kijken wat klopt")
     if st is AnswerState.GIVEN:
         return Evidence(source, st)
-    return Evidence(source, st, f"{form_name(kind)}: {field.label} "
-                    f"({answers.describe(field, answer)})", conflict)
+    return Evidence(source, st, MissingPart(
+        party="team", form=kind, question=field.label, reason=answers.describe(field, answer),
+        empty=st is AnswerState.EMPTY), conflict)
 
 
 def fields_for(kind: str, item_id: str) -> list[Field]:
@@ -147,7 +150,7 @@ def policy_evidence(policy: Policy, item: ChecklistItem) -> list[Evidence]:
         label = ", ".join(p for p in (answer.document, answer.date) if p)
         return [Evidence(Source(origin=Origin.ORGANISATION, label=label), AnswerState.GIVEN)]
     return [Evidence(Source(origin=Origin.ORGANISATION), AnswerState.EMPTY,
-                     "organisatie: nog niet geregeld in het beleid")]
+                     MissingPart(party="organisatie", reason="nog niet geregeld in het beleid"))]
 
 
 def arranged_by(policy: Policy) -> frozenset[str]:
@@ -191,8 +194,9 @@ def open_items(form: FormData, *, today: dt.date,
     out = []
     actions = team_actions(form, today=today) if form.kind == TEAM_KIND else []
     for item in CHECKLIST:
-        reasons = [e.missing for e in form_evidence(form.kind, form, item.id, today=today,
-                                                    arranged=arranged)
+        reasons = [answers.missing_text(e.missing)
+                   for e in form_evidence(form.kind, form, item.id, today=today,
+                                          arranged=arranged)
                    if e.state is not AnswerState.GIVEN and e.missing]
         reasons += [f"openstaande actie: {a.what}" for a in actions if a.item == item.id]
         if reasons:
@@ -247,9 +251,11 @@ def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: Checkl
     if status is Status.GEREGELD and planned:
         # The team itself says something is still to be done here: not arranged yet.
         status = Status.DEELS
-    missing += [f"openstaande actie van het team: {a.what}" for a in planned]
+    missing += [MissingPart(party="team", reason=f"openstaande actie van het team: {a.what}")
+                for a in planned]
     if not evidence:
-        missing = ["geen organisatietekst of teamvraag voor dit onderdeel"]
+        missing = [MissingPart(party="team",
+                               reason="geen organisatietekst of teamvraag voor dit onderdeel")]
         status = Status.ONTBREEKT
     action = None
     if status is not Status.GEREGELD:

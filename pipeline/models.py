@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.catalogue import Merge
 from pipeline.errors import Problem
@@ -99,6 +99,9 @@ class Status(StrEnum):
     NVT = "n.v.t."
 
 
+OPEN = (Status.DEELS, Status.ONTBREEKT)  # an item that still needs work
+
+
 class Action(BaseModel):
     """Who does what by when to close a gap."""
 
@@ -110,6 +113,19 @@ class Action(BaseModel):
     overdue: bool = False  # the due date lies before the build date: *verlopen*
 
 
+class MissingPart(BaseModel):
+    """One part of a checklist item that is not arranged: whose part it is, where it is
+    missing, and why (`answers.missing_text` says it in one Dutch line)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    party: Literal["team", "organisatie"]  # who has to arrange it
+    form: str | None = None  # the form kind it is missing from; None: no form
+    question: str | None = None  # the question's label on that form; None: the whole form
+    reason: str  # Dutch: "niet ingevuld", "‘n.v.t.’ regelt niets", "ontbreekt", ...
+    empty: bool = False  # the question was left empty (the reason says only that)
+
+
 class ItemAssessment(BaseModel):
     """One checklist item's status, the sources it relied on and the action for a gap."""
 
@@ -118,7 +134,8 @@ class ItemAssessment(BaseModel):
     text: str
     status: Status
     sources: list[Source]
-    missing: list[str] = Field(default_factory=list)  # Dutch descriptions of what is missing
+    # What is not arranged yet, part by part; empty for an item that is geregeld or n.v.t.
+    missing: list[MissingPart] = Field(default_factory=list)
     action: Action | None = None
     # The sources that do arrange their part (the rest are in `missing`): the annex names
     # them in a short reference, not as a list of every field.
@@ -126,6 +143,16 @@ class ItemAssessment(BaseModel):
     # Statements that contradict the policy (the policy says every counter has an alarm
     # button; the team answered nee): the annex marks the row so that someone looks.
     conflicts: list[str] = Field(default_factory=list)
+
+    @property
+    def open_for_team(self) -> bool:
+        """The team still has to arrange a part of this item."""
+        return self.status in OPEN and any(m.party == "team" for m in self.missing)
+
+    @property
+    def open_for_organisation(self) -> bool:
+        """The organisation still has to arrange a part of this item (in its policy)."""
+        return self.status in OPEN and any(m.party == "organisatie" for m in self.missing)
 
 
 class ChapterScore(BaseModel):

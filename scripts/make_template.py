@@ -639,7 +639,9 @@ def annex(doc) -> None:
     para(doc, "{{ annex.intro }}").paragraph_format.keep_with_next = True
     para(doc, "7.1 Score per hoofdstuk", "Heading 2")
     para(doc, "Elk blokje is een onderdeel van de checklist, in de kleur van zijn status: "
-              "groen geregeld, oranje deels, rood ontbreekt, grijs n.v.t.",
+              "groen geregeld, oranje deels, rood ontbreekt, grijs n.v.t. Een onderdeel "
+              "waarvoor zowel het team als de organisatie nog iets moet regelen, telt in beide "
+              "laatste kolommen mee.",
          "Toelichting").paragraph_format.keep_with_next = True
     t = table(doc, 5, [5.8, 3.6, 2.2, 2.5, 2.5])
     header_row(t, ("Hoofdstuk", "In één oogopslag", "Geregeld",

@@ -3,14 +3,14 @@ missing and who acts by when, the planned actions, the inspectorate's topics (pu
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from docxtpl import RichText
 
 from pipeline import terms
+from pipeline.answers import missing_text
 from pipeline.catalogue import FORMS, Merge
-from pipeline.models import Action, ItemAssessment, Origin, Protocol, Source, Status
+from pipeline.models import Action, ItemAssessment, MissingPart, Origin, Protocol, Source, Status
 from pipeline.render.common import EMPTY, SYMBOL_FONT, clean, status_view
 from pipeline.text import dutch_date, form_name, plural
 
@@ -58,40 +58,34 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-# A missing source as assess words it: "<form>: <question> (<why>)".
-_MISSING = re.compile(r"(?P<form>[^:]+): (?P<label>.+) \((?P<why>[^()]+)\)")
-_EMPTY_REASONS = ("niet ingevuld", "niet beantwoord")
-
-
-def missing_lines(missing: list[str]) -> list[str]:
+def missing_lines(parts: list[MissingPart]) -> list[str]:
     """What an item lacks, one line per form: "Teamformulier: A; B (‘n.v.t.’ regelt niets)".
 
     A question left empty is named without "(niet ingevuld)": the column says *Wat
-    ontbreekt*. An answer that arranges nothing keeps its reason. Other texts (the
-    organisation's part, a team's own open action) stay as they are.
+    ontbreekt*. An answer that arranges nothing keeps its reason. Other parts (the
+    organisation's, a missing form, a team's own open action) are a line of their own.
     """
     lines: list[str] = []
     forms: dict[str, int] = {}
-    for text in missing:
-        found = _MISSING.fullmatch(text)
-        if found is None:
-            lines.append(_capital(text))
+    for part in parts:
+        if part.form is None or part.question is None:
+            lines.append(_capital(missing_text(part)))
             continue
-        label = found["label"] + ("" if found["why"] in _EMPTY_REASONS else f" ({found['why']})")
-        form = _capital(found["form"])
-        if form in forms:
-            lines[forms[form]] += "; " + label
+        label = part.question + ("" if part.empty else f" ({part.reason})")
+        if part.form in forms:
+            lines[forms[part.form]] += "; " + label
         else:
-            forms[form] = len(lines)
-            lines.append(f"{form}: {label}")
+            forms[part.form] = len(lines)
+            lines.append(f"{_capital(form_name(part.form))}: {label}")
     return lines
 
 
-def _open_by(items: list[ItemAssessment], origin: str) -> int:
-    """Items not arranged whose action lies with the organisation (or, else, with the team)."""
-    open_items = [i for i in items if i.status in (Status.DEELS, Status.ONTBREEKT)]
-    by_org = sum(1 for i in open_items if i.action and i.action.origin == "organisatie")
-    return by_org if origin == "organisatie" else len(open_items) - by_org
+def _open_for(items: list[ItemAssessment], party: str) -> int:
+    """Items whose team part (or organisation part) is not arranged yet; an item with both
+    parts open counts in both."""
+    if party == "team":
+        return sum(i.open_for_team for i in items)
+    return sum(i.open_for_organisation for i in items)
 
 
 def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str, Any]:
@@ -106,7 +100,7 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
             "id": item.id, "text": ours(item.text), **status_view(item.status),
             "reference": short_reference(item.given),
             # Only what does not arrange its part; a filled source is in the reference.
-            "missing": missing_lines([ours(m) for m in item.missing])
+            "missing": [ours(m) for m in missing_lines(item.missing)]
             + [ours("Let op: " + c) for c in item.conflicts] or [EMPTY],
             "action": EMPTY if action is None else
             ("nog niet gepland" if action.origin == "open" else clean(action.what)),
@@ -118,8 +112,8 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
     scores = [{"number": s.chapter, "title": s.title, "line": s.line(),
                "bar": _bar(by_chapter[s.chapter]),
                "geregeld": s.counts.get(Status.GEREGELD, 0), "applicable": s.applicable,
-               "team": _open_by(by_chapter[s.chapter], "team"),
-               "organisation": _open_by(by_chapter[s.chapter], "organisatie")}
+               "team": _open_for(by_chapter[s.chapter], "team"),
+               "organisation": _open_for(by_chapter[s.chapter], "organisatie")}
               for s in annex.chapters]
     counts = {s: sum(c.counts.get(s, 0) for c in annex.chapters) for s in Status}
     applicable = sum(n for s, n in counts.items() if s is not Status.NVT)

@@ -21,7 +21,6 @@ from pipeline.policy import Policy
 
 # An evaluation this close is flagged: a coordinator plans the team meeting weeks ahead.
 SOON_DAYS = 60
-OPEN = (Status.DEELS, Status.ONTBREEKT)
 # Short chapter names for the narrow heatmap columns of the page and the workbook; the full
 # titles (catalogue.CHAPTERS) are in the page's legend and the workbook's title row.
 SHORT_CHAPTERS = {1: "Visie", 2: "Kwaliteit", 3: "Orde", 4: "Normoverschrijdend gedrag",
@@ -139,37 +138,14 @@ class Overview:
         return [(t.team, groups[t.team_id]) for t in self.teams if t.team_id in groups]
 
 
-def organisation_open(item: ItemAssessment, policy: Policy | None) -> bool:
-    """Whether the organisation's part of an item is still open (its policy answer or action)."""
-    if item.status not in OPEN:
-        return False
-    answer = policy.checklist.get(item.id) if policy is not None else None
-    if answer is not None:
-        return not answer.arranged
-    return item.action is not None and item.action.origin == "organisatie"
-
-
-def team_open(item: ItemAssessment, policy: Policy | None) -> bool:
-    """Whether the team's own part of an item is open.
-
-    When the organisation's part is open too, assess lists exactly one missing entry for the
-    organisation (its planned action); any other entry is the team's.
-    """
-    if item.status not in OPEN:
-        return False
-    if not organisation_open(item, policy):
-        return True
-    return len(item.missing) > 1
-
-
-def _chapters(items: list[ItemAssessment], policy: Policy | None) -> dict[int, ChapterCell]:
+def _chapters(items: list[ItemAssessment]) -> dict[int, ChapterCell]:
     cells = {}
     for number in CHAPTERS:
         applicable = [i for i in items if i.chapter == number and i.status is not Status.NVT]
         cells[number] = ChapterCell(
-            geregeld=sum(not team_open(i, policy) for i in applicable),
+            geregeld=sum(not i.open_for_team for i in applicable),
             applicable=len(applicable),
-            organisation_open=sum(organisation_open(i, policy) for i in applicable))
+            organisation_open=sum(i.open_for_organisation for i in applicable))
     return cells
 
 
@@ -204,9 +180,9 @@ def _team_row(result: TeamResult, policy: Policy | None, today: dt.date) -> Team
     nxt = protocol.meta.next_evaluation
     return TeamRow(
         team_id=result.team_id, team=team, build=result.status, status=protocol.meta.status,
-        version=protocol.meta.version, chapters=_chapters(items, policy),
-        open=sum(team_open(i, policy) for i in items),
-        organisation_open=sum(organisation_open(i, policy) for i in items),
+        version=protocol.meta.version, chapters=_chapters(items),
+        open=sum(i.open_for_team for i in items),
+        organisation_open=sum(i.open_for_organisation for i in items),
         next_evaluation=nxt, evaluation_flag=evaluation_flag(nxt, today),
         links={k: result.outputs[k] for k in ("pdf", "docx") if k in result.outputs})
 
@@ -229,7 +205,7 @@ def _actions(result: TeamResult, policy: Policy | None, today: dt.date) -> list[
     for item in protocol.annex.items:
         # The organisation's action covers its own part; the team's part has none yet.
         if (item.action is not None and item.action.origin == "organisatie"
-                and team_open(item, policy)):
+                and item.open_for_team):
             rows.append(_action_row(result, protocol.meta.team, Action(
                 item=item.id, what="", origin="open"), today, policy))
     return rows

@@ -19,6 +19,7 @@ from pipeline.models import (
     ChapterContent,
     ChapterScore,
     ItemAssessment,
+    MissingPart,
     Origin,
     Protocol,
     ProtocolMeta,
@@ -115,9 +116,11 @@ def make_annex() -> Annex:
                             owner="Teamleider", due=dt.date(2026, 9, 1), origin="team")
         sources = [Source(origin=Origin.ORGANISATION, label="Agressieprotocol, 2024-03"),
                    _team_source("Locaties", "balie")]
+        missing = [MissingPart(party="team", form="balie", question="Locaties",
+                               reason="niet ingevuld", empty=True)] if action else []
         items.append(ItemAssessment(id=item.id, chapter=item.chapter, text=item.text,
                                     status=status, sources=sources if status is not Status.NVT
-                                    else [], action=action))
+                                    else [], action=action, missing=missing))
     chapters = []
     for number, title in CHAPTERS.items():
         counts = {s: sum(1 for i in items if i.chapter == number and i.status is s)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from helpers.assess import missing_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -62,7 +63,7 @@ def test_o2_applies_with_home_visits(policy, team_form, form, team_forms):
     part = run(policy, team_forms(team_form(), form("huisbezoek")))
     o2 = item(part, "O2")
     assert o2.status is DLS
-    assert o2.missing == ["bijlage huis- en bedrijfsbezoek: Hoe de burger de voorwaarden "
+    assert missing_texts(o2) == ["bijlage huis- en bedrijfsbezoek: Hoe de burger de voorwaarden "
                           "vooraf krijgt (niet ingevuld)"]
 
 
@@ -70,7 +71,7 @@ def test_ticked_contact_kind_makes_item_applicable_even_without_form(policy, tea
                                                                      team_forms):
     o2 = item(run(policy, team_forms(team_form(contact_huisbezoek=True))), "O2")
     assert o2.status is ONT
-    assert o2.missing == ["bijlage huis- en bedrijfsbezoek ontbreekt"]
+    assert missing_texts(o2) == ["bijlage huis- en bedrijfsbezoek ontbreekt"]
 
 
 # --- organisation + team sources --------------------------------------------------------------
@@ -96,7 +97,7 @@ def test_organisation_not_arranged_uses_its_action(policy_factory, team_form, te
     policy = policy_factory(not_arranged=("N1",))
     n1 = item(run(policy, team_forms(team_form(risicos="Balie."))), "N1")
     # What is missing is the arrangement; what the organisation will do is the action.
-    assert n1.missing == ["organisatie: nog niet geregeld in het beleid"]
+    assert missing_texts(n1) == ["organisatie: nog niet geregeld in het beleid"]
     assert n1.action.model_dump() == {"item": "N1", "what": "Organisatie regelt N1",
                                       "owner": "HR", "due": dt.date(2026, 6, 1),
                                       "overdue": False,
@@ -128,7 +129,7 @@ def test_gap_without_any_action_is_still_to_be_decided(policy, team_form, team_f
 def test_no_action_for_arranged_items(policy, form, team_forms):
     annex = run(policy, team_forms(*(form(k, fill=True) for k in FORMS)))
     assert [i.id for i in annex.items if i.status is not GER] == []
-    assert all(i.action is None and i.missing == [] for i in annex.items)
+    assert all(i.action is None and missing_texts(i) == [] for i in annex.items)
 
 
 # --- inherit, extend, locked count as filled; missing forms do not ----------------------------
@@ -150,13 +151,13 @@ def test_missing_contact_form_counts_as_not_filled(policy, team_form, team_forms
                                              norm_voorbeelden="Schelden aan de balie.")))
     o4 = item(annex, "O4")
     assert o4.status is DLS  # the policy covers every location; the team's part is open
-    assert o4.missing == ["teamformulier: Huisregels op de eigen locatie van het team "
+    assert missing_texts(o4) == ["teamformulier: Huisregels op de eigen locatie van het team "
                           "(niet beantwoord)", "bijlage balie en spreekkamer ontbreekt"]
     # N4: organisation arranged, team example given, but the digital form's inherit field
     # (phone calls) is missing with its form.
     n4 = item(annex, "N4")
     assert n4.status is DLS
-    assert n4.missing == ["bijlage telefoon, e-mail, post en sociale media ontbreekt"]
+    assert missing_texts(n4) == ["bijlage telefoon, e-mail, post en sociale media ontbreekt"]
     assert item(annex, "N7").status is DLS
 
 
@@ -192,7 +193,7 @@ def test_l1_team_only(policy, team_form, team_forms, dilemmas, intervisie, expec
     assert all(s.origin is Origin.TEAM for s in l1.sources)
     if intervisie == "niet":
         assert ("teamformulier: Hoe vaak het team intervisie houdt (beantwoord met ‘niet’)"
-                in l1.missing)
+                in missing_texts(l1))
 
 
 # --- scores, topics, actions table ------------------------------------------------------------

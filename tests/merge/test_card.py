@@ -5,29 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from helpers.examples import example
 
 from pipeline.batch import assemble
-from pipeline.catalogue import CONTACT_KINDS
-from pipeline.examples import example_teams
 from pipeline.merge import CARD_HEADING, merge
-from pipeline.models import FormData, TeamForms
 from pipeline.policy import load_policy
 
 TODAY = dt.date(2026, 12, 1)
-
-
-def example(team_id: str) -> TeamForms:
-    identity, by_kind = next((i, a) for i, a in example_teams() if i.team_id == team_id)
-    forms = {}
-    for kind in ("team", *identity.contactvormen):
-        fields = dict(by_kind.get(kind, {}))
-        if kind == "team":
-            fields |= {"team.leidinggevende": identity.leidinggevende,
-                       **{f"team.contact_{k}": k in identity.contactvormen
-                          for k in CONTACT_KINDS}}
-        forms[kind] = FormData(path=f"{team_id}/{kind}.docx", kind=kind, team_id=team_id,
-                               schema_version="2", fields=fields)
-    return TeamForms(team_id=team_id, forms=forms)
 
 
 @pytest.mark.parametrize(("team_id", "kinds"), [

@@ -461,17 +461,28 @@ def test_status_symbols_are_runs_in_one_symbol_font(rendered):
 
 
 def test_what_is_missing_is_one_line_per_form_without_the_obvious_reason():
+    from pipeline.models import MissingPart
     from pipeline.render.annex import missing_lines
 
+    def team(form, question, reason, empty=False):
+        return MissingPart(party="team", form=form, question=question, reason=reason,
+                           empty=empty)
+
     assert missing_lines([
-        "bijlage balie en spreekkamer: Minimale bezetting (niet ingevuld)",
-        "teamformulier: Derden die met het team werken (‘n.v.t.’ regelt niets)",
-        "bijlage balie en spreekkamer: Er hangen camera's bij de balie (niet beantwoord)",
-        "teamformulier: Datum van het teamoverleg (stap 2) (de datum ligt in de toekomst)",
-        "organisatie: nog niet geregeld in het beleid",
+        team("balie", "Minimale bezetting", "niet ingevuld", empty=True),
+        team("team", "Derden die met het team werken", "‘n.v.t.’ regelt niets"),
+        team("balie", "Er hangen camera's bij de balie", "niet beantwoord", empty=True),
+        team("team", "Datum van het teamoverleg (stap 2)", "de datum ligt in de toekomst"),
+        MissingPart(party="organisatie", reason="nog niet geregeld in het beleid"),
+        MissingPart(party="team", form="huisbezoek", reason="ontbreekt"),
+        # A team's open action is its own line, whatever brackets its text holds.
+        MissingPart(party="team", reason="openstaande actie van het team: Tweede uitgang "
+                                         "(spreekkamer 3)"),
     ]) == [
         "Bijlage balie en spreekkamer: Minimale bezetting; Er hangen camera's bij de balie",
         "Teamformulier: Derden die met het team werken (‘n.v.t.’ regelt niets); Datum van het "
         "teamoverleg (stap 2) (de datum ligt in de toekomst)",
         "Organisatie: nog niet geregeld in het beleid",
+        "Bijlage huis- en bedrijfsbezoek ontbreekt",
+        "Openstaande actie van het team: Tweede uitgang (spreekkamer 3)",
     ]

@@ -13,11 +13,15 @@ import io
 import re
 
 import pytest
+from helpers.examples import example, example_ids
 from helpers.render import COLOUR
 from helpers.report import ORG_ACTION, TODAY
 from PIL import Image
 
-from pipeline.models import Status
+from pipeline.batch import assemble
+from pipeline.models import BuildStatus, Status, TeamResult
+from pipeline.policy import load_policy
+from pipeline.render.annex import annex_view
 from pipeline.report import HTML, XLSX, build_overview, write_overview
 from pipeline.report.data import Evaluation, evaluation_flag
 
@@ -37,7 +41,7 @@ def test_team_score_leaves_out_what_the_organisation_still_arranges(results, rep
     assert late.chapters[1].share == pytest.approx(own_done / len(chapter1))
     assert late.chapters[1].organisation_open == 1
     assert late.open == sum(i.status in (Status.DEELS, Status.ONTBREEKT) for i in items)
-    # Without the policy's answer the action's origin says it is the organisation's.
+    # Whose part is open is recorded on the item by assess; the overview needs no policy.
     teams = {t.team_id: t for t in build_overview(results, None, TODAY).teams}
     assert teams["burgerzaken"].chapters[1].share == 1.0
 
@@ -136,3 +140,33 @@ def test_html_without_logo_policy_or_teams(tmp_path):
     assert "0 teams" in page
     assert "Geen open acties" not in page  # no table, but a sentence that fits
     assert "De teams hebben geen acties gepland." in page
+
+
+@pytest.fixture(scope="module")
+def assembled():
+    """The example teams' protocols, assembled as the batch does (no Word file, no PDF)."""
+    return {team_id: assemble(load_policy(), example(team_id), today=TODAY)
+            for team_id in example_ids()}
+
+
+@pytest.mark.parametrize("team_id", example_ids())
+def test_the_annex_and_the_overview_count_whose_part_is_open_alike(assembled, team_id):
+    protocol = assembled[team_id]
+    scores = annex_view(protocol)["scores"]
+    result = TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.BUILT,
+                        protocol=protocol)
+    [row] = build_overview([result], load_policy(), TODAY).teams
+    assert sum(s["team"] for s in scores) == row.open
+    assert sum(s["organisation"] for s in scores) == row.organisation_open
+    for s in scores:
+        assert s["organisation"] == row.chapters[s["number"]].organisation_open
+
+
+def test_an_item_open_on_both_sides_counts_for_both(assembled):
+    both = [i for p in assembled.values() for i in p.annex.items
+            if i.open_for_team and i.open_for_organisation]
+    assert both, "the example teams no longer have an item open for team and organisation"
+    for item in both:
+        assert {m.party for m in item.missing} == {"team", "organisatie"}
+        assert item.action is not None
+        assert item.action.origin == "organisatie"
