@@ -641,7 +641,7 @@ def catalogue_json() -> dict:
     }
 
 
-# --- schema migration (issue 12: `teamprotocol forms --from`) -------------------------------
+# --- schema migration (`teamprotocol forms --from`) ------------------------------------------
 # Last cycle's forms may be of an older schema. Each step below says how the forms of schema
 # `source` map onto schema `target`; `forms --from` applies the steps in turn until the form
 # is of SCHEMA_VERSION, then reads it with the normal reader. A step per schema change, each

@@ -82,7 +82,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
     if adopted:
         rel = archive_rel(shared, protocol, r.team_id)
         target = ensure_inside(opts.out_dir, Path(rel))
-        # The MDTO sidecars are made and validated before anything is archived (issue 12).
+        # The MDTO sidecars are made and validated before anything is archived.
         record_files = history.record_files(protocol, shared.policy.archive, shared.archive,
                                             target, pdf, dt.datetime.now().astimezone())
         with times.stage("archive copy"):

@@ -69,7 +69,7 @@ class Shared:
     logo: Path | None
     template: Path | None
     hashes: dict[str, str]
-    archive: history.ArchiveIndex  # the adopted versions in archief/ (issue 12)
+    archive: history.ArchiveIndex  # the adopted versions in archief/
     manifest: Manifest = field(default_factory=Manifest)
     # Per team, the SHA-256 of every output this run wrote, hashed from the bytes written (or
     # the PDF just verified), never re-read at the end: the manifest records what this run made.
