@@ -124,25 +124,18 @@ def check_team_id(data: FormData) -> None:
                  "om het formulier van uw team"))
 
 
-def json_value(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [{k: json_value(v) for k, v in row.items()} for row in value]
-    return value
-
-
 def as_json(checked: Checked) -> dict[str, Any]:
     """`check --json` of a readable form: fields, open items, adoption, errors, warnings."""
     data = checked.data
+    read = data.model_dump(mode="json")  # dates as ISO text, rows as lists of objects
     return {
-        "kind": data.kind, "team_id": data.team_id, "schema_version": data.schema_version,
-        "application": data.application,
-        "fields": {tag: json_value(v) for tag, v in data.fields.items()},
+        **{key: read[key] for key in ("kind", "team_id", "schema_version", "application",
+                                      "fields")},
         "open_items": [i for i, _ in checked.open_items],
-        "adoption": [p.model_dump() for p in checked.adoption_errors],
-        "errors": [p.model_dump() for p in data.errors],
-        "warnings": [p.model_dump() for p in [*data.warnings, *checked.adoption_warnings]],
+        "adoption": [p.model_dump(mode="json") for p in checked.adoption_errors],
+        "errors": read["errors"],
+        "warnings": [p.model_dump(mode="json")
+                     for p in [*data.warnings, *checked.adoption_warnings]],
     }
 
 
