@@ -1,10 +1,8 @@
-"""Assess stage: the status of every checklist item -> the completeness annex (chapter 7).
+"""The evidence for checklist items: what one form field, one form or the policy contributes
+to an item, judged by the one answer rule (`pipeline.answers`), and the team's own actions.
 
-Pure functions: no I/O, no printing. An item's status comes from its *evidence*: the
-policy's own answer for the item, and every form field the catalogue maps to it, each judged
-by the one answer rule (`pipeline.answers`). `teamprotocol check` calls `form_evidence` and
-`open_items` on a single form, the annex calls them on all of a team's forms: the two cannot
-disagree.
+`teamprotocol check` calls `form_evidence` and `open_items` on a single form, the annex
+(`assess`) calls them on all of a team's forms: the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,11 +13,9 @@ from dataclasses import dataclass
 from pipeline import answers
 from pipeline.answers import AnswerState
 from pipeline.catalogue import (
-    CHAPTERS,
     CHECKLIST,
     CHECKLIST_BY_ID,
     FORMS,
-    INSPECTION_TOPICS,
     TEAM_KIND,
     ChecklistItem,
     Field,
@@ -27,17 +23,11 @@ from pipeline.catalogue import (
 )
 from pipeline.models import (
     Action,
-    Annex,
     Answer,
-    ChapterScore,
     FormData,
-    ItemAssessment,
     MissingPart,
     Origin,
     Source,
-    Status,
-    TeamForms,
-    TopicAssessment,
 )
 from pipeline.policy import Policy
 from pipeline.text import form_name
@@ -48,10 +38,6 @@ ADOPTED_ON_TAG = "team.vastgesteld_op"
 # Dates that must lie ahead (a plan) or behind (a meeting that was held).
 FUTURE_DATES = ("team.volgende_evaluatie",)
 PAST_DATES = ("team.teamoverleg", "team.inventarisatie")
-# How far along an item is; used to combine and to compare statuses.
-RANK = {Status.ONTBREEKT: 0, Status.DEELS: 1, Status.GEREGELD: 2}
-_LEVEL = {AnswerState.EMPTY: 0, AnswerState.NOTHING: 0, AnswerState.PARTIAL: 1,
-          AnswerState.GIVEN: 2}
 
 
 @dataclass(frozen=True)
@@ -202,109 +188,3 @@ def open_items(form: FormData, *, today: dt.date,
         if reasons:
             out.append((item.id, reasons))
     return out
-
-
-def _status(evidence: list[Evidence]) -> Status:
-    levels = [_LEVEL[e.state] for e in evidence]
-    if levels and min(levels) == 2:
-        return Status.GEREGELD
-    return Status.DEELS if any(levels) else Status.ONTBREEKT
-
-
-def _due_key(action: Action) -> tuple[bool, dt.date, int]:
-    order = [i.id for i in CHECKLIST]
-    return (action.due is None, action.due or dt.date.max,
-            order.index(action.item) if action.item in order else len(order))
-
-
-def _gap_action(policy: Policy, item: ChecklistItem, labels: list[str], own: list[Action],
-                lead: str | None) -> Action:
-    mine = sorted((a for a in own if a.item == item.id), key=_due_key)
-    if mine:
-        return mine[0]
-    answer = policy.checklist.get(item.id)
-    if answer is not None and not answer.arranged and answer.action:
-        return Action(item=item.id, what=answer.action, owner=answer.owner, due=answer.due,
-                      origin="organisatie")
-    what = "Afspraak maken over: " + "; ".join(labels) if labels else item.text
-    return Action(item=item.id, what=what, owner=lead, origin="open")
-
-
-def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: ChecklistItem, *,
-                today: dt.date, own: list[Action] | None = None,
-                arranged: frozenset[str] | None = None) -> ItemAssessment:
-    """One checklist item: status, the sources it relied on, what is missing, the gap's action."""
-    base = {"id": item.id, "chapter": item.chapter, "text": item.text}
-    if item.contact_kinds and not set(item.contact_kinds) & set(kinds):
-        return ItemAssessment(**base, status=Status.NVT, sources=[])
-    arranged = arranged_by(policy) if arranged is None else arranged
-    team = forms.forms.get(TEAM_KIND)
-    own = team_actions(team, today=today) if own is None else own
-    evidence = policy_evidence(policy, item)
-    for kind in (TEAM_KIND, *kinds):
-        evidence += form_evidence(kind, forms.forms.get(kind), item.id, today=today,
-                                  arranged=arranged)
-    status = _status(evidence)
-    missing = list(dict.fromkeys(e.missing for e in evidence
-                                 if e.state is not AnswerState.GIVEN and e.missing))
-    planned = [a for a in own if a.item == item.id]
-    if status is Status.GEREGELD and planned:
-        # The team itself says something is still to be done here: not arranged yet.
-        status = Status.DEELS
-    missing += [MissingPart(party="team", reason=f"openstaande actie van het team: {a.what}")
-                for a in planned]
-    if not evidence:
-        missing = [MissingPart(party="team",
-                               reason="geen organisatietekst of teamvraag voor dit onderdeel")]
-        status = Status.ONTBREEKT
-    action = None
-    if status is not Status.GEREGELD:
-        labels = [e.source.label for e in evidence
-                  if e.state is not AnswerState.GIVEN and e.source.label]
-        lead = str(team.fields.get(LEAD_TAG) or "").strip() or None if team else None
-        action = _gap_action(policy, item, labels, own, lead)
-        if action.due is not None:
-            action = action.model_copy(update={"overdue": action.due < today})
-    conflicts = [e.conflict for e in evidence if e.conflict]
-    return ItemAssessment(**base, status=status, sources=[e.source for e in evidence],
-                          missing=missing, action=action, conflicts=conflicts,
-                          given=[e.source for e in evidence if e.state is AnswerState.GIVEN])
-
-
-def combine(statuses: list[Status]) -> Status:
-    """Combined status of items: all geregeld or n.v.t. -> geregeld; none filled -> ontbreekt."""
-    if all(s is Status.NVT for s in statuses):
-        return Status.NVT
-    applicable = [s for s in statuses if s is not Status.NVT]
-    if all(s is Status.GEREGELD for s in applicable):
-        return Status.GEREGELD
-    if all(s is Status.ONTBREEKT for s in applicable):
-        return Status.ONTBREEKT
-    return Status.DEELS
-
-
-def assess(policy: Policy, forms: TeamForms, contact_kinds: list[str], *,
-           today: dt.date) -> Annex:
-    """Every checklist item's status, a score per chapter, the 11 inspection topics and actions."""
-    own = team_actions(forms.forms.get(TEAM_KIND), today=today)
-    arranged = arranged_by(policy)  # once per team, not once per item
-    items = [assess_item(policy, forms, contact_kinds, i, today=today, own=own,
-                         arranged=arranged)
-             for i in CHECKLIST]
-    chapters = []
-    for number, title in CHAPTERS.items():
-        counts = {s: 0 for s in Status}
-        for a in items:
-            if a.chapter == number:
-                counts[a.status] += 1
-        chapters.append(ChapterScore(chapter=number, title=title, counts=counts))
-    by_id = {a.id: a for a in items}
-    topics = [TopicAssessment(title=t, items=list(ids), status=combine([by_id[i].status
-                                                                         for i in ids]))
-              for t, ids in INSPECTION_TOPICS]
-    chosen = [a.action for a in items if a.action is not None]
-    # Team actions not used for a gap (other rows for the same item, rows without an item)
-    # still belong in the actions table: the team planned them.
-    rest = [a for a in own if not any(a == c for c in chosen)]
-    actions = sorted([*chosen, *rest], key=_due_key)
-    return Annex(items=items, chapters=chapters, topics=topics, actions=actions)
