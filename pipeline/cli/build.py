@@ -52,8 +52,8 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
     """
     examples = forms_dir is None
     if forms_dir is not None and policy_path is None:
-        # Without it a real organisation's teams were built as the fictitious Gemeente
-        # Lindenhoven, with its invented phone numbers, and archived under its name.
+        # The example policy is chosen on purpose only: its invented organisation and phone
+        # numbers must never reach a real organisation's protocols or archive.
         raise click.UsageError(
             "geef met --policy BELEID.yaml het beleid van uw organisatie op. Zonder --policy "
             "zouden de protocollen de teksten en telefoonnummers van de verzonnen Gemeente "

@@ -16,8 +16,8 @@ EMPTY = "–"
 # Status -> (symbol, text colour, light cell shading). Symbol and word together, so the
 # status is readable without colour (printed in grey, or colour-blind readers). Every text
 # colour has a contrast of at least 4.5:1 on its shading (WCAG 2 relative luminance, PDF/UA
-# via WCAG 1.4.3): 5.5, 6.1, 6.3 and 6.0:1. The earlier orange on salmon was 3.55:1 and its
-# fill had the same grey as ontbreekt's; deels is now yellow, lighter in grey than ontbreekt.
+# via WCAG 1.4.3): 5.5, 6.1, 6.3 and 6.0:1; deels's yellow is lighter in grey than
+# ontbreekt's red, so the two differ in a grey print too.
 STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
     Status.GEREGELD: ("✓", "1E6B24", "E2EFDA"),
     Status.DEELS: ("◐", "8A4B00", "FFF2CC"),
