@@ -22,7 +22,7 @@ def catalogue(as_json: bool) -> None:
     for form in data["forms"]:
         click.echo(f"\n{form['title']} ({form['kind']})")
         for f in form["fields"]:
-            verplicht = "verplicht" if f["required"] else ""
+            required = "verplicht" if f["required"] else ""
             items = " ".join(f["checklist"])
-            click.echo(f"  {f['tag']:<34} {f['type']:<9} {f['merge']:<7} {verplicht:<9} {items}")
+            click.echo(f"  {f['tag']:<34} {f['type']:<9} {f['merge']:<7} {required:<9} {items}")
 

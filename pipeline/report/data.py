@@ -39,14 +39,14 @@ class Evaluation:
 class ChapterCell:
     """One team × chapter: the team's own items and those the organisation still arranges."""
 
-    geregeld: int
+    arranged: int  # the items whose team part is arranged
     applicable: int  # the team's applicable items (not n.v.t.), organisation gaps included
     organisation_open: int
 
     @property
     def share(self) -> float | None:
-        """Share geregeld of the team's part; None when nothing applies."""
-        return self.geregeld / self.applicable if self.applicable else None
+        """Share of the team's part that is arranged; None when nothing applies."""
+        return self.arranged / self.applicable if self.applicable else None
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ class TeamRow:
         return self.build == BuildStatus.FAILED
 
     @property
-    def geregeld(self) -> int | None:
-        return sum(c.geregeld for c in self.chapters.values()) if self.chapters else None
+    def arranged(self) -> int | None:
+        return sum(c.arranged for c in self.chapters.values()) if self.chapters else None
 
     @property
     def applicable(self) -> int | None:
@@ -80,7 +80,7 @@ class TeamRow:
 
     @property
     def share(self) -> float | None:
-        a, g = self.applicable, self.geregeld
+        a, g = self.applicable, self.arranged
         return g / a if a and g is not None else None
 
 
@@ -143,7 +143,7 @@ def _chapters(items: list[ItemAssessment]) -> dict[int, ChapterCell]:
     for number in CHAPTERS:
         applicable = [i for i in items if i.chapter == number and i.status is not Status.NVT]
         cells[number] = ChapterCell(
-            geregeld=sum(not i.open_for_team for i in applicable),
+            arranged=sum(not i.open_for_team for i in applicable),
             applicable=len(applicable),
             organisation_open=sum(i.open_for_organisation for i in applicable))
     return cells

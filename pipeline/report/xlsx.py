@@ -144,7 +144,7 @@ def _overview_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> 
     for t in o.teams:
         rows.append([t.team, t.team_id, "mislukt" if t.failed else t.status, t.open,
                      *[t.chapters[n].share if t.chapters else None for n in CHAPTERS],
-                     t.geregeld, t.applicable, t.organisation_open, t.next_evaluation,
+                     t.arranged, t.applicable, t.organisation_open, t.next_evaluation,
                      t.evaluation_flag, "PDF" if t.links.get("pdf") else None])
     _table(ws, columns, rows, colour, on_colour, first_row=2)
     # The title spans the table, so it wraps within the printed width instead of running off.
