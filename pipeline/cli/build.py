@@ -12,7 +12,7 @@ import click
 
 from pipeline import click_nl
 from pipeline.batch import BuildOptions, build_all, team_folders
-from pipeline.cli.common import CONTEXT, EXAMPLE_POLICY, policy_option
+from pipeline.cli.common import EXAMPLE_POLICY, command, policy_option
 from pipeline.errors import Problem, TeamprotocolError
 from pipeline.examples import write_example_forms
 from pipeline.models import BuildStatus
@@ -23,7 +23,7 @@ _STATUS_SHOWN = {BuildStatus.BUILT: "gebouwd", BuildStatus.UNCHANGED: "ongewijzi
 _WARNINGS_SHOWN = 3
 
 
-@click.command(context_settings=CONTEXT)
+@command()
 # exists=True: a forms folder that is not there is a usage error (exit 2), like a bad --jobs.
 @click.argument("forms_dir", metavar="[FORMULIERENMAP]", required=False,
                 type=click.Path(exists=True, file_okay=False, path_type=Path))

@@ -7,10 +7,10 @@ import json
 import click
 
 from pipeline.catalogue import catalogue_json
-from pipeline.cli.common import CONTEXT
+from pipeline.cli.common import command
 
 
-@click.command(context_settings=CONTEXT)
+@command()
 @click.option("--json", "as_json", is_flag=True, help="Druk de catalogus af als JSON.")
 def catalogue(as_json: bool) -> None:
     """Toon de veldencatalogus: checklist en alle velden van alle formulieren."""

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import CONTEXT
+from pipeline.cli.common import command
 
 
-@click.command(context_settings=CONTEXT)
+@command()
 @click.argument("form", metavar="FORMULIER.docx",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True,

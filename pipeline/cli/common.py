@@ -1,12 +1,24 @@
-"""What the commands share: click's settings and the `--policy voorbeeld` rule."""
+"""What the commands share: click's settings, the decorator that makes a subcommand, and the
+`--policy voorbeeld` rule."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline import click_nl
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 EXAMPLE_POLICY = "voorbeeld"  # `--policy voorbeeld`: the embedded example policy, on purpose
+
+
+def command() -> Callable[[Callable[..., Any]], click.Command]:
+    """Every subcommand's decorator: `-h`, the help width, and a Dutch usage line."""
+    return click.command(cls=click_nl.Command, context_settings=CONTEXT)
 
 
 def policy_option(value: Path | None) -> Path | None:

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.cli.common import CONTEXT, policy_option
+from pipeline.cli.common import command, policy_option
 from pipeline.text import plural
 
 if TYPE_CHECKING:  # imported where used: `--help` need not load them
     from pipeline.forms.prefill import Prefill
 
 
-@click.command(context_settings=CONTEXT)
+@command()
 @click.argument("teams_csv", metavar="TEAMS.csv",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 # Not "forms": in a clone of this project that is the example teams' folder, which a real

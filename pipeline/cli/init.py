@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.common import CONTEXT
+from pipeline.cli.common import command
 from pipeline.errors import UsageError
 from pipeline.text import plural
 
 
-@click.command(context_settings=CONTEXT)
+@command()
 @click.argument("target", metavar="MAP", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True,
               help="Bestaande bestanden vervangen; de oude komen in een reservekopie.")

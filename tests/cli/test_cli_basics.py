@@ -63,9 +63,11 @@ def test_help_is_dutch_and_complete(command: tuple[str, ...]):
     assert result.output.startswith("Gebruik: teamprotocol")
     assert "Opties:" in result.output
     assert "Toon deze hulp en stop." in result.output
-    for english in ("Usage:", "Options:", "Show this message"):
+    for english in ("Usage:", "Options:", "[OPTIONS]", "Show this message"):
         assert english not in result.output
-    if not command:
+    if command:
+        assert result.output.startswith(f"Gebruik: teamprotocol {command[0]} [OPTIES]")
+    else:
         for name in COMMANDS:
             assert f"  {name} " in result.output
 
