@@ -32,7 +32,7 @@ from pipeline.catalogue import (
     migration_path,
 )
 from pipeline.errors import FormError, Problem
-from pipeline.forms import write
+from pipeline.forms import common
 from pipeline.forms.folder import form_files, misfiled
 from pipeline.forms.package import _read_member, open_package
 from pipeline.forms.read import read_form
@@ -100,7 +100,7 @@ def _checkbox_to_choice(sdt: etree._Element, tag: str, ticked: str) -> None:
         return
     value = ticked if ooxml.sdt_checked(sdt) else None
     alias = ooxml.sdt_alias(sdt) or target.label
-    control = ooxml.dropdown_control(tag, alias, target.choices, value, write.placeholder(target))
+    control = ooxml.dropdown_control(tag, alias, target.choices, value, common.placeholder(target))
     sdt.getparent().replace(sdt, control)
 
 
@@ -114,11 +114,11 @@ def _migrated_copy(path: Path, props: dict[str, str], steps: list[Migration],
     main = "word/document.xml"
     if main not in files:
         raise FormError("het formulier kan niet worden omgezet naar de nieuwe schemaversie",
-                        file=path, hint=write.INSTRUCTIONS[-1])
+                        file=path, hint=common.INSTRUCTIONS[-1])
     files[main] = etree.tostring(document, xml_declaration=True, encoding="UTF-8",
                                  standalone=True)
     raw = _zip(files)
-    props = {**props, write.PROP_SCHEMA: SCHEMA_VERSION}
+    props = {**props, common.PROP_SCHEMA: SCHEMA_VERSION}
     out = folder / path.name
     out.write_bytes(ooxml.finish_package(raw, props))
     return out
@@ -143,8 +143,8 @@ def read_previous_form(path: Path,
     path = Path(path)
     package = open_package(path)
     props = package.custom or {}
-    version = props.get(write.PROP_SCHEMA, "")
-    if version == SCHEMA_VERSION or write.PROP_KIND not in props:
+    version = props.get(common.PROP_SCHEMA, "")
+    if version == SCHEMA_VERSION or common.PROP_KIND not in props:
         return read_form(path)  # current, or not ours at all: the reader says which
     steps = migration_path(version, migrations)
     if steps is None:
@@ -246,7 +246,7 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
             continue
         forms, errors = _read_team(folder, migrations)
         if TEAM_KIND not in forms and not errors:
-            errors.append(Problem(file=str(folder / write.form_file_name(TEAM_KIND)),
+            errors.append(Problem(file=str(folder / common.form_file_name(TEAM_KIND)),
                                   message="het teamformulier van de vorige ronde ontbreekt",
                                   hint="Zet het teamformulier (team.docx) van vorig jaar in de "
                                        "map, of haal de map weg voor lege formulieren"))

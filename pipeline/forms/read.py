@@ -26,7 +26,7 @@ from pipeline.catalogue import (
     Merge,
 )
 from pipeline.errors import FormError, Problem
-from pipeline.forms import layout, write
+from pipeline.forms import common, layout
 from pipeline.forms.package import open_package
 from pipeline.models import Answer, Cell, FormData
 from pipeline.text import dutch_number, parse_date, printable
@@ -97,13 +97,13 @@ class _Reader:
         t = text.strip()
         # The form may be written in the policy's word for burger: compare in one word.
         t = terms.neutral(t)
-        return not t or t in placeholders or t in WORD_PLACEHOLDERS or t == write.CHOOSE
+        return not t or t in placeholders or t in WORD_PLACEHOLDERS or t == common.CHOOSE
 
     def value(self, field: Field, text: str, *, sdt: etree._Element | None,
               column: Column | None = None) -> Answer:
         """One answer from a control (or plain text) for a field or a table column."""
         type_ = column.type if column else field.type
-        placeholders = {write.CELL_PLACEHOLDER[type_]} if column else {write.placeholder(field)}
+        placeholders = {common.CELL_PLACEHOLDER[type_]} if column else {common.placeholder(field)}
         where = f" (kolom {column.label})" if column else ""
         if type_ is FieldType.CHECKBOX:
             checked = ooxml.sdt_checked(sdt) if sdt is not None else None
@@ -172,7 +172,7 @@ class _Reader:
     # --- the second route: the question label ----------------------------------------------
 
     def label_index(self, field: Field) -> int | None:
-        for text in (field.label + write.REQUIRED_MARK, field.label):
+        for text in (field.label + common.REQUIRED_MARK, field.label):
             if (i := self.label_at.get(_norm(text))) is not None:
                 return i
         return None
@@ -203,7 +203,7 @@ class _Reader:
             value = self.from_control(field, sdts[0])
         else:
             # A paragraph's trailing breaks are the empty lines an empty long answer's box
-            # holds (write.py), still there when the control was deleted and typed over.
+            # holds (common.py), still there when the control was deleted and typed over.
             text = "\n".join(ooxml.content_text(p).rstrip("\n") for p in paras)
             if field.type is FieldType.CHECKBOX:
                 text = text.replace(field.help, "")
@@ -385,7 +385,7 @@ def _is_frame(block: etree._Element) -> bool:
     style = block.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
     if style is not None and style.get(qn("w:val")) == layout.LOCKED:
         return True
-    return _norm(ooxml.content_text(block)) == write.FRAME_NOTE
+    return _norm(ooxml.content_text(block)) == common.FRAME_NOTE
 
 
 def _norm(text: str) -> str:
@@ -396,10 +396,10 @@ def _norm(text: str) -> str:
 def _our_texts(spec: FormSpec) -> list[str]:
     """Every paragraph text the writer puts around answers: labels, headings, notes."""
     # Headings as the form numbers them, and as forms before issue 11 did (catalogue numbers).
-    texts = [*write.section_headings(spec), *(f"{s.number}. {s.title}" for s in spec.sections),
-             write.ROWS_NOTE, write.FRAME_NOTE]
+    texts = [*common.section_headings(spec), *(f"{s.number}. {s.title}" for s in spec.sections),
+             common.ROWS_NOTE, common.FRAME_NOTE]
     for f in spec.fields:
-        texts += [f.label, f.label + write.REQUIRED_MARK, f.help]
+        texts += [f.label, f.label + common.REQUIRED_MARK, f.help]
     return texts
 
 
@@ -408,13 +408,13 @@ def read_form(path: Path) -> FormData:
     path = Path(path)
     package = open_package(path)
     props = package.custom or {}
-    kind = props.get(write.PROP_KIND)
-    if not kind or write.PROP_TEAM not in props:
+    kind = props.get(common.PROP_KIND)
+    if not kind or common.PROP_TEAM not in props:
         raise FormError("dit is geen formulier van teamprotocol (de formuliergegevens "
                         "ontbreken)", file=path,
                         hint="Vul het formulier in dat de coördinator voor uw team heeft "
                         "gemaakt met 'teamprotocol forms', en stuur dat terug")
-    version = props.get(write.PROP_SCHEMA, "")
+    version = props.get(common.PROP_SCHEMA, "")
     if version != SCHEMA_VERSION:
         raise FormError(f"dit formulier heeft schemaversie '{shown_value(version)}', verwacht is "
                         f"'{SCHEMA_VERSION}'", file=path,
@@ -425,6 +425,6 @@ def read_form(path: Path) -> FormData:
                         hint=_NEW_FORM)
     reader = _Reader(str(path), kind, package.document, package.application)
     fields = reader.read()
-    return FormData(path=str(path), kind=kind, team_id=props[write.PROP_TEAM],
+    return FormData(path=str(path), kind=kind, team_id=props[common.PROP_TEAM],
                     schema_version=version, fields=fields, errors=reader.errors,
                     warnings=reader.warnings, application=package.application)

@@ -36,14 +36,8 @@ from pipeline.cli import cli
 from pipeline.errors import FormError
 from pipeline.examples import example_teams, write_example_forms
 from pipeline.forms import prefill
-from pipeline.forms.write import (
-    PROP_KIND,
-    PROP_SCHEMA,
-    PROP_TEAM,
-    locked_texts_of,
-    write_form,
-    write_team_forms,
-)
+from pipeline.forms.common import PROP_KIND, PROP_SCHEMA, PROP_TEAM
+from pipeline.forms.write import locked_texts_of, write_form, write_team_forms
 from pipeline.policy import load_policy
 
 EXE = Path(sys.executable).with_name("teamprotocol")
