@@ -40,7 +40,7 @@ class ExampleTeam(TeamRow):
     """One example team: its row of the teams list, and its answers by form kind (each kind
     checked by `check_answers`)."""
 
-    antwoorden: dict[str, Any] = ModelField(default_factory=dict)
+    antwoorden: dict[str, Any] | None = None  # `antwoorden:` left empty: none
 
 
 class ExampleTeams(BaseModel):
@@ -151,7 +151,7 @@ def load_example_teams(path: Path) -> list[tuple[TeamIdentity, dict[str, dict[st
         seen.add(team.team_id)
         identity = TeamIdentity(**team.model_dump(exclude={"antwoorden"}))
         by_kind = {str(kind): check_answers(str(kind), a, file=path, identity=identity)
-                   for kind, a in team.antwoorden.items()}
+                   for kind, a in (team.antwoorden or {}).items()}
         result.append((identity, by_kind))
     return result
 

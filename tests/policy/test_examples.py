@@ -204,3 +204,13 @@ def test_valid_answers_come_back_as_given():
     answers = {"team.acties": rows, "team.vastgesteld_op": dt.date(2026, 10, 1),
                "team.status": None}
     assert check_answers("team", answers, file="x.yaml", identity=IDENTITY) == answers
+
+
+def test_a_team_without_answers(tmp_path):
+    def edit(data):
+        data["teams"] = data["teams"][:1]
+        data["teams"][0]["antwoorden"] = None
+        data["teams"][0]["contactvormen"] = []
+    [(identity, answers)] = load_example_teams(_examples_file(tmp_path, edit))
+    assert identity.contactvormen == ()
+    assert answers == {}
