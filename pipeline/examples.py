@@ -1,21 +1,34 @@
-"""The example teams (`defaults/voorbeeldteams.yaml`), checked against the field catalogue."""
+"""The example teams (`defaults/voorbeeldteams.yaml`), checked by pydantic models: the file's
+(each team a row of the teams list, `TeamRow`, with its answers), and per form kind one made
+from the field catalogue (each answerable field with its type, choices and table columns)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from importlib import resources
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Strict,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+    create_model,
+)
+from pydantic import Field as ModelField
 
-from pipeline.catalogue import CONTACT_KINDS, FORMS, TEAM_KIND, Field, FieldType, Merge
-from pipeline.errors import FormError
-from pipeline.forms.teams_csv import team_id_problem
+from pipeline.catalogue import FORMS, TEAM_KIND, Field, FieldType, FormSpec, Merge
+from pipeline.errors import FormError, Problem
+from pipeline.forms.teams_csv import TeamRow
 from pipeline.models import Answer, TeamIdentity
-from pipeline.policy import read_yaml
+from pipeline.policy import read_yaml, validation_problems
 
-_TEAM_KEYS = {"team_id", "team", "afdeling", "leidinggevende", "contactvormen", "antwoorden"}
 _HINT = "Vergelijk met 'teamprotocol catalogue' en pas het voorbeeldbestand aan"
+_FORBID = ConfigDict(extra="forbid")
 
 
 def example_teams_path() -> Path:
@@ -23,41 +36,67 @@ def example_teams_path() -> Path:
     return Path(str(resources.files("pipeline") / "defaults" / "voorbeeldteams.yaml"))
 
 
-def _type_problem(field: Field, value: object) -> str | None:
-    """Why `value` is not a valid answer for `field`, or None when it is."""
-    t = field.type
-    if value is None:
-        return None
-    if t in (FieldType.TEXT, FieldType.MULTILINE):
-        return None if isinstance(value, str) else "moet een tekst zijn"
-    if t is FieldType.CHOICE:
-        if not isinstance(value, str) or value not in field.choices:
-            return "moet een van deze keuzes zijn: " + ", ".join(field.choices)
-        return None
-    if t is FieldType.CHECKBOX:
-        return None if isinstance(value, bool) else "moet true of false zijn"
-    if t is FieldType.DATE:
-        ok = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-        return None if ok else "moet een datum zijn als 2026-10-01"
-    if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
-        return "moet een lijst rijen zijn"
-    columns = {c.name: c for c in field.columns}
-    for n, row in enumerate(value, 1):
-        unknown = sorted(str(k) for k in set(row) - set(columns))
-        if unknown:
-            return f"rij {n}: onbekende kolom {', '.join(unknown)} (kolommen: {', '.join(columns)})"
-        for name, cell in row.items():
-            col = columns[name]
-            if cell is None:
-                continue
-            if col.type is FieldType.DATE:
-                bad = not isinstance(cell, dt.date)
-            elif col.type is FieldType.CHOICE:
-                bad = cell not in col.choices
-            else:
-                bad = not isinstance(cell, str)
-            if bad:
-                return f"rij {n}, kolom {name}: ongeldige waarde"
+class ExampleTeam(TeamRow):
+    """One example team: its row of the teams list, and its answers by form kind (each kind
+    checked by `check_answers`)."""
+
+    antwoorden: dict[str, Any] | None = None  # `antwoorden:` left empty: none
+
+
+class ExampleTeams(BaseModel):
+    """The example teams file: a list `teams`, nothing else."""
+
+    model_config = _FORBID
+
+    teams: list[ExampleTeam] = ModelField(min_length=1)
+
+
+def _value_type(type_: FieldType, choices: tuple[str, ...]) -> Any:
+    """The type of one answer (or cell) of `type_`, as YAML gives it; None is no answer."""
+    if type_ is FieldType.CHOICE:
+        literal: Any = Literal  # the choices are the catalogue's, known at run time only
+        return literal[choices] | None
+    if type_ is FieldType.CHECKBOX:
+        return StrictBool | None
+    if type_ is FieldType.DATE:  # a date, not a text that looks like one, nor a date-time
+        return Annotated[dt.date, Strict()] | None
+    return StrictStr | None
+
+
+def _answerable(spec: FormSpec) -> list[Field]:
+    """The fields an example answers: not the organisation's locked texts, not the identity
+    fields and contact-type boxes the teams list fills in."""
+    return [f for f in spec.fields if f.merge is not Merge.LOCKED and not f.prefill
+            and not f.tag.startswith(f"{TEAM_KIND}.contact_")]
+
+
+@functools.cache
+def answers_model(kind: str) -> type[BaseModel]:
+    """The pydantic model of one form kind's answers, made from the catalogue: a field per
+    tag, a table field a list of rows whose keys are its columns."""
+    fields: dict[str, Any] = {}
+    for f in _answerable(FORMS[kind]):
+        if f.type is FieldType.ROWS:
+            columns: dict[str, Any] = {c.name: (_value_type(c.type, c.choices), None)
+                                       for c in f.columns}
+            row: Any = create_model(f"Row_{f.tag}", __config__=_FORBID, **columns)
+            fields[f.tag] = (list[row] | None, None)
+        else:
+            fields[f.tag] = (_value_type(f.type, f.choices), None)
+    return create_model(f"Answers_{kind}", __config__=_FORBID, **fields)
+
+
+def _key_problem(kind: str, tag: str) -> tuple[str, str] | None:
+    """Why `tag` is no key of `kind`'s answers: (what is wrong, what to do), or None."""
+    field = next((f for f in FORMS[kind].fields if f.tag == tag), None)
+    if field is None:
+        return f"onbekend veld voor formulier '{kind}'", _HINT
+    if field.merge is Merge.LOCKED:
+        return ("dit veld is een vastgestelde organisatietekst; een team vult het niet in",
+                "Verwijder het antwoord")
+    if field.prefill or tag.startswith(f"{TEAM_KIND}.contact_"):
+        return ("dit veld komt uit de teamgegevens",
+                "Vul het in bij team, afdeling, leidinggevende of contactvormen")
     return None
 
 
@@ -73,62 +112,46 @@ def check_answers(kind: str, answers: object, *, file: Path | str,
     if not isinstance(answers, dict):
         raise FormError(f"de antwoorden voor '{kind}' moeten een groep sleutels zijn", file=file,
                         field=identity.team_id, hint=_HINT)
-    spec = FORMS[kind]
-    tags = {f.tag: f for f in spec.fields}
-    result: dict[str, Answer] = {}
-    for tag, value in answers.items():
-        field = tags.get(str(tag))
-        where = f"{identity.team_id}: {tag}"
-        if field is None:
-            raise FormError(f"onbekend veld voor formulier '{kind}'", file=file, field=where,
-                            hint=_HINT)
-        if field.merge is Merge.LOCKED:
-            raise FormError("dit veld is een vastgestelde organisatietekst; een team vult het "
-                            "niet in", file=file, field=where, hint="Verwijder het antwoord")
-        if field.prefill or tag.startswith(f"{TEAM_KIND}.contact_"):
-            raise FormError("dit veld komt uit de teamgegevens", file=file, field=where,
-                            hint="Vul het in bij team, afdeling, leidinggevende of contactvormen")
-        problem = _type_problem(field, value)
-        if problem:
-            raise FormError(problem, file=file, field=where, hint=_HINT)
-        result[field.tag] = value  # checked just above
-    return result
+    answers = {str(tag): value for tag, value in answers.items()}
+    problems: list[Problem] = []
+    for tag in list(answers):
+        if (why := _key_problem(kind, tag)) is not None:
+            problems.append(Problem(file=str(file), field=f"{identity.team_id}: {tag}",
+                                    message=why[0], hint=why[1]))
+            del answers[tag]
+    try:
+        answers_model(kind).model_validate(answers)
+    except ValidationError as e:
+        problems += [Problem(file=str(file), field=f"{identity.team_id}: {key}", message=message,
+                             hint=hint)
+                     for key, message, hint in validation_problems(e, answers_model(kind),
+                                                                   fix_hint=_HINT)]
+    if problems:
+        raise FormError(*problems)
+    return answers  # valid as they are: the model's copy would add the rows' empty columns
 
 
 def load_example_teams(path: Path) -> list[tuple[TeamIdentity, dict[str, dict[str, Answer]]]]:
     """Read and check a file of example teams (identity + answers by form kind)."""
+    path = Path(path)
     data = read_yaml(path, error=FormError)
-    teams = data.get("teams") if isinstance(data, dict) else None
-    if not isinstance(teams, list) or not teams:
-        raise FormError("het bestand moet een lijst 'teams' bevatten", file=path, hint=_HINT)
+    try:
+        teams = ExampleTeams.model_validate(data).teams
+    except ValidationError as e:
+        source = path.read_text(encoding="utf-8-sig")  # read_yaml has read it as UTF-8
+        raise FormError(*(Problem(file=str(path), field=key or None, message=message, hint=hint)
+                          for key, message, hint in validation_problems(
+                              e, ExampleTeams, source=source, fix_hint=_HINT))) from None
     result = []
     seen: set[str] = set()
-    for n, entry in enumerate(teams, 1):
-        if not isinstance(entry, dict) or set(entry) - _TEAM_KEYS:
-            extra = sorted(str(k) for k in set(entry) - _TEAM_KEYS) if isinstance(entry,
-                                                                                 dict) else []
-            raise FormError(f"team {n}: onbekende sleutels {', '.join(extra)}" if extra else
-                            f"team {n} moet een groep sleutels zijn", file=path,
-                            hint="Toegestaan: " + ", ".join(sorted(_TEAM_KEYS)))
-        try:
-            identity = TeamIdentity(**{k: v for k, v in entry.items() if k != "antwoorden"})
-        except (ValidationError, TypeError) as e:
-            raise FormError(f"team {n}: team_id, team, afdeling, leidinggevende en "
-                            "contactvormen moeten alle vijf zijn ingevuld", file=path,
-                            hint=_HINT) from e
-        unknown = [k for k in identity.contactvormen if k not in CONTACT_KINDS]
-        why = (f"onbekende contactvorm {', '.join(unknown)}" if unknown
-               else "de team_id komt twee keer voor" if identity.team_id in seen
-               else team_id_problem(identity.team_id))
-        if why:
-            raise FormError(f"team {n}: {why}", file=path, field=identity.team_id, hint=_HINT)
-        seen.add(identity.team_id)
-        answers = entry.get("antwoorden") or {}
-        if not isinstance(answers, dict):
-            raise FormError(f"team {n}: antwoorden moet een groep per formulier zijn", file=path,
-                            field=identity.team_id, hint=_HINT)
+    for n, team in enumerate(teams, 1):
+        if team.team_id in seen:
+            raise FormError(f"team {n}: de team_id komt twee keer voor", file=path,
+                            field=team.team_id, hint=_HINT)
+        seen.add(team.team_id)
+        identity = TeamIdentity(**team.model_dump(exclude={"antwoorden"}))
         by_kind = {str(kind): check_answers(str(kind), a, file=path, identity=identity)
-                   for kind, a in answers.items()}
+                   for kind, a in (team.antwoorden or {}).items()}
         result.append((identity, by_kind))
     return result
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.catalogue import TEAM_KIND
 from pipeline.errors import FormError, Problem, TeamFormsError
-from pipeline.forms import write
+from pipeline.forms import common
 from pipeline.forms.read import read_form, shown_value
 from pipeline.forms.teams_csv import team_id_problem
 from pipeline.models import FormData, TeamForms
@@ -66,7 +66,7 @@ def read_team_folder(folder: Path) -> tuple[TeamForms, list[Problem]]:
         else:
             forms[data.kind] = data
     if TEAM_KIND not in forms and not errors:
-        errors.append(Problem(file=str(folder / write.form_file_name(TEAM_KIND)),
+        errors.append(Problem(file=str(folder / common.form_file_name(TEAM_KIND)),
                               message="het teamformulier ontbreekt",
                               hint="Zet het ingevulde teamformulier (team.docx) in de map"))
     if errors:

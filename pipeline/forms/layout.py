@@ -45,8 +45,7 @@ def tint(colour: str, share: float) -> str:
 class Look:
     """The organisation's look on a form: house colour (`RRGGBB`), font, logo and its alt text.
 
-    The answer boxes and table headers are light tints of the colour, so the organisation's
-    form has its own colour where today's had a fixed blue.
+    The answer boxes and table headers are light tints of the colour.
     """
 
     colour: str = NEUTRAL_COLOUR

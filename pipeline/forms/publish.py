@@ -1,10 +1,10 @@
 """Files written into a user's folder as a whole: staged beside it, then renamed into place.
 
 `forms` and `init` write many files (a team folder of forms, a policy and its logo). Written
-one by one into the target, a full disk left a half team folder and a `.tmp` file behind
-(issue 10). Here everything is first written into a hidden staging folder inside the target
-(same file system), and only when all of it was written is it renamed into place: renames
-need no room, so a full disk fails before anything in the target changed. A file that
+one by one into the target, a full disk would leave half a team folder and a `.tmp` file
+behind. So everything is first written into a hidden staging folder inside the target (same
+file system), and only when all of it was written is it renamed into place: renames need no
+room, so a full disk fails before anything in the target changed. A file that
 already exists (possibly a filled-in form) is left alone unless replacing is asked for, and
 then moved into a backup folder first.
 """

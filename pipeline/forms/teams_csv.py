@@ -1,4 +1,8 @@
-"""The teams CSV (`team_id,team,afdeling,leidinggevende,contactvormen`) -> TeamIdentity list."""
+"""The teams CSV (`team_id,team,afdeling,leidinggevende,contactvormen`) -> TeamIdentity list.
+
+The file is decoded and split here (Excel's encodings and separators); each row is checked by
+the pydantic model `TeamRow`, whose errors are put in Dutch by the policy's translator.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ import io
 import re
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+
 from pipeline.catalogue import CONTACT_KINDS
-from pipeline.errors import CsvError
+from pipeline.errors import CsvError, Problem
 from pipeline.files import is_reserved_name
 from pipeline.models import TeamIdentity
+from pipeline.policy.messages import DutchValueError, validation_problems
 
 COLUMNS = ("team_id", "team", "afdeling", "leidinggevende", "contactvormen")
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -19,6 +26,7 @@ _TEAM_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _TEAM_ID_HINT = ("Gebruik alleen kleine letters, cijfers, '-' en '_', begin met een letter of "
                  f"cijfer en gebruik hoogstens {TEAM_ID_MAX} tekens, bijvoorbeeld 'burgerzaken' "
                  "of 'wijkteam-noord'. De team_id wordt de naam van de map met formulieren")
+_ROW_HINT = "Verbeter de regel in de lijst met teams en voer de opdracht opnieuw uit"
 
 
 def team_id_problem(team_id: str) -> str | None:
@@ -32,6 +40,63 @@ def team_id_problem(team_id: str) -> str | None:
     if is_reserved_name(team_id):
         return "de team_id is een naam die Windows niet toestaat voor een map"
     return None
+
+
+class TeamRow(BaseModel):
+    """One team as the teams CSV lists it (the example teams file too): the team id usable as
+    a folder name on every system, the names filled in, the contact types the catalogue's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    team_id: str
+    team: str
+    afdeling: str
+    leidinggevende: str
+    contactvormen: tuple[str, ...] = ()
+
+    @field_validator("team_id")
+    @classmethod
+    def _folder_name(cls, value: str) -> str:
+        if why := team_id_problem(value):
+            raise DutchValueError(why, _TEAM_ID_HINT)
+        return value
+
+    @field_validator("team", "afdeling", "leidinggevende")
+    @classmethod
+    def _filled(cls, value: str, info: ValidationInfo) -> str:
+        if not value.strip():
+            raise DutchValueError(f"de kolom {info.field_name} is leeg",
+                                  "Vul de kolom in; deze gegevens komen op de formulieren")
+        return value
+
+    @field_validator("contactvormen", mode="before")
+    @classmethod
+    def _contact_kinds(cls, value: object) -> object:
+        """A CSV cell (`balie;digitaal`, `;` or `,` between them, any case) or a list; each a
+        contact type of the catalogue, kept once."""
+        if isinstance(value, str):
+            kinds = [k.strip().lower() for k in re.split(r"[;,]", value) if k.strip()]
+            separated = ", gescheiden door ';'"
+        elif isinstance(value, list | tuple):
+            kinds, separated = list(value), ""
+        else:
+            return value  # not a list: pydantic's own error says so
+        unknown = [k for k in kinds if k not in CONTACT_KINDS]
+        if unknown:
+            raise DutchValueError(f"onbekende contactvorm '{unknown[0]}'",
+                                  "Kies uit " + ", ".join(CONTACT_KINDS) + separated)
+        return tuple(dict.fromkeys(kinds))
+
+    def identity(self) -> TeamIdentity:
+        """The team as every stage knows it."""
+        return TeamIdentity(**self.model_dump())
+
+
+def _row_problems(exc: ValidationError, path: Path, line: int) -> list[Problem]:
+    """pydantic's errors for the row on `line` as Problems in Dutch, naming file and column."""
+    return [Problem(file=str(path), field=column or None, message=f"regel {line}: {message}",
+                    hint=hint)
+            for column, message, hint in validation_problems(exc, TeamRow, fix_hint=_ROW_HINT)]
 
 
 def _decode(path: Path) -> str:
@@ -112,29 +177,19 @@ def read_teams_csv(path: Path) -> list[TeamIdentity]:
                            f"aanhalingstekens (\"Wijk{delim} Noord\"), en scheid contactvormen "
                            f"met '{other}' of zet ze tussen aanhalingstekens")
         values = {c: row[i].strip() for c, i in index.items()}
-        problem = team_id_problem(values["team_id"])
-        if problem:
-            raise CsvError(f"regel {line}: {problem}", file=path, field="team_id",
-                           hint=_TEAM_ID_HINT)
+        problems: list[Problem] = []
         if values["team_id"] in seen:
-            raise CsvError(f"regel {line}: de team_id komt al voor op regel "
-                           f"{seen[values['team_id']]}", file=path, field="team_id",
-                           hint="Geef elk team een eigen team_id")
-        seen[values["team_id"]] = line
-        for col in ("team", "afdeling", "leidinggevende"):
-            if not values[col]:
-                raise CsvError(f"regel {line}: de kolom {col} is leeg", file=path, field=col,
-                               hint="Vul de kolom in; deze gegevens komen op de formulieren")
-        kinds = [k.strip().lower() for k in re.split(r"[;,]", values["contactvormen"]) if k.strip()]
-        unknown = [k for k in kinds if k not in CONTACT_KINDS]
-        if unknown:
-            raise CsvError(f"regel {line}: onbekende contactvorm '{unknown[0]}'", file=path,
-                           field="contactvormen",
-                           hint="Kies uit " + ", ".join(CONTACT_KINDS) + ", gescheiden door ';'")
-        teams.append(TeamIdentity(team_id=values["team_id"], team=values["team"],
-                                  afdeling=values["afdeling"],
-                                  leidinggevende=values["leidinggevende"],
-                                  contactvormen=tuple(dict.fromkeys(kinds))))
+            problems.append(Problem(file=str(path), field="team_id", message=f"regel {line}: "
+                                    f"de team_id komt al voor op regel {seen[values['team_id']]}",
+                                    hint="Geef elk team een eigen team_id"))
+        try:
+            team = TeamRow.model_validate(values)
+        except ValidationError as e:
+            problems += _row_problems(e, path, line)
+        if problems:
+            raise CsvError(*problems)
+        seen[team.team_id] = line
+        teams.append(team.identity())
     if not teams:
         raise CsvError("het bestand bevat geen teams", file=path,
                        hint="Zet onder de kopregel één regel per team")

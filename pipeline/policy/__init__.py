@@ -15,7 +15,13 @@ from pipeline import terms
 from pipeline.errors import PolicyError, os_reason
 from pipeline.files import write_atomically
 from pipeline.policy.logo import MAX_LOGO_BYTES, MAX_LOGO_PIXELS, resolve_logo
-from pipeline.policy.messages import MAX_REPORTED, _validation_error, policy_problems
+from pipeline.policy.messages import (
+    MAX_REPORTED,
+    DutchValueError,
+    _validation_error,
+    policy_problems,
+    validation_problems,
+)
 from pipeline.policy.model import (
     ArchiveSettings,
     BehaviourForms,
@@ -38,9 +44,10 @@ DEFAULT_LOGO = "logo.png"
 __all__ = [
     "BULLET_MARKERS", "DEFAULT_LOGO", "MAX_LOGO_BYTES", "MAX_LOGO_PIXELS", "MAX_POLICY_BYTES",
     "MAX_REPORTED", "ArchiveSettings", "BehaviourForms", "Branding", "ChecklistAnswer", "Contact",
-    "Contacts", "FrameSection", "National", "Policy", "ProtocolSteps", "SelectionCategory",
-    "UseRestriction", "default_policy_path", "dump_default_policy", "load_policy",
-    "policy_problems", "read_yaml", "resolve_logo", "unwrap_text",
+    "Contacts", "DutchValueError", "FrameSection", "National", "Policy", "ProtocolSteps",
+    "SelectionCategory", "UseRestriction", "default_policy_path", "dump_default_policy",
+    "load_policy", "policy_problems", "read_yaml", "resolve_logo", "unwrap_text",
+    "validation_problems",
 ]
 
 

@@ -1,5 +1,8 @@
 """Pydantic's validation errors as Dutch problems: the key as the coordinator wrote it, the
-line in the file, what is wrong and what to do (a table of the patterns, then the types)."""
+line in the file, what is wrong and what to do (a table of the patterns, then the types).
+
+Written for the policy, and used for every file a coordinator writes that a pydantic model
+checks (the teams CSV's rows, the example teams): `validation_problems` takes the model."""
 
 from __future__ import annotations
 
@@ -21,6 +24,15 @@ from pipeline.policy.reader import FIX_HINT, _NoAliasLoader
 MAX_REPORTED = 8  # validation errors listed in one message; the rest are counted
 
 
+class DutchValueError(ValueError):
+    """What a validator of ours raises: a Dutch message, and what to do (else the caller's
+    general hint). Pydantic hands it to `_describe` as the error's `ctx["error"]`."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 def _unwrap(tp: object) -> object:
     """`X | None` -> X; other types unchanged."""
     args = [a for a in get_args(tp) if a is not type(None)]
@@ -29,13 +41,13 @@ def _unwrap(tp: object) -> object:
     return tp
 
 
-def _walk(loc: tuple) -> tuple[str, list[object], bool]:
+def _walk(loc: tuple, root: type[BaseModel] = Policy) -> tuple[str, list[object], bool]:
     """Human key path for a pydantic `loc`, the type at each step, and whether it has indexes.
 
     Mapping keys are joined with dots (`branding.colour`, `chapters.4`), list positions are
     shown 1-based in brackets (`chapters.4[2].title`), as a coordinator counts them.
     """
-    tp: object = Policy
+    tp: object = root
     path = ""
     types: list[object] = [tp]
     indexed = False
@@ -71,7 +83,8 @@ _PATTERN_TEXT = {
 }
 
 
-def _describe(err: Mapping[str, Any], types: list[object]) -> tuple[str, str]:
+def _describe(err: Mapping[str, Any], types: list[object],
+              fix_hint: str = FIX_HINT) -> tuple[str, str]:
     """(what is wrong, what to do) for one pydantic error, in Dutch."""
     kind, ctx, loc = err["type"], err.get("ctx") or {}, err["loc"]
     last = str(loc[-1]) if loc else ""
@@ -98,7 +111,7 @@ def _describe(err: Mapping[str, Any], types: list[object]) -> tuple[str, str]:
     if kind == "string_too_long":
         return (f"is te lang (maximaal {ctx.get('max_length')} tekens)", "Maak de tekst korter")
     if kind == "string_pattern_mismatch":
-        return _PATTERN_TEXT.get(last, ("heeft een ongeldige vorm", FIX_HINT))
+        return _PATTERN_TEXT.get(last, ("heeft een ongeldige vorm", fix_hint))
     if kind in ("bool_type", "bool_parsing"):
         return "moet true of false zijn", "Schrijf true of false"
     if kind.startswith("date_"):
@@ -121,14 +134,24 @@ def _describe(err: Mapping[str, Any], types: list[object]) -> tuple[str, str]:
     if kind in ("int_parsing", "int_type"):
         return "moet een geheel getal zijn", "Schrijf een getal zonder aanhalingstekens"
     if kind == "value_error":
-        # Our own validators already speak Dutch (see Policy and ChecklistAnswer).
-        return str(ctx.get("error", err.get("msg", ""))), FIX_HINT
-    return "heeft een ongeldige waarde", FIX_HINT
+        # Our own validators already speak Dutch (see Policy and ChecklistAnswer); a
+        # DutchValueError also says what to do.
+        error = ctx.get("error", err.get("msg", ""))
+        return str(error), getattr(error, "hint", None) or fix_hint
+    return "heeft een ongeldige waarde", fix_hint
 
 
 def policy_problems(exc: ValidationError, source: str | None = None
                     ) -> list[tuple[str, str, str]]:
-    """(key path, what is wrong, what to do) in Dutch for every error pydantic found.
+    """(key path, what is wrong, what to do) in Dutch for every error in a policy."""
+    return validation_problems(exc, Policy, source=source)
+
+
+def validation_problems(exc: ValidationError, model: type[BaseModel], *,
+                        source: str | None = None, fix_hint: str = FIX_HINT
+                        ) -> list[tuple[str, str, str]]:
+    """(key path, what is wrong, what to do) in Dutch for every error pydantic found in data
+    for `model`; `fix_hint` where no more precise hint is known.
 
     With the YAML `source`, a value that is not what it should be is given its line. The
     input values themselves are looked at (a mapping where text belongs), never reported.
@@ -136,8 +159,8 @@ def policy_problems(exc: ValidationError, source: str | None = None
     problems = []
     root = _compose(source) if source else None
     for err in exc.errors(include_url=False):
-        path, types, indexed = _walk(tuple(err["loc"]))
-        message, hint = _describe(err, types)
+        path, types, indexed = _walk(tuple(err["loc"]), model)
+        message, hint = _describe(err, types, fix_hint)
         # The line only where the key path alone does not show the mistake: text that YAML
         # made a mapping (`- Bel de meldkamer: 112`) looks like text in the file.
         colon = err["type"] == "string_type" and isinstance(err.get("input"), dict)

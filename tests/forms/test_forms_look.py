@@ -17,14 +17,9 @@ from pipeline import ooxml
 from pipeline.catalogue import CONTACT_KINDS, FORMS, SCHEMA_VERSION, FieldType, Merge
 from pipeline.cli import cli
 from pipeline.forms import layout
+from pipeline.forms.common import PROP_SCHEMA, section_headings
 from pipeline.forms.read import read_form
-from pipeline.forms.write import (
-    PROP_SCHEMA,
-    locked_texts_of,
-    look_of,
-    section_headings,
-    write_team_forms,
-)
+from pipeline.forms.write import locked_texts_of, look_of, write_team_forms
 from pipeline.models import TeamIdentity
 from pipeline.policy import default_policy_path, load_policy
 

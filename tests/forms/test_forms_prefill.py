@@ -35,15 +35,9 @@ from pipeline.catalogue import (
 from pipeline.cli import cli
 from pipeline.errors import FormError
 from pipeline.examples import example_teams, write_example_forms
-from pipeline.forms import prefill
-from pipeline.forms.write import (
-    PROP_KIND,
-    PROP_SCHEMA,
-    PROP_TEAM,
-    locked_texts_of,
-    write_form,
-    write_team_forms,
-)
+from pipeline.forms import migrate, prefill
+from pipeline.forms.common import PROP_KIND, PROP_SCHEMA, PROP_TEAM
+from pipeline.forms.write import locked_texts_of, write_form, write_team_forms
 from pipeline.policy import load_policy
 
 EXE = Path(sys.executable).with_name("teamprotocol")
@@ -233,7 +227,7 @@ def test_older_schema_form_is_migrated_renamed_split_and_converted(tmp_path, ide
                      renamed={"team.oude_naam": renamed.tag, "team.oude_acties": rows.tag},
                      split={"team.samen": (split_a.tag, split_b.tag)},
                      checkbox_to_choice={choice.tag: ticked})
-    data = prefill.read_previous_form(path, {"0": step})
+    data = migrate.read_previous_form(path, {"0": step})
 
     assert data.schema_version == "0"
     assert data.path == str(path)
@@ -251,7 +245,7 @@ def test_older_schema_form_is_migrated_renamed_split_and_converted(tmp_path, ide
     write_form(TEAM_KIND, identity, carried)
 
     with pytest.raises(FormError) as info:
-        prefill.read_previous_form(path, {})
+        migrate.read_previous_form(path, {})
     assert "schemaversie '0'" in info.value.message
     assert info.value.file == str(path)
 
@@ -275,7 +269,7 @@ def test_unticked_old_checkbox_becomes_no_answer(tmp_path, identity):
     _old_form(path, to_old, "0")
     step = Migration(source="0", target=SCHEMA_VERSION,
                      checkbox_to_choice={choice.tag: choice.choices[0]})
-    assert prefill.read_previous_form(path, {"0": step}).fields[choice.tag] is None
+    assert migrate.read_previous_form(path, {"0": step}).fields[choice.tag] is None
 
 
 def test_a_schema_1_form_becomes_schema_2_with_the_real_table(tmp_path, identity):
@@ -292,7 +286,7 @@ def test_a_schema_1_form_becomes_schema_2_with_the_real_table(tmp_path, identity
 
     _old_form(path, to_schema_1, "1", kind="balie")
     assert migration_path("1") == [SCHEMA_MIGRATIONS["1"]]
-    data = prefill.read_previous_form(path)
+    data = migrate.read_previous_form(path)
     assert data.errors == []
     assert data.fields["balie.camera"] == "ja"
     assert data.fields["balie.huisregels_zichtbaar"] == "ja"

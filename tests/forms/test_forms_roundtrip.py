@@ -21,8 +21,9 @@ from forms_wordfill import (
 from lxml import etree
 
 from pipeline.catalogue import FORMS, SCHEMA_VERSION, FieldType, Merge
+from pipeline.forms.fields import LOCKED_DEFAULT
 from pipeline.forms.read import read_form
-from pipeline.forms.write import LOCKED_DEFAULT, write_form
+from pipeline.forms.write import write_form
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

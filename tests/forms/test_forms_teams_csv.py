@@ -75,3 +75,39 @@ def test_missing_columns_and_empty_file(tmp_path):
     path.write_text(HEADER, encoding="utf-8")
     with pytest.raises(CsvError, match="geen teams"):
         read_teams_csv(path)
+
+
+def test_every_problem_of_a_bad_row_is_named(tmp_path):
+    """A row is checked as a whole (pydantic `TeamRow`): each bad column its own problem, in
+    column order, with its own hint; the one line shown counts the others."""
+    path = tmp_path / "teams.csv"
+    path.write_text(HEADER + "goed,T,A,L,balie\nok,T,,  ,balie;kantine\n", encoding="utf-8")
+    with pytest.raises(CsvError) as info:
+        read_teams_csv(path)
+    problems = info.value.problems
+    assert [(p.field, p.message) for p in problems] == [
+        ("afdeling", "regel 3: de kolom afdeling is leeg"),
+        ("leidinggevende", "regel 3: de kolom leidinggevende is leeg"),
+        ("contactvormen", "regel 3: onbekende contactvorm 'kantine'"),
+    ]
+    assert all(p.file == str(path) for p in problems)
+    assert problems[0].hint == "Vul de kolom in; deze gegevens komen op de formulieren"
+    assert problems[2].hint == ("Kies uit balie, huisbezoek, digitaal, bijeenkomsten, "
+                                "gescheiden door ';'")
+    assert info.value.format().startswith(
+        f"{path} — afdeling — regel 3: de kolom afdeling is leeg (en nog 2 fouten). Vul")
+
+
+def test_a_repeated_team_id_comes_first(tmp_path):
+    path = tmp_path / "teams.csv"
+    path.write_text(HEADER + "een,T,A,L,\neen,T,A,,\n", encoding="utf-8")
+    with pytest.raises(CsvError) as info:
+        read_teams_csv(path)
+    assert [p.message for p in info.value.problems] == [
+        "regel 3: de team_id komt al voor op regel 2", "regel 3: de kolom leidinggevende is leeg"]
+
+
+def test_contact_types_in_any_case_once_each(tmp_path):
+    path = tmp_path / "teams.csv"
+    path.write_text(HEADER + 'een,T,A,L,"Balie, DIGITAAL;balie ; "\n', encoding="utf-8")
+    assert read_teams_csv(path)[0].contactvormen == ("balie", "digitaal")

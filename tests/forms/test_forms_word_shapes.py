@@ -203,7 +203,7 @@ def test_placeholders_are_glossary_docparts(make_form):
     """Every answer control names a `bbPlcHdr` docPart in the glossary holding its help text,
     and placeholder runs carry the PlaceholderText style, not direct grey; only the unstyled
     lead before it (what LibreOffice gives an answer typed over it) has no style."""
-    from pipeline.forms.write import placeholder
+    from pipeline.forms.common import placeholder
 
     src = make_form("team")
     with zipfile.ZipFile(src) as z:

@@ -19,7 +19,7 @@ from docx_surgery import rezip
 from lxml import etree
 
 from pipeline import ooxml
-from pipeline.forms import write
+from pipeline.forms import common
 
 W = ooxml.NS
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -178,7 +178,7 @@ def delete_question(tag: str, label: str):
         sdt = control(root, tag)
         answer_p = next(sdt.iterancestors(ooxml.qn("w:p")))
         label_p = answer_p.getprevious()
-        assert label + write.REQUIRED_MARK in ooxml.content_text(label_p)
+        assert label + common.REQUIRED_MARK in ooxml.content_text(label_p)
         for p in (label_p, answer_p):
             p.getparent().remove(p)
 
@@ -263,9 +263,9 @@ CASES: tuple[Case, ...] = (
     Case("h-macro", macro_enabled, "bevat macro's"),
     Case("h-pdf", _bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
                          b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"), "het bestand is een PDF"),
-    Case("h-ander-schema", lambda good, dst: set_property(good, dst, write.PROP_SCHEMA, "0"),
+    Case("h-ander-schema", lambda good, dst: set_property(good, dst, common.PROP_SCHEMA, "0"),
          "schemaversie '0', verwacht is '2'"),
-    Case("h-onbekend-soort", lambda good, dst: set_property(good, dst, write.PROP_KIND,
+    Case("h-onbekend-soort", lambda good, dst: set_property(good, dst, common.PROP_KIND,
                                                             "klachten"),
          "onbekend soort formulier 'klachten'"),
     Case("h-vak-weg", _xml(delete_question("team.opvolging", OPVOLGING)),
@@ -279,10 +279,10 @@ CASES: tuple[Case, ...] = (
          "is te lang", "Incidentcijfers bij de evaluatie"),
     Case("h-ongeldig-teken", invalid_char, "is beschadigd"),
     # Claims to be burgerzaken, a good team of the same batch: that team must not be touched.
-    Case("h-zelfde-team", lambda good, dst: set_property(good, dst, write.PROP_TEAM,
+    Case("h-zelfde-team", lambda good, dst: set_property(good, dst, common.PROP_TEAM,
                                                          "burgerzaken"),
          "dit formulier is van team 'burgerzaken' maar staat in de map 'h-zelfde-team'"),
-    Case("h-team-id-pad", lambda good, dst: set_property(good, dst, write.PROP_TEAM,
+    Case("h-team-id-pad", lambda good, dst: set_property(good, dst, common.PROP_TEAM,
                                                          "../../buiten"),
          "dit formulier is van team '../../buiten'"),
 )

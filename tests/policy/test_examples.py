@@ -73,19 +73,24 @@ def test_special_characters_appear_naturally():
     assert any("<" in t for t in texts)
 
 
-@pytest.mark.parametrize(("answers", "message"), [
-    ({"balie.kleur": "x"}, "onbekend veld"),
-    ({"team.status": "klaar"}, "keuzes"),
-    ({"balie.camera": True}, "keuzes"),
-    ({"balie.locaties": "Stadskantoor"}, "lijst rijen"),
-    ({"balie.locaties": [{"naam": "A", "plaats": "B"}]}, "onbekende kolom plaats"),
-    ({"balie.alarmopvolging": 5}, "tekst"),
+@pytest.mark.parametrize(("answers", "where", "message"), [
+    ({"balie.kleur": "x"}, "", "onbekend veld"),
+    ({"team.status": "klaar"}, "", "een van deze waarden zijn: concept, vastgesteld"),
+    ({"balie.camera": True}, "", "een van deze waarden zijn: ja, nee, deels, weet ik niet"),
+    ({"balie.locaties": "Stadskantoor"}, "", "moet een lijst zijn"),
+    ({"balie.locaties": [{"naam": "A", "plaats": "B"}]}, "[1].plaats",
+     "onbekende sleutel.*toegestaan zijn: adres, naam, openingstijden"),
+    ({"balie.locaties": [{"naam": 3}]}, "[1].naam", "moet een tekst zijn"),
+    ({"balie.alarmopvolging": 5}, "", "tekst"),
 ])
-def test_wrong_answers_are_refused(answers, message):
+def test_wrong_answers_are_refused(answers, where, message):
+    """Each refused in Dutch by the catalogue's model, naming team, tag and row/column."""
     kind = next(iter(answers)).split(".")[0]
     with pytest.raises(FormError, match=message) as info:
         check_answers(kind, answers, file="x.yaml", identity=IDENTITY)
-    assert info.value.field == f"t: {next(iter(answers))}"
+    assert info.value.field == f"t: {next(iter(answers))}{where}"
+    assert info.value.file == "x.yaml"
+    assert info.value.hint
 
 
 def test_date_must_be_a_date():
@@ -133,3 +138,79 @@ def test_example_forms_are_written_and_read_back(tmp_path: Path):
                     got = [r for r in got if any(r.values())]  # blank rows the form adds
                     value = [{k: r.get(k) for k in got[0]} for r in value] if got else value
                 assert got == value, (identity.team_id, tag)
+
+
+def _examples_file(tmp_path: Path, edit) -> Path:
+    """The embedded example teams file with `edit(data)` applied, written to `tmp_path`."""
+    data = yaml.safe_load(example_teams_path().read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "teams.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_examples_file_refused_in_dutch_with_every_problem(tmp_path):
+    """The file is one pydantic model (`ExampleTeams`): every bad key is named at once, by
+    its path in the file, with what to do."""
+    def edit(data):
+        data["teams"][0]["kleur"] = "blauw"
+        del data["teams"][1]["afdeling"]
+        data["teams"][2]["contactvormen"] = ["balie", "kantine"]
+        data["teams"][3]["team"] = ""
+    path = _examples_file(tmp_path, edit)
+    with pytest.raises(FormError) as info:
+        load_example_teams(path)
+    found = [(p.field, p.message) for p in info.value.problems]
+    assert found == [
+        ("teams[1].kleur", "onbekende sleutel"),
+        ("teams[2].afdeling", "verplicht veld ontbreekt"),
+        ("teams[3].contactvormen", "onbekende contactvorm 'kantine'"),
+        ("teams[4].team", "de kolom team is leeg"),
+    ]
+    assert all(p.file == str(path) for p in info.value.problems)
+    hints = [p.hint for p in info.value.problems]
+    assert "toegestaan zijn: afdeling, antwoorden, contactvormen" in hints[0]
+    assert hints[2].startswith("Kies uit balie, huisbezoek, digitaal, bijeenkomsten")
+    assert "gescheiden" not in hints[2]  # a YAML list, not a CSV cell
+
+
+def test_examples_file_without_teams_or_with_other_keys(tmp_path):
+    path = _examples_file(tmp_path, lambda data: data.update(teams=[]))
+    with pytest.raises(FormError, match="minstens 1 onderdeel") as info:
+        load_example_teams(path)
+    assert info.value.field == "teams"
+    path = _examples_file(tmp_path, lambda data: data.update(versie=2))
+    with pytest.raises(FormError, match="onbekende sleutel") as info:
+        load_example_teams(path)
+    assert info.value.field == "versie"
+
+
+def test_every_wrong_answer_of_a_form_is_named():
+    answers = {"team.kleur": "x", "team.status": "klaar", "team.teamoverleg": "2026-10-01",
+               "team.acties": [{"wat": "X", "datum": "morgen"}], "team.versie": "2.0"}
+    with pytest.raises(FormError) as info:
+        check_answers("team", answers, file="x.yaml", identity=IDENTITY)
+    assert [(p.field, p.message.split(":")[0]) for p in info.value.problems] == [
+        ("t: team.kleur", "onbekend veld voor formulier 'team'"),
+        ("t: team.status", "moet een van deze waarden zijn"),
+        # A date is a YAML date: text that looks like one is refused, as before.
+        ("t: team.teamoverleg", "moet een datum zijn als 2027-06-30"),
+        ("t: team.acties[1].datum", "moet een datum zijn als 2027-06-30"),
+    ]
+
+
+def test_valid_answers_come_back_as_given():
+    rows = [{"wat": "X", "eigenaar": None}]
+    answers = {"team.acties": rows, "team.vastgesteld_op": dt.date(2026, 10, 1),
+               "team.status": None}
+    assert check_answers("team", answers, file="x.yaml", identity=IDENTITY) == answers
+
+
+def test_a_team_without_answers(tmp_path):
+    def edit(data):
+        data["teams"] = data["teams"][:1]
+        data["teams"][0]["antwoorden"] = None
+        data["teams"][0]["contactvormen"] = []
+    [(identity, answers)] = load_example_teams(_examples_file(tmp_path, edit))
+    assert identity.contactvormen == ()
+    assert answers == {}

@@ -1,0 +1,48 @@
+"""What a read form's answers are checked for once read: a required question left empty, an
+answer that arranges nothing where the organisation's text applies or the team must answer
+(the one rule, `pipeline.answers`), and all answers together too long. Warnings, except the
+length, which is an error."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pipeline import answers
+from pipeline.answers import AnswerState
+from pipeline.catalogue import Field, Merge
+from pipeline.forms.document import FormDocument
+from pipeline.forms.values import SHORTEN
+from pipeline.models import Answer
+from pipeline.text import dutch_number
+
+MAX_FORM_CHARS = 150_000  # all answers of one form together
+
+
+def check_answer(doc: FormDocument, field: Field, value: Answer) -> None:
+    """Warn when `field`'s `value` is missing (required) or arranges nothing."""
+    if field.required and answers.is_empty(field, value):
+        doc.problem(False, field, "nog niet ingevuld", "Dit is een verplichte vraag")
+    elif field.merge is not Merge.TEAM and answers.state(field, value) is AnswerState.NOTHING:
+        doc.problem(False, field, f"{answers.describe(field, value)}; voor deze vraag geldt de "
+                    "tekst van de organisatie al", "Laat het vak leeg, of schrijf op "
+                    "wat uw team anders of extra doet")
+    elif field.required and answers.state(field, value) is AnswerState.NOTHING:
+        doc.problem(False, field, answers.describe(field, value), "Beschrijf wat het team "
+                    "hierover afspreekt, of zet een actie met eigenaar en datum bij de "
+                    "openstaande acties")
+
+
+def check_total(doc: FormDocument, fields: Mapping[str, Answer]) -> None:
+    """An error when the form's answers together exceed MAX_FORM_CHARS."""
+    total = sum(_chars(v) for v in fields.values())
+    if total > MAX_FORM_CHARS:
+        doc.problem(True, None, f"de antwoorden zijn samen te lang ({dutch_number(total)} "
+                    f"tekens, maximaal {dutch_number(MAX_FORM_CHARS)})", SHORTEN)
+
+
+def _chars(value: Answer) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return sum(len(v) for row in value for v in row.values() if isinstance(v, str))
+    return 0

@@ -1,0 +1,145 @@
+"""One answer from a content control, or from plain text where the control is gone: a
+placeholder is no answer, a choice must be on its list, a date must read as one, text has a
+length limit; line breaks an old LibreOffice moved out of the control, and text typed beside
+the control, are handled with a warning."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipeline import ooxml, terms
+from pipeline.catalogue import Column, Field, FieldType
+from pipeline.forms.common import CELL_PLACEHOLDER, CHOOSE, placeholder
+from pipeline.forms.document import FormDocument
+from pipeline.models import Answer
+from pipeline.text import dutch_number, parse_date
+
+# Word's own placeholders (nl/en), shown when a user empties a control: never an answer.
+WORD_PLACEHOLDERS = {"Klik of tik om tekst in te voeren.", "Click or tap here to enter text.",
+                     "Kies een item.", "Choose an item.", "Klik of tik om een datum in te voeren.",
+                     "Click or tap to enter a date.", "Klik hier als u tekst wilt invoeren.",
+                     # the empty first item of our drop-downs, also when its control is gone
+                     "Kies…", "Kies..."}
+# An answer longer than this is pasted by mistake or hostile: it would turn the protocol into
+# hundreds of pages and LibreOffice into minutes of work. The longest example answer is ~900
+# characters; 25,000 is about ten pages of text.
+MAX_ANSWER_CHARS = 25_000
+SHORTEN = "Kort het antwoord in; verwijs voor details naar een eigen document"
+# Where two lines were run together: a sentence or list item's end directly followed (no
+# space) by the start of the next, a capital or a list mark, or a digit not after a digit
+# (a time like 12.30 is no seam).
+_GLUED = re.compile(r"(?<=[.!?:;)])(?=[A-ZÀ-Ý•*–-])|(?<=\D[.!?:;)])(?=\d)")
+
+
+def _is_empty(text: str, placeholders: set[str]) -> bool:
+    t = text.strip()
+    # The form may be written in the policy's word for burger: compare in one word.
+    t = terms.neutral(t)
+    return not t or t in placeholders or t in WORD_PLACEHOLDERS or t == CHOOSE
+
+
+def _prompt_item(sdt: etree._Element, text: str) -> bool:
+    """Whether a drop-down shows its prompt item: the first item, with an empty value
+    ("Kies…"), chosen means no answer; Word shows its display text as the content."""
+    items = ooxml.dropdown_items(sdt)
+    return bool(items) and items[0][1] == "" and items[0][0].strip() == text.strip()
+
+
+def value(doc: FormDocument, field: Field, text: str, *, sdt: etree._Element | None,
+          column: Column | None = None) -> Answer:
+    """One answer from a control (or plain text) for a field or a table column."""
+    type_ = column.type if column else field.type
+    placeholders = {CELL_PLACEHOLDER[type_]} if column else {placeholder(field)}
+    where = f" (kolom {column.label})" if column else ""
+    if type_ is FieldType.CHECKBOX:
+        checked = ooxml.sdt_checked(sdt) if sdt is not None else None
+        return checked if checked is not None else ooxml.CHECKED_CHAR in text
+    if (sdt is not None and ooxml.showing_placeholder(sdt)) or \
+            _is_empty(text, placeholders) or \
+            (type_ is FieldType.CHOICE and sdt is not None and _prompt_item(sdt, text)):
+        return None
+    if len(text) > MAX_ANSWER_CHARS:
+        doc.problem(True, field, f"het antwoord{where} is te lang ({dutch_number(len(text))} "
+                    f"tekens, maximaal {dutch_number(MAX_ANSWER_CHARS)})", SHORTEN)
+        return None
+    if type_ is FieldType.CHOICE:
+        choices = column.choices if column else field.choices
+        match = [c for c in choices if c.lower() == text.strip().lower()]
+        if not match:
+            doc.problem(True, field, f"het antwoord{where} staat niet in de keuzelijst",
+                        "Kies een van: " + ", ".join(choices))
+            return None
+        return match[0]
+    if type_ is FieldType.DATE:
+        parsed = parse_date(text)
+        if parsed is None and sdt is not None:
+            parsed = ooxml.sdt_full_date(sdt)
+        if parsed is None:
+            doc.problem(True, field, f"het antwoord{where} is geen datum",
+                        "Kies de datum in de datumkiezer of typ hem als 1-3-2026")
+        return parsed
+    return text
+
+
+def from_control(doc: FormDocument, field: Field, sdt: etree._Element) -> Answer:
+    """The answer in `field`'s own control `sdt`."""
+    answer = value(doc, field, ooxml.sdt_text(sdt), sdt=sdt)
+    if field.type is FieldType.MULTILINE and isinstance(answer, str):
+        answer = _glued(doc, field, sdt, answer)
+    return answer
+
+
+def _glued(doc: FormDocument, field: Field, sdt: etree._Element, value: str) -> str:
+    """A multi-line answer whose line breaks an old LibreOffice moved out of the control.
+
+    LibreOffice 7.4 saves a multi-line text control with its `w:br` breaks as runs just
+    before the control and the lines inside run together ("…verwacht.- Iemand…",
+    word-forms.md). The breaks are put back only where exactly as many sentence or list
+    boundaries run together as breaks were moved out; else the answer is kept as it is
+    and the warning says the line breaks were lost.
+    """
+    moved = ooxml.breaks_before(sdt)
+    if not moved or "\n" in value:
+        return value
+    by = f" door {doc.application}" if doc.application else ""
+    seams = list(_GLUED.finditer(value))
+    if len(seams) == moved:
+        for seam in reversed(seams):
+            value = value[:seam.end()] + "\n" + value[seam.end():]
+        doc.problem(False, field, f"de regelafbrekingen van dit antwoord waren bij het "
+                    f"opslaan{by} uit het invulvak geschoven; ze zijn teruggezet",
+                    "Controleer of de regels van het antwoord goed onder elkaar staan")
+    else:
+        breaks = "de regelafbreking van dit antwoord is" if moved == 1 else \
+            f"de {moved} regelafbrekingen van dit antwoord zijn"
+        doc.problem(False, field, f"{breaks} "
+                    f"bij het opslaan{by} verloren gegaan; de regels staan aan elkaar",
+                    "Controleer het antwoord en zet de regels weer onder elkaar, of vul "
+                    "het formulier in Word of een nieuwere LibreOffice in")
+    return value
+
+
+def with_text_beside(doc: FormDocument, field: Field, sdt: etree._Element,
+                     answer: Answer) -> Answer:
+    """`answer` plus text typed in the answer's paragraph but outside its control.
+
+    The light-blue box is the paragraph, the control only as wide as its text, so a click
+    to the right of the grey text types outside the control (Word, emulated). A text
+    answer gets that text added with a warning; for other kinds it is reported.
+    """
+    beside = ooxml.text_beside(sdt)
+    if field.type is FieldType.CHECKBOX:
+        beside = beside.replace(field.help, "")
+    beside = beside.strip()
+    if not beside or doc.is_ours(beside):
+        return answer
+    if field.type in (FieldType.TEXT, FieldType.MULTILINE) and \
+            len(beside) <= MAX_ANSWER_CHARS:
+        doc.problem(False, field, "er stond tekst naast het invulvak; die is bij het "
+                    "antwoord gevoegd", "Controleer of het antwoord klopt")
+        return f"{answer} {beside}" if isinstance(answer, str) and answer else beside
+    doc.problem(False, field, "er staat tekst naast het invulvak; die is niet gelezen",
+                "Zet het antwoord in het invulvak zelf")
+    return answer
