@@ -91,12 +91,11 @@ def synthetic_team(n: int, base: tuple[TeamIdentity, Answers], rng: random.Rando
                    ) -> tuple[TeamIdentity, Answers]:
     """Team number `n`: a copy of an example team with a new id and varied answers."""
     identity, answers = base
-    kinds = list(identity.contactvormen)
+    kinds = list(identity.contact_kinds)
     if len(kinds) > 1 and rng.random() < 0.25:  # some teams lack one of the contact types
         kinds.remove(rng.choice(kinds))
-    new = identity.model_copy(update={
-        "team_id": f"{identity.team_id}-{n:04d}", "team": f"{identity.team} {n}",
-        "contactvormen": tuple(kinds)})
+    new = TeamIdentity(**{**identity.model_dump(), "team_id": f"{identity.team_id}-{n:04d}",
+                          "team": f"{identity.team} {n}", "contact_kinds": tuple(kinds)})
     varied: Answers = {}
     for kind, form in copy.deepcopy(answers).items():
         if kind != TEAM_KIND and kind not in kinds:
@@ -116,13 +115,13 @@ def _plan_every_gap(identity: TeamIdentity, answers: Answers) -> None:
     gates): add one per item its forms leave open, as a coordinator would ask for."""
     fields = {f.tag: None for f in FORMS[TEAM_KIND].fields}
     team = {**fields, **answers[TEAM_KIND],
-            **{f"team.contact_{k}": k in identity.contactvormen for k in CONTACT_KINDS}}
+            **{f"team.contact_{k}": k in identity.contact_kinds for k in CONTACT_KINDS}}
     forms = [FormData(path="synthetisch", kind=TEAM_KIND, team_id=identity.team_id,
                       schema_version=SCHEMA_VERSION, fields=team)]
     forms += [FormData(path="synthetisch", kind=k, team_id=identity.team_id,
                        schema_version=SCHEMA_VERSION,
                        fields={**{f.tag: None for f in FORMS[k].fields}, **answers.get(k, {})})
-              for k in identity.contactvormen]
+              for k in identity.contact_kinds]
     today = dt.date.today()
     open_ids = sorted({i for f in forms for i, _ in open_items(f, today=today)})
     planned = {r.get("onderdeel") for r in answers[TEAM_KIND].get("team.acties") or []}

@@ -241,9 +241,9 @@ _TEAM_FORM = FormSpec(
             _f("team.team", "Naam van het team", "Vul de naam van het team in.", T, TEAM,
                required=True, prefill="team"),
             _f("team.afdeling", "Afdeling", "Vul de afdeling in waar het team onder valt.", T, TEAM,
-               required=True, prefill="afdeling"),
+               required=True, prefill="department"),
             _f("team.leidinggevende", "Leidinggevende", "Vul de naam van de leidinggevende in.", T,
-               TEAM, required=True, prefill="leidinggevende"),
+               TEAM, required=True, prefill="team_lead"),
             # For the incident card: who a team member calls first.
             _f("team.leidinggevende_telefoon", "Telefoon van de leidinggevende bij een incident",
                "Het nummer waarop medewerkers de leidinggevende na een incident bereiken.", T,

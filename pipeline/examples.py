@@ -40,7 +40,8 @@ class ExampleTeam(TeamRow):
     """One example team: its row of the teams list, and its answers by form kind (each kind
     checked by `check_answers`)."""
 
-    antwoorden: dict[str, Any] | None = None  # `antwoorden:` left empty: none
+    # `antwoorden:` in the file; left empty: none
+    answers: dict[str, Any] | None = ModelField(default=None, alias="antwoorden")
 
 
 class ExampleTeams(BaseModel):
@@ -106,7 +107,7 @@ def check_answers(kind: str, answers: object, *, file: Path | str,
     if kind not in FORMS:
         raise FormError(f"onbekend soort formulier '{kind}'", file=file, field=identity.team_id,
                         hint="Kies uit " + ", ".join(FORMS))
-    if kind != TEAM_KIND and kind not in identity.contactvormen:
+    if kind != TEAM_KIND and kind not in identity.contact_kinds:
         raise FormError(f"antwoorden voor '{kind}', maar die contactvorm heeft het team niet",
                         file=file, field=identity.team_id, hint="Voeg de contactvorm toe")
     if not isinstance(answers, dict):
@@ -149,9 +150,9 @@ def load_example_teams(path: Path) -> list[tuple[TeamIdentity, dict[str, dict[st
             raise FormError(f"team {n}: de team_id komt twee keer voor", file=path,
                             field=team.team_id, hint=_HINT)
         seen.add(team.team_id)
-        identity = TeamIdentity(**team.model_dump(exclude={"antwoorden"}))
+        identity = TeamIdentity(**team.model_dump(exclude={"answers"}))
         by_kind = {str(kind): check_answers(str(kind), a, file=path, identity=identity)
-                   for kind, a in (team.antwoorden or {}).items()}
+                   for kind, a in (team.answers or {}).items()}
         result.append((identity, by_kind))
     return result
 

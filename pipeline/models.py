@@ -257,11 +257,13 @@ class Protocol(MergedProtocol):
 class TeamIdentity(BaseModel):
     """A team as listed in the teams CSV; pre-filled on its forms."""
 
+    model_config = ConfigDict(extra="forbid")
+
     team_id: str
     team: str
-    afdeling: str
-    leidinggevende: str
-    contactvormen: tuple[str, ...]  # contact-type form kinds, e.g. ("balie", "digitaal")
+    department: str
+    team_lead: str
+    contact_kinds: tuple[str, ...]  # contact-type form kinds, e.g. ("balie", "digitaal")
 
 
 class BuildStatus(StrEnum):

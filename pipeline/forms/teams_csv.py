@@ -11,7 +11,7 @@ import io
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from pipeline.catalogue import CONTACT_KINDS
 from pipeline.errors import CsvError, Problem
@@ -50,9 +50,10 @@ class TeamRow(BaseModel):
 
     team_id: str
     team: str
-    afdeling: str
-    leidinggevende: str
-    contactvormen: tuple[str, ...] = ()
+    # The Dutch column names a coordinator types are the aliases.
+    department: str = Field(alias="afdeling")
+    team_lead: str = Field(alias="leidinggevende")
+    contact_kinds: tuple[str, ...] = Field(default=(), alias="contactvormen")
 
     @field_validator("team_id")
     @classmethod
@@ -61,15 +62,16 @@ class TeamRow(BaseModel):
             raise DutchValueError(why, _TEAM_ID_HINT)
         return value
 
-    @field_validator("team", "afdeling", "leidinggevende")
+    @field_validator("team", "department", "team_lead")
     @classmethod
     def _filled(cls, value: str, info: ValidationInfo) -> str:
         if not value.strip():
-            raise DutchValueError(f"de kolom {info.field_name} is leeg",
+            column = cls.model_fields[info.field_name or ""].alias or info.field_name
+            raise DutchValueError(f"de kolom {column} is leeg",
                                   "Vul de kolom in; deze gegevens komen op de formulieren")
         return value
 
-    @field_validator("contactvormen", mode="before")
+    @field_validator("contact_kinds", mode="before")
     @classmethod
     def _contact_kinds(cls, value: object) -> object:
         """A CSV cell (`balie;digitaal`, `;` or `,` between them, any case) or a list; each a

@@ -54,7 +54,7 @@ def _initial_answers(spec: FormSpec, identity: TeamIdentity,
             values[f.tag] = getattr(identity, f.prefill)
     if spec.kind == TEAM_KIND:
         for kind in CONTACT_KINDS:
-            values[f"team.contact_{kind}"] = kind in identity.contactvormen
+            values[f"team.contact_{kind}"] = kind in identity.contact_kinds
     values.update(answers or {})
     unknown = sorted(set(values) - {f.tag for f in spec.fields})
     if unknown:
@@ -104,8 +104,8 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
                                "Teamprotocol veilige publieke dienstverlening")
     para(doc, spec.title, "Title")
     sub = doc.add_paragraph()
-    sub_run = sub.add_run(f"Team {identity.team}  ·  Afdeling {identity.afdeling}  ·  "
-                          f"Leidinggevende {identity.leidinggevende}")
+    sub_run = sub.add_run(f"Team {identity.team}  ·  Afdeling {identity.department}  ·  "
+                          f"Leidinggevende {identity.team_lead}")
     sub_run.font.color.rgb, sub_run.font.size = layout.GREY, Pt(10)
     if note:
         para(doc, note, layout.LOCKED)
@@ -150,7 +150,7 @@ def _placeholders(spec: FormSpec) -> dict[str, str]:
 
 def team_form_kinds(identity: TeamIdentity) -> list[str]:
     """The forms a team gets: the general form and one per contact type, in catalogue order."""
-    return [TEAM_KIND, *(k for k in CONTACT_KINDS if k in identity.contactvormen)]
+    return [TEAM_KIND, *(k for k in CONTACT_KINDS if k in identity.contact_kinds)]
 
 
 def write_team_forms(identity: TeamIdentity, out_dir: Path,

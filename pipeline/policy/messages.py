@@ -57,7 +57,7 @@ def _walk(loc: tuple, root: type[BaseModel] = Policy) -> tuple[str, list[object]
         tp = _unwrap(tp)
         origin = get_origin(tp)
         if isinstance(tp, type) and issubclass(tp, BaseModel):
-            field = tp.model_fields.get(str(part))
+            field = _keys(tp).get(str(part))
             path += f".{part}" if path else str(part)
             tp = field.annotation if field else None
         elif origin is dict:
@@ -72,6 +72,11 @@ def _walk(loc: tuple, root: type[BaseModel] = Policy) -> tuple[str, list[object]
             tp = None
         types.append(tp)
     return path, types, indexed
+
+
+def _keys(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key a user writes: the alias where it has one."""
+    return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
 _PATTERN_TEXT = {
@@ -90,7 +95,7 @@ def _describe(err: Mapping[str, Any], types: list[object],
     last = str(loc[-1]) if loc else ""
     parent = _unwrap(types[-2]) if len(types) > 1 else None
     if kind == "extra_forbidden":
-        allowed = sorted(parent.model_fields) if isinstance(parent, type) and issubclass(
+        allowed = sorted(_keys(parent)) if isinstance(parent, type) and issubclass(
             parent, BaseModel) else []
         hint = "Controleer de spelling of verwijder de sleutel"
         return "onbekende sleutel", hint + (f"; toegestaan zijn: {', '.join(allowed)}"

@@ -70,7 +70,7 @@ def test_every_example_team_is_built_with_docx_pdf_and_json(example_build, examp
         assert files["pdf"].read_bytes()[:5] == b"%PDF-"
         meta = protocol_json(out, result.team_id)["meta"]
         assert (meta["team_id"], meta["team"], meta["department"]) == (
-            identity.team_id, identity.team, identity.afdeling)
+            identity.team_id, identity.team, identity.department)
 
 
 def test_manifest_hashes_every_input_and_output(example_build, example_forms, examples,
@@ -87,7 +87,7 @@ def test_manifest_hashes_every_input_and_output(example_build, example_forms, ex
         assert inputs["sjabloon"] == sha256(TEMPLATE)
         assert inputs["logo"] == sha256(logo)
         forms = sorted((example_forms / team_id).glob("*.docx"))
-        assert len(forms) == 1 + len(examples[team_id][0].contactvormen)
+        assert len(forms) == 1 + len(examples[team_id][0].contact_kinds)
         for form in forms:
             assert inputs[f"{team_id}/{form.name}"] == sha256(form)
         form_keys = {k for k in inputs if k.endswith(".docx")}

@@ -35,8 +35,8 @@ def _build(tmp_path: Path, policy_path: Path, kinds: tuple[str, ...],
     """Write a team's real forms with the policy, build its docx, return the body text."""
     policy = load_policy(policy_path)
     forms = tmp_path / "formulieren"
-    identity = TeamIdentity(team_id="wijk", team="Team Wijk", afdeling="Sociaal Domein",
-                            leidinggevende="L. Eiding", contactvormen=kinds)
+    identity = TeamIdentity(team_id="wijk", team="Team Wijk", department="Sociaal Domein",
+                            team_lead="L. Eiding", contact_kinds=kinds)
     write_team_forms(identity, forms, {"team": required_answers(), **(other or {})},
                      locked_texts_of(policy), terminology=policy.terminology)
     out = tmp_path / "uit"

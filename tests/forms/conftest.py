@@ -17,8 +17,8 @@ REPO = HERE.parent.parent
 @pytest.fixture
 def identity() -> TeamIdentity:
     return TeamIdentity(team_id="burgerzaken", team="Burgerzaken & Balie",
-                        afdeling="Publiekszaken", leidinggevende="Anja de Vries",
-                        contactvormen=("balie", "digitaal"))
+                        department="Publiekszaken", team_lead="Anja de Vries",
+                        contact_kinds=("balie", "digitaal"))
 
 
 @pytest.fixture

@@ -188,8 +188,8 @@ def _body_lines(page: pdfium.PdfPage) -> int:
 def test_no_form_ends_on_a_page_with_a_few_lines(tmp_path):
     """The example forms, and blank ones as `teamprotocol forms` writes them, converted by the
     real LibreOffice: the last page holds more than a few lines (issue 11 measured 9+)."""
-    blank = TeamIdentity(team_id="leeg", team="Leeg team", afdeling="Afdeling",
-                         leidinggevende="Iemand", contactvormen=tuple(CONTACT_KINDS))
+    blank = TeamIdentity(team_id="leeg", team="Leeg team", department="Afdeling",
+                         team_lead="Iemand", contact_kinds=tuple(CONTACT_KINDS))
     forms = sorted((REPO / "forms").glob("*/*.docx"))
     policy = load_policy()
     forms += write_team_forms(blank, tmp_path / "leeg", locked_texts=locked_texts_of(policy),

@@ -57,7 +57,7 @@ def _teams_csv(path: Path, identities) -> Path:
     w = csv.writer(buf)
     w.writerow(["team_id", "team", "afdeling", "leidinggevende", "contactvormen"])
     for i in identities:
-        w.writerow([i.team_id, i.team, i.afdeling, i.leidinggevende, ";".join(i.contactvormen)])
+        w.writerow([i.team_id, i.team, i.department, i.team_lead, ";".join(i.contact_kinds)])
     path.write_text(buf.getvalue(), encoding="utf-8")
     return path
 
@@ -118,7 +118,7 @@ def test_team_form_carries_the_note_at_the_top(cycle):
 
 def test_new_team_gets_blank_forms_and_a_gone_team_is_named(cycle):
     result, _, out, _, gone, new = cycle
-    assert f"{new.team_id}: {1 + len(new.contactvormen)} formulieren" in result.output
+    assert f"{new.team_id}: {1 + len(new.contact_kinds)} formulieren" in result.output
     assert "lege formulieren" in result.output
     answers = _check_json(out / new.team_id / "team.docx")["fields"]
     assert answers["team.competenties"] is None

@@ -17,8 +17,8 @@ HEADER = "team_id,team,afdeling,leidinggevende,contactvormen\n"
 def test_example_csv():
     teams = read_teams_csv(REPO / "tests" / "data" / "teams.csv")
     assert [t.team_id for t in teams] == ["burgerzaken", "wijkteam-noord", "handhaving"]
-    assert teams[1].contactvormen == ("huisbezoek", "digitaal", "bijeenkomsten")
-    assert teams[1].leidinggevende == "Mehmet Yılmaz"
+    assert teams[1].contact_kinds == ("huisbezoek", "digitaal", "bijeenkomsten")
+    assert teams[1].team_lead == "Mehmet Yılmaz"
 
 
 def test_dutch_excel_semicolons_and_bom(tmp_path):
@@ -28,9 +28,9 @@ def test_dutch_excel_semicolons_and_bom(tmp_path):
             "belastingen;Belastingen;Financiën;Ria Smit;\r\n")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     teams = read_teams_csv(path)
-    assert [(t.team_id, t.contactvormen) for t in teams] == [
+    assert [(t.team_id, t.contact_kinds) for t in teams] == [
         ("vergunningen", ("balie", "digitaal")), ("belastingen", ())]
-    assert teams[1].afdeling == "Financiën"
+    assert teams[1].department == "Financiën"
 
 
 @pytest.mark.parametrize(("row", "message"), [
@@ -110,4 +110,4 @@ def test_a_repeated_team_id_comes_first(tmp_path):
 def test_contact_types_in_any_case_once_each(tmp_path):
     path = tmp_path / "teams.csv"
     path.write_text(HEADER + 'een,T,A,L,"Balie, DIGITAAL;balie ; "\n', encoding="utf-8")
-    assert read_teams_csv(path)[0].contactvormen == ("balie", "digitaal")
+    assert read_teams_csv(path)[0].contact_kinds == ("balie", "digitaal")

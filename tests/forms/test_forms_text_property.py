@@ -14,8 +14,8 @@ from pipeline.forms.read import read_form
 from pipeline.forms.write import write_form
 from pipeline.models import TeamIdentity
 
-IDENTITY = TeamIdentity(team_id="t1", team="Team", afdeling="Afd", leidinggevende="L",
-                        contactvormen=())
+IDENTITY = TeamIdentity(team_id="t1", team="Team", department="Afd", team_lead="L",
+                        contact_kinds=())
 # XML 1.0 cannot hold C0 controls (except tab, LF, CR), U+FFFE/U+FFFF or lone surrogates.
 INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Any character XML can hold, except CR (Word has no carriage return inside a paragraph: it

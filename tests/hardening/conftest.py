@@ -26,7 +26,7 @@ from hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT
 
 from pipeline.examples import example_teams
 from pipeline.forms.write import locked_texts_of, write_team_forms
-from pipeline.models import Answer
+from pipeline.models import Answer, TeamIdentity
 from pipeline.policy import load_policy
 
 
@@ -73,7 +73,9 @@ def write_team(examples: Teams, locked: dict[str, str]) -> Callable[..., Path]:
               answers: dict[str, dict[str, Answer]] | None = None,
               identity: dict[str, object] | None = None) -> Path:
         ident, base_answers = examples[base]
-        ident = ident.model_copy(update={"team_id": team_id or base, **(identity or {})})
+        # Validated, so a misspelt override fails instead of being ignored.
+        ident = TeamIdentity(**{**ident.model_dump(), "team_id": team_id or base,
+                                **(identity or {})})
         merged = {kind: {**a, **(answers or {}).get(kind, {})} for kind, a in base_answers.items()}
         write_team_forms(ident, dest, merged, locked)
         return dest / ident.team_id
@@ -92,7 +94,7 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory, write_team: Callable[
         write_team(forms, team)
     write_team(forms, "klantcontactcentrum", team_id=UNICODE_TEAM,
                identity={"team": "Team Zoe\u0308 \u202bשלום\u202c",
-                         "leidinggevende": "Ame\u0301lie"},
+                         "team_lead": "Ame\u0301lie"},
                answers={"team": {"team.opvolging": UNICODE_TEXT,
                                  "team.norm_voorbeelden": UNICODE_TEXT + "\n- " + UNICODE_TEXT}})
     for case in CASES:

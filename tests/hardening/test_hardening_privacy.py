@@ -67,7 +67,7 @@ def forms(tmp_path_factory, write_team) -> Path:
     dest = tmp_path_factory.mktemp("privacy")
     for team, (answers, edit, _) in TEAMS.items():
         folder = write_team(dest, "burgerzaken", team_id=team,
-                            identity={"leidinggevende": f"Anja {SENTINEL}"},
+                            identity={"team_lead": f"Anja {SENTINEL}"},
                             answers={"team": {**PERSONAL, **answers},
                                      "digitaal": {"digitaal.kanalen": SENTINEL}})
         if edit:

@@ -151,8 +151,8 @@ def test_a_team_added_later_is_written_and_filled_forms_are_left_alone(tmp_path)
 # --- 16. check on a forged team id -----------------------------------------------------------
 
 def test_check_refuses_a_team_id_property_that_is_no_team_id(tmp_path):
-    identity = TeamIdentity(team_id="../../x", team="T", afdeling="A", leidinggevende="L",
-                            contactvormen=("balie",))
+    identity = TeamIdentity(team_id="../../x", team="T", department="A", team_lead="L",
+                            contact_kinds=("balie",))
     form = tmp_path / "team.docx"
     form.write_bytes(write_form("team", identity))
     proc = run("check", form, cwd=tmp_path)

@@ -103,8 +103,8 @@ def write_team(forms_dir: Path, team_id: str, team_answers: Mapping[str, Answer]
                other: Mapping[str, Mapping[str, Answer]] | None = None) -> list[Path]:
     """Write the real Word forms of one team into `forms_dir/<team_id>/`."""
     identity = TeamIdentity(team_id=team_id, team=team or f"Team {team_id}",
-                            afdeling="Publiekszaken", leidinggevende="L. Eiding",
-                            contactvormen=kinds)
+                            department="Publiekszaken", team_lead="L. Eiding",
+                            contact_kinds=kinds)
     answers = {"team": dict(team_answers), **(other or {})}
     return write_team_forms(identity, forms_dir, answers, locked_texts_of(load_policy()))
 

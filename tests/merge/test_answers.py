@@ -192,13 +192,13 @@ def test_check_and_annex_agree_on_the_example_teams(policy):
 
     for identity, by_kind in example_teams():
         forms = {}
-        for kind in (TEAM_KIND, *identity.contactvormen):
+        for kind in (TEAM_KIND, *identity.contact_kinds):
             fields = {f.tag: None for f in FORMS[kind].fields if f.merge is not Merge.LOCKED}
             fields.update(by_kind.get(kind, {}))
             if kind == TEAM_KIND:
                 fields.update({"team.team": identity.team, "team.leidinggevende":
-                               identity.leidinggevende, **{f"team.contact_{k}": k in
-                                                           identity.contactvormen
+                               identity.team_lead, **{f"team.contact_{k}": k in
+                                                           identity.contact_kinds
                                                            for k in CONTACT_KINDS}})
             forms[kind] = FormData(path=f"{identity.team_id}/{kind}.docx", kind=kind,
                                    team_id=identity.team_id, schema_version="2", fields=fields)

@@ -13,8 +13,8 @@ TRICKY = "Schelden & dreigen <aan de balie>\n{{ 7*7 }} en {% if x %} letterlijk"
 
 
 def test_answers_from_real_forms_reach_protocol_and_annex(tmp_path, policy):
-    identity = TeamIdentity(team_id="wijkteam", team="Wijkteam Noord", afdeling="Sociaal domein",
-                            leidinggevende="P. Jansen", contactvormen=("balie", "huisbezoek"))
+    identity = TeamIdentity(team_id="wijkteam", team="Wijkteam Noord", department="Sociaal domein",
+                            team_lead="P. Jansen", contact_kinds=("balie", "huisbezoek"))
     answers = {
         "team": {
             "team.versie": "1.0",

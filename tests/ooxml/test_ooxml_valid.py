@@ -47,7 +47,7 @@ def form_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     locked = locked_texts_of(load_policy())
     files: dict[str, Path] = {}
     for identity, answers in example_teams():
-        for kind in ("team", *identity.contactvormen):
+        for kind in ("team", *identity.contact_kinds):
             if kind not in files:
                 path = folder / f"{kind}.docx"
                 path.write_bytes(write_form(kind, identity, answers.get(kind), locked))

@@ -21,8 +21,8 @@ from pipeline.forms.folder import read_team_folder
 from pipeline.models import TeamIdentity
 
 TEAMS = example_teams()
-IDENTITY = TeamIdentity(team_id="t", team="T", afdeling="A", leidinggevende="L",
-                        contactvormen=("balie",))
+IDENTITY = TeamIdentity(team_id="t", team="T", department="A", team_lead="L",
+                        contact_kinds=("balie",))
 
 
 def required_empty(answers: dict[str, dict]) -> int:
@@ -34,7 +34,7 @@ def required_empty(answers: dict[str, dict]) -> int:
 
 def test_at_least_six_teams_with_different_contact_mixes():
     assert len(TEAMS) >= 6
-    mixes = {frozenset(identity.contactvormen) for identity, _ in TEAMS}
+    mixes = {frozenset(identity.contact_kinds) for identity, _ in TEAMS}
     assert len(mixes) >= 5
     assert all(k in {k for m in mixes for k in m}
                for k in ("balie", "huisbezoek", "digitaal", "bijeenkomsten"))
@@ -43,7 +43,7 @@ def test_at_least_six_teams_with_different_contact_mixes():
 def test_every_answer_has_the_catalogue_type():
     for identity, by_kind in TEAMS:
         for kind, answers in by_kind.items():
-            assert kind == TEAM_KIND or kind in identity.contactvormen
+            assert kind == TEAM_KIND or kind in identity.contact_kinds
             for tag, value in answers.items():
                 field = FIELDS_BY_TAG[tag]
                 expected = {FieldType.TEXT: str, FieldType.MULTILINE: str, FieldType.CHOICE: str,
@@ -121,7 +121,7 @@ def test_bad_team_id_in_examples_file(tmp_path):
 
 def test_example_forms_are_written_and_read_back(tmp_path: Path):
     written = write_example_forms(tmp_path)
-    expected = {(i.team_id, k) for i, a in TEAMS for k in (TEAM_KIND, *i.contactvormen)}
+    expected = {(i.team_id, k) for i, a in TEAMS for k in (TEAM_KIND, *i.contact_kinds)}
     assert {(p.parent.name, p.stem) for p in written} == expected
     for identity, by_kind in TEAMS:
         forms, problems = read_team_folder(tmp_path / identity.team_id)
@@ -212,5 +212,5 @@ def test_a_team_without_answers(tmp_path):
         data["teams"][0]["antwoorden"] = None
         data["teams"][0]["contactvormen"] = []
     [(identity, answers)] = load_example_teams(_examples_file(tmp_path, edit))
-    assert identity.contactvormen == ()
+    assert identity.contact_kinds == ()
     assert answers == {}
