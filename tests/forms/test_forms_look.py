@@ -190,6 +190,7 @@ def _body_lines(page: pdfium.PdfPage) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.libreoffice  # converts with soffice itself, no fixture marks it
 def test_no_form_ends_on_a_page_with_a_few_lines(tmp_path):
     """The example forms, and blank ones as `teamprotocol forms` writes them, converted by the
     real LibreOffice: the last page holds more than a few lines (issue 11 measured 9+)."""
