@@ -21,11 +21,13 @@ demo: setup
 	$(VENV)/bin/teamprotocol build
 
 # pytest exits 5 when it collected no test: make treats that as a failure, as it should.
+# Two workers (pytest-xdist): tests/conftest.py keeps a module, and the modules sharing one
+# session build, on one worker, so nothing is built twice.
 test: setup
 	$(PY) -m ruff check pipeline tests bench
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 bench: setup
 	$(PY) bench/bench.py
