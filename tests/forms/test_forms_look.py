@@ -72,6 +72,7 @@ def test_a_form_without_a_policy_has_the_neutral_look_and_no_logo(make_form):
     assert colour_of(styles, "Heading1") == layout.NEUTRAL_COLOUR
 
 
+@pytest.mark.slow
 def test_another_organisations_colour_and_logo_reach_its_forms_through_the_cli(tmp_path):
     """`teamprotocol forms --policy` (also the --from path uses the same look)."""
     from PIL import Image
