@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system demo test bench forms lint clean
+.PHONY: setup system demo test quick bench forms lint clean
 
 setup: $(STAMP) system
 
@@ -21,11 +21,18 @@ demo: setup
 	$(VENV)/bin/teamprotocol build
 
 # pytest exits 5 when it collected no test: make treats that as a failure, as it should.
+# Two workers (pytest-xdist): tests/conftest.py keeps a module, and the modules sharing one
+# session build, on one worker, so nothing is built twice.
 test: setup
 	$(PY) -m ruff check pipeline tests bench
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+# The inner loop (README, Development): no LibreOffice and nothing marked slow. An empty
+# PYTHONDONTWRITEBYTECODE lets pytest keep its rewritten test modules between runs (~5 s).
+quick: $(STAMP)
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -m "not libreoffice and not slow"
 
 bench: setup
 	$(PY) bench/bench.py

@@ -163,6 +163,10 @@ def test_invalid_sidecar_raises_metadata_error_in_dutch():
 
 # --- the policy's archive section -----------------------------------------------------------
 
+# libyaml's emitter writes the same text as PyYAML's pure-Python one, ~10x faster
+# (~40 ms per dump of the default policy).
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 DEFAULT = yaml.safe_load(default_policy_path().read_text(encoding="utf-8"))
 
 
@@ -173,7 +177,8 @@ def _policy_with(tmp_path: Path, archive: object) -> Path:
     else:
         data["archive"] = archive
     path = tmp_path / "beleid.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    text = yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -23,6 +23,8 @@ from helpers.batch import (
 
 from pipeline.catalogue import FORMS, Merge
 
+pytestmark = pytest.mark.slow  # builds the teams' protocols (without PDFs)
+
 TEAM_ID = "inhoud"
 TEAM_NAME = "Wijk & Buurt <Noord>"
 TRICKY_HOUSE_RULE = "Op locatie Noord & Zuid: geen <honden> en {{ geen }} fietsen binnen."

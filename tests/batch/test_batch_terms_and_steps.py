@@ -18,6 +18,8 @@ from pipeline.forms.write import locked_texts_of, write_team_forms
 from pipeline.models import TeamIdentity
 from pipeline.policy import default_policy_path, load_policy
 
+pytestmark = pytest.mark.slow  # every test builds protocols (without PDFs)
+
 BURGER = re.compile(r"\bburgers?\b", re.IGNORECASE)
 
 

@@ -41,6 +41,7 @@ def test_every_dutch_message_still_exists_in_the_installed_click():
     assert missing == [], f"click {version('click')} no longer has: {missing}"
 
 
+@pytest.mark.slow
 def test_importing_the_cli_changes_nothing_in_click():
     """click_nl installs its Dutch when the command runs, not at import."""
     code = ("import click.core, pipeline.cli; "
@@ -107,6 +108,7 @@ def _strings(value: object) -> list[str]:
     return []
 
 
+@pytest.mark.slow
 def test_the_installed_command_answers_help_and_version():
     """The console script itself (pyproject), not only the click object."""
     exe = Path(sys.executable).with_name("teamprotocol")

@@ -24,6 +24,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
                           check=False)
 
 
+@pytest.mark.slow
 def test_forms_writes_every_team_and_never_overwrites(tmp_path):
     out = tmp_path / "formulieren"
     result = CliRunner().invoke(cli, ["forms", str(TEAMS), "--out", str(out)])
@@ -43,6 +44,7 @@ def test_forms_writes_every_team_and_never_overwrites(tmp_path):
     assert filled.read_bytes() != b"antwoorden"
 
 
+@pytest.mark.slow
 def test_forms_show_the_policy_texts_read_only(tmp_path):
     """The organisation norm stands in the team form, unwrapped, from the policy given."""
     from docx2python import docx2python
@@ -66,6 +68,7 @@ def test_forms_show_the_policy_texts_read_only(tmp_path):
     assert f"{marker} Tweede regel van dezelfde alinea." in body
 
 
+@pytest.mark.slow
 def test_forms_bad_csv_is_one_dutch_line(tmp_path):
     bad = tmp_path / "teams.csv"
     bad.write_text("team_id,team,afdeling,leidinggevende,contactvormen\nA B,T,A,L,\n",
@@ -130,6 +133,7 @@ def test_check_form_with_errors_exits_1(make_form, tmp_path):
     assert "Datum van het teamoverleg (stap 2) — het antwoord is geen datum" in result.output
 
 
+@pytest.mark.slow
 def test_check_subprocess_exit_codes(make_form, tmp_path):
     good = make_form("digitaal")
     ok = run("check", str(good))
@@ -141,6 +145,7 @@ def test_check_subprocess_exit_codes(make_form, tmp_path):
     assert run("check", str(tmp_path / "bestaat-niet.docx")).returncode == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("content", "expected"), [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "met een wachtwoord beveiligd"),
     (b"hallo", "geen Word-document (.docx)"),
@@ -158,6 +163,7 @@ def test_check_unreadable_files_subprocess(tmp_path, content, expected):
     assert expected in as_json["errors"][0]["message"]
 
 
+@pytest.mark.slow
 def test_check_foreign_docx_subprocess(tmp_path):
     from docx import Document
 
@@ -168,6 +174,7 @@ def test_check_foreign_docx_subprocess(tmp_path):
     assert "geen formulier van teamprotocol" in result.stderr
 
 
+@pytest.mark.slow
 def test_unexpected_os_error_is_one_dutch_line_not_a_traceback(tmp_path):
     """`init` below a file: the path cannot be created; the user gets one line and exit 1."""
     blocker = tmp_path / "bestand"

@@ -67,6 +67,7 @@ def test_a_form_without_a_policy_has_the_neutral_look_and_no_logo(make_form):
     assert colour_of(styles, "Heading1") == layout.NEUTRAL_COLOUR
 
 
+@pytest.mark.slow
 def test_another_organisations_colour_and_logo_reach_its_forms_through_the_cli(tmp_path):
     """`teamprotocol forms --policy` (also the --from path uses the same look)."""
     from PIL import Image
@@ -185,6 +186,7 @@ def _body_lines(page: pdfium.PdfPage) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.libreoffice  # converts with soffice itself, no fixture marks it
 def test_no_form_ends_on_a_page_with_a_few_lines(tmp_path):
     """The example forms, and blank ones as `teamprotocol forms` writes them, converted by the
     real LibreOffice: the last page holds more than a few lines (issue 11 measured 9+)."""

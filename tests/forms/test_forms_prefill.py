@@ -78,6 +78,7 @@ def cycle(tmp_path_factory):
     return result, last, out, kept, gone, new
 
 
+@pytest.mark.slow
 def test_prefilled_answers_equal_last_cycles_except_status_adoption_and_version(cycle):
     result, last, out, kept, _, _ = cycle
     assert result.exit_code == 0, result.output
@@ -98,6 +99,7 @@ def test_prefilled_answers_equal_last_cycles_except_status_adoption_and_version(
                 assert differ == set(), (identity.team_id, old_form.name, differ)
 
 
+@pytest.mark.slow
 def test_check_as_a_real_subprocess_reads_a_prefilled_form(cycle):
     _, _, out, kept, _, _ = cycle
     run = subprocess.run([str(EXE), "check", "--json", str(out / kept[0].team_id / "team.docx")],
@@ -106,6 +108,7 @@ def test_check_as_a_real_subprocess_reads_a_prefilled_form(cycle):
     assert json.loads(run.stdout)["fields"]["team.status"] == "concept"
 
 
+@pytest.mark.slow
 def test_team_form_carries_the_note_at_the_top(cycle):
     from docx import Document
 
@@ -116,6 +119,7 @@ def test_team_form_carries_the_note_at_the_top(cycle):
     assert "Controleer" in paragraphs[note]
 
 
+@pytest.mark.slow
 def test_new_team_gets_blank_forms_and_a_gone_team_is_named(cycle):
     result, _, out, _, gone, new = cycle
     assert f"{new.team_id}: {1 + len(new.contact_kinds)} formulieren" in result.output
@@ -134,6 +138,7 @@ def test_next_minor_version(version, expected):
     assert prefill.next_minor(version) == expected
 
 
+@pytest.mark.slow
 def test_unreadable_previous_form_skips_that_team_only(tmp_path):
     last = tmp_path / "vorig"
     teams = example_teams()[:2]

@@ -38,6 +38,7 @@ def _expected(text: str) -> str | None:
     return text if text.strip() and text.strip() not in PLACEHOLDERS else None
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=xml_text)
@@ -50,6 +51,7 @@ def test_multiline_text_round_trips(tmp_path, text):
     assert _round_trip(tmp_path, "huisbezoek.nabespreking", text) == _expected(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=xml_text.filter(lambda t: "\n" not in t))

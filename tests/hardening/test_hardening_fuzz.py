@@ -23,6 +23,8 @@ from pipeline.forms.read import read_form
 from pipeline.models import FormData
 from pipeline.text import invalid_xml_chars
 
+pytestmark = pytest.mark.slow  # 900 mutated forms read (~40 s)
+
 FUZZ = settings(max_examples=300, deadline=2000, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 ODD = ["\u202e", "\u0301", "\ufeff", "\u200b", "😀", "&amp;", "<", "]]>", "\x00", "\x1b",

@@ -19,6 +19,8 @@ from hostile import control, duplicate_control, edit_part, nest_control, set_con
 from lxml import etree
 from openpyxl import load_workbook
 
+pytestmark = pytest.mark.slow  # writes every sentinel team's forms; the rest runs the CLI
+
 SENTINEL = "ZZGEHEIM-0612345678"
 PERSONAL = {"team.coordinator": f"Piet {SENTINEL}, 06-{SENTINEL}",
             "team.vertrouwenspersoon": f"{SENTINEL}@lindenhoven.example"}

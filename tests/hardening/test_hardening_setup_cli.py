@@ -16,6 +16,8 @@ from pypdf import PdfReader
 from pipeline.forms.write import write_form
 from pipeline.models import TeamIdentity
 
+pytestmark = pytest.mark.slow  # every test runs `teamprotocol` subprocesses
+
 EXE = Path(sys.executable).with_name("teamprotocol")
 HEADER = "team_id,team,afdeling,leidinggevende,contactvormen"
 FSIZE = 35_000  # bytes: a policy (24 kB) fits, a form (~40 kB) does not

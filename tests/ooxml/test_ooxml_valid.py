@@ -18,6 +18,8 @@ from pipeline.forms.write import locked_texts_of, write_form
 from pipeline.ooxml import COMPATIBILITY_MODE
 from pipeline.policy import load_policy
 
+pytestmark = pytest.mark.slow  # openxml-audit over every form and example protocol (~20 s)
+
 # openxml-audit 0.8's reports on valid files (its known false positives):
 ALLOWED = (
     # ECMA-376 lists docPartType "bbPlcHdr" (a control's placeholder in the glossary), which

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds a wheel and installs it into a new venv
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -49,7 +51,6 @@ def test_the_wheel_carries_the_template_and_the_defaults(installed):
     assert out[1:] == ["True", "True"]
 
 
-@pytest.mark.slow
 @pytest.mark.libreoffice
 def test_the_installed_command_builds_the_example_protocols(installed, tmp_path):
     out = tmp_path / "uitvoer"

@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.batch import BuildOptions, build_all
 from pipeline.examples import write_example_forms
+
+pytestmark = pytest.mark.slow  # writes and builds every example team twice
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "make_example_forms.py"

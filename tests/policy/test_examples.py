@@ -119,6 +119,7 @@ def test_bad_team_id_in_examples_file(tmp_path):
         load_example_teams(path)
 
 
+@pytest.mark.slow
 def test_example_forms_are_written_and_read_back(tmp_path: Path):
     written = write_example_forms(tmp_path)
     expected = {(i.team_id, k) for i, a in TEAMS for k in (TEAM_KIND, *i.contact_kinds)}

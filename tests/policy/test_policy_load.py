@@ -22,12 +22,17 @@ from pipeline.policy import (
     resolve_logo,
 )
 
+# libyaml's emitter writes the same text as PyYAML's pure-Python one, ~10x faster
+# (~40 ms per dump of the default policy, for each of ~50 tests).
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 DEFAULT = yaml.safe_load(default_policy_path().read_text(encoding="utf-8"))
 
 
 def write_policy(tmp_path: Path, data: object, name: str = "beleid.yaml") -> Path:
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    text = yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -12,6 +12,8 @@ import pytest
 
 from pipeline.policy import default_policy_path
 
+pytestmark = pytest.mark.slow  # every test runs `teamprotocol build` as a subprocess
+
 EXE = Path(sys.executable).with_name("teamprotocol")
 DEFAULT = default_policy_path().read_text(encoding="utf-8")
 LINES = DEFAULT.split("\n")

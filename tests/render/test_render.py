@@ -270,6 +270,7 @@ def test_context_is_plain_data():
     assert len(context["annex"]["topics"]) == 11
 
 
+@pytest.mark.slow
 def test_template_file_is_the_committed_one(tmp_path: Path):
     """The shipped template is what `scripts/make_template.py` writes now, part by part (the
     zip's own timestamps differ per run); run it after changing the script."""

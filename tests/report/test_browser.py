@@ -19,6 +19,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from pipeline.report import HTML, build_overview, write_overview
 
+pytestmark = pytest.mark.slow  # starts Chromium
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by make setup; never a downloaded build
 ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

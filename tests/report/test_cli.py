@@ -15,7 +15,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
+
+pytestmark = pytest.mark.slow  # `teamprotocol forms` and `build` as subprocesses
 
 BIN = Path(sys.executable).parent
 NAME = '=HYPERLINK("http://x","y")'
