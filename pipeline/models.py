@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.catalogue import Merge
 from pipeline.errors import Problem
@@ -126,6 +126,13 @@ class MissingPart(BaseModel):
     empty: bool = False  # the question was left empty (the reason says only that)
 
 
+def _part_of_line(line: str) -> MissingPart:
+    organisation = "organisatie: "
+    if line.startswith(organisation):
+        return MissingPart(party="organisatie", reason=line.removeprefix(organisation))
+    return MissingPart(party="team", reason=line)
+
+
 class ItemAssessment(BaseModel):
     """One checklist item's status, the sources it relied on and the action for a gap."""
 
@@ -143,6 +150,16 @@ class ItemAssessment(BaseModel):
     # Statements that contradict the policy (the policy says every counter has an alarm
     # button; the team answered nee): the annex marks the row so that someone looks.
     conflicts: list[str] = Field(default_factory=list)
+
+    @field_validator("missing", mode="before")
+    @classmethod
+    def _archived_lines(cls, value: object) -> object:
+        """A protocol archived before version 0.3.1 holds each missing part as one Dutch line
+        (`organisatie: …` for the organisation's part): read it as a part with that reason,
+        so the Versiebeheer and the tracked changes still read every adopted version."""
+        if not isinstance(value, list):
+            return value
+        return [_part_of_line(v) if isinstance(v, str) else v for v in value]
 
     @property
     def open_for_team(self) -> bool:
