@@ -101,6 +101,19 @@ def _row_problems(exc: ValidationError, path: Path, line: int) -> list[Problem]:
             for column, message, hint in validation_problems(exc, TeamRow, fix_hint=_ROW_HINT)]
 
 
+def _row_error(problems: list[Problem], path: Path, line: int) -> CsvError:
+    """One row's problems as one error; several are all named on the one line printed."""
+    if len(problems) == 1:
+        return CsvError(*problems)
+    prefix = f"regel {line}: "
+    shown = "; ".join(f"{p.field}: {p.message.removeprefix(prefix)}" if p.field
+                      else p.message.removeprefix(prefix) for p in problems)
+    hints = {p.hint for p in problems}
+    return CsvError(*problems, summary=Problem(
+        file=str(path), message=f"{prefix}{len(problems)} fouten: {shown}",
+        hint=problems[0].hint if len(hints) == 1 else _ROW_HINT))
+
+
 def _decode(path: Path) -> str:
     try:
         data = path.read_bytes()
@@ -189,7 +202,7 @@ def read_teams_csv(path: Path) -> list[TeamIdentity]:
         except ValidationError as e:
             problems += _row_problems(e, path, line)
         if problems:
-            raise CsvError(*problems)
+            raise _row_error(problems, path, line)
         seen[team.team_id] = line
         teams.append(team.identity())
     if not teams:

@@ -94,8 +94,11 @@ def test_every_problem_of_a_bad_row_is_named(tmp_path):
     assert problems[0].hint == "Vul de kolom in; deze gegevens komen op de formulieren"
     assert problems[2].hint == ("Kies uit balie, huisbezoek, digitaal, bijeenkomsten, "
                                 "gescheiden door ';'")
-    assert info.value.format().startswith(
-        f"{path} — afdeling — regel 3: de kolom afdeling is leeg (en nog 2 fouten). Vul")
+    # The one line printed names all three, so one round of corrections fixes the row.
+    assert info.value.format() == (
+        f"{path} — regel 3: 3 fouten: afdeling: de kolom afdeling is leeg; leidinggevende: de "
+        "kolom leidinggevende is leeg; contactvormen: onbekende contactvorm 'kantine'. Verbeter "
+        "de regel in de lijst met teams en voer de opdracht opnieuw uit.")
 
 
 def test_a_repeated_team_id_comes_first(tmp_path):
