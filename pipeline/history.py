@@ -23,6 +23,7 @@ from pipeline.files import atomic_write_bytes, sha256_file
 from pipeline.models import Protocol, ProtocolMeta, VersionEntry
 from pipeline.policy import ArchiveSettings
 from pipeline.protocol_text import sections
+from pipeline.text import capital
 
 PROTOCOL_SUFFIX = ".protocol.json"
 # An archived protocol.json is ~60 kB; a file far larger is not ours and is not parsed.
@@ -132,7 +133,7 @@ def previous_cycle(protocol: Protocol, index: ArchiveIndex) -> tuple[Protocol, P
         change = summary(previous, current) if previous is not None else \
             "eerste vastgestelde versie"
         entries.append(VersionEntry(version=v.meta.version, date=v.meta.adopted_on,
-                                    status=ADOPTED, note=f"{by[:1].upper()}{by[1:]}; {change}"))
+                                    status=ADOPTED, note=f"{capital(by)}; {change}"))
         previous = current
     assert previous is not None
     own = meta.history[-1] if meta.history else VersionEntry(

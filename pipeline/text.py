@@ -24,6 +24,11 @@ def form_name(kind: str) -> str:
     return "bijlage " + CONTACT_KINDS[kind][0].lower() + CONTACT_KINDS[kind][1:]
 
 
+def capital(text: str) -> str:
+    """`text` with its first letter a capital and the rest as it is: `Bijlage huisbezoek`."""
+    return text[:1].upper() + text[1:]
+
+
 def plural(n: int, one: str, many: str) -> str:
     """`1 rij`, `3 rijen`: a count with the right Dutch form of its noun."""
     return f"{n} {one if n == 1 else many}"

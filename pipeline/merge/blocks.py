@@ -21,7 +21,7 @@ from pipeline.models import (
     Source,
 )
 from pipeline.policy import Policy
-from pipeline.text import BULLET_MARKERS, dutch_date, unwrap_text
+from pipeline.text import BULLET_MARKERS, capital, dutch_date, unwrap_text
 
 BEHAVIOUR_HEADER = ["(Non-)verbale agressie", "Persoonlijke bedreiging", "Fysiek geweld"]
 TEAM_ADDITION = "Aanvulling van het team"
@@ -118,7 +118,7 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
         return Block(paragraphs=[said], source=source, **{**marks, "gap": True})
     if field.type is FieldType.CHOICE:
         text = _text(answer)  # one of the catalogue's own choices, e.g. "per kwartaal"
-        return Block(title=title, paragraphs=[text[:1].upper() + text[1:]], source=source,
+        return Block(title=title, paragraphs=[capital(text)], source=source,
                      **marks)
     if field.type in (FieldType.DATE, FieldType.TEXT):
         # Verbatim: a team lead's text is never re-cased or re-worded.
@@ -146,7 +146,7 @@ def _extend_titles(label: str) -> tuple[str, str]:
     prefix = "Aanvullende "
     if label.startswith(prefix):
         rest = label[len(prefix):].removesuffix(" van het team")
-        return rest[:1].upper() + rest[1:], label
+        return capital(rest), label
     return label, TEAM_ADDITION
 
 

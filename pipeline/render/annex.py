@@ -12,7 +12,7 @@ from pipeline.answers import missing_text
 from pipeline.catalogue import FORMS, Merge
 from pipeline.models import Action, ItemAssessment, MissingPart, Origin, Protocol, Source, Status
 from pipeline.render.common import EMPTY, SYMBOL_FONT, clean, status_view
-from pipeline.text import dutch_date, form_name, plural
+from pipeline.text import capital, dutch_date, form_name, plural
 
 ANNEX_HEADING = "Checklist: wat is geregeld"
 
@@ -54,10 +54,6 @@ def _bar(items: list[ItemAssessment]) -> RichText:
     return bar
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def missing_lines(parts: list[MissingPart]) -> list[str]:
     """What an item lacks, one line per form: "Teamformulier: A; B (‘n.v.t.’ regelt niets)".
 
@@ -69,14 +65,14 @@ def missing_lines(parts: list[MissingPart]) -> list[str]:
     forms: dict[str, int] = {}
     for part in parts:
         if part.form is None or part.question is None:
-            lines.append(_capital(missing_text(part)))
+            lines.append(capital(missing_text(part)))
             continue
         label = part.question + ("" if part.empty else f" ({part.reason})")
         if part.form in forms:
             lines[forms[part.form]] += "; " + label
         else:
             forms[part.form] = len(lines)
-            lines.append(f"{_capital(form_name(part.form))}: {label}")
+            lines.append(f"{capital(form_name(part.form))}: {label}")
     return lines
 
 
