@@ -183,12 +183,17 @@ class ChapterScore(BaseModel):
 
     def line(self) -> str:
         """One Dutch score line, e.g. `4 van 5 geregeld, 1 deels`."""
-        c = self.counts
-        text = f"{c.get(Status.GEREGELD, 0)} van {self.applicable} geregeld"
-        for s in (Status.DEELS, Status.ONTBREEKT, Status.NVT):
-            if c.get(s):
-                text += f", {c[s]} {s.value}"
-        return text
+        return score_line(self.counts)
+
+
+def score_line(counts: dict[Status, int]) -> str:
+    """Items counted by status as one Dutch line, e.g. `4 van 5 geregeld, 1 deels`."""
+    applicable = sum(n for s, n in counts.items() if s is not Status.NVT)
+    text = f"{counts.get(Status.GEREGELD, 0)} van {applicable} geregeld"
+    for s in (Status.DEELS, Status.ONTBREEKT, Status.NVT):
+        if counts.get(s):
+            text += f", {counts[s]} {s.value}"
+    return text
 
 
 class TopicAssessment(BaseModel):

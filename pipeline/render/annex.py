@@ -10,7 +10,16 @@ from docxtpl import RichText
 from pipeline import terms
 from pipeline.answers import missing_text
 from pipeline.catalogue import FORMS, Merge
-from pipeline.models import Action, ItemAssessment, MissingPart, Origin, Protocol, Source, Status
+from pipeline.models import (
+    Action,
+    ItemAssessment,
+    MissingPart,
+    Origin,
+    Protocol,
+    Source,
+    Status,
+    score_line,
+)
 from pipeline.render.common import EMPTY, SYMBOL_FONT, clean, status_view
 from pipeline.text import capital, dutch_date, form_name, plural
 
@@ -113,10 +122,6 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
               for s in annex.chapters]
     counts = {s: sum(c.counts.get(s, 0) for c in annex.chapters) for s in Status}
     applicable = sum(n for s, n in counts.items() if s is not Status.NVT)
-    total = f"{counts[Status.GEREGELD]} van {applicable} geregeld"
-    for s in (Status.DEELS, Status.ONTBREEKT, Status.NVT):
-        if counts[s]:
-            total += f", {counts[s]} {s.value}"
     planned = [a for a in annex.actions if a.origin != "open"]
     unplanned = [a.item for a in annex.actions if a.origin == "open" and a.item]
     owners = sorted({clean(a.owner) for a in annex.actions if a.origin == "open" and a.owner})
@@ -131,7 +136,7 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
                    "niets; een onderdeel waarvoor het team zelf nog een actie heeft staan, is "
                    "hooguit deels geregeld."),
         "scores": scores,
-        "total": total,
+        "total": score_line(counts),
         "geregeld": counts[Status.GEREGELD],
         "applicable": applicable,
         "total_open_team": sum(s["team"] for s in scores),
