@@ -85,14 +85,6 @@ def missing_lines(parts: list[MissingPart]) -> list[str]:
     return lines
 
 
-def _open_for(items: list[ItemAssessment], party: str) -> int:
-    """Items whose team part (or organisation part) is not arranged yet; an item with both
-    parts open counts in both."""
-    if party == "team":
-        return sum(i.open_for_team for i in items)
-    return sum(i.open_for_organisation for i in items)
-
-
 def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str, Any]:
     def ours(text: str) -> str:
         return clean(terms.ours(text, terminology))
@@ -117,8 +109,9 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
     scores = [{"number": s.chapter, "title": s.title, "line": s.line(),
                "bar": _bar(by_chapter[s.chapter]),
                "geregeld": s.counts.get(Status.GEREGELD, 0), "applicable": s.applicable,
-               "team": _open_for(by_chapter[s.chapter], "team"),
-               "organisation": _open_for(by_chapter[s.chapter], "organisatie")}
+               # An item whose team part and organisation part are both open counts in both.
+               "team": sum(i.open_for_team for i in by_chapter[s.chapter]),
+               "organisation": sum(i.open_for_organisation for i in by_chapter[s.chapter])}
               for s in annex.chapters]
     counts = {s: sum(c.counts.get(s, 0) for c in annex.chapters) for s in Status}
     applicable = sum(n for s, n in counts.items() if s is not Status.NVT)
