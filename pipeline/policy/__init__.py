@@ -18,7 +18,7 @@ from pipeline.policy.logo import MAX_LOGO_BYTES, MAX_LOGO_PIXELS, resolve_logo
 from pipeline.policy.messages import (
     MAX_REPORTED,
     DutchValueError,
-    _validation_error,
+    policy_error,
     policy_problems,
     validation_problems,
 )
@@ -66,7 +66,7 @@ def load_policy(path: Path | None = None) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as e:
-        raise _validation_error(e, path) from None
+        raise policy_error(e, path) from None
 
 
 def dump_default_policy(dest: Path) -> list[Path]:

@@ -200,7 +200,9 @@ def _yaml_line(node: yaml.Node | None, loc: tuple) -> int | None:
     return None if node is None else node.start_mark.line + 1
 
 
-def _validation_error(exc: ValidationError, path: Path) -> PolicyError:
+def policy_error(exc: ValidationError, path: Path) -> PolicyError:
+    """The policy file's validation errors as one PolicyError: every problem with its key
+    and line, several summed up on the one line printed."""
     try:
         source: str | None = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
