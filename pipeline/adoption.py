@@ -1,26 +1,40 @@
 """The adoption gates: what status `vastgesteld` requires before a protocol may be archived.
 
-Adoption is a decision (Werkwijzer, stap 3): it needs the Stap 2 team meeting, a next
-evaluation after the adoption and within two years, a real version, and an owner and a due
-date for every gap. `build` fails a team that does not pass (nothing is archived) and
-`teamprotocol check` shows the same problems on the team form before it is sent. Pure.
+Adoption is a decision (Werkwijzer, stap 3) after real meetings, not a paper plan: a Stap 1
+conversation with the coordinator and a Stap 2 team meeting with plausible dates in order (for
+a re-adoption after the previous adoption), a next evaluation after the adoption and within
+two years, a real version, an action for every gap with a real description, a named owner and
+a due date within two years after the adoption, no answer left *te beoordelen* without the
+coordinator's decision, and an adopter who is not the team lead (unless the policy says team
+leads adopt: the organisation's rule, not the Werkwijzer's). `build` fails a team that does
+not pass (nothing is archived) and `teamprotocol check` shows the same problems on the team
+form before it is sent. Pure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from pipeline.catalogue import FIELDS_BY_TAG
+from pipeline import answers
+from pipeline.catalogue import FIELDS_BY_TAG, Field, FieldType, Merge
 from pipeline.errors import Problem
 from pipeline.models import Action, FormData
+from pipeline.text import dutch_date
 
 ADOPTED = "vastgesteld"
 MAX_EVALUATION_GAP = dt.timedelta(days=2 * 366)  # "at most two years later"
+MAX_ACTION_GAP = dt.timedelta(days=2 * 366)
 _VERSION = re.compile(r"^\s*(\d+)(?:[.,](\d+))?")
 _CONCEPT_HINT = "of zet de status op 'concept' zolang dit niet klopt"
+# How an action's description and owner are judged: by the one answer rule, as a short
+# text that must say something ("?" , "iemand", "wij", "team" and "iedereen" say nothing).
+_ACTION_TEXT = Field(tag="team.acties.wat", label="Actie", help="", type=FieldType.TEXT,
+                     merge=Merge.TEAM, checklist=("B3",))
+_ACTION_OWNER = _ACTION_TEXT.model_copy(update={"tag": "team.acties.eigenaar",
+                                                "label": "Eigenaar"})
 
 
 @dataclass(frozen=True)
@@ -41,51 +55,98 @@ def version_number(text: str) -> tuple[int, int] | None:
     return (int(m[1]), int(m[2] or 0)) if m else None
 
 
-def adoption_problems(team: FormData, gaps: Iterable[Gap], *,
-                      today: dt.date) -> tuple[list[Problem], list[Problem]]:
-    """Errors and warnings of the team form's adoption; none unless the status is vastgesteld."""
+def _date(fields: Mapping[str, object], tag: str, today: dt.date) -> dt.date | None:
+    """A date answer that the answer rule accepts as a real date (`answers.plausible_date`)."""
+    return answers.plausible_date(fields.get(tag), today)
+
+
+def adoption_problems(team: FormData, gaps: Iterable[Gap], *, today: dt.date,
+                      pending_reviews: Iterable[str] = (),
+                      previous_adoption: dt.date | None = None,
+                      team_lead_may_adopt: bool = False) -> tuple[list[Problem], list[Problem]]:
+    """Errors and warnings of the team form's adoption; none unless the status is vastgesteld.
+
+    `pending_reviews` names the questions whose answers still wait for the coordinator;
+    `previous_adoption` is the date of the last adopted version in the archive.
+    """
     fields = team.fields
     if str(fields.get("team.status") or "").strip().lower() != ADOPTED:
         return [], []
     errors: list[Problem] = []
-    warnings: list[Problem] = []
 
     def error(tag: str | None, message: str, hint: str) -> None:
-        errors.append(Problem(file=team.path, field=_label(tag) if tag else None, tag=tag,
+        label = _label(tag) if tag in FIELDS_BY_TAG else None
+        errors.append(Problem(file=team.path, field=label, tag=tag,
                               message=message, hint=f"{hint}, {_CONCEPT_HINT}"))
 
     by = str(fields.get("team.vastgesteld_door") or "").strip()
-    on = fields.get("team.vastgesteld_op")
-    on = on if isinstance(on, dt.date) else None
-    meeting = fields.get("team.teamoverleg")
-    meeting = meeting if isinstance(meeting, dt.date) else None
-    nxt = fields.get("team.volgende_evaluatie")
-    nxt = nxt if isinstance(nxt, dt.date) else None
+    on = _date(fields, "team.vastgesteld_op", today)
+    stap1 = _date(fields, "team.inventarisatie", today)
+    meeting = _date(fields, "team.teamoverleg", today)
+    nxt = _date(fields, "team.volgende_evaluatie", today)
+    for tag in ("team.vastgesteld_op", "team.inventarisatie", "team.teamoverleg",
+                "team.volgende_evaluatie"):
+        value = fields.get(tag)
+        if isinstance(value, dt.date) and _date(fields, tag, today) is None:
+            why = answers.date_issue(tag, value, today) or "dit is geen echte datum"
+            error(tag, why, "Vul de juiste datum in")
     if not by:
         error("team.vastgesteld_door", "de status is 'vastgesteld' maar dit veld is leeg",
               "Vul in wie het protocol heeft vastgesteld")
-    if on is None:
+    if on is None and fields.get("team.vastgesteld_op") is None:
         error("team.vastgesteld_op", "de status is 'vastgesteld' maar dit veld is leeg",
               "Vul de datum van de vaststelling in")
-    elif on > today:
+    elif on is not None and on > today:
         error("team.vastgesteld_op", "de datum van vaststelling ligt in de toekomst",
               "Zet de status pas op 'vastgesteld' als het protocol is vastgesteld")
-    if meeting is None:
+    if stap1 is None and fields.get("team.inventarisatie") is None:
+        error("team.inventarisatie", "een protocol wordt vastgesteld na het gesprek met de "
+              "coördinator (stap 1), maar de datum daarvan is leeg",
+              "Vul de datum van het gesprek van stap 1 in")
+    if meeting is None and fields.get("team.teamoverleg") is None:
         error("team.teamoverleg", "een protocol wordt vastgesteld na het teamoverleg (stap 2), "
               "maar de datum daarvan is leeg", "Vul de datum van het teamoverleg in")
-    elif on is not None and meeting > on:
+    if stap1 is not None and meeting is not None and stap1 > meeting:
+        error("team.teamoverleg", "het teamoverleg (stap 2) ligt vóór het gesprek met de "
+              "coördinator (stap 1)", "Controleer beide datums: eerst stap 1, dan stap 2")
+    if meeting is not None and on is not None and meeting > on:
         error("team.teamoverleg", "het teamoverleg (stap 2) ligt na de vaststelling",
               "Stel het protocol vast na het teamoverleg")
-    if nxt is None:
+    if meeting is not None and previous_adoption is not None and meeting <= previous_adoption:
+        error("team.teamoverleg", "het teamoverleg (stap 2) ligt niet na de vorige vaststelling "
+              f"({dutch_date(previous_adoption)}); voor een nieuwe versie is een nieuw "
+              "teamoverleg nodig", "Houd het teamoverleg van deze ronde en vul die datum in")
+    if nxt is None and fields.get("team.volgende_evaluatie") is None:
         error("team.volgende_evaluatie", "bij een vastgesteld protocol hoort een datum voor de "
               "volgende evaluatie", "Kies de datum van de volgende evaluatie")
-    elif on is not None and not on < nxt <= on + MAX_EVALUATION_GAP:
+    elif nxt is not None and on is not None and not on < nxt <= on + MAX_EVALUATION_GAP:
         error("team.volgende_evaluatie", "de volgende evaluatie moet na de vaststelling liggen "
               "en hooguit twee jaar later", "Kies een datum binnen twee jaar na de vaststelling")
     version = version_number(str(fields.get("team.versie") or ""))
     if version is None or version < (1, 0):
         error("team.versie", "een vastgesteld protocol heeft versie 1.0 of hoger",
               "Geef het protocol bij de vaststelling versie 1.0 (of hoger)")
+    _gap_problems(list(gaps), error)
+    _action_problems(team, on, error)
+    pending = list(dict.fromkeys(pending_reviews))
+    if pending:
+        error(None, "de coördinator heeft deze antwoorden nog niet beoordeeld: "
+              + "; ".join(pending), "De coördinator beoordeelt ze in beoordelingen.xlsx "
+              "(akkoord of niet akkoord) en bouwt opnieuw")
+    lead = str(fields.get("team.leidinggevende") or "").strip()
+    if by and lead and lead.lower() in by.lower() and not team_lead_may_adopt:
+        error("team.vastgesteld_door", "de leidinggevende van het team stelt het eigen protocol "
+              "vast; volgens de regels van de organisatie (het beleid) stelt de leidinggevende "
+              "daarboven het protocol vast, na advies van de coördinator",
+              "Laat de leidinggevende daarboven het protocol vaststellen (of zet in het beleid "
+              "adoption: team_lead_may_adopt: true als uw organisatie dat anders regelt)")
+    return errors, []
+
+
+ErrorSink = Callable[[str | None, str, str], None]
+
+
+def _gap_problems(gaps: list[Gap], error: ErrorSink) -> None:
     no_action = [g.item for g in gaps if g.action is None or g.action.origin == "open"]
     no_date = [g.item for g in gaps if g.action is not None and g.action.origin != "open"
                and (g.action.due is None or not g.action.owner)]
@@ -96,11 +157,38 @@ def adoption_problems(team: FormData, gaps: Iterable[Gap], *,
     if no_date:
         error("team.acties", "bij de acties voor " + ", ".join(no_date) + " ontbreekt een "
               "eigenaar of een datum", "Vul bij elke actie de eigenaar en de datum in")
-    lead = str(fields.get("team.leidinggevende") or "").strip()
-    if by and lead and lead.lower() in by.lower():
-        warnings.append(Problem(
-            file=team.path, field=_label("team.vastgesteld_door"), tag="team.vastgesteld_door",
-            message="de leidinggevende van het team stelt het eigen protocol vast",
-            hint="De Werkwijzer verwacht dat de leidinggevende daarboven het protocol vaststelt, "
-                 "na advies van de coördinator"))
-    return errors, warnings
+
+
+def _action_problems(team: FormData, adopted_on: dt.date | None, error: ErrorSink) -> None:
+    """Every action row: a real description, a named owner, a due date after the adoption and
+    at most two years after it. One message per kind of problem, naming the rows."""
+    rows = team.fields.get("team.acties")
+    vague: list[int] = []
+    nobody: list[int] = []
+    late: list[int] = []
+    for n, row in enumerate(rows if isinstance(rows, list) else [], 1):
+        if not any(v not in (None, "") for v in row.values()):
+            continue
+        what, owner, due = row.get("wat"), row.get("eigenaar"), row.get("datum")
+        if not answers.is_given(_ACTION_TEXT, what):
+            vague.append(n)
+        if not answers.is_given(_ACTION_OWNER, owner):
+            nobody.append(n)
+        if adopted_on is not None and isinstance(due, dt.date) and not (
+                adopted_on < due <= adopted_on + MAX_ACTION_GAP):
+            late.append(n)
+
+    def rows_text(numbers: list[int]) -> str:
+        return ", ".join(str(n) for n in numbers)
+
+    if vague:
+        error("team.acties", f"actie in rij {rows_text(vague)} beschrijft niet wat er gebeurt",
+              "Schrijf bij elke actie concreet wat er gebeurt")
+    if nobody:
+        error("team.acties", f"actie in rij {rows_text(nobody)} heeft geen eigenaar met naam "
+              "of functie (‘iemand’, ‘wij’ of ‘team’ is geen eigenaar)",
+              "Vul bij elke actie de naam of functie van de eigenaar in")
+    if late:
+        error("team.acties", f"de datum van de actie in rij {rows_text(late)} ligt niet na de "
+              "vaststelling, of meer dan twee jaar erna", "Kies per actie een datum na de "
+              "vaststelling en binnen twee jaar")

@@ -1,54 +1,96 @@
-"""The one answer rule: what a form answer means under its field's merge rule.
+"""The one answer rule: one verdict per answer, used by merge, assess, `check`, the overview,
+the card and the form hints. Nothing else decides what an answer means.
 
-Merge, assess, the form reader, `teamprotocol check` and the overview all ask this module;
-nothing else decides whether a question is answered. An answer is in one of four states:
+A verdict has a state, a reason and which text applies:
 
-- *empty*: nothing typed, the placeholder, whitespace, an unchosen drop-down, no table rows;
-- *nothing*: an answer that arranges nothing ("n.v.t.", "-", "geen", "niemand", "nog niet
-  geregeld", "weet niet", "?", a frequency "niet", a statement answered "nee");
-- *partial*: a statement answered "deels";
-- *given*: anything else.
+- *empty* (`leeg`): nothing typed, the placeholder, an unchosen drop-down, no table rows;
+- *arranges nothing* (`regelt niets`): recognised by what it is, not by a list of phrases:
+  no words at all ("0", "-", "?"); words that are not Dutch (Latin filler, keyboard runs);
+  a slot or an instruction of the form typed back ("[naam invullen]", "Vul hier in", the
+  question's own help text); a reference instead of an answer ("zie boven", "idem"); words
+  that carry no meaning of their own ("ja", "iedereen", "komt later", "geen idee": each of
+  them frequent in Dutch, `pipeline.dutch`); a single short word; or a refusal: a negated
+  statement of the team about its own doing, without content ("Doen we niet aan");
+- *te beoordelen*: what a program cannot judge and a person must: a description too short
+  to describe an arrangement; a negated statement that may be a refusal; a team addition that
+  may weaken or contradict the organisation's binding text (a negation of the organisation's
+  own words, "Wij melden niet in het GIR"; or a weakening such as "zelf oplossen"). It counts
+  as not arranged until the coordinator accepts it; the coordinator's decision (`Review`) is
+  applied here, keyed to the exact text;
+- *partial* (`deels`): a statement answered "deels";
+- *given* (`gegeven`): the answer arranges what the question asks.
 
-A checklist item is geregeld only when every source it needs is *given* (see
-`pipeline.assess`). Pure functions, no I/O.
+A negation is not a refusal by itself: "Niemand gaat alleen op huisbezoek" and "We laten een
+collega nooit alleen achter de balie" state rules (a restriction, `dutch.RESTRICTORS`), and
+"Geen losse voorwerpen in de spreekkamer" is not the team declining anything.
+
+Pure functions, no I/O.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from enum import StrEnum
 
+from pipeline import dutch
 from pipeline.catalogue import NO_LOCATION, Field, FieldType, Merge
-from pipeline.models import Answer, MissingPart
-from pipeline.text import form_name
+from pipeline.models import Answer, Decision, MissingPart, Review
+from pipeline.text import dutch_date, form_name
 
 
 class AnswerState(StrEnum):
     EMPTY = "leeg"
     NOTHING = "regelt niets"
+    REVIEW = "te beoordelen"
     PARTIAL = "deels"
     GIVEN = "gegeven"
 
 
-# Answers that arrange nothing, as `_normal` writes them (lower case, no punctuation, single
-# spaces). A text whose first clause is one of these, or starts with one of PREFIXES, arranges
-# nothing: "Niemand.", "N.v.t., we hebben geen balie", "Nog niet geregeld; volgt in 2027".
-# Only the first clause counts, so "Geen losse voorwerpen in de spreekkamer" is an answer.
-NOTHING_PHRASES: frozenset[str] = frozenset({
-    "nvt", "n v t", "niet van toepassing", "niet toepasselijk", "geen", "niets", "niks",
-    "niemand", "nee", "neen", "niet", "nog niet", "nog niks", "nog niets", "nog geen",
-    "nog niet geregeld", "niet geregeld", "nog te regelen", "weet niet", "weet ik niet",
-    "onbekend", "x", "xx", "xxx", "ntb", "n t b", "nnb", "n n b", "nader te bepalen",
-    "nog te bepalen", "volgt", "volgt nog", "komt nog", "later", "tbd",
-    "todo", "to do", "dat doen we niet", "doen we niet", "wij doen dat niet",
-    "dat doen wij niet", "geen idee", "geen afspraken", "geen afspraak", "nvt geen",
-})
-PREFIXES: tuple[str, ...] = (
-    "nog niet ", "nog geen ", "niet van toepassing", "weet ik niet", "weet niet ",
-    "dat doen we niet", "dat doen wij niet", "nader te bepalen", "nog te bepalen",
-)
+class Applies(StrEnum):
+    """Whose text the protocol prints for a field."""
+
+    NONE = "geen"  # a team question left empty: a visible gap
+    ORGANISATION = "organisatie"
+    TEAM = "team"
+    BOTH = "beide"  # the organisation's frame, then the team's addition
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one answer means: its state, why (Dutch, without the answer's contents), which
+    text applies, and the coordinator's review that settled it (if any)."""
+
+    state: AnswerState
+    applies: Applies
+    reason: str = ""
+    review: Review | None = None
+    key: str = ""  # the answer's review key (`answer_key`), for te beoordelen answers
+
+    @property
+    def given(self) -> bool:
+        return self.state is AnswerState.GIVEN
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an answer is judged against besides itself: the build date, the organisation's
+    binding text for the field (its `policy_text` and its chapter's frame), the other answers
+    of the same form, and the coordinator's reviews (by `answer_key`)."""
+
+    today: dt.date | None = None
+    organisation: Callable[[Field], str] | None = None
+    form: Mapping[str, Answer] = dc_field(default_factory=dict)
+    reviews: Mapping[str, Review] = dc_field(default_factory=dict)
+
+
+NO_CONTEXT = Context()
+
 # Choices that arrange nothing or only in part. The frequency "niet" says the thing is not
 # done; a statement's "nee" and "weet ik niet" leave it open, "deels" arranges a part.
 NOTHING_CHOICES = frozenset({"niet", "nee", "weet ik niet"})
@@ -56,82 +98,304 @@ PARTIAL_CHOICES = frozenset({"deels"})
 # "No such location": the question asks nothing of this team, which is an answer.
 GIVEN_CHOICES = frozenset({NO_LOCATION})
 
-_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
-# A clause ends at a comma, colon, bracket or line break, or at a full stop that ends a
-# sentence: the dots inside "n.v.t." or "n.t.b." do not end one.
-_CLAUSE_END = re.compile(r"[,;:!?\n()\[\]]|\.(?:\s|$)|\s[-–—]\s")
+# Dates: the Werkwijzer is of March 2019, so no meeting or evaluation of it lies before; a
+# plan more than three years ahead is no plan.
+EARLIEST_DATE = dt.date(2019, 3, 1)
+LATEST_YEARS = 3
+# Dates that must lie ahead (a plan) or behind (a meeting that was held).
+FUTURE_DATES = ("team.volgende_evaluatie",)
+PAST_DATES = ("team.teamoverleg", "team.inventarisatie")
+ADOPTED_ON_TAG = "team.vastgesteld_op"
+
+# A description shorter than this many words describes no arrangement by itself.
+SHORT_WORDS = 4
+# A single word of at most this many letters is no answer to a question ("bla", "ok").
+TINY_WORD = 4
+# Reference words: an answer that starts with one and is short points elsewhere.
+_REFERENCES = frozenset({"zie", "idem", "zelfde", "ditto", "zoals", "conform"})
+# The form's own instructions (forms.common, the catalogue's help texts): typed back as an
+# answer, they are no answer.
+_INSTRUCTION = re.compile(r"\b(vul|typ|invullen|klik|kies|beschrijf)\b", re.IGNORECASE)
+_SLOT = re.compile(r"\[[^\]]*\]|<[^>]*>|\.\.\.|…|_{3,}")
+# Phrases by which an addition waters down the organisation's rule (issue 20's evidence).
+# Settling it "ourselves" instead of by the organisation's route, carrying on as if nothing
+# happened, making a duty optional, or allowing what the frame does not.
+_WEAKENING = re.compile(r"\bzelf\b.*\b(op)?los|\b(op)?loss?en?\b.*\bzelf\b|\bgewoon door|"
+                        r"\bhoeft niet|\bhoeven\b.*\bniet\b|\bniet verplicht|"
+                        r"\b(mag|mogen)\b.*\book\b|\bals het (uit)?komt|\bindien mogelijk|"
+                        r"\bin principe\b", re.IGNORECASE)
+_TEAM_SUBJECT = frozenset({"we", "wij", "ons", "onze", "team", "dat", "dit", "doen", "wordt",
+                           "worden", "hebben", "heb", "hoeft", "hoeven"})
+_PHONE = re.compile(r"^[+()\d\s./-]*$")
 
 
-def _normal(text: str) -> str:
-    """Lower case, accents kept, punctuation dropped, whitespace collapsed."""
-    text = unicodedata.normalize("NFC", text).lower()
-    return " ".join(_PUNCTUATION.sub(" ", text).split())
+def answer_key(tag: str, answer: Answer) -> str:
+    """The key of one exact answer: a review belongs to this text and no other. Whitespace
+    and Unicode form do not count; any other change does."""
+    text = " ".join(unicodedata.normalize("NFC", _plain(answer)).split())
+    return hashlib.sha256(f"{tag}\n{text}".encode()).hexdigest()[:16]
 
 
-def nothing_phrase(text: str) -> str | None:
-    """The phrase of NOTHING_PHRASES that makes `text` arrange nothing, or None.
+def _plain(answer: Answer) -> str:
+    if isinstance(answer, list):
+        return "\n".join(" | ".join(str(v or "") for v in row.values()) for row in answer)
+    if isinstance(answer, dt.date):
+        return answer.isoformat()
+    return "" if answer is None else str(answer)
 
-    The returned phrase is one of our list (as typed, or our prefix), never other words of
-    the team, so messages may show it.
-    """
-    if not text.strip():
+
+# --- text answers -----------------------------------------------------------------------------
+
+def _judge_text(text: str, field: Field) -> tuple[AnswerState, str]:
+    """A text answer judged by what it is (the module docstring's list), without context."""
+    stripped = text.strip()
+    if not stripped:
+        return AnswerState.EMPTY, ""
+    if field.phone:
+        return _judge_phone(stripped)
+    ws = dutch.words(stripped)
+    letters = [w for w in ws if not w.isdigit()]
+    if not letters:
+        return AnswerState.NOTHING, "bevat geen woorden"
+    if _SLOT.search(stripped) and len(ws) <= 6:
+        return AnswerState.NOTHING, "is een invulplek van het formulier, geen antwoord"
+    if _INSTRUCTION.search(stripped) and len(ws) <= 6:
+        return AnswerState.NOTHING, "is een aanwijzing van het formulier, geen antwoord"
+    if _is_form_text(stripped, field):
+        return AnswerState.NOTHING, "is de tekst van het formulier zelf, geen antwoord"
+    lowers = [w for w in letters if not w[:1].isupper()] or letters
+    foreign = [w for w in lowers if not dutch.is_dutch(w) or _one_letter_run(w)]
+    if len(foreign) * 2 >= len(lowers):
+        return AnswerState.NOTHING, "is geen Nederlandse tekst (opvultekst of losse letters)"
+    if ws[0].lower() in _REFERENCES and len(ws) <= 5:
+        return AnswerState.NOTHING, "verwijst alleen naar iets anders; schrijf de afspraak zelf op"
+    informative = [w for w in letters if dutch.is_informative(w) and len(w) > 1]
+    if len(ws) == 1 and len(ws[0]) <= TINY_WORD:
+        return AnswerState.NOTHING, "één kort woord is geen antwoord"
+    if not informative:
+        return AnswerState.NOTHING, "zegt niets concreets"
+    if len(set(w.lower() for w in letters)) == 1 and len(letters) > 1:
+        return AnswerState.NOTHING, "herhaalt één woord"
+    refusal = None if field.none_is_answer else _refusal(stripped)
+    if refusal is not None:
+        return refusal
+    if field.type is FieldType.MULTILINE and field.checklist and not (
+            field.none_is_answer and dutch.is_negated(stripped)) and (
+            len(ws) < SHORT_WORDS or (len(informative) < 2 and len(ws) <= SHORT_WORDS)):
+        return AnswerState.REVIEW, "te kort om een afspraak te beschrijven"
+    return AnswerState.GIVEN, ""
+
+
+def _one_letter_run(word: str) -> bool:
+    return len(word) >= 3 and len(set(word.lower())) == 1
+
+
+def _is_form_text(text: str, field: Field) -> bool:
+    """The question's own label or help text (its placeholder) typed or pasted back."""
+    said = " ".join(w.lower() for w in dutch.words(text))
+    for own in (field.label, field.help):
+        mine = " ".join(w.lower() for w in dutch.words(own))
+        if said and len(said) >= 8 and (said in mine or mine in said and len(mine) * 2 > len(said)):
+            return True
+    return False
+
+
+def _refusal(text: str) -> tuple[AnswerState, str] | None:
+    """A negated statement of the team about its own doing: nothing (no content) or te
+    beoordelen (with content); None when some clause arranges something."""
+    parts = dutch.clauses(text) or [text]
+    positive = 0
+    refusing = 0
+    content = 0
+    for part in parts:
+        info = [w for w in dutch.words(part) if dutch.is_informative(w)]
+        content += len(info)
+        if not dutch.is_negated(part) or dutch.is_restricted(part):
+            positive += len(info)
+            continue
+        lowered = {w.lower() for w in dutch.words(part)}
+        if lowered & _TEAM_SUBJECT or len(info) <= 1:
+            refusing += 1
+        else:
+            positive += len(info)  # "Geen losse voorwerpen in de spreekkamer": a rule
+    if not refusing or positive >= 2:
         return None
-    if not _normal(text):  # only punctuation: "-", "?", "...", "–"
-        return text.strip()[:3]
-    first = _CLAUSE_END.split(text.strip(), maxsplit=1)[0]
-    clause = _normal(first) or _normal(text)
-    if clause in NOTHING_PHRASES:
-        # As typed ("n.v.t.", "Niemand"): a phrase of our list, so no personal data.
-        shown = first.strip().rstrip(".").lower()
-        # An abbreviation keeps its last dot ("n.v.t."); a sentence's full stop goes.
-        return (shown + "." if "." in shown else shown) or clause
-    whole = _normal(text)
-    for prefix in PREFIXES:
-        if clause.startswith(prefix) or whole == prefix.strip():
-            return prefix.strip()
+    if content <= 1:
+        return AnswerState.NOTHING, "is een weigering of ontkenning, geen afspraak"
+    return AnswerState.REVIEW, "is ontkennend geformuleerd: een afspraak of een weigering?"
+
+
+def _judge_phone(text: str) -> tuple[AnswerState, str]:
+    digits = sum(c.isdigit() for c in text)
+    if _PHONE.match(text) and digits >= 3:
+        return AnswerState.GIVEN, ""
+    letters = sum(c.isalpha() for c in text)
+    if digits >= 3 and digits >= letters:  # "06 1234 5678 (mobiel)"
+        return AnswerState.GIVEN, ""
+    return AnswerState.NOTHING, "is geen telefoonnummer"
+
+
+def _contradiction(text: str, organisation: str) -> str | None:
+    """Why a team's addition may weaken or contradict the organisation's binding text."""
+    if _WEAKENING.search(text):
+        return "zwakt mogelijk de afspraak van de organisatie af"
+    if not organisation.strip():
+        return None
+    # A negated clause of the team that speaks of what the organisation's text (or the
+    # question) speaks of. A team word meets one by its stem, also inside a compound or a
+    # separable verb: "schalen" in "opschalen", "melden" and "Meld".
+    org = _informative_words(organisation)
+    for part in dutch.clauses(text):
+        mine = _informative_words(part)
+        if dutch.is_negated(part) and not dutch.is_restricted(part) and _meet(mine, org):
+            return "ontkent mogelijk de tekst van de organisatie"
     return None
 
 
-def _text_state(text: str) -> AnswerState:
-    if not text.strip():
-        return AnswerState.EMPTY
-    return AnswerState.NOTHING if nothing_phrase(text) else AnswerState.GIVEN
+def _informative_words(text: str) -> list[str]:
+    return [w.lower() for w in dutch.words(text) if dutch.is_informative(w) and len(w) >= 4]
 
 
-def state(field: Field, answer: Answer) -> AnswerState:
-    """The state of one answer to `field` (a locked field is the organisation's: given)."""
-    if field.merge is Merge.LOCKED:
-        return AnswerState.GIVEN
+def _meet(mine: list[str], theirs: list[str]) -> bool:
+    """Whether one of `mine` is one of `theirs` in another form (a shared stem of five
+    letters, or the whole word inside the other)."""
+    for t in mine:
+        for o in theirs:
+            if t[:5] == o[:5] or o.startswith(t) or t.startswith(o) or \
+                    (len(t) >= 5 and t in o) or (len(o) >= 5 and o in t):
+                return True
+    return False
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+def date_issue(tag: str, value: dt.date, today: dt.date | None,
+               adopted_on: dt.date | None = None) -> str | None:
+    """Why a date is no answer: implausible (before the Werkwijzer, more than three years
+    ahead), or on the wrong side of today or the adoption. None when it is a real date."""
+    if value < EARLIEST_DATE:
+        return (f"de datum {dutch_date(value)} ligt vóór de Werkwijzer (maart 2019) en is "
+                "geen echte datum")
+    if today is not None and (value - today).days > 366 * LATEST_YEARS:
+        return (f"de datum {dutch_date(value)} ligt meer dan {LATEST_YEARS} jaar vooruit en "
+                "is geen echte datum")
+    if tag in FUTURE_DATES:
+        if adopted_on is not None and value <= adopted_on:
+            return "de datum ligt niet na de vaststelling"
+        if today is not None and value < today:
+            return "de datum ligt in het verleden"
+    if tag in PAST_DATES and today is not None and value > today:
+        return "de datum ligt in de toekomst"
+    return None
+
+
+def plausible_date(value: object, today: dt.date | None = None) -> dt.date | None:
+    """A date answer that is a real date (`date_issue`'s plausibility only), else None: what
+    the agenda, the annex and the card may use."""
+    if not isinstance(value, dt.date):
+        return None
+    return value if date_issue("", value, today) is None else None
+
+
+# --- the verdict ------------------------------------------------------------------------------
+
+def _raw(field: Field, answer: Answer, ctx: Context) -> tuple[AnswerState, str]:
     if answer is None:
-        return AnswerState.EMPTY
+        return AnswerState.EMPTY, ""
     if isinstance(answer, bool):  # the contact-type checkboxes: ticked or not
-        return AnswerState.GIVEN if answer else AnswerState.EMPTY
+        return (AnswerState.GIVEN if answer else AnswerState.EMPTY), ""
     if isinstance(answer, dt.date):
-        return AnswerState.GIVEN
+        adopted = ctx.form.get(ADOPTED_ON_TAG)
+        issue = date_issue(field.tag, answer, ctx.today,
+                           adopted if isinstance(adopted, dt.date) else None)
+        return (AnswerState.NOTHING, issue) if issue else (AnswerState.GIVEN, "")
     if isinstance(answer, list):
-        return rows_state(answer)
+        return _rows(field, answer)
     text = str(answer)
     if field.type is FieldType.CHOICE:
         choice = text.strip().lower()
         if not choice:
-            return AnswerState.EMPTY
+            return AnswerState.EMPTY, ""
         if choice in NOTHING_CHOICES:
-            return AnswerState.NOTHING
+            return AnswerState.NOTHING, f"beantwoord met ‘{choice}’"
         if choice in PARTIAL_CHOICES:
-            return AnswerState.PARTIAL
-        return AnswerState.GIVEN
-    return _text_state(text)
+            return AnswerState.PARTIAL, "beantwoord met ‘deels’"
+        return AnswerState.GIVEN, ""
+    if field.type is FieldType.DATE:
+        return (AnswerState.EMPTY, "") if not text.strip() else \
+            (AnswerState.NOTHING, "is geen datum")
+    if not field.checklist and not field.phone:
+        # Identity and meeting facts (name, version, participants): only junk is no answer.
+        st, why = _judge_text(text, field)
+        if st is AnswerState.NOTHING and why in _JUNK_REASONS:
+            return st, why
+        return (AnswerState.EMPTY, "") if st is AnswerState.EMPTY else (AnswerState.GIVEN, "")
+    if field.merge in (Merge.INHERIT, Merge.EXTEND) and text.strip() and ctx.organisation:
+        contradiction = _contradiction(text, ctx.organisation(field))
+        if contradiction:
+            return AnswerState.REVIEW, contradiction
+    return _judge_text(text, field)
 
 
-def rows_state(rows: list[dict[str, str | dt.date | None]]) -> AnswerState:
-    """Table rows: empty without a filled cell; nothing when every filled cell says nothing."""
+# For a fact without a checklist item (a name, a version, a number of staff) only these make
+# an answer no answer: digits alone are a fine answer there ("12", "1.0").
+_JUNK_REASONS = frozenset({
+    "is een invulplek van het formulier, geen antwoord",
+    "is een aanwijzing van het formulier, geen antwoord",
+    "is de tekst van het formulier zelf, geen antwoord",
+    "is geen Nederlandse tekst (opvultekst of losse letters)"})
+
+
+def _rows(field: Field, rows: list[dict[str, str | dt.date | None]]) -> tuple[AnswerState, str]:
+    """Table rows: empty without a filled cell; nothing when no filled cell says anything."""
     cells = [v for row in rows for v in row.values() if v not in (None, "")]
     if not cells:
-        return AnswerState.EMPTY
+        return AnswerState.EMPTY, ""
     texts = [v for v in cells if isinstance(v, str)]
-    if len(texts) == len(cells) and all(_text_state(t) is AnswerState.NOTHING for t in texts):
-        return AnswerState.NOTHING
-    return AnswerState.GIVEN
+    cell = field.model_copy(update={"checklist": ()})
+    if len(texts) == len(cells) and all(
+            _judge_text(t, cell)[0] is AnswerState.NOTHING
+            or _judge_text(t, field.model_copy(update={"type": FieldType.TEXT}))[0]
+            is AnswerState.NOTHING for t in texts):
+        return AnswerState.NOTHING, "de rijen regelen niets"
+    return AnswerState.GIVEN, ""
+
+
+def verdict(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> Verdict:
+    """The one verdict on one answer to `field`, in its context."""
+    if field.merge is Merge.LOCKED:
+        # The organisation decides; anything a team typed here is ignored on purpose.
+        return Verdict(AnswerState.GIVEN, Applies.ORGANISATION)
+    state, reason = _raw(field, answer, ctx)
+    review = None
+    key = ""
+    if state is AnswerState.REVIEW:
+        key = answer_key(field.tag, answer)
+        review = ctx.reviews.get(key)
+        if review is not None and review.decision is Decision.ACCEPTED:
+            state, reason = AnswerState.GIVEN, ""
+        elif review is not None:
+            state = AnswerState.NOTHING
+            reason = "de coördinator is niet akkoord" + (f": {review.note}" if review.note
+                                                         else "")
+    return Verdict(state, _applies(field, state), reason, review, key)
+
+
+def _applies(field: Field, state: AnswerState) -> Applies:
+    if field.merge is Merge.TEAM:
+        return Applies.NONE if state is AnswerState.EMPTY else Applies.TEAM
+    # Inherit and extend: the frame always; the addition when it adds something, or when the
+    # coordinator must still look at it (shown, marked, not counted).
+    if state in (AnswerState.GIVEN, AnswerState.REVIEW, AnswerState.PARTIAL):
+        return Applies.BOTH
+    return Applies.ORGANISATION
+
+
+# --- the short questions the other stages ask ------------------------------------------------
+
+def state(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> AnswerState:
+    """The state of one answer (`verdict`'s)."""
+    return verdict(field, answer, ctx).state
 
 
 def is_empty(field: Field, answer: Answer) -> bool:
@@ -139,27 +403,14 @@ def is_empty(field: Field, answer: Answer) -> bool:
     return state(field, answer) is AnswerState.EMPTY
 
 
-def is_given(field: Field, answer: Answer) -> bool:
+def is_given(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> bool:
     """Whether the answer arranges what the question asks (state *given*)."""
-    return state(field, answer) is AnswerState.GIVEN
+    return state(field, answer, ctx) is AnswerState.GIVEN
 
 
-def team_text_applies(field: Field, answer: Answer) -> bool:
-    """Whether the team's own text goes into the protocol (after the organisation's, if any).
-
-    Locked fields never take the team's text. For every other field a team text is shown
-    when there is one, also one that arranges nothing: the protocol then says so, visibly.
-    """
-    return field.merge is not Merge.LOCKED and not is_empty(field, answer)
-
-
-def organisation_text_applies(field: Field) -> bool:
-    """Whether the organisation's text is in the protocol: always, for a field that has one.
-
-    The organisation frame is binding (Werkwijzer, domain.md): a team adds to it and makes it
-    concrete, it never replaces it. Contact persons follow the same rule: both are named.
-    """
-    return field.merge is not Merge.TEAM and field.policy_text is not None
+def team_text_applies(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> bool:
+    """Whether the team's own text goes into the protocol (`verdict(...).applies`)."""
+    return verdict(field, answer, ctx).applies in (Applies.TEAM, Applies.BOTH)
 
 
 def contradicts_policy(field: Field, answer: Answer, arranged: set[str]) -> bool:
@@ -168,18 +419,12 @@ def contradicts_policy(field: Field, answer: Answer, arranged: set[str]) -> bool
             and isinstance(answer, str) and answer.strip().lower() == "nee")
 
 
-def describe(field: Field, answer: Answer) -> str:
+def describe(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> str:
     """Why an answer that is not *given* leaves its item open, in Dutch, without its contents."""
-    st = state(field, answer)
-    if st is AnswerState.EMPTY:
+    v = verdict(field, answer, ctx)
+    if v.state is AnswerState.EMPTY:
         return "niet beantwoord" if field.type is FieldType.CHOICE else "niet ingevuld"
-    if st is AnswerState.PARTIAL:
-        return "beantwoord met ‘deels’"
-    if field.type is FieldType.CHOICE:
-        return f"beantwoord met ‘{str(answer).strip().lower()}’"
-    if isinstance(answer, list):
-        return "de rijen regelen niets"
-    return f"‘{nothing_phrase(str(answer))}’ regelt niets"
+    return v.reason or v.state.value
 
 
 def missing_text(part: MissingPart) -> str:

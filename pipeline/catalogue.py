@@ -64,6 +64,11 @@ class Field(BaseModel):
     # A yes/no statement whose "nee" contradicts the policy when the policy has arranged this
     # checklist item (the policy says every counter has an alarm button; the team says nee).
     policy_claim: str | None = None
+    # A phone number (the incident card prints it): text that is not one is no answer.
+    phone: bool = False
+    # "None" is a full answer to this question ("Er werken geen derden met het team"): a
+    # negated answer is not read as a refusal.
+    none_is_answer: bool = False
 
     @property
     def is_statement(self) -> bool:
@@ -247,7 +252,7 @@ _TEAM_FORM = FormSpec(
             # For the incident card: who a team member calls first.
             _f("team.leidinggevende_telefoon", "Telefoon van de leidinggevende bij een incident",
                "Het nummer waarop medewerkers de leidinggevende na een incident bereiken.", T,
-               TEAM),
+               TEAM, phone=True),
             _f("team.aantal_medewerkers", "Aantal medewerkers", "Vul het aantal medewerkers in.",
                T, TEAM),
             _f("team.versie", "Versie van het protocol", "Bijvoorbeeld 1.0.", T, TEAM,
@@ -290,7 +295,7 @@ _TEAM_FORM = FormSpec(
                "Werken er inhuurkrachten, uitzendkrachten, vrijwilligers of ketenpartners met het "
                "team? Beschrijf hoe zij dit protocol leren kennen, hoe zij een incident melden en "
                "of zij opvang krijgen. Werkt niemand anders met het team, schrijf dat dan op.",
-               M, TEAM, "V2", required=True),
+               M, TEAM, "V2", required=True, none_is_answer=True),
         )),
         Section(number="2", title=CHAPTERS[2], chapter=2, fields=(
             _f("team.gedragsregels_team", "Aanvullende gedragsregels van het team",

@@ -13,8 +13,9 @@ from typing import Any
 
 from pipeline import answers
 from pipeline.adoption import Gap, adoption_problems
-from pipeline.answers import AnswerState
+from pipeline.answers import AnswerState, Verdict
 from pipeline.assess import arranged_by, form_evidence, open_items, team_actions
+from pipeline.assess.evidence import form_context
 from pipeline.catalogue import CHECKLIST, CHECKLIST_BY_ID, FORMS, TEAM_KIND, Field, FieldType, Merge
 from pipeline.errors import Problem, TeamprotocolError
 from pipeline.forms.teams_csv import team_id_problem
@@ -31,29 +32,33 @@ class Checked:
     open_items: list[tuple[str, list[str]]]
     adoption_errors: list[Problem]
     adoption_warnings: list[Problem]
+    verdicts: dict[str, Verdict]
 
 
 def assess_form(data: FormData, policy_path: Path | None, today: dt.date) -> Checked:
     """Open items (the annex's own evidence rule) and the adoption gates of one form."""
-    arranged = arranged_by(load_policy(policy_path)) if policy_path else frozenset()
-    items = open_items(data, today=today, arranged=arranged)
+    policy = load_policy(policy_path) if policy_path else None
+    arranged = arranged_by(policy) if policy else frozenset()
+    items = open_items(data, today=today, arranged=arranged, policy=policy)
     errors: list[Problem] = []
     warnings: list[Problem] = []
     if data.kind == TEAM_KIND:
         actions = team_actions(data, today=today)
         gaps = [Gap(i, next((a for a in actions if a.item == i), None)) for i, _ in items]
         errors, warnings = adoption_problems(data, gaps, today=today)
+    ctx = form_context(policy, data, today=today)
     if policy_path:
         warnings += [Problem(file=data.path, message=e.conflict, hint=None)
                      for i in CHECKLIST
-                     for e in form_evidence(data.kind, data, i.id, today=today,
+                     for e in form_evidence(data.kind, data, i.id, ctx=ctx,
                                             arranged=arranged) if e.conflict]
-    return Checked(data, items, errors, warnings)
+    verdicts = {f.tag: answers.verdict(f, data.fields.get(f.tag), ctx)
+                for f in FORMS[data.kind].fields if f.merge is not Merge.LOCKED}
+    return Checked(data, items, errors, warnings, verdicts)
 
 
-def _shown(field: Field, value: Answer) -> str:
-
-    st = answers.state(field, value)
+def _shown(field: Field, value: Answer, verdict: Verdict) -> str:
+    st = verdict.state
     if field.type is FieldType.CHECKBOX:
         return "aangevinkt" if value else "niet aangevinkt"
     if field.type is FieldType.ROWS:
@@ -64,7 +69,11 @@ def _shown(field: Field, value: Answer) -> str:
         return str(value)
     if st is AnswerState.GIVEN:
         return "ingevuld"
-    return answers.describe(field, value)
+    if st is AnswerState.REVIEW:
+        return f"te beoordelen door de coördinator ({verdict.reason})"
+    if st is AnswerState.EMPTY:
+        return answers.describe(field, value)
+    return verdict.reason or answers.describe(field, value)
 
 
 def report_lines(checked: Checked) -> list[str]:
@@ -73,18 +82,24 @@ def report_lines(checked: Checked) -> list[str]:
     data = checked.data
     spec = FORMS[data.kind]
     asked = [f for f in spec.fields if f.merge is not Merge.LOCKED]
-    given = sum(answers.is_given(f, data.fields.get(f.tag)) for f in asked)
+    given = sum(checked.verdicts[f.tag].given for f in asked)
     lines = [f"{spec.title} ({data.kind}) van team {data.team_id}, schemaversie "
              f"{data.schema_version}"]
     if data.application:  # an old LibreOffice loses line breaks: say who saved it last
         lines.append(f"Laatst opgeslagen met: {data.application}")
     lines += ["", f"Beantwoord: {given} van {len(asked)} vragen."]
-    lines += [f"  {f.label}: {_shown(f, data.fields.get(f.tag))}" for f in asked]
+    lines += [f"  {f.label}: {_shown(f, data.fields.get(f.tag), checked.verdicts[f.tag])}"
+              for f in asked]
     missing = [f.label for f in asked
                if f.required and answers.is_empty(f, data.fields.get(f.tag))]
     if missing:
         lines += ["", "Verplichte vragen die nog niet zijn ingevuld:"]
         lines += [f"  - {label}" for label in missing]
+    review = [f.label for f in asked if checked.verdicts[f.tag].state is AnswerState.REVIEW]
+    if review:
+        lines += ["", "Antwoorden die de coördinator nog beoordeelt (ze tellen pas mee na "
+                  "akkoord):"]
+        lines += [f"  - {label}" for label in review]
     if checked.open_items:
         lines += ["", "Checklistonderdelen die dit formulier nog openlaat (hoofdstuk 7 van het "
                   "protocol):"]
@@ -104,7 +119,7 @@ def report_lines(checked: Checked) -> list[str]:
     elif missing:
         lines.append("Het formulier is leesbaar, maar nog niet compleet.")
     elif checked.open_items:
-        lines.append("Het formulier is leesbaar en alle verplichte vragen zijn ingevuld; de "
+        lines.append("Het formulier is leesbaar en alle verplichte vragen zijn beantwoord; de "
                      "onderdelen hierboven staan in het protocol nog open.")
     else:
         lines.append("Het formulier is leesbaar en alle verplichte vragen zijn ingevuld.")
@@ -132,6 +147,10 @@ def as_json(checked: Checked) -> dict[str, Any]:
         **{key: read[key] for key in ("kind", "team_id", "schema_version", "application",
                                       "fields")},
         "open_items": [i for i, _ in checked.open_items],
+        # The answer rule's verdict on every question: state (leeg, regelt niets,
+        # te beoordelen, deels, gegeven) and why.
+        "verdicts": {tag: {"state": v.state.value, "reason": v.reason}
+                     for tag, v in checked.verdicts.items()},
         "adoption": [p.model_dump(mode="json") for p in checked.adoption_errors],
         "errors": read["errors"],
         "warnings": [p.model_dump(mode="json")
@@ -143,5 +162,5 @@ def unreadable_json(error: TeamprotocolError) -> dict[str, Any]:
     """`check --json` of a form that cannot be read: its one problem, nothing else."""
     problem = {**error.problems[0].model_dump(), "file": error.file}
     return {"kind": None, "team_id": None, "schema_version": None, "application": None,
-            "fields": {}, "open_items": [], "adoption": [], "errors": [problem],
+            "fields": {}, "open_items": [], "verdicts": {}, "adoption": [], "errors": [problem],
             "warnings": []}

@@ -172,7 +172,7 @@ def record_files(protocol: Protocol, settings: ArchiveSettings, index: ArchiveIn
         sidecars = mdto.sidecars(protocol.meta, settings, stem,
                                  size=described.stat().st_size,
                                  sha256=sha256_file(described), checked_at=checked_at,
-                                 replaces=replaces)
+                                 replaces=replaces, reviews=protocol.annex.reviews)
     except MetadataError:
         pdf.unlink(missing_ok=True)
         raise

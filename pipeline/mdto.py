@@ -14,13 +14,14 @@ millisecond. The tests validate them a second time with the independent `xmlsche
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
 from lxml import etree
 
 from pipeline.errors import MetadataError
-from pipeline.models import ProtocolMeta
+from pipeline.models import ProtocolMeta, ReviewItem
 from pipeline.policy import ArchiveSettings
 
 NS = "https://www.nationaalarchief.nl/mdto"
@@ -95,10 +96,13 @@ def _identify(obj: etree._Element, key: str, source: str, name: str) -> None:
 
 
 def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: str, *,
-                         replaces: tuple[str, str] | None = None) -> bytes:
+                         replaces: tuple[str, str] | None = None,
+                         reviews: Sequence[ReviewItem] = ()) -> bytes:
     """The `<informatieobject>` of one adopted protocol archived as `<stem>.pdf`.
 
-    `replaces` is (stem, naam) of the adopted version this one replaces, if any.
+    `replaces` is (stem, naam) of the adopted version this one replaces, if any; `reviews`
+    are the coordinator's decisions on answers that were *te beoordelen*, each recorded as an
+    event "Beoordeling" (who, when, the decision on which question).
     """
     org = meta.organisation
     root, obj = _root("informatieobject")
@@ -121,6 +125,17 @@ def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: st
         _el(event, "eventTijd", meta.adopted_on.isoformat())
     if meta.adopted_by:
         _ref(event, "eventVerantwoordelijkeActor", meta.adopted_by)
+    for item in reviews:
+        if item.review is None:
+            continue
+        review = _el(obj, "event")
+        _term(review, "eventType", "Beoordeling", _OWN_TERMS)
+        if item.review.on is not None:
+            _el(review, "eventTijd", item.review.on.isoformat())
+        if item.review.by:
+            _ref(review, "eventVerantwoordelijkeActor", item.review.by)
+        note = f" ({item.review.note})" if item.review.note else ""
+        _el(review, "eventResultaat", f"{item.question}: {item.review.decision.value}{note}")
     _term(obj, "waardering", _VALUATION_LABEL[settings.waardering], _VALUATIONS,
           settings.waardering)
     retention = _el(obj, "bewaartermijn")
@@ -183,10 +198,12 @@ def schema_problems(xml: bytes) -> list[str]:
 
 def sidecars(meta: ProtocolMeta, settings: ArchiveSettings, stem: str, *, size: int,
              sha256: str, checked_at: dt.datetime,
-             replaces: tuple[str, str] | None = None) -> dict[str, bytes]:
+             replaces: tuple[str, str] | None = None,
+             reviews: Sequence[ReviewItem] = ()) -> dict[str, bytes]:
     """Both sidecars of `<stem>.pdf` by file name, validated; MetadataError when one is not."""
     record, file_ = sidecar_names(stem)
-    out = {record: informatieobject_xml(meta, settings, stem, replaces=replaces),
+    out = {record: informatieobject_xml(meta, settings, stem, replaces=replaces,
+                                        reviews=reviews),
            file_: bestand_xml(meta, stem, size=size, sha256=sha256, checked_at=checked_at)}
     for name, xml in out.items():
         problems = schema_problems(xml)

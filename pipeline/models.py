@@ -30,11 +30,34 @@ class FormData(BaseModel):
     application: str | None = None  # the program that saved the form last (docProps/app.xml)
 
 
+class Decision(StrEnum):
+    """The coordinator's decision on an answer that is *te beoordelen*."""
+
+    ACCEPTED = "akkoord"
+    REJECTED = "niet akkoord"
+
+
+class Review(BaseModel):
+    """The coordinator's review of one exact answer (`answers.answer_key`): recorded in the
+    review workbook, applied by the answer rule, kept with every adopted version."""
+
+    team_id: str
+    form: str
+    tag: str
+    key: str
+    decision: Decision
+    note: str = ""
+    by: str = ""
+    on: dt.date | None = None
+
+
 class TeamForms(BaseModel):
-    """All forms of one team, by kind (`team`, `balie`, ...)."""
+    """All forms of one team, by kind (`team`, `balie`, ...), and the coordinator's reviews of
+    its answers, by answer key."""
 
     team_id: str
     forms: dict[str, FormData]
+    reviews: dict[str, Review] = Field(default_factory=dict)
 
 
 class Origin(StrEnum):
@@ -94,12 +117,14 @@ class Appendix(BaseModel):
 
 class Status(StrEnum):
     GEREGELD = "geregeld"
+    # An answer the program cannot judge waits for the coordinator: not arranged until then.
+    TE_BEOORDELEN = "te beoordelen"
     DEELS = "deels"
     ONTBREEKT = "ontbreekt"
     NVT = "n.v.t."
 
 
-OPEN = (Status.DEELS, Status.ONTBREEKT)  # an item that still needs work
+OPEN = (Status.TE_BEOORDELEN, Status.DEELS, Status.ONTBREEKT)  # an item that still needs work
 
 
 class Action(BaseModel):
@@ -150,6 +175,8 @@ class ItemAssessment(BaseModel):
     # Statements that contradict the policy (the policy says every counter has an alarm
     # button; the team answered nee): the annex marks the row so that someone looks.
     conflicts: list[str] = Field(default_factory=list)
+    # The coordinator's reviews that settled an answer of this item (akkoord or niet akkoord).
+    reviews: list[Review] = Field(default_factory=list)
 
     @field_validator("missing", mode="before")
     @classmethod
@@ -190,7 +217,7 @@ def score_line(counts: dict[Status, int]) -> str:
     """Items counted by status as one Dutch line, e.g. `4 van 5 geregeld, 1 deels`."""
     applicable = sum(n for s, n in counts.items() if s is not Status.NVT)
     text = f"{counts.get(Status.GEREGELD, 0)} van {applicable} geregeld"
-    for s in (Status.DEELS, Status.ONTBREEKT, Status.NVT):
+    for s in (Status.TE_BEOORDELEN, Status.DEELS, Status.ONTBREEKT, Status.NVT):
         if counts.get(s):
             text += f", {counts[s]} {s.value}"
     return text
@@ -204,6 +231,19 @@ class TopicAssessment(BaseModel):
     status: Status
 
 
+class ReviewItem(BaseModel):
+    """One answer the program could not judge (*te beoordelen*): what the coordinator sees in
+    the review workbook, and the decision on it, if any."""
+
+    form: str
+    tag: str
+    question: str
+    text: str
+    reason: str
+    key: str
+    review: Review | None = None
+
+
 class Annex(BaseModel):
     """The completeness annex (the Werkwijzer's chapter 7)."""
 
@@ -211,6 +251,13 @@ class Annex(BaseModel):
     chapters: list[ChapterScore]
     topics: list[TopicAssessment]
     actions: list[Action]
+    # Every answer that was te beoordelen, with the coordinator's decision: kept with each
+    # adopted version (protocol.json, MDTO record).
+    reviews: list[ReviewItem] = Field(default_factory=list)
+
+    @property
+    def pending_reviews(self) -> list[ReviewItem]:
+        return [r for r in self.reviews if r.review is None]
 
 
 class VersionEntry(BaseModel):

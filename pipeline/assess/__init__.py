@@ -9,12 +9,15 @@ becomes statuses, the gap's action, chapter scores and the inspectorate's topics
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
+from pipeline import answers
 from pipeline.answers import AnswerState
 from pipeline.assess.evidence import (
     LEAD_TAG,
     Evidence,
     arranged_by,
+    form_context,
     form_evidence,
     open_items,
     policy_evidence,
@@ -23,6 +26,7 @@ from pipeline.assess.evidence import (
 from pipeline.catalogue import (
     CHAPTERS,
     CHECKLIST,
+    FORMS,
     INSPECTION_TOPICS,
     TEAM_KIND,
     ChecklistItem,
@@ -33,6 +37,7 @@ from pipeline.models import (
     ChapterScore,
     ItemAssessment,
     MissingPart,
+    ReviewItem,
     Status,
     TeamForms,
     TopicAssessment,
@@ -40,15 +45,20 @@ from pipeline.models import (
 from pipeline.policy import Policy
 
 # How far along an item is; used to combine and to compare statuses.
-RANK = {Status.ONTBREEKT: 0, Status.DEELS: 1, Status.GEREGELD: 2}
+RANK = {Status.ONTBREEKT: 0, Status.DEELS: 1, Status.TE_BEOORDELEN: 2, Status.GEREGELD: 3}
 _LEVEL = {AnswerState.EMPTY: 0, AnswerState.NOTHING: 0, AnswerState.PARTIAL: 1,
-          AnswerState.GIVEN: 2}
+          AnswerState.REVIEW: 1, AnswerState.GIVEN: 2}
 
 
 def _status(evidence: list[Evidence]) -> Status:
+    """Geregeld when every source arranges its part; te beoordelen when the only parts left
+    wait for the coordinator's review; else deels or ontbreekt. Te beoordelen is never
+    counted as arranged."""
     levels = [_LEVEL[e.state] for e in evidence]
     if levels and min(levels) == 2:
         return Status.GEREGELD
+    if all(e.state in (AnswerState.GIVEN, AnswerState.REVIEW) for e in evidence):
+        return Status.TE_BEOORDELEN
     return Status.DEELS if any(levels) else Status.ONTBREEKT
 
 
@@ -83,8 +93,9 @@ def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: Checkl
     own = team_actions(team, today=today) if own is None else own
     evidence = policy_evidence(policy, item)
     for kind in (TEAM_KIND, *kinds):
-        evidence += form_evidence(kind, forms.forms.get(kind), item.id, today=today,
-                                  arranged=arranged)
+        form = forms.forms.get(kind)
+        ctx = form_context(policy, form, today=today, reviews=forms.reviews)
+        evidence += form_evidence(kind, form, item.id, ctx=ctx, arranged=arranged)
     status = _status(evidence)
     missing = list(dict.fromkeys(e.missing for e in evidence
                                  if e.state is not AnswerState.GIVEN and e.missing))
@@ -107,18 +118,24 @@ def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: Checkl
         if action.due is not None:
             action = action.model_copy(update={"overdue": action.due < today})
     conflicts = [e.conflict for e in evidence if e.conflict]
+    reviewed = [e.verdict.review for e in evidence
+                if e.verdict is not None and e.verdict.review is not None]
     return ItemAssessment(**base, status=status, sources=[e.source for e in evidence],
                           missing=missing, action=action, conflicts=conflicts,
-                          given=[e.source for e in evidence if e.state is AnswerState.GIVEN])
+                          given=[e.source for e in evidence if e.state is AnswerState.GIVEN],
+                          reviews=list(dict.fromkeys(reviewed)))
 
 
 def combine(statuses: list[Status]) -> Status:
-    """Combined status of items: all geregeld or n.v.t. -> geregeld; none filled -> ontbreekt."""
+    """Combined status of items: all geregeld or n.v.t. -> geregeld; none filled -> ontbreekt;
+    only reviews left -> te beoordelen."""
     if all(s is Status.NVT for s in statuses):
         return Status.NVT
     applicable = [s for s in statuses if s is not Status.NVT]
     if all(s is Status.GEREGELD for s in applicable):
         return Status.GEREGELD
+    if all(s in (Status.GEREGELD, Status.TE_BEOORDELEN) for s in applicable):
+        return Status.TE_BEOORDELEN
     if all(s is Status.ONTBREEKT for s in applicable):
         return Status.ONTBREEKT
     return Status.DEELS
@@ -148,7 +165,31 @@ def assess(policy: Policy, forms: TeamForms, contact_kinds: list[str], *,
     # still belong in the actions table: the team planned them.
     rest = [a for a in own if not any(a == c for c in chosen)]
     actions = sorted([*chosen, *rest], key=_due_key)
-    return Annex(items=items, chapters=chapters, topics=topics, actions=actions)
+    return Annex(items=items, chapters=chapters, topics=topics, actions=actions,
+                 reviews=review_items(policy, forms, contact_kinds, today=today))
+
+
+def review_items(policy: Policy, forms: TeamForms, contact_kinds: list[str], *,
+                 today: dt.date) -> list[ReviewItem]:
+    """Every answer of the team that the answer rule sends to the coordinator, with the
+    coordinator's decision on its exact text (if any), in form and question order."""
+    out = []
+    for kind in (TEAM_KIND, *contact_kinds):
+        form = forms.forms.get(kind)
+        if form is None:
+            continue
+        ctx = form_context(policy, form, today=today, reviews=forms.reviews)
+        for field in FORMS[kind].fields:
+            answer = form.fields.get(field.tag)
+            v = answers.verdict(field, answer, ctx)
+            if not v.key:
+                continue
+            reason = v.reason if v.review is None else answers.verdict(
+                field, answer, replace(ctx, reviews={})).reason
+            out.append(ReviewItem(form=kind, tag=field.tag, question=field.label,
+                                  text=str(answer).strip(), reason=reason, key=v.key,
+                                  review=v.review))
+    return out
 
 
 # What the batch, `check` and the tests use; the evidence functions live in evidence.py.

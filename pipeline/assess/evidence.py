@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from pipeline import answers
-from pipeline.answers import AnswerState
+from pipeline.answers import AnswerState, Applies, Context, Verdict
 from pipeline.catalogue import (
     CHECKLIST,
     CHECKLIST_BY_ID,
@@ -23,21 +23,18 @@ from pipeline.catalogue import (
 )
 from pipeline.models import (
     Action,
-    Answer,
     FormData,
     MissingPart,
     Origin,
+    Review,
     Source,
 )
 from pipeline.policy import Policy
+from pipeline.policy.context import answer_context
 from pipeline.text import form_name
 
 ACTIONS_TAG = "team.acties"
 LEAD_TAG = "team.leidinggevende"
-ADOPTED_ON_TAG = "team.vastgesteld_op"
-# Dates that must lie ahead (a plan) or behind (a meeting that was held).
-FUTURE_DATES = ("team.volgende_evaluatie",)
-PAST_DATES = ("team.teamoverleg", "team.inventarisatie")
 
 
 @dataclass(frozen=True)
@@ -48,9 +45,11 @@ class Evidence:
     state: AnswerState
     missing: MissingPart | None = None  # which source, and why it does not arrange its part
     conflict: str | None = None  # Dutch: a statement contradicting the policy
+    verdict: Verdict | None = None  # the answer rule's verdict, for a form field
 
 
-def _as_date(value: object) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
+    """A date answer, or a date cell typed as text (ISO or dd-mm-jjjj)."""
     if isinstance(value, dt.date):
         return value
     text = str(value or "").strip()
@@ -63,56 +62,41 @@ def _as_date(value: object) -> dt.date | None:
     return None
 
 
-def date_issue(tag: str, value: Answer, today: dt.date,
-               adopted_on: dt.date | None = None) -> str | None:
-    """Why a date answer is no answer at all (a next evaluation in the past), or None."""
-    if not isinstance(value, dt.date):
-        return None
-    if tag in FUTURE_DATES:
-        if adopted_on is not None and value <= adopted_on:
-            return "de datum ligt niet na de vaststelling"
-        if value < today:
-            return "de datum ligt in het verleden"
-    if tag in PAST_DATES and value > today:
-        return "de datum ligt in de toekomst"
-    return None
-
-
-def _field_source(kind: str, field: Field, own: bool) -> Source:
+def _field_source(kind: str, field: Field, applies: Applies) -> Source:
     # Origin says whose text applies: for inherit/extend, `team` means the team added to it.
+    own = applies in (Applies.TEAM, Applies.BOTH)
     origin = Origin.TEAM if own or field.merge is Merge.TEAM else Origin.ORGANISATION
     return Source(origin=origin, form=kind, tag=field.tag, label=field.label, merge=field.merge)
 
 
-def field_evidence(kind: str, field: Field, form: FormData | None, *, today: dt.date,
+def field_evidence(kind: str, field: Field, form: FormData | None, *, ctx: Context,
                    arranged: frozenset[str] = frozenset()) -> Evidence:
-    """What one field contributes to its items: the answer rule plus the date sense checks.
-
-    Inherit, extend and locked fields are arranged by the organisation's text, which always
-    applies; a team answer there adds to it and can never undo it. `arranged` holds the
-    checklist ids the policy arranges, to notice a statement that contradicts it.
+    """What one field contributes to its items: the answer rule's verdict (`answers.verdict`),
+    nothing else. Inherit, extend and locked fields are arranged by the organisation's text,
+    which always applies; a team addition there can never undo it, but one that may weaken it
+    waits for the coordinator (*te beoordelen*). `arranged` holds the checklist ids the policy
+    arranges, to notice a statement that contradicts it.
     """
     if form is None:
-        return Evidence(_field_source(kind, field, False), AnswerState.EMPTY,
+        return Evidence(_field_source(kind, field, Applies.NONE), AnswerState.EMPTY,
                         MissingPart(party="team", form=kind, reason="ontbreekt"))
     answer = form.fields.get(field.tag)
-    st = answers.state(field, answer)
-    source = _field_source(kind, field, answers.team_text_applies(field, answer))
-    if field.merge is not Merge.TEAM:
-        return Evidence(source, AnswerState.GIVEN)
-    adopted = _as_date(form.fields.get(ADOPTED_ON_TAG))
-    if st is AnswerState.GIVEN and (issue := date_issue(field.tag, answer, today, adopted)):
-        return Evidence(source, AnswerState.NOTHING,
-                        MissingPart(party="team", form=kind, question=field.label, reason=issue))
+    v = answers.verdict(field, answer, ctx)
+    source = _field_source(kind, field, v.applies)
+    if field.merge is not Merge.TEAM and v.state is not AnswerState.REVIEW:
+        return Evidence(source, AnswerState.GIVEN, verdict=v)
     conflict = None
     if answers.contradicts_policy(field, answer, set(arranged)):
         conflict = (f"{form_name(kind)}: ‘{field.label}’ is beantwoord met ‘nee’, maar het beleid "
-                    "zegt dat dit geregeld is; laat iemand kijken wat klopt")
-    if st is AnswerState.GIVEN:
-        return Evidence(source, st)
-    return Evidence(source, st, MissingPart(
-        party="team", form=kind, question=field.label, reason=answers.describe(field, answer),
-        empty=st is AnswerState.EMPTY), conflict)
+                    "zegt dat dit geregeld is; de coördinator zoekt uit wat juist is")
+    if v.state is AnswerState.GIVEN:
+        return Evidence(source, v.state, verdict=v)
+    reason = v.reason or answers.describe(field, answer, ctx)
+    if v.state is AnswerState.EMPTY:
+        reason = answers.describe(field, answer, ctx)
+    return Evidence(source, v.state, MissingPart(
+        party="team", form=kind, question=field.label, reason=reason,
+        empty=v.state is AnswerState.EMPTY), conflict, v)
 
 
 def fields_for(kind: str, item_id: str) -> list[Field]:
@@ -120,11 +104,18 @@ def fields_for(kind: str, item_id: str) -> list[Field]:
     return [f for f in FORMS[kind].fields if item_id in f.checklist]
 
 
-def form_evidence(kind: str, form: FormData | None, item_id: str, *, today: dt.date,
+def form_evidence(kind: str, form: FormData | None, item_id: str, *, ctx: Context,
                   arranged: frozenset[str] = frozenset()) -> list[Evidence]:
     """The evidence one form (or its absence) gives for one item."""
-    return [field_evidence(kind, f, form, today=today, arranged=arranged)
+    return [field_evidence(kind, f, form, ctx=ctx, arranged=arranged)
             for f in fields_for(kind, item_id)]
+
+
+def form_context(policy: Policy | None, form: FormData | None, *, today: dt.date,
+                 reviews: dict[str, Review] | None = None) -> Context:
+    """The answer rule's context for one form (`policy.context.answer_context`)."""
+    return answer_context(policy, today=today, form=form.fields if form else None,
+                          reviews=reviews)
 
 
 def policy_evidence(policy: Policy, item: ChecklistItem) -> list[Evidence]:
@@ -156,7 +147,7 @@ def team_actions(team: FormData | None, *, today: dt.date) -> list[Action]:
         what = str(row.get("wat") or "").strip()
         owner = str(row.get("eigenaar") or "").strip() or None
         item = _item_id(row.get("onderdeel"))
-        due = _as_date(row.get("datum"))
+        due = as_date(row.get("datum"))
         if not (what or owner or item or due):
             continue  # an empty row the team lead left in the table
         actions.append(Action(item=item, what=what or "(geen omschrijving ingevuld)",
@@ -170,8 +161,8 @@ def _item_id(value: object) -> str | None:
     return words[0].upper() if words and words[0].upper() in CHECKLIST_BY_ID else None
 
 
-def open_items(form: FormData, *, today: dt.date,
-               arranged: frozenset[str] = frozenset()) -> list[tuple[str, list[str]]]:
+def open_items(form: FormData, *, today: dt.date, arranged: frozenset[str] = frozenset(),
+               policy: Policy | None = None) -> list[tuple[str, list[str]]]:
     """The checklist ids this one form leaves open, with why: `(id, [reasons])`.
 
     An item is open on a form when one of the form's fields it needs is not *given*, or (team
@@ -179,9 +170,10 @@ def open_items(form: FormData, *, today: dt.date,
     """
     out = []
     actions = team_actions(form, today=today) if form.kind == TEAM_KIND else []
+    ctx = form_context(policy, form, today=today)
     for item in CHECKLIST:
         reasons = [answers.missing_text(e.missing)
-                   for e in form_evidence(form.kind, form, item.id, today=today,
+                   for e in form_evidence(form.kind, form, item.id, ctx=ctx,
                                           arranged=arranged)
                    if e.state is not AnswerState.GIVEN and e.missing]
         reasons += [f"openstaande actie: {a.what}" for a in actions if a.item == item.id]

@@ -35,6 +35,7 @@ from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
 from pipeline.report import write_overview
+from pipeline.report.reviews import read_reviews, write_reviews
 
 
 def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
@@ -119,9 +120,10 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     prepare_out_dir(opts.out_dir)  # read-only or unwritable: one clear error, early
     with output_lock(opts.out_dir):
         shared.manifest = load_manifest(opts.out_dir)
+        shared.reviews = read_reviews(opts.out_dir)
         orphans = _orphans(folders, shared.manifest, opts.out_dir)
         shared.dirty = bool(orphans)
-        warnings = [*_font_remarks(opts, shared), *orphans]
+        warnings = [*_font_remarks(opts, shared), *orphans, *shared.reviews.problems]
         report = _run(folders, shared, opts, progress, started)
     report.warnings = warnings
     return report
@@ -168,6 +170,11 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
         overview = write_overview(results, opts.out_dir, today=opts.today, policy=shared.policy,
                                   logo=shared.logo)
     write_agenda(results, opts.out_dir, shared.policy.branding.organisation, today=opts.today)
+    # Every team with a protocol, also one whose adoption was refused for want of a review.
+    reviews = write_reviews(opts.out_dir, shared.reviews, {
+        r.team_id: r.protocol.annex.reviews for r in results if r.protocol is not None})
+    if reviews is not None:
+        overview.insert(0, reviews)
     timings["totaal"] = time.perf_counter() - started
     return BatchReport(results=results, overview=overview, timings=timings,
                        stages=shared.times)

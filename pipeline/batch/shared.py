@@ -18,6 +18,7 @@ from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, Protocol, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
 from pipeline.render import check_template
+from pipeline.report.reviews import REVIEWS_XLSX, ReviewBook
 
 PROTOCOL_JSON = "protocol.json"
 
@@ -76,6 +77,8 @@ class Shared:
     written: dict[str, dict[str, str]] = field(default_factory=dict)
     dirty: bool = False  # the manifest changed before any team was built (teams dropped)
     times: StageTimes = field(default_factory=StageTimes)
+    # The coordinator's review workbook (beoordelingen.xlsx), read before any team is built.
+    reviews: ReviewBook = field(default_factory=ReviewBook)
 
 
 def shared_inputs(opts: BuildOptions) -> Shared:
@@ -96,6 +99,11 @@ def shared_inputs(opts: BuildOptions) -> Shared:
 
 def team_inputs(folder: Path, shared: Shared) -> dict[str, str]:
     forms = {f"{folder.name}/{p.name}": sha256_file(p) for p in form_files(folder)}
+    reviews = shared.reviews.reviews(folder.name)
+    if reviews:
+        # A decision of the coordinator changes the protocol as a form does.
+        said = "\n".join(f"{k}={r.model_dump_json()}" for k, r in sorted(reviews.items()))
+        forms[REVIEWS_XLSX] = sha256_bytes(said.encode())
     return {**shared.hashes, **forms}
 
 

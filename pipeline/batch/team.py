@@ -25,7 +25,7 @@ from pipeline.errors import Problem, TeamprotocolError, os_reason
 from pipeline.files import atomic_move, atomic_write_bytes, ensure_inside, sha256_bytes, sha256_file
 from pipeline.forms.folder import read_team_folder
 from pipeline.merge import merge
-from pipeline.models import BuildStatus, Protocol, Status, TeamForms, TeamResult
+from pipeline.models import OPEN, BuildStatus, Protocol, TeamForms, TeamResult
 from pipeline.policy import Policy
 from pipeline.render import render_protocol
 
@@ -36,17 +36,20 @@ def assemble(policy: Policy, forms: TeamForms, *, today: dt.date | None = None) 
     `today` is the build date (actions due before it are *verlopen*); None means today.
     """
     day = today or dt.date.today()
-    merged = merge(policy, forms)
+    merged = merge(policy, forms, today=day)
     annex = assess(policy, forms, merged.meta.contact_kinds, today=day)
     return Protocol(**dict(merged), annex=annex)
 
 
-def _adoption(protocol: Protocol, forms: TeamForms,
-              today: dt.date) -> tuple[list[Problem], list[Problem]]:
+def _adoption(protocol: Protocol, forms: TeamForms, today: dt.date, policy: Policy,
+              previous: Protocol | None) -> tuple[list[Problem], list[Problem]]:
     """The adoption gates (`pipeline.adoption`) over the team form and the annex's gaps."""
-    gaps = [Gap(i.id, i.action) for i in protocol.annex.items
-            if i.status in (Status.DEELS, Status.ONTBREEKT)]
-    return adoption_problems(forms.forms[TEAM_KIND], gaps, today=today)
+    gaps = [Gap(i.id, i.action) for i in protocol.annex.items if i.status in OPEN]
+    return adoption_problems(
+        forms.forms[TEAM_KIND], gaps, today=today,
+        pending_reviews=[r.question for r in protocol.annex.pending_reviews],
+        previous_adoption=previous.meta.adopted_on if previous is not None else None,
+        team_lead_may_adopt=policy.adoption.team_lead_may_adopt)
 
 
 def _adopted_changed(record: ArchiveRecord | None, team_id: str, docx_hash: str,
@@ -135,11 +138,13 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
     times = shared.times
     with times.stage("read forms"):
         forms, warnings = read_team_folder(folder)
+    forms = forms.model_copy(update={"reviews": shared.reviews.reviews(team_id)})
     with times.stage("merge + assess"):
         assembled = assemble(shared.policy, forms, today=opts.today)
     protocol, previous = history.previous_cycle(assembled, shared.archive)
     team_form = forms.forms[TEAM_KIND].path
-    problems, adoption_warnings = _adoption(protocol, forms, opts.today)
+    problems, adoption_warnings = _adoption(protocol, forms, opts.today, shared.policy,
+                                            previous)
     warnings = [*remarks, *_missing_contact_forms(folder, forms), *warnings, *adoption_warnings]
 
     def failed(problems: list[Problem]) -> TeamResult:

@@ -16,6 +16,7 @@ from pipeline.cli.common import EXAMPLE_POLICY, command, policy_option
 from pipeline.errors import Problem, TeamprotocolError
 from pipeline.examples import write_example_forms
 from pipeline.models import BuildStatus
+from pipeline.report.reviews import REVIEWS_XLSX
 from pipeline.text import plural
 
 _STATUS_SHOWN = {BuildStatus.BUILT: "gebouwd", BuildStatus.UNCHANGED: "ongewijzigd",
@@ -101,6 +102,13 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
     counted = plural(len(report.results), "team", "teams")
     click.echo(f"{counted}: {built} gebouwd, {same} ongewijzigd, {len(report.failed)} mislukt. "
                f"Overzicht: {report.overview[-1]}")
+    pending = sum(len(r.protocol.annex.pending_reviews) for r in report.results
+                  if r.protocol is not None)
+    if pending:
+        book = next((p for p in report.overview if p.name == REVIEWS_XLSX), None)
+        where = f" in {book}" if book else ""
+        click.echo(f"Te beoordelen door de coördinator: {plural(pending, 'antwoord', 'antwoorden')}"
+                   f"{where}. Kies per antwoord akkoord of niet akkoord en bouw opnieuw.")
     if examples:
         click.echo("De voorbeeldformulieren stonden in een tijdelijke map. 'teamprotocol init "
                    "MAP' schrijft er een bewerkbare kopie van, met het voorbeeldbeleid; daarop "

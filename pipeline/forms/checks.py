@@ -30,6 +30,10 @@ def check_answer(doc: FormDocument, field: Field, value: Answer) -> None:
         doc.problem(False, field, answers.describe(field, value), "Beschrijf wat het team "
                     "hierover afspreekt, of zet een actie met eigenaar en datum bij de "
                     "openstaande acties")
+    elif answers.state(field, value) is AnswerState.REVIEW:
+        doc.problem(False, field, f"de coördinator beoordeelt dit antwoord nog: "
+                    f"{answers.describe(field, value)}", "Beschrijf concreet wie wat doet en "
+                    "wanneer; een aanvulling mag de afspraak van de organisatie niet afzwakken")
 
 
 def check_total(doc: FormDocument, fields: Mapping[str, Answer]) -> None:

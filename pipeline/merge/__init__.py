@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline import answers
+from pipeline.answers import Context
 from pipeline.catalogue import (
     CHAPTERS,
     CONTACT_KINDS,
@@ -42,6 +43,7 @@ from pipeline.models import (
     VersionEntry,
 )
 from pipeline.policy import Policy
+from pipeline.policy.context import answer_context
 
 __all__ = ["BEHAVIOUR_HEADER", "CARD_HEADING", "TEAM_ADDITION", "answer_block", "answer_of",
            "appendix_titles", "contact_kinds", "field_blocks", "gap_note", "has_alarm",
@@ -60,7 +62,7 @@ def contact_kinds(forms: TeamForms) -> list[str]:
             if k in forms.forms or answer_of(team, f"team.contact_{k}") is True]
 
 
-def _contacts_block(policy: Policy, team: FormData | None) -> Block:
+def _contacts_block(policy: Policy, team: FormData | None, ctx: Context) -> Block:
     """Section C as one table: role, contact person, source. A team's own contact comes first
     and the organisation's stays listed: the team adds a contact, it does not replace one."""
     section = next(s for s in FORMS[TEAM_KIND].sections if s.number == CONTACT_SECTION)
@@ -68,7 +70,7 @@ def _contacts_block(policy: Policy, team: FormData | None) -> Block:
     own = False
     for field in section.fields:
         answer = answer_of(team, field.tag)
-        if answers.is_given(field, answer):
+        if answers.is_given(field, answer, ctx):
             own = True
             rows.append([field.label, _text(answer), "Team"])
         rows.append([field.label, policy.text(field.policy_text or ""), "Organisatie"])
@@ -97,8 +99,14 @@ def _appendix_pointer(kinds: list[str]) -> Block | None:
                                label="Contactvormen van het team"))
 
 
+def _context(policy: Policy, forms: TeamForms | None, form: FormData | None,
+             today: dt.date | None) -> Context:
+    return answer_context(policy, today=today, form=form.fields if form else None,
+                          reviews=forms.reviews if forms else None)
+
+
 def _chapter(policy: Policy, number: int, team: FormData | None, kinds: list[str],
-             forms: TeamForms | None = None) -> ChapterContent:
+             forms: TeamForms | None = None, today: dt.date | None = None) -> ChapterContent:
     organisation = [
         Block(title=s.title, paragraphs=list(s.paragraphs), bullets=list(s.bullets),
               source=Source(origin=Origin.ORGANISATION))
@@ -112,13 +120,15 @@ def _chapter(policy: Policy, number: int, team: FormData | None, kinds: list[str
         steps = protocol_blocks(policy, forms or TeamForms(team_id="", forms={}), kinds)
         organisation[min(3, len(organisation)):min(3, len(organisation))] = steps
     blocks: list[Block] = []
+    ctx = _context(policy, forms, team, today)
     for section in FORMS[TEAM_KIND].sections:
         if section.chapter != number or section.number in (*META_SECTIONS, CONTACT_SECTION):
             continue
         for field in section.fields:
-            blocks.extend(field_blocks(policy, TEAM_KIND, field, answer_of(team, field.tag)))
+            blocks.extend(field_blocks(policy, TEAM_KIND, field, answer_of(team, field.tag),
+                                       ctx))
     if number == 4:
-        blocks.append(_contacts_block(policy, team))
+        blocks.append(_contacts_block(policy, team, ctx))
     pointer = _appendix_pointer(kinds) if number == 3 else None
     if pointer:
         blocks.append(pointer)
@@ -127,7 +137,7 @@ def _chapter(policy: Policy, number: int, team: FormData | None, kinds: list[str
 
 
 def _appendix(policy: Policy, kind: str, form: FormData | None, title: str,
-              shown: dict[tuple[str, ...], str]) -> Appendix:
+              shown: dict[tuple[str, ...], str], ctx: Context) -> Appendix:
     """One contact type's appendix. An organisation text the chapters already show (the
     aftercare, the sanctions) is not printed twice: the appendix refers to it."""
     if form is None:
@@ -138,7 +148,7 @@ def _appendix(policy: Policy, kind: str, form: FormData | None, title: str,
                   gap=True, gap_note="Nog in te leveren door het team.")])
     blocks = []
     for field in FORMS[kind].fields:
-        for block in field_blocks(policy, kind, field, answer_of(form, field.tag)):
+        for block in field_blocks(policy, kind, field, answer_of(form, field.tag), ctx):
             where = shown.get(_content(block)) if block.source.origin is Origin.ORGANISATION \
                 else None
             if where:
@@ -164,13 +174,14 @@ def _shown_texts(chapters: list[ChapterContent]) -> dict[tuple[str, ...], str]:
     return shown
 
 
-def _date(value: Answer) -> dt.date | None:
-    return value if isinstance(value, dt.date) else None
-
-
-def _meta(policy: Policy, forms: TeamForms, team: FormData, kinds: list[str]) -> ProtocolMeta:
+def _meta(policy: Policy, forms: TeamForms, team: FormData, kinds: list[str],
+          today: dt.date | None) -> ProtocolMeta:
     def text(tag: str) -> str:
         return _text(answer_of(team, tag))
+
+    def _date(value: Answer) -> dt.date | None:
+        # An implausible date (1999, 2099) is no date: never on the title page or the card.
+        return answers.plausible_date(value, today)
 
     status = "vastgesteld" if text("team.status").lower() == "vastgesteld" else "concept"
     adopted_by = text("team.vastgesteld_door") or None
@@ -200,7 +211,7 @@ def _meta(policy: Policy, forms: TeamForms, team: FormData, kinds: list[str]) ->
     )
 
 
-def merge(policy: Policy, forms: TeamForms) -> MergedProtocol:
+def merge(policy: Policy, forms: TeamForms, *, today: dt.date | None = None) -> MergedProtocol:
     """Policy + one team's forms -> MergedProtocol (the protocol without its annex): title
     page, incident card, chapters 1-6, appendices.
 
@@ -212,12 +223,14 @@ def merge(policy: Policy, forms: TeamForms) -> MergedProtocol:
                         hint="Lever het ingevulde teamformulier in; zonder dat formulier kan er "
                              "geen protocol worden gemaakt")
     kinds = contact_kinds(forms)
-    chapters = [_chapter(policy, n, team, kinds, forms) for n in CHAPTERS]
+    chapters = [_chapter(policy, n, team, kinds, forms, today) for n in CHAPTERS]
     shown = _shown_texts(chapters)
     titles = appendix_titles(kinds)
     return MergedProtocol(
-        meta=_meta(policy, forms, team, kinds),
+        meta=_meta(policy, forms, team, kinds, today),
         chapters=chapters,
-        appendices=[_appendix(policy, k, forms.forms.get(k), titles[k], shown) for k in kinds],
+        appendices=[_appendix(policy, k, forms.forms.get(k), titles[k], shown,
+                              _context(policy, forms, forms.forms.get(k), today))
+                    for k in kinds],
         card=incident_card(policy, forms, kinds),
     )

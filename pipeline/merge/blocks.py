@@ -7,7 +7,7 @@ import datetime as dt
 from itertools import zip_longest
 
 from pipeline import answers
-from pipeline.answers import AnswerState
+from pipeline.answers import NO_CONTEXT, AnswerState, Applies, Context
 from pipeline.catalogue import (
     Field,
     FieldType,
@@ -27,23 +27,28 @@ BEHAVIOUR_HEADER = ["(Non-)verbale agressie", "Persoonlijke bedreiging", "Fysiek
 TEAM_ADDITION = "Aanvulling van het team"
 
 
-def gap_note(field: Field, answer: Answer) -> str:
-    """The visible gap marker for a team question that is not (usefully) answered.
+def gap_note(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> str:
+    """The visible gap marker for a team answer that does not (yet) arrange its part.
 
-    Shown in a box of its own under the team's words (if any); names the checklist items
-    whose actions in chapter 7 say who closes the gap.
+    Shown in a box of its own under the team's words (if any); points to the checklist
+    items in chapter 7, which always exist there (with their action, if there is one).
     """
     items = ", ".join(field.checklist)
-    see = f"; zie {'actie' if len(field.checklist) == 1 else 'acties'} {items} in hoofdstuk 7" \
-        if items else ""
-    st = answers.state(field, answer)
+    see = (f"; zie {'onderdeel' if len(field.checklist) == 1 else 'onderdelen'} {items} in "
+           "hoofdstuk 7") if items else ""
+    st = answers.state(field, answer, ctx)
     if st is AnswerState.EMPTY:
-        return f"Nog in te vullen door het team{see}."
+        return f"Nog niet ingevuld{see}."
     if st is AnswerState.PARTIAL:
-        return f"Deels geregeld; nog af te ronden door het team{see}."
+        return f"Deels geregeld{see}."
+    if st is AnswerState.REVIEW:
+        if field.merge is Merge.TEAM:
+            return f"De coördinator beoordeelt dit antwoord nog{see}."
+        return ("De coördinator beoordeelt deze aanvulling nog: een team mag de afspraak van "
+                f"de organisatie niet afzwakken{see}.")
     if field.is_statement:
-        return f"Nog te regelen door het team{see}."
-    return f"Nog te regelen door het team: dit antwoord regelt niets{see}."
+        return f"Nog niet geregeld{see}."
+    return f"Dit antwoord is nog geen afspraak{see}."
 
 
 def answer_of(form: FormData | None, tag: str) -> Answer:
@@ -91,7 +96,8 @@ def _organisation_block(policy: Policy, kind: str, field: Field, title: str | No
                  source=_source(Origin.ORGANISATION, kind, field))
 
 
-def answer_block(kind: str, field: Field, answer: Answer, title: str | None = None) -> Block:
+def answer_block(kind: str, field: Field, answer: Answer, title: str | None = None,
+                 ctx: Context = NO_CONTEXT) -> Block:
     """A team answer as a Block: text as paragraphs, a statement as itself, rows as a table.
 
     An answer that arranges nothing (or a statement answered nee, deels or weet ik niet) is
@@ -99,9 +105,9 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
     """
     title = field.label if title is None else title
     source = _source(Origin.TEAM, kind, field)
-    st = answers.state(field, answer)
-    gap = st is not AnswerState.GIVEN and field.merge is Merge.TEAM
-    note = gap_note(field, answer) if gap else ""
+    st = answers.state(field, answer, ctx)
+    gap = st is not AnswerState.GIVEN
+    note = gap_note(field, answer, ctx) if gap else ""
     marks = {"gap": gap, "gap_note": note, "items": list(field.checklist) if gap else []}
     if field.type is FieldType.ROWS:
         header = [c.label for c in field.columns]
@@ -150,7 +156,8 @@ def _extend_titles(label: str) -> tuple[str, str]:
     return label, TEAM_ADDITION
 
 
-def field_blocks(policy: Policy, kind: str, field: Field, answer: Answer) -> list[Block]:
+def field_blocks(policy: Policy, kind: str, field: Field, answer: Answer,
+                 ctx: Context = NO_CONTEXT) -> list[Block]:
     """The blocks one field contributes, by its merge rule (locked, inherit, extend, team).
 
     The organisation's text of a locked, inherit or extend field is always in the protocol;
@@ -159,15 +166,17 @@ def field_blocks(policy: Policy, kind: str, field: Field, answer: Answer) -> lis
     if field.merge is Merge.LOCKED:
         # The organisation decides; anything a team typed here is ignored on purpose.
         return [_organisation_block(policy, kind, field, field.label)]
+    applies = answers.verdict(field, answer, ctx).applies
     if field.merge in (Merge.INHERIT, Merge.EXTEND):
         org_title, team_title = _extend_titles(field.label)
         blocks = [_organisation_block(policy, kind, field, org_title)]
-        # An addition that arranges nothing ("n.v.t.") adds nothing: the frame applies.
-        if answers.is_given(field, answer):
-            blocks.append(answer_block(kind, field, answer, team_title))
+        # An addition that arranges nothing ("n.v.t.") adds nothing: the frame applies. One
+        # the coordinator must still judge is shown, marked.
+        if applies is Applies.BOTH:
+            blocks.append(answer_block(kind, field, answer, team_title, ctx))
         return blocks
-    if answers.team_text_applies(field, answer):
-        return [answer_block(kind, field, answer)]
+    if applies is Applies.TEAM:
+        return [answer_block(kind, field, answer, ctx=ctx)]
     return [_gap_block(kind, field)]
 
 

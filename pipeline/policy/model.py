@@ -193,6 +193,13 @@ class ArchiveSettings(_Strict):
         return v
 
 
+class AdoptionRules(_Strict):
+    """Who may adopt a team protocol: the organisation's choice (the Werkwijzer does not say).
+    By default the manager above the team lead adopts, after the coordinator's advice."""
+
+    team_lead_may_adopt: bool = False
+
+
 class Policy(_Strict):
     """One organisation's policy: branding, contacts, chapter frames, default texts, checklist."""
 
@@ -211,6 +218,7 @@ class Policy(_Strict):
     protocol_steps: dict[str, ProtocolSteps] = Field(default_factory=dict)
     national: National = Field(default_factory=National)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)  # MDTO sidecars
+    adoption: AdoptionRules = Field(default_factory=lambda: AdoptionRules())
 
     @field_validator("chapters")
     @classmethod

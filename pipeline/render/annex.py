@@ -9,13 +9,14 @@ from docxtpl import RichText
 
 from pipeline import terms
 from pipeline.answers import missing_text
-from pipeline.catalogue import FORMS, Merge
+from pipeline.catalogue import FIELDS_BY_TAG, FORMS, Merge
 from pipeline.models import (
     Action,
     ItemAssessment,
     MissingPart,
     Origin,
     Protocol,
+    Review,
     Source,
     Status,
     score_line,
@@ -28,8 +29,9 @@ ANNEX_HEADING = "Checklist: wat is geregeld"
 
 # The 7.1 bar: one square per item. Stronger than the text colours, told apart in grey too
 # (green, orange, red, grey); the numbers beside the bar say the same in words.
-BAR_COLOUR: dict[Status, str] = {Status.GEREGELD: "2E7D32", Status.DEELS: "C55A11",
-                                 Status.ONTBREEKT: "A00000", Status.NVT: "A6A6A6"}
+BAR_COLOUR: dict[Status, str] = {Status.GEREGELD: "2E7D32", Status.TE_BEOORDELEN: "1F4E79",
+                                 Status.DEELS: "C55A11", Status.ONTBREEKT: "A00000",
+                                 Status.NVT: "A6A6A6"}
 ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
 
 
@@ -85,6 +87,16 @@ def missing_lines(parts: list[MissingPart]) -> list[str]:
     return lines
 
 
+def review_line(review: Review) -> str:
+    """The coordinator's decision on an answer, as the annex shows it: "Beoordeeld door Renske
+    de Vries op 3 maart 2027: akkoord" (with the note for niet akkoord)."""
+    who = f" door {review.by}" if review.by else ""
+    when = f" op {dutch_date(review.on)}" if review.on else ""
+    note = f" ({review.note})" if review.note else ""
+    label = FIELDS_BY_TAG[review.tag].label if review.tag in FIELDS_BY_TAG else review.tag
+    return f"{label}: beoordeeld{who}{when}: {review.decision.value}{note}"
+
+
 def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str, Any]:
     def ours(text: str) -> str:
         return clean(terms.ours(text, terminology))
@@ -98,7 +110,8 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
             "reference": short_reference(item.given),
             # Only what does not arrange its part; a filled source is in the reference.
             "missing": [ours(m) for m in missing_lines(item.missing)]
-            + [ours("Let op: " + c) for c in item.conflicts] or [EMPTY],
+            + [ours("Let op: " + c) for c in item.conflicts]
+            + [clean(review_line(r)) for r in item.reviews] or [EMPTY],
             "action": EMPTY if action is None else
             ("nog niet gepland" if action.origin == "open" else clean(action.what)),
             "owner": clean(action.owner or "nog te bepalen") if action is not None else EMPTY,
@@ -123,11 +136,13 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
         "intro": ("Dit hoofdstuk volgt de checklist van de Werkwijzer. Per onderdeel staat of "
                   "het geregeld is, wat er nog ontbreekt en welke actie volgt, door wie en "
                   "wanneer."),
-        "legend": ("✓ geregeld: vastgelegd · ◐ deels: nog niet alles vastgelegd · ✗ "
-                   "ontbreekt: nog niets vastgelegd · – n.v.t.: het team heeft deze "
-                   "contactvorm niet. Een antwoord als ‘n.v.t.’, ‘geen’ of ‘nog niet’ regelt "
-                   "niets; een onderdeel waarvoor het team zelf nog een actie heeft staan, is "
-                   "hooguit deels geregeld."),
+        "legend": ("✓ geregeld: vastgelegd · ? te beoordelen: de coördinator beoordeelt "
+                   "een antwoord nog · ◐ deels: nog niet alles vastgelegd · ✗ ontbreekt: nog "
+                   "niets vastgelegd · – n.v.t.: het team heeft deze contactvorm niet. Een "
+                   "antwoord als ‘n.v.t.’, ‘geen’ of ‘nog niet’ telt niet als afspraak; een "
+                   "antwoord dat de coördinator nog beoordeelt, telt pas mee na akkoord; een "
+                   "onderdeel waarvoor het team zelf nog een actie heeft staan, is hooguit "
+                   "deels geregeld."),
         "scores": scores,
         "total": score_line(counts),
         "geregeld": counts[Status.GEREGELD],

@@ -20,6 +20,8 @@ EMPTY = "–"
 # ontbreekt's red, so the two differ in a grey print too.
 STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
     Status.GEREGELD: ("✓", "1E6B24", "E2EFDA"),
+    # Waits for the coordinator: a question mark, in blue, never the green of geregeld.
+    Status.TE_BEOORDELEN: ("?", "1F4E79", "DDEBF7"),
     Status.DEELS: ("◐", "8A4B00", "FFF2CC"),
     Status.ONTBREEKT: ("✗", "A00000", "F8D7DA"),
     Status.NVT: ("–", "595959", "EDEDED"),

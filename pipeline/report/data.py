@@ -1,7 +1,7 @@
 """What the coordinator's overview says, computed once for the workbook and the html page.
 
-Per team: the team's own score per chapter (items the organisation still has to arrange are
-counted apart, so one organisation action does not put 50 % in every team's chapter 1), open
+Per team: the score per chapter, the annex's own count (items the organisation still has to
+arrange are not arranged, and are also counted apart as *wacht op de organisatie*), open
 items, protocol status, the next evaluation with its flag, links to the outputs; the teams'
 open actions; what the organisation still arranges; and for every failed team each problem.
 `build_overview` is pure: the build date comes in as an argument, so the output is the same
@@ -39,7 +39,7 @@ class Evaluation:
 class ChapterCell:
     """One team × chapter: the team's own items and those the organisation still arranges."""
 
-    arranged: int  # the items whose team part is arranged
+    arranged: int  # the items that are geregeld (the annex's count)
     applicable: int  # the team's applicable items (not n.v.t.), organisation gaps included
     organisation_open: int
 
@@ -143,7 +143,10 @@ def _chapters(items: list[ItemAssessment]) -> dict[int, ChapterCell]:
     for number in CHAPTERS:
         applicable = [i for i in items if i.chapter == number and i.status is not Status.NVT]
         cells[number] = ChapterCell(
-            arranged=sum(not i.open_for_team for i in applicable),
+            # The annex's own count (one number for a team): an item open only at the
+            # organisation is not arranged here either; it is shown as *wacht op de
+            # organisatie* (`organisation_open`).
+            arranged=sum(i.status is Status.GEREGELD for i in applicable),
             applicable=len(applicable),
             organisation_open=sum(i.open_for_organisation for i in applicable))
     return cells
