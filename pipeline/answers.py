@@ -107,12 +107,17 @@ FUTURE_DATES = ("team.volgende_evaluatie",)
 PAST_DATES = ("team.teamoverleg", "team.inventarisatie")
 ADOPTED_ON_TAG = "team.vastgesteld_op"
 
-# A description shorter than this many words describes no arrangement by itself.
+# A description shorter than this many words, with fewer than two words that carry meaning,
+# describes no arrangement by itself ("Portofoon", "Wordt besproken").
 SHORT_WORDS = 4
 # A single word of at most this many letters is no answer to a question ("bla", "ok").
 TINY_WORD = 4
 # Reference words: an answer that starts with one and is short points elsewhere.
 _REFERENCES = frozenset({"zie", "idem", "zelfde", "ditto", "zoals", "conform"})
+# A short answer that starts with a word of time still to come, or that is a bare "te" plus an
+# infinitive ("nader te bepalen", "nog te regelen"), puts the arrangement off.
+_DEFERRALS = frozenset({"nog", "nader", "later", "binnenkort", "straks", "volgt", "komt"})
+_TO_DO = re.compile(r"\bte\s+\w+en\W*$", re.IGNORECASE)
 # The form's own instructions (forms.common, the catalogue's help texts): typed back as an
 # answer, they are no answer.
 _INSTRUCTION = re.compile(r"\b(vul|typ|invullen|klik|kies|beschrijf)\b", re.IGNORECASE)
@@ -124,8 +129,12 @@ _WEAKENING = re.compile(r"\bzelf\b.*\b(op)?los|\b(op)?loss?en?\b.*\bzelf\b|\bgew
                         r"\bhoeft niet|\bhoeven\b.*\bniet\b|\bniet verplicht|"
                         r"\b(mag|mogen)\b.*\book\b|\bals het (uit)?komt|\bindien mogelijk|"
                         r"\bin principe\b", re.IGNORECASE)
+# A negated clause about the team's own doing ("we", "dat doen", "wordt") or stating that
+# something is lacking ("het loket heeft geen knop", "er is geen") may refuse the question; a
+# negation without them is usually a rule ("Geen losse voorwerpen in de spreekkamer").
 _TEAM_SUBJECT = frozenset({"we", "wij", "ons", "onze", "team", "dat", "dit", "doen", "wordt",
-                           "worden", "hebben", "heb", "hoeft", "hoeven"})
+                           "worden", "hebben", "heb", "heeft", "hoeft", "hoeven", "er", "is",
+                           "zijn", "hangt", "hangen", "staat", "staan"})
 _PHONE = re.compile(r"^[+()\d\s./-]*$")
 
 
@@ -167,6 +176,8 @@ def _judge_text(text: str, field: Field) -> tuple[AnswerState, str]:
     foreign = [w for w in lowers if not dutch.is_dutch(w) or _one_letter_run(w)]
     if len(foreign) * 2 >= len(lowers):
         return AnswerState.NOTHING, "is geen Nederlandse tekst (opvultekst of losse letters)"
+    if len(ws) <= SHORT_WORDS and (ws[0].lower() in _DEFERRALS or _TO_DO.search(stripped)):
+        return AnswerState.NOTHING, "stelt de afspraak uit; nog geen afspraak"
     if ws[0].lower() in _REFERENCES and len(ws) <= 5:
         return AnswerState.NOTHING, "verwijst alleen naar iets anders; schrijf de afspraak zelf op"
     informative = [w for w in letters if dutch.is_informative(w) and len(w) > 1]
@@ -181,7 +192,7 @@ def _judge_text(text: str, field: Field) -> tuple[AnswerState, str]:
         return refusal
     if field.type is FieldType.MULTILINE and field.checklist and not (
             field.none_is_answer and dutch.is_negated(stripped)) and (
-            len(ws) < SHORT_WORDS or (len(informative) < 2 and len(ws) <= SHORT_WORDS)):
+            len(ws) < SHORT_WORDS and len(informative) < 2):
         return AnswerState.REVIEW, "te kort om een afspraak te beschrijven"
     return AnswerState.GIVEN, ""
 
@@ -207,7 +218,8 @@ def _refusal(text: str) -> tuple[AnswerState, str] | None:
     positive = 0
     refusing = 0
     content = 0
-    for part in parts:
+    first_refuses = False
+    for n, part in enumerate(parts):
         info = [w for w in dutch.words(part) if dutch.is_informative(w)]
         content += len(info)
         if not dutch.is_negated(part) or dutch.is_restricted(part):
@@ -216,11 +228,13 @@ def _refusal(text: str) -> tuple[AnswerState, str] | None:
         lowered = {w.lower() for w in dutch.words(part)}
         if lowered & _TEAM_SUBJECT or len(info) <= 1:
             refusing += 1
+            first_refuses = first_refuses or (n == 0 and len(info) <= 1)
         else:
             positive += len(info)  # "Geen losse voorwerpen in de spreekkamer": a rule
     if not refusing or positive >= 2:
         return None
-    if content <= 1:
+    if content <= 1 or first_refuses:
+        # "Nog niet geregeld: het loket heeft geen knop": the answer's first words say no.
         return AnswerState.NOTHING, "is een weigering of ontkenning, geen afspraak"
     return AnswerState.REVIEW, "is ontkennend geformuleerd: een afspraak of een weigering?"
 
@@ -246,14 +260,18 @@ def _contradiction(text: str, organisation: str) -> str | None:
     # separable verb: "schalen" in "opschalen", "melden" and "Meld".
     org = _informative_words(organisation)
     for part in dutch.clauses(text):
-        mine = _informative_words(part)
-        if dutch.is_negated(part) and not dutch.is_restricted(part) and _meet(mine, org):
+        if not dutch.is_negated(part) or dutch.is_restricted(part):
+            continue
+        if _meet(_informative_words(part), org):
             return "ontkent mogelijk de tekst van de organisatie"
     return None
 
 
 def _informative_words(text: str) -> list[str]:
-    return [w.lower() for w in dutch.words(text) if dutch.is_informative(w) and len(w) >= 4]
+    """The words that carry meaning, long enough to match on: an acronym ("GIR", "BHV") is
+    one, a short common word is not."""
+    return [w.lower() for w in dutch.words(text) if dutch.is_informative(w)
+            and (len(w) >= 4 or (len(w) >= 2 and w.isupper()))]
 
 
 def _meet(mine: list[str], theirs: list[str]) -> bool:
@@ -261,7 +279,8 @@ def _meet(mine: list[str], theirs: list[str]) -> bool:
     letters, or the whole word inside the other)."""
     for t in mine:
         for o in theirs:
-            if t[:5] == o[:5] or o.startswith(t) or t.startswith(o) or \
+            if t == o or (min(len(t), len(o)) >= 4 and (t[:5] == o[:5] or o.startswith(t)
+                                                         or t.startswith(o))) or \
                     (len(t) >= 5 and t in o) or (len(o) >= 5 and o in t):
                 return True
     return False

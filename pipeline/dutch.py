@@ -37,7 +37,9 @@ NEGATIONS = frozenset({"niet", "geen", "nooit", "niemand", "niets", "niks", "ner
 # Words that turn a negation into a rule instead of a refusal: "nooit alleen", "niet zonder",
 # "geen huisbezoek tenzij", "niemand gaat weg voordat". Dutch's restrictive particles.
 RESTRICTORS = frozenset({"alleen", "zonder", "tenzij", "voordat", "behalve", "zolang",
-                         "eerst", "pas", "buiten", "maar", "wel", "altijd", "steeds"})
+                         "eerst", "pas", "buiten", "maar", "wel", "altijd", "steeds",
+                         # deontic words: a negated duty or permission is a prohibition
+                         "mag", "mogen", "moet", "moeten", "toegestaan", "verboden"})
 # A clause ends at these; "n.v.t." keeps its dots.
 _CLAUSE_END = re.compile(r"[;:!?\n()\[\]]|,\s|\.(?:\s|$)|\s[-–—]\s")
 
