@@ -190,7 +190,7 @@ def _judge_text(text: str, field: Field) -> tuple[AnswerState, str]:
     refusal = None if field.none_is_answer else _refusal(stripped)
     if refusal is not None:
         return refusal
-    if field.type is FieldType.MULTILINE and field.checklist and not (
+    if field.type is FieldType.MULTILINE and field.checklist and field.merge is Merge.TEAM and not (
             field.none_is_answer and dutch.is_negated(stripped)) and (
             len(ws) < SHORT_WORDS and len(informative) < 2):
         return AnswerState.REVIEW, "te kort om een afspraak te beschrijven"

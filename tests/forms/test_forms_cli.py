@@ -106,7 +106,7 @@ def test_check_json(filled_balie):
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert set(data) == {"kind", "team_id", "schema_version", "application", "fields",
-                         "open_items", "adoption", "errors", "warnings"}
+                         "open_items", "verdicts", "adoption", "errors", "warnings"}
     assert data["application"] == "teamprotocol"  # our own app.xml: no Word save yet
     # The same evidence as the annex: N7's questions are open, the order question is answered.
     assert "N7" in data["open_items"]

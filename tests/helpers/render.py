@@ -18,11 +18,13 @@ from pipeline.models import (
     Block,
     ChapterContent,
     ChapterScore,
+    Decision,
     ItemAssessment,
     MissingPart,
     Origin,
     Protocol,
     ProtocolMeta,
+    Review,
     Source,
     Status,
     TopicAssessment,
@@ -55,7 +57,8 @@ TRICKY = [
 ORG_TEXT = "Emotie mag, agressie niet: de organisatie stelt grenzen aan gedrag."
 
 
-STATUS_CYCLE = (Status.GEREGELD, Status.DEELS, Status.ONTBREEKT, Status.NVT)
+STATUS_CYCLE = (Status.GEREGELD, Status.DEELS, Status.ONTBREEKT, Status.NVT,
+                Status.TE_BEOORDELEN)
 
 
 def make_policy(colour: str = COLOUR, font: str = "Calibri") -> Policy:
@@ -106,10 +109,11 @@ def _chapter(number: int) -> ChapterContent:
 
 
 def make_annex() -> Annex:
-    """30 items cycling through all four statuses, scores, topics and actions."""
+    """30 items cycling through all five statuses, scores, topics and actions; a te
+    beoordelen item waits for the coordinator, the first geregeld item was reviewed."""
     items = []
     for n, item in enumerate(CHECKLIST):
-        status = STATUS_CYCLE[n % 4]
+        status = STATUS_CYCLE[n % len(STATUS_CYCLE)]
         action = None
         if status in (Status.DEELS, Status.ONTBREEKT):
             action = Action(item=item.id, what=f"Regel {item.id} & zorg <dat> het klopt",
@@ -118,9 +122,16 @@ def make_annex() -> Annex:
                    _team_source("Locaties", "balie")]
         missing = [MissingPart(party="team", form="balie", question="Locaties",
                                reason="niet ingevuld", empty=True)] if action else []
+        if status is Status.TE_BEOORDELEN:
+            missing = [MissingPart(party="team", form="team", question="Melden van incidenten",
+                                   reason="ontkent mogelijk de tekst van de organisatie")]
+        reviews = [Review(team_id="t1", form="team", tag="team.melden", key="0" * 16,
+                          decision=Decision.ACCEPTED, by="R. de Vries",
+                          on=dt.date(2026, 3, 1))] if n == 0 else []
         items.append(ItemAssessment(id=item.id, chapter=item.chapter, text=item.text,
                                     status=status, sources=sources if status is not Status.NVT
-                                    else [], action=action, missing=missing))
+                                    else [], action=action, missing=missing,
+                                    reviews=reviews))
     chapters = []
     for number, title in CHAPTERS.items():
         counts = {s: sum(1 for i in items if i.chapter == number and i.status is s)

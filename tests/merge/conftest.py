@@ -68,7 +68,9 @@ def filled_value(tag: str) -> Answer:
         return field.choices[0]
     if field.type is FieldType.ROWS:
         return [{c.name: f"waarde {c.name}" for c in field.columns}]
-    return f"Teamantwoord {tag}"
+    # A real arrangement (the answer rule judges what a text says), unique per field.
+    return (f"De teamleider en twee collega's regelen dit elke maand samen "
+            f"(afspraak {tag.replace('.', ' ').replace('_', ' ').replace('niet', 'no')}).")
 
 
 def empty_value(tag: str) -> Answer:

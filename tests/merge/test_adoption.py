@@ -12,13 +12,17 @@ from pipeline.models import Action
 TODAY = dt.date(2026, 12, 1)
 GOOD = {"status": "vastgesteld", "vastgesteld_door": "K. Smits, afdelingshoofd",
         "vastgesteld_op": dt.date(2026, 11, 1), "teamoverleg": dt.date(2026, 10, 1),
+        "inventarisatie": dt.date(2026, 9, 15),
         "volgende_evaluatie": dt.date(2027, 10, 1), "versie": "1.0"}
 ACTION = Action(item="K4", what="Afspraken maken", owner="L. Eiding", due=dt.date(2027, 1, 1),
                 origin="team")
 
 
-def problems(team_form, gaps=(), **answers):
-    return adoption_problems(team_form(**{**GOOD, **answers}), list(gaps), today=TODAY)
+def problems(team_form, gaps=(), *, pending=(), previous=None, lead_may_adopt=False,
+             **answers):
+    return adoption_problems(team_form(**{**GOOD, **answers}), list(gaps), today=TODAY,
+                             pending_reviews=pending, previous_adoption=previous,
+                             team_lead_may_adopt=lead_may_adopt)
 
 
 def test_a_complete_adoption_passes(team_form):
@@ -41,6 +45,11 @@ def test_a_concept_is_never_gated(team_form):
     ({"volgende_evaluatie": dt.date(2029, 1, 1)}, "team.volgende_evaluatie", "twee jaar"),
     ({"versie": "0.1"}, "team.versie", "1.0 of hoger"),
     ({"versie": "concept"}, "team.versie", "1.0 of hoger"),
+    ({"inventarisatie": None}, "team.inventarisatie", "stap 1"),
+    ({"inventarisatie": dt.date(2026, 10, 2)}, "team.teamoverleg", "vóór het gesprek"),
+    ({"teamoverleg": dt.date(1999, 1, 1)}, "team.teamoverleg", "vóór de Werkwijzer"),
+    ({"volgende_evaluatie": dt.date(2099, 1, 1)}, "team.volgende_evaluatie",
+     "meer dan 3 jaar vooruit"),
 ])
 def test_each_gate(team_form, answers, tag, message):
     errors, _ = problems(team_form, **answers)
@@ -59,11 +68,51 @@ def test_every_gap_needs_an_action_with_owner_and_date(team_form):
     assert "L1" in errors[1].message
 
 
-def test_a_team_lead_adopting_their_own_protocol_is_a_warning(team_form):
-    errors, warnings = problems(team_form, vastgesteld_door="L. Eiding, teamleider")
-    assert errors == []
-    assert [w.tag for w in warnings] == ["team.vastgesteld_door"]
-    assert "leidinggevende daarboven" in warnings[0].hint
+def test_a_team_lead_adopting_their_own_protocol_is_refused_by_the_organisations_rule(
+        team_form):
+    errors, _ = problems(team_form, vastgesteld_door="L. Eiding, teamleider")
+    assert [e.tag for e in errors] == ["team.vastgesteld_door"]
+    assert "regels van de organisatie" in errors[0].message
+    assert "Werkwijzer" not in errors[0].message + errors[0].hint
+    assert "team_lead_may_adopt" in errors[0].hint
+    assert problems(team_form, vastgesteld_door="L. Eiding, teamleider",
+                    lead_may_adopt=True) == ([], [])
+
+
+def test_a_re_adoption_needs_a_new_team_meeting(team_form):
+    errors, _ = problems(team_form, previous=dt.date(2026, 10, 1))
+    assert [e.tag for e in errors] == ["team.teamoverleg"]
+    assert "1 oktober 2026" in errors[0].message
+    assert problems(team_form, previous=dt.date(2025, 10, 1)) == ([], [])
+
+
+def test_answers_waiting_for_the_coordinator_stop_adoption(team_form):
+    errors, _ = problems(team_form, pending=["Melden van incidenten"])
+    assert len(errors) == 1
+    assert "Melden van incidenten" in errors[0].message
+    assert "beoordelingen.xlsx" in errors[0].hint
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({"wat": "?", "eigenaar": "Renske de Vries", "datum": dt.date(2027, 3, 1)},
+     "beschrijft niet wat er gebeurt"),
+    ({"wat": "Tweede uitgang spreekkamer 3", "eigenaar": "iemand",
+      "datum": dt.date(2027, 3, 1)}, "geen eigenaar"),
+    ({"wat": "Tweede uitgang spreekkamer 3", "eigenaar": "wij", "datum": dt.date(2027, 3, 1)},
+     "geen eigenaar"),
+    ({"wat": "Tweede uitgang spreekkamer 3", "eigenaar": "Facilitair bedrijf",
+      "datum": dt.date(2020, 1, 1)}, "niet na de vaststelling"),
+    ({"wat": "Tweede uitgang spreekkamer 3", "eigenaar": "Facilitair bedrijf",
+      "datum": dt.date(2029, 6, 1)}, "meer dan twee jaar"),
+])
+def test_a_paper_plan_is_not_adopted(team_form, row, message):
+    errors, _ = problems(team_form, acties=[row])
+    assert [e.tag for e in errors] == ["team.acties"]
+    assert message in errors[0].message
+    assert "rij 1" in errors[0].message
+    good = {"wat": "Tweede uitgang spreekkamer 3", "eigenaar": "Facilitair bedrijf",
+            "datum": dt.date(2027, 3, 1)}
+    assert problems(team_form, acties=[good]) == ([], [])
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -99,7 +99,7 @@ def test_team_field_empty_shows_the_gap(policy, team_form, team_forms):
     assert block.title == "Competenties bij de werkverdeling"
     # The gap is a marked box of its own, not a sentence of the text.
     assert block.paragraphs == []
-    assert block.gap_note == "Nog in te vullen door het team; zie actie K4 in hoofdstuk 7."
+    assert block.gap_note == "Nog niet ingevuld; zie onderdeel K4 in hoofdstuk 7."
     assert block.gap
     assert block.items == ["K4"]
     assert block.source.origin is Origin.TEAM
@@ -218,10 +218,10 @@ def test_answer_types_become_dutch_text(policy, team_form, form, team_forms):
         "Er hangen camera's bij de balie en de ingang."]
     [alarm] = appendix_blocks(protocol, "balie", "balie.alarmknop")
     assert alarm.paragraphs == ["Elke balie en spreekkamer heeft een alarmknop: nee."]
-    assert alarm.gap_note == "Nog te regelen door het team; zie actie N7 in hoofdstuk 7."
+    assert alarm.gap_note == "Nog niet geregeld; zie onderdeel N7 in hoofdstuk 7."
     [rules] = appendix_blocks(protocol, "balie", "balie.huisregels_zichtbaar")
     assert rules.paragraphs == ["De huisregels hangen zichtbaar op elke locatie: niet beantwoord."]
-    assert rules.gap_note == "Nog in te vullen door het team; zie actie O4 in hoofdstuk 7."
+    assert rules.gap_note == "Nog niet ingevuld; zie onderdeel O4 in hoofdstuk 7."
     assert "Nee (niet aangevinkt)" not in protocol.model_dump_json()
     [rows] = appendix_blocks(protocol, "balie", "balie.locaties")
     assert rows.table == [["Locatie", "Adres", "Openingstijden"], ["Stadhuis", "Markt 1", ""]]
@@ -255,8 +255,7 @@ def test_frequency_niet_is_shown_not_hidden(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form(intervisie="niet"))),
                           "team.intervisie")
     assert block.paragraphs == ["Niet"]
-    assert block.gap_note == ("Nog te regelen door het team: dit antwoord regelt niets; zie actie "
-                              "L1 in hoofdstuk 7.")
+    assert block.gap_note == "Dit antwoord is nog geen afspraak; zie onderdeel L1 in hoofdstuk 7."
     assert block.gap
 
 
@@ -369,4 +368,4 @@ def test_stap_1_and_stap_2_are_in_the_protocol_when_and_with_whom(policy, team_f
     # Left empty, they are visible gaps, not silently dropped.
     empty = {b.title: b for b in merge(policy, team_forms(team_form())).chapters[5].team}
     assert empty["Wie aan het gesprek van stap 1 deelnamen"].gap_note.startswith(
-        "Nog in te vullen door het team")
+        "Nog niet ingevuld")

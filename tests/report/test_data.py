@@ -19,18 +19,22 @@ from helpers.report import ORG_ACTION, TODAY
 from PIL import Image
 
 from pipeline.batch import assemble
-from pipeline.models import BuildStatus, Status, TeamResult
+from pipeline.models import OPEN, BuildStatus, Status, TeamResult
 from pipeline.policy import load_policy
 from pipeline.render.annex import annex_view
 from pipeline.report import HTML, XLSX, build_overview, write_overview
 from pipeline.report.data import Evaluation, evaluation_flag
 
 
-def test_team_score_leaves_out_what_the_organisation_still_arranges(results, report_policy):
+def test_team_score_is_the_annexs_count_and_names_what_waits_for_the_organisation(
+        results, report_policy):
     teams = {t.team_id: t for t in build_overview(results, report_policy, TODAY).teams}
     ok, late = teams["burgerzaken"], teams["wijkteam"]
-    # V2 is open only because of the organisation's action: the team's chapter 1 is complete.
-    assert ok.chapters[1].share == 1.0
+    # V2 is open only because of the organisation's action: not arranged, in the overview as
+    # in the annex (one number), and shown as waiting for the organisation.
+    ann = results[[r.team_id for r in results].index("burgerzaken")].protocol.annex
+    assert ok.chapters[1].arranged == ann.chapters[0].counts[Status.GEREGELD]
+    assert ok.chapters[1].share == 0.5
     assert ok.chapters[1].organisation_open == 1
     assert ok.open == 0
     assert ok.organisation_open == 1
@@ -40,7 +44,7 @@ def test_team_score_leaves_out_what_the_organisation_still_arranges(results, rep
     own_done = sum(i.status is Status.GEREGELD for i in chapter1)
     assert late.chapters[1].share == pytest.approx(own_done / len(chapter1))
     assert late.chapters[1].organisation_open == 1
-    assert late.open == sum(i.status in (Status.DEELS, Status.ONTBREEKT) for i in items)
+    assert late.open == sum(i.status in OPEN for i in items)
     # Whose part is open is recorded on the item by assess; the overview needs no policy.
     teams = {t.team_id: t for t in build_overview(results, None, TODAY).teams}
     assert teams["burgerzaken"].chapters[1].share == 1.0
