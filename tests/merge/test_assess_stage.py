@@ -95,7 +95,8 @@ def test_n1_combines_organisation_and_team(policy_factory, team_form, team_forms
 
 def test_organisation_not_arranged_uses_its_action(policy_factory, team_form, team_forms):
     policy = policy_factory(not_arranged=("N1",))
-    n1 = item(run(policy, team_forms(team_form(risicos="Balie en spreekkamer bij slechtnieuwsgesprekken."))), "N1")
+    risks = "Balie en spreekkamer bij slechtnieuwsgesprekken."
+    n1 = item(run(policy, team_forms(team_form(risicos=risks))), "N1")
     # What is missing is the arrangement; what the organisation will do is the action.
     assert missing_texts(n1) == ["organisatie: nog niet geregeld in het beleid"]
     assert n1.action.model_dump() == {"item": "N1", "what": "Organisatie regelt N1",

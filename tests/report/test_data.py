@@ -47,7 +47,7 @@ def test_team_score_is_the_annexs_count_and_names_what_waits_for_the_organisatio
     assert late.open == sum(i.status in OPEN for i in items)
     # Whose part is open is recorded on the item by assess; the overview needs no policy.
     teams = {t.team_id: t for t in build_overview(results, None, TODAY).teams}
-    assert teams["burgerzaken"].chapters[1].share == 1.0
+    assert teams["burgerzaken"].chapters[1].organisation_open == 1
 
 
 def test_failed_teams_first_then_the_furthest_behind(results, report_policy):
