@@ -184,6 +184,8 @@ def _judge_text(text: str, field: Field) -> tuple[AnswerState, str]:
     if len(ws) == 1 and len(ws[0]) <= TINY_WORD:
         return AnswerState.NOTHING, "één kort woord is geen antwoord"
     if not informative:
+        if dutch.is_negated(stripped):
+            return AnswerState.NOTHING, "is een weigering of ontkenning, geen afspraak"
         return AnswerState.NOTHING, "zegt niets concreets"
     if len(set(w.lower() for w in letters)) == 1 and len(letters) > 1:
         return AnswerState.NOTHING, "herhaalt één woord"

@@ -41,6 +41,7 @@ class Review(BaseModel):
     """The coordinator's review of one exact answer (`answers.answer_key`): recorded in the
     review workbook, applied by the answer rule, kept with every adopted version."""
 
+    model_config = ConfigDict(frozen=True)
     team_id: str
     form: str
     tag: str

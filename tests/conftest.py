@@ -116,3 +116,19 @@ def logo(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("logo") / "logo.png"
     Image.new("RGB", (240, 80), (122, 31, 92)).save(path)
     return path
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the answer rule's precision and recall on the corpus after every run that ran
+    its tests (the figures the tests in tests/merge/test_answer_corpus.py assert)."""
+    if getattr(terminalreporter.config, "workerinput", None) is not None:
+        return  # a pytest-xdist worker: the controller prints
+    ran = any("test_answer_corpus" in r.nodeid
+              for reports in terminalreporter.stats.values() for r in reports
+              if hasattr(r, "nodeid"))
+    if not ran:
+        return
+    from helpers.corpus import summary
+
+    for line in summary():
+        terminalreporter.write_line(line)

@@ -147,7 +147,9 @@ def team_actions(team: FormData | None, *, today: dt.date) -> list[Action]:
         what = str(row.get("wat") or "").strip()
         owner = str(row.get("eigenaar") or "").strip() or None
         item = _item_id(row.get("onderdeel"))
-        due = as_date(row.get("datum"))
+        # A date before the Werkwijzer or years ahead is no date: never in the annex or the
+        # agenda (the adoption gates name it).
+        due = answers.plausible_date(as_date(row.get("datum")), today)
         if not (what or owner or item or due):
             continue  # an empty row the team lead left in the table
         actions.append(Action(item=item, what=what or "(geen omschrijving ingevuld)",

@@ -64,6 +64,7 @@ def required_answers(**overrides: Answer) -> dict[str, Answer]:
         "team.competenties": "Ervaren collega's voeren de moeilijke gesprekken.",
         "team.norm_voorbeelden": "Een bezoeker die scheldt omdat de wachttijd lang is.",
         "team.dilemmas": "Wanneer maak je een uitzondering?",
+        "team.inventarisatie": dt.date(2026, 2, 17),
         "team.teamoverleg": dt.date(2026, 3, 3),
         "team.volgende_evaluatie": dt.date(2027, 3, 3),
         "team.opvolging": "De teamleider",
@@ -228,12 +229,11 @@ def copy_tree(src: Path, dst: Path) -> Path:
 def assert_overview_matches_annex(out: Path) -> list[str]:
     """Check overzicht.xlsx and .html against every built team's protocol.json; the team ids.
 
-    Per chapter the share of the team's applicable items (not n.v.t.) whose team part is
-    arranged: geregeld, or open only for the organisation's own action (the policy's
-    `arranged: false`, one missing entry). Open items: the team's own, deels or ontbreekt.
-    The html table lists the teams in the workbook's order.
+    Per chapter the share of the team's applicable items (not n.v.t.) that are geregeld, the
+    annex's own count (one number for a team). Open items: those with a part of the team's
+    open (te beoordelen, deels or ontbreekt). The html table lists the teams in the
+    workbook's order.
     """
-    organisation = {i for i, a in load_policy().checklist.items() if not a.arranged}
     sheet = load_workbook(out / "overzicht.xlsx")["Overzicht"]
     header = [c.value for c in sheet[2]]
     columns = [i for i, h in enumerate(header) if h and h[:1].isdigit() and ". " in h]
@@ -253,8 +253,7 @@ def assert_overview_matches_annex(out: Path) -> list[str]:
         items = protocol_json(out, team_id)["annex"]["items"]
 
         def team_done(item: dict[str, Any]) -> bool:
-            return item["status"] == "geregeld" or (
-                item["id"] in organisation and len(item["missing"]) == 1)
+            return bool(item["status"] == "geregeld")
 
         for n, (col, hcol) in enumerate(zip(columns, html_columns, strict=True), 1):
             applicable = [i for i in items if i["chapter"] == n and i["status"] != "n.v.t."]
@@ -266,5 +265,6 @@ def assert_overview_matches_annex(out: Path) -> list[str]:
                 assert row[col] is None, (team_id, n)
                 assert html_row[hcol] == "–", (team_id, n)
         assert row[open_column] == sum(
-            i["status"] in ("deels", "ontbreekt") and not team_done(i) for i in items), team_id
+            i["status"] in ("te beoordelen", "deels", "ontbreekt")
+            and any(m["party"] == "team" for m in i["missing"]) for i in items), team_id
     return seen
