@@ -38,7 +38,8 @@ def _rows(out: Path) -> list[dict[str, object]]:
     sheet = load_workbook(out / REVIEWS_XLSX).active
     assert sheet is not None
     header = [c.value for c in sheet[1]]
-    return [dict(zip(header, r, strict=False)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    return [dict(zip(header, r, strict=False))
+            for r in sheet.iter_rows(min_row=2, values_only=True)]
 
 
 def _decide(out: Path, decision: str, note: str, by: str, on: dt.datetime, row: int = 2) -> None:
@@ -78,7 +79,8 @@ def test_junk_refusals_and_weakening_additions_are_never_geregeld(tmp_path):
     assert (row["Team"], row["Vraag"], row["Antwoord"]) == ("t1", "Melden van incidenten",
                                                             WEAKENS)
     assert row["Sleutel"] == answer_key("team.melden", WEAKENS)
-    assert row["Stand"] == "open" and row["Oordeel"] is None
+    assert row["Stand"] == "open"
+    assert row["Oordeel"] is None
 
 
 def test_the_coordinators_review_is_applied_kept_and_tied_to_the_exact_text(tmp_path):
@@ -105,8 +107,10 @@ def test_the_coordinators_review_is_applied_kept_and_tied_to_the_exact_text(tmp_
     build(forms, out, pdf=False)
     assert _items(out)["N2"]["status"] == "te beoordelen"
     old, new = _rows(out)
-    assert old["Oordeel"] == "akkoord" and old["Stand"].startswith("vervallen")
-    assert new["Oordeel"] is None and new["Stand"] == "open"
+    assert old["Oordeel"] == "akkoord"
+    assert old["Stand"].startswith("vervallen")
+    assert new["Oordeel"] is None
+    assert new["Stand"] == "open"
 
 
 def test_niet_akkoord_arranges_nothing_and_shows_the_note(tmp_path):
