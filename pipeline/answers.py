@@ -37,6 +37,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from enum import StrEnum
+from functools import lru_cache
 
 from pipeline import dutch
 from pipeline.catalogue import NO_LOCATION, Field, FieldType, Merge
@@ -155,8 +156,24 @@ def _plain(answer: Answer) -> str:
 
 # --- text answers -----------------------------------------------------------------------------
 
+_JUDGED: dict[tuple[object, ...], tuple[AnswerState, str]] = {}
+
+
 def _judge_text(text: str, field: Field) -> tuple[AnswerState, str]:
-    """A text answer judged by what it is (the module docstring's list), without context."""
+    """A text answer judged by what it is (the module docstring's list), without context.
+    Remembered per text and question (what the rule reads of a field): merge, assess and
+    `check` ask about the same answer many times, and a pydantic model is slow to hash."""
+    key = (text, field.tag, field.type, field.merge, bool(field.checklist), field.phone,
+           field.none_is_answer)
+    found = _JUDGED.get(key)
+    if found is None:
+        if len(_JUDGED) > 100_000:
+            _JUDGED.clear()
+        found = _JUDGED[key] = _judge(text, field)
+    return found
+
+
+def _judge(text: str, field: Field) -> tuple[AnswerState, str]:
     stripped = text.strip()
     if not stripped:
         return AnswerState.EMPTY, ""
@@ -206,11 +223,15 @@ def _one_letter_run(word: str) -> bool:
 def _is_form_text(text: str, field: Field) -> bool:
     """The question's own label or help text (its placeholder) typed or pasted back."""
     said = " ".join(w.lower() for w in dutch.words(text))
-    for own in (field.label, field.help):
-        mine = " ".join(w.lower() for w in dutch.words(own))
+    for mine in _own_words(field.label, field.help):
         if said and len(said) >= 8 and (said in mine or mine in said and len(mine) * 2 > len(said)):
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _own_words(label: str, help_: str) -> tuple[str, ...]:
+    return tuple(" ".join(w.lower() for w in dutch.words(own)) for own in (label, help_))
 
 
 def _refusal(text: str) -> tuple[AnswerState, str] | None:
@@ -251,6 +272,7 @@ def _judge_phone(text: str) -> tuple[AnswerState, str]:
     return AnswerState.NOTHING, "is geen telefoonnummer"
 
 
+@lru_cache(maxsize=65536)
 def _contradiction(text: str, organisation: str) -> str | None:
     """Why a team's addition may weaken or contradict the organisation's binding text."""
     if _WEAKENING.search(text):
@@ -260,7 +282,7 @@ def _contradiction(text: str, organisation: str) -> str | None:
     # A negated clause of the team that speaks of what the organisation's text (or the
     # question) speaks of. A team word meets one by its stem, also inside a compound or a
     # separable verb: "schalen" in "opschalen", "melden" and "Meld".
-    org = _informative_words(organisation)
+    org = _informative_words_cached(organisation)
     for part in dutch.clauses(text):
         if not dutch.is_negated(part) or dutch.is_restricted(part):
             continue
@@ -276,7 +298,12 @@ def _informative_words(text: str) -> list[str]:
             and (len(w) >= 4 or (len(w) >= 2 and w.isupper()))]
 
 
-def _meet(mine: list[str], theirs: list[str]) -> bool:
+@lru_cache(maxsize=1024)
+def _informative_words_cached(text: str) -> tuple[str, ...]:
+    return tuple(_informative_words(text))
+
+
+def _meet(mine: list[str], theirs: list[str] | tuple[str, ...]) -> bool:
     """Whether one of `mine` is one of `theirs` in another form (a shared stem of five
     letters, or the whole word inside the other)."""
     for t in mine:

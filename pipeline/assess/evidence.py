@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline import answers
 from pipeline.answers import AnswerState, Applies, Context, Verdict
@@ -99,9 +100,10 @@ def field_evidence(kind: str, field: Field, form: FormData | None, *, ctx: Conte
         empty=v.state is AnswerState.EMPTY), conflict, v)
 
 
-def fields_for(kind: str, item_id: str) -> list[Field]:
+@lru_cache(maxsize=1024)
+def fields_for(kind: str, item_id: str) -> tuple[Field, ...]:
     """The fields of form `kind` that the catalogue maps to checklist item `item_id`."""
-    return [f for f in FORMS[kind].fields if item_id in f.checklist]
+    return tuple(f for f in FORMS[kind].fields if item_id in f.checklist)
 
 
 def form_evidence(kind: str, form: FormData | None, item_id: str, *, ctx: Context,
