@@ -21,11 +21,16 @@ from pipeline.forms.migrate import read_previous_form
 from pipeline.models import Answer, FormData, TeamIdentity
 
 STATUS, VERSION = "team.status", "team.versie"
-ADOPTION = ("team.vastgesteld_door", "team.vastgesteld_op")
+# Decided again each round: the adoption, and the meetings and evaluation date it rests on
+# (last year's Stap 2 is no meeting about this year's protocol).
+ADOPTION = ("team.vastgesteld_door", "team.vastgesteld_op", "team.inventarisatie",
+            "team.teamoverleg", "team.volgende_evaluatie")
 CONCEPT = "concept"
 NOTE = ("Dit formulier bevat de antwoorden van de vorige ronde (versie {version}). Controleer "
-        "elk antwoord en pas aan wat veranderd is. De status staat weer op concept en de "
-        "vaststelling is leeg: vul die pas in als het nieuwe protocol is vastgesteld.")
+        "elk antwoord en pas aan wat veranderd is. De status staat weer op concept. De datums "
+        "van het gesprek met de coördinator (stap 1), het teamoverleg (stap 2) en de volgende "
+        "evaluatie zijn leeg: voor deze ronde is een nieuw gesprek en een nieuw teamoverleg "
+        "nodig. Vul de vaststelling pas in als het nieuwe protocol is vastgesteld.")
 _VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*$")
 
 

@@ -61,6 +61,7 @@ class TeamRow:
     chapters: dict[int, ChapterCell] = field(default_factory=dict)
     open: int | None = None  # the team's own open items (deels or ontbreekt)
     organisation_open: int | None = None
+    review: int | None = None  # answers waiting for the coordinator (te beoordelen)
     next_evaluation: dt.date | None = None
     evaluation_flag: str | None = None
     links: dict[str, str] = field(default_factory=dict)  # "pdf"/"docx" -> path below --out
@@ -186,6 +187,7 @@ def _team_row(result: TeamResult, policy: Policy | None, today: dt.date) -> Team
         version=protocol.meta.version, chapters=_chapters(items),
         open=sum(i.open_for_team for i in items),
         organisation_open=sum(i.open_for_organisation for i in items),
+        review=len(protocol.annex.pending_reviews),
         next_evaluation=nxt, evaluation_flag=evaluation_flag(nxt, today),
         links={k: result.outputs[k] for k in ("pdf", "docx") if k in result.outputs})
 

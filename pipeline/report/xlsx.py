@@ -135,17 +135,18 @@ def _overview_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> 
     chapters = [Column(f"{n}. {SHORT_CHAPTERS[n]}", 11, number_format="0%") for n in CHAPTERS]
     columns = [Column("Team", 24, wrap=True), Column("Team-id", 14),
                Column("Status", 11), Column("Open punten van het team", 9, number_format="0"),
-               *chapters, Column("Geregeld door het team", 10, number_format="0"),
+               *chapters, Column("Geregeld", 10, number_format="0"),
                Column("Van toepassing", 10, number_format="0"),
                Column("Open bij de organisatie", 11, number_format="0"),
                Column("Volgende evaluatie", 11, number_format=DATE_FORMAT),
-               Column("Evaluatie", 15), Column("Protocol", 9)]
+               Column("Evaluatie", 15), Column("Protocol", 9),
+               Column("Te beoordelen (beoordelingen.xlsx)", 13, number_format="0")]
     rows = []
     for t in o.teams:
         rows.append([t.team, t.team_id, "mislukt" if t.failed else t.status, t.open,
                      *[t.chapters[n].share if t.chapters else None for n in CHAPTERS],
                      t.arranged, t.applicable, t.organisation_open, t.next_evaluation,
-                     t.evaluation_flag, "PDF" if t.links.get("pdf") else None])
+                     t.evaluation_flag, "PDF" if t.links.get("pdf") else None, t.review])
     _table(ws, columns, rows, colour, on_colour, first_row=2)
     # The title spans the table, so it wraps within the printed width instead of running off.
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
@@ -158,8 +159,9 @@ def _overview_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> 
             for c in (evaluation, evaluation + 1):
                 ws.cell(r, c).fill = LATE_FILL
         if t.links.get("pdf"):
-            ws.cell(r, len(columns)).hyperlink = t.links["pdf"]  # relative to the workbook
-            ws.cell(r, len(columns)).font = Font(name=FONT, color="FF0B4F9C", underline="single")
+            link = ws.cell(r, [c.title for c in columns].index("Protocol") + 1)
+            link.hyperlink = t.links["pdf"]  # relative to the workbook
+            link.font = Font(name=FONT, color="FF0B4F9C", underline="single")
     first, last = get_column_letter(5), get_column_letter(4 + len(CHAPTERS))
     if o.teams:
         ws.conditional_formatting.add(

@@ -41,7 +41,8 @@ from pipeline.forms.write import locked_texts_of, write_form, write_team_forms
 from pipeline.policy import load_policy
 
 EXE = Path(sys.executable).with_name("teamprotocol")
-RESET = {"team.status", "team.versie", "team.vastgesteld_door", "team.vastgesteld_op"}
+RESET = {"team.status", "team.versie", "team.vastgesteld_door", "team.vastgesteld_op",
+         "team.inventarisatie", "team.teamoverleg", "team.volgende_evaluatie"}
 qn = ooxml.qn
 
 
@@ -93,6 +94,10 @@ def test_prefilled_answers_equal_last_cycles_except_status_adoption_and_version(
                 assert after["fields"]["team.status"] == "concept"
                 assert after["fields"]["team.vastgesteld_door"] is None
                 assert after["fields"]["team.vastgesteld_op"] is None
+                # Last year's meetings are no meetings about this year's protocol.
+                for tag in ("team.inventarisatie", "team.teamoverleg",
+                            "team.volgende_evaluatie"):
+                    assert after["fields"][tag] is None, tag
                 old_version = before["fields"]["team.versie"]
                 assert after["fields"]["team.versie"] == prefill.next_minor(old_version)
             else:

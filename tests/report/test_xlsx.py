@@ -52,7 +52,8 @@ def test_numbers_dates_and_text_are_typed(book, results, report_policy):
             value = row[f"{n}. {SHORT_CHAPTERS[n]}"]
             assert isinstance(value, float | int), (n, value)
             assert value == pytest.approx(team.chapters[n].share)
-        assert row["Geregeld door het team"] == team.arranged
+        assert row["Geregeld"] == team.arranged
+        assert row["Te beoordelen (beoordelingen.xlsx)"] == team.review
         assert row["Van toepassing"] == team.applicable
         assert row["Open bij de organisatie"] == 1
         # openpyxl reads a date cell back as a datetime at midnight.
