@@ -79,6 +79,8 @@ def is_dutch(word: str) -> bool:
         return True
     if word[:1].isupper() and len(word) > 1:
         return True  # a name, an abbreviation, a place: "Verbeek", "GIR", "Zwijndrecht"
+    if low == word.upper():
+        return True  # a script without capitals (Arabic, Hebrew, Chinese): not ours to judge
     return _compound(low)
 
 

@@ -122,7 +122,10 @@ def next_version(example_build, examples, tmp_path_factory):
     identity, answers = examples["burgerzaken"]
     team = dict(answers["team"])
     old_version = team["team.versie"]
+    # A new version rests on a new Stap 1 and Stap 2, after the previous adoption.
     team.update({"team.versie": "2.1", "team.vastgesteld_op": dt.date(2026, 11, 20),
+                 "team.inventarisatie": dt.date(2026, 11, 2),
+                 "team.teamoverleg": dt.date(2026, 11, 16),
                  "team.competenties": team["team.competenties"] + "\n" + ADDED})
     forms = root / "formulieren"
     write_team_forms(identity, forms, {**answers, "team": team}, locked_texts_of(load_policy()))

@@ -122,8 +122,9 @@ def test_an_adopted_protocol_changed_without_a_new_version_fails_and_keeps_its_o
     team_dir = out / "wijk-noord"
     before = {p.name: sha256(p) for p in [*team_dir.iterdir(), *(out / ARCHIVE).iterdir()]}
     # The team lead changes an agreement but leaves version and adoption as they were.
+    new = "Nieuwe afspraak: ervaren collega's nemen de zware gesprekken."
     write_team(forms, "wijk-noord", required_answers(
-        **{**ADOPTED, "team.competenties": "Nieuwe afspraak, niet vastgesteld."}))
+        **{**ADOPTED, "team.competenties": new}))
     for _ in range(2):  # the overview keeps flagging it, run after run
         proc = run_cli("build", forms, *POLICY, "--out", out, cwd=tmp_path)
         assert proc.returncode == 1, _out_lines(proc)
@@ -137,7 +138,7 @@ def test_an_adopted_protocol_changed_without_a_new_version_fails_and_keeps_its_o
         assert "Verhoog de versie" in (out / "overzicht.html").read_text(encoding="utf-8")
     # Resolved: a new version as concept is built again.
     write_team(forms, "wijk-noord", required_answers(**{
-        "team.versie": "1.1", "team.competenties": "Nieuwe afspraak, niet vastgesteld."}))
+        "team.versie": "1.1", "team.competenties": new}))
     fixed = run_cli("build", forms, *POLICY, "--out", out, cwd=tmp_path)
     assert fixed.returncode == 0, _out_lines(fixed)
     assert [p.name for p in (out / ARCHIVE).glob("*.pdf")] == [
