@@ -28,12 +28,13 @@ from baseline import (
     reference_documents,
 )
 from docsize import DocSize, doc_size
-from probe import MemorySampler
+from probe import ProcessSampler
 from synth import write_synthetic_forms
 
 from pipeline import __version__
 from pipeline.batch import BatchReport, BuildOptions, StageTimes, build_all
 from pipeline.batch.timing import (
+    CHECK_STAGES,
     DOCX_STAGES,
     END_STAGES,
     PDF_STAGES,
@@ -84,7 +85,8 @@ class Batch:
     stages: StageTimes
     wall: float
     cpu_self: float  # CPU seconds of this Python process (user + system)
-    cpu_children: float  # CPU seconds of the soffice processes it reaped
+    cpu_children: float  # CPU seconds of the children it reaped (getrusage; not all soffice)
+    sampled: ProcessSampler | None = None  # CPU and memory of every process, sampled
 
 
 def cpu_seconds(who: int) -> float:
@@ -109,14 +111,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def timed_build(opts: BuildOptions) -> Batch:
-    """Run `build_all` once; its own stage times come back in the report."""
+    """Run `build_all` once, sampling every process's CPU and memory; its own stage times
+    come back in the report."""
     cpu = (cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN))
-    start = time.perf_counter()
-    report = build_all(opts)
-    wall = time.perf_counter() - start
+    with ProcessSampler() as sampled:
+        start = time.perf_counter()
+        report = build_all(opts)
+        wall = time.perf_counter() - start
     return Batch(report=report, stages=report.stages, wall=wall,
                  cpu_self=cpu_seconds(resource.RUSAGE_SELF) - cpu[0],
-                 cpu_children=cpu_seconds(resource.RUSAGE_CHILDREN) - cpu[1])
+                 cpu_children=cpu_seconds(resource.RUSAGE_CHILDREN) - cpu[1], sampled=sampled)
 
 
 def libreoffice_version() -> str:
@@ -173,8 +177,7 @@ def phase_table(batch: Batch, teams: int) -> list[str]:
         "-" * 81,
         row("whole batch (BatchReport totaal)", total, teams),
         row("whole batch (wall, build_all)", batch.wall, teams),
-        row("CPU: Python (the batch's process)", batch.cpu_self, teams),
-        row("CPU: soffice processes", batch.cpu_children, teams),
+        *cpu_rows(batch, teams),
         "Stage seconds are wall time in the batch's Python process, nested calls included;",
         "soffice converts at the same time, so stages overlap and do not add up to a phase",
         "or to the total. 'active from - to' is when the stage was first and last called,",
@@ -183,13 +186,35 @@ def phase_table(batch: Batch, teams: int) -> list[str]:
     ]
 
 
-def memory_lines(mem: MemorySampler, self_kib: int, child_kib: int) -> list[str]:
+def cpu_rows(batch: Batch, teams: int) -> list[str]:
+    """CPU seconds: per process kind (sampled), and per Python stage (the batch's own and
+    the check workers', measured where they ran)."""
+    sampled = batch.sampled
+    assert sampled is not None
+    cores = os.cpu_count() or 1
+    stages = batch.stages
+    cpu_of = [(label, stages.cpu[label]) for label in (*DOCX_STAGES, *CHECK_STAGES)
+              if label in stages.cpu]
+    return [
+        row("CPU: the batch's process (sampled)", sampled.cpu("batch"), teams),
+        row("CPU: check workers (sampled)", sampled.cpu("workers"), teams),
+        row("CPU: soffice processes (sampled)", sampled.cpu("soffice"), teams),
+        row("CPU: soffice reaped (getrusage)", batch.cpu_children, teams),
+        "Python CPU per stage (process_time where it ran; workers' stages in the workers):",
+        *(row(f"  {label}", seconds, teams) for label, seconds in cpu_of),
+        f"cores busy: {sampled.cpu_total / sampled.wall / cores:.0%} of {cores} on average "
+        f"(every process's CPU sampled each {sampled.interval:g} s; the sampler's own "
+        f"{sampled.sampler_cpu:.1f} CPU-s left out)",
+    ]
+
+
+def memory_lines(mem: ProcessSampler, self_kib: int, child_kib: int) -> list[str]:
     """Peak memory: exact per-process peaks (getrusage) and the sampled peak of all at once."""
     return [
         f"Python max RSS (getrusage, whole run)      {self_kib / MIB:8.0f} MiB",
         f"largest soffice (getrusage, children)      {child_kib / MIB:8.0f} MiB",
         f"largest soffice (sampled /proc, 0.2 s)     {mem.peak_child_kib / MIB:8.0f} MiB",
-        f"Python + all soffice at once (sampled)     {mem.peak_total_kib / MIB:8.0f} MiB"
+        f"Python + workers + soffice at once (sampled) {mem.peak_total_kib / MIB:6.0f} MiB"
         f"   ({mem.most_children} processes below Python at most)",
     ]
 
@@ -215,8 +240,9 @@ def main(argv: list[str] | None = None) -> int:
 
     opts = BuildOptions(forms_dir=forms_dir, out_dir=out_dir, jobs=args.jobs)
     print(f"Building {n} teams (docx + PDF/A, {args.jobs} soffice jobs) ...", flush=True)
-    with MemorySampler() as mem:
-        first = timed_build(opts)
+    first = timed_build(opts)
+    mem = first.sampled
+    assert mem is not None
     # Read now: the baseline's soffice processes below would count as children too.
     self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -262,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: FloorRun,
-                 baselines: tuple[BaselineRun, BaselineRun], mem: MemorySampler,
+                 baselines: tuple[BaselineRun, BaselineRun], mem: ProcessSampler,
                  rusage_kib: tuple[int, int], loads: tuple[tuple[float, ...], ...],
                  generate_s: float) -> None:
     """Print machine, phase table, rebuild, floor, baselines, memory and the targets."""
@@ -287,8 +313,6 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
     print(f"\n== First build: {len(first.report.results)} teams, "
           f"{len(first.report.failed)} failed")
     print("\n".join(phase_table(first, n)))
-    busy = (first.cpu_self + first.cpu_children) / first.wall / (os.cpu_count() or 1)
-    print(f"the batch kept {busy:.0%} of the {os.cpu_count()} cores busy on average")
 
     print(f"\n== Unchanged rebuild: {second.wall:.2f} s "
           f"({', '.join(f'{v} {k}' for k, v in statuses.items())})")
@@ -305,15 +329,10 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
     print(f"  batch / floor              {floor_ratio:6.2f} x")
     checked = sum(first.stages.calls.get(label, 0) for label in VALIDATION)
     if checked:
-        spent = sum(first.stages.seconds.get(label, 0.0) for label in VALIDATION)
-        rest = (timings.get("totaal", 0.0) - spent) / n
-        print(f"  validation (page)          {spent / checked * 1000:6.0f} ms per PDF wall "
-              f"({checked} PDFs: archived PDF/A-2b + PDF/UA-1, concepts PDF/UA-1; "
-              f"{spent:.1f} s in all)")
-        print(f"  batch without validation   {rest:6.3f} s/team = "
-              f"{rest / floor.per_doc if floor.per_doc else float('nan'):.2f} x the floor "
-              "(its wall time taken off: it runs in the batch's own thread)")
-
+        spent = sum(first.stages.cpu.get(label, 0.0) for label in VALIDATION)
+        print(f"  validation (page)          {spent / checked * 1000:6.0f} ms CPU per PDF "
+              f"({checked} PDFs: archived PDF/A-2b + PDF/UA-1, concepts PDF/UA-1), in the")
+        print("                             check workers beside soffice: included in the ratio")
     print(f"\n== Naive baseline: one soffice process per file, {len(reused.seconds)} of the "
           "documents, one after another")
     print(f"  {reused.label:<24} {reused.per_doc:6.2f} s/doc ({reused.made} PDFs) = "
