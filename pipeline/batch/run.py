@@ -19,6 +19,13 @@ from pipeline.archive import (
     save_manifest,
 )
 from pipeline.batch.pdfs import Pdfs
+from pipeline.batch.records import (
+    Records,
+    TeamRecord,
+    load_records,
+    overview_protocol,
+    save_records,
+)
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
     PROTOCOL_JSON,
@@ -26,6 +33,7 @@ from pipeline.batch.shared import (
     BuildOptions,
     Progress,
     Shared,
+    outputs_of,
     shared_inputs,
 )
 from pipeline.batch.team import build_team
@@ -34,7 +42,7 @@ from pipeline.errors import Problem, UsageError
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
-from pipeline.report import write_overview
+from pipeline.report import write_overview_if_changed
 
 
 def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
@@ -119,6 +127,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     prepare_out_dir(opts.out_dir)  # read-only or unwritable: one clear error, early
     with output_lock(opts.out_dir):
         shared.manifest = load_manifest(opts.out_dir)
+        shared.records = load_records(opts.out_dir)
         orphans = _orphans(folders, shared.manifest, opts.out_dir)
         shared.dirty = bool(orphans)
         warnings = [*_font_remarks(opts, shared), *orphans]
@@ -164,13 +173,35 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     results = [final[r.team_id] for r in results]
     with shared.times.stage("manifest"):
         _record(manifest, results, inputs, shared, opts)
+    records = shared.records
+    _keep_records(records, results, shared)
+    last = (records.overview_key, records.overview_files)
     with shared.times.stage("overview"):
-        overview = write_overview(results, opts.out_dir, today=opts.today, policy=shared.policy,
-                                  logo=shared.logo)
+        overview, records.overview_key, records.overview_files = write_overview_if_changed(
+            results, opts.out_dir, today=opts.today, policy=shared.policy, logo=shared.logo,
+            last=last)
+    if shared.records_changed or last != (records.overview_key, records.overview_files):
+        save_records(opts.out_dir, records)
     write_agenda(results, opts.out_dir, shared.policy.branding.organisation, today=opts.today)
     timings["totaal"] = time.perf_counter() - started
     return BatchReport(results=results, overview=overview, timings=timings,
                        stages=shared.times)
+
+
+def _keep_records(records: Records, results: list[TeamResult], shared: Shared) -> None:
+    """The overview's record of every team built now; none for a failed or gone team."""
+    teams = {r.team_id: r for r in results}
+    for team_id in [t for t in records.teams if t not in teams]:
+        del records.teams[team_id]
+        shared.records_changed = True
+    for r in results:
+        if r.status == BuildStatus.FAILED:
+            shared.records_changed |= records.teams.pop(r.team_id, None) is not None
+        elif r.status == BuildStatus.BUILT and r.protocol is not None:
+            json_hash = shared.written.get(r.team_id, {}).get(outputs_of(r.team_id)["json"], "")
+            records.teams[r.team_id] = TeamRecord(json_hash=json_hash,
+                                                  protocol=overview_protocol(r.protocol))
+            shared.records_changed = True
 
 
 def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dict[str, str]],
