@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -121,10 +122,20 @@ def worker_count(jobs: int) -> int:
     return max(1, min(os.cpu_count() or 1, math.ceil(jobs / 2)))
 
 
-def _ignore_interrupt() -> None:
+def _worker_start(parent: int) -> None:
+    """Set up a check worker: Ctrl-C is the batch's, and the worker ends with the batch."""
     # Ctrl-C reaches the whole foreground process group: the batch handles it and shuts the
     # pool down; a worker printing its own KeyboardInterrupt would only add noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker blocks on its task queue, whose pipe it holds both ends of: after a `kill -9`
+    # of the batch it would wait forever. It looks at its parent once a second instead.
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def check_pool(jobs: int) -> ProcessPoolExecutor:
@@ -133,7 +144,7 @@ def check_pool(jobs: int) -> ProcessPoolExecutor:
     Spawned, not forked: a forked worker would inherit the soffice guard's pipe
     (`pdf.processes.Guard`) and keep it open after a `kill -9` of the batch, so the guard
     would not kill soffice. A spawned worker holds only its own pipes and ends when the
-    batch's end of them closes.
+    batch ends (`_worker_start`).
     """
     return ProcessPoolExecutor(max_workers=worker_count(jobs), mp_context=get_context("spawn"),
-                               initializer=_ignore_interrupt)
+                               initializer=_worker_start, initargs=(os.getpid(),))
