@@ -105,6 +105,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=BuildOptions.__dataclass_fields__["jobs"]
                         .default, help="soffice processes of the batch (default as the CLI)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic answers")
+    parser.add_argument("--no-pdf", action="store_true",
+                        help="only the .docx build and the unchanged rebuilds (large N)")
+    parser.add_argument("--keep-forms", action="store_true",
+                        help="reuse the forms of the last run when there are N of them")
     parser.add_argument("--reference", type=int, default=40,
                         help=f"plain {REFERENCE_PAGES}-page documents converted as the issue's "
                              "reference (default 40, 0 skips)")
@@ -229,16 +233,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     n = args.teams
     forms_dir, out_dir, work = OUT / "forms", OUT / "build", OUT / "work"
-    for path in (forms_dir, out_dir, work):
+    keep = args.keep_forms and forms_dir.is_dir() and len(list(forms_dir.iterdir())) == n
+    for path in (out_dir, work) if keep else (forms_dir, out_dir, work):
         shutil.rmtree(path, ignore_errors=True)
     work.mkdir(parents=True)
     load_before = os.getloadavg()
 
-    print(f"Writing the forms of {n} synthetic teams ...", flush=True)
     start = time.perf_counter()
-    write_synthetic_forms(forms_dir, n, seed=args.seed)
+    if not keep:
+        print(f"Writing the forms of {n} synthetic teams ...", flush=True)
+        write_synthetic_forms(forms_dir, n, seed=args.seed)
     generate_s = time.perf_counter() - start
 
+    if args.no_pdf:
+        return docx_only(BuildOptions(forms_dir=forms_dir, out_dir=out_dir, pdf=False), n)
     opts = BuildOptions(forms_dir=forms_dir, out_dir=out_dir, jobs=args.jobs)
     print(f"Building {n} teams (docx + PDF/A, {args.jobs} soffice jobs) ...", flush=True)
     first = timed_build(opts)
@@ -289,6 +297,22 @@ def main(argv: list[str] | None = None) -> int:
               + "; ".join(p.format() for p in failed[0].problems[:2]))
         return 1
     return 0
+
+
+def docx_only(opts: BuildOptions, n: int) -> int:
+    """`--no-pdf`: the .docx build, two unchanged rebuilds, per-team figures and peak memory."""
+    print(f"Building {n} teams (.docx only) ...", flush=True)
+    first = timed_build(opts)
+    rebuilds = [timed_build(opts) for _ in range(2)]
+    for label, batch in (("first build (--no-pdf)", first), ("unchanged rebuild", rebuilds[0]),
+                         ("unchanged rebuild, again", rebuilds[1])):
+        sampled = batch.sampled
+        assert sampled is not None
+        print(f"{label:<28} {batch.wall:8.2f} s  {batch.wall / n * 1000:7.1f} ms/team  "
+              f"peak {sampled.peak_total_kib / MIB:5.0f} MiB")
+        print("\n".join(stage_rows(batch.stages, DOCX_STAGES + REBUILD_STAGES + END_STAGES, n)))
+    failed = first.report.failed
+    return 1 if failed else 0
 
 
 def print_report(args: argparse.Namespace, first: Batch, rebuilds: tuple[Batch, Batch],

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.agenda import write_agenda
+from pipeline.agenda import AGENDA_NAME, write_agenda
 from pipeline.archive import (
     MANIFEST_NAME,
     Manifest,
@@ -22,6 +22,7 @@ from pipeline.batch.pdfs import Pdfs
 from pipeline.batch.records import (
     Records,
     TeamRecord,
+    agenda_key,
     load_records,
     overview_protocol,
     save_records,
@@ -39,6 +40,7 @@ from pipeline.batch.shared import (
 from pipeline.batch.team import build_team
 from pipeline.catalogue import SCHEMA_VERSION
 from pipeline.errors import Problem, UsageError
+from pipeline.files import sha256_file
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
@@ -180,12 +182,27 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
         overview, records.overview_key, records.overview_files = write_overview_if_changed(
             results, opts.out_dir, today=opts.today, policy=shared.policy, logo=shared.logo,
             last=last)
+    organisation = shared.policy.branding.organisation
+    agenda_file = opts.out_dir / AGENDA_NAME
+    with shared.times.stage("agenda"):
+        key = agenda_key(results, organisation, opts.today)
+        if key != records.agenda_key or not _same(agenda_file, records.agenda_hash):
+            written = write_agenda(results, opts.out_dir, organisation, today=opts.today)
+            records.agenda_key, records.agenda_hash = key, sha256_file(written)
+            shared.records_changed = True
     if shared.records_changed or last != (records.overview_key, records.overview_files):
         save_records(opts.out_dir, records)
-    write_agenda(results, opts.out_dir, shared.policy.branding.organisation, today=opts.today)
     timings["totaal"] = time.perf_counter() - started
     return BatchReport(results=results, overview=overview, timings=timings,
                        stages=shared.times)
+
+
+def _same(path: Path, digest: str) -> bool:
+    """True when `path` is a file with the SHA-256 `digest`."""
+    try:
+        return bool(digest) and sha256_file(path) == digest
+    except OSError:
+        return False
 
 
 def _keep_records(records: Records, results: list[TeamResult], shared: Shared) -> None:

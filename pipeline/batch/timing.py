@@ -67,6 +67,6 @@ PDF_STAGES = ("LibreOffice pool start", "check workers start",
 # The stages the check workers run beside the batch (CPU seconds only; `batch/checks.py`).
 CHECK_STAGES = ("verify (pypdf + PDFium)", "validate archived (page)",
                 "PDF/UA-1 claim of concepts (page)", "font + contents' page numbers")
-END_STAGES = ("manifest", "overview")
+END_STAGES = ("manifest", "overview", "agenda")
 REBUILD_STAGES = ("up-to-date check", "load overview record")
 SOFFICE_STARTS = "soffice processes started"
