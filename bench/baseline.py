@@ -167,6 +167,6 @@ def reference_documents(folder: Path, count: int, pages: int = REFERENCE_PAGES) 
                 document.add_paragraph(" ".join(words[(start + i * 7) % len(words)]
                                                 for i in range(80)))
         path = folder / f"referentie-{n:03d}.docx"
-        document.save(path)
+        document.save(str(path))  # python-docx's stubs take a str, not a Path
         paths.append(path)
     return paths

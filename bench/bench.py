@@ -28,12 +28,13 @@ from baseline import (
     reference_documents,
 )
 from docsize import DocSize, doc_size
-from probe import MemorySampler
+from probe import ProcessSampler
 from synth import write_synthetic_forms
 
 from pipeline import __version__
 from pipeline.batch import BatchReport, BuildOptions, StageTimes, build_all
 from pipeline.batch.timing import (
+    CHECK_STAGES,
     DOCX_STAGES,
     END_STAGES,
     PDF_STAGES,
@@ -50,9 +51,10 @@ MIB = 1024  # KiB per MiB: ru_maxrss and VmRSS are in KiB on Linux
 # Targets from the issue.
 MAX_S_PER_TEAM = 0.12
 MIN_SPEEDUP = 4.0  # over the naive baseline: one soffice process per file, reused profile
-MAX_FLOOR_RATIO = 1.3  # batch s/team over the raw LibreOffice floor's s/doc ("about")
+MAX_FLOOR_RATIO = 1.15  # batch s/team over the raw LibreOffice floor's s/doc (issue 26)
 MAX_PEAK_MIB = 1024
-MAX_REBUILD_S = 3.0
+MAX_REBUILD_S = 1.0  # issue 26, 200 teams
+MIN_BUSY = 0.9  # share of the cores busy during the first build (issue 26)
 
 # The batch times its own stages (pipeline.batch.timing); the bench only prints them.
 # LibreOffice converts while the batch renders, so the stages overlap in time: a stage's
@@ -84,7 +86,8 @@ class Batch:
     stages: StageTimes
     wall: float
     cpu_self: float  # CPU seconds of this Python process (user + system)
-    cpu_children: float  # CPU seconds of the soffice processes it reaped
+    cpu_children: float  # CPU of the children reaped (getrusage: workers, soffice it waited for)
+    sampled: ProcessSampler | None = None  # CPU and memory of every process, sampled
 
 
 def cpu_seconds(who: int) -> float:
@@ -102,6 +105,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=BuildOptions.__dataclass_fields__["jobs"]
                         .default, help="soffice processes of the batch (default as the CLI)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic answers")
+    parser.add_argument("--no-pdf", action="store_true",
+                        help="only the .docx build and the unchanged rebuilds (large N)")
+    parser.add_argument("--keep-forms", action="store_true",
+                        help="reuse the forms of the last run when there are N of them")
     parser.add_argument("--reference", type=int, default=40,
                         help=f"plain {REFERENCE_PAGES}-page documents converted as the issue's "
                              "reference (default 40, 0 skips)")
@@ -109,14 +116,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def timed_build(opts: BuildOptions) -> Batch:
-    """Run `build_all` once; its own stage times come back in the report."""
+    """Run `build_all` once, sampling every process's CPU and memory; its own stage times
+    come back in the report."""
     cpu = (cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN))
-    start = time.perf_counter()
-    report = build_all(opts)
-    wall = time.perf_counter() - start
+    with ProcessSampler() as sampled:
+        start = time.perf_counter()
+        report = build_all(opts)
+        wall = time.perf_counter() - start
     return Batch(report=report, stages=report.stages, wall=wall,
                  cpu_self=cpu_seconds(resource.RUSAGE_SELF) - cpu[0],
-                 cpu_children=cpu_seconds(resource.RUSAGE_CHILDREN) - cpu[1])
+                 cpu_children=cpu_seconds(resource.RUSAGE_CHILDREN) - cpu[1], sampled=sampled)
 
 
 def libreoffice_version() -> str:
@@ -173,8 +182,7 @@ def phase_table(batch: Batch, teams: int) -> list[str]:
         "-" * 81,
         row("whole batch (BatchReport totaal)", total, teams),
         row("whole batch (wall, build_all)", batch.wall, teams),
-        row("CPU: Python (the batch's process)", batch.cpu_self, teams),
-        row("CPU: soffice processes", batch.cpu_children, teams),
+        *cpu_rows(batch, teams),
         "Stage seconds are wall time in the batch's Python process, nested calls included;",
         "soffice converts at the same time, so stages overlap and do not add up to a phase",
         "or to the total. 'active from - to' is when the stage was first and last called,",
@@ -183,13 +191,35 @@ def phase_table(batch: Batch, teams: int) -> list[str]:
     ]
 
 
-def memory_lines(mem: MemorySampler, self_kib: int, child_kib: int) -> list[str]:
+def cpu_rows(batch: Batch, teams: int) -> list[str]:
+    """CPU seconds: per process kind (sampled), and per Python stage (the batch's own and
+    the check workers', measured where they ran)."""
+    sampled = batch.sampled
+    assert sampled is not None
+    cores = os.cpu_count() or 1
+    stages = batch.stages
+    cpu_of = [(label, stages.cpu[label]) for label in (*DOCX_STAGES, *CHECK_STAGES)
+              if label in stages.cpu]
+    return [
+        row("CPU: the batch's process (sampled)", sampled.cpu("batch"), teams),
+        row("CPU: check workers (sampled)", sampled.cpu("workers"), teams),
+        row("CPU: soffice processes (sampled)", sampled.cpu("soffice"), teams),
+        row("CPU: children reaped (getrusage)", batch.cpu_children, teams),
+        "Python CPU per stage (process_time where it ran; workers' stages in the workers):",
+        *(row(f"  {label}", seconds, teams) for label, seconds in cpu_of),
+        f"cores busy: {sampled.cpu_total / sampled.wall / cores:.0%} of {cores} on average "
+        f"(every process's CPU sampled each {sampled.interval:g} s; the sampler's own "
+        f"{sampled.sampler_cpu:.1f} CPU-s left out)",
+    ]
+
+
+def memory_lines(mem: ProcessSampler, self_kib: int, child_kib: int) -> list[str]:
     """Peak memory: exact per-process peaks (getrusage) and the sampled peak of all at once."""
     return [
         f"Python max RSS (getrusage, whole run)      {self_kib / MIB:8.0f} MiB",
         f"largest soffice (getrusage, children)      {child_kib / MIB:8.0f} MiB",
         f"largest soffice (sampled /proc, 0.2 s)     {mem.peak_child_kib / MIB:8.0f} MiB",
-        f"Python + all soffice at once (sampled)     {mem.peak_total_kib / MIB:8.0f} MiB"
+        f"Python + workers + soffice at once (sampled) {mem.peak_total_kib / MIB:6.0f} MiB"
         f"   ({mem.most_children} processes below Python at most)",
     ]
 
@@ -203,20 +233,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     n = args.teams
     forms_dir, out_dir, work = OUT / "forms", OUT / "build", OUT / "work"
-    for path in (forms_dir, out_dir, work):
+    keep = args.keep_forms and forms_dir.is_dir() and len(list(forms_dir.iterdir())) == n
+    for path in (out_dir, work) if keep else (forms_dir, out_dir, work):
         shutil.rmtree(path, ignore_errors=True)
     work.mkdir(parents=True)
     load_before = os.getloadavg()
 
-    print(f"Writing the forms of {n} synthetic teams ...", flush=True)
     start = time.perf_counter()
-    write_synthetic_forms(forms_dir, n, seed=args.seed)
+    if not keep:
+        print(f"Writing the forms of {n} synthetic teams ...", flush=True)
+        write_synthetic_forms(forms_dir, n, seed=args.seed)
     generate_s = time.perf_counter() - start
 
+    if args.no_pdf:
+        return docx_only(BuildOptions(forms_dir=forms_dir, out_dir=out_dir, pdf=False), n)
     opts = BuildOptions(forms_dir=forms_dir, out_dir=out_dir, jobs=args.jobs)
     print(f"Building {n} teams (docx + PDF/A, {args.jobs} soffice jobs) ...", flush=True)
-    with MemorySampler() as mem:
-        first = timed_build(opts)
+    first = timed_build(opts)
+    mem = first.sampled
+    assert mem is not None
     # Read now: the baseline's soffice processes below would count as children too.
     self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -238,8 +273,11 @@ def main(argv: list[str] | None = None) -> int:
                                                   fresh_profile=False),
                               paragraphs=size.paragraphs, cells=size.cells)
 
-    print("Rebuilding with unchanged inputs ...", flush=True)
+    print("Rebuilding with unchanged inputs, twice ...", flush=True)
     second = timed_build(opts)
+    # The first rebuild writes the overview again: its teams are "ongewijzigd" now, not
+    # "gebouwd". The next one is what a coordinator sees rebuilding while nothing changed.
+    third = timed_build(opts)
 
     docs = sample_docs(out_dir, args.sample)
     print(f"Naive baseline on {len(docs)} documents (one soffice per file) ...", flush=True)
@@ -248,8 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
     shutil.rmtree(work, ignore_errors=True)
 
-    failed = first.report.failed + second.report.failed
-    print_report(args, first, second, floor, (reused, fresh), mem, (self_kib, child_kib),
+    failed = first.report.failed + second.report.failed + third.report.failed
+    print_report(args, first, (second, third), floor, (reused, fresh), mem, (self_kib, child_kib),
                  (load_before, load_after), generate_s)
     if reference is not None:
         print_reference(reference, floor, reused, doc_size(every_doc), per_team=(
@@ -261,12 +299,30 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: FloorRun,
-                 baselines: tuple[BaselineRun, BaselineRun], mem: MemorySampler,
+def docx_only(opts: BuildOptions, n: int) -> int:
+    """`--no-pdf`: the .docx build, two unchanged rebuilds, per-team figures and peak memory."""
+    print(f"Building {n} teams (.docx only) ...", flush=True)
+    first = timed_build(opts)
+    rebuilds = [timed_build(opts) for _ in range(2)]
+    for label, batch in (("first build (--no-pdf)", first), ("unchanged rebuild", rebuilds[0]),
+                         ("unchanged rebuild, again", rebuilds[1])):
+        sampled = batch.sampled
+        assert sampled is not None
+        print(f"{label:<28} {batch.wall:8.2f} s  {batch.wall / n * 1000:7.1f} ms/team  "
+              f"peak {sampled.peak_total_kib / MIB:5.0f} MiB")
+        print("\n".join(stage_rows(batch.stages, DOCX_STAGES + REBUILD_STAGES + END_STAGES, n)))
+    failed = first.report.failed
+    return 1 if failed else 0
+
+
+def print_report(args: argparse.Namespace, first: Batch, rebuilds: tuple[Batch, Batch],
+                 floor: FloorRun,
+                 baselines: tuple[BaselineRun, BaselineRun], mem: ProcessSampler,
                  rusage_kib: tuple[int, int], loads: tuple[tuple[float, ...], ...],
                  generate_s: float) -> None:
     """Print machine, phase table, rebuild, floor, baselines, memory and the targets."""
     n = args.teams
+    second, third = rebuilds
     reused, fresh = baselines
     timings = first.report.timings
     per_team = timings.get("totaal", 0.0) / n
@@ -287,12 +343,13 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
     print(f"\n== First build: {len(first.report.results)} teams, "
           f"{len(first.report.failed)} failed")
     print("\n".join(phase_table(first, n)))
-    busy = (first.cpu_self + first.cpu_children) / first.wall / (os.cpu_count() or 1)
-    print(f"the batch kept {busy:.0%} of the {os.cpu_count()} cores busy on average")
 
     print(f"\n== Unchanged rebuild: {second.wall:.2f} s "
-          f"({', '.join(f'{v} {k}' for k, v in statuses.items())})")
+          f"({', '.join(f'{v} {k}' for k, v in statuses.items())}; the overview is written "
+          "again, its teams now 'ongewijzigd')")
     print("\n".join(stage_rows(second.stages, REBUILD_STAGES + END_STAGES, n)))
+    print(f"and once more, nothing to write: {third.wall:.2f} s")
+    print("\n".join(stage_rows(third.stages, REBUILD_STAGES + END_STAGES, n)))
 
     print(f"\n== Raw LibreOffice floor: the batch's own {floor.docs} .docx files, "
           f"{floor.jobs} plain soffice processes")
@@ -305,15 +362,10 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
     print(f"  batch / floor              {floor_ratio:6.2f} x")
     checked = sum(first.stages.calls.get(label, 0) for label in VALIDATION)
     if checked:
-        spent = sum(first.stages.seconds.get(label, 0.0) for label in VALIDATION)
-        rest = (timings.get("totaal", 0.0) - spent) / n
-        print(f"  validation (page)          {spent / checked * 1000:6.0f} ms per PDF wall "
-              f"({checked} PDFs: archived PDF/A-2b + PDF/UA-1, concepts PDF/UA-1; "
-              f"{spent:.1f} s in all)")
-        print(f"  batch without validation   {rest:6.3f} s/team = "
-              f"{rest / floor.per_doc if floor.per_doc else float('nan'):.2f} x the floor "
-              "(its wall time taken off: it runs in the batch's own thread)")
-
+        spent = sum(first.stages.cpu.get(label, 0.0) for label in VALIDATION)
+        print(f"  validation (page)          {spent / checked * 1000:6.0f} ms CPU per PDF "
+              f"({checked} PDFs: archived PDF/A-2b + PDF/UA-1, concepts PDF/UA-1), in the")
+        print("                             check workers beside soffice: included in the ratio")
     print(f"\n== Naive baseline: one soffice process per file, {len(reused.seconds)} of the "
           "documents, one after another")
     print(f"  {reused.label:<24} {reused.per_doc:6.2f} s/doc ({reused.made} PDFs) = "
@@ -331,12 +383,15 @@ def print_report(args: argparse.Namespace, first: Batch, second: Batch, floor: F
                       f"<= {MAX_S_PER_TEAM}", per_team <= MAX_S_PER_TEAM))
     print(target_line("speed-up vs naive (reused profile)", f"{speedup:.1f} x",
                       f">= {MIN_SPEEDUP:g} x", speedup >= MIN_SPEEDUP))
-    print(target_line("within about 1.3x of the raw LO floor", f"{floor_ratio:.2f} x",
+    print(target_line("batch / raw LO floor, validation included", f"{floor_ratio:.2f} x",
                       f"<= {MAX_FLOOR_RATIO:g} x", floor_ratio <= MAX_FLOOR_RATIO))
     print(target_line("peak memory (Python + soffice)", f"{peak_mib:.0f} MiB",
                       f"< {MAX_PEAK_MIB} MiB", peak_mib < MAX_PEAK_MIB))
-    print(target_line(f"unchanged rebuild of {n} teams", f"{second.wall:.2f} s",
-                      f"< {MAX_REBUILD_S:g} s", second.wall < MAX_REBUILD_S))
+    print(target_line(f"unchanged rebuild of {n} teams (again)", f"{third.wall:.2f} s",
+                      f"<= {MAX_REBUILD_S:g} s", third.wall <= MAX_REBUILD_S))
+    busy = mem.cpu_total / mem.wall / (os.cpu_count() or 1) if mem.wall else 0.0
+    print(target_line("cores busy (sampled)", f"{busy:.0%}", f">= {MIN_BUSY:.0%}",
+                      busy >= MIN_BUSY))
     if n != 200:
         print("(the targets are stated for 200 teams)")
     # Only the load before the run says something about other work: the load after it is

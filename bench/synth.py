@@ -19,7 +19,7 @@ from pipeline.catalogue import (
 )
 from pipeline.examples import check_answers, example_teams
 from pipeline.forms.write import locked_texts_of, write_team_forms
-from pipeline.models import Answer, FormData, TeamIdentity
+from pipeline.models import Answer, Cell, FormData, TeamIdentity
 from pipeline.policy import load_policy
 
 Answers = dict[str, dict[str, Answer]]
@@ -77,14 +77,20 @@ def _vary_team_form(answers: dict[str, Answer], rng: random.Random) -> None:
     # Never into the future: an adoption dated after the build is refused (adoption gates).
     shift = dt.timedelta(days=rng.randint(-60, 0))
     for tag in ("team.teamoverleg", "team.volgende_evaluatie", "team.vastgesteld_op"):
-        if isinstance(answers.get(tag), dt.date):
-            answers[tag] = answers[tag] + shift  # type: ignore[operator]
-    rows = list(answers.get("team.acties") or [])  # type: ignore[arg-type]
+        value = answers.get(tag)
+        if isinstance(value, dt.date):
+            answers[tag] = value + shift
+    rows = _rows(answers.get("team.acties"))
     for _ in range(rng.randint(0, 4)):
         rows.append({"wat": rng.choice(EXTRA_ACTIONS), "onderdeel": rng.choice(CHECKLIST).id,
                      "eigenaar": rng.choice(("Teamleider", "Facilitaire Zaken", "HR")),
                      "datum": dt.date(2027, rng.randint(1, 12), rng.randint(1, 28))})
     answers["team.acties"] = rows
+
+
+def _rows(answer: Answer) -> list[dict[str, Cell]]:
+    """The rows of a table answer (a copy); none for any other answer."""
+    return list(answer) if isinstance(answer, list) else []
 
 
 def synthetic_team(n: int, base: tuple[TeamIdentity, Answers], rng: random.Random
@@ -124,8 +130,8 @@ def _plan_every_gap(identity: TeamIdentity, answers: Answers) -> None:
               for k in identity.contact_kinds]
     today = dt.date.today()
     open_ids = sorted({i for f in forms for i, _ in open_items(f, today=today)})
-    planned = {r.get("onderdeel") for r in answers[TEAM_KIND].get("team.acties") or []}
-    rows = list(answers[TEAM_KIND].get("team.acties") or [])  # type: ignore[arg-type]
+    rows = _rows(answers[TEAM_KIND].get("team.acties"))
+    planned = {r.get("onderdeel") for r in rows}
     rows += [{"wat": f"Afspraken maken over {i}", "onderdeel": i, "eigenaar": "Teamleider",
               "datum": today + dt.timedelta(days=120)} for i in open_ids if i not in planned]
     answers[TEAM_KIND]["team.acties"] = rows

@@ -52,7 +52,8 @@ def convert_list(docs: list[Path], profile: Path, outdir: Path) -> tuple[float, 
     return children_cpu() - cpu, time.perf_counter() - start
 
 
-def protocols(forms_dir: Path, teams: int, seed: int) -> tuple[list[Protocol], Policy, Path]:
+def protocols(forms_dir: Path, teams: int, seed: int
+              ) -> tuple[list[Protocol], Policy, Path | None]:
     """Synthetic teams read and assessed as the batch does: protocols, policy and logo."""
     write_synthetic_forms(forms_dir, teams, seed=seed)
     policy = load_policy(None)

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import wait as futures_wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from pipeline import history
 from pipeline.archive import ArchiveRecord
+from pipeline.batch.checks import Check, Checked, check_pdf, check_pool
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
     BuildOptions,
@@ -23,14 +28,12 @@ from pipeline.batch.shared import (
 from pipeline.batch.team import problems_of
 from pipeline.batch.timing import SOFFICE_STARTS
 from pipeline.errors import ConversionError, Problem, TeamprotocolError
-from pipeline.files import atomic_copy, atomic_write_bytes, ensure_inside, sha256_bytes, sha256_file
+from pipeline.files import atomic_copy, ensure_inside, sha256_file
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.convert import PdfConverter
-from pipeline.pdf.read import page_fonts, text_digest, toc_link_pages
-from pipeline.pdf.soffice import metric_twin
-from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
-from pipeline.render import ANNEX_HEADING
-from pipeline.render.toc_pages import stamp_toc, toc_pages_from_links
+from pipeline.pdf.read import text_digest
+
+_POLL = 0.05  # seconds between looks at soffice while the batch waits for the last PDFs
 
 
 def _failed(r: TeamResult, problems: list[Problem], warnings: list[Problem]) -> TeamResult:
@@ -38,58 +41,59 @@ def _failed(r: TeamResult, problems: list[Problem], warnings: list[Problem]) -> 
                                 "problems": [*r.problems, *problems], "warnings": warnings})
 
 
-def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
-                opts: BuildOptions) -> TeamResult:
-    """Verify one converted PDF/A and archive it when adopted; a bad one is not published.
+def _conversion_failed(r: TeamResult, outcome: Exception | None) -> TeamResult:
+    """The team's result when LibreOffice made no PDF."""
+    error = outcome if isinstance(outcome, TeamprotocolError) else None
+    return _failed(r, [Problem(file=r.outputs["docx"], message=(
+        error.message if error else "LibreOffice heeft geen PDF gemaakt"),
+        hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder")],
+        list(r.warnings))
 
-    Returns the team's final result (a new one: `r` is the result of its .docx).
-    """
-    pdf = opts.out_dir / outputs_of(r.team_id)["pdf"]
-    warnings = list(r.warnings)
-    if isinstance(outcome, Exception) or outcome is None:
-        error = outcome if isinstance(outcome, TeamprotocolError) else None
-        return _failed(r, [Problem(file=r.outputs["docx"], message=(
-            error.message if error else "LibreOffice heeft geen PDF gemaakt"),
-            hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder")],
-            warnings)
+
+def _check_of(r: TeamResult, shared: Shared, opts: BuildOptions) -> Check:
+    """What the worker checks for a team whose PDF LibreOffice made."""
     protocol = r.protocol
     assert protocol is not None  # a built team's result carries its protocol (team.py)
-    adopted = protocol.meta.status == "vastgesteld"
-    # What goes to the archive is validated for PDF/A-2b and PDF/UA-1 and is not archived
-    # when it fails; a concept claims PDF/UA-1 only when it passes (else a warning).
     rel_pdf = outputs_of(r.team_id)["pdf"]
-    times = shared.times
-    with times.stage("verify (pypdf + PDFium)"):
-        problems = verify_pdf(pdf, expect_text=ANNEX_HEADING, name=rel_pdf)
-    if not problems and adopted:
-        with times.stage("validate archived (page)"):
-            problems = validate_pdf(pdf, name=rel_pdf)
-    if not problems and not adopted:
-        with times.stage("PDF/UA-1 claim of concepts (page)"):
-            warnings.extend(settle_ua_claim(pdf, name=rel_pdf))
-    if problems:
-        pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
-        return _failed(r, problems, warnings)
+    return Check(pdf=opts.out_dir / rel_pdf, docx=opts.out_dir / r.outputs["docx"],
+                 rel_pdf=rel_pdf, adopted=protocol.meta.status == "vastgesteld",
+                 font=shared.policy.branding.font)
+
+
+def _publish(r: TeamResult, check: Check, checked: Checked, shared: Shared,
+             opts: BuildOptions) -> TeamResult:
+    """A checked PDF: published, and archived when adopted; a bad one is not published.
+
+    What goes to the archive was validated for PDF/A-2b and PDF/UA-1 (`checks.check_pdf`);
+    a concept claims PDF/UA-1 only when it passed (else a warning). Returns the team's final
+    result (a new one: `r` is the result of its .docx).
+    """
+    warnings = [*r.warnings, *checked.warnings]
+    if checked.problems:
+        check.pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
+        return _failed(r, checked.problems, warnings)
+    if checked.font is not None:
+        warnings.insert(0, checked.font)
+    protocol = r.protocol
+    assert protocol is not None
+    rel_pdf = check.rel_pdf
     outputs = {**r.outputs, "pdf": rel_pdf}
     written = shared.written[r.team_id]
-    written[rel_pdf] = sha256_file(pdf)  # the file just verified, under this run's lock
-    if (font := _font_missing(pdf, shared.policy.branding.font)) is not None:
-        warnings.insert(0, font)
+    written[rel_pdf] = checked.pdf_hash  # the file just verified, under this run's lock
     rendered = written[outputs["docx"]]  # the hash adopted-but-changed is compared on
-    stamped = _stamp_contents(opts.out_dir / outputs["docx"], pdf)
-    if stamped is not None:  # the .docx on disk now holds the page numbers: record that
-        written[outputs["docx"]] = stamped
-    if adopted:
+    if checked.stamped_docx_hash is not None:  # the .docx now holds the page numbers
+        written[outputs["docx"]] = checked.stamped_docx_hash
+    if check.adopted:
         rel = archive_rel(shared, protocol, r.team_id)
         target = ensure_inside(opts.out_dir, Path(rel))
         # The MDTO sidecars are made and validated before anything is archived.
         record_files = history.record_files(protocol, shared.policy.archive, shared.archive,
-                                            target, pdf, dt.datetime.now().astimezone())
-        with times.stage("archive copy"):
-            record = _archive(pdf, target, shared.manifest.archive.get(rel), r.team_id,
+                                            target, check.pdf, dt.datetime.now().astimezone())
+        with shared.times.stage("archive copy"):
+            record = _archive(check.pdf, target, shared.manifest.archive.get(rel), r.team_id,
                               rendered)
         if record is None:  # an archive without a record holds another text
-            pdf.unlink(missing_ok=True)
+            check.pdf.unlink(missing_ok=True)
             del written[rel_pdf]
             return _failed(r, [changed_problem(protocol, rel, outputs["docx"])], warnings)
         shared.manifest.archive[rel] = record
@@ -99,16 +103,6 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
             outputs[key] = f"{ARCHIVE_DIR}/{name}"
             written[outputs[key]] = sha256_file(target.parent / name)
     return r.model_copy(update={"outputs": outputs, "warnings": warnings})
-
-
-def _stamp_contents(docx: Path, pdf: Path) -> str | None:
-    """Give the .docx a real TOC field holding the page numbers LibreOffice laid out; the
-    SHA-256 of the stamped file, or None when nothing changed."""
-    stamped = stamp_toc(docx.read_bytes(), toc_pages_from_links(toc_link_pages(pdf)))
-    if stamped is None:
-        return None
-    atomic_write_bytes(docx, stamped)
-    return sha256_bytes(stamped)
 
 
 def _archive(pdf: Path, target: Path, record: ArchiveRecord | None, team_id: str,
@@ -131,12 +125,13 @@ def _archive(pdf: Path, target: Path, record: ArchiveRecord | None, team_id: str
 
 
 class Pdfs:
-    """The PDF side of a batch: submits each written .docx, finishes each PDF that comes back.
+    """The PDF side of a batch: submits each written .docx, checks each PDF that comes back.
 
     LibreOffice starts on the first documents while the batch is still rendering the rest,
-    and every PDF is verified as soon as its list is done, so Python and soffice work at the
-    same time instead of one after the other. The converter starts with the first team that
-    needs a PDF: an unchanged rebuild starts no LibreOffice at all.
+    and every PDF is checked (verified, validated, its contents stamped) in a worker process
+    as soon as its list is done (`checks.py`), so soffice, the checks and the batch's own
+    thread work at the same time instead of one after the other. The converter and the
+    workers start with the first team that needs a PDF: an unchanged rebuild starts neither.
     """
 
     # An idle soffice process waits for this many documents while more are being rendered:
@@ -150,7 +145,9 @@ class Pdfs:
         # a team that needs no PDF (unchanged, or failed before) keeps the result it came with.
         self.final: dict[str, TeamResult] = {}
         self._converter: PdfConverter | None = None
-        self._waiting: dict[Path, TeamResult] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._waiting: dict[Path, TeamResult] = {}  # in LibreOffice
+        self._checking: dict[Future[Checked], tuple[TeamResult, Check]] = {}  # in a worker
         self._times = shared.times
 
     def add(self, r: TeamResult) -> None:
@@ -164,12 +161,17 @@ class Pdfs:
                 converter = PdfConverter(jobs=self._opts.jobs)
             self._stack.callback(self._close, converter)
             self._converter = converter
+            with self._times.stage("check workers start"):
+                self._pool = check_pool(self._opts.jobs)
+            # Registered after the converter's, so it runs first: on Ctrl-C or an error the
+            # checks still queued are dropped, the running ones end, then soffice stops.
+            self._stack.callback(self._pool.shutdown, wait=True, cancel_futures=True)
         docx = self._opts.out_dir / r.outputs["docx"]
         self._waiting[docx] = r
         pdf = self._opts.out_dir / outputs_of(r.team_id)["pdf"]
         with self._times.stage("hand over to soffice (submit)"):
             failed = self._converter.submit([(docx, pdf)])
-        self._finish(failed)
+        self._converted(failed)
 
     def _close(self, converter: PdfConverter) -> None:
         with self._times.stage("LibreOffice pool stop"):
@@ -177,43 +179,72 @@ class Pdfs:
         self._times.count(SOFFICE_STARTS, converter.processes_started)
 
     def poll(self) -> None:
-        """Finish the PDFs done so far, without waiting."""
+        """Hand the PDFs converted so far to the workers, finish those checked; never wait."""
         if self._converter is not None:
             with self._times.stage("look at soffice (poll, no wait)"):
                 done = self._converter.poll(min_list=self.MIN_LIST)
-            self._finish(done)
+            self._converted(done)
+            self._checked(wait=0)
 
     def drain(self) -> None:
-        """Wait for every PDF still being converted, finishing each as soon as it is there."""
-        if self._converter is None:
+        """Wait for every PDF still being converted or checked, finishing each as soon as it
+        is there."""
+        converter = self._converter
+        if converter is None:
             return
-        outcomes = self._converter.drain()
-        while True:
-            with self._times.stage("wait for soffice (drain)"):
-                done = next(outcomes, None)
-            if done is None:
-                return
-            self._finish(done)
+        while converter.busy or self._checking:
+            with self._times.stage("look at soffice (poll, no wait)"):
+                done = converter.poll()
+            self._converted(done)
+            # Waiting on the checks is the pause between looks at soffice.
+            with self._times.stage("wait for soffice and the checks (drain)"):
+                self._checked(wait=0 if done else _POLL)
 
-    def _finish(self, outcomes: Mapping[Path, Path | ConversionError]) -> None:
+    def _converted(self, outcomes: Mapping[Path, Path | ConversionError]) -> None:
+        """Each PDF LibreOffice made goes to a worker; a team without one has failed."""
         for docx, outcome in outcomes.items():
             r = self._waiting.pop(docx)
+            if isinstance(outcome, Exception) or outcome is None:
+                self._done(r, _conversion_failed(r, outcome))
+                continue
+            check = _check_of(r, self._shared, self._opts)
+            assert self._pool is not None
             try:
-                final = _finish_pdf(r, outcome, self._shared, self._opts)
+                future = self._pool.submit(check_pdf, check)
+            except BrokenProcessPool:
+                future = _in_process(check)
+            self._checking[future] = (r, check)
+
+    def _checked(self, wait: float) -> None:
+        """Finish the teams whose check is done, waiting up to `wait` seconds for one."""
+        if not self._checking:
+            if wait:
+                time.sleep(wait)
+            return
+        done, _ = futures_wait(self._checking, timeout=wait, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=lambda f: self._checking[f][0].team_id):
+            r, check = self._checking.pop(future)
+            try:
+                checked = future.result()
+            except BrokenProcessPool:
+                # A worker died (out of memory, killed): this PDF is checked here instead;
+                # its validation is never skipped.
+                checked = check_pdf(check)
+            for label, seconds in checked.cpu.items():
+                self._times.add_cpu(label, seconds)
+            try:
+                final = _publish(r, check, checked, self._shared, self._opts)
             except TeamprotocolError as e:  # the archive copy could not be written
                 final = _failed(r, problems_of(e, r.team_id), r.warnings)
-            self.final[r.team_id] = final
-            self._progress(r.team_id)
+            self._done(r, final)
+
+    def _done(self, r: TeamResult, final: TeamResult) -> None:
+        self.final[r.team_id] = final
+        self._progress(r.team_id)
 
 
-def _font_missing(pdf: Path, font: str) -> Problem | None:
-    """A warning when the PDF does not embed the policy's font (or its metric twin)."""
-    wanted = {font.replace(" ", "").lower(), metric_twin(font).replace(" ", "").lower()}
-    embedded = page_fonts(pdf)
-    if any(name.lower().startswith(w) for name in embedded for w in wanted if w):
-        return None
-    shown = ", ".join(sorted({n.split("-")[0] for n in embedded})[:3]) or "geen"
-    return Problem(file=pdf.name, field="branding.font", message=(
-        f"de PDF/A bevat het lettertype '{font}' niet, maar {shown}"),
-        hint="Installeer het lettertype op deze computer, of kies in het beleid een "
-             "lettertype dat er wel is, zoals Calibri (LibreOffice gebruikt dan Carlito)")
+def _in_process(check: Check) -> Future[Checked]:
+    """`check_pdf` run here, as a finished future (the workers are gone)."""
+    future: Future[Checked] = Future()
+    future.set_result(check_pdf(check))
+    return future

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.agenda import write_agenda
+from pipeline.agenda import AGENDA_NAME, write_agenda
 from pipeline.archive import (
     MANIFEST_NAME,
     Manifest,
@@ -19,6 +19,14 @@ from pipeline.archive import (
     save_manifest,
 )
 from pipeline.batch.pdfs import Pdfs
+from pipeline.batch.records import (
+    Records,
+    TeamRecord,
+    agenda_key,
+    load_records,
+    overview_protocol,
+    save_records,
+)
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
     PROTOCOL_JSON,
@@ -26,15 +34,17 @@ from pipeline.batch.shared import (
     BuildOptions,
     Progress,
     Shared,
+    outputs_of,
     shared_inputs,
 )
 from pipeline.batch.team import build_team
 from pipeline.catalogue import SCHEMA_VERSION
 from pipeline.errors import Problem, UsageError
+from pipeline.files import sha256_file
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
-from pipeline.report import write_overview
+from pipeline.report import write_overview_if_changed
 from pipeline.report.reviews import read_reviews, write_reviews
 
 
@@ -121,6 +131,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     with output_lock(opts.out_dir):
         shared.manifest = load_manifest(opts.out_dir)
         shared.reviews = read_reviews(opts.out_dir)
+        shared.records = load_records(opts.out_dir)
         orphans = _orphans(folders, shared.manifest, opts.out_dir)
         shared.dirty = bool(orphans)
         warnings = [*_font_remarks(opts, shared), *orphans, *shared.reviews.problems]
@@ -166,18 +177,56 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     results = [final[r.team_id] for r in results]
     with shared.times.stage("manifest"):
         _record(manifest, results, inputs, shared, opts)
+    records = shared.records
+    _keep_records(records, results, shared)
+    last = (records.overview_key, records.overview_files)
     with shared.times.stage("overview"):
-        overview = write_overview(results, opts.out_dir, today=opts.today, policy=shared.policy,
-                                  logo=shared.logo)
-    write_agenda(results, opts.out_dir, shared.policy.branding.organisation, today=opts.today)
-    # Every team with a protocol, also one whose adoption was refused for want of a review.
+        overview, records.overview_key, records.overview_files = write_overview_if_changed(
+            results, opts.out_dir, today=opts.today, policy=shared.policy, logo=shared.logo,
+            last=last)
+    organisation = shared.policy.branding.organisation
+    agenda_file = opts.out_dir / AGENDA_NAME
+    with shared.times.stage("agenda"):
+        key = agenda_key(results, organisation, opts.today)
+        if key != records.agenda_key or not _same(agenda_file, records.agenda_hash):
+            written = write_agenda(results, opts.out_dir, organisation, today=opts.today)
+            records.agenda_key, records.agenda_hash = key, sha256_file(written)
+            shared.records_changed = True
+    if shared.records_changed or last != (records.overview_key, records.overview_files):
+        save_records(opts.out_dir, records)
+    # Every team with a protocol, also one whose adoption was refused for want of a review
+    # (an unchanged team's record keeps its annex's reviews).
     reviews = write_reviews(opts.out_dir, shared.reviews, {
         r.team_id: r.protocol.annex.reviews for r in results if r.protocol is not None})
     if reviews is not None:
-        overview.insert(0, reviews)
+        overview = [reviews, *overview]
     timings["totaal"] = time.perf_counter() - started
     return BatchReport(results=results, overview=overview, timings=timings,
                        stages=shared.times)
+
+
+def _same(path: Path, digest: str) -> bool:
+    """True when `path` is a file with the SHA-256 `digest`."""
+    try:
+        return bool(digest) and sha256_file(path) == digest
+    except OSError:
+        return False
+
+
+def _keep_records(records: Records, results: list[TeamResult], shared: Shared) -> None:
+    """The overview's record of every team built now; none for a failed or gone team."""
+    teams = {r.team_id: r for r in results}
+    for team_id in [t for t in records.teams if t not in teams]:
+        del records.teams[team_id]
+        shared.records_changed = True
+    for r in results:
+        if r.status == BuildStatus.FAILED:
+            shared.records_changed |= records.teams.pop(r.team_id, None) is not None
+        elif r.status == BuildStatus.BUILT and r.protocol is not None:
+            json_hash = shared.written.get(r.team_id, {}).get(outputs_of(r.team_id)["json"], "")
+            records.teams[r.team_id] = TeamRecord(json_hash=json_hash,
+                                                  protocol=overview_protocol(r.protocol))
+            shared.records_changed = True
 
 
 def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dict[str, str]],

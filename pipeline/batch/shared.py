@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline import __version__, history
 from pipeline.archive import Manifest, archive_name
+from pipeline.batch.records import Records
 from pipeline.batch.timing import StageTimes
 from pipeline.catalogue import SCHEMA_VERSION
 from pipeline.errors import Problem
@@ -76,6 +77,9 @@ class Shared:
     # the PDF just verified), never re-read at the end: the manifest records what this run made.
     written: dict[str, dict[str, str]] = field(default_factory=dict)
     dirty: bool = False  # the manifest changed before any team was built (teams dropped)
+    # The overview's record of every team (`records.py`), loaded with the manifest.
+    records: Records = field(default_factory=Records)
+    records_changed: bool = False  # a team's record was made, replaced or dropped
     times: StageTimes = field(default_factory=StageTimes)
     # The coordinator's review workbook (beoordelingen.xlsx), read before any team is built.
     reviews: ReviewBook = field(default_factory=ReviewBook)

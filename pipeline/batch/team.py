@@ -10,6 +10,7 @@ from pipeline import history
 from pipeline.adoption import Gap, adoption_problems
 from pipeline.archive import ArchiveRecord, TeamEntry, team_is_current
 from pipeline.assess import assess
+from pipeline.batch.records import TeamRecord, overview_protocol
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
     BuildOptions,
@@ -200,9 +201,18 @@ def _failed(team_id: str, error: TeamprotocolError,
                       problems=problems_of(error, team_id), warnings=remarks or [])
 
 
-def _unchanged(team_id: str, entry: TeamEntry, out_dir: Path) -> TeamResult:
-    json_path = out_dir / outputs_of(team_id)["json"]
-    protocol = Protocol.model_validate_json(json_path.read_bytes())
+def _unchanged(team_id: str, entry: TeamEntry, shared: Shared, out_dir: Path) -> TeamResult:
+    """An up-to-date team's result, its protocol from the overview's record when that was
+    made from the `protocol.json` the manifest holds, else read from that file."""
+    json_rel = outputs_of(team_id)["json"]
+    record = shared.records.teams.get(team_id)
+    if record is not None and record.json_hash == entry.outputs.get(json_rel):
+        protocol = record.protocol
+    else:
+        protocol = Protocol.model_validate_json((out_dir / json_rel).read_bytes())
+        shared.records.teams[team_id] = TeamRecord(json_hash=entry.outputs.get(json_rel, ""),
+                                                   protocol=overview_protocol(protocol))
+        shared.records_changed = True
     outputs = {k: v for k, v in outputs_of(team_id).items() if v in entry.outputs}
     archived = [p for p in entry.outputs if p.startswith(ARCHIVE_DIR + "/") and p.endswith(".pdf")]
     if archived:
@@ -229,8 +239,8 @@ def build_team(folder: Path, shared: Shared, opts: BuildOptions
             with times.stage("up-to-date check"):
                 current = team_is_current(manifest, team_id, inputs, opts.out_dir)
             if current:
-                with times.stage("load protocol.json"):
-                    result = _unchanged(team_id, entry, opts.out_dir)
+                with times.stage("load overview record"):
+                    result = _unchanged(team_id, entry, shared, opts.out_dir)
                 return result.model_copy(update={"warnings": remarks}), inputs
         return _build_docx(folder, shared, opts, remarks), inputs
     except TeamprotocolError as e:

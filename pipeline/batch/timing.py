@@ -22,6 +22,9 @@ class StageTimes:
     first: dict[str, float] = field(default_factory=dict)
     last: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # things counted, not timed
+    # CPU seconds per label: of the batch's own process inside `stage`, and what the check
+    # workers report (`add_cpu`), which run beside it and have no wall time here.
+    cpu: dict[str, float] = field(default_factory=dict)
     origin: float = field(default_factory=time.perf_counter)
     _active: set[str] = field(default_factory=set, repr=False)
 
@@ -32,16 +35,22 @@ class StageTimes:
             yield
             return
         self._active.add(label)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             end = time.perf_counter()
+            self.cpu[label] = self.cpu.get(label, 0.0) + time.process_time() - cpu
             self._active.discard(label)
             self.seconds[label] = self.seconds.get(label, 0.0) + end - start
             self.calls[label] = self.calls.get(label, 0) + 1
             self.first.setdefault(label, start - self.origin)
             self.last[label] = end - self.origin
+
+    def add_cpu(self, label: str, seconds: float) -> None:
+        """One call of `label` that took `seconds` of CPU in a worker (no wall time here)."""
+        self.cpu[label] = self.cpu.get(label, 0.0) + seconds
+        self.calls[label] = self.calls.get(label, 0) + 1
 
     def count(self, label: str, n: int = 1) -> None:
         """Add `n` to the counter `label`."""
@@ -51,11 +60,13 @@ class StageTimes:
 # The stages `build_all` times, by phase (labels as the bench prints them).
 DOCX_STAGES = ("input hashes", "read forms", "merge + assess", "render docx",
                "write docx + json")
-PDF_STAGES = ("LibreOffice pool start", "hand over to soffice (submit)",
-              "look at soffice (poll, no wait)", "wait for soffice (drain)",
-              "verify (pypdf + PDFium)", "validate archived (page)",
-              "PDF/UA-1 claim of concepts (page)",
-              "archive copy", "LibreOffice pool stop")
-END_STAGES = ("manifest", "overview")
-REBUILD_STAGES = ("up-to-date check", "load protocol.json")
+PDF_STAGES = ("LibreOffice pool start", "check workers start",
+              "hand over to soffice (submit)", "look at soffice (poll, no wait)",
+              "wait for soffice and the checks (drain)", "archive copy",
+              "LibreOffice pool stop")
+# The stages the check workers run beside the batch (CPU seconds only; `batch/checks.py`).
+CHECK_STAGES = ("verify (pypdf + PDFium)", "validate archived (page)",
+                "PDF/UA-1 claim of concepts (page)", "font + contents' page numbers")
+END_STAGES = ("manifest", "overview", "agenda")
+REBUILD_STAGES = ("up-to-date check", "load overview record")
 SOFFICE_STARTS = "soffice processes started"

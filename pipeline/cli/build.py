@@ -74,8 +74,9 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
         except TeamprotocolError as e:  # e.g. --out is the forms folder: a usage error
             raise click.UsageError(e.format(), ctx=ctx) from e
         steps = len(teams) * (1 if no_pdf else 2)
+        # A count with the time left, on a terminal only (click draws nothing else).
         with click.progressbar(length=steps, label="Bouwen", file=sys.stderr,
-                               show_pos=True) as bar:
+                               show_pos=True, show_eta=True) as bar:
             report = build_all(opts, progress=lambda _team: bar.update(1))
     # The example forms lived in a temporary folder that is gone now: name them by their
     # place inside it ("belastingen/balie.docx"), and say how to get a copy to check.
@@ -85,7 +86,11 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
 
     for p in report.warnings:
         click.echo(f"Let op: {line(p)}")
+    # One line per team that needs attention (failed, or remarks); the others are counted
+    # below: 2,000 teams printed 9,801 lines (issue 26).
     for r in report.results:
+        if not r.problems and not r.warnings:
+            continue
         click.echo(f"  {r.team_id:<28} {_STATUS_SHOWN[r.status]}")
         for p in r.problems:
             click.echo(f"      {line(p)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,8 +71,12 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         from pipeline.forms import prefill
 
         found = prefill.plan(teams, last_dir)
-    with staging(out_dir) as stage:
-        for team in teams:
+    # A count with the time left, on a terminal only: 2,000 teams took minutes and printed
+    # nothing until done (issue 26).
+    with staging(out_dir) as stage, click.progressbar(
+            teams, label="Formulieren", file=sys.stderr, show_pos=True, show_eta=True,
+            hidden=not sys.stderr.isatty()) as bar:
+        for team in bar:
             if found is None:
                 write_team_forms(team, stage, locked_texts=locked,
                                  terminology=policy.terminology, look=look)

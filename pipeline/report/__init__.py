@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipeline.files import atomic_write_bytes
+from pipeline.files import atomic_write_bytes, sha256_bytes, sha256_file
 from pipeline.models import TeamResult
 from pipeline.policy import Policy
 from pipeline.report.data import Overview, build_overview
@@ -20,7 +20,8 @@ XLSX = "overzicht.xlsx"
 HTML = "overzicht.html"
 DEFAULT_COLOUR = "#1F4E79"
 
-__all__ = ["HTML", "XLSX", "Overview", "build_overview", "write_overview"]
+__all__ = ["HTML", "XLSX", "Overview", "build_overview", "write_overview",
+           "write_overview_if_changed"]
 
 
 def write_overview(results: list[TeamResult], out_dir: Path, *, today: dt.date,
@@ -31,9 +32,42 @@ def write_overview(results: list[TeamResult], out_dir: Path, *, today: dt.date,
     policy gives the house colour, the organisation's own open items and, with `logo` (the
     resolved logo file), the page's logo.
     """
+    return write_overview_if_changed(results, out_dir, today=today, policy=policy,
+                                     logo=logo)[0]
+
+
+def write_overview_if_changed(results: list[TeamResult], out_dir: Path, *, today: dt.date,
+                              policy: Policy | None = None, logo: Path | None = None,
+                              last: tuple[str, dict[str, str]] = ("", {})
+                              ) -> tuple[list[Path], str, dict[str, str]]:
+    """`write_overview`, unless the files hold this overview already.
+
+    `last` is the key of the overview last written and the SHA-256 of its files; when the
+    key is the same and the files are still those, nothing is written (the workbook's cell
+    styles made it ~1 s of an unchanged rebuild of 200 teams). Returns the paths, this
+    overview's key and the files' hashes.
+    """
     overview = build_overview(results, policy, today)
     colour = policy.branding.colour if policy is not None else DEFAULT_COLOUR
     xlsx, page = Path(out_dir) / XLSX, Path(out_dir) / HTML
-    atomic_write_bytes(xlsx, workbook_bytes(overview, colour, text_on(colour)))
-    atomic_write_bytes(page, html_text(overview, colour, logo).encode("utf-8"))
-    return [xlsx, page]
+    # The overview is frozen dataclasses of plain values: its repr is all it shows.
+    logo_hash = sha256_file(logo) if logo is not None else ""
+    key = sha256_bytes(f"{overview!r}/{colour}/{logo_hash}".encode())
+    last_key, last_files = last
+    if key == last_key and _still(last_files, xlsx, page):
+        return [xlsx, page], key, last_files
+    files = {}
+    for path, data in ((xlsx, workbook_bytes(overview, colour, text_on(colour))),
+                       (page, html_text(overview, colour, logo).encode("utf-8"))):
+        atomic_write_bytes(path, data)
+        files[path.name] = sha256_bytes(data)
+    return [xlsx, page], key, files
+
+
+def _still(files: dict[str, str], *paths: Path) -> bool:
+    """True when every path is a file with the hash `files` records for its name."""
+    try:
+        return all(path.name in files and sha256_file(path) == files[path.name]
+                   for path in paths)
+    except OSError:
+        return False

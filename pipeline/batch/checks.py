@@ -1,0 +1,150 @@
+"""Each converted PDF checked in a worker process beside LibreOffice: verification, the
+independent validator `page`, the PDF/UA claim of a concept, the font, and the contents'
+page numbers stamped into the .docx.
+
+Measured on issue 26's bench (200 teams, 2 cores): verification (~40 ms) and `page`
+(~90-140 ms of CPU per profile per PDF) in the batch's own thread made soffice wait for
+Python between its lists, and Python (one thread, the GIL) wait for soffice: 1.50 x the
+LibreOffice floor, a third of the machine idle. A worker process takes that work off the
+batch's thread, so the cores stay busy with whichever of them has work.
+
+`page` (a compiled Rust library, profiled with `perf` on our protocols) spends its time
+parsing: a quarter in malloc/free, most of the rest in lopdf's object and content-stream
+parsers and the font scans; the rules themselves are a small part. It validates one profile
+per call and refuses `profile=None` on our PDFs (both PDF/A and PDF/UA identification are
+present), so an archived PDF costs two parses; there is no cheaper call for the same verdict.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from pipeline.batch.timing import CHECK_STAGES
+from pipeline.errors import Problem
+from pipeline.files import atomic_write_bytes, sha256_bytes, sha256_file
+from pipeline.pdf.read import page_fonts, toc_link_pages
+from pipeline.pdf.soffice import metric_twin
+from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
+from pipeline.render import ANNEX_HEADING
+from pipeline.render.toc_pages import stamp_toc, toc_pages_from_links
+
+# Stage labels of the work done here (CPU seconds, in the worker; `make bench` prints them).
+VERIFY, VALIDATE_ARCHIVED, VALIDATE_CONCEPT, STAMP = CHECK_STAGES
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a worker is asked: one team's PDF and the .docx it was made from."""
+
+    pdf: Path
+    docx: Path
+    rel_pdf: str  # how problems name the PDF
+    adopted: bool  # goes to the archive: PDF/A-2b and PDF/UA-1 must pass, else not published
+    font: str
+
+
+@dataclass
+class Checked:
+    """What a worker found; `problems` empty means the PDF may be published."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # why the UA claim was withdrawn
+    font: Problem | None = None  # the policy's font is not in the PDF
+    pdf_hash: str = ""
+    stamped_docx_hash: str | None = None  # the .docx now holds the page numbers
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage label
+
+
+def check_pdf(check: Check) -> Checked:
+    """Verify, validate (archived: PDF/A-2b + PDF/UA-1; concepts: PDF/UA-1, the claim
+    withdrawn when it fails), font, and stamp the contents into the .docx; in any process."""
+    out = Checked()
+    clock = time.process_time
+    start = clock()
+    out.problems = verify_pdf(check.pdf, expect_text=ANNEX_HEADING, name=check.rel_pdf)
+    out.cpu[VERIFY] = clock() - start
+    if not out.problems:
+        start = clock()
+        if check.adopted:  # never skipped: what is archived passes the validator
+            out.problems = validate_pdf(check.pdf, name=check.rel_pdf)
+            out.cpu[VALIDATE_ARCHIVED] = clock() - start
+        else:
+            out.warnings.extend(settle_ua_claim(check.pdf, name=check.rel_pdf))
+            out.cpu[VALIDATE_CONCEPT] = clock() - start
+    if out.problems:
+        return out
+    start = clock()
+    out.pdf_hash = sha256_file(check.pdf)  # the file just verified (and its claim settled)
+    out.font = font_missing(check.pdf, check.font)
+    out.stamped_docx_hash = stamp_contents(check.docx, check.pdf)
+    out.cpu[STAMP] = clock() - start
+    return out
+
+
+def stamp_contents(docx: Path, pdf: Path) -> str | None:
+    """Give the .docx a real TOC field holding the page numbers LibreOffice laid out; the
+    SHA-256 of the stamped file, or None when nothing changed."""
+    stamped = stamp_toc(docx.read_bytes(), toc_pages_from_links(toc_link_pages(pdf)))
+    if stamped is None:
+        return None
+    atomic_write_bytes(docx, stamped)
+    return sha256_bytes(stamped)
+
+
+def font_missing(pdf: Path, font: str) -> Problem | None:
+    """A warning when the PDF does not embed the policy's font (or its metric twin)."""
+    wanted = {font.replace(" ", "").lower(), metric_twin(font).replace(" ", "").lower()}
+    embedded = page_fonts(pdf)
+    if any(name.lower().startswith(w) for name in embedded for w in wanted if w):
+        return None
+    shown = ", ".join(sorted({n.split("-")[0] for n in embedded})[:3]) or "geen"
+    return Problem(file=pdf.name, field="branding.font", message=(
+        f"de PDF/A bevat het lettertype '{font}' niet, maar {shown}"),
+        hint="Installeer het lettertype op deze computer, of kies in het beleid een "
+             "lettertype dat er wel is, zoals Calibri (LibreOffice gebruikt dan Carlito)")
+
+
+def worker_count(jobs: int) -> int:
+    """How many check workers beside `jobs` soffice processes.
+
+    Checking a PDF costs about half the CPU of converting it (bench, 200 teams: 0.2 CPU-s
+    against 0.4), so one worker per two soffice processes keeps up with them; never more
+    than the cores.
+    """
+    return max(1, min(os.cpu_count() or 1, math.ceil(jobs / 2)))
+
+
+def _worker_start(parent: int) -> None:
+    """Set up a check worker: Ctrl-C is the batch's, and the worker ends with the batch."""
+    # Ctrl-C reaches the whole foreground process group: the batch handles it and shuts the
+    # pool down; a worker printing its own KeyboardInterrupt would only add noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker blocks on its task queue, whose pipe it holds both ends of: after a `kill -9`
+    # of the batch it would wait forever. It looks at its parent once a second instead.
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def check_pool(jobs: int) -> ProcessPoolExecutor:
+    """The worker processes that check PDFs.
+
+    Spawned, not forked: a forked worker would inherit the soffice guard's pipe
+    (`pdf.processes.Guard`) and keep it open after a `kill -9` of the batch, so the guard
+    would not kill soffice. A spawned worker holds only its own pipes and ends when the
+    batch ends (`_worker_start`).
+    """
+    return ProcessPoolExecutor(max_workers=worker_count(jobs), mp_context=get_context("spawn"),
+                               initializer=_worker_start, initargs=(os.getpid(),))

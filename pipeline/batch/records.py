@@ -1,0 +1,105 @@
+"""The overview's record of every team, kept beside the manifest: what an unchanged rebuild
+reads instead of every team's `protocol.json`.
+
+Measured (issue 26, 200 teams): an unchanged rebuild spent 1.17 s reading 200
+`protocol.json` files of ~96 kB, of which the overview and the agenda read only the title
+facts, each checklist item's status and whose part is open, and the actions (~5 % of it). A
+record holds a protocol with just those parts (`overview_protocol`); all records are one
+file, `.teamprotocol-overzicht.json`, read once per run. A record is used only when the
+`protocol.json` it was made from is the one the manifest holds (same SHA-256, which the
+up-to-date check has just re-hashed); otherwise the team's `protocol.json` is read as before.
+The file also remembers which overview it last wrote, so an unchanged rebuild rewrites
+neither `overzicht.html` nor `overzicht.xlsx`.
+
+`tests/batch/test_batch_records.py` holds the overview and agenda made from records equal to
+those made from the full protocols: a stage that starts reading more of a protocol fails it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from pipeline.files import atomic_write_bytes
+from pipeline.models import Annex, ItemAssessment, MissingPart, Protocol, TeamResult
+
+RECORDS_NAME = ".teamprotocol-overzicht.json"
+# Raised whenever what a record keeps changes, so records of an older program are not used.
+RECORDS_VERSION = 2
+# What agenda.ics is made of besides the protocols: raised with a change to `pipeline.agenda`
+# that gives other bytes from the same protocols, so the file is written again.
+AGENDA_FORMAT = 1
+
+
+class TeamRecord(BaseModel):
+    """One team's overview record and the SHA-256 of the `protocol.json` it was made from."""
+
+    json_hash: str
+    protocol: Protocol
+
+
+class Records(BaseModel):
+    """Every team's record, and the overview files last written (name -> SHA-256) with the
+    key of what they showed."""
+
+    version: int = RECORDS_VERSION
+    teams: dict[str, TeamRecord] = Field(default_factory=dict)
+    overview_key: str = ""
+    overview_files: dict[str, str] = Field(default_factory=dict)
+    agenda_key: str = ""  # what agenda.ics was last written from, and its SHA-256
+    agenda_hash: str = ""
+
+
+def _parties(missing: list[MissingPart]) -> list[MissingPart]:
+    """One missing part per party: whose part is open is all the overview asks."""
+    seen: dict[str, MissingPart] = {}
+    for part in missing:
+        seen.setdefault(part.party, MissingPart(party=part.party, reason=""))
+    return list(seen.values())
+
+
+def overview_protocol(protocol: Protocol) -> Protocol:
+    """The protocol with only what the overview and the agenda read: its title facts
+    (without the version history), per checklist item its status, whose part is open and its
+    action, the annex's actions, and the answers te beoordelen with the coordinator's
+    decisions (the review workbook is rewritten from them). The texts, sources and chapters
+    are left empty."""
+    items = [ItemAssessment(id=i.id, chapter=i.chapter, text="", status=i.status, sources=[],
+                            missing=_parties(i.missing), action=i.action)
+             for i in protocol.annex.items]
+    return Protocol(meta=protocol.meta.model_copy(update={"history": []}), chapters=[],
+                    appendices=[], card=None,
+                    annex=Annex(items=items, chapters=[], topics=[],
+                                actions=protocol.annex.actions,
+                                reviews=protocol.annex.reviews))
+
+
+def agenda_key(results: list[TeamResult], organisation: str, today: dt.date) -> str:
+    """The key of what `agenda.ics` says: every team's title facts and actions, the
+    organisation and the day (icalendar took ~1.8 s for 200 teams to find the same file)."""
+    digest = hashlib.sha256(f"{AGENDA_FORMAT}/{organisation}/{today.isoformat()}".encode())
+    for r in results:
+        if r.protocol is not None:
+            digest.update(r.team_id.encode())
+            digest.update(r.protocol.meta.model_dump_json(exclude={"history"}).encode())
+            for action in r.protocol.annex.actions:
+                digest.update(action.model_dump_json().encode())
+    return digest.hexdigest()
+
+
+def load_records(out_dir: Path) -> Records:
+    """The records beside the manifest; none when the file is missing, unreadable, or of
+    another version (the teams' `protocol.json` files are read instead)."""
+    try:
+        records = Records.model_validate_json((out_dir / RECORDS_NAME).read_bytes())
+    except (OSError, ValueError, ValidationError):
+        return Records()
+    return records if records.version == RECORDS_VERSION else Records()
+
+
+def save_records(out_dir: Path, records: Records) -> None:
+    """Write the records atomically (one line per team would not make it smaller to read)."""
+    atomic_write_bytes(out_dir / RECORDS_NAME, records.model_dump_json().encode())
