@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from answer_rule import cold_answer_rule_lines
 from baseline import (
     REFERENCE_PAGES,
     BaselineRun,
@@ -289,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = first.report.failed + second.report.failed + third.report.failed
     print_report(args, first, (second, third), floor, (reused, fresh), mem, (self_kib, child_kib),
                  (load_before, load_after), generate_s)
+    print("\n== The answer rule (every answer of every team judged)")
+    print("\n".join(cold_answer_rule_lines(forms_dir)))
     if reference is not None:
         print_reference(reference, floor, reused, doc_size(every_doc), per_team=(
             first.report.timings.get("totaal", 0.0) / n))
@@ -300,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def docx_only(opts: BuildOptions, n: int) -> int:
+    print("\n".join(cold_answer_rule_lines(opts.forms_dir)))
     """`--no-pdf`: the .docx build, two unchanged rebuilds, per-team figures and peak memory."""
     print(f"Building {n} teams (.docx only) ...", flush=True)
     first = timed_build(opts)
