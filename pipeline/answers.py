@@ -193,7 +193,12 @@ def _judge(text: str, field: Field) -> tuple[AnswerState, str]:
     foreign = [w for w in lowers if not dutch.is_dutch(w) or _one_letter_run(w)]
     if len(foreign) * 2 >= len(lowers):
         return AnswerState.NOTHING, "is geen Nederlandse tekst (opvultekst of losse letters)"
-    if len(ws) <= SHORT_WORDS and (ws[0].lower() in _DEFERRALS or _TO_DO.search(stripped)):
+    first = dutch.clauses(stripped)[0] if dutch.clauses(stripped) else stripped
+    first_words = dutch.words(first)
+    if (len(ws) <= SHORT_WORDS and _TO_DO.search(stripped)) or (
+            first_words and len(first_words) <= SHORT_WORDS
+            and first_words[0].lower() in _DEFERRALS):
+        # "Komt later", "Nader te bepalen", "Nog niet geregeld: het loket heeft geen knop".
         return AnswerState.NOTHING, "stelt de afspraak uit; nog geen afspraak"
     if ws[0].lower() in _REFERENCES and len(ws) <= 5:
         return AnswerState.NOTHING, "verwijst alleen naar iets anders; schrijf de afspraak zelf op"
