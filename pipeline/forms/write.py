@@ -126,8 +126,11 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
             add_field(doc, f, values.get(f.tag), locked_texts or {}, look)
             if f.tag in together:
                 for el in body[before:]:
-                    if el.tag == ooxml.qn("w:p"):
-                        Paragraph(el, doc).paragraph_format.keep_with_next = True
+                    # A long answer's box is a paragraph inside its block-level control.
+                    box = el.find(f"{ooxml.qn('w:sdtContent')}/{ooxml.qn('w:p')}") \
+                        if el.tag == ooxml.qn("w:sdt") else el
+                    if box is not None and box.tag == ooxml.qn("w:p"):
+                        Paragraph(box, doc).paragraph_format.keep_with_next = True
     out = io.BytesIO()
     doc.save(out)
     props = {PROP_KIND: spec.kind, PROP_SCHEMA: SCHEMA_VERSION, PROP_TEAM: identity.team_id}

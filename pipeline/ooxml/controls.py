@@ -109,6 +109,35 @@ def text_control(tag: str, alias: str, value: str | None, placeholder: str, *,
     return sdt(tag, alias, kind, value if value else None, placeholder, locked=locked)
 
 
+def block_text_control(tag: str, alias: str, value: str | None, placeholder: str,
+                       paragraph: etree._Element, *, blank_lines: int = 0) -> etree._Element:
+    """Block-level rich-text `<w:sdt>` around `paragraph` (the answer box): the whole box is
+    the control, so whatever Word lets a user type in it, a new paragraph after Enter too,
+    lands inside the control.
+
+    The value's lines are `<w:br/>` in the one paragraph. An empty control shows
+    `placeholder` followed by `blank_lines` line breaks inside the placeholder's run: the
+    box looks a few lines tall and Word replaces all of it on the first keystroke.
+    LibreOffice 25.2 loads this as an inline control in the paragraph and saves it that way;
+    of a box Word filled with two paragraphs it keeps the first in the control and the
+    second, with the box's style, right after it (measured, tests/forms/lo_fill.py): the
+    reader takes such paragraphs into the answer with a warning.
+    """
+    shown = value if value else None
+    el = sdt(tag, alias, None, shown, placeholder + "\n" * blank_lines if shown is None
+             else placeholder)
+    body = el.find(qn("w:sdtContent"))
+    runs = list(body)
+    for run in runs:
+        body.remove(run)
+    paragraph.extend(runs)
+    parent = paragraph.getparent()
+    if parent is not None:
+        parent.replace(paragraph, el)
+    body.append(paragraph)
+    return el
+
+
 def checkbox_control(tag: str, alias: str, checked: bool) -> etree._Element:
     """Inline `w14:checkbox` control showing ☒ or ☐ (Word's own states and font)."""
     kind = _el("w14:checkbox")

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from forms_wordfill import control
+from forms_wordfill import NS, _runs, control, edit_docx, fill_text, w
 from lxml import etree
 
 from pipeline import ooxml
@@ -104,3 +104,33 @@ def test_answers_given_in_libreoffice_are_not_grey(make_form, tmp_path):
     assert ooxml.showing_placeholder(untouched)
     assert untouched.xpath(".//w:rStyle/@w:val", namespaces=ooxml.NS) == [
         ooxml.PLACEHOLDER_STYLE]
+
+
+def test_a_long_answer_of_two_paragraphs_saved_by_libreoffice(make_form, tmp_path):
+    """Word: Enter in a long answer's box (the block-level control) gives a second paragraph
+    inside the control. LibreOffice 25.2 keeps the first in the control and moves the second
+    right after it, in the box's style (measured): the answer is read whole, with a warning.
+    An answer typed in LibreOffice itself (one paragraph, line breaks) reads back exactly."""
+    tag = "balie.bezetting"
+
+    def typed(root):
+        fill_text(root, tag, "Altijd twee mensen.")
+        first = control(root, tag).find("w:sdtContent/w:p", NS)
+        second = etree.Element(w("p"))
+        second.append(etree.fromstring(etree.tostring(first.find("w:pPr", NS))))
+        second.append(_runs("Op dinsdag drie."))
+        first.addnext(second)
+
+    word = edit_docx(make_form("balie"), tmp_path / "word.docx", typed)
+    assert read_form(word).fields[tag] == "Altijd twee mensen.\nOp dinsdag drie."
+    dst = tmp_path / "saved" / "balie.docx"
+    dst.parent.mkdir()
+    lo_fill(word, dst, {"balie.ordebewaking": "Gastvrouw\nen de teamleider"})
+    data = read_form(dst)
+    assert data.errors == []
+    assert data.fields[tag] == "Altijd twee mensen.\nOp dinsdag drie."
+    assert [p.message for p in data.warnings if p.tag == tag] == [
+        "er stond tekst onder het antwoord, in hetzelfde vak maar buiten het invulvak; "
+        "die is bij het antwoord gevoegd"]
+    assert data.fields["balie.ordebewaking"] == "Gastvrouw\nen de teamleider"
+    assert not [p for p in data.warnings if p.tag == "balie.ordebewaking"]
