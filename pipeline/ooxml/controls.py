@@ -152,12 +152,13 @@ def dropdown_control(tag: str, alias: str, choices: tuple[str, ...], value: str 
                      placeholder: str, *, empty_item: str | None = None) -> etree._Element:
     """Inline drop-down list control; the shown text is the chosen item's display text.
 
-    `empty_item` is a first item with an empty value, as Word's own lists have ("Kies een
-    item."): choosing it makes the answer empty again.
+    `empty_item` is a first item that prompts, as Word's own lists have ("Kies een item.",
+    with that text as its value too, as Word writes it): choosing it makes the answer empty
+    again (the reader knows the prompt's text).
     """
     kind = _el("w:dropDownList")
     if empty_item:
-        _el("w:listItem", kind, w_displayText=empty_item, w_value="")
+        _el("w:listItem", kind, w_displayText=empty_item, w_value=empty_item)
     for c in choices:
         _el("w:listItem", kind, w_displayText=c, w_value=c)
     return sdt(tag, alias, kind, value if value else None, placeholder)

@@ -255,3 +255,51 @@ def test_old_forms_without_glossary_still_read(make_form, tmp_path):
     new, before = read_form(src), read_form(edit_docx(src, tmp_path / "oud.docx", old))
     assert before.fields == new.fields
     assert before.errors == new.errors == []
+
+
+# --- the package as Word writes it ------------------------------------------------------------
+
+def test_forms_carry_no_leftover_parts_and_a_complete_glossary(make_form):
+    """No stylesWithEffects (Word 2010, English), bibliography or blank thumbnail, nothing
+    pointing at them; the glossary has its own styles, settings, fonts and web settings,
+    as every Word glossary has."""
+    src = make_form("team")
+    with zipfile.ZipFile(src) as z:
+        names = set(z.namelist())
+        rels = z.read("_rels/.rels").decode() + z.read("word/_rels/document.xml.rels").decode()
+        types = z.read("[Content_Types].xml").decode()
+        settings = z.read("word/settings.xml").decode()
+        glossary_rels = z.read("word/glossary/_rels/document.xml.rels").decode()
+    for gone in ("stylesWithEffects", "customXml", "thumbnail"):
+        assert not [n for n in names if gone in n]
+        assert gone not in rels
+        assert gone not in types
+    assert "savePreviewPicture" not in settings
+    assert 'w:themeFontLang w:val="nl-NL"' in settings
+    for part in ("styles", "settings", "fontTable", "webSettings"):
+        assert f"word/glossary/{part}.xml" in names
+        assert f'Target="{part}.xml"' in glossary_rels
+        assert f'PartName="/word/glossary/{part}.xml"' in types
+
+
+def test_the_prompt_item_is_written_as_word_writes_it_and_reads_as_no_answer(make_form,
+                                                                             tmp_path):
+    """Word's own first item has its text as value too ("Kies een item."), not an empty one."""
+    src = make_form("team")
+    with zipfile.ZipFile(src) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    first = control(body, "team.status").find("w:sdtPr/w:dropDownList/w:listItem", NS)
+    assert first.get(w("displayText")) == first.get(w("value")) == "Kies…"
+
+    def choose_prompt(root):
+        sdt = control(root, "team.status")
+        for flag in sdt.findall("w:sdtPr/w:showingPlcHdr", NS):
+            flag.getparent().remove(flag)
+        content = sdt.find("w:sdtContent", NS)
+        for child in list(content):
+            content.remove(child)
+        content.append(_run("Kies…"))
+
+    data = read_form(edit_docx(src, tmp_path / "kies.docx", choose_prompt))
+    assert data.errors == []
+    assert data.fields["team.status"] is None

@@ -25,9 +25,6 @@ ALLOWED = (
     # ECMA-376 lists docPartType "bbPlcHdr" (a control's placeholder in the glossary), which
     # Word writes for every placeholder; the validator's enumeration lacks it.
     "bbPlcHdr",
-    # python-docx's default document carries Word 2010's stylesWithEffects.xml, an optional
-    # duplicate of styles.xml that Word 2013+ ignores; the validator compares the two.
-    "/word/stylesWithEffects.xml",
 )
 
 
