@@ -84,3 +84,14 @@ def test_no_compatibility_mode(form_files: dict[str, Path], protocol_files: list
                f'w:val="{COMPATIBILITY_MODE}"' in settings, path.name
         assert "<Application>teamprotocol</Application>" in app, path.name
         assert "Macintosh" not in app
+
+
+def test_no_pdf_protocols_have_a_toc_field_and_no_update_prompt(protocol_files: list[Path]
+                                                                ) -> None:
+    """Built with `--no-pdf`: a real TOC field (pages for Word to fill), no `updateFields`."""
+    for path in protocol_files:
+        with zipfile.ZipFile(path) as z:
+            document = z.read("word/document.xml").decode()
+            settings = z.read("word/settings.xml").decode()
+        assert "updateFields" not in settings, path.name
+        assert ' TOC \\o "1-2" \\h \\z ' in document, path.name
