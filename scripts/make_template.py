@@ -535,8 +535,12 @@ def title_page(doc) -> None:
         ("Vastgesteld door", "{{ meta.adopted_by }}"), ("Vastgesteld op", "{{ meta.adopted_on }}"),
         ("Volgende evaluatie", "{{ meta.next_evaluation }}"),
     ]
-    t = table(doc, len(facts), [4.5, 12.1], header=False)
-    for row, (label, value) in zip(t.rows, facts, strict=True):
+    # A header row (one cell over both columns): the PDF's table then has header cells
+    # (LibreOffice tags a repeated header row as TH), so a screen reader knows what it reads.
+    t = table(doc, len(facts) + 1, [4.5, 12.1])
+    head = t.rows[0].cells[0].merge(t.rows[0].cells[1])
+    cell_text(head, "Over dit protocol")
+    for row, (label, value) in zip(t.rows[1:], facts, strict=True):
         cell_text(row.cells[0], label)
         row.cells[0].paragraphs[0].runs[0].bold = True
         cell_text(row.cells[1], value)
@@ -638,11 +642,8 @@ def annex(doc) -> None:
     para(doc, "7. {{ annex.heading }}", "Heading 1")
     para(doc, "{{ annex.intro }}").paragraph_format.keep_with_next = True
     para(doc, "7.1 Score per hoofdstuk", "Heading 2")
-    para(doc, "Elk blokje is een onderdeel van de checklist, in de kleur van zijn status: "
-              "groen geregeld, oranje deels, rood ontbreekt, grijs n.v.t. Een onderdeel "
-              "waarvoor zowel het team als de organisatie nog iets moet regelen, telt in beide "
-              "laatste kolommen mee.",
-         "Toelichting").paragraph_format.keep_with_next = True
+    # The symbols in words come from the palette (pipeline/render/palette.py).
+    para(doc, "{{ annex.bar_legend }}", "Toelichting").paragraph_format.keep_with_next = True
     t = table(doc, 5, [5.8, 3.6, 2.2, 2.5, 2.5])
     header_row(t, ("Hoofdstuk", "In één oogopslag", "Geregeld",
                                             "Open bij het team", "Open bij de organisatie"))
