@@ -111,9 +111,10 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
         para(doc, note, layout.LOCKED)
     para(doc, "Zo vult u dit formulier in", "Heading2")
     doc.add_paragraph(spec.intro)
+    # Every form says how the organisation's text looks: each shows some (locked fields, or
+    # the frame above an inherit or extend answer), and the lead reads one form's way for all.
     lines = list(INSTRUCTIONS)
-    if any(f.merge is Merge.LOCKED for f in spec.fields):
-        lines.insert(2, LOCKED_INSTRUCTION)
+    lines.insert(2, LOCKED_INSTRUCTION)
     for line in lines:
         para(doc, line, "ListBullet")
     # The last fields travel together: the form never ends on a page with one question.
