@@ -21,11 +21,12 @@ from pypdf.generic import (
 from pipeline.pdf.read import outline_pages
 from pipeline.pdf.validate import (
     STREAM_LENGTH_RULE,
+    conformance,
     stream_length_is_exact,
     validate,
     withdraw_ua_claim,
 )
-from pipeline.pdf.verify import settle_ua_claim, verify_pdf
+from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
 
 pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
@@ -231,3 +232,34 @@ def test_stream_ending_in_cr_is_checked_byte_by_byte(protocol_pdf: Path, tmp_pat
         assert not stream_length_is_exact(bad.read_bytes(), number)
         assert validate(bad, ["2b"]) == [
             f"de PDF voldoet niet aan PDF/A-2b volgens de validator: {STREAM_LENGTH_RULE}"]
+
+
+def test_archived_pdfs_claim_pdfa2a_when_the_validator_passes_it(protocol_pdf: Path,
+                                                                 tmp_path: Path) -> None:
+    """LibreOffice exports PDF/A-2b with a full structure tree; `validate_pdf` (every PDF that
+    goes to the archive) claims level A in place and keeps it when page passes PDF/A-2a and
+    PDF/UA-1 (measured: every example protocol does). The file keeps its size."""
+    pdf = tmp_path / "archief.pdf"
+    shutil.copy(protocol_pdf, pdf)
+    assert conformance(pdf.read_bytes()) == "B"
+    assert validate_pdf(pdf) == []
+    assert conformance(pdf.read_bytes()) == "A"
+    assert pdf.stat().st_size == protocol_pdf.stat().st_size
+    for profile in ("2a", "ua1"):
+        assert page.validate_pdf(pdf, profile=profile).failures == [], profile
+    assert verify_pdf(pdf, expect_text=ANNEX_HEADING, validate=True) == []
+
+
+def test_a_pdf_that_fails_pdfa2a_keeps_its_pdfa2b_claim(protocol_pdf: Path,
+                                                       tmp_path: Path) -> None:
+    """Without its structure tree a PDF cannot be PDF/A-2a: the claim goes back to B, and
+    what is still wrong (here PDF/UA-1) is reported."""
+    writer = PdfWriter(clone_from=protocol_pdf)
+    del writer.root_object["/StructTreeRoot"]
+    pdf = tmp_path / "zonder-tags.pdf"
+    writer.write(pdf)
+    assert conformance(pdf.read_bytes()) == "B"
+    problems = [p.message for p in validate_pdf(pdf)]
+    assert conformance(pdf.read_bytes()) == "B"
+    assert problems
+    assert all("PDF/A-2a" not in p for p in problems)
