@@ -26,11 +26,12 @@ from pipeline.errors import ConversionError, Problem, TeamprotocolError
 from pipeline.files import atomic_copy, atomic_write_bytes, ensure_inside, sha256_bytes, sha256_file
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.convert import PdfConverter
+from pipeline.pdf.links import name_contents_links
 from pipeline.pdf.read import page_fonts, text_digest, toc_link_pages
 from pipeline.pdf.soffice import metric_twin
 from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
-from pipeline.render.toc_pages import stamp_toc, toc_pages_from_links
+from pipeline.render.toc_pages import stamp_toc, toc_entries, toc_pages_from_links
 
 
 def _failed(r: TeamResult, problems: list[Problem], warnings: list[Problem]) -> TeamResult:
@@ -61,6 +62,13 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
     times = shared.times
     with times.stage("verify (pypdf + PDFium)"):
         problems = verify_pdf(pdf, expect_text=ANNEX_HEADING, name=rel_pdf)
+    docx_path = opts.out_dir / r.outputs["docx"]
+    toc_pages: dict[str, int] = {}
+    if not problems:
+        # The pages of the contents, read from the links before they get their headings'
+        # names (a screen reader announced "_Toc00001"); validated below as they are.
+        toc_pages = toc_pages_from_links(toc_link_pages(pdf))
+        name_contents_links(pdf, dict(toc_entries(docx_path.read_bytes())))
     if not problems and adopted:
         with times.stage("validate archived (page)"):
             problems = validate_pdf(pdf, name=rel_pdf)
@@ -76,7 +84,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
     if (font := _font_missing(pdf, shared.policy.branding.font)) is not None:
         warnings.insert(0, font)
     rendered = written[outputs["docx"]]  # the hash adopted-but-changed is compared on
-    stamped = _stamp_contents(opts.out_dir / outputs["docx"], pdf)
+    stamped = _stamp_contents(docx_path, toc_pages)
     if stamped is not None:  # the .docx on disk now holds the page numbers: record that
         written[outputs["docx"]] = stamped
     if adopted:
@@ -101,10 +109,10 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
     return r.model_copy(update={"outputs": outputs, "warnings": warnings})
 
 
-def _stamp_contents(docx: Path, pdf: Path) -> str | None:
-    """Give the .docx a real TOC field holding the page numbers LibreOffice laid out; the
-    SHA-256 of the stamped file, or None when nothing changed."""
-    stamped = stamp_toc(docx.read_bytes(), toc_pages_from_links(toc_link_pages(pdf)))
+def _stamp_contents(docx: Path, pages: dict[str, int]) -> str | None:
+    """Give the .docx a real TOC field holding the page numbers LibreOffice laid out
+    (`pages`, by bookmark); the SHA-256 of the stamped file, or None when nothing changed."""
+    stamped = stamp_toc(docx.read_bytes(), pages)
     if stamped is None:
         return None
     atomic_write_bytes(docx, stamped)

@@ -263,3 +263,27 @@ def test_a_pdf_that_fails_pdfa2a_keeps_its_pdfa2b_claim(protocol_pdf: Path,
     assert conformance(pdf.read_bytes()) == "B"
     assert problems
     assert all("PDF/A-2a" not in p for p in problems)
+
+
+def test_contents_links_are_named_by_their_headings(protocol_pdf: Path, tmp_path: Path) -> None:
+    """LibreOffice names each contents link `_Toc00001`; an incremental update gives it its
+    heading's text. LibreOffice's bytes stay as they were, and page passes the result."""
+    from pipeline.pdf.links import name_contents_links
+    from pipeline.pdf.read import toc_link_pages
+    from pipeline.render.toc_pages import toc_entries
+
+    entries = dict(toc_entries(protocol_pdf.with_name("protocol.docx").read_bytes()))
+    pdf = tmp_path / "links.pdf"
+    shutil.copy(protocol_pdf, pdf)
+    before = toc_link_pages(pdf)
+    assert set(entries) <= set(before)
+    assert name_contents_links(pdf, entries) == len(entries)
+    assert pdf.read_bytes().startswith(protocol_pdf.read_bytes().rstrip(b"\n"))
+    after = toc_link_pages(pdf)
+    assert {entries[name]: page_number for name, page_number in before.items()
+            if name in entries}.items() <= after.items()
+    assert not [name for name in after if name.startswith("_Toc")]
+    for profile in ("2b", "ua1"):
+        assert page.validate_pdf(pdf, profile=profile).failures == [], profile
+    assert verify_pdf(pdf, expect_text=ANNEX_HEADING) == []
+    assert name_contents_links(pdf, entries) == 0  # nothing left to name

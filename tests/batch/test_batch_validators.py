@@ -51,11 +51,12 @@ def test_docx_contents_is_a_toc_field_with_the_pdf_page_numbers(example_build, t
         settings = z.read("word/settings.xml").decode()
     assert "updateFields" not in settings
     assert body.count(' TOC \\o "1-2" \\h \\z ') == 1
+    # The PDF's contents links are named by their heading's text (pdf/links.py).
     pages = toc_link_pages(out / team_id / f"teamprotocol-{team_id}.pdf")
-    for anchor, _ in toc_entries(docx.read_bytes()):
+    for anchor, text in toc_entries(docx.read_bytes()):
         cached = body.split(f" PAGEREF {anchor} \\h ", 1)[1]
         number = cached.split("<w:t", 1)[1].split(">", 1)[1].split("<", 1)[0]
-        assert number == str(pages[anchor]), anchor
+        assert number == str(pages[text]), anchor
 
 
 def test_the_logo_is_kept_lossless_and_the_examples_are_short(example_build):
@@ -75,3 +76,69 @@ def test_the_logo_is_kept_lossless_and_the_examples_are_short(example_build):
                       if line.strip()]) for p in document]
         assert len(lines) <= 23, team_id
         assert min(lines[:-1]) >= 5, (team_id, lines)
+
+
+def _struct_elements(reader, kind: str) -> list:
+    """Every structure element of type `kind` (after the role map), in document order."""
+    from pypdf.generic import IndirectObject
+
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    roles = root.get("/RoleMap", {})
+    found = []
+
+    def walk(node) -> None:
+        node = node.get_object() if isinstance(node, IndirectObject) else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+            return
+        if not hasattr(node, "get"):
+            return
+        s = node.get("/S")
+        if s is not None and roles.get(s, s) == kind:
+            found.append(node)
+        if node.get("/K") is not None:
+            walk(node["/K"])
+
+    walk(root["/K"])
+    return found
+
+
+def _kids(node, roles) -> list:
+    from pypdf.generic import IndirectObject
+
+    kids = node.get("/K")
+    kids = kids if isinstance(kids, list) else [kids]
+    out = []
+    for kid in kids:
+        kid = kid.get_object() if isinstance(kid, IndirectObject) else kid
+        if hasattr(kid, "get"):
+            out.append(kid)
+    return out
+
+
+@pytest.mark.parametrize("team_id", TEAM_IDS)
+def test_a_listener_hears_link_names_and_table_headers(example_build, team_id):
+    """Walking the PDF's structure tree: every contents link is announced by its heading's
+    text (not `_Toc00001`), and the title page's facts table starts with header cells."""
+    from pypdf import PdfReader
+
+    from pipeline.render.toc_pages import toc_entries
+
+    _, out = example_build
+    reader = PdfReader(out / team_id / f"teamprotocol-{team_id}.pdf")
+    headings = {text for _, text in toc_entries(
+        (out / team_id / f"teamprotocol-{team_id}.docx").read_bytes())}
+    names = []
+    for link in _struct_elements(reader, "/Link"):
+        for kid in _kids(link, {}):
+            if kid.get("/Type") == "/OBJR":
+                names.append(str(kid["/Obj"].get_object().get("/Contents", "")))
+    assert len(names) >= len(headings) > 10
+    assert not [n for n in names if n.startswith("_Toc")]
+    assert set(names) == headings
+    roles = reader.trailer["/Root"]["/StructTreeRoot"].get_object().get("/RoleMap", {})
+    facts = _struct_elements(reader, "/Table")[0]
+    first_row = next(k for k in _kids(facts, roles) if roles.get(k["/S"], k["/S"]) == "/TR")
+    cells = [roles.get(c["/S"], c["/S"]) for c in _kids(first_row, roles)]
+    assert cells == ["/TH"]
