@@ -40,17 +40,38 @@ _MAX_XREF_ENTRIES = 5_000_000
 
 
 def _xref_offsets(data: bytes) -> dict[tuple[int, int], int]:
-    """(object number, generation) -> byte offset, from the last classic xref table.
+    """(object number, generation) -> byte offset, from the classic xref tables: the last
+    one, and those its trailers' `/Prev` lead to (the newer entry wins).
 
-    LibreOffice writes one classic table (no xref streams, no updates); anything else gives
-    an empty map, so no report is excused.
+    LibreOffice writes one classic table; `links.name_contents_links` appends an
+    incremental update with a table of its own. Anything else (xref streams) gives an empty
+    map, so no report is excused.
     """
     found = _STARTXREF.search(data[-1024:])
     if found is None:
         return {}
-    pos = int(found.group(1))
+    offsets: dict[tuple[int, int], int] = {}
+    seen: set[int] = set()
+    pos: int | None = int(found.group(1))
+    while pos is not None and pos not in seen and len(seen) < _MAX_SECTIONS:
+        seen.add(pos)
+        table = _xref_table(data, pos)
+        if table is None:
+            return {}
+        entries, pos = table
+        for key, offset in entries.items():
+            offsets.setdefault(key, offset)
+    return offsets
+
+
+_MAX_SECTIONS = 16
+_PREV = re.compile(rb"\s*trailer\s*<<(?:(?!startxref).)*?/Prev\s+(\d+)", re.S)
+
+
+def _xref_table(data: bytes, pos: int) -> tuple[dict[tuple[int, int], int], int | None] | None:
+    """The entries of the classic xref table at `pos` and its trailer's `/Prev` (None)."""
     if data[pos:pos + 4] != b"xref":
-        return {}
+        return None
     pos += 4
     while data[pos:pos + 1] in (b"\r", b"\n", b" "):
         pos += 1
@@ -58,10 +79,11 @@ def _xref_offsets(data: bytes) -> dict[tuple[int, int], int]:
     while True:
         head = _SUBSECTION.match(data, pos)
         if head is None:
-            return offsets
+            prev = _PREV.match(data, pos)
+            return offsets, int(prev.group(1)) if prev is not None else None
         first, count = int(head.group(1)), int(head.group(2))
         if count > _MAX_XREF_ENTRIES:
-            return {}
+            return None
         pos = head.end()
         for n in range(count):
             entry = data[pos + 20 * n:pos + 20 * n + 20]
