@@ -49,6 +49,9 @@ PLACEHOLDER_STYLE = "PlaceholderText"  # Word's character style for placeholder 
 # the placeholder's first character: without this lead every answer given in LibreOffice
 # stayed grey (PlaceholderText); with it the answer has the paragraph's own formatting. Word
 # replaces the whole placeholder. It is whitespace, so readers that strip text never see it.
+# So a placeholder is two runs where Word writes one: measured again for the block-level long
+# answer (LibreOffice 25.2, lo_fill.py): without the lead its typed answer kept the
+# PlaceholderText style too. A grey answer matters more than the run count.
 PLACEHOLDER_LEAD = "\u200a"
 
 
