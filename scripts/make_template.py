@@ -666,20 +666,21 @@ def annex(doc) -> None:
     # What is missing, and who acts by when, each in a column of its own; the filled sources
     # are a short reference under the item.
     # "Wat ontbreekt" is the longest text of an open item (measured: rows of 20 lines at 3.3 cm).
-    widths = [0.8, 3.7, 1.9, 4.4, 2.3, 1.8, 1.7]
+    # The item text had 22 % of the width (5-7 lines a row) while most rows hold "–" for the
+    # action, its owner and its date: those are one column now, "door …, uiterlijk …" under
+    # the action, and the item text has the room (issue 23).
+    widths = [0.8, 5.2, 1.9, 4.9, 3.8]
     t = table(doc, 7, widths)
-    header_row(t, ("Nr.", "Onderdeel", "Status", "Wat ontbreekt",
-                                            "Actie", "Eigenaar", "Uiterlijk"), "Checklisttekst")
+    header_row(t, ("Nr.", "Onderdeel", "Status", "Wat ontbreekt", "Actie"), "Checklisttekst")
     cell_text(t.rows[1].cells[0], "{%tr for g in annex.groups %}")
-    group = t.rows[2].cells[0].merge(t.rows[2].cells[6])
+    group = t.rows[2].cells[0].merge(t.rows[2].cells[4])
     cell_text(group, "{% cellbg 'F2F2F2' %}{{ g.number }}. {{ g.title }} — {{ g.line }}")
     group.paragraphs[0].runs[0].bold = True
     # A chapter's row stays on the page of its first item (measured: in 101 of 240 bench
     # PDFs it ended a page alone, its items on the next). LibreOffice honours keep-with-next
     # in a table row (measured), and Word documents it for rows.
     group.paragraphs[0].paragraph_format.keep_with_next = True
-    row_loop(t, 3, "for i in g.checks",
-             ["{{ i.id }}", None, None, None, "{{ i.action }}", "{{ i.owner }}", "{{ i.due }}"],
+    row_loop(t, 3, "for i in g.checks", ["{{ i.id }}", None, None, None, None],
              "Checklisttekst")
     item = t.rows[4].cells[1]
     cell_text(item, "{{ i.text }}", "Checklisttekst")
@@ -691,6 +692,10 @@ def annex(doc) -> None:
     cell_text(missing, "{%p for m in i.missing %}", "Checklisttekst")
     for text in ("{{ m }}", "{%p endfor %}"):
         missing.add_paragraph(style="Checklisttekst").add_run(text)
+    action = t.rows[4].cells[4]
+    cell_text(action, "{%p for a in i.action_lines %}", "Checklisttekst")
+    for text in ("{{ a }}", "{%p endfor %}"):
+        action.add_paragraph(style="Checklisttekst").add_run(text)
     cell_text(t.rows[6].cells[0], "{%tr endfor %}")
 
     para(doc, "7.3 Acties", "Heading 2")

@@ -61,6 +61,17 @@ def _bar(items: list[ItemAssessment]) -> RichText:
     return bar
 
 
+def _action_lines(action: Action | None) -> list[str]:
+    """7.2's action column: what, then "door <owner>, uiterlijk <date>"; an item without a
+    planned action says so in one line (its owner until then is named once, under 7.3)."""
+    if action is None:
+        return [EMPTY]
+    if action.origin == "open":
+        return ["nog niet gepland"]
+    owner = clean(action.owner) if action.owner else "eigenaar nog te bepalen"
+    return [clean(action.what), f"door {owner}, uiterlijk {_due(action)}"]
+
+
 def missing_lines(parts: list[MissingPart]) -> list[str]:
     """What an item lacks, one line per form: "Teamformulier: A; B (‘n.v.t.’ regelt niets)".
 
@@ -101,6 +112,7 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
             ("nog niet gepland" if action.origin == "open" else clean(action.what)),
             "owner": clean(action.owner or "nog te bepalen") if action is not None else EMPTY,
             "due": _due(action) if action is not None else EMPTY,
+            "action_lines": _action_lines(action),
         })
     by_chapter = {c.chapter: [i for i in annex.items if i.chapter == c.chapter]
                   for c in annex.chapters}
