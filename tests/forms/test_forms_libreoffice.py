@@ -134,3 +134,22 @@ def test_a_long_answer_of_two_paragraphs_saved_by_libreoffice(make_form, tmp_pat
         "die is bij het antwoord gevoegd"]
     assert data.fields["balie.ordebewaking"] == "Gastvrouw\nen de teamleider"
     assert not [p for p in data.warnings if p.tag == "balie.ordebewaking"]
+
+
+def test_answer_boxes_never_split_over_pages(make_form, tmp_path):
+    """Laid out by LibreOffice: no answer box starts on one page and ends on the next, and
+    no question is left at a page foot without its box, also with long answers (without
+    keep-lines 3 boxes of this form split, measured)."""
+    from pipeline.catalogue import FORMS as ALL
+
+    long_answers = {f.tag: "\n".join(f"Regel {i} van een lang antwoord met wat tekst erbij."
+                                     for i in range(12))
+                    for f in ALL["team"].fields
+                    if f.type is FieldType.MULTILINE and f.merge is not Merge.LOCKED}
+    forms = [make_form("team", long_answers), make_form("balie")]
+    run = subprocess.run(["/usr/bin/python3", str(FILLER.with_name("lo_boxes.py")),
+                          *map(str, forms)], capture_output=True, text=True, timeout=180,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.split("\n")
+    assert [line.split()[1:] for line in lines if line] == [["0", "0"], ["0", "0"]]
