@@ -95,3 +95,25 @@ def test_no_pdf_protocols_have_a_toc_field_and_no_update_prompt(protocol_files: 
             settings = z.read("word/settings.xml").decode()
         assert "updateFields" not in settings, path.name
         assert ' TOC \\o "1-2" \\h \\z ' in document, path.name
+
+
+def test_change_document_is_valid_ooxml_without_leftover_parts(tmp_path: Path) -> None:
+    """The tracked-changes document (python-docx's default document underneath) carries no
+    stylesWithEffects, bibliography or thumbnail and passes the validator."""
+    import datetime as dt
+
+    from helpers.render import make_protocol
+
+    from pipeline.changes import changes_docx
+
+    old = make_protocol(status="vastgesteld")
+    new = make_protocol()
+    new.meta.version = "2.0"
+    data, _ = changes_docx(old, new, when=dt.datetime(2026, 12, 1))
+    path = tmp_path / "wijzigingen.docx"
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+    assert not [n for n in names if "stylesWithEffects" in n or "customXml" in n
+                or "thumbnail" in n]
+    assert _violations(path) == []
