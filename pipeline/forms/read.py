@@ -12,6 +12,7 @@ each naming the field, never its value.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -73,6 +74,7 @@ NOT_OURS_HINT = ("Vul het formulier in dat de coördinator voor uw team heeft ge
 # A form is recognised by its controls only when this many of its tags are found, and more
 # than of any other form: a letter with one pasted control is still no form.
 MIN_TAGS = 3
+TEAM_NAME_TAG = "team.team"  # the team form's identity field holding the team's name
 
 
 def recognised_kind(document: etree._Element) -> str | None:
@@ -99,17 +101,19 @@ def _read_without_properties(path: Path, package: Package) -> FormData:
     kind = recognised_kind(package.document)
     if kind is None:
         raise FormError(NOT_OURS, file=path, hint=NOT_OURS_HINT)
-    team_id = path.resolve().parent.name
+    doc = FormDocument(str(path), kind, package.document, package.application)
+    team_id, source = path.resolve().parent.name, "de map waarin het staat"
+    if team_id_problem(team_id) and (named := _team_id_from_name(doc)) is not None:
+        team_id, source = named, "de teamnaam op het formulier"
     if team_id_problem(team_id):
         raise FormError("de formuliergegevens van dit formulier zijn verwijderd en de map "
                         "waarin het staat heeft geen geldige team-id, dus het team is onbekend",
                         file=path, hint="Zet het formulier in de map van het eigen team "
                         "(de team_id, zoals 'teamprotocol forms' de mappen noemt)")
-    doc = FormDocument(str(path), kind, package.document, package.application)
     doc.problem(False, None, f"de formuliergegevens (documenteigenschappen) zijn uit het "
                 f"formulier verwijderd, bijvoorbeeld met 'Document controleren' in Word; het "
                 f"is herkend aan zijn invulvakken als '{FORMS[kind].title}' van team "
-                f"'{shown_value(team_id)}' (de map waarin het staat)",
+                f"'{shown_value(team_id)}' ({source})",
                 "Controleer dat het formulier in de juiste teammap staat; de volgende keer dat "
                 "de coördinator 'teamprotocol forms' draait, krijgen de formulieren hun "
                 "gegevens terug")
@@ -117,6 +121,16 @@ def _read_without_properties(path: Path, package: Package) -> FormData:
     return FormData(path=str(path), kind=kind, team_id=team_id, schema_version=SCHEMA_VERSION,
                     fields=fields, errors=doc.errors, warnings=doc.warnings,
                     application=package.application)
+
+
+def _team_id_from_name(doc: FormDocument) -> str | None:
+    """A team id made of the team form's team name ("Burgerzaken & Balie" ->
+    `burgerzaken-balie`), for a form outside a team folder (`check` on one file)."""
+    found = doc.by_tag.get(TEAM_NAME_TAG, [])
+    if len(found) != 1 or ooxml.showing_placeholder(found[0]):
+        return None
+    slug = re.sub(r"[^a-z0-9]+", "-", ooxml.sdt_text(found[0]).strip().lower()).strip("-")
+    return slug or None
 
 
 def _read_fields(doc: FormDocument) -> dict[str, Answer]:

@@ -67,8 +67,14 @@ def test_a_team_folder_of_inspected_forms_is_read(make_form, tmp_path):
     assert len([p for p in warnings if "formuliergegevens" in p.message]) == 2
 
 
-def test_an_inspected_form_in_a_folder_that_is_no_team_id_is_refused(make_form, tmp_path):
-    stripped = inspected(make_form("team"), tmp_path / "Mijn documenten" / "team.docx")
+def test_outside_a_team_folder_the_team_form_names_its_team(make_form, tmp_path):
+    """`check` on one file in, say, "Mijn documenten": the team form's team name gives the
+    team id; a contact form has no name of its team, so it is refused with what to do."""
+    team = read_form(inspected(make_form("team"), tmp_path / "Mijn documenten" / "team.docx"))
+    assert team.team_id == "burgerzaken-balie"  # "Burgerzaken & Balie"
+    (warning,) = _property_warnings(team)
+    assert "teamnaam op het formulier" in warning.message
+    stripped = inspected(make_form("balie"), tmp_path / "Mijn documenten" / "balie.docx")
     with pytest.raises(FormError) as info:
         read_form(stripped)
     assert "team is onbekend" in info.value.message
