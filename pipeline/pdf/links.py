@@ -7,7 +7,8 @@ module gives each of those annotations its heading's text as `/Contents`, in an 
 update appended to the file: new revisions of just those objects, an xref section for them
 and a trailer pointing back (`/Prev`). Everything LibreOffice wrote stays byte for byte.
 `page` 0.11 passes the result as PDF/A-2a and PDF/UA-1 (measured on every example protocol).
-pypdf's incremental writer did the same in ~0.8 s per protocol; this takes a few ms.
+pypdf's incremental writer did the same in ~0.8 s per protocol; this takes ~30 ms, the atomic
+write included (measured on a 480 KB protocol).
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ def _text_string(text: str) -> bytes:
     return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
 
 
-def _object_at(data: bytes, position: int, offsets: Mapping[tuple[int, int], int]
-               ) -> tuple[int, int, int, int] | None:
-    """(number, generation, start, end after `endobj`) of the object holding `position`."""
-    starts = sorted(offsets.values())
+def _object_at(data: bytes, position: int, offsets: Mapping[tuple[int, int], int],
+               starts: list[int]) -> tuple[int, int, int, int] | None:
+    """(number, generation, start, end after `endobj`) of the object holding `position`;
+    `starts` are the offsets, sorted."""
     i = bisect.bisect_right(starts, position)
     if i == 0:
         return None
@@ -74,11 +75,12 @@ def name_contents_links(path: Path, headings: Mapping[str, str]) -> int:
     if trailer is None or not offsets or b"/Prev" in trailer.group(1):
         return 0
     changed: dict[tuple[int, int], bytes] = {}
+    starts = sorted(offsets.values())
     for found in _CONTENTS.finditer(data):
         name = _decoded(found)
         if not name.startswith("_Toc") or name not in headings:
             continue
-        where = _object_at(data, found.start(), offsets)
+        where = _object_at(data, found.start(), offsets, starts)
         if where is None:
             continue
         number, generation, start, end = where
