@@ -10,6 +10,7 @@ next paragraph starts on a later page.
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,8 @@ def main(files):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(timeout=20)
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":
