@@ -21,6 +21,7 @@ from pipeline import mdto
 from pipeline.errors import MetadataError
 from pipeline.files import atomic_write_bytes, sha256_file
 from pipeline.models import Protocol, ProtocolMeta, VersionEntry
+from pipeline.pdf.validate import conformance
 from pipeline.policy import ArchiveSettings
 from pipeline.protocol_text import sections
 from pipeline.text import capital
@@ -172,7 +173,8 @@ def record_files(protocol: Protocol, settings: ArchiveSettings, index: ArchiveIn
         sidecars = mdto.sidecars(protocol.meta, settings, stem,
                                  size=described.stat().st_size,
                                  sha256=sha256_file(described), checked_at=checked_at,
-                                 replaces=replaces, reviews=protocol.annex.reviews)
+                                 replaces=replaces, reviews=protocol.annex.reviews,
+                                 level=conformance(described.read_bytes()) or "B")
     except MetadataError:
         pdf.unlink(missing_ok=True)
         raise

@@ -29,8 +29,11 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_FILE = "MDTO-XML1.0.1.xsd"
 SCHEMA_LOCATION = f"{NS} https://www.nationaalarchief.nl/mdto/{SCHEMA_FILE}"
 DOC_TITLE = "Teamprotocol veilige publieke dienstverlening"
-# PRONOM's identifier of PDF/A-2b, the profile convert.py asks LibreOffice for.
+# PRONOM's identifiers of PDF/A-2b (what convert.py asks LibreOffice for) and PDF/A-2a (what
+# an archived PDF claims once the validator passed it, pdf/verify.py), by XMP level.
 PRONOM_PDFA_2B = ("fmt/477", "Acrobat PDF/A - Portable Document Format, versie 2b")
+PRONOM_PDFA_2A = ("fmt/476", "Acrobat PDF/A - Portable Document Format, versie 2a")
+PRONOM_BY_LEVEL = {"A": PRONOM_PDFA_2A, "B": PRONOM_PDFA_2B}
 # Vocabularies MDTO publishes; the labels are the lists' own words.
 _AGGREGATION = "Begrippenlijst Aggregatieniveaus MDTO"
 _EVENTS = "Begrippenlijst EventTypeLijst MDTO"
@@ -157,13 +160,15 @@ def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: st
 
 
 def bestand_xml(meta: ProtocolMeta, stem: str, *, size: int, sha256: str,
-                checked_at: dt.datetime) -> bytes:
-    """The `<bestand>` of `<stem>.pdf`: size, PRONOM fmt/477, SHA-256 and when it was taken."""
+                checked_at: dt.datetime, level: str = "B") -> bytes:
+    """The `<bestand>` of `<stem>.pdf`: size, PRONOM format of its PDF/A-2 `level` (fmt/476
+    for A, fmt/477 for B), SHA-256 and when it was taken."""
+    pronom = PRONOM_BY_LEVEL.get(level, PRONOM_PDFA_2B)
     org = meta.organisation
     root, obj = _root("bestand")
     _identify(obj, f"{stem}.pdf", org, f"{stem}.pdf")
     _el(obj, "omvang", str(size))
-    _term(obj, "bestandsformaat", PRONOM_PDFA_2B[1], _PRONOM, PRONOM_PDFA_2B[0])
+    _term(obj, "bestandsformaat", pronom[1], _PRONOM, pronom[0])
     checksum = _el(obj, "checksum")
     _term(checksum, "checksumAlgoritme", "SHA256", _CHECKSUMS)  # the list's spelling
     _el(checksum, "checksumWaarde", sha256)
@@ -198,13 +203,15 @@ def schema_problems(xml: bytes) -> list[str]:
 
 def sidecars(meta: ProtocolMeta, settings: ArchiveSettings, stem: str, *, size: int,
              sha256: str, checked_at: dt.datetime,
-             replaces: tuple[str, str] | None = None,
+             replaces: tuple[str, str] | None = None, level: str = "B",
              reviews: Sequence[ReviewItem] = ()) -> dict[str, bytes]:
-    """Both sidecars of `<stem>.pdf` by file name, validated; MetadataError when one is not."""
+    """Both sidecars of `<stem>.pdf` (PDF/A-2 `level`) by file name, validated;
+    MetadataError when one is not."""
     record, file_ = sidecar_names(stem)
     out = {record: informatieobject_xml(meta, settings, stem, replaces=replaces,
                                         reviews=reviews),
-           file_: bestand_xml(meta, stem, size=size, sha256=sha256, checked_at=checked_at)}
+           file_: bestand_xml(meta, stem, size=size, sha256=sha256, checked_at=checked_at,
+                              level=level)}
     for name, xml in out.items():
         problems = schema_problems(xml)
         if problems:

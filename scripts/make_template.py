@@ -535,8 +535,12 @@ def title_page(doc) -> None:
         ("Vastgesteld door", "{{ meta.adopted_by }}"), ("Vastgesteld op", "{{ meta.adopted_on }}"),
         ("Volgende evaluatie", "{{ meta.next_evaluation }}"),
     ]
-    t = table(doc, len(facts), [4.5, 12.1], header=False)
-    for row, (label, value) in zip(t.rows, facts, strict=True):
+    # A header row (one cell over both columns): the PDF's table then has header cells
+    # (LibreOffice tags a repeated header row as TH), so a screen reader knows what it reads.
+    t = table(doc, len(facts) + 1, [4.5, 12.1])
+    head = t.rows[0].cells[0].merge(t.rows[0].cells[1])
+    cell_text(head, "Over dit protocol")
+    for row, (label, value) in zip(t.rows[1:], facts, strict=True):
         cell_text(row.cells[0], label)
         row.cells[0].paragraphs[0].runs[0].bold = True
         cell_text(row.cells[1], value)
@@ -638,11 +642,8 @@ def annex(doc) -> None:
     para(doc, "7. {{ annex.heading }}", "Heading 1")
     para(doc, "{{ annex.intro }}").paragraph_format.keep_with_next = True
     para(doc, "7.1 Score per hoofdstuk", "Heading 2")
-    para(doc, "Elk blokje is een onderdeel van de checklist, in de kleur van zijn status: "
-              "groen geregeld, oranje deels, rood ontbreekt, grijs n.v.t. Een onderdeel "
-              "waarvoor zowel het team als de organisatie nog iets moet regelen, telt in beide "
-              "laatste kolommen mee.",
-         "Toelichting").paragraph_format.keep_with_next = True
+    # The symbols in words come from the palette (pipeline/render/palette.py).
+    para(doc, "{{ annex.bar_legend }}", "Toelichting").paragraph_format.keep_with_next = True
     t = table(doc, 5, [5.8, 3.6, 2.2, 2.5, 2.5])
     header_row(t, ("Hoofdstuk", "In één oogopslag", "Geregeld",
                                             "Open bij het team", "Open bij de organisatie"))
@@ -665,20 +666,21 @@ def annex(doc) -> None:
     # What is missing, and who acts by when, each in a column of its own; the filled sources
     # are a short reference under the item.
     # "Wat ontbreekt" is the longest text of an open item (measured: rows of 20 lines at 3.3 cm).
-    widths = [0.8, 3.7, 1.9, 4.4, 2.3, 1.8, 1.7]
+    # The item text had 22 % of the width (5-7 lines a row) while most rows hold "–" for the
+    # action, its owner and its date: those are one column now, "door …, uiterlijk …" under
+    # the action, and the item text has the room (issue 23).
+    widths = [0.8, 5.2, 1.9, 4.9, 3.8]
     t = table(doc, 7, widths)
-    header_row(t, ("Nr.", "Onderdeel", "Status", "Wat ontbreekt",
-                                            "Actie", "Eigenaar", "Uiterlijk"), "Checklisttekst")
+    header_row(t, ("Nr.", "Onderdeel", "Status", "Wat ontbreekt", "Actie"), "Checklisttekst")
     cell_text(t.rows[1].cells[0], "{%tr for g in annex.groups %}")
-    group = t.rows[2].cells[0].merge(t.rows[2].cells[6])
+    group = t.rows[2].cells[0].merge(t.rows[2].cells[4])
     cell_text(group, "{% cellbg 'F2F2F2' %}{{ g.number }}. {{ g.title }} — {{ g.line }}")
     group.paragraphs[0].runs[0].bold = True
     # A chapter's row stays on the page of its first item (measured: in 101 of 240 bench
     # PDFs it ended a page alone, its items on the next). LibreOffice honours keep-with-next
     # in a table row (measured), and Word documents it for rows.
     group.paragraphs[0].paragraph_format.keep_with_next = True
-    row_loop(t, 3, "for i in g.checks",
-             ["{{ i.id }}", None, None, None, "{{ i.action }}", "{{ i.owner }}", "{{ i.due }}"],
+    row_loop(t, 3, "for i in g.checks", ["{{ i.id }}", None, None, None, None],
              "Checklisttekst")
     item = t.rows[4].cells[1]
     cell_text(item, "{{ i.text }}", "Checklisttekst")
@@ -690,6 +692,10 @@ def annex(doc) -> None:
     cell_text(missing, "{%p for m in i.missing %}", "Checklisttekst")
     for text in ("{{ m }}", "{%p endfor %}"):
         missing.add_paragraph(style="Checklisttekst").add_run(text)
+    action = t.rows[4].cells[4]
+    cell_text(action, "{%p for a in i.action_lines %}", "Checklisttekst")
+    for text in ("{{ a }}", "{%p endfor %}"):
+        action.add_paragraph(style="Checklisttekst").add_run(text)
     cell_text(t.rows[6].cells[0], "{%tr endfor %}")
 
     para(doc, "7.3 Acties", "Heading 2")

@@ -30,11 +30,12 @@ from pathlib import Path
 from pipeline.batch.timing import CHECK_STAGES
 from pipeline.errors import Problem
 from pipeline.files import atomic_write_bytes, sha256_bytes, sha256_file
+from pipeline.pdf.links import name_contents_links
 from pipeline.pdf.read import page_fonts, toc_link_pages
 from pipeline.pdf.soffice import metric_twin
 from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
-from pipeline.render.toc_pages import stamp_toc, toc_pages_from_links
+from pipeline.render.toc_pages import stamp_toc, toc_entries, toc_pages_from_links
 
 # Stage labels of the work done here (CPU seconds, in the worker; `make bench` prints them).
 VERIFY, VALIDATE_ARCHIVED, VALIDATE_CONCEPT, STAMP = CHECK_STAGES
@@ -70,6 +71,12 @@ def check_pdf(check: Check) -> Checked:
     clock = time.process_time
     start = clock()
     out.problems = verify_pdf(check.pdf, expect_text=ANNEX_HEADING, name=check.rel_pdf)
+    toc_pages: dict[str, int] = {}
+    if not out.problems:
+        # The pages of the contents, read from the links before they get their headings'
+        # names (a screen reader announced "_Toc00001"); validated below as they are.
+        toc_pages = toc_pages_from_links(toc_link_pages(check.pdf))
+        name_contents_links(check.pdf, dict(toc_entries(check.docx.read_bytes())))
     out.cpu[VERIFY] = clock() - start
     if not out.problems:
         start = clock()
@@ -84,15 +91,15 @@ def check_pdf(check: Check) -> Checked:
     start = clock()
     out.pdf_hash = sha256_file(check.pdf)  # the file just verified (and its claim settled)
     out.font = font_missing(check.pdf, check.font)
-    out.stamped_docx_hash = stamp_contents(check.docx, check.pdf)
+    out.stamped_docx_hash = stamp_contents(check.docx, toc_pages)
     out.cpu[STAMP] = clock() - start
     return out
 
 
-def stamp_contents(docx: Path, pdf: Path) -> str | None:
-    """Give the .docx a real TOC field holding the page numbers LibreOffice laid out; the
-    SHA-256 of the stamped file, or None when nothing changed."""
-    stamped = stamp_toc(docx.read_bytes(), toc_pages_from_links(toc_link_pages(pdf)))
+def stamp_contents(docx: Path, pages: dict[str, int]) -> str | None:
+    """Give the .docx a real TOC field holding the page numbers LibreOffice laid out
+    (`pages`, by bookmark); the SHA-256 of the stamped file, or None when nothing changed."""
+    stamped = stamp_toc(docx.read_bytes(), pages)
     if stamped is None:
         return None
     atomic_write_bytes(docx, stamped)

@@ -29,6 +29,7 @@ from pipeline.merge import merge
 from pipeline.models import OPEN, BuildStatus, Protocol, TeamForms, TeamResult
 from pipeline.policy import Policy
 from pipeline.render import render_protocol
+from pipeline.render.toc_pages import contents_field
 
 
 def assemble(policy: Policy, forms: TeamForms, *, today: dt.date | None = None) -> Protocol:
@@ -169,10 +170,14 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
     if edited is not None:
         warnings.insert(0, edited)
     json_bytes = protocol.model_dump_json(indent=1).encode()
+    # Without a PDF no page is known: the contents go into a TOC field for Word to fill on
+    # request (with a PDF, `pdfs.py` stamps LibreOffice's pages into it afterwards).
+    docx_bytes = data if opts.pdf else contents_field(data)
     with times.stage("write docx + json"):
-        atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["docx"])), data)
+        atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["docx"])), docx_bytes)
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["json"])), json_bytes)
-    shared.written[team_id] = {outputs["docx"]: docx_hash,
+    shared.written[team_id] = {outputs["docx"]: sha256_bytes(docx_bytes)
+                               if docx_bytes is not data else docx_hash,
                                outputs["json"]: sha256_bytes(json_bytes)}
     produced = {"docx": outputs["docx"], "json": outputs["json"]}
     if previous is not None:  # what changed since the last adopted version, tracked

@@ -21,11 +21,12 @@ CELL_PLACEHOLDER = {FieldType.TEXT: "Vul in", FieldType.CHOICE: "Kies",
 CHOOSE = "Kies…"
 # Shown right above an inherit or extend answer, before the organisation's text (read-only).
 FRAME_NOTE = "Dit geldt al voor de hele organisatie:"
-LOCKED_INSTRUCTION = ("Teksten met een grijze achtergrond stelt de organisatie vast; die kunt u "
-                      "niet wijzigen.")
+# How the two kinds of text look (forms/layout.py), said the same way on every form.
+LOCKED_INSTRUCTION = ("Tekst met een grijze streep ervoor, zonder vak, stelt de organisatie "
+                      "vast; die kunt u niet wijzigen.")
 INSTRUCTIONS = (
-    "Klik in een gekleurd invulvak en typ uw antwoord. De grijze tekst in het vak is een "
-    "toelichting; die verdwijnt zodra u begint te typen.",
+    "Klik in een invulvak (een gekleurd vak met een rand eromheen) en typ uw antwoord. De "
+    "grijze tekst in het vak is een toelichting; die verdwijnt zodra u begint te typen.",
     "Vragen met een * zijn verplicht.",
     "Verwijder geen vakken en verander de vragen niet: het formulier wordt automatisch gelezen.",
     "Sla het formulier op als Word-document (.docx) onder dezelfde naam en stuur het terug naar "

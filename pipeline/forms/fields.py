@@ -1,5 +1,6 @@
-"""One question on a form: its label, the organisation's read-only text, and the answer's inline
-content control (`w:sdt`), or a table whose every cell is one; values checked as they go in."""
+"""One question on a form: its label, the organisation's read-only text, and the answer's
+content control (`w:sdt`: inline, or around the whole box for a long answer), or a table whose
+every cell is one; values checked as they go in."""
 
 from __future__ import annotations
 
@@ -74,8 +75,7 @@ def _control(field: Field, value: Answer) -> object:
     if field.type is FieldType.DATE:
         return ooxml.date_control(field.tag, field.label, _date(value, field.label), ph)
     text = _check_text(field, str(value)) if value not in (None, "") else None
-    return ooxml.text_control(field.tag, field.label, text, ph,
-                              multiline=field.type is FieldType.MULTILINE)
+    return ooxml.text_control(field.tag, field.label, text, ph)
 
 
 def _cell_control(field: Field, col: Column, value: object) -> object:
@@ -148,13 +148,14 @@ def add_field(doc: DocxDocument, field: Field, value: Answer,
         # The frame's last paragraph stays with the answer box: no box alone atop a page.
         last.paragraph_format.keep_with_next = True
     p = para(doc, "", layout.ANSWER)
+    if field.type is FieldType.MULTILINE:
+        # The box is the control (block level): a click anywhere in it, and Enter, stay in
+        # the answer. An empty long answer's box is a few lines tall, as on a paper form.
+        given = _check_text(field, str(value)) if value not in (None, "") else None
+        ooxml.block_text_control(field.tag, field.label, given, placeholder(field), p._p,
+                                 blank_lines=layout.LONG_ANSWER_LINES)
+        return
     p._p.append(_control(field, value))
-    if field.type is FieldType.MULTILINE and value in (None, ""):
-        # An empty long answer's box is a few lines tall, as on a paper form (the breaks
-        # stand after the control: the reader ignores blank text beside it).
-        run = p.add_run()
-        for _ in range(layout.LONG_ANSWER_LINES):
-            run.add_break()
     if field.type is FieldType.CHECKBOX:
         run = p.add_run("  " + field.help)
         run.font.color.rgb = layout.GREY

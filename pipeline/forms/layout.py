@@ -23,7 +23,12 @@ FONT = "Calibri"
 # A form written without a policy: Word's own heading blue, no organisation's colour.
 NEUTRAL_COLOUR = "2F5496"
 GREY = RGBColor(0x59, 0x59, 0x59)
-LOCKED_FILL, LOCKED_BORDER = "F2F2F2", "BFBFBF"
+# The organisation's fixed text is not a box: no fill, a grey bar on its left (dark enough
+# for 3:1 on white). An answer box is filled and framed all round. Before, both were a light
+# filled box (#EFF4F2 and #F2F2F2: the same grey), and "gekleurd invulvak" / "grijze
+# achtergrond" could not be told apart by eye.
+LOCKED_BAR = "8C8C8C"
+LOCKED_BAR_SIZE = 24  # eighths of a point: 3 pt
 # The first page's header holds the logo within the top margin (header distance + logo <
 # top margin): a header taller than the margin pushed the body down after LibreOffice had
 # laid out page 1, and a question there lost its answer box to page 2 (measured, 25.2).
@@ -67,6 +72,11 @@ class Look:
         return tint(self.colour, 0.6)
 
     @property
+    def answer_frame(self) -> str:
+        """The answer box's border: the house colour half-way to white, seen in grey too."""
+        return tint(self.colour, 0.35)
+
+    @property
     def header_fill(self) -> str:
         return tint(self.colour, 0.82)
 # Fixed core-property dates: the same inputs give byte-identical forms.
@@ -93,22 +103,25 @@ def _plain_fonts(doc: DocxDocument, font: str) -> None:
     lang.set(qn("w:val"), "nl-NL")
 
 
-def box(paragraph_format_element: BaseOxmlElement, fill: str, border: str) -> None:
-    """Shade a paragraph (`w:pPr`) and draw a thin border round it: the answer box."""
+def box(paragraph_format_element: BaseOxmlElement, fill: str | None, border: str, *,
+        sides: tuple[str, ...] = ("top", "left", "bottom", "right"), size: int = 8) -> None:
+    """Shade a paragraph (`w:pPr`, unless `fill` is None) and draw a border on `sides` of
+    it, `size` eighths of a point wide: the answer box, or the fixed text's bar."""
     pbdr = OxmlElement("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
+    for side in sides:
         b = OxmlElement(f"w:{side}")
         b.set(qn("w:val"), "single")
-        b.set(qn("w:sz"), "4")
+        b.set(qn("w:sz"), str(size))
         b.set(qn("w:space"), "4")
         b.set(qn("w:color"), border)
         pbdr.append(b)
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
     paragraph_format_element.append(pbdr)
-    paragraph_format_element.append(shd)
+    if fill is not None:
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), fill)
+        paragraph_format_element.append(shd)
     # Appended after the indents and spacing python-docx wrote: back into schema order.
     order_properties(paragraph_format_element)
 
@@ -138,14 +151,24 @@ def setup_styles(doc: DocxDocument, look: Look) -> None:
     q.base_style, q.font.bold = normal, True
     q.paragraph_format.space_before, q.paragraph_format.space_after = Pt(8), Pt(2)
     q.paragraph_format.keep_with_next = True
-    for name, fill, border in ((ANSWER, look.answer_fill, look.answer_border),
-                               (LOCKED, LOCKED_FILL, LOCKED_BORDER)):
+    for name in (ANSWER, LOCKED):
         a = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         a.base_style = normal
         a.paragraph_format.left_indent = Cm(0.15)
         a.paragraph_format.right_indent = Cm(0.15)
         a.paragraph_format.space_before, a.paragraph_format.space_after = Pt(3), Pt(6)
-        box(a.element.get_or_add_pPr(), fill, border)
+        if name == ANSWER:
+            # A box never splits over two pages (keep lines together). Measured with
+            # LibreOffice 25.2 on the 24 example forms, blank forms and team forms whose 26
+            # long answers had 6, 12 or 20 lines (tests/forms/lo_boxes.py): without it 1, 4
+            # and 8 boxes split, leaving empty box fragments; with it none, and no question
+            # was left at a page foot without its box (the logo header fix, above, is what
+            # ended the earlier case of that).
+            a.paragraph_format.keep_together = True
+            box(a.element.get_or_add_pPr(), look.answer_fill, look.answer_frame)
+        else:
+            box(a.element.get_or_add_pPr(), None, LOCKED_BAR, sides=("left",),
+                size=LOCKED_BAR_SIZE)
     n = styles.add_style(NOTE, WD_STYLE_TYPE.PARAGRAPH)
     n.base_style = normal
     n.font.size, n.font.italic, n.font.color.rgb = Pt(9.5), True, GREY

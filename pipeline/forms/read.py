@@ -12,6 +12,7 @@ each naming the field, never its value.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -22,9 +23,10 @@ from pipeline.errors import FormError, Problem
 from pipeline.forms.checks import check_answer, check_total
 from pipeline.forms.common import PROP_KIND, PROP_SCHEMA, PROP_TEAM
 from pipeline.forms.document import NEW_FORM, FormDocument
-from pipeline.forms.package import open_package
+from pipeline.forms.package import Package, open_package
 from pipeline.forms.recover import recover
 from pipeline.forms.rows import rows
+from pipeline.forms.teams_csv import team_id_problem
 from pipeline.forms.values import from_control, with_text_beside
 from pipeline.models import Answer, FormData
 from pipeline.text import printable
@@ -49,10 +51,7 @@ def read_form(path: Path) -> FormData:
     props = package.custom or {}
     kind = props.get(PROP_KIND)
     if not kind or PROP_TEAM not in props:
-        raise FormError("dit is geen formulier van teamprotocol (de formuliergegevens "
-                        "ontbreken)", file=path,
-                        hint="Vul het formulier in dat de coördinator voor uw team heeft "
-                        "gemaakt met 'teamprotocol forms', en stuur dat terug")
+        return _read_without_properties(path, package)
     version = props.get(PROP_SCHEMA, "")
     if version != SCHEMA_VERSION:
         raise FormError(f"dit formulier heeft schemaversie '{shown_value(version)}', verwacht is "
@@ -67,6 +66,71 @@ def read_form(path: Path) -> FormData:
     return FormData(path=str(path), kind=kind, team_id=props[PROP_TEAM],
                     schema_version=version, fields=fields, errors=doc.errors,
                     warnings=doc.warnings, application=package.application)
+
+
+NOT_OURS = "dit is geen formulier van teamprotocol (de formuliergegevens ontbreken)"
+NOT_OURS_HINT = ("Vul het formulier in dat de coördinator voor uw team heeft gemaakt met "
+                 "'teamprotocol forms', en stuur dat terug")
+# A form is recognised by its controls only when this many of its tags are found, and more
+# than of any other form: a letter with one pasted control is still no form.
+MIN_TAGS = 3
+TEAM_NAME_TAG = "team.team"  # the team form's identity field holding the team's name
+
+
+def recognised_kind(document: etree._Element) -> str | None:
+    """The form kind whose catalogue tags the document's controls carry (most, at least
+    `MIN_TAGS`, and more than any other kind); None when no form is clearly recognised."""
+    tags = {ooxml.sdt_tag(el) for el in document.iter(qn("w:sdt"))} - {None}
+    scores = sorted(((len(tags & _tags(spec.kind)), spec.kind) for spec in FORMS.values()),
+                    reverse=True)
+    (best, kind), (second, _) = scores[0], scores[1]
+    return kind if best >= MIN_TAGS and best > second else None
+
+
+def _tags(kind: str) -> set[str]:
+    spec = FORMS[kind]
+    return {f.tag for f in spec.fields} | {f"{f.tag}.{c.name}" for f in spec.fields
+                                          for c in f.columns}
+
+
+def _read_without_properties(path: Path, package: Package) -> FormData:
+    """A form whose custom properties are gone (Word's Document Inspector removes
+    `docProps/custom.xml` with "Documenteigenschappen en persoonlijke gegevens"): its kind
+    recognised by the catalogue's tags on its controls, its team by the folder it is in,
+    read as the current schema, with a warning that says so."""
+    kind = recognised_kind(package.document)
+    if kind is None:
+        raise FormError(NOT_OURS, file=path, hint=NOT_OURS_HINT)
+    doc = FormDocument(str(path), kind, package.document, package.application)
+    team_id, source = path.resolve().parent.name, "de map waarin het staat"
+    if team_id_problem(team_id) and (named := _team_id_from_name(doc)) is not None:
+        team_id, source = named, "de teamnaam op het formulier"
+    if team_id_problem(team_id):
+        raise FormError("de formuliergegevens van dit formulier zijn verwijderd en de map "
+                        "waarin het staat heeft geen geldige team-id, dus het team is onbekend",
+                        file=path, hint="Zet het formulier in de map van het eigen team "
+                        "(de team_id, zoals 'teamprotocol forms' de mappen noemt)")
+    doc.problem(False, None, f"de formuliergegevens (documenteigenschappen) zijn uit het "
+                f"formulier verwijderd, bijvoorbeeld met 'Document controleren' in Word; het "
+                f"is herkend aan zijn invulvakken als '{FORMS[kind].title}' van team "
+                f"'{shown_value(team_id)}' ({source})",
+                "Controleer dat het formulier in de juiste teammap staat; de volgende keer dat "
+                "de coördinator 'teamprotocol forms' draait, krijgen de formulieren hun "
+                "gegevens terug")
+    fields = _read_fields(doc)
+    return FormData(path=str(path), kind=kind, team_id=team_id, schema_version=SCHEMA_VERSION,
+                    fields=fields, errors=doc.errors, warnings=doc.warnings,
+                    application=package.application)
+
+
+def _team_id_from_name(doc: FormDocument) -> str | None:
+    """A team id made of the team form's team name ("Burgerzaken & Balie" ->
+    `burgerzaken-balie`), for a form outside a team folder (`check` on one file)."""
+    found = doc.by_tag.get(TEAM_NAME_TAG, [])
+    if len(found) != 1 or ooxml.showing_placeholder(found[0]):
+        return None
+    slug = re.sub(r"[^a-z0-9]+", "-", ooxml.sdt_text(found[0]).strip().lower()).strip("-")
+    return slug or None
 
 
 def _read_fields(doc: FormDocument) -> dict[str, Answer]:

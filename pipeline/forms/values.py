@@ -30,6 +30,7 @@ SHORTEN = "Kort het antwoord in; verwijs voor details naar een eigen document"
 # Where two lines were run together: a sentence or list item's end directly followed (no
 # space) by the start of the next, a capital or a list mark, or a digit not after a digit
 # (a time like 12.30 is no seam).
+_BLANK_END = re.compile(r"(\n[ \t]*)+$")
 _GLUED = re.compile(r"(?<=[.!?:;)])(?=[A-ZÀ-Ý•*–-])|(?<=\D[.!?:;)])(?=\d)")
 
 
@@ -85,7 +86,11 @@ def value(doc: FormDocument, field: Field, text: str, *, sdt: etree._Element | N
 
 def from_control(doc: FormDocument, field: Field, sdt: etree._Element) -> Answer:
     """The answer in `field`'s own control `sdt`."""
-    answer = value(doc, field, ooxml.sdt_text(sdt), sdt=sdt)
+    text = ooxml.sdt_text(sdt)
+    if field.type is FieldType.MULTILINE:
+        # A long answer's box may end in empty paragraphs or lines (Enter pressed once more).
+        text = _BLANK_END.sub("", text)
+    answer = value(doc, field, text, sdt=sdt)
     if field.type is FieldType.MULTILINE and isinstance(answer, str):
         answer = _glued(doc, field, sdt, answer)
     return answer
@@ -123,23 +128,39 @@ def _glued(doc: FormDocument, field: Field, sdt: etree._Element, value: str) -> 
 
 def with_text_beside(doc: FormDocument, field: Field, sdt: etree._Element,
                      answer: Answer) -> Answer:
-    """`answer` plus text typed in the answer's paragraph but outside its control.
+    """`answer` plus text typed in the answer's box but outside its control.
 
-    The light-blue box is the paragraph, the control only as wide as its text, so a click
-    to the right of the grey text types outside the control (Word, emulated). A text
-    answer gets that text added with a warning; for other kinds it is reported.
+    Beside: an inline control is only as wide as its text, the box is its paragraph, so a
+    click to the right of the grey text types outside the control (Word, emulated). Below:
+    a paragraph after Enter at the end of the box, or one LibreOffice moved out of a long
+    answer's control (`ooxml.paragraphs_below`). A text answer gets that text added with a
+    warning; for other kinds it is reported. Nothing typed in a box is dropped silently.
     """
     beside = ooxml.text_beside(sdt)
     if field.type is FieldType.CHECKBOX:
         beside = beside.replace(field.help, "")
     beside = beside.strip()
-    if not beside or doc.is_ours(beside):
-        return answer
+    below = [t for t in (ooxml.content_text(p).strip() for p in ooxml.paragraphs_below(sdt))
+             if t and not doc.is_ours(t)]
+    if beside and not doc.is_ours(beside):
+        answer = _added(doc, field, answer, [beside], " ", "er stond tekst naast het invulvak")
+    if below:
+        answer = _added(doc, field, answer, below,
+                        "\n" if field.type is FieldType.MULTILINE else " ",
+                        "er stond tekst onder het antwoord, in hetzelfde vak maar buiten "
+                        "het invulvak")
+    return answer
+
+
+def _added(doc: FormDocument, field: Field, answer: Answer, texts: list[str], sep: str,
+           where: str) -> Answer:
+    """`answer` with `texts` found around its control added (text fields), with a warning."""
+    extra = sep.join(texts)
     if field.type in (FieldType.TEXT, FieldType.MULTILINE) and \
-            len(beside) <= MAX_ANSWER_CHARS:
-        doc.problem(False, field, "er stond tekst naast het invulvak; die is bij het "
-                    "antwoord gevoegd", "Controleer of het antwoord klopt")
-        return f"{answer} {beside}" if isinstance(answer, str) and answer else beside
-    doc.problem(False, field, "er staat tekst naast het invulvak; die is niet gelezen",
+            len(extra) <= MAX_ANSWER_CHARS:
+        doc.problem(False, field, f"{where}; die is bij het antwoord gevoegd",
+                    "Controleer of het antwoord klopt")
+        return f"{answer}{sep}{extra}" if isinstance(answer, str) and answer else extra
+    doc.problem(False, field, f"{where.replace('stond', 'staat')}; die is niet gelezen",
                 "Zet het antwoord in het invulvak zelf")
     return answer

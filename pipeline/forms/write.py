@@ -111,9 +111,10 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
         para(doc, note, layout.LOCKED)
     para(doc, "Zo vult u dit formulier in", "Heading2")
     doc.add_paragraph(spec.intro)
+    # Every form says how the organisation's text looks: each shows some (locked fields, or
+    # the frame above an inherit or extend answer), and the lead reads one form's way for all.
     lines = list(INSTRUCTIONS)
-    if any(f.merge is Merge.LOCKED for f in spec.fields):
-        lines.insert(2, LOCKED_INSTRUCTION)
+    lines.insert(2, LOCKED_INSTRUCTION)
     for line in lines:
         para(doc, line, "ListBullet")
     # The last fields travel together: the form never ends on a page with one question.
@@ -126,8 +127,11 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
             add_field(doc, f, values.get(f.tag), locked_texts or {}, look)
             if f.tag in together:
                 for el in body[before:]:
-                    if el.tag == ooxml.qn("w:p"):
-                        Paragraph(el, doc).paragraph_format.keep_with_next = True
+                    # A long answer's box is a paragraph inside its block-level control.
+                    box = el.find(f"{ooxml.qn('w:sdtContent')}/{ooxml.qn('w:p')}") \
+                        if el.tag == ooxml.qn("w:sdt") else el
+                    if box is not None and box.tag == ooxml.qn("w:p"):
+                        Paragraph(box, doc).paragraph_format.keep_with_next = True
     out = io.BytesIO()
     doc.save(out)
     props = {PROP_KIND: spec.kind, PROP_SCHEMA: SCHEMA_VERSION, PROP_TEAM: identity.team_id}

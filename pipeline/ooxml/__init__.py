@@ -1,13 +1,16 @@
 """Word content controls (`w:sdt`) and custom document properties: the little lxml we need.
 
-python-docx has no API for content controls, so this module builds inline controls (plain
-and multi-line text, checkbox, drop-down list, date picker), reads them back, and writes and
-reads `docProps/custom.xml`. It knows nothing about our forms: see `pipeline.forms`.
+python-docx has no API for content controls, so this module builds content controls (plain
+text, checkbox, drop-down list, date picker inline; the long answer's rich-text control around
+its whole box), reads them back, and writes and reads `docProps/custom.xml`. It knows nothing
+about our forms: see `pipeline.forms`.
 
-Only inline controls (inside a paragraph) are built: LibreOffice 25.2 keeps their tag, alias
-and content when it saves a .docx, but drops the tag of a block-level drop-down list and
-moves the second paragraph of a block-level rich-text control out of it (measured with
-/work/shared/probes/lo_roundtrip.py, see word-forms.md).
+Short answers are inline controls (inside a paragraph): LibreOffice 25.2 keeps their tag,
+alias and content when it saves a .docx, but drops the tag of a block-level drop-down list
+(measured with /work/shared/probes/lo_roundtrip.py, see word-forms.md). A long answer is a
+block-level rich-text control, so that the box a user types in is the control; LibreOffice
+keeps its first paragraph in the control and moves further ones right after it, where the
+reader finds them (`block_text_control`).
 """
 
 from pipeline.ooxml.content import (
@@ -18,6 +21,7 @@ from pipeline.ooxml.content import (
     breaks_before,
     content_text,
     dropdown_items,
+    paragraphs_below,
     sdt_alias,
     sdt_checked,
     sdt_full_date,
@@ -34,6 +38,7 @@ from pipeline.ooxml.controls import (
     PLACEHOLDER_STYLE,
     _copy,
     _rpr,
+    block_text_control,
     checkbox_control,
     date_control,
     dropdown_control,
@@ -97,10 +102,12 @@ __all__ = [
     "STYLES_CT", "STYLES_REL", "UNCHECKED_CHAR", "VT_NS", "W14_NS", "W15_NS", "W_NS",
     "_COMPAT_MODE", "_FMTID", "_PLACEHOLDER_STYLE_XML", "_REMOVED", "_SYMBOL_FONT_CHARS",
     "_add_custom_part", "_add_glossary", "_copy", "_declare_word_namespaces", "_el", "_rels",
-    "_removed", "_rpr", "_runs_text", "_with_placeholder_style", "_xml", "breaks_before",
+    "_removed", "_rpr", "_runs_text", "_with_placeholder_style", "_xml", "block_text_control",
+    "breaks_before",
     "checkbox_control", "content_text", "custom_properties_xml", "date_control",
     "dropdown_control", "dropdown_items", "finish_package", "format_date", "glossary_xml",
-    "parse_custom_properties", "placeholder_name", "qn", "repeating_section", "sdt", "sdt_alias",
+    "paragraphs_below", "parse_custom_properties", "placeholder_name", "qn",
+    "repeating_section", "sdt", "sdt_alias",
     "sdt_checked", "sdt_full_date", "sdt_kind", "sdt_tag", "sdt_text", "set_compatibility_mode",
     "showing_placeholder", "sym_text", "text_beside", "text_control", "text_runs",
     "placeholder_runs",

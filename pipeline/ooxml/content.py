@@ -151,6 +151,35 @@ def text_beside(el: etree._Element) -> str:
                    if child is not el and child.tag not in (qn("w:pPr"), qn("w:sdt")))
 
 
+def _paragraph_style(p: etree._Element) -> str | None:
+    return p.xpath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS) or None
+
+
+def paragraphs_below(el: etree._Element) -> list[etree._Element]:
+    """The paragraphs right after a control's box that share the box's paragraph style.
+
+    The box is the paragraph an inline control sits in, or the first paragraph of a
+    block-level control. Word gives a paragraph typed after Enter at the end of a box the
+    box's style, and LibreOffice 25.2 moves a block-level control's second paragraph out of
+    it keeping its style (measured): both look like the same box, so they are the answer's.
+    A paragraph holding a control of its own ends the run of paragraphs.
+    """
+    parent = el.getparent()
+    inline = parent is not None and parent.tag == qn("w:p")
+    box = parent if inline else el.find(f"{qn('w:sdtContent')}/{qn('w:p')}")
+    style = _paragraph_style(box) if box is not None else None
+    if style is None:
+        return []
+    anchor = parent if inline else el
+    out: list[etree._Element] = []
+    for sibling in anchor.itersiblings():
+        if sibling.tag != qn("w:p") or _paragraph_style(sibling) != style or \
+                sibling.find(".//" + qn("w:sdt")) is not None:
+            break
+        out.append(sibling)
+    return out
+
+
 def sdt_text(el: etree._Element) -> str:
     """The text inside a control's `w:sdtContent`."""
     body = el.find(qn("w:sdtContent"))

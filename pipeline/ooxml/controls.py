@@ -49,6 +49,9 @@ PLACEHOLDER_STYLE = "PlaceholderText"  # Word's character style for placeholder 
 # the placeholder's first character: without this lead every answer given in LibreOffice
 # stayed grey (PlaceholderText); with it the answer has the paragraph's own formatting. Word
 # replaces the whole placeholder. It is whitespace, so readers that strip text never see it.
+# So a placeholder is two runs where Word writes one: measured again for the block-level long
+# answer (LibreOffice 25.2, lo_fill.py): without the lead its typed answer kept the
+# PlaceholderText style too. A grey answer matters more than the run count.
 PLACEHOLDER_LEAD = "\u200a"
 
 
@@ -109,6 +112,35 @@ def text_control(tag: str, alias: str, value: str | None, placeholder: str, *,
     return sdt(tag, alias, kind, value if value else None, placeholder, locked=locked)
 
 
+def block_text_control(tag: str, alias: str, value: str | None, placeholder: str,
+                       paragraph: etree._Element, *, blank_lines: int = 0) -> etree._Element:
+    """Block-level rich-text `<w:sdt>` around `paragraph` (the answer box): the whole box is
+    the control, so whatever Word lets a user type in it, a new paragraph after Enter too,
+    lands inside the control.
+
+    The value's lines are `<w:br/>` in the one paragraph. An empty control shows
+    `placeholder` followed by `blank_lines` line breaks inside the placeholder's run: the
+    box looks a few lines tall and Word replaces all of it on the first keystroke.
+    LibreOffice 25.2 loads this as an inline control in the paragraph and saves it that way;
+    of a box Word filled with two paragraphs it keeps the first in the control and the
+    second, with the box's style, right after it (measured, tests/forms/lo_fill.py): the
+    reader takes such paragraphs into the answer with a warning.
+    """
+    shown = value if value else None
+    el = sdt(tag, alias, None, shown, placeholder + "\n" * blank_lines if shown is None
+             else placeholder)
+    body = el.find(qn("w:sdtContent"))
+    runs = list(body)
+    for run in runs:
+        body.remove(run)
+    paragraph.extend(runs)
+    parent = paragraph.getparent()
+    if parent is not None:
+        parent.replace(paragraph, el)
+    body.append(paragraph)
+    return el
+
+
 def checkbox_control(tag: str, alias: str, checked: bool) -> etree._Element:
     """Inline `w14:checkbox` control showing ☒ or ☐ (Word's own states and font)."""
     kind = _el("w14:checkbox")
@@ -123,12 +155,13 @@ def dropdown_control(tag: str, alias: str, choices: tuple[str, ...], value: str 
                      placeholder: str, *, empty_item: str | None = None) -> etree._Element:
     """Inline drop-down list control; the shown text is the chosen item's display text.
 
-    `empty_item` is a first item with an empty value, as Word's own lists have ("Kies een
-    item."): choosing it makes the answer empty again.
+    `empty_item` is a first item that prompts, as Word's own lists have ("Kies een item.",
+    with that text as its value too, as Word writes it): choosing it makes the answer empty
+    again (the reader knows the prompt's text).
     """
     kind = _el("w:dropDownList")
     if empty_item:
-        _el("w:listItem", kind, w_displayText=empty_item, w_value="")
+        _el("w:listItem", kind, w_displayText=empty_item, w_value=empty_item)
     for c in choices:
         _el("w:listItem", kind, w_displayText=c, w_value=c)
     return sdt(tag, alias, kind, value if value else None, placeholder)

@@ -122,6 +122,63 @@ def set_compatibility_mode(settings: etree._Element) -> None:
         w_uri="http://schemas.microsoft.com/office/word", w_val=COMPATIBILITY_MODE)
 
 
+# Parts python-docx's default document carries that Word's own documents of today do not:
+# Word 2010's stylesWithEffects.xml (a second copy of the styles, in English), a bibliography
+# (customXml item) and a blank thumbnail. Word would keep carrying them on every save.
+_LEFTOVERS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg")
+_LEFTOVER_DIRS = ("customXml/",)
+_PACKAGE_RELS = "_rels/.rels"
+
+
+def _is_leftover(name: str) -> bool:
+    return name in _LEFTOVERS or name.startswith(_LEFTOVER_DIRS)
+
+
+def _drop_leftovers(files: dict[str, bytes], names: list[str]) -> None:
+    """Remove `_LEFTOVERS` with their relationships and content types; settings in Dutch
+    without a preview picture (there is no thumbnail to keep up to date)."""
+    for name in [n for n in names if _is_leftover(n)]:
+        names.remove(name)
+        files.pop(name, None)
+    for rels_name, base in ((_PACKAGE_RELS, ""), (DOC_RELS, "word/")):
+        if rels_name not in files:
+            continue
+        rels = etree.fromstring(files[rels_name])
+        for rel in list(rels):
+            target = rel.get("Target", "")
+            resolved = target.lstrip("/") if target.startswith("/") else \
+                _normalise(base + target)
+            if _is_leftover(resolved):
+                rels.remove(rel)
+        files[rels_name] = _xml(rels)
+    ct = etree.fromstring(files["[Content_Types].xml"])
+    for override in ct.findall(f"{{{CT_NS}}}Override"):
+        if _is_leftover(override.get("PartName", "").lstrip("/")):
+            ct.remove(override)
+    files["[Content_Types].xml"] = _xml(ct)
+
+
+def _normalise(path: str) -> str:
+    """`word/../customXml/item1.xml` -> `customXml/item1.xml`."""
+    out: list[str] = []
+    for piece in path.split("/"):
+        if piece == "..":
+            if out:
+                out.pop()
+        elif piece not in ("", "."):
+            out.append(piece)
+    return "/".join(out)
+
+
+def _dutch_settings(settings: etree._Element) -> None:
+    """No `w:savePreviewPicture` (no thumbnail), theme fonts' language Dutch, not en-US."""
+    for el in settings.findall(qn("w:savePreviewPicture")):
+        settings.remove(el)
+    for lang in settings.findall(qn("w:themeFontLang")):
+        lang.attrib.clear()
+        lang.set(qn("w:val"), "nl-NL")
+
+
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
@@ -131,6 +188,22 @@ GLOSSARY_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.do
 STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 STYLES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
 GLOSSARY_PART, GLOSSARY_STYLES = "word/glossary/document.xml", "word/glossary/styles.xml"
+GLOSSARY_SETTINGS = "word/glossary/settings.xml"
+_OD_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_WML_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+SETTINGS_REL, SETTINGS_CT = _OD_REL + "settings", _WML_CT + "settings+xml"
+FONT_TABLE_REL, FONT_TABLE_CT = _OD_REL + "fontTable", _WML_CT + "fontTable+xml"
+WEB_SETTINGS_REL, WEB_SETTINGS_CT = _OD_REL + "webSettings", _WML_CT + "webSettings+xml"
+# A glossary's settings as Word writes them: no document variables, rsids or compatibility
+# options of their own (those of the document apply).
+GLOSSARY_SETTINGS_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<w:settings xmlns:w="' + W_NS.encode() + b'"><w:defaultTabStop w:val="708"/>'
+    b'<w:hyphenationZone w:val="425"/><w:characterSpacingControl w:val="doNotCompress"/>'
+    b'<w:compat><w:compatSetting w:name="compatibilityMode" '
+    b'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+    b'<w:themeFontLang w:val="nl-NL"/><w:decimalSymbol w:val=","/>'
+    b'<w:listSeparator w:val=";"/></w:settings>')
 DOC_RELS = "word/_rels/document.xml.rels"
 _PLACEHOLDER_STYLE_XML = (
     f'<w:style xmlns:w="{W_NS}" w:type="character" w:styleId="{PLACEHOLDER_STYLE}">'
@@ -179,8 +252,19 @@ def _add_glossary(files: dict[str, bytes], names: list[str],
     files["word/styles.xml"] = _with_placeholder_style(files["word/styles.xml"])
     files[GLOSSARY_PART] = glossary_xml(placeholders)
     files[GLOSSARY_STYLES] = files["word/styles.xml"]
-    files["word/glossary/_rels/document.xml.rels"] = _xml(_rels({"rId1": (STYLES_REL,
-                                                                          "styles.xml")}))
+    # Every glossary Word writes has its own settings, fonts and web settings too.
+    files[GLOSSARY_SETTINGS] = GLOSSARY_SETTINGS_XML
+    targets = {"rId1": (STYLES_REL, "styles.xml"), "rId2": (SETTINGS_REL, "settings.xml")}
+    extra = [(GLOSSARY_STYLES, STYLES_CT), (GLOSSARY_SETTINGS, SETTINGS_CT)]
+    for n, (main, rel, ct_) in enumerate((("word/fontTable.xml", FONT_TABLE_REL, FONT_TABLE_CT),
+                                          ("word/webSettings.xml", WEB_SETTINGS_REL,
+                                           WEB_SETTINGS_CT)), start=3):
+        if main in files:
+            part = "word/glossary/" + main.removeprefix("word/")
+            files[part] = files[main]
+            targets[f"rId{n}"] = (rel, main.removeprefix("word/"))
+            extra.append((part, ct_))
+    files["word/glossary/_rels/document.xml.rels"] = _xml(_rels(targets))
     rels = etree.fromstring(files[DOC_RELS])
     ids = {r.get("Id") for r in rels}
     n = 1
@@ -190,11 +274,12 @@ def _add_glossary(files: dict[str, bytes], names: list[str],
                      Target="glossary/document.xml")
     files[DOC_RELS] = _xml(rels)
     ct = etree.fromstring(files["[Content_Types].xml"])
-    for part, content_type in ((GLOSSARY_PART, GLOSSARY_CT), (GLOSSARY_STYLES, STYLES_CT)):
+    for part, content_type in ((GLOSSARY_PART, GLOSSARY_CT), *extra):
         etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + part,
                          ContentType=content_type)
     files["[Content_Types].xml"] = _xml(ct)
-    names += [GLOSSARY_PART, GLOSSARY_STYLES, "word/glossary/_rels/document.xml.rels"]
+    names += [GLOSSARY_PART, *(part for part, _ in extra),
+              "word/glossary/_rels/document.xml.rels"]
 
 
 def _rels(targets: Mapping[str, tuple[str, str]]) -> etree._Element:
@@ -207,7 +292,8 @@ def _rels(targets: Mapping[str, tuple[str, str]]) -> etree._Element:
 
 def finish_package(docx: bytes, props: Mapping[str, str],
                    placeholders: Mapping[str, str] | None = None) -> bytes:
-    """Add custom properties and rewrite the zip with fixed member dates and order.
+    """Add custom properties, drop python-docx's leftover parts (`_drop_leftovers`) and
+    rewrite the zip with fixed member dates and order.
 
     `placeholders` (control tag -> placeholder text) become the glossary's docParts.
 
@@ -218,8 +304,10 @@ def finish_package(docx: bytes, props: Mapping[str, str],
         names = zin.namelist()
         files = {n: zin.read(n) for n in names}
     files["word/document.xml"] = _declare_word_namespaces(files["word/document.xml"])
+    _drop_leftovers(files, names)
     settings = etree.fromstring(files["word/settings.xml"])
     set_compatibility_mode(settings)
+    _dutch_settings(settings)
     files["word/settings.xml"] = etree.tostring(settings, xml_declaration=True,
                                                 encoding="UTF-8", standalone=True)
     if "docProps/app.xml" in files:

@@ -44,6 +44,7 @@ def toc_link_pages(path: Path, max_pages: int = 8) -> dict[str, int]:
     LibreOffice 25.2 makes each contents line's PAGEREF a link whose `/Contents` is the
     bookmark name (`_Toc00001`) and whose `/Dest` is the heading's page (measured), so these
     are the page numbers of our own layout, for the contents in the .docx (`stamp_toc`).
+    Read before `links.name_contents_links` gives those links their headings' text.
     """
     try:
         reader = PdfReader(path)

@@ -22,16 +22,12 @@ from pipeline.models import (
     score_line,
 )
 from pipeline.render.common import EMPTY, SYMBOL_FONT, clean, status_view
+from pipeline.render.palette import PALETTE, legend
 from pipeline.text import capital, dutch_date, form_name, plural
 
 ANNEX_HEADING = "Checklist: wat is geregeld"
 
 
-# The 7.1 bar: one square per item. Stronger than the text colours, told apart in grey too
-# (green, orange, red, grey); the numbers beside the bar say the same in words.
-BAR_COLOUR: dict[Status, str] = {Status.GEREGELD: "2E7D32", Status.TE_BEOORDELEN: "1F4E79",
-                                 Status.DEELS: "C55A11", Status.ONTBREEKT: "A00000",
-                                 Status.NVT: "A6A6A6"}
 ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
 
 
@@ -55,14 +51,26 @@ def _due(action: Action) -> str:
 
 
 def _bar(items: list[ItemAssessment]) -> RichText:
-    """A chapter's items at a glance: one square per item in its status colour, in the order
-    geregeld, deels, ontbreekt, n.v.t. (the numbers beside it say the same in words)."""
+    """A chapter's items at a glance: one status symbol per item in its status colour, in
+    the order geregeld, deels, ontbreekt, n.v.t.: the shape tells the status in grey and
+    by ear, the colour on screen (the legend above and the numbers beside say it in words)."""
     bar = RichText()
-    for status in Status:
+    for status, look in PALETTE.items():
         n = sum(1 for i in items if i.status is status)
         if n:
-            bar.add("■" * n, color=BAR_COLOUR[status], font=SYMBOL_FONT)
+            bar.add(look.symbol * n + " ", color=look.colour, font=SYMBOL_FONT)
     return bar
+
+
+def _action_lines(action: Action | None) -> list[str]:
+    """7.2's action column: what, then "door <owner>, uiterlijk <date>"; an item without a
+    planned action says so in one line (its owner until then is named once, under 7.3)."""
+    if action is None:
+        return [EMPTY]
+    if action.origin == "open":
+        return ["nog niet gepland"]
+    owner = clean(action.owner) if action.owner else "eigenaar nog te bepalen"
+    return [clean(action.what), f"door {owner}, uiterlijk {_due(action)}"]
 
 
 def missing_lines(parts: list[MissingPart]) -> list[str]:
@@ -116,6 +124,7 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
             ("nog niet gepland" if action.origin == "open" else clean(action.what)),
             "owner": clean(action.owner or "nog te bepalen") if action is not None else EMPTY,
             "due": _due(action) if action is not None else EMPTY,
+            "action_lines": _action_lines(action),
         })
     by_chapter = {c.chapter: [i for i in annex.items if i.chapter == c.chapter]
                   for c in annex.chapters}
@@ -136,6 +145,9 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
         "intro": ("Dit hoofdstuk volgt de checklist van de Werkwijzer. Per onderdeel staat of "
                   "het geregeld is, wat er nog ontbreekt en welke actie volgt, door wie en "
                   "wanneer."),
+        "bar_legend": (f"Elk teken is een onderdeel van de checklist: {legend()}. Een "
+                       "onderdeel waarvoor zowel het team als de organisatie nog iets moet "
+                       "regelen, telt in beide laatste kolommen mee."),
         "legend": ("✓ geregeld: vastgelegd · ? te beoordelen: de coördinator beoordeelt "
                    "een antwoord nog · ◐ deels: nog niet alles vastgelegd · ✗ ontbreekt: nog "
                    "niets vastgelegd · – n.v.t.: het team heeft deze contactvorm niet. Een "

@@ -9,23 +9,14 @@ from typing import Any
 from docxtpl import RichText
 
 from pipeline.models import Status
+from pipeline.render.palette import PALETTE
 
 EMPTY = "–"
 
 
-# Status -> (symbol, text colour, light cell shading). Symbol and word together, so the
-# status is readable without colour (printed in grey, or colour-blind readers). Every text
-# colour has a contrast of at least 4.5:1 on its shading (WCAG 2 relative luminance, PDF/UA
-# via WCAG 1.4.3): 5.5, 6.1, 6.3 and 6.0:1; deels's yellow is lighter in grey than
-# ontbreekt's red, so the two differ in a grey print too.
+# Status -> (symbol, text colour, light cell shading), from the one palette (`palette.py`).
 STATUS_LOOK: dict[Status, tuple[str, str, str]] = {
-    Status.GEREGELD: ("✓", "1E6B24", "E2EFDA"),
-    # Waits for the coordinator: a question mark, in blue, never the green of geregeld.
-    Status.TE_BEOORDELEN: ("?", "1F4E79", "DDEBF7"),
-    Status.DEELS: ("◐", "8A4B00", "FFF2CC"),
-    Status.ONTBREEKT: ("✗", "A00000", "F8D7DA"),
-    Status.NVT: ("–", "595959", "EDEDED"),
-}
+    status: (look.symbol, look.colour, look.fill) for status, look in PALETTE.items()}
 
 
 # The status symbols come from one font that has all of ✓ ◐ ✗: Carlito and Calibri have none

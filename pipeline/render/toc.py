@@ -21,8 +21,11 @@ Measured with LibreOffice 25.2 (`soffice --convert-to pdf`, one conversion, 15-p
   LibreOffice never recomputes a TOC field's stored result, so that needed a second pass;
 - standalone, every PAGEREF showed its heading's real page (25 of 25 entries, the annex and
   the appendices included), whether the cached result was empty or a wrong "99".
-Word offers to update all fields when it opens the file (`w:updateFields`, set here), which
-refreshes the PAGEREFs (not measured: no Word on this machine). The PAGEREFs carry no
+The rendered file sets `w:updateFields` (Word offers to update all fields when it opens the
+file), but no file is written that way: with a PDF, `toc_pages.stamp_toc` puts the pages
+LibreOffice laid out into a real TOC field and drops the setting; without one
+(`--no-pdf`), `toc_pages.contents_field` makes the same field with empty page numbers for
+Word to fill on request, also without the prompt. The PAGEREFs carry no
 `w:dirty`: LibreOffice does not need it, and dirty flags on a generated contents list were
 reported to make Word for Mac show page 1 for every entry (PumasAI/WriteDocx.jl#48).
 """

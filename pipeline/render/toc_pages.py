@@ -27,17 +27,33 @@ def stamp_toc(docx: bytes, pages: Mapping[str, int]) -> bytes | None:
     Word, its previews and Protected View show the contents with page numbers without
     asking to update fields; updating the field in Word rebuilds it from the headings.
     """
+    return _in_toc_field(docx, pages)
+
+
+def contents_field(docx: bytes) -> bytes:
+    """The .docx (built without a PDF) with its contents lines inside a real TOC field whose
+    page numbers are left empty for Word to fill when the user updates the field, and no
+    `w:updateFields`: Word opens it without asking to update fields. Unchanged when it has
+    no contents lines."""
+    return _in_toc_field(docx, None) or docx
+
+
+def _in_toc_field(docx: bytes, pages: Mapping[str, int] | None) -> bytes | None:
+    """`stamp_toc`, or with `pages` None the cached page numbers kept as rendered (empty)."""
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
         infos = z.infolist()
         files = {i.filename: z.read(i.filename) for i in infos}
     root = etree.fromstring(files["word/document.xml"])
     links = TOC_LINKS(root, p=BOOKMARK_PREFIX)
-    if not links or any(link.get(w("anchor")) not in pages for link in links):
+    if not links or (pages is not None and
+                     any(link.get(w("anchor")) not in pages for link in links)):
         return None
     settings = etree.fromstring(files["word/settings.xml"])
     variable = settings.find(f"{w('docVars')}/{w('docVar')}[@{w('name')}='{LEVELS_VARIABLE}']")
     levels = variable.get(w("val")) if variable is not None else "1-2"
     for link in links:
+        if pages is None:
+            break
         paragraph = link.getparent()
         cached = paragraph.xpath("w:r[w:fldChar/@w:fldCharType='separate']"
                                  "/following-sibling::w:r[1]/w:t", namespaces=NS)

@@ -202,3 +202,14 @@ def test_bad_archive_settings_are_named_in_dutch(tmp_path, archive, field, words
     assert info.value.field == field
     assert words in info.value.message + (info.value.hint or "")
     assert str(tmp_path / "beleid.yaml") == info.value.file
+
+
+def test_a_pdfa_2a_file_is_named_by_its_own_pronom_format():
+    """An archived PDF claims PDF/A-2a once the validator passed it: PRONOM fmt/476."""
+    for level, code in (("A", "fmt/476"), ("B", "fmt/477")):
+        xml = mdto.sidecars(_meta(), load_policy().archive, STEM, size=1, sha256="0f" * 32,
+                            checked_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+                            level=level)[f"{STEM}.pdf.bestand.mdto.xml"]
+        root = etree.fromstring(xml)
+        assert root.xpath("string(m:bestand/m:bestandsformaat/m:begripCode)",
+                          namespaces=NS) == code

@@ -21,11 +21,12 @@ from pypdf.generic import (
 from pipeline.pdf.read import outline_pages
 from pipeline.pdf.validate import (
     STREAM_LENGTH_RULE,
+    conformance,
     stream_length_is_exact,
     validate,
     withdraw_ua_claim,
 )
-from pipeline.pdf.verify import settle_ua_claim, verify_pdf
+from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
 
 pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
@@ -231,3 +232,65 @@ def test_stream_ending_in_cr_is_checked_byte_by_byte(protocol_pdf: Path, tmp_pat
         assert not stream_length_is_exact(bad.read_bytes(), number)
         assert validate(bad, ["2b"]) == [
             f"de PDF voldoet niet aan PDF/A-2b volgens de validator: {STREAM_LENGTH_RULE}"]
+
+
+def test_archived_pdfs_claim_pdfa2a_when_the_validator_passes_it(protocol_pdf: Path,
+                                                                 tmp_path: Path) -> None:
+    """LibreOffice exports PDF/A-2b with a full structure tree; `validate_pdf` (every PDF that
+    goes to the archive) claims level A in place and keeps it when page passes PDF/A-2a and
+    PDF/UA-1 (measured: every example protocol does). The file keeps its size."""
+    pdf = tmp_path / "archief.pdf"
+    shutil.copy(protocol_pdf, pdf)
+    assert conformance(pdf.read_bytes()) == "B"
+    assert validate_pdf(pdf) == []
+    assert conformance(pdf.read_bytes()) == "A"
+    assert pdf.stat().st_size == protocol_pdf.stat().st_size
+    for profile in ("2a", "ua1"):
+        assert page.validate_pdf(pdf, profile=profile).failures == [], profile
+    assert verify_pdf(pdf, expect_text=ANNEX_HEADING, validate=True) == []
+
+
+def test_a_pdf_that_fails_pdfa2a_keeps_its_pdfa2b_claim(protocol_pdf: Path,
+                                                       tmp_path: Path) -> None:
+    """Without its structure tree a PDF cannot be PDF/A-2a: the claim goes back to B, and
+    what is still wrong (here PDF/UA-1) is reported."""
+    writer = PdfWriter(clone_from=protocol_pdf)
+    del writer.root_object["/StructTreeRoot"]
+    pdf = tmp_path / "zonder-tags.pdf"
+    writer.write(pdf)
+    assert conformance(pdf.read_bytes()) == "B"
+    problems = [p.message for p in validate_pdf(pdf)]
+    assert conformance(pdf.read_bytes()) == "B"
+    assert problems
+    assert all("PDF/A-2a" not in p for p in problems)
+
+
+def test_contents_links_are_named_by_their_headings(protocol_pdf: Path, tmp_path: Path) -> None:
+    """LibreOffice names each contents link `_Toc00001`; an incremental update gives it its
+    heading's text. LibreOffice's bytes stay as they were, and page passes the result."""
+    from pipeline.pdf.links import name_contents_links
+    from pipeline.pdf.read import toc_link_pages
+    from pipeline.render.toc_pages import toc_entries
+
+    entries = dict(toc_entries(protocol_pdf.with_name("protocol.docx").read_bytes()))
+    pdf = tmp_path / "links.pdf"
+    shutil.copy(protocol_pdf, pdf)
+    before = toc_link_pages(pdf)
+    assert set(entries) <= set(before)
+    assert name_contents_links(pdf, entries) == len(entries)
+    assert pdf.read_bytes().startswith(protocol_pdf.read_bytes().rstrip(b"\n"))
+    after = toc_link_pages(pdf)
+    assert {entries[name]: page_number for name, page_number in before.items()
+            if name in entries}.items() <= after.items()
+    assert not [name for name in after if name.startswith("_Toc")]
+    for profile in ("2b", "ua1"):
+        assert page.validate_pdf(pdf, profile=profile).failures == [], profile
+    assert verify_pdf(pdf, expect_text=ANNEX_HEADING) == []
+    assert name_contents_links(pdf, entries) == 0  # nothing left to name
+    # The byte-by-byte check of page's false stream-length report follows /Prev: it still
+    # finds every object, the named links at their new place.
+    from pipeline.pdf.validate import _xref_offsets
+
+    old, new = _xref_offsets(protocol_pdf.read_bytes()), _xref_offsets(pdf.read_bytes())
+    assert set(new) == set(old)
+    assert 0 < sum(new[k] != old[k] for k in old) <= len(entries)

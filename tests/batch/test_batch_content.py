@@ -141,14 +141,17 @@ def test_annex_status_follows_the_forms(content_build, default_policy):
     for table in Document(str(_docx(content_build))).tables:
         for row in table.rows:
             cells = [c.text for c in row.cells]
-            if len(cells) == 7 and cells[0] in (FILLED_ITEM, EMPTY_ITEM):
+            if len(cells) == 5 and cells[0] in (FILLED_ITEM, EMPTY_ITEM):
                 rows.setdefault(cells[0], cells)
-    # Nr., Onderdeel, Status, Wat ontbreekt, Actie, Eigenaar, Uiterlijk
+    # Nr., Onderdeel, Status, Wat ontbreekt, Actie (with its owner and date under it)
     assert rows[FILLED_ITEM][2].split()[-1] == "geregeld"
-    assert rows[FILLED_ITEM][3:] == ["–"] * 4
+    assert rows[FILLED_ITEM][3:] == ["–"] * 2
     assert rows[EMPTY_ITEM][2].split()[-1] == "ontbreekt"
     assert rows[EMPTY_ITEM][3] != "–"  # what is missing is named
-    assert rows[EMPTY_ITEM][5] != "–"  # and who acts (the team lead until there is an action)
+    assert rows[EMPTY_ITEM][4] != "–"  # and the action, or that none is planned yet
+    if rows[EMPTY_ITEM][4] == "nog niet gepland":  # who acts until then: once, under 7.3
+        text = "\n".join(p.text for p in Document(str(_docx(content_build))).paragraphs)
+        assert "Eigenaar tot er een actie is:" in text
 
 
 def test_overview_numbers_equal_the_annex(content_build):

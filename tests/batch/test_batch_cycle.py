@@ -64,7 +64,7 @@ def test_every_archived_pdf_has_valid_mdto_sidecars_listed_in_the_manifest(examp
         assert bestand.findtext("m:bestand/m:checksum/m:checksumWaarde",
                                 namespaces=MDTO_NS) == _sha(pdf)
         assert bestand.findtext("m:bestand/m:bestandsformaat/m:begripCode",
-                                namespaces=MDTO_NS) == "fmt/477"
+                                namespaces=MDTO_NS) == "fmt/476"  # PDF/A-2a
         meta = json.loads(saved.read_bytes())["meta"]
         assert meta["status"] == "vastgesteld"
         outputs = entries[meta["team_id"]]["outputs"]

@@ -64,15 +64,69 @@ def _runs(text: str) -> etree._Element:
     return r
 
 
+def is_block(sdt: etree._Element) -> bool:
+    """Whether a control is block-level (its content holds paragraphs, not runs)."""
+    return sdt.getparent().tag != w("p")
+
+
+def run_holder(sdt: etree._Element) -> etree._Element:
+    """Where a control's runs are: its content, or the box paragraph of a block-level one."""
+    content = sdt.find("w:sdtContent", NS)
+    return content.find("w:p", NS) if is_block(sdt) else content
+
+
+def box_of(sdt: etree._Element) -> etree._Element:
+    """The body-level element of a control's answer box: the block-level control itself, or
+    the paragraph an inline one sits in."""
+    return sdt if is_block(sdt) else next(sdt.iterancestors(w("p")))
+
+
 def type_text(sdt: etree._Element, text: str) -> None:
-    """What Word does on typing into a control: placeholder flag gone, runs replaced."""
+    """What Word does on typing into a control: placeholder flag gone, runs replaced.
+
+    In a block-level control (a long answer's box) each line is typed after Enter: a
+    paragraph of its own with the box's paragraph properties, as Word writes it.
+    """
     pr = sdt.find("w:sdtPr", NS)
     for flag in pr.findall("w:showingPlcHdr", NS):
         pr.remove(flag)
     content = sdt.find("w:sdtContent", NS)
+    if is_block(sdt):
+        first = content.find("w:p", NS)
+        ppr = first.find("w:pPr", NS)
+        for child in list(content):
+            content.remove(child)
+        for line in text.split("\n"):
+            p = etree.SubElement(content, w("p"))
+            if ppr is not None:
+                p.append(copy.deepcopy(ppr))
+            p.append(_runs(line))
+        return
     for child in list(content):
         content.remove(child)
     content.append(_runs(text))
+
+
+def as_inline(root: etree._Element, tag: str) -> etree._Element:
+    """A block-level control made inline in its (first) paragraph, the way LibreOffice 25.2
+    saves one (measured): further paragraphs follow the control's paragraph. Returns it."""
+    sdt = control(root, tag)
+    if not is_block(sdt):
+        return sdt
+    content = sdt.find("w:sdtContent", NS)
+    paras = content.findall("w:p", NS)
+    first = paras[0]
+    runs = [c for c in first if c.tag != w("pPr")]
+    for r in runs:
+        first.remove(r)
+    for p in paras:
+        content.remove(p)
+    content.extend(runs)
+    sdt.getparent().replace(sdt, first)
+    first.append(sdt)
+    for p in reversed(paras[1:]):
+        first.addnext(p)
+    return sdt
 
 
 def fill_text(root: etree._Element, tag: str, text: str, index: int = 0) -> None:
@@ -114,8 +168,17 @@ def remove_tag(root: etree._Element, tag: str) -> None:
 
 
 def replace_control_with_text(root: etree._Element, tag: str, text: str) -> None:
-    """A user deleted the control and typed in its paragraph."""
+    """A user deleted the control and typed in its paragraph (a block-level control's
+    box paragraph stays when the control is removed, as Word's "Inhoudsbesturingselement
+    verwijderen" leaves it)."""
     sdt = control(root, tag)
+    if is_block(sdt):
+        p = sdt.find("w:sdtContent/w:p", NS)
+        for child in [c for c in p if c.tag != w("pPr")]:
+            p.remove(child)
+        p.append(_runs(text))
+        sdt.getparent().replace(sdt, p)
+        return
     sdt.addprevious(_runs(text))
     sdt.getparent().remove(sdt)
 

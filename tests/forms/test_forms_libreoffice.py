@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from forms_wordfill import control
+from forms_wordfill import NS, _runs, control, edit_docx, fill_text, w
 from lxml import etree
 
 from pipeline import ooxml
@@ -104,3 +104,52 @@ def test_answers_given_in_libreoffice_are_not_grey(make_form, tmp_path):
     assert ooxml.showing_placeholder(untouched)
     assert untouched.xpath(".//w:rStyle/@w:val", namespaces=ooxml.NS) == [
         ooxml.PLACEHOLDER_STYLE]
+
+
+def test_a_long_answer_of_two_paragraphs_saved_by_libreoffice(make_form, tmp_path):
+    """Word: Enter in a long answer's box (the block-level control) gives a second paragraph
+    inside the control. LibreOffice 25.2 keeps the first in the control and moves the second
+    right after it, in the box's style (measured): the answer is read whole, with a warning.
+    An answer typed in LibreOffice itself (one paragraph, line breaks) reads back exactly."""
+    tag = "balie.bezetting"
+
+    def typed(root):
+        fill_text(root, tag, "Altijd twee mensen.")
+        first = control(root, tag).find("w:sdtContent/w:p", NS)
+        second = etree.Element(w("p"))
+        second.append(etree.fromstring(etree.tostring(first.find("w:pPr", NS))))
+        second.append(_runs("Op dinsdag drie."))
+        first.addnext(second)
+
+    word = edit_docx(make_form("balie"), tmp_path / "word.docx", typed)
+    assert read_form(word).fields[tag] == "Altijd twee mensen.\nOp dinsdag drie."
+    dst = tmp_path / "saved" / "balie.docx"
+    dst.parent.mkdir()
+    lo_fill(word, dst, {"balie.ordebewaking": "Gastvrouw\nen de teamleider"})
+    data = read_form(dst)
+    assert data.errors == []
+    assert data.fields[tag] == "Altijd twee mensen.\nOp dinsdag drie."
+    assert [p.message for p in data.warnings if p.tag == tag] == [
+        "er stond tekst onder het antwoord, in hetzelfde vak maar buiten het invulvak; "
+        "die is bij het antwoord gevoegd"]
+    assert data.fields["balie.ordebewaking"] == "Gastvrouw\nen de teamleider"
+    assert not [p for p in data.warnings if p.tag == "balie.ordebewaking"]
+
+
+def test_answer_boxes_never_split_over_pages(make_form, tmp_path):
+    """Laid out by LibreOffice: no answer box starts on one page and ends on the next, and
+    no question is left at a page foot without its box, also with long answers (without
+    keep-lines 3 boxes of this form split, measured)."""
+    from pipeline.catalogue import FORMS as ALL
+
+    long_answers = {f.tag: "\n".join(f"Regel {i} van een lang antwoord met wat tekst erbij."
+                                     for i in range(12))
+                    for f in ALL["team"].fields
+                    if f.type is FieldType.MULTILINE and f.merge is not Merge.LOCKED}
+    forms = [make_form("team", long_answers), make_form("balie")]
+    run = subprocess.run(["/usr/bin/python3", str(FILLER.with_name("lo_boxes.py")),
+                          *map(str, forms)], capture_output=True, text=True, timeout=180,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.split("\n")
+    assert [line.split()[1:] for line in lines if line] == [["0", "0"], ["0", "0"]]

@@ -146,22 +146,28 @@ def test_a_prefilled_answer_is_not_grey(tmp_path, identity):
 
 
 def test_long_answers_get_a_tall_box_short_ones_one_line(make_form):
-    """An empty multi-line answer's box holds empty lines after the control; a short answer's
-    box and a given long answer's box hold only the control."""
+    """A long answer's control is its whole box (block level, around the box paragraph); an
+    empty one holds empty lines after its placeholder, inside the control. A short answer's
+    box is the paragraph holding its inline control, one line."""
     src = make_form("team", {"team.emoties": "Intervisie."})
     body = etree.fromstring(parts(src)["word/document.xml"])
     for field in FORMS["team"].fields:
         if field.merge is Merge.LOCKED or field.type in (FieldType.ROWS, FieldType.CHECKBOX):
             continue
-        para = control(body, field.tag).getparent()
+        sdt = control(body, field.tag)
+        long = field.type is FieldType.MULTILINE
+        boxes = sdt.findall("w:sdtContent/w:p", NS) if long else [sdt.getparent()]
+        assert len(boxes) == 1, field.tag
+        para = boxes[0]
         assert para.xpath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS) == layout.ANSWER
-        breaks = para.xpath("count(w:r/w:br)", namespaces=NS)
-        long_empty = field.type is FieldType.MULTILINE and field.tag != "team.emoties"
-        assert breaks == (layout.LONG_ANSWER_LINES if long_empty else 0), field.tag
+        assert para.xpath("count(w:r/w:br)", namespaces=NS) == (
+            layout.LONG_ANSWER_LINES if long and field.tag != "team.emoties" else 0), field.tag
+        if long:  # rich text: a plain-text control may not hold paragraphs
+            assert sdt.find("w:sdtPr/w:text", NS) is None, field.tag
     data = read_form(src)
     assert data.fields["team.emoties"] == "Intervisie."
     assert data.fields["team.risicos"] is None
-    assert not [p for p in data.warnings if "naast" in p.message]
+    assert not [p for p in data.warnings if "naast" in p.message or "onder" in p.message]
 
 
 def test_the_footer_has_no_schema_version_the_properties_do(make_form):
@@ -215,3 +221,41 @@ def test_no_form_ends_on_a_page_with_a_few_lines(tmp_path):
         # keep three together).
         least = 4 if form.is_relative_to(tmp_path) else 9
         assert last >= least, f"{form}: {len(document)} pages, {last} lines on the last"
+
+
+def _contrast(a: str, b: str) -> float:
+    def lum(colour: str) -> float:
+        c = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        c = [x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    light, dark = sorted((lum(a), lum(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("with_policy", [True, False])
+def test_answer_boxes_and_the_organisations_text_differ_by_more_than_colour(make_form,
+                                                                           with_policy):
+    """An answer box is filled and framed all round; the organisation's fixed text has no
+    fill, only a grey bar on its left. Frame and bar stand out from white (3:1) in grey too."""
+    look = look_of(load_policy()) if with_policy else layout.Look()
+    styles = etree.fromstring(parts(make_form("team", look=look))["word/styles.xml"])
+    answer, locked = style(styles, layout.ANSWER), style(styles, layout.LOCKED)
+    sides = answer.xpath("w:pPr/w:pBdr/*", namespaces=NS)
+    assert [etree.QName(s).localname for s in sides] == ["top", "left", "bottom", "right"]
+    assert answer.xpath("string(w:pPr/w:shd/@w:fill)", namespaces=NS) == look.answer_fill
+    for side in sides:
+        assert _contrast(side.get(w("color")), "FFFFFF") >= 3
+    assert locked.find("w:pPr/w:shd", NS) is None
+    (bar,) = locked.xpath("w:pPr/w:pBdr/*", namespaces=NS)
+    assert etree.QName(bar).localname == "left"
+    assert int(bar.get(w("sz"))) >= 16
+    assert _contrast(bar.get(w("color")), "FFFFFF") >= 3
+
+
+@pytest.mark.parametrize("kind", list(FORMS))
+def test_every_form_describes_both_kinds_of_text_the_same_way(make_form, kind):
+    from pipeline.forms.common import INSTRUCTIONS, LOCKED_INSTRUCTION
+
+    text = ooxml.content_text(etree.fromstring(parts(make_form(kind))["word/document.xml"]))
+    assert INSTRUCTIONS[0] in text
+    assert LOCKED_INSTRUCTION in text

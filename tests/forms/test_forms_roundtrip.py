@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from forms_wordfill import (
     add_row,
+    box_of,
     control,
     edit_docx,
     fill_text,
@@ -232,7 +233,7 @@ def test_deleted_question_is_an_error(make_form, tmp_path):
     src = make_form("balie")
 
     def delete(root):
-        para = next(control(root, "balie.bezetting").iterancestors(f"{{{W}}}p"))
+        para = box_of(control(root, "balie.bezetting"))
         para.getparent().remove(para.getprevious())
         para.getparent().remove(para)
 

@@ -7,7 +7,16 @@ import io
 import zipfile
 
 import pytest
-from forms_wordfill import NS, control, edit_docx, fill_text, strip_controls_from_row, w
+from forms_wordfill import (
+    NS,
+    as_inline,
+    control,
+    edit_docx,
+    fill_text,
+    run_holder,
+    strip_controls_from_row,
+    w,
+)
 from lxml import etree
 
 from pipeline import ooxml
@@ -30,12 +39,12 @@ def test_tracked_move_is_read_once(make_form, tmp_path):
 
     def move(root):
         fill_text(root, "balie.bezetting", "Eerst dit.")
-        content = control(root, "balie.bezetting").find("w:sdtContent", NS)
+        content = run_holder(control(root, "balie.bezetting"))
         moved_from = etree.SubElement(content, w("moveFrom"), {w("id"): "1", w("author"): "A"})
         moved_from.append(_run(" Verplaatst."))
         moved_to = etree.Element(w("moveTo"), {w("id"): "2", w("author"): "A"})
         moved_to.append(_run("Verplaatst. "))
-        content.insert(0, moved_to)
+        content.insert(1 if content.tag == w("p") else 0, moved_to)
         deleted = etree.SubElement(content, w("del"), {w("id"): "3", w("author"): "A"})
         gone = etree.SubElement(deleted, w("r"))
         etree.SubElement(gone, w("tab"))
@@ -51,7 +60,7 @@ def test_symbols_inserted_from_symbol_fonts_become_unicode(make_form, tmp_path):
 
     def symbols(root):
         fill_text(root, "balie.bezetting", "Alarm getest ")
-        run = control(root, "balie.bezetting").find("w:sdtContent/w:r", NS)
+        run = run_holder(control(root, "balie.bezetting")).find("w:r", NS)
         for font, char in (("Wingdings", "F0FC"), ("Symbol", "F0B3"), ("Symbol", "F061"),
                            ("Segoe UI Symbol", "2713"), ("Wingdings", "F001")):
             etree.SubElement(run, w("sym"), {w("font"): font, w("char"): char})
@@ -101,13 +110,14 @@ def test_dropdown_with_an_empty_first_item(make_form, tmp_path):
 
 
 def test_text_typed_beside_the_control_is_kept_with_a_warning(make_form, tmp_path):
-    """A click right of the grey text types outside the control, in the same paragraph."""
+    """A click right of the grey text types outside an inline control, in the same
+    paragraph (a long answer's control is the whole box: as LibreOffice saves it, inline)."""
     src = make_form("balie")
 
     def beside(root):
-        control(root, "balie.bezetting").addnext(_run("Twee mensen aan de balie."))
+        as_inline(root, "balie.bezetting").addnext(_run("Twee mensen aan de balie."))
         fill_text(root, "balie.ordebewaking", "Beveiliging")
-        control(root, "balie.ordebewaking").addnext(_run("en de teamleider"))
+        as_inline(root, "balie.ordebewaking").addnext(_run("en de teamleider"))
 
     data = read_form(edit_docx(src, tmp_path / "naast.docx", beside))
     assert data.fields["balie.bezetting"] == "Twee mensen aan de balie."
@@ -148,10 +158,11 @@ MULTILINE = next(f.tag for f in FORMS["team"].fields
 
 def _saved_by_74(src, dst, lines: list[str]):
     """What LibreOffice 7.4 makes of a multi-line answer: tags dropped, every `w:br` moved
-    out of the control as a run of its own before it, the lines inside run together."""
+    out of the control as a run of its own before it, the lines inside run together (of an
+    inline control: how 7.4 saves our block-level one was not measured; 25.2 makes it inline)."""
     def edit(root):
+        sdt = as_inline(root, MULTILINE)
         fill_text(root, MULTILINE, "\n".join(lines))
-        sdt = control(root, MULTILINE)
         for br in list(sdt.iter(w("br"))):
             br.getparent().remove(br)
             run = etree.Element(w("r"))
@@ -225,7 +236,7 @@ def test_placeholders_are_glossary_docparts(make_form):
         name = sdt.find("w:sdtPr/w:placeholder/w:docPart", NS).get(w("val"))
         assert parts[name] == ooxml.PLACEHOLDER_LEAD + placeholder(field), field.tag
         if sdt.find("w:sdtPr/w:showingPlcHdr", NS) is not None:
-            lead, *runs = sdt.iterfind("w:sdtContent/w:r", NS)
+            lead, *runs = sdt.iterfind("w:sdtContent//w:r", NS)
             assert lead.find("w:rPr", NS) is None
             assert "".join(lead.itertext()) == ooxml.PLACEHOLDER_LEAD
             for rpr in (r.find("w:rPr", NS) for r in runs):
@@ -244,3 +255,51 @@ def test_old_forms_without_glossary_still_read(make_form, tmp_path):
     new, before = read_form(src), read_form(edit_docx(src, tmp_path / "oud.docx", old))
     assert before.fields == new.fields
     assert before.errors == new.errors == []
+
+
+# --- the package as Word writes it ------------------------------------------------------------
+
+def test_forms_carry_no_leftover_parts_and_a_complete_glossary(make_form):
+    """No stylesWithEffects (Word 2010, English), bibliography or blank thumbnail, nothing
+    pointing at them; the glossary has its own styles, settings, fonts and web settings,
+    as every Word glossary has."""
+    src = make_form("team")
+    with zipfile.ZipFile(src) as z:
+        names = set(z.namelist())
+        rels = z.read("_rels/.rels").decode() + z.read("word/_rels/document.xml.rels").decode()
+        types = z.read("[Content_Types].xml").decode()
+        settings = z.read("word/settings.xml").decode()
+        glossary_rels = z.read("word/glossary/_rels/document.xml.rels").decode()
+    for gone in ("stylesWithEffects", "customXml", "thumbnail"):
+        assert not [n for n in names if gone in n]
+        assert gone not in rels
+        assert gone not in types
+    assert "savePreviewPicture" not in settings
+    assert 'w:themeFontLang w:val="nl-NL"' in settings
+    for part in ("styles", "settings", "fontTable", "webSettings"):
+        assert f"word/glossary/{part}.xml" in names
+        assert f'Target="{part}.xml"' in glossary_rels
+        assert f'PartName="/word/glossary/{part}.xml"' in types
+
+
+def test_the_prompt_item_is_written_as_word_writes_it_and_reads_as_no_answer(make_form,
+                                                                             tmp_path):
+    """Word's own first item has its text as value too ("Kies een item."), not an empty one."""
+    src = make_form("team")
+    with zipfile.ZipFile(src) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    first = control(body, "team.status").find("w:sdtPr/w:dropDownList/w:listItem", NS)
+    assert first.get(w("displayText")) == first.get(w("value")) == "Kies…"
+
+    def choose_prompt(root):
+        sdt = control(root, "team.status")
+        for flag in sdt.findall("w:sdtPr/w:showingPlcHdr", NS):
+            flag.getparent().remove(flag)
+        content = sdt.find("w:sdtContent", NS)
+        for child in list(content):
+            content.remove(child)
+        content.append(_run("Kies…"))
+
+    data = read_form(edit_docx(src, tmp_path / "kies.docx", choose_prompt))
+    assert data.errors == []
+    assert data.fields["team.status"] is None

@@ -25,9 +25,6 @@ ALLOWED = (
     # ECMA-376 lists docPartType "bbPlcHdr" (a control's placeholder in the glossary), which
     # Word writes for every placeholder; the validator's enumeration lacks it.
     "bbPlcHdr",
-    # python-docx's default document carries Word 2010's stylesWithEffects.xml, an optional
-    # duplicate of styles.xml that Word 2013+ ignores; the validator compares the two.
-    "/word/stylesWithEffects.xml",
 )
 
 
@@ -87,3 +84,36 @@ def test_no_compatibility_mode(form_files: dict[str, Path], protocol_files: list
                f'w:val="{COMPATIBILITY_MODE}"' in settings, path.name
         assert "<Application>teamprotocol</Application>" in app, path.name
         assert "Macintosh" not in app
+
+
+def test_no_pdf_protocols_have_a_toc_field_and_no_update_prompt(protocol_files: list[Path]
+                                                                ) -> None:
+    """Built with `--no-pdf`: a real TOC field (pages for Word to fill), no `updateFields`."""
+    for path in protocol_files:
+        with zipfile.ZipFile(path) as z:
+            document = z.read("word/document.xml").decode()
+            settings = z.read("word/settings.xml").decode()
+        assert "updateFields" not in settings, path.name
+        assert ' TOC \\o "1-2" \\h \\z ' in document, path.name
+
+
+def test_change_document_is_valid_ooxml_without_leftover_parts(tmp_path: Path) -> None:
+    """The tracked-changes document (python-docx's default document underneath) carries no
+    stylesWithEffects, bibliography or thumbnail and passes the validator."""
+    import datetime as dt
+
+    from helpers.render import make_protocol
+
+    from pipeline.changes import changes_docx
+
+    old = make_protocol(status="vastgesteld")
+    new = make_protocol()
+    new.meta.version = "2.0"
+    data, _ = changes_docx(old, new, when=dt.datetime(2026, 12, 1))
+    path = tmp_path / "wijzigingen.docx"
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+    assert not [n for n in names if "stylesWithEffects" in n or "customXml" in n
+                or "thumbnail" in n]
+    assert _violations(path) == []

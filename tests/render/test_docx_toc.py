@@ -9,7 +9,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from lxml import etree
 
 from pipeline.render.toc import W_NS, ensure_update_fields, fill_toc
-from pipeline.render.toc_pages import stamp_toc, toc_entries
+from pipeline.render.toc_pages import contents_field, stamp_toc, toc_entries
 
 W = f'xmlns:w="{W_NS}"'
 
@@ -163,3 +163,29 @@ def test_stamp_toc_makes_a_real_toc_field_with_the_pages():
               for p in body.iterfind(".//w:p", ns) if p.find("w:hyperlink", ns) is not None]
     assert cached == ["3", "4", "7"]
     assert [t for _, t in toc_entries(stamped)] == ["1. Eerste", "1.1 Onderdeel", "2. Tweede"]
+
+
+def test_contents_field_without_a_pdf_leaves_the_pages_to_word():
+    """A `--no-pdf` build: the entries become a real TOC field's stored result with empty
+    page numbers (Word fills them when the user updates the field) and no `updateFields`,
+    so Word does not ask to update fields on opening."""
+    document = docx.Document()
+    _headings(document)
+    _word_toc(document)
+    fill_toc(document)
+    data = _save(document)
+    body, settings = _fields(contents_field(data))
+    assert "updateFields" not in settings
+    assert "teamprotocol.inhoud" not in settings
+    ns = {"w": W_NS}
+    instructions = [t.text for t in body.iterfind(".//w:instrText", ns)]
+    assert instructions[0] == ' TOC \\o "1-2" \\h \\z '
+    kinds = [f.get(f"{{{W_NS}}}fldCharType") for f in body.iterfind(".//w:fldChar", ns)]
+    assert kinds == ["begin", "separate"] + ["begin", "separate", "end"] * 3 + ["end"]
+    cached = [p.xpath("string(w:r[w:fldChar/@w:fldCharType='separate'][last()]"
+                      "/following-sibling::w:r[1]/w:t)", namespaces=ns)
+              for p in body.iterfind(".//w:p", ns) if p.find("w:hyperlink", ns) is not None]
+    assert cached == ["", "", ""]
+    plain = docx.Document()
+    plain.add_paragraph("Geen inhoudsopgave")
+    assert contents_field(_save(plain)) == _save(plain)

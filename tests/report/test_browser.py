@@ -163,3 +163,45 @@ def test_failed_teams_on_top_house_colour_and_logo(browser, out):
     assert late == "verlopen"  # wijkteam's evaluation of 20 januari 2027
     assert dt.date(2027, 1, 20) < TODAY
     page.close()
+
+
+# A4 landscape less the print stylesheet's 10 mm margins, in CSS pixels (96 per inch).
+A4_LANDSCAPE_PX = round((297 - 20) / 25.4 * 96)
+
+
+def test_printed_on_a4_landscape_every_column_fits_and_colours_stay(browser, out):
+    """Chromium's print (the PDF it makes, as a coordinator's "Afdrukken" does): A4 landscape,
+    the teams table with all its columns on the page, the heat colours kept."""
+    import io
+
+    from pypdf import PdfReader
+
+    page = open_page(browser, out, 1280)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_LANDSCAPE_PX, "height": 700})
+    table = page.locator("table.teams")
+    assert table.evaluate("e => e.getBoundingClientRect().right") <= A4_LANDSCAPE_PX
+    assert page.locator("#teams .scroll").evaluate("e => e.scrollWidth <= e.clientWidth")
+    heat = page.locator("td.heat").first
+    assert heat.evaluate("e => getComputedStyle(e).printColorAdjust") == "exact"
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=False)))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
+    text = "".join(p.extract_text() for p in pdf.pages)
+    for header in ("Geregeld", "Volgende evaluatie", "Open punten"):
+        assert header in text
+    page.close()
+
+
+def test_the_evaluation_line_is_true_when_a_team_failed(browser, results, report_policy,
+                                                        tmp_path):
+    """No evaluation asks for attention among the built teams, but a team failed: its
+    evaluation is unknown, so the page does not say that all of them are planned."""
+    kept = [r for r in results if r.team_id != "wijkteam"]  # the one with a late evaluation
+    write_overview(kept, tmp_path, today=TODAY, policy=report_policy)
+    page = open_page(browser, tmp_path, 1280)
+    line = page.locator("#evaluaties").inner_text()
+    assert "Alle evaluaties zijn gepland" not in line
+    assert "Van de teams met een protocol zijn alle evaluaties gepland" in line
+    assert "Van 1 team dat niet gelukt is, is niet bekend of de evaluatie gepland is" in line
+    page.close()
