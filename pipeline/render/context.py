@@ -65,24 +65,43 @@ def block_view(block: Block, terminology: str = terms.DEFAULT, *,
     }
 
 
-def _card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
-    """The incident card as template data (all texts ours or the policy's, so in its word)."""
+def _number_view(number: Any, ours: Any) -> dict[str, str]:
+    return {"label": ours(number.label), "value": clean(number.value),
+            "missing": f"nog in te vullen: {clean(number.missing)}" if number.missing else ""}
+
+
+def card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
+    """The alarm card as template data (all texts ours or the policy's, so in its word).
+
+    The other numbers come in `number_rows`, two to a row (the card's two columns; an odd last
+    row gets an empty second half).
+    """
     card = protocol.card
     if card is None:
-        return {"heading": "", "sections": [], "after": [], "numbers": [], "report": []}
+        return {"heading": "", "emergency": {}, "alarm": [], "sections": [], "bystander": "",
+                "report": [], "number_rows": [], "more": ""}
 
     def ours(text: str) -> str:
         return clean(terms.ours(text, terminology))
 
-    first = len(card.sections[0].steps) if card.sections else 0
+    numbers = [_number_view(n, ours) for n in card.numbers]
+    if len(numbers) % 2:
+        numbers.append({"label": "", "value": "", "missing": ""})
+    emergency, *alarm = [_number_view(n, ours) for n in card.alarm] or [
+        {"label": "Direct gevaar", "value": "112", "missing": ""}]
     return {
         "heading": card.heading,
+        "emergency": emergency,
+        "alarm": alarm,
         "sections": [{"title": ours(s.title),
-                      "steps": [{"number": n, "text": ours(t)} for n, t in enumerate(s.steps, 1)]}
+                      "levels": [{"title": ours(lv.title), "steps": [ours(t) for t in lv.steps]}
+                                 for lv in s.levels]}
                      for s in card.sections],
-        "after": [{"number": n, "text": ours(t)} for n, t in enumerate(card.after, first + 1)],
-        "numbers": [{"label": ours(n.label), "value": clean(n.value)} for n in card.numbers],
-        "report": [ours(r) for r in card.report],
+        "bystander": ours(card.bystander),
+        "report": [dict(zip(("label", "text"), (ours(p) for p in r.split(": ", 1)),
+                            strict=False)) for r in card.report],
+        "number_rows": [numbers[i:i + 2] for i in range(0, len(numbers), 2)],
+        "more": ours(card.more),
     }
 
 
@@ -157,5 +176,5 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "blocks": [block_view(b, term, frame=Origin.TEAM, kind=kind) for b in ap.blocks],
         } for ap in protocol.appendices],
         "annex": annex_view(protocol, term),
-        "card": _card_view(protocol, term),
+        "card": card_view(protocol, term),
     }
