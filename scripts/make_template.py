@@ -30,6 +30,8 @@ from pipeline.render import BRAND_STYLES
 from pipeline.render.toc import ensure_update_fields
 
 OUT = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "protocol.docx"
+# The alarm card on its own (kaart-<team>.docx): the same styles and card, one page.
+CARD_OUT = OUT.with_name("kaart.docx")
 W = nsdecls("w")
 BRAND = "1F4E79"  # replaced at render time by the policy's colour
 GREY = RGBColor(0x6B, 0x6B, 0x6B)
@@ -793,14 +795,29 @@ def header_footer(doc) -> None:
     section.first_page_footer.paragraphs[0].text = ""
 
 
-def build(path: Path = OUT) -> Path:
-    """Write the protocol template to `path` and return it."""
-    doc = Document()
+def _page(doc) -> None:
+    """A4 with the protocol's margins."""
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+
+
+def _properties(doc, title: str, comments: str) -> None:
+    props = doc.core_properties
+    props.title = title
+    props.author = "teamprotocol"
+    props.language = "nl-NL"
+    props.comments = comments
+    props.keywords = ""
+    props.subject = ""
+
+
+def build(path: Path = OUT) -> Path:
+    """Write the protocol template to `path` and return it."""
+    doc = Document()
+    _page(doc)
     make_styles(doc)
     # The default template starts with no paragraph; every part adds its own.
     title_page(doc)
@@ -810,13 +827,26 @@ def build(path: Path = OUT) -> Path:
     annex(doc)
     appendices(doc)
     header_footer(doc)
-    props = doc.core_properties
-    props.title = "Teamprotocol veilige publieke dienstverlening"
-    props.author = "teamprotocol"
-    props.language = "nl-NL"
-    props.comments = "Sjabloon voor teamprotocollen; variabelen: zie README."
-    props.keywords = ""
-    props.subject = ""
+    _properties(doc, "Teamprotocol veilige publieke dienstverlening",
+                "Sjabloon voor teamprotocollen; variabelen: zie README.")
+    slim(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def build_card(path: Path = CARD_OUT) -> Path:
+    """Write the alarm card's own template to `path`: the card on one page, to print and hang
+    up, with the team, organisation and version in the footer; return it."""
+    doc = Document()
+    _page(doc)
+    make_styles(doc)
+    incident_card(doc, page_break=False)
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.add_run("{{ team.name }} · {{ org.name }} · alarmkaart bij het teamprotocol, versie "
+                   "{{ meta.version }}{% if meta.is_concept %} (concept){% endif %}")
+    _properties(doc, "Alarmkaart: wat te doen bij agressie",
+                "Sjabloon voor de alarmkaart; variabelen: zie README.")
     slim(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
@@ -824,4 +854,9 @@ def build(path: Path = OUT) -> Path:
 
 
 if __name__ == "__main__":
-    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
+    if len(sys.argv) > 1:
+        print(build(Path(sys.argv[1])))
+        print(build_card(Path(sys.argv[1]).with_name("kaart.docx")))
+    else:
+        print(build())
+        print(build_card())

@@ -1,6 +1,7 @@
 """The alarm card as LibreOffice lays it out: page 2 of every example protocol and of the
-longest realistic team, one page, every number present or marked, and reachable by a screen
-reader (a heading, real numbered lists, a bookmark), validated by `page`."""
+longest realistic team, and the card's own document (kaart-<team>), one page each, every
+number present or marked, reachable by a screen reader (a heading, real numbered lists, a
+bookmark), validated by `page`."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from pipeline.merge import CARD_HEADING
 from pipeline.pdf.convert import PdfConverter
 from pipeline.pdf.verify import validate_pdf
 from pipeline.policy import load_policy
-from pipeline.render import render_protocol
+from pipeline.render import CARD_TEMPLATE, render_card, render_protocol
 
-pytestmark = pytest.mark.slow  # LibreOffice converts eight protocols
+pytestmark = pytest.mark.slow  # LibreOffice converts eight protocols and eight cards
 
 TODAY = dt.date(2026, 12, 1)
 LONGEST = "langste-kaart"
@@ -27,7 +28,8 @@ LONGEST = "langste-kaart"
 
 @pytest.fixture(scope="module")
 def card_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, object]]:
-    """Every example team's protocol and the longest card's, converted once: id -> (pdf, card)."""
+    """Every example team's protocol and the longest card's, each also as the card's own
+    document (`kaart-<id>`), converted once: id -> (pdf, card)."""
     base = tmp_path_factory.mktemp("kaart")
     policy = load_policy()
     teams = {t: example(t) for t in example_ids()} | {LONGEST: longest_forms()}
@@ -37,11 +39,14 @@ def card_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
         docx = base / f"{team_id}.docx"
         docx.write_bytes(render_protocol(protocol, policy))
         pairs.append((docx, base / f"{team_id}.pdf"))
-        cards[team_id] = protocol.card
+        cards[team_id] = cards[f"kaart-{team_id}"] = protocol.card
+        own = base / f"kaart-{team_id}.docx"
+        own.write_bytes(render_card(protocol, policy))
+        pairs.append((own, base / f"kaart-{team_id}.pdf"))
     with PdfConverter(jobs=2) as converter:
         results = converter.convert(pairs)
     assert all(isinstance(r, Path) for r in results.values()), results
-    return {t: (base / f"{t}.pdf", cards[t]) for t in teams}
+    return {t: (base / f"{t}.pdf", cards[t]) for t in cards}
 
 
 def _page_text(reader: PdfReader, index: int) -> str:
@@ -123,3 +128,45 @@ def test_the_card_is_a_heading_with_lists_and_a_bookmark(card_pdfs, team_id):
 def test_page_validates_the_protocol_with_its_card(card_pdfs, team_id):
     pdf, _ = card_pdfs[team_id]
     assert validate_pdf(pdf) == []
+
+
+@pytest.mark.parametrize("team_id", [*example_ids(), LONGEST])
+def test_the_cards_own_document_is_one_page_with_the_same_card(card_pdfs, team_id):
+    pdf, card = card_pdfs[f"kaart-{team_id}"]
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    page = _page_text(reader, 0)
+    assert f"{CARD_HEADING} 112 bij direct gevaar" in page
+    for number in card.alarm + card.numbers:
+        if number.value:
+            assert " ".join(number.value.split()) in page, number
+        if number.missing:
+            assert f"nog in te vullen: {number.missing}" in page, number
+    assert "alarmkaart bij het teamprotocol, versie" in page
+    [mark] = [o for o in reader.outline if not isinstance(o, list)]
+    assert mark.title == CARD_HEADING
+    roles = [role for _, role, _ in _structure(reader)]
+    assert roles.count("/H1") == 1
+    assert roles.count("/L") == 3 * len(card.sections)
+
+
+@pytest.mark.parametrize("team_id", ["handhaving", LONGEST])
+def test_page_validates_the_cards_own_document(card_pdfs, team_id):
+    pdf, _ = card_pdfs[f"kaart-{team_id}"]
+    assert validate_pdf(pdf) == []
+
+
+def test_card_template_file_is_the_committed_one(tmp_path: Path):
+    """The shipped card template is what `scripts/make_template.py` writes now, part by part."""
+    import subprocess
+    import sys
+    import zipfile
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_template.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path / "protocol.docx")], check=True,
+                   capture_output=True, timeout=120)
+    with zipfile.ZipFile(CARD_TEMPLATE) as shipped, \
+            zipfile.ZipFile(tmp_path / "kaart.docx") as made:
+        assert shipped.namelist() == made.namelist(), "run scripts/make_template.py"
+        for name in shipped.namelist():
+            assert shipped.read(name) == made.read(name), f"{name}: run scripts/make_template.py"
