@@ -546,7 +546,7 @@ def title_page(doc) -> None:
     facts = [
         ("Organisatie", "{{ org.name }}"), ("Afdeling", "{{ team.department }}"),
         ("Team", "{{ team.name }}"), ("Leidinggevende", "{{ team.lead }}"),
-        ("Versie", "{{ meta.version }} van {{ meta.date }}"), ("Status", "{{ meta.status }}"),
+        ("Versie", "{{ meta.version_line }}"), ("Status", "{{ meta.status }}"),
         ("Vastgesteld door", "{{ meta.adopted_by }}"), ("Vastgesteld op", "{{ meta.adopted_on }}"),
         ("Volgende evaluatie", "{{ meta.next_evaluation }}"),
     ]
@@ -751,7 +751,7 @@ def annex(doc) -> None:
     para(doc, "Er staan geen acties open.")
     tag(doc, "endif")
 
-    para(doc, "7.4 Overzicht naar de onderwerpen van de Nederlandse Arbeidsinspectie",
+    para(doc, "7.4 Overzicht naar de elf onderwerpen van de Werkwijzer (2019)",
          "Heading 2")
     para(doc, "{{ annex.topics_intro }}").paragraph_format.keep_with_next = True
     t = table(doc, 4, [1.0, 9.2, 3.4, 3.0])

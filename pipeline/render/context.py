@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pipeline import terms
-from pipeline.catalogue import CONTACT_KINDS, FORMS
+from pipeline.catalogue import CHECKLIST, CONTACT_KINDS, FORMS
 from pipeline.models import Block, Origin, Protocol
 from pipeline.policy import Policy
 from pipeline.render.annex import annex_view
@@ -105,6 +105,44 @@ def card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
     }
 
 
+def _version_line(version: str, date: dt.date | None, concept: bool) -> str:
+    """The title page's version: number and date, or number and "(concept)"."""
+    number = clean(version) or EMPTY
+    if date is not None:
+        return f"{number}, {dutch_date(date)}"
+    return f"{number} (concept)" if concept else number
+
+
+def in_sentence(policy: Policy) -> str:
+    """The organisation's name inside a sentence: "de gemeente Lindenhoven" for "Gemeente
+    Lindenhoven" (its kind starts the name), else the name as written."""
+    name, kind = clean(policy.branding.organisation), policy.branding.kind
+    if name.lower().startswith(kind.lower() + " "):
+        return f"de {kind}{name[len(kind):]}"
+    return name
+
+
+def chapter_sources(policy: Policy, number: int) -> list[str]:
+    """The documents behind a chapter's organisation frame, with their dates: the policy's
+    answers to the chapter's checklist items ("RI&E gemeente Lindenhoven, deel
+    publieksagressie (2024-11)"), each once, in checklist order."""
+    found: list[str] = []
+    for item in CHECKLIST:
+        answer = policy.checklist.get(item.id)
+        if item.chapter != number or answer is None or not answer.document:
+            continue
+        source = clean(answer.document) + (f" ({clean(answer.date)})" if answer.date else "")
+        if source not in found:
+            found.append(source)
+    return found
+
+
+def _organisation_source(policy: Policy, number: int) -> str:
+    sources = chapter_sources(policy, number)
+    line = f"Bron: het beleid van {in_sentence(policy)}; dit geldt voor alle teams."
+    return f"{line} Vastgelegd in: {'; '.join(sources)}." if sources else line
+
+
 def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
     """Every variable the protocol template receives (plain dicts, lists and strings).
 
@@ -121,8 +159,7 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
         chapters.append({
             "number": ch.number, "title": clean(ch.title),
             "organisation": [block_view(b, term, kind=kind) for b in ch.organisation],
-            "organisation_source": f"Bron: het beleid van {organisation}; dit geldt voor "
-                                   "alle teams.",
+            "organisation_source": _organisation_source(policy, ch.number),
             "team": [block_view(b, term, frame=Origin.TEAM, kind=kind) for b in ch.team],
             "team_source": f"Bron: het teamformulier, ingevuld door {clean(meta.team)}."
             if ch.team else "",
@@ -159,6 +196,10 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "adopted_on": _date(meta.adopted_on, "nog niet vastgesteld" if concept else EMPTY),
             # The date of this version: its adoption, else the team meeting it rests on.
             "date": _date(meta.adopted_on or meta.team_meeting, "nog niet vastgesteld"),
+            # "1.1, 9 juni 2026"; without a date "0.1 (concept)", never "0.1 van nog niet
+            # vastgesteld" (a review of version 0.3.1).
+            "version_line": _version_line(meta.version, meta.adopted_on or meta.team_meeting,
+                                          concept),
             "team_meeting": _date(meta.team_meeting),
             "next_evaluation": _date(meta.next_evaluation, "nog niet gepland"),
         },

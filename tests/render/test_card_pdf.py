@@ -20,7 +20,7 @@ from pipeline.pdf.verify import validate_pdf
 from pipeline.policy import load_policy
 from pipeline.render import CARD_TEMPLATE, render_card, render_protocol
 
-pytestmark = pytest.mark.slow  # LibreOffice converts eight protocols and eight cards
+pytestmark = pytest.mark.libreoffice  # LibreOffice converts eight protocols and eight cards
 
 TODAY = dt.date(2026, 12, 1)
 LONGEST = "langste-kaart"
