@@ -687,7 +687,8 @@ def annex(doc) -> None:
          "Toelichting").paragraph_format.keep_with_next = True
     t = table(doc, 5, [5.8, 3.6, 2.2, 2.5, 2.5])
     header_row(t, ("Hoofdstuk", "In één oogopslag", "Geregeld",
-                                            "Open bij het team", "Open bij de organisatie"))
+                                            "Nog te regelen door team",
+                                            "Nog te regelen door organisatie"))
     row_loop(t, 1, "for s in annex.scores",
              ["{{ s.number }}. {{ s.title }}", "{{r s.bar }}",
               "{{ s.geregeld }} van {{ s.applicable }}", "{{ s.team }}", "{{ s.organisation }}"])

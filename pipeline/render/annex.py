@@ -125,9 +125,9 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
                   "wanneer."),
         "legend": ("✓ geregeld: vastgelegd · ◐ deels: nog niet alles vastgelegd · ✗ "
                    "ontbreekt: nog niets vastgelegd · – n.v.t.: het team heeft deze "
-                   "contactvorm niet. Een antwoord als ‘n.v.t.’, ‘geen’ of ‘nog niet’ regelt "
-                   "niets; een onderdeel waarvoor het team zelf nog een actie heeft staan, is "
-                   "hooguit deels geregeld."),
+                   "contactvorm niet. Een antwoord als ‘n.v.t.’, ‘geen’ of ‘nog niet’ telt "
+                   "niet als afspraak; een onderdeel waarvoor het team zelf nog een actie "
+                   "heeft staan, is hooguit deels geregeld."),
         "scores": scores,
         "total": score_line(counts),
         "geregeld": counts[Status.GEREGELD],
@@ -142,10 +142,10 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
                     for a in planned],
         "unplanned": (f"Voor {plural(len(unplanned), 'onderdeel', 'onderdelen')} is nog geen "
                       f"actie gepland: {', '.join(unplanned)}. "
-                      + (f"Eigenaar tot er een actie is: {', '.join(owners)}; zet voor elk "
-                         "onderdeel een actie met eigenaar en datum op het teamformulier."
-                         if owners else "Zet voor elk onderdeel een actie met eigenaar en "
-                         "datum op het teamformulier.")) if unplanned else "",
+                      # Who owns them, not an instruction to the form's filler: that
+                      # does not belong in the protocol (a review of version 0.3.1).
+                      + (f"Tot er een actie is, is de eigenaar: {', '.join(owners)}."
+                         if owners else "")).strip() if unplanned else "",
         # The Werkwijzer's list (2019) of what the Inspectie SZW then tested; not a claim
         # about how today's Nederlandse Arbeidsinspectie works.
         "topics_intro": ("Deze elf onderwerpen volgen de lijst in de Werkwijzer Veilige "

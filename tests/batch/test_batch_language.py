@@ -49,6 +49,10 @@ BAD = (
     "Scheldt of kleineert een burger je, spreek die er dan op aan",
     "waarschuwingsbrief",
     "Nederlandse Arbeidsinspectie (voorheen Inspectie SZW) kijkt",
+    "Open bij het team",
+    "Open bij de organisatie",
+    "zet voor elk onderdeel een actie",
+    "‘nog niet’ regelt niets",
 )
 # "Versie 1.1 van 9 juni 2026": a version and its date joined by "van".
 VERSION_VAN = re.compile(r"Versie \S+ van \d{1,2} \w+ \d{4}")
