@@ -1,6 +1,6 @@
 """The PDF side of a batch: each written .docx converted while the batch renders the next,
 each PDF verified as soon as it is there, its contents' page numbers stamped into the .docx,
-and an adopted one archived with its MDTO record."""
+and an adopted one archived with its MDTO record; the alarm card's own PDF beside it."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from pipeline.batch.team import problems_of
 from pipeline.batch.timing import SOFFICE_STARTS
 from pipeline.errors import ConversionError, Problem, TeamprotocolError
 from pipeline.files import atomic_copy, atomic_write_bytes, ensure_inside, sha256_bytes, sha256_file
+from pipeline.merge import CARD_HEADING
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.convert import PdfConverter
 from pipeline.pdf.read import page_fonts, text_digest, toc_link_pages
@@ -101,6 +102,38 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
     return r.model_copy(update={"outputs": outputs, "warnings": warnings})
 
 
+def _finish_card(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
+                 opts: BuildOptions) -> TeamResult:
+    """Verify the alarm card's own PDF (`kaart-<team>.pdf`) the way the protocol's is: PDF/A
+    and, by `page`, PDF/A-2b + PDF/UA-1 when the protocol is adopted, the PDF/UA-1 claim
+    settled for a concept. A card that fails is not published; the team keeps its protocol
+    and gets a warning, as the card is a copy of the protocol's page 2. A team that failed
+    publishes no card PDF either."""
+    rel = outputs_of(r.team_id)["kaart_pdf"]
+    pdf = opts.out_dir / rel
+    if r.status != BuildStatus.BUILT:
+        pdf.unlink(missing_ok=True)
+        return r
+    warnings = list(r.warnings)
+    if isinstance(outcome, Exception) or outcome is None:
+        pdf.unlink(missing_ok=True)
+        warnings.append(Problem(file=r.outputs.get("kaart_docx", rel), message=(
+            "LibreOffice heeft van de alarmkaart geen PDF gemaakt"),
+            hint="Probeer het opnieuw; de kaart staat ook op pagina 2 van het protocol"))
+        return r.model_copy(update={"warnings": warnings})
+    adopted = r.protocol is not None and r.protocol.meta.status == "vastgesteld"
+    with shared.times.stage("verify card (pypdf + PDFium, page)"):
+        problems = verify_pdf(pdf, expect_text=CARD_HEADING, name=rel, validate=adopted)
+        if not problems and not adopted:
+            warnings.extend(settle_ua_claim(pdf, name=rel))
+    if problems:
+        pdf.unlink(missing_ok=True)
+        return r.model_copy(update={"warnings": [*warnings, *problems]})
+    shared.written[r.team_id][rel] = sha256_file(pdf)
+    return r.model_copy(update={"outputs": {**r.outputs, "kaart_pdf": rel},
+                                "warnings": warnings})
+
+
 def _stamp_contents(docx: Path, pdf: Path) -> str | None:
     """Give the .docx a real TOC field holding the page numbers LibreOffice laid out; the
     SHA-256 of the stamped file, or None when nothing changed."""
@@ -151,6 +184,10 @@ class Pdfs:
         self.final: dict[str, TeamResult] = {}
         self._converter: PdfConverter | None = None
         self._waiting: dict[Path, TeamResult] = {}
+        # The alarm card's .docx -> its team; a team is finished when both PDFs are back.
+        self._cards: dict[Path, str] = {}
+        self._card_done: dict[str, Path | ConversionError] = {}
+        self._protocol_done: dict[str, tuple[TeamResult, Path | ConversionError]] = {}
         self._times = shared.times
 
     def add(self, r: TeamResult) -> None:
@@ -166,9 +203,14 @@ class Pdfs:
             self._converter = converter
         docx = self._opts.out_dir / r.outputs["docx"]
         self._waiting[docx] = r
-        pdf = self._opts.out_dir / outputs_of(r.team_id)["pdf"]
+        outputs = outputs_of(r.team_id)
+        items = [(docx, self._opts.out_dir / outputs["pdf"])]
+        if "kaart_docx" in r.outputs:
+            card = self._opts.out_dir / r.outputs["kaart_docx"]
+            self._cards[card] = r.team_id
+            items.append((card, self._opts.out_dir / outputs["kaart_pdf"]))
         with self._times.stage("hand over to soffice (submit)"):
-            failed = self._converter.submit([(docx, pdf)])
+            failed = self._converter.submit(items)
         self._finish(failed)
 
     def _close(self, converter: PdfConverter) -> None:
@@ -197,13 +239,32 @@ class Pdfs:
 
     def _finish(self, outcomes: Mapping[Path, Path | ConversionError]) -> None:
         for docx, outcome in outcomes.items():
-            r = self._waiting.pop(docx)
-            try:
-                final = _finish_pdf(r, outcome, self._shared, self._opts)
-            except TeamprotocolError as e:  # the archive copy could not be written
-                final = _failed(r, problems_of(e, r.team_id), r.warnings)
-            self.final[r.team_id] = final
-            self._progress(r.team_id)
+            if docx in self._cards:
+                team_id = self._cards.pop(docx)
+                self._card_done[team_id] = outcome
+            else:
+                r = self._waiting.pop(docx)
+                team_id = r.team_id
+                self._protocol_done[team_id] = (r, outcome)
+            self._complete(team_id)
+
+    def _complete(self, team_id: str) -> None:
+        """Finish a team once its protocol's PDF and, when it has one, its card's are back."""
+        if team_id not in self._protocol_done:
+            return
+        r, outcome = self._protocol_done[team_id]
+        has_card = "kaart_docx" in r.outputs
+        if has_card and team_id not in self._card_done:
+            return
+        del self._protocol_done[team_id]
+        try:
+            final = _finish_pdf(r, outcome, self._shared, self._opts)
+        except TeamprotocolError as e:  # the archive copy could not be written
+            final = _failed(r, problems_of(e, r.team_id), r.warnings)
+        if has_card:
+            final = _finish_card(final, self._card_done.pop(team_id), self._shared, self._opts)
+        self.final[r.team_id] = final
+        self._progress(r.team_id)
 
 
 def _font_missing(pdf: Path, font: str) -> Problem | None:

@@ -100,8 +100,12 @@ def team_inputs(folder: Path, shared: Shared) -> dict[str, str]:
 
 
 def outputs_of(team_id: str) -> dict[str, str]:
+    """A team's output files, relative to the output folder: the protocol, its json and the
+    alarm card as a document of its own (`kaart-<team>`, to print and hang up)."""
     base = f"{team_id}/teamprotocol-{team_id}"
-    return {"docx": f"{base}.docx", "pdf": f"{base}.pdf", "json": f"{team_id}/{PROTOCOL_JSON}"}
+    card = f"{team_id}/kaart-{team_id}"
+    return {"docx": f"{base}.docx", "pdf": f"{base}.pdf", "json": f"{team_id}/{PROTOCOL_JSON}",
+            "kaart_docx": f"{card}.docx", "kaart_pdf": f"{card}.pdf"}
 
 
 def archive_rel(shared: Shared, protocol: Protocol, team_id: str) -> str:

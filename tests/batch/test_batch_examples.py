@@ -43,7 +43,10 @@ PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 def team_files(out: Path, team_id: str) -> dict[str, Path]:
     folder = out / team_id
     return {"docx": folder / f"teamprotocol-{team_id}.docx",
-            "pdf": folder / f"teamprotocol-{team_id}.pdf", "json": folder / "protocol.json"}
+            "pdf": folder / f"teamprotocol-{team_id}.pdf", "json": folder / "protocol.json",
+            # the alarm card as a document of its own (issue 22)
+            "kaart_docx": folder / f"kaart-{team_id}.docx",
+            "kaart_pdf": folder / f"kaart-{team_id}.pdf"}
 
 
 def _status(examples, team_id: str) -> str:
