@@ -708,7 +708,9 @@ def annex(doc) -> None:
     # What is missing, and who acts by when, each in a column of its own; the filled sources
     # are a short reference under the item.
     # "Wat ontbreekt" is the longest text of an open item (measured: rows of 20 lines at 3.3 cm).
-    widths = [0.8, 3.7, 1.9, 4.4, 2.3, 1.8, 1.7]
+    # "Eigenaar" holds a department name whole (measured: "Communica|tie" broke at 1.8 cm;
+    # LibreOffice here has no Dutch hyphenation patterns, so a wider column, not hyphens).
+    widths = [0.8, 3.7, 1.9, 3.9, 2.3, 2.3, 1.7]
     t = table(doc, 7, widths)
     header_row(t, ("Nr.", "Onderdeel", "Status", "Wat ontbreekt",
                                             "Actie", "Eigenaar", "Uiterlijk"), "Checklisttekst")

@@ -111,3 +111,22 @@ def test_home_visitors_have_rules_of_conduct(texts):
     text = texts["wijkteam-zorg"]
     assert "Voor jezelf als medewerker gelden bij elk bezoek deze regels" in text
     assert "Stel je voor en laat je legitimatiebewijs zien." in text
+
+
+def test_owner_names_in_the_annex_are_not_broken_mid_word(example_build):
+    """The owners in 7.2's narrow column stand whole ("Communicatie", not "Communica tie")."""
+    from helpers.batch import protocol_json
+
+    _, out = example_build
+    for identity, _ in example_teams():
+        team = identity.team_id
+        reader = PdfReader(Path(out) / team / f"teamprotocol-{team}.pdf")
+        pages = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
+        text = " ".join(pages)
+        # 7.2 only: 7.3 lists the same owners in a wider column.
+        part = text[text.rindex("7.2 Alle onderdelen"):text.rindex("7.3 Acties")]
+        tokens = set(part.replace(",", " ").split())
+        owners = {a["owner"] for a in protocol_json(out, team)["annex"]["actions"] if a["owner"]}
+        for word in (w.strip(",.;()") for o in owners for w in o.split()):
+            if len(word) >= 6 and len(word) <= 14:
+                assert word in tokens, f"{team}: {word}"
