@@ -271,6 +271,7 @@ class IncidentCard(BaseModel):
     alarm: list[CardNumber] = Field(default_factory=list)
     sections: list[CardSection]
     bystander: str = ""
+    code_word: str = ""  # the phrase that asks a colleague for help unnoticed
     report: list[str]  # melden, aangifte, nazorg: one line each
     numbers: list[CardNumber]
     # What the fit rule moved off the card, as one line pointing to the protocol.

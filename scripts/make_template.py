@@ -592,6 +592,12 @@ def incident_card(doc, *, page_break: bool = True) -> None:
     tag(doc, "endfor")
     para(doc, "Als een collega alarm slaat", "Kaartkop")
     para(doc, "{{ card.bystander }}", "Kaarttekst")
+    tag(doc, "if card.code_word")
+    p = para(doc, style="Kaarttekst")
+    p.add_run("Codewoord: ").bold = True
+    p.add_run("‘{{ card.code_word }}’. Noem je het, dan komt een collega direct; hoor je het, "
+              "ga dan direct naar je collega.")
+    tag(doc, "endif")
     para(doc, "Na het incident", "Kaartkop")
     tag(doc, "for line in card.report")
     p = para(doc, style="Kaarttekst")

@@ -251,6 +251,8 @@ def card_height(card: IncidentCard) -> float:
         cells = [sum(_lines(s, _CELL_CHARS) for s in level.steps) for level in section.levels]
         height += 18.0 + 15.0 + _LINE * max(cells, default=0) + 4.0
     height += 18.0 + _LINE * _lines(card.bystander, _WIDE_CHARS)
+    # The code word's line adds about 100 characters of its own ("Codewoord: ‘…’. Noem je het…").
+    height += _LINE * _lines(card.code_word + " " * 100, _WIDE_CHARS) if card.code_word else 0.0
     height += 18.0 + sum(_LINE * _lines(r, _WIDE_CHARS) for r in card.report)
     pairs = [card.numbers[i:i + 2] for i in range(0, len(card.numbers), 2)]
     height += 18.0 + sum(_LINE * max(_lines(f"{n.value} {n.missing}", _NUMBER_CHARS) + 1
@@ -310,7 +312,8 @@ def incident_card(policy: Policy, forms: TeamForms, kinds: list[str]) -> Inciden
               f"Aangifte: {texts.aangifte}", f"Nazorg: {texts.nazorg}"]
     # Each line starts with its label ("Melden:"), so the texts continue in lower case.
     card = IncidentCard(heading=CARD_HEADING, alarm=_alarm_numbers(policy, forms, kinds),
-                        sections=sections, bystander=texts.bystander, report=report,
+                        sections=sections, bystander=texts.bystander,
+                        code_word=texts.code_word, report=report,
                         numbers=_other_numbers(policy, forms))
     return fit(card)
 

@@ -87,6 +87,8 @@ STREET_WORK = "buitenwerk"
 class AlarmCardTexts(_Strict):
     """The alarm card's texts that are the same for every contact type (*je*-form)."""
 
+    # A phrase to ask a colleague for help without the burger noticing (empty: none).
+    code_word: str = ""
     bystander: str = ("Slaat een collega alarm? Ga erheen, liefst met z'n tweeën. Bel 112 als "
                       "er gevaar is of als je collega daarom vraagt.")
     melden: str = "dezelfde dag in het registratiesysteem {system}, ook als het meeviel."

@@ -79,6 +79,7 @@ def card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
     card = protocol.card
     if card is None:
         return {"heading": "", "emergency": {}, "alarm": [], "sections": [], "bystander": "",
+                "code_word": "",
                 "report": [], "number_rows": [], "more": ""}
 
     def ours(text: str) -> str:
@@ -98,6 +99,7 @@ def card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
                                  for lv in s.levels]}
                      for s in card.sections],
         "bystander": ours(card.bystander),
+        "code_word": clean(card.code_word),
         "report": [dict(zip(("label", "text"), (ours(p) for p in r.split(": ", 1)),
                             strict=False)) for r in card.report],
         "number_rows": [numbers[i:i + 2] for i in range(0, len(numbers), 2)],

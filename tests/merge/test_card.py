@@ -51,6 +51,7 @@ def test_the_card_has_the_teams_contact_types_in_three_levels(team_id, kinds):
                   "vier tot zes weken"):
         assert words in report
     assert "Slaat een collega alarm?" in card.bystander
+    assert card.code_word == "het dossier van mevrouw Rood"
 
 
 @pytest.mark.parametrize("team_id", example_ids())

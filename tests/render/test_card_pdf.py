@@ -73,6 +73,7 @@ def test_the_card_is_page_two_on_one_page_with_every_number(card_pdfs, team_id):
         assert section.title in page
     assert "Na het incident" in page
     assert "Als een collega alarm slaat" in page
+    assert "Codewoord: ‘het dossier van mevrouw Rood’" in page
 
 
 def test_the_longest_card_shows_its_marks(card_pdfs):
