@@ -130,3 +130,15 @@ def test_owner_names_in_the_annex_are_not_broken_mid_word(example_build):
         for word in (w.strip(",.;()") for o in owners for w in o.split()):
             if len(word) >= 6 and len(word) <= 14:
                 assert word in tokens, f"{team}: {word}"
+
+
+def test_every_policy_document_is_named_with_its_date_in_the_pdf(texts):
+    """The 'Bron' lines name what protocol.json's policy answers name: each arranged item's
+    document and date (the RI&E among them), in the chapter that cites it."""
+    from pipeline.policy import load_policy
+
+    policy = load_policy()
+    text = texts["werk-en-inkomen"]
+    for item, answer in policy.checklist.items():
+        if answer.arranged:
+            assert f"{answer.document} ({answer.date})" in text, item
