@@ -43,12 +43,13 @@ STREET_TITLE = "Op straat en bij toezicht"
 # The card's three levels, in the Werkwijzer's order of the behaviour forms.
 LEVELS = (("verbaal", "Schelden of kleineren"), ("bedreiging", "Bedreiging"),
           ("geweld", "Geweld"))
-# Words in the team's kinds of visits (or its name) that say it works in the street: boa's,
-# toezicht, surveillance. The home-visit variant ("je bent te gast") does not fit them.
+# Words in the team's kinds of visits that say it works in the street: boa's, surveillance,
+# the public space. The home-visit variant ("je bent te gast") does not fit them. Not
+# "handhaving" or "controle" alone: the form's own help calls involuntary home visits that.
 # A form question would be better than words (issue 22, item 5); until then these words.
 _STREET_WORDS = re.compile(
     r"\b(boa'?s?|buitenwerk|buiten werk|openbare ruimte|op straat|straatwerk|surveillance|"
-    r"surveilleren|toezicht|handhaving)\b", re.IGNORECASE)
+    r"surveilleren|straattoezicht)\b", re.IGNORECASE)
 # A quoted closing sentence in the team's answer on ending a phone call.
 _QUOTED = re.compile(r"[‘'\"“]([^‘’'\"“”]{8,120}[.!?]?)[’'\"”]")
 CLOSING_DEFAULT = "een korte afsluitende zin"

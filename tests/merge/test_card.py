@@ -74,8 +74,14 @@ def test_street_work_gets_its_own_variant_not_the_home_visit_one():
     assert "je bent te gast, dus jij gaat weg" in _steps(visit)
     values = {n.label: n.value for n in card.alarm}
     assert values["Achterwacht"].startswith("Meldkamer Toezicht en Handhaving")
-    # A team without street work gets no street variant.
+    # A team without street work gets no street variant, also when its involuntary home
+    # visits are called handhaving or controle (the form's own help says so).
     assert "Op straat en bij toezicht" not in [s.title for s in _card("wijkteam-zorg").sections]
+    forms = with_answers("werk-en-inkomen", "huisbezoek", **{
+        "huisbezoek.soorten": "Onvrijwillig: controle en handhaving bij twijfel over de "
+                              "rechtmatigheid van een uitkering."})
+    card = incident_card(load_policy(), forms, ["huisbezoek"])
+    assert [s.title for s in card.sections] == ["Huis- en bedrijfsbezoek"]
 
 
 def test_the_wijkteam_has_no_alarm_to_press_and_calls_its_backup():
