@@ -200,6 +200,12 @@ def number_lists(document: DocxDocument) -> int:
             ppr.append(etree.fromstring(
                 f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="0"/><w:numId w:val="{next_id}"/>'
                 '</w:numPr>'))
-        group[-1].find(_w("pPr")).append(etree.fromstring(
-            f'<w:keepNext xmlns:w="{W_NS}" w:val="0"/>'))
+        # The card's steps in a table cell already keep with the next paragraph (the template
+        # keeps a small table on one page): set that one, never a second w:keepNext.
+        last = group[-1].find(_w("pPr"))
+        keep = last.find(_w("keepNext"))
+        if keep is None:
+            last.append(etree.fromstring(f'<w:keepNext xmlns:w="{W_NS}" w:val="0"/>'))
+        else:
+            keep.set(_w("val"), "0")
     return len(groups)
