@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import zipfile
 from pathlib import Path
 
+import docx
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
@@ -19,7 +21,7 @@ from pipeline.cli import cli
 from pipeline.forms import layout
 from pipeline.forms.common import PROP_SCHEMA, section_headings
 from pipeline.forms.read import read_form
-from pipeline.forms.write import locked_texts_of, look_of, write_team_forms
+from pipeline.forms.write import locked_texts_of, look_of, write_form, write_team_forms
 from pipeline.models import TeamIdentity
 from pipeline.policy import default_policy_path, load_policy
 
@@ -222,3 +224,14 @@ def test_no_form_ends_on_a_page_with_a_few_lines(tmp_path):
         # keep three together).
         least = 4 if form.is_relative_to(tmp_path) else 9
         assert last >= least, f"{form}: {len(document)} pages, {last} lines on the last"
+
+
+def test_the_subtitle_does_not_say_team_twice():
+    """'Team Team Proef' when the team's name starts with 'Team' (issue 22)."""
+    identity = TeamIdentity(team_id="proef", team="Team Proef", department="Afdeling Publiek",
+                            team_lead="P. Roef", contact_kinds=["balie"])
+    document = docx.Document(io.BytesIO(write_form("team", identity)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Team Proef  ·  Afdeling Publiek  ·  Leidinggevende P. Roef" in text
+    assert "Team Team" not in text
+    assert "Afdeling Afdeling" not in text
