@@ -17,7 +17,7 @@ from pipeline.files import sha256_bytes, sha256_file
 from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, Protocol, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
-from pipeline.render import check_template
+from pipeline.render import CARD_TEMPLATE, check_template
 
 PROTOCOL_JSON = "protocol.json"
 
@@ -85,6 +85,9 @@ def shared_inputs(opts: BuildOptions) -> Shared:
     hashes = {"beleid": sha256_file(policy_path)}
     template = opts.template
     hashes["sjabloon"] = sha256_file(check_template(template))
+    # The alarm card's own template (always ours): a new card layout rebuilds every team,
+    # and an output folder built before the card existed gets its cards.
+    hashes["kaartsjabloon"] = sha256_file(CARD_TEMPLATE)
     if logo is not None:
         hashes["logo"] = sha256_file(logo)
     # A new version of this program may write different documents from the same inputs, and

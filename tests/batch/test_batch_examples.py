@@ -37,6 +37,7 @@ pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
 TEMPLATE = Path(__file__).resolve().parents[2] / "pipeline" / "templates" / "protocol.docx"
+CARD_TEMPLATE = TEMPLATE.with_name("kaart.docx")
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 
 
@@ -88,6 +89,7 @@ def test_manifest_hashes_every_input_and_output(example_build, example_forms, ex
         inputs = entry["inputs"]
         assert inputs["beleid"] == sha256(default_policy_path())
         assert inputs["sjabloon"] == sha256(TEMPLATE)
+        assert inputs["kaartsjabloon"] == sha256(CARD_TEMPLATE)
         assert inputs["logo"] == sha256(logo)
         forms = sorted((example_forms / team_id).glob("*.docx"))
         assert len(forms) == 1 + len(examples[team_id][0].contact_kinds)
