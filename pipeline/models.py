@@ -287,26 +287,43 @@ class ProtocolMeta(BaseModel):
     history: list[VersionEntry] = Field(default_factory=list)
 
 
-class CardSection(BaseModel):
-    """One contact type on the incident card: what the employee does first."""
+class CardLevel(BaseModel):
+    """One level of aggression on the alarm card (verbal, threat, violence) and its steps."""
 
     title: str
     steps: list[str]
 
 
+class CardSection(BaseModel):
+    """One contact type on the alarm card: per level what the employee does."""
+
+    title: str
+    levels: list[CardLevel] = Field(default_factory=list)
+
+
 class CardNumber(BaseModel):
+    """A number on the alarm card; `missing` names the question whose answer would fill it,
+    and `value` is then the visible mark instead of a number."""
+
     label: str
     value: str
+    missing: str = ""
 
 
 class IncidentCard(BaseModel):
-    """Page one of the protocol: what to do in an incident, steps and numbers (one A4)."""
+    """The alarm card, page 2 of the protocol and a document of its own (one A4 page): the
+    alarm numbers, per contact type three levels of steps, the bystander's step, melden,
+    aangifte and nazorg in one line each, then the other numbers."""
 
     heading: str
+    alarm: list[CardNumber] = Field(default_factory=list)
     sections: list[CardSection]
-    after: list[str]  # the steps that are the same for every contact type
-    numbers: list[CardNumber]
+    bystander: str = ""
+    code_word: str = ""  # the phrase that asks a colleague for help unnoticed
     report: list[str]  # melden, aangifte, nazorg: one line each
+    numbers: list[CardNumber]
+    # What the fit rule moved off the card, as one line pointing to the protocol.
+    more: str = ""
 
 
 class MergedProtocol(BaseModel):

@@ -30,10 +30,16 @@ from pipeline.render import BRAND_STYLES
 from pipeline.render.toc import ensure_update_fields
 
 OUT = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "protocol.docx"
+# The alarm card on its own (kaart-<team>.docx): the same styles and card, one page.
+CARD_OUT = OUT.with_name("kaart.docx")
 W = nsdecls("w")
 BRAND = "1F4E79"  # replaced at render time by the policy's colour
 GREY = RGBColor(0x6B, 0x6B, 0x6B)
 RED = RGBColor(0xC0, 0x00, 0x00)
+# The alarm card's signal colour: 112 and the internal alarm numbers (contrast 5.9:1 on white).
+SIGNAL = "C00000"
+# A missing number on the card: the dark amber of the gap box (contrast 7:1 on white).
+MARK = "7A4F00"
 TABLE_STYLE = "Protocoltabel"
 # Usable width of an A4 page with 2.2 cm margins, in twentieths of a point (dxa).
 TEXT_WIDTH = int(Cm(21 - 4.4).twips)
@@ -182,15 +188,24 @@ def make_styles(doc) -> None:
     _para_style(doc, "Tabelbron", size=8, colour=GREY, before=1, after=0)
     # The checklist's rows: a size smaller, so that an item needs two or three lines, not five.
     _para_style(doc, "Checklisttekst", size=8.5, before=0, after=0)
-    # The incident card: one A4 page with up to four contact types, steps and numbers.
-    _para_style(doc, "Kaartkop", size=10.5, bold=True, colour=BRAND, before=6, after=1,
+    # The alarm card: one A4 page. Its title is a level-1 outline entry (a PDF bookmark and an
+    # H1 tag, not in the contents), its contact types level 2; 112 and the internal alarm
+    # numbers large, bold, in one signal colour.
+    title = _para_style(doc, "Kaarttitel", size=18, bold=True, colour=BRAND, before=0, after=4,
+                        keep_next=True)
+    title.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {W} w:val="0"/>'))
+    _para_style(doc, "Kaartalarm", size=24, bold=True, colour=SIGNAL, before=0, after=0,
                 keep_next=True)
-    _para_style(doc, "Kaarttekst", size=9.5, before=0, after=1)
-    # A step on the card: its number hangs in the margin, the text lines up after it.
-    step = _para_style(doc, "Kaartstap", base="Kaarttekst")
-    step.paragraph_format.left_indent = Cm(0.5)
-    step.paragraph_format.first_line_indent = Cm(-0.5)
-    step.paragraph_format.tab_stops.add_tab_stop(Cm(0.5))
+    _para_style(doc, "Kaartalarmnummer", size=13, bold=True, colour=SIGNAL, before=0, after=2,
+                keep_next=True)
+    head = _para_style(doc, "Kaartkop", size=11, bold=True, colour=BRAND, before=4, after=1,
+                       keep_next=True)
+    head.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {W} w:val="1"/>'))
+    _para_style(doc, "Kaarttekst", size=9, before=0, after=1)
+    # A step on the card: a real numbered list (pipeline.render numbers each cell's steps
+    # from 1, as it does `List Number`), small.
+    step = _para_style(doc, "Kaartstap", base="List Number", size=9, before=0, after=0)
+    step.paragraph_format.line_spacing = 1.0
     for level, indent in ((1, 0), (2, 0.6)):
         toc = _para_style(doc, f"toc {level}", size=11 if level == 1 else 10.5,
                           bold=level == 1, before=6 if level == 1 else 0, after=2)
@@ -531,7 +546,7 @@ def title_page(doc) -> None:
     facts = [
         ("Organisatie", "{{ org.name }}"), ("Afdeling", "{{ team.department }}"),
         ("Team", "{{ team.name }}"), ("Leidinggevende", "{{ team.lead }}"),
-        ("Versie", "{{ meta.version }} van {{ meta.date }}"), ("Status", "{{ meta.status }}"),
+        ("Versie", "{{ meta.version_line }}"), ("Status", "{{ meta.status }}"),
         ("Vastgesteld door", "{{ meta.adopted_by }}"), ("Vastgesteld op", "{{ meta.adopted_on }}"),
         ("Volgende evaluatie", "{{ meta.next_evaluation }}"),
     ]
@@ -546,34 +561,67 @@ def title_page(doc) -> None:
         cell_text(row.cells[1], value)
 
 
-def card_steps(doc, steps: str) -> None:
-    """The card's numbered steps in `steps`: the number hangs, the text lines up after it."""
-    tag(doc, f"for step in {steps}")
-    para(doc, "{{ step.number }}.\t{{ step.text }}", "Kaartstap")
-    tag(doc, "endfor")
+def _mark_run(p, var: str) -> None:
+    """The visible mark of a missing number after its value: bold, in the gap colour."""
+    p.add_run(" {% if " + var + ".missing %}")
+    run = p.add_run("{{ " + var + ".missing }}")
+    run.bold = True
+    run.font.color.rgb = RGBColor.from_string(MARK)
+    p.add_run("{% endif %}")
 
 
-def incident_card(doc) -> None:
-    """The first page after the title page: what to do in an incident, for the team's own
-    contact types, with the numbers (a team prints it and hangs it up)."""
+def incident_card(doc, *, page_break: bool = True) -> None:
+    """The alarm card ("Wat te doen bij agressie"): page 2 of the protocol and the card's own
+    document. 112 and the internal alarm numbers, per contact type a table of three levels
+    with numbered steps, the bystander, after the incident, the other numbers."""
     tag(doc, "if card.sections")
-    p = para(doc, "{{ card.heading }}", "Kop voorwerk")
-    p.paragraph_format.page_break_before = True
+    p = para(doc, "{{ card.heading }}", "Kaarttitel")
+    p.paragraph_format.page_break_before = page_break
+    p = para(doc, "{{ card.emergency.value }}", "Kaartalarm")
+    p.add_run("  bij direct gevaar").font.size = Pt(13)
+    tag(doc, "for n in card.alarm")
+    p = para(doc, "{{ n.label }}: {{ n.value }}", "Kaartalarmnummer")
+    _mark_run(p, "n")
+    tag(doc, "endfor")
     tag(doc, "for s in card.sections")
     para(doc, "{{ s.title }}", "Kaartkop")
-    card_steps(doc, "s.steps")
-    tag(doc, "endfor")
-    para(doc, "Bij elk incident, daarna", "Kaartkop")
-    card_steps(doc, "card.after")
-    para(doc, "Nummers", "Kaartkop")
-    t = table(doc, 4, [6.2, 10.4])
-    header_row(t, ("Wie", "Nummer"))
-    row_loop(t, 1, "for n in card.numbers", ["{{ n.label }}", "{{ n.value }}"])
+    t = table(doc, 2, [5.53, 5.53, 5.54])
+    for i, cell in enumerate(t.rows[0].cells):
+        cell_text(cell, f"{{{{ s.levels[{i}].title }}}}", "Kaarttekst")
+    for i, cell in enumerate(t.rows[1].cells):
+        cell.paragraphs[0].add_run("{%p for st in s.levels[" + str(i) + "].steps %}")
+        cell.add_paragraph("{{ st }}", style="Kaartstap")
+        cell.add_paragraph("{%p endfor %}")
     keep_rows_together(t)
-    para(doc, "Melden, aangifte en nazorg", "Kaartkop")
-    tag(doc, "for line in card.report")
-    para(doc, "{{ line }}", "Kaarttekst")
     tag(doc, "endfor")
+    para(doc, "Als een collega alarm slaat", "Kaartkop")
+    para(doc, "{{ card.bystander }}", "Kaarttekst")
+    tag(doc, "if card.code_word")
+    p = para(doc, style="Kaarttekst")
+    p.add_run("Codewoord: ").bold = True
+    p.add_run("‘{{ card.code_word }}’. Noem je het, dan komt een collega direct; hoor je het, "
+              "ga dan direct naar je collega.")
+    tag(doc, "endif")
+    para(doc, "Na het incident", "Kaartkop")
+    tag(doc, "for line in card.report")
+    p = para(doc, style="Kaarttekst")
+    p.add_run("{{ line.label }}: ").bold = True
+    p.add_run("{{ line.text }}")
+    tag(doc, "endfor")
+    para(doc, "Andere nummers", "Kaartkop")
+    t = table(doc, 3, [3.6, 4.7, 3.6, 4.7], header=False)
+    cell_text(t.rows[0].cells[0], "{%tr for row in card.number_rows %}")
+    for half in (0, 1):
+        label, value = t.rows[1].cells[2 * half], t.rows[1].cells[2 * half + 1]
+        cell_text(label, f"{{{{ row[{half}].label }}}}", "Kaarttekst")
+        label.paragraphs[0].runs[0].bold = True
+        cell_text(value, f"{{{{ row[{half}].value }}}}", "Kaarttekst")
+        _mark_run(value.paragraphs[0], f"row[{half}]")
+    cell_text(t.rows[2].cells[0], "{%tr endfor %}")
+    keep_rows_together(t)
+    tag(doc, "if card.more")
+    para(doc, "{{ card.more }}", "Kaarttekst")
+    tag(doc, "endif")
     tag(doc, "endif")
 
 
@@ -646,7 +694,8 @@ def annex(doc) -> None:
     para(doc, "{{ annex.bar_legend }}", "Toelichting").paragraph_format.keep_with_next = True
     t = table(doc, 5, [5.8, 3.6, 2.2, 2.5, 2.5])
     header_row(t, ("Hoofdstuk", "In één oogopslag", "Geregeld",
-                                            "Open bij het team", "Open bij de organisatie"))
+                                            "Nog te regelen door team",
+                                            "Nog te regelen door organisatie"))
     row_loop(t, 1, "for s in annex.scores",
              ["{{ s.number }}. {{ s.title }}", "{{r s.bar }}",
               "{{ s.geregeld }} van {{ s.applicable }}", "{{ s.team }}", "{{ s.organisation }}"])
@@ -715,7 +764,7 @@ def annex(doc) -> None:
     para(doc, "Er staan geen acties open.")
     tag(doc, "endif")
 
-    para(doc, "7.4 Overzicht naar de onderwerpen van de Nederlandse Arbeidsinspectie",
+    para(doc, "7.4 Overzicht naar de elf onderwerpen van de Werkwijzer (2019)",
          "Heading 2")
     para(doc, "{{ annex.topics_intro }}").paragraph_format.keep_with_next = True
     t = table(doc, 4, [1.0, 9.2, 3.4, 3.0])
@@ -759,14 +808,29 @@ def header_footer(doc) -> None:
     section.first_page_footer.paragraphs[0].text = ""
 
 
-def build(path: Path = OUT) -> Path:
-    """Write the protocol template to `path` and return it."""
-    doc = Document()
+def _page(doc) -> None:
+    """A4 with the protocol's margins."""
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+
+
+def _properties(doc, title: str, comments: str) -> None:
+    props = doc.core_properties
+    props.title = title
+    props.author = "teamprotocol"
+    props.language = "nl-NL"
+    props.comments = comments
+    props.keywords = ""
+    props.subject = ""
+
+
+def build(path: Path = OUT) -> Path:
+    """Write the protocol template to `path` and return it."""
+    doc = Document()
+    _page(doc)
     make_styles(doc)
     # The default template starts with no paragraph; every part adds its own.
     title_page(doc)
@@ -776,13 +840,26 @@ def build(path: Path = OUT) -> Path:
     annex(doc)
     appendices(doc)
     header_footer(doc)
-    props = doc.core_properties
-    props.title = "Teamprotocol veilige publieke dienstverlening"
-    props.author = "teamprotocol"
-    props.language = "nl-NL"
-    props.comments = "Sjabloon voor teamprotocollen; variabelen: zie README."
-    props.keywords = ""
-    props.subject = ""
+    _properties(doc, "Teamprotocol veilige publieke dienstverlening",
+                "Sjabloon voor teamprotocollen; variabelen: zie README.")
+    slim(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def build_card(path: Path = CARD_OUT) -> Path:
+    """Write the alarm card's own template to `path`: the card on one page, to print and hang
+    up, with the team, organisation and version in the footer; return it."""
+    doc = Document()
+    _page(doc)
+    make_styles(doc)
+    incident_card(doc, page_break=False)
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.add_run("{{ team.name }} · {{ org.name }} · alarmkaart bij het teamprotocol, versie "
+                   "{{ meta.version }}{% if meta.is_concept %} (concept){% endif %}")
+    _properties(doc, "Alarmkaart: wat te doen bij agressie",
+                "Sjabloon voor de alarmkaart; variabelen: zie README.")
     slim(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
@@ -790,4 +867,9 @@ def build(path: Path = OUT) -> Path:
 
 
 if __name__ == "__main__":
-    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
+    if len(sys.argv) > 1:
+        print(build(Path(sys.argv[1])))
+        print(build_card(Path(sys.argv[1]).with_name("kaart.docx")))
+    else:
+        print(build())
+        print(build_card())

@@ -1,6 +1,6 @@
 """The PDF side of a batch: each written .docx converted while the batch renders the next,
 each PDF verified as soon as it is there, its contents' page numbers stamped into the .docx,
-and an adopted one archived with its MDTO record."""
+and an adopted one archived with its MDTO record; the alarm card's own PDF beside it."""
 
 from __future__ import annotations
 
@@ -29,9 +29,11 @@ from pipeline.batch.team import problems_of
 from pipeline.batch.timing import SOFFICE_STARTS
 from pipeline.errors import ConversionError, Problem, TeamprotocolError
 from pipeline.files import atomic_copy, ensure_inside, sha256_file
+from pipeline.merge import CARD_HEADING
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.convert import PdfConverter
 from pipeline.pdf.read import text_digest
+from pipeline.pdf.verify import settle_ua_claim, verify_pdf
 
 _POLL = 0.05  # seconds between looks at soffice while the batch waits for the last PDFs
 
@@ -124,6 +126,38 @@ def _archive(pdf: Path, target: Path, record: ArchiveRecord | None, team_id: str
     return ArchiveRecord(team_id=team_id, docx=docx_hash, pdf=sha256_file(target), time=now)
 
 
+def _finish_card(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
+                 opts: BuildOptions) -> TeamResult:
+    """Verify the alarm card's own PDF (`kaart-<team>.pdf`) the way the protocol's is: PDF/A
+    and, by `page`, PDF/A-2b + PDF/UA-1 when the protocol is adopted, the PDF/UA-1 claim
+    settled for a concept. A card that fails is not published; the team keeps its protocol
+    and gets a warning, as the card is a copy of the protocol's page 2. A team that failed
+    publishes no card PDF either."""
+    rel = outputs_of(r.team_id)["kaart_pdf"]
+    pdf = opts.out_dir / rel
+    if r.status != BuildStatus.BUILT:
+        pdf.unlink(missing_ok=True)
+        return r
+    warnings = list(r.warnings)
+    if isinstance(outcome, Exception) or outcome is None:
+        pdf.unlink(missing_ok=True)
+        warnings.append(Problem(file=r.outputs.get("kaart_docx", rel), message=(
+            "LibreOffice heeft van de alarmkaart geen PDF gemaakt"),
+            hint="Probeer het opnieuw; de kaart staat ook op pagina 2 van het protocol"))
+        return r.model_copy(update={"warnings": warnings})
+    adopted = r.protocol is not None and r.protocol.meta.status == "vastgesteld"
+    with shared.times.stage("verify card (pypdf + PDFium, page)"):
+        problems = verify_pdf(pdf, expect_text=CARD_HEADING, name=rel, validate=adopted)
+        if not problems and not adopted:
+            warnings.extend(settle_ua_claim(pdf, name=rel))
+    if problems:
+        pdf.unlink(missing_ok=True)
+        return r.model_copy(update={"warnings": [*warnings, *problems]})
+    shared.written[r.team_id][rel] = sha256_file(pdf)
+    return r.model_copy(update={"outputs": {**r.outputs, "kaart_pdf": rel},
+                                "warnings": warnings})
+
+
 class Pdfs:
     """The PDF side of a batch: submits each written .docx, checks each PDF that comes back.
 
@@ -148,6 +182,10 @@ class Pdfs:
         self._pool: ProcessPoolExecutor | None = None
         self._waiting: dict[Path, TeamResult] = {}  # in LibreOffice
         self._checking: dict[Future[Checked], tuple[TeamResult, Check]] = {}  # in a worker
+        # The alarm card's .docx -> its team; a team is finished when both PDFs are back.
+        self._cards: dict[Path, str] = {}
+        self._card_done: dict[str, Path | ConversionError] = {}
+        self._protocol_done: dict[str, TeamResult] = {}  # protocol published, card pending
         self._times = shared.times
 
     def add(self, r: TeamResult) -> None:
@@ -168,9 +206,14 @@ class Pdfs:
             self._stack.callback(self._pool.shutdown, wait=True, cancel_futures=True)
         docx = self._opts.out_dir / r.outputs["docx"]
         self._waiting[docx] = r
-        pdf = self._opts.out_dir / outputs_of(r.team_id)["pdf"]
+        outputs = outputs_of(r.team_id)
+        items = [(docx, self._opts.out_dir / outputs["pdf"])]
+        if "kaart_docx" in r.outputs:
+            card = self._opts.out_dir / r.outputs["kaart_docx"]
+            self._cards[card] = r.team_id
+            items.append((card, self._opts.out_dir / outputs["kaart_pdf"]))
         with self._times.stage("hand over to soffice (submit)"):
-            failed = self._converter.submit([(docx, pdf)])
+            failed = self._converter.submit(items)
         self._converted(failed)
 
     def _close(self, converter: PdfConverter) -> None:
@@ -203,6 +246,11 @@ class Pdfs:
     def _converted(self, outcomes: Mapping[Path, Path | ConversionError]) -> None:
         """Each PDF LibreOffice made goes to a worker; a team without one has failed."""
         for docx, outcome in outcomes.items():
+            if docx in self._cards:
+                team_id = self._cards.pop(docx)
+                self._card_done[team_id] = outcome
+                self._complete(team_id)
+                continue
             r = self._waiting.pop(docx)
             if isinstance(outcome, Exception) or outcome is None:
                 self._done(r, _conversion_failed(r, outcome))
@@ -239,8 +287,22 @@ class Pdfs:
             self._done(r, final)
 
     def _done(self, r: TeamResult, final: TeamResult) -> None:
-        self.final[r.team_id] = final
-        self._progress(r.team_id)
+        """The protocol's PDF is finished; the team is, once its card's PDF is back too."""
+        self._protocol_done[r.team_id] = final
+        self._complete(r.team_id)
+
+    def _complete(self, team_id: str) -> None:
+        final = self._protocol_done.get(team_id)
+        if final is None:
+            return
+        has_card = "kaart_docx" in final.outputs
+        if has_card and team_id not in self._card_done:
+            return
+        del self._protocol_done[team_id]
+        if has_card:
+            final = _finish_card(final, self._card_done.pop(team_id), self._shared, self._opts)
+        self.final[team_id] = final
+        self._progress(team_id)
 
 
 def _in_process(check: Check) -> Future[Checked]:

@@ -18,7 +18,7 @@ from pipeline.files import sha256_bytes, sha256_file
 from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, Protocol, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
-from pipeline.render import check_template
+from pipeline.render import CARD_TEMPLATE, check_template
 from pipeline.report.reviews import REVIEWS_XLSX, ReviewBook
 
 PROTOCOL_JSON = "protocol.json"
@@ -92,6 +92,9 @@ def shared_inputs(opts: BuildOptions) -> Shared:
     hashes = {"beleid": sha256_file(policy_path)}
     template = opts.template
     hashes["sjabloon"] = sha256_file(check_template(template))
+    # The alarm card's own template (always ours): a new card layout rebuilds every team,
+    # and an output folder built before the card existed gets its cards.
+    hashes["kaartsjabloon"] = sha256_file(CARD_TEMPLATE)
     if logo is not None:
         hashes["logo"] = sha256_file(logo)
     # A new version of this program may write different documents from the same inputs, and
@@ -112,8 +115,12 @@ def team_inputs(folder: Path, shared: Shared) -> dict[str, str]:
 
 
 def outputs_of(team_id: str) -> dict[str, str]:
+    """A team's output files, relative to the output folder: the protocol, its json and the
+    alarm card as a document of its own (`kaart-<team>`, to print and hang up)."""
     base = f"{team_id}/teamprotocol-{team_id}"
-    return {"docx": f"{base}.docx", "pdf": f"{base}.pdf", "json": f"{team_id}/{PROTOCOL_JSON}"}
+    card = f"{team_id}/kaart-{team_id}"
+    return {"docx": f"{base}.docx", "pdf": f"{base}.pdf", "json": f"{team_id}/{PROTOCOL_JSON}",
+            "kaart_docx": f"{card}.docx", "kaart_pdf": f"{card}.pdf"}
 
 
 def archive_rel(shared: Shared, protocol: Protocol, team_id: str) -> str:

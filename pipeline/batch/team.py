@@ -28,7 +28,7 @@ from pipeline.forms.folder import read_team_folder
 from pipeline.merge import merge
 from pipeline.models import OPEN, BuildStatus, Protocol, TeamForms, TeamResult
 from pipeline.policy import Policy
-from pipeline.render import render_protocol
+from pipeline.render import render_card, render_protocol
 from pipeline.render.toc_pages import contents_field
 
 
@@ -173,19 +173,27 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
     # Without a PDF no page is known: the contents go into a TOC field for Word to fill on
     # request (with a PDF, `pdfs.py` stamps LibreOffice's pages into it afterwards).
     docx_bytes = data if opts.pdf else contents_field(data)
+    with times.stage("render card"):
+        card = render_card(protocol, shared.policy)
     with times.stage("write docx + json"):
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["docx"])), docx_bytes)
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["json"])), json_bytes)
+        atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["kaart_docx"])), card)
     shared.written[team_id] = {outputs["docx"]: sha256_bytes(docx_bytes)
                                if docx_bytes is not data else docx_hash,
-                               outputs["json"]: sha256_bytes(json_bytes)}
-    produced = {"docx": outputs["docx"], "json": outputs["json"]}
+                               outputs["json"]: sha256_bytes(json_bytes),
+                               outputs["kaart_docx"]: sha256_bytes(card)}
+    produced = {"docx": outputs["docx"], "json": outputs["json"],
+                "kaart_docx": outputs["kaart_docx"]}
     if previous is not None:  # what changed since the last adopted version, tracked
         produced["wijzigingen"] = changes = f"{team_id}/wijzigingen-{team_id}.docx"
         data = changes_docx(previous, protocol, when=dt.datetime.combine(opts.today, dt.time()))[0]
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(changes)), data)
         shared.written[team_id][changes] = sha256_bytes(data)
     stale = opts.out_dir / outputs["pdf"]
+    stale_card = opts.out_dir / outputs["kaart_pdf"]
+    if not opts.pdf and stale_card.is_file():
+        stale_card.unlink()  # the card's PDF, like the protocol's, belongs to its .docx
     if not opts.pdf and stale.is_file():
         stale.unlink()  # a PDF beside a newer .docx would show text that is no longer true
         warnings.insert(0, Problem(file=outputs["pdf"], message=(

@@ -45,9 +45,16 @@ def placeholder(field: Field) -> str:
 
 
 def section_headings(spec: FormSpec) -> list[str]:
-    """The headings of a form's sections, numbered 1, 2, … as they stand on the form.
-
-    The catalogue's section numbers are ids (merge finds the contact persons by "C") and
-    follow the protocol's chapters, so a contact form would start at 3; the form counts its own.
+    """The headings of a form's sections as they stand on the form: a section that feeds a
+    chapter of the protocol carries that chapter's number ("4. Normoverschrijdend gedrag
+    tegengaan", also on a contact form), the others none ("Gegevens van het team",
+    "Openstaande acties"). Counted 1, 2, … the form's "7." was the protocol's chapter 4
+    (issue 22); `counted_headings` are those older headings, which the reader still knows.
     """
+    return [f"{s.number}. {s.title}" if s.chapter is not None and s.number.isdigit()
+            else s.title for s in spec.sections]
+
+
+def counted_headings(spec: FormSpec) -> list[str]:
+    """The headings forms written before version 0.4 carry: numbered 1, 2, … on the form."""
     return [f"{n}. {s.title}" for n, s in enumerate(spec.sections, 1)]

@@ -12,7 +12,13 @@ from lxml import etree
 from pipeline import ooxml, terms
 from pipeline.catalogue import FORMS, Field, FormSpec
 from pipeline.errors import Problem
-from pipeline.forms.common import FRAME_NOTE, REQUIRED_MARK, ROWS_NOTE, section_headings
+from pipeline.forms.common import (
+    FRAME_NOTE,
+    REQUIRED_MARK,
+    ROWS_NOTE,
+    counted_headings,
+    section_headings,
+)
 
 qn = ooxml.qn
 NEW_FORM = "Gebruik een nieuw formulier van de coördinator en neem uw antwoorden daarin over"
@@ -77,7 +83,8 @@ def _flatten(parent: etree._Element) -> Iterator[etree._Element]:
 def _our_texts(spec: FormSpec) -> list[str]:
     """Every paragraph text the writer puts around answers: labels, headings, notes."""
     # Headings as the form numbers them, and as older forms did (the catalogue's numbers).
-    texts = [*section_headings(spec), *(f"{s.number}. {s.title}" for s in spec.sections),
+    texts = [*section_headings(spec), *counted_headings(spec),
+             *(f"{s.number}. {s.title}" for s in spec.sections),
              ROWS_NOTE, FRAME_NOTE]
     for f in spec.fields:
         texts += [f.label, f.label + REQUIRED_MARK, f.help]

@@ -77,6 +77,12 @@ def in_terms(spec: FormSpec, terminology: str) -> FormSpec:
                                    "sections": sections})
 
 
+def _named(word: str, name: str) -> str:
+    """`Team Proef` for a team called Proef, and for one called Team Proef (not `Team Team
+    Proef`); the same for `Afdeling`."""
+    return name if name.lower().startswith(word.lower() + " ") else f"{word} {name}"
+
+
 def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] | None = None,
                locked_texts: Mapping[str, str] | None = None, note: str | None = None, *,
                terminology: str = terms.DEFAULT, look: layout.Look | None = None) -> bytes:
@@ -104,7 +110,8 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
                                "Teamprotocol veilige publieke dienstverlening")
     para(doc, spec.title, "Title")
     sub = doc.add_paragraph()
-    sub_run = sub.add_run(f"Team {identity.team}  ·  Afdeling {identity.department}  ·  "
+    sub_run = sub.add_run(f"{_named('Team', identity.team)}  ·  "
+                          f"{_named('Afdeling', identity.department)}  ·  "
                           f"Leidinggevende {identity.team_lead}")
     sub_run.font.color.rgb, sub_run.font.size = layout.GREY, Pt(10)
     if note:

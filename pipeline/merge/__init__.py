@@ -92,8 +92,8 @@ def _appendix_pointer(kinds: list[str]) -> Block | None:
         return None
     titles = appendix_titles(kinds)
     return Block(title="Afspraken per contactvorm",
-                 paragraphs=["De afspraken van het team per contactvorm, bij de hoofdstukken 3 "
-                             "en 4, staan in de bijlagen:"],
+                 paragraphs=["De afspraken van het team per contactvorm, als aanvulling op de "
+                             "hoofdstukken 3 en 4, staan in de bijlagen:"],
                  bullets=[titles[k] for k in kinds],
                  source=Source(origin=Origin.TEAM, form=TEAM_KIND,
                                label="Contactvormen van het team"))

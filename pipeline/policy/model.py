@@ -79,18 +79,49 @@ class National(_Strict):
     slachtofferhulp: str = "0900-0101"
 
 
+# `protocol_steps` key of the street and outdoor variant (boa's, toezicht): not a contact type
+# of its own (the team ticks huis- en bedrijfsbezoek), chosen when the team works outside.
+STREET_WORK = "buitenwerk"
+
+
+class AlarmCardTexts(_Strict):
+    """The alarm card's texts that are the same for every contact type (*je*-form)."""
+
+    # A phrase to ask a colleague for help without the burger noticing (empty: none).
+    code_word: str = ""
+    bystander: str = ("Slaat een collega alarm? Ga erheen, liefst met z'n tweeën. Bel 112 als "
+                      "er gevaar is of als je collega daarom vraagt.")
+    melden: str = "dezelfde dag in het registratiesysteem {system}, ook als het meeviel."
+    aangifte: str = ("je werkgever doet aangifte voor je en vraagt om de VPT-code; je geeft "
+                     "het adres van je werkgever op.")
+    nazorg: str = ("je leidinggevende regelt dezelfde dag opvang en vraagt na vier tot zes "
+                   "weken hoe het gaat.")
+
+
+class CardLevels(_Strict):
+    """The alarm card's three levels for one contact type, at most three short steps each,
+    addressed to the employee (*je*); `{alarm}` and `{afsluitzin}` as in `ProtocolSteps`."""
+
+    verbaal: list[str] = Field(min_length=1, max_length=3)
+    bedreiging: list[str] = Field(min_length=1, max_length=3)
+    geweld: list[str] = Field(min_length=1, max_length=3)
+
+
 class ProtocolSteps(_Strict):
     """The aggression protocol for one contact type, in the Werkwijzer's order.
 
     `{alarm}` in a step is replaced by `alarm` when the team has the alarm means for this
-    contact type (its own answer says so), else by `alarm_without`: no team is told to press
-    an alarm button it does not have.
+    contact type (its own answer says so, or the policy says so and the team left the question
+    open), else by `alarm_without`: no team is told to press an alarm button it does not have.
+    `card` holds the alarm card's three levels; without it the card shows the protocol's
+    first three steps under "Bij dreiging of geweld".
     """
 
     title: str
     steps: list[str] = Field(min_length=3, max_length=7)
     alarm: str
     alarm_without: str
+    card: CardLevels | None = None
 
 
 class FrameSection(_Strict):
@@ -217,6 +248,7 @@ class Policy(_Strict):
     # Contact kind (balie, huisbezoek, digitaal, bijeenkomsten) -> its aggression protocol.
     protocol_steps: dict[str, ProtocolSteps] = Field(default_factory=dict)
     national: National = Field(default_factory=National)
+    alarm_card: AlarmCardTexts = Field(default_factory=AlarmCardTexts)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)  # MDTO sidecars
     adoption: AdoptionRules = Field(default_factory=lambda: AdoptionRules())
 
@@ -239,10 +271,10 @@ class Policy(_Strict):
         absent = [i for i in POLICY_CHECKLIST if i not in self.checklist]
         if absent:
             raise ValueError("checklist mist de onderdelen: " + ", ".join(absent))
-        strange = sorted(set(self.protocol_steps) - set(CONTACT_KINDS))
+        strange = sorted(set(self.protocol_steps) - set(CONTACT_KINDS) - {STREET_WORK})
         if strange:
             raise ValueError("protocol_steps kent deze contactvormen niet: " + ", ".join(strange)
-                             + " (kies uit " + ", ".join(CONTACT_KINDS) + ")")
+                             + " (kies uit " + ", ".join([*CONTACT_KINDS, STREET_WORK]) + ")")
         return self
 
     def text(self, key: str) -> str:

@@ -14,11 +14,13 @@ from pipeline.render.annex import ANNEX_HEADING, annex_view, missing_lines, shor
 from pipeline.render.common import EMPTY, STATUS_LOOK, SYMBOL_FONT, clean, status_view
 from pipeline.render.context import DOC_TITLE, SUBJECT, block_view, template_context
 from pipeline.render.engine import (
+    CARD_TEMPLATE,
     LOGO_HEIGHT,
     TEMPLATE,
     _Template,
     check_template,
     environment,
+    render_card,
     render_protocol,
 )
 from pipeline.render.word import (
@@ -33,10 +35,10 @@ from pipeline.render.word import (
 )
 
 __all__ = [
-    "ANNEX_HEADING", "BRAND_STYLES", "DOC_TITLE", "EMPTY", "LOGO_HEIGHT", "STATUS_LOOK",
-    "annex_view", "missing_lines",
-    "SUBJECT", "SYMBOL_FONT", "TEMPLATE", "_Template", "apply_branding", "block_view",
-    "check_template", "clean", "describe_image", "environment", "logo_alt", "metadata_keywords",
-    "metadata_text", "normalise_zip", "number_lists", "render_protocol", "short_reference",
-    "status_view", "template_context",
+    "ANNEX_HEADING", "BRAND_STYLES", "CARD_TEMPLATE", "DOC_TITLE", "EMPTY", "LOGO_HEIGHT",
+    "STATUS_LOOK", "SUBJECT", "SYMBOL_FONT", "TEMPLATE", "_Template", "annex_view",
+    "apply_branding", "block_view", "check_template", "clean", "describe_image", "environment",
+    "logo_alt", "metadata_keywords", "metadata_text", "missing_lines", "normalise_zip",
+    "number_lists", "render_card", "render_protocol", "short_reference", "status_view",
+    "template_context",
 ]

@@ -169,13 +169,16 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
                     for a in planned],
         "unplanned": (f"Voor {plural(len(unplanned), 'onderdeel', 'onderdelen')} is nog geen "
                       f"actie gepland: {', '.join(unplanned)}. "
-                      + (f"Eigenaar tot er een actie is: {', '.join(owners)}; zet voor elk "
-                         "onderdeel een actie met eigenaar en datum op het teamformulier."
-                         if owners else "Zet voor elk onderdeel een actie met eigenaar en "
-                         "datum op het teamformulier.")) if unplanned else "",
-        "topics_intro": ("De Nederlandse Arbeidsinspectie (voorheen Inspectie SZW) kijkt bij "
-                         "het beleid tegen agressie en geweld naar elf onderwerpen. Hieronder "
-                         "staan dezelfde onderdelen, geordend naar die onderwerpen."),
+                      # Who owns them, not an instruction to the form's filler: that
+                      # does not belong in the protocol (a review of version 0.3.1).
+                      + (f"Tot er een actie is, is de eigenaar: {', '.join(owners)}."
+                         if owners else "")).strip() if unplanned else "",
+        # The Werkwijzer's list (2019) of what the Inspectie SZW then tested; not a claim
+        # about how today's Nederlandse Arbeidsinspectie works.
+        "topics_intro": ("Deze elf onderwerpen volgen de lijst in de Werkwijzer Veilige "
+                         "Publieke Dienstverlening (2019): de onderwerpen waarop de toenmalige "
+                         "Inspectie SZW het beleid tegen agressie en geweld toetste. Hieronder "
+                         "staan dezelfde onderdelen als in 7.2, geordend naar die onderwerpen."),
         "topics": [{"number": n, "title": t.title, "ids": ", ".join(t.items),
                     **status_view(t.status)} for n, t in enumerate(annex.topics, 1)],
     }

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pipeline import terms
-from pipeline.catalogue import CONTACT_KINDS, FORMS
+from pipeline.catalogue import CHECKLIST, CONTACT_KINDS, FORMS
 from pipeline.models import Block, Origin, Protocol
 from pipeline.policy import Policy
 from pipeline.render.annex import annex_view
@@ -65,25 +65,84 @@ def block_view(block: Block, terminology: str = terms.DEFAULT, *,
     }
 
 
-def _card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
-    """The incident card as template data (all texts ours or the policy's, so in its word)."""
+def _number_view(number: Any, ours: Any) -> dict[str, str]:
+    return {"label": ours(number.label), "value": clean(number.value),
+            "missing": f"nog in te vullen: {clean(number.missing)}" if number.missing else ""}
+
+
+def card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
+    """The alarm card as template data (all texts ours or the policy's, so in its word).
+
+    The other numbers come in `number_rows`, two to a row (the card's two columns; an odd last
+    row gets an empty second half).
+    """
     card = protocol.card
     if card is None:
-        return {"heading": "", "sections": [], "after": [], "numbers": [], "report": []}
+        return {"heading": "", "emergency": {}, "alarm": [], "sections": [], "bystander": "",
+                "code_word": "",
+                "report": [], "number_rows": [], "more": ""}
 
     def ours(text: str) -> str:
         return clean(terms.ours(text, terminology))
 
-    first = len(card.sections[0].steps) if card.sections else 0
+    numbers = [_number_view(n, ours) for n in card.numbers]
+    if len(numbers) % 2:
+        numbers.append({"label": "", "value": "", "missing": ""})
+    emergency, *alarm = [_number_view(n, ours) for n in card.alarm] or [
+        {"label": "Direct gevaar", "value": "112", "missing": ""}]
     return {
         "heading": card.heading,
+        "emergency": emergency,
+        "alarm": alarm,
         "sections": [{"title": ours(s.title),
-                      "steps": [{"number": n, "text": ours(t)} for n, t in enumerate(s.steps, 1)]}
+                      "levels": [{"title": ours(lv.title), "steps": [ours(t) for t in lv.steps]}
+                                 for lv in s.levels]}
                      for s in card.sections],
-        "after": [{"number": n, "text": ours(t)} for n, t in enumerate(card.after, first + 1)],
-        "numbers": [{"label": ours(n.label), "value": clean(n.value)} for n in card.numbers],
-        "report": [ours(r) for r in card.report],
+        "bystander": ours(card.bystander),
+        "code_word": clean(card.code_word),
+        "report": [dict(zip(("label", "text"), (ours(p) for p in r.split(": ", 1)),
+                            strict=False)) for r in card.report],
+        "number_rows": [numbers[i:i + 2] for i in range(0, len(numbers), 2)],
+        "more": ours(card.more),
     }
+
+
+def _version_line(version: str, date: dt.date | None, concept: bool) -> str:
+    """The title page's version: number and date, or number and "(concept)"."""
+    number = clean(version) or EMPTY
+    if date is not None:
+        return f"{number}, {dutch_date(date)}"
+    return f"{number} (concept)" if concept else number
+
+
+def in_sentence(policy: Policy) -> str:
+    """The organisation's name inside a sentence: "de gemeente Lindenhoven" for "Gemeente
+    Lindenhoven" (its kind starts the name), else the name as written."""
+    name, kind = clean(policy.branding.organisation), policy.branding.kind
+    if name.lower().startswith(kind.lower() + " "):
+        return f"de {kind}{name[len(kind):]}"
+    return name
+
+
+def chapter_sources(policy: Policy, number: int) -> list[str]:
+    """The documents behind a chapter's organisation frame, with their dates: the policy's
+    answers to the chapter's checklist items ("RI&E gemeente Lindenhoven, deel
+    publieksagressie (2024-11)"), each once, in checklist order."""
+    found: list[str] = []
+    for item in CHECKLIST:
+        answer = policy.checklist.get(item.id)
+        if item.chapter != number or answer is None or not answer.document:
+            continue
+        source = clean(answer.document) + (f" ({clean(answer.date)})" if answer.date else "")
+        if source not in found:
+            found.append(source)
+    return found
+
+
+def _organisation_source(policy: Policy, number: int) -> str:
+    sources = chapter_sources(policy, number)
+    line = f"Bron: het beleid van {in_sentence(policy)}; dit geldt voor alle teams."
+    return f"{line} Vastgelegd in: {'; '.join(sources)}." if sources else line
 
 
 def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
@@ -102,8 +161,7 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
         chapters.append({
             "number": ch.number, "title": clean(ch.title),
             "organisation": [block_view(b, term, kind=kind) for b in ch.organisation],
-            "organisation_source": f"Bron: het beleid van {organisation}; dit geldt voor "
-                                   "alle teams.",
+            "organisation_source": _organisation_source(policy, ch.number),
             "team": [block_view(b, term, frame=Origin.TEAM, kind=kind) for b in ch.team],
             "team_source": f"Bron: het teamformulier, ingevuld door {clean(meta.team)}."
             if ch.team else "",
@@ -140,6 +198,10 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "adopted_on": _date(meta.adopted_on, "nog niet vastgesteld" if concept else EMPTY),
             # The date of this version: its adoption, else the team meeting it rests on.
             "date": _date(meta.adopted_on or meta.team_meeting, "nog niet vastgesteld"),
+            # "1.1, 9 juni 2026"; without a date "0.1 (concept)", never "0.1 van nog niet
+            # vastgesteld" (a review of version 0.3.1).
+            "version_line": _version_line(meta.version, meta.adopted_on or meta.team_meeting,
+                                          concept),
             "team_meeting": _date(meta.team_meeting),
             "next_evaluation": _date(meta.next_evaluation, "nog niet gepland"),
         },
@@ -157,5 +219,5 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "blocks": [block_view(b, term, frame=Origin.TEAM, kind=kind) for b in ap.blocks],
         } for ap in protocol.appendices],
         "annex": annex_view(protocol, term),
-        "card": _card_view(protocol, term),
+        "card": card_view(protocol, term),
     }

@@ -30,12 +30,16 @@ from pipeline.render.word import (
     apply_branding,
     describe_image,
     logo_alt,
+    metadata_text,
     normalise_zip,
     number_lists,
 )
 
 # Package data (importlib.resources), so an installed wheel has it too, not only a checkout.
 TEMPLATE = Path(str(resources.files("pipeline") / "templates" / "protocol.docx"))
+# The alarm card's own document (kaart-<team>.docx); always ours: an organisation's house-style
+# template (--template) brings its styles to the protocol, the card keeps its fixed layout.
+CARD_TEMPLATE = TEMPLATE.with_name("kaart.docx")
 LOGO_HEIGHT = Mm(22)
 
 
@@ -180,6 +184,26 @@ def render_protocol(protocol: Protocol, policy: Policy, *, template: Path | None
     if logo:
         describe_image(tpl.docx, Path(logo).read_bytes(), logo_alt(policy.branding))
     _set_properties(tpl.docx, protocol, policy)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return normalise_zip(buffer.getvalue(), _document_time(protocol))
+
+
+def render_card(protocol: Protocol, policy: Policy) -> bytes:
+    """Render one team's alarm card as a document of its own (one A4 page) to .docx bytes."""
+    tpl = _load(CARD_TEMPLATE)
+    apply_branding(tpl.docx, policy.branding)
+    context = template_context(protocol, policy)
+    try:
+        tpl.render(context, jinja_env=_shared_environment(), autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc, CARD_TEMPLATE) from exc
+    number_lists(tpl.docx)
+    order_properties(tpl.docx.element)
+    _set_properties(tpl.docx, protocol, policy)
+    props = tpl.docx.core_properties
+    props.title = f"Alarmkaart {metadata_text(protocol.meta.team)} — " \
+                  f"{metadata_text(policy.branding.organisation)}"
     buffer = io.BytesIO()
     tpl.save(buffer)
     return normalise_zip(buffer.getvalue(), _document_time(protocol))

@@ -25,7 +25,7 @@ FIXED_DATE = dt.date(2000, 1, 1)
 
 # Styles that carry the house colour; recoloured at render time when the template has them.
 BRAND_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Bijlagekop", "Kop voorwerk",
-                "TOC Heading", "Kaartkop")
+                "TOC Heading", "Kaartkop", "Kaarttitel")
 BRAND_TABLE_STYLE = "Protocoltabel"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -149,6 +149,8 @@ def normalise_zip(data: bytes, stamp: dt.datetime) -> bytes:
 
 
 _NUMBERED_STYLE = "List Number"
+# The alarm card's steps: a style based on `List Number`, numbered the same way.
+_CARD_STEP_STYLE = "Kaartstap"
 _P_STYLE = etree.XPath("string(w:pPr/w:pStyle/@w:val)", namespaces={"w": W_NS})
 
 
@@ -176,10 +178,12 @@ def number_lists(document: DocxDocument) -> int:
     if num is None:
         return 0
     abstract = num.find(_w("abstractNumId")).get(_w("val"))
+    numbered = {style.style_id} | {s.style_id for s in document.styles
+                                   if s.name == _CARD_STEP_STYLE}
     groups: list[list[etree._Element]] = []
     previous = None
     for p in document.element.body.iter(_w("p")):
-        if _P_STYLE(p) == style.style_id:
+        if _P_STYLE(p) in numbered:
             if previous is not None and p.getprevious() is previous:
                 groups[-1].append(p)
             else:
@@ -196,6 +200,12 @@ def number_lists(document: DocxDocument) -> int:
             ppr.append(etree.fromstring(
                 f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="0"/><w:numId w:val="{next_id}"/>'
                 '</w:numPr>'))
-        group[-1].find(_w("pPr")).append(etree.fromstring(
-            f'<w:keepNext xmlns:w="{W_NS}" w:val="0"/>'))
+        # The card's steps in a table cell already keep with the next paragraph (the template
+        # keeps a small table on one page): set that one, never a second w:keepNext.
+        last = group[-1].find(_w("pPr"))
+        keep = last.find(_w("keepNext"))
+        if keep is None:
+            last.append(etree.fromstring(f'<w:keepNext xmlns:w="{W_NS}" w:val="0"/>'))
+        else:
+            keep.set(_w("val"), "0")
     return len(groups)

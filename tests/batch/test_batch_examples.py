@@ -38,13 +38,17 @@ pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
 TEMPLATE = Path(__file__).resolve().parents[2] / "pipeline" / "templates" / "protocol.docx"
+CARD_TEMPLATE = TEMPLATE.with_name("kaart.docx")
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 
 
 def team_files(out: Path, team_id: str) -> dict[str, Path]:
     folder = out / team_id
     return {"docx": folder / f"teamprotocol-{team_id}.docx",
-            "pdf": folder / f"teamprotocol-{team_id}.pdf", "json": folder / "protocol.json"}
+            "pdf": folder / f"teamprotocol-{team_id}.pdf", "json": folder / "protocol.json",
+            # the alarm card as a document of its own (issue 22)
+            "kaart_docx": folder / f"kaart-{team_id}.docx",
+            "kaart_pdf": folder / f"kaart-{team_id}.pdf"}
 
 
 def _status(examples, team_id: str) -> str:
@@ -86,6 +90,7 @@ def test_manifest_hashes_every_input_and_output(example_build, example_forms, ex
         inputs = entry["inputs"]
         assert inputs["beleid"] == sha256(default_policy_path())
         assert inputs["sjabloon"] == sha256(TEMPLATE)
+        assert inputs["kaartsjabloon"] == sha256(CARD_TEMPLATE)
         assert inputs["logo"] == sha256(logo)
         forms = sorted((example_forms / team_id).glob("*.docx"))
         assert len(forms) == 1 + len(examples[team_id][0].contact_kinds)

@@ -86,12 +86,12 @@ def test_steps_follow_the_teams_contact_types_and_alarm(tmp_path):
     policy_path = _policy(tmp_path, "burger")
     text = _build(tmp_path, policy_path, ("huisbezoek",),
                   {"huisbezoek": {"huisbezoek.persoonsalarm": "nee"}})
-    assert "Agressieprotocol bij huis- en bedrijfsbezoek en buiten" in text
+    assert "Agressieprotocol bij huis- en bedrijfsbezoek" in text
     assert "Agressieprotocol aan de balie" not in text
     # No alarm button for a team without a counter; no persoonsalarm when it says nee.
     assert "Druk op de alarmknop" not in text
     assert "Gebruik je persoonsalarm" not in text
-    assert "Bel je buddy of je leidinggevende zodra je veilig bent" in text
+    assert "Bel je achterwacht of je leidinggevende zodra je veilig bent" in text
     # A home visitor leaves; it does not ask the burger to leave their own home.
     assert "vraag de burger te vertrekken" not in text.lower()
     assert "dus jij gaat weg" in text

@@ -61,8 +61,10 @@ def test_docx_contents_is_a_toc_field_with_the_pdf_page_numbers(example_build, t
 
 def test_the_logo_is_kept_lossless_and_the_examples_are_short(example_build):
     """The PNG logo is not recompressed into JPEG, and chapters follow on: no example protocol
-    has a page with fewer than 5 lines of text except its last, and none is longer than 23
-    pages (they were 24-33 with a page break before every chapter)."""
+    has a page with fewer than 5 lines of text except its last, and none is longer than 25
+    pages (they were 24-33 with a page break before every chapter, at most 23 without; the
+    parts issue 22 added to the example policy, such as the serious-incident chain, the
+    dadergerichte aanpak, derden and the rules on home visits, take about a page more)."""
     import pypdfium2 as pdfium
     from pypdf import PdfReader
 
@@ -74,7 +76,7 @@ def test_the_logo_is_kept_lossless_and_the_examples_are_short(example_build):
         document = pdfium.PdfDocument(pdf)
         lines = [len([line for line in p.get_textpage().get_text_range().splitlines()
                       if line.strip()]) for p in document]
-        assert len(lines) <= 23, team_id
+        assert len(lines) <= 25, team_id
         assert min(lines[:-1]) >= 5, (team_id, lines)
 
 

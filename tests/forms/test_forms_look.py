@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import zipfile
 from pathlib import Path
 
+import docx
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
@@ -14,12 +16,12 @@ from forms_wordfill import NS, control, w
 from lxml import etree
 
 from pipeline import ooxml
-from pipeline.catalogue import CONTACT_KINDS, FORMS, SCHEMA_VERSION, FieldType, Merge
+from pipeline.catalogue import CHAPTERS, CONTACT_KINDS, FORMS, SCHEMA_VERSION, FieldType, Merge
 from pipeline.cli import cli
 from pipeline.forms import layout
 from pipeline.forms.common import PROP_SCHEMA, section_headings
 from pipeline.forms.read import read_form
-from pipeline.forms.write import locked_texts_of, look_of, write_team_forms
+from pipeline.forms.write import locked_texts_of, look_of, write_form, write_team_forms
 from pipeline.models import TeamIdentity
 from pipeline.policy import default_policy_path, load_policy
 
@@ -94,13 +96,20 @@ def test_another_organisations_colour_and_logo_reach_its_forms_through_the_cli(t
 
 
 @pytest.mark.parametrize("kind", list(FORMS))
-def test_section_numbers_follow_the_sections_on_the_form(make_form, kind):
+def test_section_numbers_are_the_protocols_chapter_numbers(make_form, kind):
+    """A section feeding a protocol chapter carries its number (a contact form starts at 3);
+    the team's details, contacts and open actions carry none (issue 22)."""
     body = etree.fromstring(parts(make_form(kind))["word/document.xml"])
     headings = [ooxml.content_text(p) for p in body.xpath(
         "//w:p[w:pPr/w:pStyle/@w:val='Heading1']", namespaces=NS)]
-    numbers = [int(re.match(r"(\d+)\. ", h)[1]) for h in headings]
-    assert numbers == list(range(1, len(FORMS[kind].sections) + 1))
-    assert headings == section_headings(FORMS[kind])
+    sections = [h for h in headings if h != "Zo vult u dit formulier in"]
+    assert sections == section_headings(FORMS[kind])
+    for heading, section in zip(sections, FORMS[kind].sections, strict=True):
+        number = re.match(r"(\d+)\. ", heading)
+        assert (int(number[1]) if number else None) == (
+            int(section.number) if section.number.isdigit() and section.chapter else None)
+        if number:
+            assert CHAPTERS[int(number[1])] == section.title
 
 
 def _grey_runs(sdt: etree._Element) -> list[etree._Element]:
@@ -259,3 +268,14 @@ def test_every_form_describes_both_kinds_of_text_the_same_way(make_form, kind):
     text = ooxml.content_text(etree.fromstring(parts(make_form(kind))["word/document.xml"]))
     assert INSTRUCTIONS[0] in text
     assert LOCKED_INSTRUCTION in text
+
+
+def test_the_subtitle_does_not_say_team_twice():
+    """'Team Team Proef' when the team's name starts with 'Team' (issue 22)."""
+    identity = TeamIdentity(team_id="proef", team="Team Proef", department="Afdeling Publiek",
+                            team_lead="P. Roef", contact_kinds=["balie"])
+    document = docx.Document(io.BytesIO(write_form("team", identity)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Team Proef  ·  Afdeling Publiek  ·  Leidinggevende P. Roef" in text
+    assert "Team Team" not in text
+    assert "Afdeling Afdeling" not in text

@@ -76,6 +76,13 @@ def test_example_protocols_are_valid_ooxml(protocol_files: list[Path]) -> None:
         assert _violations(path) == [], path.name
 
 
+def test_example_alarm_cards_are_valid_ooxml(protocol_files: list[Path]) -> None:
+    """The alarm card's own document (kaart-<team>.docx) beside every protocol."""
+    cards = [p.with_name(p.name.replace("teamprotocol-", "kaart-")) for p in protocol_files]
+    for path in cards:
+        assert _violations(path) == [], path.name
+
+
 def test_no_compatibility_mode(form_files: dict[str, Path], protocol_files: list[Path]) -> None:
     """Word 2013+ opens our files in its own mode, and they say which program wrote them."""
     for path in [*form_files.values(), *protocol_files]:

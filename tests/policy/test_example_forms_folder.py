@@ -48,6 +48,6 @@ def test_build_of_the_forms_folder_equals_the_embedded_examples(tmp_path):
         assert report.failed == [], [p.format() for r in report.failed for p in r.problems]
     docx = {p.relative_to(tmp_path / "map").as_posix(): p.read_bytes()
             for p in (tmp_path / "map").glob("*/*.docx")}
-    assert len(docx) == 7
+    assert len(docx) == 14  # per team the protocol and its alarm card (kaart-<team>.docx)
     assert docx == {p.relative_to(tmp_path / "ingebouwd").as_posix(): p.read_bytes()
                     for p in (tmp_path / "ingebouwd").glob("*/*.docx")}

@@ -64,7 +64,7 @@ def test_chapter_headings_in_werkwijzer_order(document):
     subheads = [t for s, t in _paragraphs(document) if s == "Heading 2"]
     assert "1.1 Kader van de organisatie" in subheads
     assert "6.2 Afspraken van het team" in subheads
-    assert "7.4 Overzicht naar de onderwerpen van de Nederlandse Arbeidsinspectie" in subheads
+    assert "7.4 Overzicht naar de elf onderwerpen van de Werkwijzer (2019)" in subheads
 
 
 def test_team_text_literal_in_both_readers(document, text2):
@@ -83,7 +83,10 @@ def test_organisation_text_and_sources(document):
     pars = _paragraphs(document)
     assert ("Normal", ORG_TEXT) in pars
     sources = [t for s, t in pars if s == "Bron"]
-    assert sources.count(f"Bron: het beleid van {ORG}; dit geldt voor alle teams.") == 6
+    # The policy's kind is "organisatie": the name stays as written ("de gemeente …" only
+    # when the name starts with the kind); the chapter's documents follow the line.
+    line = f"Bron: het beleid van {ORG}; dit geldt voor alle teams."
+    assert len([t for t in sources if t.startswith(line)]) == 6
     assert "Bron: het teamformulier, ingevuld door Burgerzaken & Publiek." in sources
     assert any(t.startswith("Bron: het formulier ‘") for t in sources)
     # Two per chapter (the frame, the team's part) and one per appendix, whatever the blocks.
@@ -108,7 +111,7 @@ def test_title_page_facts_and_concept(document):
     facts = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert facts["Organisatie"] == ORG
     assert facts["Team"] == "Burgerzaken & Publiek"
-    assert facts["Versie"] == "1.2 van 20 januari 2026"
+    assert facts["Versie"] == "1.2, 20 januari 2026"
     assert facts["Status"] == "concept"
     assert facts["Volgende evaluatie"] == "20 januari 2027"
     assert facts["Vastgesteld door"] == "nog niet vastgesteld"
@@ -339,8 +342,8 @@ def test_pdf_toc_numbers_right_after_one_conversion(tmp_path, rendered):
     # The headings really are on those pages (not only in the outline), from the first
     # chapter to the annex and the last appendix; and the numbers are not all alike.
     for title in ("1. Visie op veilige publieke dienstverlening", "4.2 Afspraken van het team",
-                  "7. Checklist: wat is geregeld", "7.4 Overzicht naar de onderwerpen van de "
-                  "Nederlandse Arbeidsinspectie",
+                  "7. Checklist: wat is geregeld", "7.4 Overzicht naar de elf onderwerpen van de "
+                  "Werkwijzer (2019)",
                   "Bijlage 2: Telefoon, e-mail, post en sociale media"):
         assert title in texts[printed[title] - 1].splitlines()
     assert printed["1. Visie op veilige publieke dienstverlening"] == 3

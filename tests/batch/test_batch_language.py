@@ -1,0 +1,144 @@
+"""The example protocols as a reader sees them (the PDF's text): none of the sentences a native
+editor and a review of version 0.3.1 fixed (`domain.md`), and the parts a coordinator asked
+for (issue 22): Arbowet art. 9, BHV/EHBO, the serious-incident chain, the dadergerichte
+aanpak, one sanction ladder from the incidentgesprek, the RI&E named with its date, derden,
+the employee's conduct on home visits, how to contest a toegangsverbod, 7.4's source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers.batch import pdf_text
+from pypdf import PdfReader
+
+from pipeline.examples import example_teams
+
+# What must not be printed: our old sentences, as the review quoted them.
+BAD = (
+    "Het team heeft hier niets eigens ingevuld",
+    "Nee (niet aangevinkt)",
+    "Het team heeft dit (nog) niet ingevuld",
+    "Een agressief telefoongesprek waarschuwen",
+    "in het kader van dit hoofdstuk",
+    "alles wat nodig is, is ingevuld",
+    "(standaardtekst bij",
+    "Wat we daarvan leren over onze eigen dienstverlening, gebruiken we.",
+    "direct, binnen twee minuten op de hoofdlocaties",
+    "met hoor en wederhoor. Dat verschuift",
+    "breng uzelf",
+    "doet dat voor hem",
+    "zodat zijn woonadres",
+    "buiten de lijn wil praten",
+    "kosten van juridische bijstand vergoedt",
+    "Eten doet u buiten; koffie",
+    "ook als het meeviel of per telefoon",
+    "wie grijpt in bij doxing",
+    "rij(en)",
+    "opmerking(en)",
+    "beste remedie",
+    "van nog niet vastgesteld",
+    "een tot 200 procent hogere straf",
+    "ook dat vertellen we aan daders",
+    "Een toegangsverbod legt de burgemeester namens het college schriftelijk op",
+    "je bent bij de burger, dus jij gaat weg",
+    "Bij een bedreiging of dreiging met geweld beëindig je",
+    "zij vragen de burger te vertrekken",
+    "bij de hoofdstukken 3 en 4, staan in de bijlagen",
+    "Scheldt of kleineert een burger je, spreek die er dan op aan",
+    "waarschuwingsbrief",
+    "Nederlandse Arbeidsinspectie (voorheen Inspectie SZW) kijkt",
+    "Open bij het team",
+    "Open bij de organisatie",
+    "zet voor elk onderdeel een actie",
+    "‘nog niet’ regelt niets",
+)
+# "Versie 1.1 van 9 juni 2026": a version and its date joined by "van".
+VERSION_VAN = re.compile(r"Versie \S+ van \d{1,2} \w+ \d{4}")
+# "Gemeente Lindenhoven wil …" at the start of a sentence.
+ORG_STARTS = re.compile(r"(?:^|[.!?]\s+)Gemeente Lindenhoven wil")
+
+
+@pytest.fixture(scope="module")
+def texts(example_build) -> dict[str, str]:
+    """Every example team's protocol PDF as one text, whitespace made single spaces."""
+    _, out = example_build
+    found = {}
+    for identity, _ in example_teams():
+        pdf = Path(out) / identity.team_id / f"teamprotocol-{identity.team_id}.pdf"
+        found[identity.team_id] = " ".join(pdf_text(PdfReader(pdf)).split())
+    return found
+
+
+def test_none_of_the_fixed_sentences_is_printed(texts):
+    for team_id, text in texts.items():
+        for bad in BAD:
+            assert bad not in text, f"{team_id}: {bad}"
+        assert not VERSION_VAN.search(text), team_id
+        assert not ORG_STARTS.search(text), team_id
+
+
+def test_the_title_page_version_reads_plainly(texts):
+    assert "Versie 0.1 (concept)" in texts["belastingen"]
+    assert re.search(r"Versie 1\.0, \d{1,2} \w+ 2026", texts["handhaving"])
+
+
+def test_the_parts_a_coordinator_asked_for_are_in_every_protocol(texts):
+    for team_id, text in texts.items():
+        for words in (
+                "Arbowet artikel 9", "Nederlandse Arbeidsinspectie", "bedrijfshulpverleners",
+                "EHBO", "gemeentesecretaris", "afdeling Communicatie", "Dadergerichte aanpak",
+                "De veiligheid van derden", "heroverwegen", "gemeentelijke ombudsman",
+                "RI&E gemeente Lindenhoven, deel publieksagressie (2024-11)",
+                "lijst in de Werkwijzer Veilige Publieke Dienstverlening (2019)",
+                "7.4 Overzicht naar de elf onderwerpen van de Werkwijzer (2019)"):
+            assert words in text, f"{team_id}: {words}"
+
+
+def test_one_sanction_ladder_starting_with_the_incidentgesprek(texts):
+    text = texts["werk-en-inkomen"]
+    # Chapter 3's ladder and chapter 4's sanctions start with the incidentgesprek; the old
+    # "waarschuwingsbrief → ordegesprek" ladder is gone (BAD above).
+    ladder = text.index("Ze lopen op:")
+    assert text[ladder:ladder + 80].startswith("Ze lopen op: • een incidentgesprek") or \
+        "een incidentgesprek" in text[ladder:ladder + 60]
+    sanctions = text.index("De maatregelen lopen op, voor agressie en voor ordeverstoring")
+    assert "Incidentgesprek" in text[sanctions:sanctions + 120]
+
+
+def test_home_visitors_have_rules_of_conduct(texts):
+    text = texts["wijkteam-zorg"]
+    assert "Voor jezelf als medewerker gelden bij elk bezoek deze regels" in text
+    assert "Stel je voor en laat je legitimatiebewijs zien." in text
+
+
+def test_owner_names_in_the_annex_are_not_broken_mid_word(example_build):
+    """The owners in 7.2's narrow column stand whole ("Communicatie", not "Communica tie")."""
+    from helpers.batch import protocol_json
+
+    _, out = example_build
+    for identity, _ in example_teams():
+        team = identity.team_id
+        reader = PdfReader(Path(out) / team / f"teamprotocol-{team}.pdf")
+        pages = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
+        text = " ".join(pages)
+        # 7.2 only: 7.3 lists the same owners in a wider column.
+        part = text[text.rindex("7.2 Alle onderdelen"):text.rindex("7.3 Acties")]
+        tokens = set(part.replace(",", " ").split())
+        owners = {a["owner"] for a in protocol_json(out, team)["annex"]["actions"] if a["owner"]}
+        for word in (w.strip(",.;()") for o in owners for w in o.split()):
+            if len(word) >= 6 and len(word) <= 14:
+                assert word in tokens, f"{team}: {word}"
+
+
+def test_every_policy_document_is_named_with_its_date_in_the_pdf(texts):
+    """The 'Bron' lines name what protocol.json's policy answers name: each arranged item's
+    document and date (the RI&E among them), in the chapter that cites it."""
+    from pipeline.policy import load_policy
+
+    policy = load_policy()
+    text = texts["werk-en-inkomen"]
+    for item, answer in policy.checklist.items():
+        if answer.arranged:
+            assert f"{answer.document} ({answer.date})" in text, item
