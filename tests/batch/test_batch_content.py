@@ -151,7 +151,7 @@ def test_annex_status_follows_the_forms(content_build, default_policy):
     assert rows[EMPTY_ITEM][4] != "–"  # and the action, or that none is planned yet
     if rows[EMPTY_ITEM][4] == "nog niet gepland":  # who acts until then: once, under 7.3
         text = "\n".join(p.text for p in Document(str(_docx(content_build))).paragraphs)
-        assert "Eigenaar tot er een actie is:" in text
+        assert "Tot er een actie is, is de eigenaar:" in text
 
 
 def test_overview_numbers_equal_the_annex(content_build):

@@ -22,6 +22,7 @@ import pytest
 from helpers.hardening import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
 
 from pipeline.archive import LOCK_NAME
+from pipeline.batch.records import RECORDS_NAME
 from pipeline.files import sha256_file
 from pipeline.pdf.verify import verify_pdf
 from pipeline.render import ANNEX_HEADING
@@ -60,9 +61,10 @@ def assert_complete(out: Path, teams=TEAMS) -> None:
 
 
 def assert_no_temp_files(out: Path) -> None:
-    # The lock file stays by design (archive.output_lock); its info file goes with the run.
+    # The lock file stays by design (archive.output_lock), and so do the overview's records
+    # (batch.records); the lock's info file goes with the run.
     stray = [p for p in out.rglob("*") if (p.name.startswith(".") or p.suffix == ".tmp")
-             and p.name != LOCK_NAME]
+             and p.name not in (LOCK_NAME, RECORDS_NAME)]
     assert stray == []
 
 
@@ -296,7 +298,7 @@ def test_full_output_folder_then_rerun(sandbox, built):
     assert proc.stdout.count("De schijf is vol") == len(TEAMS)
     # No half-written file: no docx or json at all, no temporary files.
     assert [p for p in out.rglob("*") if p.suffix in (".docx", ".json") and
-            p.name != "manifest.json"] == []
+            p.name not in ("manifest.json", RECORDS_NAME)] == []
     assert_no_temp_files(out)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["teams"] == {}
     rerun = sandbox.run("build", built[0], "--policy", "voorbeeld",
