@@ -178,6 +178,17 @@ def sha256_file(path: Path) -> str:
 
 # --- names and paths ----------------------------------------------------------------------
 
+# `init --force` and `forms --force` move the files they replace into a folder of this name
+# inside their target, one per run (`reservekopie-20271201-093000`). Builds and `forms --from`
+# skip such folders: in a forms folder they hold old forms, not a team.
+BACKUP_PREFIX = "reservekopie-"
+
+
+def is_backup_folder(path: Path) -> bool:
+    """Whether `path` is a backup folder made by `--force` (`reservekopie-<date-time>`)."""
+    return path.name.startswith(BACKUP_PREFIX)
+
+
 # Names Windows cannot use for a file or folder, whatever the extension (`nul.txt` too):
 # Microsoft's "Naming Files, Paths, and Namespaces" lists CON, PRN, AUX, NUL, COM0-COM9,
 # LPT0-LPT9 and the superscript digits ¹ ² ³ after COM and LPT (Windows reads them as 1-3).

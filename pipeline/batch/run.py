@@ -31,6 +31,7 @@ from pipeline.batch.shared import (
 from pipeline.batch.team import build_team
 from pipeline.catalogue import SCHEMA_VERSION
 from pipeline.errors import Problem, UsageError
+from pipeline.files import is_backup_folder
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
@@ -54,7 +55,8 @@ def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
             "de uitvoermap is dezelfde map als de formulierenmap", file=forms_dir,
             hint="Kies met --out een andere map voor de protocollen")
     return sorted(p for p in forms_dir.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and p.resolve() != out)
+                  if p.is_dir() and not p.name.startswith(".") and p.resolve() != out
+                  and not is_backup_folder(p))
 
 
 def _check_forms_dir(forms_dir: Path, folders: list[Path]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline.catalogue import FORMS, TEAM_KIND, Migration
 from pipeline.errors import FormError, Problem
+from pipeline.files import is_backup_folder
 from pipeline.forms import common
 from pipeline.forms.folder import form_files, misfiled
 from pipeline.forms.migrate import read_previous_form
@@ -102,7 +103,7 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
     wanted = {t.team_id for t in teams}
     result.gone = sorted(p.name for p in last_dir.iterdir()
                          if p.is_dir() and not p.name.startswith(".") and p.name not in wanted
-                         and any(form_files(p)))
+                         and not is_backup_folder(p) and any(form_files(p)))
     for team in teams:
         folder = last_dir / team.team_id
         if not folder.is_dir() or not any(form_files(folder)):

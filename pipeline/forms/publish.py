@@ -12,6 +12,7 @@ then moved into a backup folder first.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.files import output_error
+from pipeline.files import BACKUP_PREFIX, output_error
 
 STAGING_PREFIX = ".teamprotocol-nieuw-"
 
@@ -31,6 +32,7 @@ class Published:
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     replaced: list[Path] = field(default_factory=list)
+    backup: Path | None = None  # where the replaced files went; None when none was replaced
 
 
 @contextlib.contextmanager
@@ -64,16 +66,31 @@ def existing(stage: Path, target: Path) -> list[Path]:
                   if p.is_file() and (target / p.relative_to(stage)).exists())
 
 
-def commit(stage: Path, target: Path, *, replace: bool = False,
-           backup: Path | None = None) -> Published:
+def commit(stage: Path, target: Path, *, replace: bool = False) -> Published:
     """Rename the staged files into `target`; a folder that is new moves as a whole.
 
-    Existing files are skipped, or with `replace` moved to `backup` (same relative path)
-    first. Renames within one file system need no free space.
+    Existing files are skipped, or with `replace` first moved (same relative path) into a new
+    backup folder `target/reservekopie-<date-time>`: `init --force` and `forms --force` both
+    replace through here, so a replaced file (a filled-in form) is never simply gone.
+    Renames within one file system need no free space.
     """
     done = Published()
+    backup = _new_backup_folder(Path(target)) if replace else None
     _merge(Path(stage), Path(target), done, replace, backup, Path())
+    if done.replaced:
+        done.backup = backup
     return done
+
+
+def _new_backup_folder(target: Path) -> Path:
+    """`target/reservekopie-<date-time>`, not yet existing (a second run in the same second
+    gets `-2`): a backup never overwrites an earlier one."""
+    base = target / f"{BACKUP_PREFIX}{dt.datetime.now():%Y%m%d-%H%M%S}"
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder
 
 
 def _merge(src: Path, dst: Path, done: Published, replace: bool, backup: Path | None,
