@@ -84,14 +84,36 @@ class ArchiveIndex:
         return by_team
 
     def versions(self, team_id: str) -> list[ArchivedVersion]:
-        """The team's adopted versions in the archive, oldest first."""
+        """The team's adopted versions in the archive, oldest first, each version once.
+
+        0.3.1 archived a version a second time when its adoption date was corrected (two
+        records of 1.1); such an archive lists the first record only, the one archived first.
+        """
         if self._by_team is None:
             self._by_team = self._load()
-        return list(self._by_team.get(team_id, []))
+        seen: set[str] = set()
+        once = []
+        for v in self._by_team.get(team_id, []):
+            if v.meta.version.strip() not in seen:
+                seen.add(v.meta.version.strip())
+                once.append(v)
+        return once
 
 
 def _same_version(a: ProtocolMeta, b: ProtocolMeta) -> bool:
-    return a.version == b.version and a.adopted_on == b.adopted_on
+    """One version number is one record, whatever its adoption date says."""
+    return a.version.strip() == b.version.strip()
+
+
+def archived_elsewhere(meta: ProtocolMeta, index: ArchiveIndex,
+                       stem: str) -> ArchivedVersion | None:
+    """The archived record of this version under another name than `stem`, or None.
+
+    The archive name holds the adoption date (and the organisation's short name), so a
+    corrected date would archive the same version a second time (issue 21: "1.1 Vervangt 1.1").
+    """
+    return next((v for v in index.versions(meta.team_id)
+                 if _same_version(v.meta, meta) and v.stem != stem), None)
 
 
 # --- what changed -----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from pipeline.merge import merge
 from pipeline.models import BuildStatus, Protocol, Status, TeamForms, TeamResult
 from pipeline.policy import Policy
 from pipeline.render import render_protocol
+from pipeline.text import dutch_date
 
 
 def assemble(policy: Policy, forms: TeamForms, *, today: dt.date | None = None) -> Protocol:
@@ -65,6 +66,24 @@ def _adopted_changed(record: ArchiveRecord | None, team_id: str, docx_hash: str,
             f"de archiefnaam {rel} is al in gebruik voor team '{record.team_id}'"),
             hint="Geef dit team een andere team_id of een andere versie")]
     return [] if record.docx == docx_hash else [changed_problem(protocol, rel, path)]
+
+
+def _archived_under_another_name(protocol: Protocol, shared: Shared, team_id: str,
+                                 path: str) -> Problem | None:
+    """A problem when this version is archived already under another name (another adoption
+    date): one version is one record, so a corrected date is never a second record."""
+    stem = archive_rel(shared, protocol, team_id).rsplit("/", 1)[-1].removesuffix(".pdf")
+    other = history.archived_elsewhere(protocol.meta, shared.archive, stem)
+    if other is None:
+        return None
+    meta = protocol.meta
+    when = dutch_date(other.meta.adopted_on) if other.meta.adopted_on else "eerder"
+    return Problem(file=path, field="Vastgesteld op", message=(
+        f"versie {meta.version} is al vastgesteld op {when} en gearchiveerd "
+        f"({ARCHIVE_DIR}/{other.stem}.pdf); een gearchiveerde versie wordt niet nog eens "
+        "gearchiveerd"), hint=(
+        f"Zet de vaststellingsdatum terug op {when}, of stel een nieuwe versie vast (verhoog "
+        "de versie) als de tekst of de datum echt anders moet"))
 
 
 def _keep_manual_edit(team_id: str, opts: BuildOptions, entry: TeamEntry | None
@@ -148,6 +167,9 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
 
     if problems:
         return failed(problems)
+    if protocol.meta.status == "vastgesteld" and (
+            problem := _archived_under_another_name(protocol, shared, team_id, team_form)):
+        return failed([problem])
     with times.stage("render docx"):
         data = render_protocol(protocol, shared.policy, template=shared.template,
                                logo=shared.logo)
