@@ -233,6 +233,29 @@ def ensure_inside(base: Path, path: Path) -> Path:
     target = Path(path) if Path(path).is_absolute() else root / path
     resolved = target.resolve()
     if not resolved.is_relative_to(root):
+        if Path(os.path.normpath(target)).is_relative_to(root):
+            # The name stays inside; a symbolic link on the way leads out (issue 21, item 4).
+            raise OutputError("dit pad gaat via een snelkoppeling (symbolische link) naar "
+                              f"{resolved.parent}, buiten de uitvoermap, en wordt niet "
+                              "geschreven", file=path,
+                              hint="Verwijder de snelkoppeling uit de uitvoermap; de build "
+                                   "maakt de map dan zelf opnieuw aan")
         raise OutputError("dit pad valt buiten de uitvoermap en wordt niet geschreven",
                           file=path, hint="Gebruik een team-id zonder '..' of '/'")
     return resolved
+
+
+def team_output_dir(out_dir: Path, team_id: str) -> Path:
+    """`out_dir/<team_id>`, checked before anything in it is moved, written or removed.
+
+    A team folder that is a symbolic link is refused with its own message: 0.3.1 renamed a
+    hand-edited .docx inside the link's target, outside `--out`, before any path check.
+    """
+    folder = Path(out_dir) / team_id
+    if folder.is_symlink():
+        raise OutputError("de map van dit team in de uitvoermap is een snelkoppeling "
+                          f"(symbolische link) naar {folder.resolve()}; daar schrijft, "
+                          "verplaatst of verwijdert teamprotocol niets", file=folder,
+                          hint="Verwijder de snelkoppeling; de build maakt de map van het team "
+                               "dan zelf opnieuw aan in de uitvoermap")
+    return ensure_inside(out_dir, Path(team_id))

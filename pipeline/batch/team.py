@@ -22,7 +22,14 @@ from pipeline.batch.shared import (
 from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND
 from pipeline.changes import changes_docx
 from pipeline.errors import Problem, TeamprotocolError, os_reason
-from pipeline.files import atomic_move, atomic_write_bytes, ensure_inside, sha256_bytes, sha256_file
+from pipeline.files import (
+    atomic_move,
+    atomic_write_bytes,
+    ensure_inside,
+    sha256_bytes,
+    sha256_file,
+    team_output_dir,
+)
 from pipeline.forms.folder import read_team_folder
 from pipeline.merge import merge
 from pipeline.models import BuildStatus, Protocol, Status, TeamForms, TeamResult
@@ -94,7 +101,7 @@ def _keep_manual_edit(team_id: str, opts: BuildOptions, entry: TeamEntry | None
     someone's edit, which the rebuild would otherwise overwrite without a word.
     """
     rel = outputs_of(team_id)["docx"]
-    path = opts.out_dir / rel
+    path = ensure_inside(opts.out_dir, Path(rel))  # before anything moves
     if entry is None or rel not in entry.outputs or not path.is_file():
         return None
     if sha256_file(path) == entry.outputs[rel]:
@@ -181,6 +188,7 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         if problems:
             return failed(problems)
     outputs = outputs_of(team_id)
+    team_output_dir(opts.out_dir, team_id)  # a symlinked team folder stops here, untouched
     edited = _keep_manual_edit(team_id, opts, shared.manifest.teams.get(team_id))
     if edited is not None:
         warnings.insert(0, edited)
@@ -196,7 +204,7 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         data = changes_docx(previous, protocol, when=dt.datetime.combine(opts.today, dt.time()))[0]
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(changes)), data)
         shared.written[team_id][changes] = sha256_bytes(data)
-    stale = opts.out_dir / outputs["pdf"]
+    stale = ensure_inside(opts.out_dir, Path(outputs["pdf"]))
     if not opts.pdf and stale.is_file():
         stale.unlink()  # a PDF beside a newer .docx would show text that is no longer true
         warnings.insert(0, Problem(file=outputs["pdf"], message=(
