@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline import history
-from pipeline.archive import ArchiveRecord
+from pipeline.archive import ArchiveRecord, note_written
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
     BuildOptions,
@@ -76,7 +76,7 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
     if (font := _font_missing(pdf, shared.policy.branding.font)) is not None:
         warnings.insert(0, font)
     rendered = written[outputs["docx"]]  # the hash adopted-but-changed is compared on
-    stamped = _stamp_contents(opts.out_dir / outputs["docx"], pdf)
+    stamped = _stamp_contents(opts.out_dir, r.team_id, outputs["docx"], pdf)
     if stamped is not None:  # the .docx on disk now holds the page numbers: record that
         written[outputs["docx"]] = stamped
     if adopted:
@@ -101,14 +101,17 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
     return r.model_copy(update={"outputs": outputs, "warnings": warnings})
 
 
-def _stamp_contents(docx: Path, pdf: Path) -> str | None:
+def _stamp_contents(out_dir: Path, team_id: str, rel: str, pdf: Path) -> str | None:
     """Give the .docx a real TOC field holding the page numbers LibreOffice laid out; the
     SHA-256 of the stamped file, or None when nothing changed."""
+    docx = out_dir / rel
     stamped = stamp_toc(docx.read_bytes(), toc_pages_from_links(toc_link_pages(pdf)))
     if stamped is None:
         return None
+    digest = sha256_bytes(stamped)
+    note_written(out_dir, team_id, digest)  # before the file: see archive.JOURNAL_NAME
     atomic_write_bytes(docx, stamped)
-    return sha256_bytes(stamped)
+    return digest
 
 
 def _archive(pdf: Path, target: Path, record: ArchiveRecord | None, team_id: str,

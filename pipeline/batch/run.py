@@ -13,10 +13,12 @@ from pipeline.archive import (
     MANIFEST_NAME,
     Manifest,
     TeamEntry,
+    forget_written,
     load_manifest,
     output_lock,
     prepare_out_dir,
     save_manifest,
+    written_by_us,
 )
 from pipeline.batch.pdfs import Pdfs
 from pipeline.batch.shared import (
@@ -121,6 +123,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     prepare_out_dir(opts.out_dir)  # read-only or unwritable: one clear error, early
     with output_lock(opts.out_dir):
         shared.manifest = load_manifest(opts.out_dir)
+        shared.journal = written_by_us(opts.out_dir)
         orphans = _orphans(folders, shared.manifest, opts.out_dir)
         shared.dirty = bool(orphans)
         warnings = [*_font_remarks(opts, shared), *orphans]
@@ -166,6 +169,7 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     results = [final[r.team_id] for r in results]
     with shared.times.stage("manifest"):
         _record(manifest, results, inputs, shared, opts)
+    forget_written(opts.out_dir)  # the manifest saved above knows every file this run wrote
     with shared.times.stage("overview"):
         overview = write_overview(results, opts.out_dir, today=opts.today, policy=shared.policy,
                                   logo=shared.logo)

@@ -71,6 +71,8 @@ class Shared:
     hashes: dict[str, str]
     archive: history.ArchiveIndex  # the adopted versions in archief/
     manifest: Manifest = field(default_factory=Manifest)
+    # Per team, hashes of .docx files an interrupted earlier run wrote (archive.written_by_us).
+    journal: dict[str, set[str]] = field(default_factory=dict)
     # Per team, the SHA-256 of every output this run wrote, hashed from the bytes written (or
     # the PDF just verified), never re-read at the end: the manifest records what this run made.
     written: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline import history
 from pipeline.adoption import Gap, adoption_problems
-from pipeline.archive import ArchiveRecord, TeamEntry, team_is_current
+from pipeline.archive import ArchiveRecord, TeamEntry, note_written, team_is_current
 from pipeline.assess import assess
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
@@ -93,18 +93,19 @@ def _archived_under_another_name(protocol: Protocol, shared: Shared, team_id: st
         "de versie) als de tekst of de datum echt anders moet"))
 
 
-def _keep_manual_edit(team_id: str, opts: BuildOptions, entry: TeamEntry | None
-                      ) -> Problem | None:
+def _keep_manual_edit(team_id: str, opts: BuildOptions, entry: TeamEntry | None,
+                      journal: set[str]) -> Problem | None:
     """Move an output .docx edited by hand aside (`…-handmatig-<date>.docx`), and say so.
 
-    The manifest holds the hash of the .docx the last build wrote; a different file is
-    someone's edit, which the rebuild would otherwise overwrite without a word.
+    The manifest holds the hash of the .docx the last build wrote, and `journal` the hashes
+    of .docx files an interrupted run wrote after it; any other file is someone's edit, which
+    the rebuild would otherwise overwrite without a word.
     """
     rel = outputs_of(team_id)["docx"]
     path = ensure_inside(opts.out_dir, Path(rel))  # before anything moves
     if entry is None or rel not in entry.outputs or not path.is_file():
         return None
-    if sha256_file(path) == entry.outputs[rel]:
+    if (found := sha256_file(path)) == entry.outputs[rel] or found in journal:
         return None
     stem = f"teamprotocol-{team_id}-handmatig-{opts.today.isoformat()}"
     target = path.with_name(f"{stem}.docx")
@@ -189,11 +190,13 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
             return failed(problems)
     outputs = outputs_of(team_id)
     team_output_dir(opts.out_dir, team_id)  # a symlinked team folder stops here, untouched
-    edited = _keep_manual_edit(team_id, opts, shared.manifest.teams.get(team_id))
+    edited = _keep_manual_edit(team_id, opts, shared.manifest.teams.get(team_id),
+                               shared.journal.get(team_id, set()))
     if edited is not None:
         warnings.insert(0, edited)
     json_bytes = protocol.model_dump_json(indent=1).encode()
     with times.stage("write docx + json"):
+        note_written(opts.out_dir, team_id, docx_hash)  # first: see archive.JOURNAL_NAME
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["docx"])), data)
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["json"])), json_bytes)
     shared.written[team_id] = {outputs["docx"]: docx_hash,
