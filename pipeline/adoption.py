@@ -9,17 +9,16 @@ date for every gap. `build` fails a team that does not pass (nothing is archived
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.catalogue import FIELDS_BY_TAG
 from pipeline.errors import Problem
 from pipeline.models import Action, FormData
+from pipeline.text import parse_version
 
 ADOPTED = "vastgesteld"
 MAX_EVALUATION_GAP = dt.timedelta(days=2 * 366)  # "at most two years later"
-_VERSION = re.compile(r"^\s*(\d+)(?:[.,](\d+))?")
 _CONCEPT_HINT = "of zet de status op 'concept' zolang dit niet klopt"
 
 
@@ -33,12 +32,6 @@ class Gap:
 
 def _label(tag: str) -> str:
     return FIELDS_BY_TAG[tag].label
-
-
-def version_number(text: str) -> tuple[int, int] | None:
-    """`2.1` -> (2, 1); `1` -> (1, 0); None when the text is not a version number."""
-    m = _VERSION.match(text or "")
-    return (int(m[1]), int(m[2] or 0)) if m else None
 
 
 def adoption_problems(team: FormData, gaps: Iterable[Gap], *,
@@ -82,8 +75,12 @@ def adoption_problems(team: FormData, gaps: Iterable[Gap], *,
     elif on is not None and not on < nxt <= on + MAX_EVALUATION_GAP:
         error("team.volgende_evaluatie", "de volgende evaluatie moet na de vaststelling liggen "
               "en hooguit twee jaar later", "Kies een datum binnen twee jaar na de vaststelling")
-    version = version_number(str(fields.get("team.versie") or ""))
-    if version is None or version < (1, 0):
+    version = parse_version(fields.get("team.versie"))
+    if version is None and fields.get("team.versie"):
+        error("team.versie", "de versie is geen versienummer; een vastgesteld protocol heeft "
+              "versie 1.0 of hoger", "Schrijf de versie als 1.0, 2.1 of v1.0; een woord "
+              "erachter (1.0 definitief) mag")
+    elif version is None or version < (1, 0):
         error("team.versie", "een vastgesteld protocol heeft versie 1.0 of hoger",
               "Geef het protocol bij de vaststelling versie 1.0 (of hoger)")
     no_action = [g.item for g in gaps if g.action is None or g.action.origin == "open"]

@@ -23,7 +23,7 @@ from pipeline.files import atomic_write_bytes, sha256_file
 from pipeline.models import Protocol, ProtocolMeta, VersionEntry
 from pipeline.policy import ArchiveSettings
 from pipeline.protocol_text import sections
-from pipeline.text import capital
+from pipeline.text import capital, parse_version
 
 PROTOCOL_SUFFIX = ".protocol.json"
 # An archived protocol.json is ~60 kB; a file far larger is not ours and is not parsed.
@@ -49,10 +49,8 @@ def _order(v: ArchivedVersion) -> tuple:
 
 
 def _version_key(version: str) -> tuple:
-    parts = []
-    for part in version.split("."):
-        parts.append((0, int(part), "") if part.isdigit() else (1, 0, part))
-    return tuple(parts)
+    parsed = parse_version(version)
+    return (0, parsed, "") if parsed is not None else (1, (), version.strip())
 
 
 class ArchiveIndex:
@@ -91,18 +89,22 @@ class ArchiveIndex:
         """
         if self._by_team is None:
             self._by_team = self._load()
-        seen: set[str] = set()
+        seen: set[object] = set()
         once = []
         for v in self._by_team.get(team_id, []):
-            if v.meta.version.strip() not in seen:
-                seen.add(v.meta.version.strip())
+            if _version_id(v.meta.version) not in seen:
+                seen.add(_version_id(v.meta.version))
                 once.append(v)
         return once
 
 
 def _same_version(a: ProtocolMeta, b: ProtocolMeta) -> bool:
-    """One version number is one record, whatever its adoption date says."""
-    return a.version.strip() == b.version.strip()
+    """One version number is one record, whatever its adoption date says (`v1.1` is `1.1`)."""
+    return _version_id(a.version) == _version_id(b.version)
+
+
+def _version_id(version: str) -> object:
+    return parse_version(version) or version.strip()
 
 
 def archived_elsewhere(meta: ProtocolMeta, index: ArchiveIndex,

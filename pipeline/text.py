@@ -116,3 +116,34 @@ def unwrap_text(text: str) -> str:
         else:
             lines.append(line)
     return "\n".join(lines).strip()
+
+
+# A protocol's version as team leads type it: `1.0`, `v1.0`, `versie 2`, `1,0` (a Dutch
+# decimal comma), `1.0 definitief`, `2.1 (concept)`, `1.0.1`. Three parsers disagreed on these
+# (issue 21: `forms --from` turned "v1.0" into an empty version); this is the one.
+_VERSION = re.compile(r"(?:v|versie|version|vs\.?)?\s*(\d{1,4})(?:[.,](\d{1,4}))?(?:\.(\d{1,4}))?"
+                      r"(?:(?:\s+|\s*[-–(]\s*)[a-z][a-z ]*\)?)?", re.IGNORECASE)
+
+
+def parse_version(text: object) -> tuple[int, ...] | None:
+    """`v1.0` -> (1, 0), `1,2 definitief` -> (1, 2), `3` -> (3, 0), `1.0.1` -> (1, 0, 1);
+    None when the text is not a version number (then the caller says so)."""
+    if not isinstance(text, str):
+        return None
+    m = _VERSION.fullmatch(text.strip())
+    if not m:
+        return None
+    parts = (int(m[1]), int(m[2] or 0))
+    return (*parts, int(m[3])) if m[3] else parts
+
+
+def version_text(version: tuple[int, ...]) -> str:
+    """(1, 0) -> `1.0`: a parsed version as the forms and the archive write it."""
+    return ".".join(str(p) for p in version)
+
+
+def next_minor(text: object) -> str | None:
+    """`2.0` -> `2.1`, `1.9` -> `1.10`, `v3` -> `3.1`, `1.0.1` -> `1.1`; None when the text is
+    not a version number."""
+    version = parse_version(text)
+    return None if version is None else f"{version[0]}.{version[1] + 1}"

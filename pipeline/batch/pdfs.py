@@ -48,6 +48,9 @@ def _finish_pdf(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
     warnings = list(r.warnings)
     if isinstance(outcome, Exception) or outcome is None:
         error = outcome if isinstance(outcome, TeamprotocolError) else None
+        # The previous build's PDF would sit beside the new .docx, showing text that is no
+        # longer true (issue 21): the team fails without a PDF.
+        ensure_inside(opts.out_dir, pdf.relative_to(opts.out_dir)).unlink(missing_ok=True)
         return _failed(r, [Problem(file=r.outputs["docx"], message=(
             error.message if error else "LibreOffice heeft geen PDF gemaakt"),
             hint="Probeer het opnieuw; blijft het mislukken, meld het dan aan de beheerder")],

@@ -213,6 +213,14 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         warnings.insert(0, Problem(file=outputs["pdf"], message=(
             "de PDF van een eerdere build is verwijderd, want hij hoort niet meer bij het "
             "nieuwe Word-bestand"), hint="Bouw zonder --no-pdf voor een nieuwe PDF"))
+    if not opts.pdf and protocol.meta.status == "vastgesteld":
+        rel = archive_rel(shared, protocol, team_id)
+        if not ensure_inside(opts.out_dir, Path(rel)).exists():
+            # Archiving needs the verified PDF/A; --no-pdf made none, and said nothing.
+            warnings.insert(0, Problem(file=outputs["docx"], message=(
+                f"versie {protocol.meta.version} is vastgesteld, maar er is niets "
+                "gearchiveerd: met --no-pdf wordt geen PDF/A gemaakt, en alleen een PDF/A "
+                "wordt gearchiveerd"), hint="Bouw zonder --no-pdf om deze versie te archiveren"))
     return TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.BUILT,
                       protocol=protocol, warnings=warnings, outputs=produced)
 

@@ -9,7 +9,6 @@ version (2.0 -> 2.1).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from pipeline.forms import common
 from pipeline.forms.folder import form_files, misfiled
 from pipeline.forms.migrate import read_previous_form
 from pipeline.models import Answer, FormData, TeamIdentity
+from pipeline.text import next_minor
 
 STATUS, VERSION = "team.status", "team.versie"
 ADOPTION = ("team.vastgesteld_door", "team.vastgesteld_op")
@@ -27,15 +27,6 @@ CONCEPT = "concept"
 NOTE = ("Dit formulier bevat de antwoorden van de vorige ronde (versie {version}). Controleer "
         "elk antwoord en pas aan wat veranderd is. De status staat weer op concept en de "
         "vaststelling is leeg: vul die pas in als het nieuwe protocol is vastgesteld.")
-_VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*$")
-
-
-def next_minor(version: str | None) -> str | None:
-    """`2.0` -> `2.1`, `1.9` -> `1.10`, `3` -> `3.1`; None when the version is not a number."""
-    m = _VERSION.match(version or "")
-    if not m:
-        return None
-    return f"{int(m[1])}.{int(m[2] or 0) + 1}"
 
 
 @dataclass
@@ -122,4 +113,11 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
         result.answers[team.team_id] = {k: carry_over(k, d.fields) for k, d in forms.items()}
         result.notes[team.team_id] = {k: NOTE.format(version=version) for k in forms}
         result.warnings[team.team_id] = [p for d in forms.values() for p in d.errors]
+        if forms[TEAM_KIND].fields.get(VERSION) and \
+                result.answers[team.team_id][TEAM_KIND].get(VERSION) is None:
+            result.warnings[team.team_id].append(Problem(
+                file=forms[TEAM_KIND].path, field=FORMS[TEAM_KIND].field(VERSION).label,
+                message="de versie van de vorige ronde is geen versienummer, dus het nieuwe "
+                        "formulier heeft geen versie", hint="Vul de nieuwe versie zelf in, "
+                        "bijvoorbeeld 2.0"))
     return result

@@ -23,6 +23,23 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of `#RRGGBB`."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG 2.1 contrast ratio of `#RRGGBB` against white (1 to 21)."""
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+# The house colour is the colour of the headings and table heads on white paper: WCAG 1.4.3
+# (and so PDF/UA) asks 4.5:1 for text; a white or yellow house colour made them unreadable.
+MIN_CONTRAST = 4.5
+
+
 class Branding(_Strict):
     """Organisation name, logo, house colour and font, applied to every protocol."""
 
@@ -40,6 +57,17 @@ class Branding(_Strict):
                       pattern=r"^[a-zà-ÿ][a-zà-ÿ -]*$")
     # The logo already shows the organisation's name: the title page does not repeat it
     logo_shows_name: bool = False
+
+    @field_validator("colour")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        ratio = contrast_on_white(value)
+        if ratio < MIN_CONTRAST:
+            raise ValueError(
+                f"de huisstijlkleur {value} is op wit te licht om te lezen (contrast "
+                f"{ratio:.1f}:1, minimaal {MIN_CONTRAST}:1); kies een donkerdere tint, "
+                "bijvoorbeeld #1F4E79")
+        return value
 
     def logo_text(self) -> str:
         """The logo's alternative text, in the protocol and on the forms alike."""
