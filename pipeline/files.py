@@ -115,6 +115,31 @@ def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     _fsync_dir(path.parent)
 
 
+# `write_chunks`'s temporary files: `.<name>.<8 random characters from mkstemp>.tmp`.
+_OUR_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_stale_temp_files(folder: Path, depth: int = 2) -> list[Path]:
+    """Remove the temporary files `write_chunks` left in `folder` (and `depth - 1` levels of
+    subfolders) when a run was killed before it could clean up; the paths removed.
+
+    Only for a folder no other run writes into now (the build holds the output lock): after
+    `kill -9` a hidden `.protocol.json.*.tmp` holding staff names stayed forever (issue 21).
+    """
+    removed: list[Path] = []
+    with contextlib.suppress(OSError):
+        for entry in Path(folder).iterdir():
+            if entry.is_symlink():
+                continue
+            if entry.is_dir() and depth > 1:
+                removed += remove_stale_temp_files(entry, depth - 1)
+            elif entry.is_file() and _OUR_TEMP.fullmatch(entry.name):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    removed.append(entry)
+    return removed
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """`data` to `path` atomically (see `write_chunks`); OSError as it comes, for callers
     with their own message."""

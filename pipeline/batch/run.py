@@ -33,7 +33,7 @@ from pipeline.batch.shared import (
 from pipeline.batch.team import build_team
 from pipeline.catalogue import SCHEMA_VERSION
 from pipeline.errors import Problem, UsageError
-from pipeline.files import is_backup_folder
+from pipeline.files import is_backup_folder, remove_stale_temp_files
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
@@ -122,6 +122,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
         find_soffice()  # before any team: a missing LibreOffice concerns every team
     prepare_out_dir(opts.out_dir)  # read-only or unwritable: one clear error, early
     with output_lock(opts.out_dir):
+        remove_stale_temp_files(opts.out_dir)  # a killed run's half files; we hold the lock
         shared.manifest = load_manifest(opts.out_dir)
         shared.journal = written_by_us(opts.out_dir)
         orphans = _orphans(folders, shared.manifest, opts.out_dir)

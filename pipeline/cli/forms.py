@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pipeline import click_nl
 from pipeline.cli.common import command, echo_replaced, policy_option
 from pipeline.text import plural
 
@@ -16,21 +17,21 @@ if TYPE_CHECKING:  # imported where used: `--help` need not load them
 
 @command()
 @click.argument("teams_csv", metavar="TEAMS.csv",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=click_nl.Path(exists=True, dir_okay=False, path_type=Path))
 # Not "forms": in a clone of this project that is the example teams' folder, which a real
 # organisation's forms must not be mixed into.
 @click.option("--out", "out_dir", default="formulieren", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=click_nl.Path(file_okay=False, path_type=Path),
               help="Map waarin per team een map met formulieren komt.")
 @click.option("--policy", "policy_path", metavar="BELEID.yaml",
-              type=click.Path(dir_okay=False, path_type=Path),
+              type=click_nl.Path(dir_okay=False, path_type=Path),
               help="Het beleid waarvan de vaste teksten in de formulieren komen "
                    "(standaard: het voorbeeldbeleid).")
 @click.option("--force", is_flag=True,
               help="Vervang formulieren die al bestaan; de oude, met hun antwoorden, komen in "
                    "een reservekopie in de map van --out.")
 @click.option("--from", "last_dir", metavar="VORIGE_MAP",
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              type=click_nl.Path(exists=True, file_okay=False, path_type=Path),
               help="Vul de formulieren in met de antwoorden uit de formulieren van de vorige "
                    "ronde in deze map (status weer concept, versie een stap hoger).")
 @click.pass_context

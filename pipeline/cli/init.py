@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
+from pipeline import click_nl
 from pipeline.cli.common import command, echo_replaced
 from pipeline.errors import UsageError
 from pipeline.text import plural
 
 
 @command()
-@click.argument("target", metavar="MAP", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("target", metavar="MAP", type=click_nl.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True,
               help="Bestaande bestanden vervangen; de oude komen in een reservekopie.")
 def init(target: Path, force: bool) -> None:

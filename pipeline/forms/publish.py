@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
+import re
 import shutil
+import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +27,40 @@ from pathlib import Path
 from pipeline.files import BACKUP_PREFIX, output_error
 
 STAGING_PREFIX = ".teamprotocol-nieuw-"
+# The staging folder's name says whose it is (`.teamprotocol-nieuw-<host>-<pid>-<random>`), so
+# the next run removes a killed run's folder (22 MB of forms after `kill -9`, issue 21) and
+# never one of a run still busy.
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+_OWNER = re.compile(re.escape(STAGING_PREFIX) + r"([0-9a-f]{8})-(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def remove_dead_staging(target: Path) -> list[Path]:
+    """Remove the staging folders in `target` of runs on this computer that no longer run."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in Path(target).iterdir():
+            if not entry.name.startswith(STAGING_PREFIX) or not entry.is_dir() \
+                    or entry.is_symlink():
+                continue
+            m = _OWNER.match(entry.name)
+            if m is None:  # made by 0.3, without an owner in its name: removed a day later
+                dead = time.time() - entry.stat().st_mtime > 24 * 3600
+            else:  # another computer's run (a shared folder) is never judged from here
+                dead = m[1] == _HOST and not _alive(int(m[2]))
+            if dead:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+    return removed
 
 
 @dataclass
@@ -41,7 +79,9 @@ def staging(target: Path) -> Iterator[Path]:
     target = Path(target)
     try:
         target.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target))
+        remove_dead_staging(target)
+        stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{_HOST}-{os.getpid()}-",
+                                      dir=target))
     except OSError as e:
         raise output_error(e, target) from e
     try:
