@@ -147,3 +147,44 @@ def next_minor(text: object) -> str | None:
     not a version number."""
     version = parse_version(text)
     return None if version is None else f"{version[0]}.{version[1] + 1}"
+
+
+# Characters outside Unicode's Basic Multilingual Plane (emoji: 🚨 📞 👮‍♀️) are garbled in the
+# PDF/A: none of the embedded fonts (Carlito, DejaVu) has them, and LibreOffice 25.2's
+# export then maps the wrong glyphs and drops characters around them (measured with
+# pdftotext: "Alarm 🚨; bij nood 📞 112" came out as "Alarm ;✓bij nood ✗ / 112"). BMP
+# symbols (✓ ✗ ☎ ★ → ❤ ✅) come out right from DejaVu. So an emoji, with the joiners,
+# variation selectors and skin tones that make it one picture, becomes Dutch words in the
+# .docx and the PDF alike, and the reader warns, naming the character.
+_EMOJI = re.compile("[\U00010000-\U0010ffff](?:[\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff]"
+                    "|\u200d.)*", re.DOTALL)
+# Presentation selectors and the keycap (1️⃣ is "1"): nothing of their own to show.
+_INVISIBLE = re.compile("[\ufe0e\ufe0f\u20e3]")
+_EMOJI_WORDS = {
+    "🚨": "alarm", "📞": "telefoon", "📱": "mobiel", "📧": "e-mail", "📩": "e-mail",
+    "👮": "agent", "👮\u200d♀": "agente", "👮\u200d♂": "agent", "🚓": "politieauto",
+    "🚑": "ambulance", "🚒": "brandweer", "🆘": "SOS", "🔔": "bel", "🔒": "slot",
+    "📅": "agenda", "📆": "agenda", "🕐": "klok", "⏰": "wekker", "🏢": "gebouw",
+    "🏠": "huis", "💬": "gesprek", "👍": "duim omhoog", "👎": "duim omlaag",
+    "👉": "zie", "👆": "zie boven", "👇": "zie onder", "🙂": "glimlach", "😀": "lach",
+    "😊": "glimlach", "😡": "boos", "😠": "boos", "😢": "verdrietig", "🤝": "handdruk",
+    "🔴": "rood", "🟠": "oranje", "🟡": "geel", "🟢": "groen", "🔵": "blauw",
+    "💡": "idee", "📌": "let op", "📝": "notitie", "📋": "lijst", "🚫": "verboden",
+}
+
+
+def pdf_safe(text: str) -> tuple[str, list[str]]:
+    """`text` with every emoji replaced by Dutch words in brackets (`📞` -> `(telefoon)`,
+    unknown ones `(symbool)`), and the emoji replaced, each once, in order of appearance."""
+    found: list[str] = []
+
+    def words(m: re.Match[str]) -> str:
+        emoji = _INVISIBLE.sub("", m[0])
+        if emoji not in found:
+            found.append(emoji)
+        base = re.sub("[\U0001f3fb-\U0001f3ff]", "", emoji)  # skin tones say nothing here
+        return f"({_EMOJI_WORDS.get(base) or _EMOJI_WORDS.get(base[:1]) or 'symbool'})"
+
+    if not _EMOJI.search(text) and not _INVISIBLE.search(text):
+        return text, []
+    return _INVISIBLE.sub("", _EMOJI.sub(words, text)), found

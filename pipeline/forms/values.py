@@ -15,7 +15,7 @@ from pipeline.catalogue import Column, Field, FieldType
 from pipeline.forms.common import CELL_PLACEHOLDER, CHOOSE, placeholder
 from pipeline.forms.document import FormDocument
 from pipeline.models import Answer
-from pipeline.text import dutch_number, parse_date
+from pipeline.text import dutch_number, parse_date, pdf_safe
 
 # Word's own placeholders (nl/en), shown when a user empties a control: never an answer.
 WORD_PLACEHOLDERS = {"Klik of tik om tekst in te voeren.", "Click or tap here to enter text.",
@@ -91,7 +91,13 @@ def value(doc: FormDocument, field: Field, text: str, *, sdt: etree._Element | N
             doc.problem(True, field, f"het antwoord{where} is geen datum",
                         "Kies de datum in de datumkiezer of typ hem als 1-3-2026")
         return parsed
-    return text
+    safe, emoji = pdf_safe(text)
+    if emoji:
+        shown = ", ".join(f"{e} (U+{ord(e[0]):04X})" for e in emoji)
+        doc.problem(False, field, f"het antwoord{where} bevat {shown}, dat de PDF niet kan "
+                    "tonen; in het protocol staat daar een woord tussen haakjes, zoals "
+                    "'(telefoon)'", "Schrijf het in woorden als u iets anders bedoelt")
+    return safe if safe.strip() else None  # only a presentation selector: no answer
 
 
 def _shows(text: str, date: dt.date) -> bool:
