@@ -106,6 +106,17 @@ def _font_remarks(opts: BuildOptions, shared: Shared) -> list[Problem]:
                          "er wel is, zoals Carlito (gelijk aan Calibri)")]
 
 
+def _example_remarks(opts: BuildOptions, shared: Shared) -> list[Problem]:
+    """One warning when the policy file is still (partly) the invented example's."""
+    if not shared.example:
+        return []
+    return [Problem(file=str(opts.policy_path), message=(
+        "dit beleid is nog (deels) het voorbeeld van de verzonnen Gemeente Lindenhoven: "
+        + "; ".join(shared.example) + ". Concepten worden gebouwd, maar geen enkel protocol "
+        "wordt vastgesteld of gearchiveerd"), hint="Vervang deze gegevens door die van uw "
+        "organisatie")]
+
+
 def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchReport:
     """Build every team below `opts.forms_dir` into `opts.out_dir`; never stop at one team.
 
@@ -127,7 +138,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
         shared.journal = written_by_us(opts.out_dir)
         orphans = _orphans(folders, shared.manifest, opts.out_dir)
         shared.dirty = bool(orphans)
-        warnings = [*_font_remarks(opts, shared), *orphans]
+        warnings = [*_example_remarks(opts, shared), *_font_remarks(opts, shared), *orphans]
         report = _run(folders, shared, opts, progress, started)
     report.warnings = warnings
     return report

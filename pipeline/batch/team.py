@@ -175,6 +175,12 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
 
     if problems:
         return failed(problems)
+    if protocol.meta.status == "vastgesteld" and shared.example:
+        return failed([Problem(file=team_form, field="Status van het protocol", message=(
+            "dit protocol kan niet worden vastgesteld, want het beleid is nog (deels) het "
+            "voorbeeld van de verzonnen Gemeente Lindenhoven: " + "; ".join(shared.example)),
+            hint="Vervang die gegevens in het beleid door die van uw organisatie, of zet de "
+                 "status op 'concept' zolang dat niet klaar is")])
     if protocol.meta.status == "vastgesteld" and (
             problem := _archived_under_another_name(protocol, shared, team_id, team_form)):
         return failed([problem])
