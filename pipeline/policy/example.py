@@ -16,6 +16,11 @@ EXAMPLE_TOOI = "gm0000"
 _SHOWN = 3  # keys named per marker; the rest counted
 
 
+def policy_texts(policy: Policy) -> Iterator[tuple[str, str]]:
+    """(dotted key as in the YAML file, text) of every text of `policy`."""
+    return _texts(policy.model_dump(mode="json", by_alias=True))
+
+
 def _texts(value: object, key: str = "") -> Iterator[tuple[str, str]]:
     """(dotted key, text) of every text in a dumped policy."""
     if isinstance(value, dict):
@@ -49,7 +54,7 @@ def example_markers(policy: Policy, policy_path: Path | None) -> list[str]:
     example_logo = default_policy_path().with_name("logo.png")
     if logo is not None and logo.read_bytes() == example_logo.read_bytes():
         found.append(f"het voorbeeldlogo (branding.logo: {policy.branding.logo})")
-    texts = list(_texts(policy.model_dump(mode="json", by_alias=True)))
+    texts = list(policy_texts(policy))
     mail = [k for k, t in texts if EXAMPLE_DOMAIN in t.lower()]
     if mail:
         found.append(f"adressen op @{EXAMPLE_DOMAIN} ({_keys(mail)})")

@@ -75,3 +75,20 @@ def test_an_adopted_version_spelled_v1_0_is_adopted(tmp_path):
     write_team(forms, "balie", adopted_answers(**{"team.versie": "eerste"}))
     proc = run_cli("check", forms / "balie" / "team.docx", cwd=tmp_path)
     assert "de versie is geen versienummer" in proc.stdout + proc.stderr
+
+
+def test_an_emoji_in_a_policy_text_is_a_policy_error_naming_the_key(tmp_path):
+    """A policy text reaches every protocol: an emoji, which the PDF garbles, is refused."""
+    policy = tmp_path / "beleid.yaml"
+    dump_default_policy(policy)
+    text = policy.read_text(encoding="utf-8")
+    assert "email: veiligwerken@lindenhoven.example" in text
+    policy.write_text(text.replace("email: veiligwerken@lindenhoven.example",
+                                   "email: veiligwerken@lindenhoven.example 📞", 1),
+                      encoding="utf-8")
+    proc = run_cli("build", "--policy", policy, "--out", tmp_path / "uit", "--no-pdf",
+                   cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    [line] = [x for x in proc.stderr.splitlines() if x.startswith("Fout: ")]
+    assert "contacts.coordinator.email" in line
+    assert "📞 (U+1F4DE), dat de PDF niet kan tonen" in line
