@@ -34,10 +34,14 @@ from pipeline.batch.team import build_team
 from pipeline.catalogue import SCHEMA_VERSION
 from pipeline.errors import Problem, UsageError
 from pipeline.files import is_backup_folder, remove_stale_temp_files
+from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
 from pipeline.report import write_overview
+
+# A Mac unzipping a zip of the forms adds this folder of resource forks: never a team.
+MAC_FOLDER = "__MACOSX"
 
 
 def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
@@ -56,9 +60,19 @@ def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
         raise UsageError(
             "de uitvoermap is dezelfde map als de formulierenmap", file=forms_dir,
             hint="Kies met --out een andere map voor de protocollen")
-    return sorted(p for p in forms_dir.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and p.resolve() != out
-                  and not is_backup_folder(p))
+    folders = sorted(p for p in forms_dir.iterdir()
+                     if p.is_dir() and not p.name.startswith(".") and p.resolve() != out
+                     and not is_backup_folder(p) and p.name != MAC_FOLDER)
+    for folder in folders:
+        # `build` pointed one folder too high (the folder holding `formulieren/`) made a fake
+        # failed team of the forms folder (issue 21): say which folder to give instead.
+        if not form_files(folder) and any((sub / "team.docx").is_file()
+                                          for sub in folder.iterdir() if sub.is_dir()):
+            raise UsageError(
+                f"de map '{folder.name}' hierin bevat zelf de teammappen; dit is de map erboven",
+                file=forms_dir, hint=f"Geef de formulierenmap zelf op: teamprotocol build "
+                f"{folder}")
+    return folders
 
 
 def _check_forms_dir(forms_dir: Path, folders: list[Path]) -> None:
@@ -139,6 +153,10 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
         orphans = _orphans(folders, shared.manifest, opts.out_dir)
         shared.dirty = bool(orphans)
         warnings = [*_example_remarks(opts, shared), *_font_remarks(opts, shared), *orphans]
+        if (opts.forms_dir / MAC_FOLDER).is_dir():
+            warnings.append(Problem(file=str(opts.forms_dir / MAC_FOLDER), message=(
+                "overgeslagen: deze map maakt een Mac bij het uitpakken van een zip; er staan "
+                "geen formulieren in"), hint="U kunt de map verwijderen"))
         report = _run(folders, shared, opts, progress, started)
     report.warnings = warnings
     return report

@@ -66,3 +66,22 @@ def test_clicks_path_messages_and_metavars_are_dutch(tmp_path):
         for english in ("DIRECTORY", "FILE", "PATH", "Directory", "File '"):
             assert english not in shown, (command, english)
     assert "--out MAP" in run_cli("forms", "--help", cwd=tmp_path).stdout
+
+
+def test_a_forms_folder_one_level_too_high_or_a_macosx_folder_is_explained(tmp_path):
+    forms = tmp_path / "org" / "formulieren"
+    write_team(forms, "balie", required_answers())
+    high = run_cli("build", tmp_path / "org", "--policy", "voorbeeld", "--out",
+                   tmp_path / "uit", "--no-pdf", cwd=tmp_path)
+    assert high.returncode == 2, high.stdout + high.stderr
+    assert "de map 'formulieren' hierin bevat zelf de teammappen" in high.stderr
+    assert f"teamprotocol build {forms}" in high.stderr
+    assert not (tmp_path / "uit").exists()
+
+    (forms / "__MACOSX" / "balie").mkdir(parents=True)
+    (forms / "__MACOSX" / "balie" / "._team.docx").write_bytes(b"\x00\x05\x16\x07")
+    mac = run_cli("build", forms, "--policy", "voorbeeld", "--out", tmp_path / "uit",
+                  "--no-pdf", cwd=tmp_path)
+    assert mac.returncode == 0, mac.stdout + mac.stderr
+    assert "__MACOSX — overgeslagen" in mac.stdout
+    assert "1 team: 1 gebouwd" in mac.stdout
