@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers.batch import ARCHIVE, adopted_answers, run_cli, write_team
+from helpers.batch import ARCHIVE, adopted_answers, docx_paragraphs, run_cli, write_team
 from lxml import etree
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]  # builds with PDFs
@@ -68,6 +68,8 @@ def test_an_archive_holding_a_version_twice_lists_it_once_and_never_replaces_its
     protocol = json.loads((tmp_path / "uit" / "balie" / "protocol.json").read_bytes())
     versions = [h["version"] for h in protocol["meta"]["history"]]
     assert versions == ["1.1", "1.2"]  # each version once
+    changes = " ".join(docx_paragraphs(tmp_path / "uit" / "balie" / "wijzigingen-balie.docx"))
+    assert "(vastgesteld op 1 september 2026)" in changes  # a Dutch date, not 2026-09-01
     [new] = [p for p in archive.glob("*.mdto.xml") if "_1.2_" in p.name
              and not p.name.endswith(".bestand.mdto.xml")]
     replaced = etree.parse(str(new)).findtext(
