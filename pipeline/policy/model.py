@@ -4,7 +4,9 @@ chapter, the protocol steps, the checklist answers and the archive settings (pyd
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from importlib import resources
 from typing import Literal
 
 from pydantic import (
@@ -16,6 +18,20 @@ from pydantic import (
 )
 
 from pipeline.catalogue import CHECKLIST_BY_ID, CONTACT_KINDS, FIELDS_BY_TAG, POLICY_CHECKLIST
+
+
+@functools.cache
+def _example_checklist_lines() -> dict[str, str]:
+    """`id -> line` of the checklist answers in the embedded example policy."""
+    path = resources.files("pipeline") / "defaults" / "policy.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {m[1]: m[0].strip() for line in lines
+            if (m := re.match(r"\s{2}([A-Z]\d+): \{.*\}\s*$", line))}
+
+
+def _example_checklist_line(item: str) -> str:
+    return _example_checklist_lines().get(item) or (
+        f"{item}: {{arranged: false, action: \"...\", owner: \"...\", due: 2027-06-30}}")
 
 
 class _Strict(BaseModel):
@@ -258,7 +274,11 @@ class Policy(_Strict):
             raise ValueError("checklist kent deze onderdelen niet: " + ", ".join(unknown))
         absent = [i for i in POLICY_CHECKLIST if i not in self.checklist]
         if absent:
-            raise ValueError("checklist mist de onderdelen: " + ", ".join(absent))
+            # A policy of an older version lacks the items added since: show each as the
+            # example policy has it, so the coordinator can copy and adapt the line.
+            examples = "; ".join(_example_checklist_line(i) for i in absent)
+            raise ValueError("checklist mist de onderdelen: " + ", ".join(absent)
+                             + f". Voeg ze toe onder checklist:, bijvoorbeeld zo: {examples}")
         strange = sorted(set(self.protocol_steps) - set(CONTACT_KINDS))
         if strange:
             raise ValueError("protocol_steps kent deze contactvormen niet: " + ", ".join(strange)

@@ -15,6 +15,7 @@ import pytest
 from helpers.batch import required_answers, run_cli, write_team
 
 from pipeline.forms import publish
+from pipeline.policy import dump_default_policy
 
 pytestmark = pytest.mark.slow  # `teamprotocol` subprocesses
 
@@ -85,3 +86,18 @@ def test_a_forms_folder_one_level_too_high_or_a_macosx_folder_is_explained(tmp_p
     assert mac.returncode == 0, mac.stdout + mac.stderr
     assert "__MACOSX — overgeslagen" in mac.stdout
     assert "1 team: 1 gebouwd" in mac.stdout
+
+
+def test_an_old_policy_missing_checklist_items_gets_an_example_of_each(tmp_path):
+    policy = tmp_path / "beleid.yaml"
+    dump_default_policy(policy)
+    lines = policy.read_text(encoding="utf-8").splitlines(keepends=True)
+    policy.write_text("".join(x for x in lines if not x.startswith(("  O4:", "  O5:"))),
+                      encoding="utf-8")
+    proc = run_cli("build", "--policy", policy, "--out", tmp_path / "uit", "--no-pdf",
+                   cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    [line] = [x for x in proc.stderr.splitlines() if x.startswith("Fout: ")]
+    assert "checklist mist de onderdelen: O4, O5. Voeg ze toe onder checklist:" in line
+    assert "O4: {arranged: true, document: " in line
+    assert "O5: {arranged: true, document: " in line
