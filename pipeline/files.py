@@ -263,7 +263,7 @@ def ensure_inside(base: Path, path: Path) -> Path:
             raise OutputError("dit pad gaat via een snelkoppeling (symbolische link) naar "
                               f"{resolved.parent}, buiten de uitvoermap, en wordt niet "
                               "geschreven", file=path,
-                              hint="Verwijder de snelkoppeling uit de uitvoermap; de build "
+                              hint="Verwijder de snelkoppeling uit de uitvoermap; teamprotocol "
                                    "maakt de map dan zelf opnieuw aan")
         raise OutputError("dit pad valt buiten de uitvoermap en wordt niet geschreven",
                           file=path, hint="Gebruik een team-id zonder '..' of '/'")

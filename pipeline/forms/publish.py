@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.files import BACKUP_PREFIX, output_error
+from pipeline.files import BACKUP_PREFIX, ensure_inside, output_error
 
 STAGING_PREFIX = ".teamprotocol-nieuw-"
 # The staging folder's name says whose it is (`.teamprotocol-nieuw-<host>-<pid>-<random>`), so
@@ -116,7 +116,7 @@ def commit(stage: Path, target: Path, *, replace: bool = False) -> Published:
     """
     done = Published()
     backup = _new_backup_folder(Path(target)) if replace else None
-    _merge(Path(stage), Path(target), done, replace, backup, Path())
+    _merge(Path(stage), Path(target), done, replace, backup, Path(), Path(target))
     if done.replaced:
         done.backup = backup
     return done
@@ -134,16 +134,18 @@ def _new_backup_folder(target: Path) -> Path:
 
 
 def _merge(src: Path, dst: Path, done: Published, replace: bool, backup: Path | None,
-           rel: Path) -> None:
+           rel: Path, top: Path) -> None:
     for entry in sorted(src.iterdir()):
         goal = dst / entry.name
+        # Nothing is renamed through a symbolic link to outside the target (issue 21, item 4).
+        ensure_inside(top, goal)
         try:
             if not goal.exists():
                 os.replace(entry, goal)
                 done.written += ([goal] if goal.is_file()
                                  else sorted(p for p in goal.rglob("*") if p.is_file()))
             elif entry.is_dir() and goal.is_dir():
-                _merge(entry, goal, done, replace, backup, rel / entry.name)
+                _merge(entry, goal, done, replace, backup, rel / entry.name, top)
             elif not replace:
                 done.skipped.append(goal)
             else:

@@ -56,3 +56,18 @@ def test_ensure_inside_names_a_symlink_on_the_way(tmp_path):
     assert "'..'" not in str(info.value)
     with pytest.raises(OutputError, match="valt buiten de uitvoermap"):
         ensure_inside(out, Path("../x.pdf"))
+
+
+def test_forms_never_write_through_a_symlinked_team_folder(tmp_path):
+    csv = tmp_path / "teams.csv"
+    csv.write_text("team_id,team,afdeling,leidinggevende,contactvormen\n"
+                   "balie,Balie,Publiekszaken,L. Eiding,balie\n", encoding="utf-8")
+    out, elsewhere = tmp_path / "formulieren", tmp_path / "elders"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "balie").symlink_to(elsewhere, target_is_directory=True)
+    proc = run_cli("forms", csv, "--out", out, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "via een snelkoppeling (symbolische link)" in proc.stderr
+    assert list(elsewhere.iterdir()) == []  # nothing written outside --out
