@@ -14,7 +14,6 @@ form before it is sent. Pure.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -22,12 +21,11 @@ from pipeline import answers
 from pipeline.catalogue import FIELDS_BY_TAG, Field, FieldType, Merge
 from pipeline.errors import Problem
 from pipeline.models import Action, FormData
-from pipeline.text import dutch_date
+from pipeline.text import dutch_date, parse_version
 
 ADOPTED = "vastgesteld"
 MAX_EVALUATION_GAP = dt.timedelta(days=2 * 366)  # "at most two years later"
 MAX_ACTION_GAP = dt.timedelta(days=2 * 366)
-_VERSION = re.compile(r"^\s*(\d+)(?:[.,](\d+))?")
 _CONCEPT_HINT = "of zet de status op 'concept' zolang dit niet klopt"
 # How an action's description and owner are judged: by the one answer rule, as a short
 # text that must say something ("?" , "iemand", "wij", "team" and "iedereen" say nothing).
@@ -47,12 +45,6 @@ class Gap:
 
 def _label(tag: str) -> str:
     return FIELDS_BY_TAG[tag].label
-
-
-def version_number(text: str) -> tuple[int, int] | None:
-    """`2.1` -> (2, 1); `1` -> (1, 0); None when the text is not a version number."""
-    m = _VERSION.match(text or "")
-    return (int(m[1]), int(m[2] or 0)) if m else None
 
 
 def _date(fields: Mapping[str, object], tag: str, today: dt.date) -> dt.date | None:
@@ -122,8 +114,12 @@ def adoption_problems(team: FormData, gaps: Iterable[Gap], *, today: dt.date,
     elif nxt is not None and on is not None and not on < nxt <= on + MAX_EVALUATION_GAP:
         error("team.volgende_evaluatie", "de volgende evaluatie moet na de vaststelling liggen "
               "en hooguit twee jaar later", "Kies een datum binnen twee jaar na de vaststelling")
-    version = version_number(str(fields.get("team.versie") or ""))
-    if version is None or version < (1, 0):
+    version = parse_version(fields.get("team.versie"))
+    if version is None and fields.get("team.versie"):
+        error("team.versie", "de versie is geen versienummer; een vastgesteld protocol heeft "
+              "versie 1.0 of hoger", "Schrijf de versie als 1.0, 2.1 of v1.0; een woord "
+              "erachter (1.0 definitief) mag")
+    elif version is None or version < (1, 0):
         error("team.versie", "een vastgesteld protocol heeft versie 1.0 of hoger",
               "Geef het protocol bij de vaststelling versie 1.0 (of hoger)")
     _gap_problems(list(gaps), error)

@@ -156,6 +156,46 @@ def save_manifest(out_dir: Path, manifest: Manifest) -> None:
     atomic_write_bytes(Path(out_dir) / MANIFEST_NAME, text.encode("utf-8"))
 
 
+# --- what this program wrote since the manifest was last saved -------------------------------
+
+# The manifest is saved once, when a run ends. A run interrupted after writing a team's .docx
+# (Ctrl-C, kill -9, a PDF still in LibreOffice) left a .docx whose hash the manifest does not
+# know, and the next run called 15 such files "met de hand gewijzigd" (issue 21). So the hash of
+# every .docx is appended here *before* the file is written, and the journal is removed once a
+# manifest holding those hashes is saved: a .docx is hand-edited only when neither knows it.
+JOURNAL_NAME = ".teamprotocol-geschreven"
+MAX_JOURNAL_BYTES = 16 * 1024 * 1024
+
+
+def note_written(out_dir: Path, team_id: str, sha256: str) -> None:
+    """Remember that this program is about to write a file of `team_id` with `sha256`.
+
+    One short line appended (O_APPEND: worker processes may append at the same time).
+    """
+    with open(Path(out_dir) / JOURNAL_NAME, "a", encoding="utf-8") as fh:
+        fh.write(f"{team_id}\t{sha256}\n")
+
+
+def written_by_us(out_dir: Path) -> dict[str, set[str]]:
+    """Per team, the hashes of files written by runs whose manifest was never saved."""
+    found: dict[str, set[str]] = {}
+    path = Path(out_dir) / JOURNAL_NAME
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if path.stat().st_size > MAX_JOURNAL_BYTES:
+            return found
+        for line in path.read_text(encoding="utf-8").splitlines():
+            team_id, _, sha = line.partition("\t")
+            if team_id and len(sha) == 64:
+                found.setdefault(team_id, set()).add(sha)
+    return found
+
+
+def forget_written(out_dir: Path) -> None:
+    """The manifest now knows every file written: the journal is no longer needed."""
+    with contextlib.suppress(FileNotFoundError):
+        (Path(out_dir) / JOURNAL_NAME).unlink()
+
+
 def team_is_current(manifest: Manifest, team_id: str, input_hashes: dict[str, str],
                     out_dir: Path) -> bool:
     """True when the team's inputs equal the manifest's and every output still has its hash.

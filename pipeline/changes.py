@@ -22,6 +22,7 @@ from lxml import etree
 from pipeline import ooxml
 from pipeline.models import Protocol
 from pipeline.protocol_text import sections
+from pipeline.text import dutch_date
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -133,7 +134,7 @@ def changes_docx(old: Protocol, new: Protocol, *, when: dt.datetime) -> tuple[by
     rev = _Revisions(when)
     meta, before = new.meta, old.meta
     doc.add_heading(f"Wijzigingen in het teamprotocol van {meta.team}", level=0)
-    adopted = before.adopted_on.isoformat() if before.adopted_on else "onbekende datum"
+    adopted = dutch_date(before.adopted_on) if before.adopted_on else "onbekende datum"
     doc.add_paragraph(
         f"Dit document bevat de tekst van versie {meta.version} ({meta.status}) van het "
         f"teamprotocol. Wat verschilt van de vastgestelde versie {before.version} (vastgesteld "

@@ -88,6 +88,15 @@ class IntRange(click.IntRange):
     name = "geheel getal"
 
 
+class Path(click.Path):
+    """`click.Path` named in Dutch: click names it ("Directory '…' does not exist", metavar
+    `DIRECTORY`) when the type is made, at import, before `install` can translate it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.name = NL.get(self.name, self.name)
+
+
 class Command(click.Command):
     """A click command whose usage line says `[OPTIES]` instead of `[OPTIONS]`."""
 

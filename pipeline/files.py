@@ -115,6 +115,31 @@ def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     _fsync_dir(path.parent)
 
 
+# `write_chunks`'s temporary files: `.<name>.<8 random characters from mkstemp>.tmp`.
+_OUR_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_stale_temp_files(folder: Path, depth: int = 2) -> list[Path]:
+    """Remove the temporary files `write_chunks` left in `folder` (and `depth - 1` levels of
+    subfolders) when a run was killed before it could clean up; the paths removed.
+
+    Only for a folder no other run writes into now (the build holds the output lock): after
+    `kill -9` a hidden `.protocol.json.*.tmp` holding staff names stayed forever (issue 21).
+    """
+    removed: list[Path] = []
+    with contextlib.suppress(OSError):
+        for entry in Path(folder).iterdir():
+            if entry.is_symlink():
+                continue
+            if entry.is_dir() and depth > 1:
+                removed += remove_stale_temp_files(entry, depth - 1)
+            elif entry.is_file() and _OUR_TEMP.fullmatch(entry.name):
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    removed.append(entry)
+    return removed
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """`data` to `path` atomically (see `write_chunks`); OSError as it comes, for callers
     with their own message."""
@@ -178,6 +203,17 @@ def sha256_file(path: Path) -> str:
 
 # --- names and paths ----------------------------------------------------------------------
 
+# `init --force` and `forms --force` move the files they replace into a folder of this name
+# inside their target, one per run (`reservekopie-20271201-093000`). Builds and `forms --from`
+# skip such folders: in a forms folder they hold old forms, not a team.
+BACKUP_PREFIX = "reservekopie-"
+
+
+def is_backup_folder(path: Path) -> bool:
+    """Whether `path` is a backup folder made by `--force` (`reservekopie-<date-time>`)."""
+    return path.name.startswith(BACKUP_PREFIX)
+
+
 # Names Windows cannot use for a file or folder, whatever the extension (`nul.txt` too):
 # Microsoft's "Naming Files, Paths, and Namespaces" lists CON, PRN, AUX, NUL, COM0-COM9,
 # LPT0-LPT9 and the superscript digits ¹ ² ³ after COM and LPT (Windows reads them as 1-3).
@@ -222,6 +258,29 @@ def ensure_inside(base: Path, path: Path) -> Path:
     target = Path(path) if Path(path).is_absolute() else root / path
     resolved = target.resolve()
     if not resolved.is_relative_to(root):
+        if Path(os.path.normpath(target)).is_relative_to(root):
+            # The name stays inside; a symbolic link on the way leads out (issue 21, item 4).
+            raise OutputError("dit pad gaat via een snelkoppeling (symbolische link) naar "
+                              f"{resolved.parent}, buiten de uitvoermap, en wordt niet "
+                              "geschreven", file=path,
+                              hint="Verwijder de snelkoppeling uit de uitvoermap; teamprotocol "
+                                   "maakt de map dan zelf opnieuw aan")
         raise OutputError("dit pad valt buiten de uitvoermap en wordt niet geschreven",
                           file=path, hint="Gebruik een team-id zonder '..' of '/'")
     return resolved
+
+
+def team_output_dir(out_dir: Path, team_id: str) -> Path:
+    """`out_dir/<team_id>`, checked before anything in it is moved, written or removed.
+
+    A team folder that is a symbolic link is refused with its own message: 0.3.1 renamed a
+    hand-edited .docx inside the link's target, outside `--out`, before any path check.
+    """
+    folder = Path(out_dir) / team_id
+    if folder.is_symlink():
+        raise OutputError("de map van dit team in de uitvoermap is een snelkoppeling "
+                          f"(symbolische link) naar {folder.resolve()}; daar schrijft, "
+                          "verplaatst of verwijdert teamprotocol niets", file=folder,
+                          hint="Verwijder de snelkoppeling; de build maakt de map van het team "
+                               "dan zelf opnieuw aan in de uitvoermap")
+    return ensure_inside(out_dir, Path(team_id))

@@ -18,6 +18,7 @@ from pipeline.assess import arranged_by, form_evidence, open_items, team_actions
 from pipeline.assess.evidence import form_context
 from pipeline.catalogue import CHECKLIST, CHECKLIST_BY_ID, FORMS, TEAM_KIND, Field, FieldType, Merge
 from pipeline.errors import Problem, TeamprotocolError
+from pipeline.forms.checks import NOT_FILLED
 from pipeline.forms.teams_csv import team_id_problem
 from pipeline.models import Answer, FormData
 from pipeline.policy import load_policy
@@ -105,8 +106,10 @@ def report_lines(checked: Checked) -> list[str]:
                   "protocol):"]
         lines += [f"  - {i} {CHECKLIST_BY_ID[i].text} ({'; '.join(reasons)})"
                   for i, reasons in checked.open_items]
-    # Missing required answers are listed above; the other warnings follow here.
-    warnings = [p for p in [*data.warnings, *checked.adoption_warnings] if p.field not in missing]
+    # Missing required answers are listed above; the other warnings follow here (also about
+    # a missing answer, such as why a date picker's text was not read as a date).
+    warnings = [p for p in [*data.warnings, *checked.adoption_warnings]
+                if not (p.field in missing and p.message == NOT_FILLED)]
     errors = [*data.errors, *checked.adoption_errors]
     for title, problems in (("Fouten", data.errors), ("Vaststelling", checked.adoption_errors),
                             ("Waarschuwingen", warnings)):

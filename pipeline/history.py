@@ -24,7 +24,7 @@ from pipeline.models import Protocol, ProtocolMeta, VersionEntry
 from pipeline.pdf.validate import conformance
 from pipeline.policy import ArchiveSettings
 from pipeline.protocol_text import sections
-from pipeline.text import capital
+from pipeline.text import capital, parse_version
 
 PROTOCOL_SUFFIX = ".protocol.json"
 # An archived protocol.json is ~60 kB; a file far larger is not ours and is not parsed.
@@ -50,10 +50,8 @@ def _order(v: ArchivedVersion) -> tuple:
 
 
 def _version_key(version: str) -> tuple:
-    parts = []
-    for part in version.split("."):
-        parts.append((0, int(part), "") if part.isdigit() else (1, 0, part))
-    return tuple(parts)
+    parsed = parse_version(version)
+    return (0, parsed, "") if parsed is not None else (1, (), version.strip())
 
 
 class ArchiveIndex:
@@ -85,14 +83,40 @@ class ArchiveIndex:
         return by_team
 
     def versions(self, team_id: str) -> list[ArchivedVersion]:
-        """The team's adopted versions in the archive, oldest first."""
+        """The team's adopted versions in the archive, oldest first, each version once.
+
+        0.3.1 archived a version a second time when its adoption date was corrected (two
+        records of 1.1); such an archive lists the first record only, the one archived first.
+        """
         if self._by_team is None:
             self._by_team = self._load()
-        return list(self._by_team.get(team_id, []))
+        seen: set[object] = set()
+        once = []
+        for v in self._by_team.get(team_id, []):
+            if _version_id(v.meta.version) not in seen:
+                seen.add(_version_id(v.meta.version))
+                once.append(v)
+        return once
 
 
 def _same_version(a: ProtocolMeta, b: ProtocolMeta) -> bool:
-    return a.version == b.version and a.adopted_on == b.adopted_on
+    """One version number is one record, whatever its adoption date says (`v1.1` is `1.1`)."""
+    return _version_id(a.version) == _version_id(b.version)
+
+
+def _version_id(version: str) -> object:
+    return parse_version(version) or version.strip()
+
+
+def archived_elsewhere(meta: ProtocolMeta, index: ArchiveIndex,
+                       stem: str) -> ArchivedVersion | None:
+    """The archived record of this version under another name than `stem`, or None.
+
+    The archive name holds the adoption date (and the organisation's short name), so a
+    corrected date would archive the same version a second time (issue 21: "1.1 Vervangt 1.1").
+    """
+    return next((v for v in index.versions(meta.team_id)
+                 if _same_version(v.meta, meta) and v.stem != stem), None)
 
 
 # --- what changed -----------------------------------------------------------------------------

@@ -116,3 +116,75 @@ def unwrap_text(text: str) -> str:
         else:
             lines.append(line)
     return "\n".join(lines).strip()
+
+
+# A protocol's version as team leads type it: `1.0`, `v1.0`, `versie 2`, `1,0` (a Dutch
+# decimal comma), `1.0 definitief`, `2.1 (concept)`, `1.0.1`. Three parsers disagreed on these
+# (issue 21: `forms --from` turned "v1.0" into an empty version); this is the one.
+_VERSION = re.compile(r"(?:v|versie|version|vs\.?)?\s*(\d{1,4})(?:[.,](\d{1,4}))?(?:\.(\d{1,4}))?"
+                      r"(?:(?:\s+|\s*[-–(]\s*)[a-z][a-z ]*\)?)?", re.IGNORECASE)
+
+
+def parse_version(text: object) -> tuple[int, ...] | None:
+    """`v1.0` -> (1, 0), `1,2 definitief` -> (1, 2), `3` -> (3, 0), `1.0.1` -> (1, 0, 1);
+    None when the text is not a version number (then the caller says so)."""
+    if not isinstance(text, str):
+        return None
+    m = _VERSION.fullmatch(text.strip())
+    if not m:
+        return None
+    parts = (int(m[1]), int(m[2] or 0))
+    return (*parts, int(m[3])) if m[3] else parts
+
+
+def version_text(version: tuple[int, ...]) -> str:
+    """(1, 0) -> `1.0`: a parsed version as the forms and the archive write it."""
+    return ".".join(str(p) for p in version)
+
+
+def next_minor(text: object) -> str | None:
+    """`2.0` -> `2.1`, `1.9` -> `1.10`, `v3` -> `3.1`, `1.0.1` -> `1.1`; None when the text is
+    not a version number."""
+    version = parse_version(text)
+    return None if version is None else f"{version[0]}.{version[1] + 1}"
+
+
+# Characters outside Unicode's Basic Multilingual Plane (emoji: 🚨 📞 👮‍♀️) are garbled in the
+# PDF/A: none of the embedded fonts (Carlito, DejaVu) has them, and LibreOffice 25.2's
+# export then maps the wrong glyphs and drops characters around them (measured with
+# pdftotext: "Alarm 🚨; bij nood 📞 112" came out as "Alarm ;✓bij nood ✗ / 112"). BMP
+# symbols (✓ ✗ ☎ ★ → ❤ ✅) come out right from DejaVu. So an emoji, with the joiners,
+# variation selectors and skin tones that make it one picture, becomes Dutch words in the
+# .docx and the PDF alike, and the reader warns, naming the character.
+_EMOJI = re.compile("[\U00010000-\U0010ffff](?:[\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff]"
+                    "|\u200d.)*", re.DOTALL)
+# Presentation selectors and the keycap (1️⃣ is "1"): nothing of their own to show.
+_INVISIBLE = re.compile("[\ufe0e\ufe0f\u20e3]")
+_EMOJI_WORDS = {
+    "🚨": "alarm", "📞": "telefoon", "📱": "mobiel", "📧": "e-mail", "📩": "e-mail",
+    "👮": "agent", "👮\u200d♀": "agente", "👮\u200d♂": "agent", "🚓": "politieauto",
+    "🚑": "ambulance", "🚒": "brandweer", "🆘": "SOS", "🔔": "bel", "🔒": "slot",
+    "📅": "agenda", "📆": "agenda", "🕐": "klok", "⏰": "wekker", "🏢": "gebouw",
+    "🏠": "huis", "💬": "gesprek", "👍": "duim omhoog", "👎": "duim omlaag",
+    "👉": "zie", "👆": "zie boven", "👇": "zie onder", "🙂": "glimlach", "😀": "lach",
+    "😊": "glimlach", "😡": "boos", "😠": "boos", "😢": "verdrietig", "🤝": "handdruk",
+    "🔴": "rood", "🟠": "oranje", "🟡": "geel", "🟢": "groen", "🔵": "blauw",
+    "💡": "idee", "📌": "let op", "📝": "notitie", "📋": "lijst", "🚫": "verboden",
+}
+
+
+def pdf_safe(text: str) -> tuple[str, list[str]]:
+    """`text` with every emoji replaced by Dutch words in brackets (`📞` -> `(telefoon)`,
+    unknown ones `(symbool)`), and the emoji replaced, each once, in order of appearance."""
+    found: list[str] = []
+
+    def words(m: re.Match[str]) -> str:
+        emoji = _INVISIBLE.sub("", m[0])
+        if emoji not in found:
+            found.append(emoji)
+        base = re.sub("[\U0001f3fb-\U0001f3ff]", "", emoji)  # skin tones say nothing here
+        return f"({_EMOJI_WORDS.get(base) or _EMOJI_WORDS.get(base[:1]) or 'symbool'})"
+
+    if not _EMOJI.search(text) and not _INVISIBLE.search(text):
+        return text, []
+    return _INVISIBLE.sub("", _EMOJI.sub(words, text)), found

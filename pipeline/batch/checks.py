@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from pipeline.archive import note_written
 from pipeline.batch.timing import CHECK_STAGES
 from pipeline.errors import Problem
 from pipeline.files import atomic_write_bytes, sha256_bytes, sha256_file
@@ -50,6 +51,8 @@ class Check:
     rel_pdf: str  # how problems name the PDF
     adopted: bool  # goes to the archive: PDF/A-2b and PDF/UA-1 must pass, else not published
     font: str
+    out_dir: Path  # where the journal of written files is (archive.JOURNAL_NAME)
+    team_id: str
 
 
 @dataclass
@@ -91,19 +94,22 @@ def check_pdf(check: Check) -> Checked:
     start = clock()
     out.pdf_hash = sha256_file(check.pdf)  # the file just verified (and its claim settled)
     out.font = font_missing(check.pdf, check.font)
-    out.stamped_docx_hash = stamp_contents(check.docx, toc_pages)
+    out.stamped_docx_hash = stamp_contents(check.docx, toc_pages, check.out_dir, check.team_id)
     out.cpu[STAMP] = clock() - start
     return out
 
 
-def stamp_contents(docx: Path, pages: dict[str, int]) -> str | None:
+def stamp_contents(docx: Path, pages: dict[str, int], out_dir: Path,
+                   team_id: str) -> str | None:
     """Give the .docx a real TOC field holding the page numbers LibreOffice laid out
     (`pages`, by bookmark); the SHA-256 of the stamped file, or None when nothing changed."""
     stamped = stamp_toc(docx.read_bytes(), pages)
     if stamped is None:
         return None
+    digest = sha256_bytes(stamped)
+    note_written(out_dir, team_id, digest)  # before the file: see archive.JOURNAL_NAME
     atomic_write_bytes(docx, stamped)
-    return sha256_bytes(stamped)
+    return digest
 
 
 def font_missing(pdf: Path, font: str) -> Problem | None:

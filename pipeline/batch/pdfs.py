@@ -43,8 +43,12 @@ def _failed(r: TeamResult, problems: list[Problem], warnings: list[Problem]) -> 
                                 "problems": [*r.problems, *problems], "warnings": warnings})
 
 
-def _conversion_failed(r: TeamResult, outcome: Exception | None) -> TeamResult:
-    """The team's result when LibreOffice made no PDF."""
+def _conversion_failed(r: TeamResult, outcome: Exception | None,
+                       opts: BuildOptions) -> TeamResult:
+    """The team's result when LibreOffice made no PDF. The previous build's PDF would sit
+    beside the new .docx, showing text that is no longer true (issue 21): it goes."""
+    pdf = ensure_inside(opts.out_dir, Path(outputs_of(r.team_id)["pdf"]))
+    pdf.unlink(missing_ok=True)
     error = outcome if isinstance(outcome, TeamprotocolError) else None
     return _failed(r, [Problem(file=r.outputs["docx"], message=(
         error.message if error else "LibreOffice heeft geen PDF gemaakt"),
@@ -59,7 +63,7 @@ def _check_of(r: TeamResult, shared: Shared, opts: BuildOptions) -> Check:
     rel_pdf = outputs_of(r.team_id)["pdf"]
     return Check(pdf=opts.out_dir / rel_pdf, docx=opts.out_dir / r.outputs["docx"],
                  rel_pdf=rel_pdf, adopted=protocol.meta.status == "vastgesteld",
-                 font=shared.policy.branding.font)
+                 font=shared.policy.branding.font, out_dir=opts.out_dir, team_id=r.team_id)
 
 
 def _publish(r: TeamResult, check: Check, checked: Checked, shared: Shared,
@@ -253,7 +257,7 @@ class Pdfs:
                 continue
             r = self._waiting.pop(docx)
             if isinstance(outcome, Exception) or outcome is None:
-                self._done(r, _conversion_failed(r, outcome))
+                self._done(r, _conversion_failed(r, outcome, self._opts))
                 continue
             check = _check_of(r, self._shared, self._opts)
             assert self._pool is not None

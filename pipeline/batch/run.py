@@ -13,10 +13,12 @@ from pipeline.archive import (
     MANIFEST_NAME,
     Manifest,
     TeamEntry,
+    forget_written,
     load_manifest,
     output_lock,
     prepare_out_dir,
     save_manifest,
+    written_by_us,
 )
 from pipeline.batch.pdfs import Pdfs
 from pipeline.batch.records import (
@@ -40,12 +42,16 @@ from pipeline.batch.shared import (
 from pipeline.batch.team import build_team
 from pipeline.catalogue import SCHEMA_VERSION
 from pipeline.errors import Problem, UsageError
-from pipeline.files import sha256_file
+from pipeline.files import is_backup_folder, remove_stale_temp_files, sha256_file
+from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
 from pipeline.report import write_overview_if_changed
 from pipeline.report.reviews import read_reviews, write_reviews
+
+# A Mac unzipping a zip of the forms adds this folder of resource forks: never a team.
+MAC_FOLDER = "__MACOSX"
 
 
 def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
@@ -64,8 +70,19 @@ def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
         raise UsageError(
             "de uitvoermap is dezelfde map als de formulierenmap", file=forms_dir,
             hint="Kies met --out een andere map voor de protocollen")
-    return sorted(p for p in forms_dir.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and p.resolve() != out)
+    folders = sorted(p for p in forms_dir.iterdir()
+                     if p.is_dir() and not p.name.startswith(".") and p.resolve() != out
+                     and not is_backup_folder(p) and p.name != MAC_FOLDER)
+    for folder in folders:
+        # `build` pointed one folder too high (the folder holding `formulieren/`) made a fake
+        # failed team of the forms folder (issue 21): say which folder to give instead.
+        if not form_files(folder) and any((sub / "team.docx").is_file()
+                                          for sub in folder.iterdir() if sub.is_dir()):
+            raise UsageError(
+                f"de map '{folder.name}' hierin bevat zelf de teammappen; dit is de map erboven",
+                file=forms_dir, hint=f"Geef de formulierenmap zelf op: teamprotocol build "
+                f"{folder}")
+    return folders
 
 
 def _check_forms_dir(forms_dir: Path, folders: list[Path]) -> None:
@@ -113,6 +130,17 @@ def _font_remarks(opts: BuildOptions, shared: Shared) -> list[Problem]:
                          "er wel is, zoals Carlito (gelijk aan Calibri)")]
 
 
+def _example_remarks(opts: BuildOptions, shared: Shared) -> list[Problem]:
+    """One warning when the policy file is still (partly) the invented example's."""
+    if not shared.example:
+        return []
+    return [Problem(file=str(opts.policy_path), message=(
+        "dit beleid is nog (deels) het voorbeeld van de verzonnen Gemeente Lindenhoven: "
+        + "; ".join(shared.example) + ". Concepten worden gebouwd, maar geen enkel protocol "
+        "wordt vastgesteld of gearchiveerd"), hint="Vervang deze gegevens door die van uw "
+        "organisatie")]
+
+
 def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchReport:
     """Build every team below `opts.forms_dir` into `opts.out_dir`; never stop at one team.
 
@@ -129,12 +157,19 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
         find_soffice()  # before any team: a missing LibreOffice concerns every team
     prepare_out_dir(opts.out_dir)  # read-only or unwritable: one clear error, early
     with output_lock(opts.out_dir):
+        remove_stale_temp_files(opts.out_dir)  # a killed run's half files; we hold the lock
         shared.manifest = load_manifest(opts.out_dir)
         shared.reviews = read_reviews(opts.out_dir)
         shared.records = load_records(opts.out_dir)
+        shared.journal = written_by_us(opts.out_dir)
         orphans = _orphans(folders, shared.manifest, opts.out_dir)
         shared.dirty = bool(orphans)
-        warnings = [*_font_remarks(opts, shared), *orphans, *shared.reviews.problems]
+        warnings = [*_example_remarks(opts, shared), *_font_remarks(opts, shared), *orphans,
+                    *shared.reviews.problems]
+        if (opts.forms_dir / MAC_FOLDER).is_dir():
+            warnings.append(Problem(file=str(opts.forms_dir / MAC_FOLDER), message=(
+                "overgeslagen: deze map maakt een Mac bij het uitpakken van een zip; er staan "
+                "geen formulieren in"), hint="U kunt de map verwijderen"))
         report = _run(folders, shared, opts, progress, started)
     report.warnings = warnings
     return report
@@ -177,6 +212,7 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     results = [final[r.team_id] for r in results]
     with shared.times.stage("manifest"):
         _record(manifest, results, inputs, shared, opts)
+    forget_written(opts.out_dir)  # the manifest saved above knows every file this run wrote
     records = shared.records
     _keep_records(records, results, shared)
     last = (records.overview_key, records.overview_files)

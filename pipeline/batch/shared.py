@@ -18,6 +18,7 @@ from pipeline.files import sha256_bytes, sha256_file
 from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, Protocol, TeamResult
 from pipeline.policy import Policy, default_policy_path, load_policy, resolve_logo
+from pipeline.policy.example import example_markers
 from pipeline.render import CARD_TEMPLATE, check_template
 from pipeline.report.reviews import REVIEWS_XLSX, ReviewBook
 
@@ -73,6 +74,11 @@ class Shared:
     hashes: dict[str, str]
     archive: history.ArchiveIndex  # the adopted versions in archief/
     manifest: Manifest = field(default_factory=Manifest)
+    # Per team, hashes of .docx files an interrupted earlier run wrote (archive.written_by_us).
+    journal: dict[str, set[str]] = field(default_factory=dict)
+    # What of a policy file is still the invented example organisation's: nothing is adopted
+    # with it (policy.example.example_markers); empty for the embedded example, on purpose.
+    example: list[str] = field(default_factory=list)
     # Per team, the SHA-256 of every output this run wrote, hashed from the bytes written (or
     # the PDF just verified), never re-read at the end: the manifest records what this run made.
     written: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -101,7 +107,8 @@ def shared_inputs(opts: BuildOptions) -> Shared:
     # a build with PDFs has other outputs than one without.
     hashes["teamprotocol"] = sha256_bytes(f"{__version__}/{SCHEMA_VERSION}/{opts.pdf}".encode())
     return Shared(policy=policy, logo=logo, template=template, hashes=hashes,
-                   archive=history.ArchiveIndex(Path(opts.out_dir) / ARCHIVE_DIR))
+                   archive=history.ArchiveIndex(Path(opts.out_dir) / ARCHIVE_DIR),
+                   example=example_markers(policy, opts.policy_path))
 
 
 def team_inputs(folder: Path, shared: Shared) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline import history
 from pipeline.adoption import Gap, adoption_problems
-from pipeline.archive import ArchiveRecord, TeamEntry, team_is_current
+from pipeline.archive import ArchiveRecord, TeamEntry, note_written, team_is_current
 from pipeline.assess import assess
 from pipeline.batch.records import TeamRecord, overview_protocol
 from pipeline.batch.shared import (
@@ -23,13 +23,21 @@ from pipeline.batch.shared import (
 from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND
 from pipeline.changes import changes_docx
 from pipeline.errors import Problem, TeamprotocolError, os_reason
-from pipeline.files import atomic_move, atomic_write_bytes, ensure_inside, sha256_bytes, sha256_file
+from pipeline.files import (
+    atomic_move,
+    atomic_write_bytes,
+    ensure_inside,
+    sha256_bytes,
+    sha256_file,
+    team_output_dir,
+)
 from pipeline.forms.folder import read_team_folder
 from pipeline.merge import merge
 from pipeline.models import OPEN, BuildStatus, Protocol, TeamForms, TeamResult
 from pipeline.policy import Policy
 from pipeline.render import render_card, render_protocol
 from pipeline.render.toc_pages import contents_field
+from pipeline.text import dutch_date
 
 
 def assemble(policy: Policy, forms: TeamForms, *, today: dt.date | None = None) -> Protocol:
@@ -72,18 +80,37 @@ def _adopted_changed(record: ArchiveRecord | None, team_id: str, docx_hash: str,
     return [] if record.docx == docx_hash else [changed_problem(protocol, rel, path)]
 
 
-def _keep_manual_edit(team_id: str, opts: BuildOptions, entry: TeamEntry | None
-                      ) -> Problem | None:
+def _archived_under_another_name(protocol: Protocol, shared: Shared, team_id: str,
+                                 path: str) -> Problem | None:
+    """A problem when this version is archived already under another name (another adoption
+    date): one version is one record, so a corrected date is never a second record."""
+    stem = archive_rel(shared, protocol, team_id).rsplit("/", 1)[-1].removesuffix(".pdf")
+    other = history.archived_elsewhere(protocol.meta, shared.archive, stem)
+    if other is None:
+        return None
+    meta = protocol.meta
+    when = dutch_date(other.meta.adopted_on) if other.meta.adopted_on else "eerder"
+    return Problem(file=path, field="Vastgesteld op", message=(
+        f"versie {meta.version} is al vastgesteld op {when} en gearchiveerd "
+        f"({ARCHIVE_DIR}/{other.stem}.pdf); een gearchiveerde versie wordt niet nog eens "
+        "gearchiveerd"), hint=(
+        f"Zet de vaststellingsdatum terug op {when}, of stel een nieuwe versie vast (verhoog "
+        "de versie) als de tekst of de datum echt anders moet"))
+
+
+def _keep_manual_edit(team_id: str, opts: BuildOptions, entry: TeamEntry | None,
+                      journal: set[str]) -> Problem | None:
     """Move an output .docx edited by hand aside (`…-handmatig-<date>.docx`), and say so.
 
-    The manifest holds the hash of the .docx the last build wrote; a different file is
-    someone's edit, which the rebuild would otherwise overwrite without a word.
+    The manifest holds the hash of the .docx the last build wrote, and `journal` the hashes
+    of .docx files an interrupted run wrote after it; any other file is someone's edit, which
+    the rebuild would otherwise overwrite without a word.
     """
     rel = outputs_of(team_id)["docx"]
-    path = opts.out_dir / rel
+    path = ensure_inside(opts.out_dir, Path(rel))  # before anything moves
     if entry is None or rel not in entry.outputs or not path.is_file():
         return None
-    if sha256_file(path) == entry.outputs[rel]:
+    if (found := sha256_file(path)) == entry.outputs[rel] or found in journal:
         return None
     stem = f"teamprotocol-{team_id}-handmatig-{opts.today.isoformat()}"
     target = path.with_name(f"{stem}.docx")
@@ -155,6 +182,15 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
 
     if problems:
         return failed(problems)
+    if protocol.meta.status == "vastgesteld" and shared.example:
+        return failed([Problem(file=team_form, field="Status van het protocol", message=(
+            "dit protocol kan niet worden vastgesteld, want het beleid is nog (deels) het "
+            "voorbeeld van de verzonnen Gemeente Lindenhoven: " + "; ".join(shared.example)),
+            hint="Vervang die gegevens in het beleid door die van uw organisatie, of zet de "
+                 "status op 'concept' zolang dat niet klaar is")])
+    if protocol.meta.status == "vastgesteld" and (
+            problem := _archived_under_another_name(protocol, shared, team_id, team_form)):
+        return failed([problem])
     with times.stage("render docx"):
         data = render_protocol(protocol, shared.policy, template=shared.template,
                                logo=shared.logo)
@@ -166,7 +202,9 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         if problems:
             return failed(problems)
     outputs = outputs_of(team_id)
-    edited = _keep_manual_edit(team_id, opts, shared.manifest.teams.get(team_id))
+    team_output_dir(opts.out_dir, team_id)  # a symlinked team folder stops here, untouched
+    edited = _keep_manual_edit(team_id, opts, shared.manifest.teams.get(team_id),
+                               shared.journal.get(team_id, set()))
     if edited is not None:
         warnings.insert(0, edited)
     json_bytes = protocol.model_dump_json(indent=1).encode()
@@ -176,6 +214,8 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
     with times.stage("render card"):
         card = render_card(protocol, shared.policy)
     with times.stage("write docx + json"):
+        note_written(opts.out_dir, team_id, sha256_bytes(docx_bytes)
+                     if docx_bytes is not data else docx_hash)  # first: see archive.JOURNAL_NAME
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["docx"])), docx_bytes)
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["json"])), json_bytes)
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(outputs["kaart_docx"])), card)
@@ -190,8 +230,8 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         data = changes_docx(previous, protocol, when=dt.datetime.combine(opts.today, dt.time()))[0]
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(changes)), data)
         shared.written[team_id][changes] = sha256_bytes(data)
-    stale = opts.out_dir / outputs["pdf"]
-    stale_card = opts.out_dir / outputs["kaart_pdf"]
+    stale = ensure_inside(opts.out_dir, Path(outputs["pdf"]))
+    stale_card = ensure_inside(opts.out_dir, Path(outputs["kaart_pdf"]))
     if not opts.pdf and stale_card.is_file():
         stale_card.unlink()  # the card's PDF, like the protocol's, belongs to its .docx
     if not opts.pdf and stale.is_file():
@@ -199,6 +239,14 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         warnings.insert(0, Problem(file=outputs["pdf"], message=(
             "de PDF van een eerdere build is verwijderd, want hij hoort niet meer bij het "
             "nieuwe Word-bestand"), hint="Bouw zonder --no-pdf voor een nieuwe PDF"))
+    if not opts.pdf and protocol.meta.status == "vastgesteld":
+        rel = archive_rel(shared, protocol, team_id)
+        if not ensure_inside(opts.out_dir, Path(rel)).exists():
+            # Archiving needs the verified PDF/A; --no-pdf made none, and said nothing.
+            warnings.insert(0, Problem(file=outputs["docx"], message=(
+                f"versie {protocol.meta.version} is vastgesteld, maar er is niets "
+                "gearchiveerd: met --no-pdf wordt geen PDF/A gemaakt, en alleen een PDF/A "
+                "wordt gearchiveerd"), hint="Bouw zonder --no-pdf om deze versie te archiveren"))
     return TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.BUILT,
                       protocol=protocol, warnings=warnings, outputs=produced)
 

@@ -3,7 +3,12 @@ and printing), joined here into one group with one entry point."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
+import tempfile
+import traceback
+from pathlib import Path
 
 import click
 
@@ -55,4 +60,27 @@ def main() -> None:
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
+    except Exception as e:  # the last guard: never a traceback on screen
+        log = _write_crash_log(e)
+        where = f"De details staan in {log}" if log else "De details konden niet worden bewaard"
+        click.echo(f"Fout: er ging iets onverwachts mis in teamprotocol ({type(e).__name__}). "
+                   f"{where}; stuur dat bestand naar de beheerder van teamprotocol.", err=True)
+        sys.exit(70)  # EX_SOFTWARE: our fault, not the user's input (1) nor their command (2)
     sys.exit(rc if isinstance(rc, int) else 0)
+
+
+def _write_crash_log(exc: BaseException) -> Path | None:
+    """The traceback of an unexpected error in a new file in the temp folder, or None.
+
+    The file is private (mkstemp: mode 0600) because a traceback may quote a form's text.
+    """
+    try:
+        fd, name = tempfile.mkstemp(prefix="teamprotocol-fout-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            now = dt.datetime.now().isoformat(timespec="seconds")
+            fh.write(f"teamprotocol {__version__}, {now}\n")
+            fh.write(f"opdracht: {' '.join(sys.argv[1:])}\n\n")
+            fh.write("".join(traceback.format_exception(exc)))
+        return Path(name)
+    except OSError:
+        return None

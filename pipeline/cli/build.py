@@ -27,15 +27,15 @@ _WARNINGS_SHOWN = 3
 @command()
 # exists=True: a forms folder that is not there is a usage error (exit 2), like a bad --jobs.
 @click.argument("forms_dir", metavar="[FORMULIERENMAP]", required=False,
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
+                type=click_nl.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--policy", "policy_path", metavar="BELEID.yaml",
-              type=click.Path(dir_okay=False, path_type=Path),
+              type=click_nl.Path(dir_okay=False, path_type=Path),
               help="Het beleid van de organisatie; verplicht bij een FORMULIERENMAP. "
                    f"'--policy {EXAMPLE_POLICY}' kiest bewust het voorbeeldbeleid.")
 @click.option("--out", "out_dir", default="output", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Map voor de protocollen.")
+              type=click_nl.Path(file_okay=False, path_type=Path), help="Map voor de protocollen.")
 @click.option("--template", metavar="SJABLOON.docx",
-              type=click.Path(dir_okay=False, path_type=Path),
+              type=click_nl.Path(dir_okay=False, path_type=Path),
               help="Een eigen huisstijlsjabloon in plaats van het standaardsjabloon.")
 @click.option("--jobs", default=2, show_default=True, type=click_nl.IntRange(1, 16), metavar="N",
               help="Aantal LibreOffice-processen dat tegelijk PDF's maakt.")

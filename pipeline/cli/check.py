@@ -8,17 +8,18 @@ from pathlib import Path
 
 import click
 
+from pipeline import click_nl
 from pipeline.cli.common import command
 
 
 @command()
 @click.argument("form", metavar="FORMULIER.docx",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=click_nl.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True,
               help="Druk het resultaat af als JSON (velden, open onderdelen, vaststelling, "
                    "fouten, waarschuwingen).")
 @click.option("--policy", "policy_path", metavar="BELEID.yaml",
-              type=click.Path(dir_okay=False, path_type=Path),
+              type=click_nl.Path(dir_okay=False, path_type=Path),
               help="Het beleid van de organisatie: dan meldt check ook antwoorden die het "
                    "beleid tegenspreken.")
 @click.pass_context

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.cli.common import command, policy_option
+from pipeline import click_nl
+from pipeline.cli.common import command, echo_replaced, policy_option
 from pipeline.text import plural
 
 if TYPE_CHECKING:  # imported where used: `--help` need not load them
@@ -17,20 +18,21 @@ if TYPE_CHECKING:  # imported where used: `--help` need not load them
 
 @command()
 @click.argument("teams_csv", metavar="TEAMS.csv",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=click_nl.Path(exists=True, dir_okay=False, path_type=Path))
 # Not "forms": in a clone of this project that is the example teams' folder, which a real
 # organisation's forms must not be mixed into.
 @click.option("--out", "out_dir", default="formulieren", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=click_nl.Path(file_okay=False, path_type=Path),
               help="Map waarin per team een map met formulieren komt.")
 @click.option("--policy", "policy_path", metavar="BELEID.yaml",
-              type=click.Path(dir_okay=False, path_type=Path),
+              type=click_nl.Path(dir_okay=False, path_type=Path),
               help="Het beleid waarvan de vaste teksten in de formulieren komen "
                    "(standaard: het voorbeeldbeleid).")
 @click.option("--force", is_flag=True,
-              help="Vervang formulieren die al bestaan (ingevulde antwoorden gaan verloren).")
+              help="Vervang formulieren die al bestaan; de oude, met hun antwoorden, komen in "
+                   "een reservekopie in de map van --out.")
 @click.option("--from", "last_dir", metavar="VORIGE_MAP",
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              type=click_nl.Path(exists=True, file_okay=False, path_type=Path),
               help="Vul de formulieren in met de antwoorden uit de formulieren van de vorige "
                    "ronde in deze map (status weer concept, versie een stap hoger).")
 @click.pass_context
@@ -42,8 +44,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     (contactvormen gescheiden door ';': balie, huisbezoek, digitaal, bijeenkomsten).
     Per team komt er een map <team_id> met team.docx en één formulier per contactvorm.
     Formulieren die al bestaan blijven staan, want daarin kunnen antwoorden van
-    leidinggevenden staan: alleen nieuwe teams en formulieren worden geschreven. Gebruik
-    --force alleen als u zeker weet dat er geen antwoorden verloren gaan.
+    leidinggevenden staan: alleen nieuwe teams en formulieren worden geschreven. Met --force
+    worden ze vervangen en komen de oude in een reservekopie.
     Met --from VORIGE_MAP krijgt elk team de antwoorden van vorig jaar, om te controleren.
     """
     from pipeline.forms.publish import commit, staging
@@ -105,12 +107,16 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
             click.echo(f"Let op: team {tid} had formulieren in {last_dir / tid}, maar staat niet "
                        "in het teambestand en krijgt geen nieuwe formulieren. Voeg het toe als "
                        "het team nog bestaat.")
+    echo_replaced(done)
     n = len(done.written) + len(done.replaced)
     click.echo(f"Klaar: {n} {'formulier' if n == 1 else 'formulieren'} geschreven voor "
                f"{len(teams)} {'team' if len(teams) == 1 else 'teams'} in {out_dir}.")
     if done.skipped:
+        # Not an invitation to --force: the usual wish behind it, fresh forms for a new
+        # round, is a new folder (issue 21: one team lost 29 of 34 answers that way).
         click.echo(f"{len(done.skipped)} bestaande formulieren niet overschreven, want "
-                   "daarin kunnen antwoorden staan; --force vervangt ze.")
+                   "daarin kunnen antwoorden staan. Voor een nieuwe ronde: kies met --out een "
+                   "nieuwe map, en neem met --from de antwoorden uit deze map over.")
     if found is not None and found.errors:
         ctx.exit(1)
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from pipeline.cli.common import command
+from pipeline import click_nl
+from pipeline.cli.common import command, echo_replaced
 from pipeline.errors import UsageError
 from pipeline.text import plural
 
 
 @command()
-@click.argument("target", metavar="MAP", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("target", metavar="MAP", type=click_nl.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True,
               help="Bestaande bestanden vervangen; de oude komen in een reservekopie.")
 def init(target: Path, force: bool) -> None:
@@ -37,13 +37,9 @@ def init(target: Path, force: bool) -> None:
                 f"{shown}{more}", file=target,
                 hint="Kies een lege map, of gebruik --force: de bestaande bestanden komen dan "
                      "in een reservekopie")
-        backup = target / f"reservekopie-{dt.datetime.now():%Y%m%d-%H%M%S}"
-        done = commit(stage, target, replace=True, backup=backup)
+        done = commit(stage, target, replace=True)
     policy_file, forms_dir = target / policy_file.name, target / forms_dir.name
-    if done.replaced:
-        click.echo(f"Vervangen ({len(done.replaced)}), de oude versies staan in {backup}:")
-        for p in done.replaced:
-            click.echo(f"  {p}")
+    echo_replaced(done)
     count = sum(1 for p in done.written + done.replaced if p.suffix == ".docx")
     click.echo(f"Geschreven: {policy_file} en {count} formulieren in {forms_dir}.")
     click.echo(f"Proef bouwen: teamprotocol build {forms_dir} --policy {policy_file} "

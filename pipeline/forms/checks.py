@@ -16,12 +16,13 @@ from pipeline.models import Answer
 from pipeline.text import dutch_number
 
 MAX_FORM_CHARS = 150_000  # all answers of one form together
+NOT_FILLED = "nog niet ingevuld"  # a required question's warning; `check` lists these apart
 
 
 def check_answer(doc: FormDocument, field: Field, value: Answer) -> None:
     """Warn when `field`'s `value` is missing (required) or arranges nothing."""
     if field.required and answers.is_empty(field, value):
-        doc.problem(False, field, "nog niet ingevuld", "Dit is een verplichte vraag")
+        doc.problem(False, field, NOT_FILLED, "Dit is een verplichte vraag")
     elif field.merge is not Merge.TEAM and answers.state(field, value) is AnswerState.NOTHING:
         doc.problem(False, field, f"{answers.describe(field, value)}; voor deze vraag geldt de "
                     "tekst van de organisatie al", "Laat het vak leeg, of schrijf op "

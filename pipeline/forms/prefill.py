@@ -9,16 +9,17 @@ version (2.0 -> 2.1).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.catalogue import FORMS, TEAM_KIND, Migration
 from pipeline.errors import FormError, Problem
+from pipeline.files import is_backup_folder
 from pipeline.forms import common
 from pipeline.forms.folder import form_files, misfiled
 from pipeline.forms.migrate import read_previous_form
 from pipeline.models import Answer, FormData, TeamIdentity
+from pipeline.text import next_minor
 
 STATUS, VERSION = "team.status", "team.versie"
 # Decided again each round: the adoption, and the meetings and evaluation date it rests on
@@ -31,15 +32,6 @@ NOTE = ("Dit formulier bevat de antwoorden van de vorige ronde (versie {version}
         "van het gesprek met de coördinator (stap 1), het teamoverleg (stap 2) en de volgende "
         "evaluatie zijn leeg: voor deze ronde is een nieuw gesprek en een nieuw teamoverleg "
         "nodig. Vul de vaststelling pas in als het nieuwe protocol is vastgesteld.")
-_VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?\s*$")
-
-
-def next_minor(version: str | None) -> str | None:
-    """`2.0` -> `2.1`, `1.9` -> `1.10`, `3` -> `3.1`; None when the version is not a number."""
-    m = _VERSION.match(version or "")
-    if not m:
-        return None
-    return f"{int(m[1])}.{int(m[2] or 0) + 1}"
 
 
 @dataclass
@@ -107,7 +99,7 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
     wanted = {t.team_id for t in teams}
     result.gone = sorted(p.name for p in last_dir.iterdir()
                          if p.is_dir() and not p.name.startswith(".") and p.name not in wanted
-                         and any(form_files(p)))
+                         and not is_backup_folder(p) and any(form_files(p)))
     for team in teams:
         folder = last_dir / team.team_id
         if not folder.is_dir() or not any(form_files(folder)):
@@ -126,4 +118,11 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
         result.answers[team.team_id] = {k: carry_over(k, d.fields) for k, d in forms.items()}
         result.notes[team.team_id] = {k: NOTE.format(version=version) for k in forms}
         result.warnings[team.team_id] = [p for d in forms.values() for p in d.errors]
+        if forms[TEAM_KIND].fields.get(VERSION) and \
+                result.answers[team.team_id][TEAM_KIND].get(VERSION) is None:
+            result.warnings[team.team_id].append(Problem(
+                file=forms[TEAM_KIND].path, field=FORMS[TEAM_KIND].field(VERSION).label,
+                message="de versie van de vorige ronde is geen versienummer, dus het nieuwe "
+                        "formulier heeft geen versie", hint="Vul de nieuwe versie zelf in, "
+                        "bijvoorbeeld 2.0"))
     return result

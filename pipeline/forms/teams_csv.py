@@ -22,6 +22,10 @@ from pipeline.policy.messages import DutchValueError, validation_problems
 COLUMNS = ("team_id", "team", "afdeling", "leidinggevende", "contactvormen")
 MAX_CSV_BYTES = 5 * 1024 * 1024
 TEAM_ID_MAX = 40
+# A name goes into each form's title property, which Word (and python-docx) cap at 255
+# characters after "Teamformulier veilige publieke dienstverlening – " (49); a longer name
+# crashed `forms` with a traceback (issue 21). 120 leaves room and fits any real team.
+NAME_MAX = 120
 _TEAM_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _TEAM_ID_HINT = ("Gebruik alleen kleine letters, cijfers, '-' en '_', begin met een letter of "
                  f"cijfer en gebruik hoogstens {TEAM_ID_MAX} tekens, bijvoorbeeld 'burgerzaken' "
@@ -69,6 +73,11 @@ class TeamRow(BaseModel):
             column = cls.model_fields[info.field_name or ""].alias or info.field_name
             raise DutchValueError(f"de kolom {column} is leeg",
                                   "Vul de kolom in; deze gegevens komen op de formulieren")
+        if len(value) > NAME_MAX:
+            column = cls.model_fields[info.field_name or ""].alias or info.field_name
+            raise DutchValueError(f"de kolom {column} is langer dan {NAME_MAX} tekens "
+                                  f"({len(value)})", f"Kort de naam in tot hoogstens {NAME_MAX} "
+                                  "tekens; de naam staat in de titel van elk formulier")
         return value
 
     @field_validator("contact_kinds", mode="before")
@@ -83,6 +92,12 @@ class TeamRow(BaseModel):
             kinds, separated = list(value), ""
         else:
             return value  # not a list: pydantic's own error says so
+        if not kinds and isinstance(value, str):
+            # An empty cell wrote a team with no contact-type form at all, silently (the
+            # example teams' YAML may still list none on purpose: `contactvormen: []`).
+            raise DutchValueError("de kolom contactvormen is leeg",
+                                  "Vul minstens één contactvorm in: " + ", ".join(CONTACT_KINDS)
+                                  + separated)
         unknown = [k for k in kinds if k not in CONTACT_KINDS]
         if unknown:
             raise DutchValueError(f"onbekende contactvorm '{unknown[0]}'",

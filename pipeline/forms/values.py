@@ -5,6 +5,7 @@ the control, are handled with a warning."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from lxml import etree
@@ -14,7 +15,7 @@ from pipeline.catalogue import Column, Field, FieldType
 from pipeline.forms.common import CELL_PLACEHOLDER, CHOOSE, placeholder
 from pipeline.forms.document import FormDocument
 from pipeline.models import Answer
-from pipeline.text import dutch_number, parse_date
+from pipeline.text import dutch_number, parse_date, pdf_safe
 
 # Word's own placeholders (nl/en), shown when a user empties a control: never an answer.
 WORD_PLACEHOLDERS = {"Klik of tik om tekst in te voeren.", "Click or tap here to enter text.",
@@ -75,13 +76,36 @@ def value(doc: FormDocument, field: Field, text: str, *, sdt: etree._Element | N
         return match[0]
     if type_ is FieldType.DATE:
         parsed = parse_date(text)
-        if parsed is None and sdt is not None:
-            parsed = ooxml.sdt_full_date(sdt)
+        stored = ooxml.sdt_full_date(sdt) if parsed is None and sdt is not None else None
+        if stored is not None and _shows(text, stored):
+            parsed = stored  # the picker's date in a format we do not parse ("March 1, 2026")
+        elif stored is not None:
+            # Text typed over a date picker: LibreOffice 25.2 keeps the old w:fullDate
+            # (measured: "nog niet gepland" over 18-11-2028 read as 2028-11-18). The visible
+            # text is what the team lead meant, so the stale hidden date is never the answer.
+            doc.problem(False, field, f"in de datumkiezer{where} staat tekst die geen datum "
+                        "is; het veld telt als niet ingevuld (de verborgen oude datum wordt "
+                        "niet gebruikt)", "Kies de datum in de datumkiezer of typ hem als "
+                        "1-3-2026, of maak het veld leeg als er nog geen datum is")
+            return None
         if parsed is None:
             doc.problem(True, field, f"het antwoord{where} is geen datum",
                         "Kies de datum in de datumkiezer of typ hem als 1-3-2026")
         return parsed
-    return text
+    safe, emoji = pdf_safe(text)
+    if emoji:
+        shown = ", ".join(f"{e} (U+{ord(e[0]):04X})" for e in emoji)
+        doc.problem(False, field, f"het antwoord{where} bevat {shown}, dat de PDF niet kan "
+                    "tonen; in het protocol staat daar een woord tussen haakjes, zoals "
+                    "'(telefoon)'", "Schrijf het in woorden als u iets anders bedoelt")
+    return safe if safe.strip() else None  # only a presentation selector: no answer
+
+
+def _shows(text: str, date: dt.date) -> bool:
+    """Whether `text` shows `date` in some format: its day and its year as numbers."""
+    numbers = set(re.findall(r"\d+", text))
+    return str(date.day) in {n.lstrip("0") for n in numbers} and (
+        str(date.year) in numbers or f"{date.year % 100:02d}" in numbers)
 
 
 def from_control(doc: FormDocument, field: Field, sdt: etree._Element) -> Answer:

@@ -230,9 +230,9 @@ class PdfConverter:
             shutil.rmtree(slot.profile, ignore_errors=True)
             if not run.timed_out and self._seed is not None:
                 shutil.rmtree(self._seed, ignore_errors=True)
-        # The first unfinished document was being converted when it went wrong; the others
+        # The first document without a PDF was being converted when it went wrong; the others
         # were never reached, unless the process made no progress at all.
-        for doc in left if out.made_none else left[:1]:
+        for doc in left if out.made_none else [out.suspect or left[0]]:
             doc.attempts += 1
         reason = (f"LibreOffice reageerde niet binnen {self.timeout:g} s en is gestopt"
                   if run.timed_out

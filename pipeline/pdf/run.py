@@ -50,6 +50,11 @@ class Outcome:
     results: dict[Path, Path | ConversionError] = field(default_factory=dict)
     left: list[Doc] = field(default_factory=list)
     made_none: bool = False  # not one PDF: the profile itself may be broken
+    # The document soffice was converting when it hung or crashed: the first one without a
+    # PDF. Not the first one left: the last PDF made before a kill is left too (it may be
+    # half written), and charging that innocent document gave the culprit a third timeout
+    # while the message said "tweede poging" (issue 21).
+    suspect: Doc | None = None
 
 
 def take_list(pending: deque[Doc], size: int) -> list[Doc]:
@@ -126,5 +131,7 @@ def collect(run: Run) -> Outcome:
                 hint="Open het bestand in Word of LibreOffice en controleer het")
         else:
             out.left.append(doc)
+            if not made[i] and out.suspect is None:
+                out.suspect = doc
     shutil.rmtree(run.outdir, ignore_errors=True)
     return out

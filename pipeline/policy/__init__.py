@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from pipeline import terms
 from pipeline.errors import PolicyError, os_reason
 from pipeline.files import write_atomically
+from pipeline.policy.example import policy_texts
 from pipeline.policy.logo import MAX_LOGO_BYTES, MAX_LOGO_PIXELS, resolve_logo
 from pipeline.policy.messages import (
     MAX_REPORTED,
@@ -37,7 +38,7 @@ from pipeline.policy.model import (
     UseRestriction,
 )
 from pipeline.policy.reader import FIX_HINT, MAX_POLICY_BYTES, default_policy_path, read_yaml
-from pipeline.text import BULLET_MARKERS, unwrap_text
+from pipeline.text import BULLET_MARKERS, pdf_safe, unwrap_text
 
 DEFAULT_LOGO = "logo.png"
 
@@ -64,9 +65,17 @@ def load_policy(path: Path | None = None) -> Policy:
         # reported by the model below).
         data = terms.fill_all(data, term)
     try:
-        return Policy.model_validate(data)
+        policy = Policy.model_validate(data)
     except ValidationError as e:
         raise policy_error(e, path) from None
+    for key, text in policy_texts(policy):
+        if emoji := pdf_safe(text)[1]:
+            # The PDF garbles emoji and the digits beside them (text.pdf_safe): a policy text
+            # reaches every team's protocol, so it is corrected once, at the source.
+            shown = ", ".join(f"{e} (U+{ord(e[0]):04X})" for e in emoji)
+            raise PolicyError(f"de tekst bevat {shown}, dat de PDF niet kan tonen", file=path,
+                              field=key, hint="Schrijf het in woorden")
+    return policy
 
 
 def dump_default_policy(dest: Path) -> list[Path]:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import struct
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
+from docx.image.exceptions import (
+    InvalidImageStreamError,
+    UnexpectedEndOfFileError,
+    UnrecognizedImageError,
+)
+from docx.image.image import Image as WordImage
 from PIL import Image, UnidentifiedImageError
 
 from pipeline.errors import PolicyError
@@ -62,4 +70,22 @@ def resolve_logo(policy: Policy, policy_path: Path | None = None) -> Path | None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise fail("is geen leesbare afbeelding (PNG of JPEG)",
                    "Sla het logo opnieuw op als PNG of JPEG") from e
+    _word_can_hold(logo, fail)
     return logo
+
+
+def _word_can_hold(logo: Path, fail: Callable[[str, str], PolicyError]) -> None:
+    """Refuse a logo Pillow reads but python-docx cannot place in a document.
+
+    python-docx recognises a JPEG only by a JFIF or Exif header; a CMYK JPEG from a print
+    studio carries an Adobe header instead (Pillow writes one too: FF D8 FF EE), and `build`
+    and `forms` crashed on it with UnrecognizedImageError after creating the output folder.
+    """
+    try:
+        WordImage.from_blob(logo.read_bytes())
+    except (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError,
+            struct.error, ValueError, IndexError, KeyError) as e:
+        raise fail("kan niet in een Word-document worden geplaatst (bijvoorbeeld een "
+                   "CMYK-JPEG voor de drukker, zonder JFIF-kop)",
+                   "Sla het logo opnieuw op als PNG (RGB), bijvoorbeeld met 'Exporteren als "
+                   "PNG' in uw tekenprogramma") from e

@@ -4,7 +4,9 @@ chapter, the protocol steps, the checklist answers and the archive settings (pyd
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from importlib import resources
 from typing import Literal
 
 from pydantic import (
@@ -18,9 +20,40 @@ from pydantic import (
 from pipeline.catalogue import CHECKLIST_BY_ID, CONTACT_KINDS, FIELDS_BY_TAG, POLICY_CHECKLIST
 
 
+@functools.cache
+def _example_checklist_lines() -> dict[str, str]:
+    """`id -> line` of the checklist answers in the embedded example policy."""
+    path = resources.files("pipeline") / "defaults" / "policy.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {m[1]: m[0].strip() for line in lines
+            if (m := re.match(r"\s{2}([A-Z]\d+): \{.*\}\s*$", line))}
+
+
+def _example_checklist_line(item: str) -> str:
+    return _example_checklist_lines().get(item) or (
+        f"{item}: {{arranged: false, action: \"...\", owner: \"...\", due: 2027-06-30}}")
+
+
 class _Strict(BaseModel):
     # Unknown keys are errors: a typo in a policy file must not be silently ignored.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of `#RRGGBB`."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG 2.1 contrast ratio of `#RRGGBB` against white (1 to 21)."""
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+# The house colour is the colour of the headings and table heads on white paper: WCAG 1.4.3
+# (and so PDF/UA) asks 4.5:1 for text; a white or yellow house colour made them unreadable.
+MIN_CONTRAST = 4.5
 
 
 class Branding(_Strict):
@@ -40,6 +73,17 @@ class Branding(_Strict):
                       pattern=r"^[a-zà-ÿ][a-zà-ÿ -]*$")
     # The logo already shows the organisation's name: the title page does not repeat it
     logo_shows_name: bool = False
+
+    @field_validator("colour")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        ratio = contrast_on_white(value)
+        if ratio < MIN_CONTRAST:
+            raise ValueError(
+                f"de huisstijlkleur {value} is op wit te licht om te lezen (contrast "
+                f"{ratio:.1f}:1, minimaal {MIN_CONTRAST}:1); kies een donkerdere tint, "
+                "bijvoorbeeld #1F4E79")
+        return value
 
     def logo_text(self) -> str:
         """The logo's alternative text, in the protocol and on the forms alike."""
@@ -270,7 +314,11 @@ class Policy(_Strict):
             raise ValueError("checklist kent deze onderdelen niet: " + ", ".join(unknown))
         absent = [i for i in POLICY_CHECKLIST if i not in self.checklist]
         if absent:
-            raise ValueError("checklist mist de onderdelen: " + ", ".join(absent))
+            # A policy of an older version lacks the items added since: show each as the
+            # example policy has it, so the coordinator can copy and adapt the line.
+            examples = "; ".join(_example_checklist_line(i) for i in absent)
+            raise ValueError("checklist mist de onderdelen: " + ", ".join(absent)
+                             + f". Voeg ze toe onder checklist:, bijvoorbeeld zo: {examples}")
         strange = sorted(set(self.protocol_steps) - set(CONTACT_KINDS) - {STREET_WORK})
         if strange:
             raise ValueError("protocol_steps kent deze contactvormen niet: " + ", ".join(strange)

@@ -93,6 +93,20 @@ class _NoAliasLoader(yaml.SafeLoader):
                            node.start_mark, _RUNAWAY_HINT)
         return super().construct_scalar(node)
 
+    def construct_yaml_timestamp(self, node):
+        # PyYAML builds `2027-02-30` with datetime.date() and lets its ValueError out, which
+        # crashed build, forms and check with a traceback (issue 21, item 11).
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            mark = node.start_mark
+            line = mark.buffer[mark.buffer.rfind("\n", 0, mark.index) + 1:mark.index]
+            key = _KEY_LINE.match(line)
+            named = f"bij '{key.group(0).strip(' -:')}' " if key else ""
+            raise _Refused(f"{named}de datum '{node.value}' bestaat niet", mark,
+                           "Schrijf een bestaande datum als JJJJ-MM-DD, bijvoorbeeld "
+                           "2027-02-28") from None
+
     def construct_mapping(self, node, deep=False):
         seen: set[object] = set()
         for key_node, _ in node.value:
@@ -102,6 +116,11 @@ class _NoAliasLoader(yaml.SafeLoader):
                                "Houd één van de twee over; anders telt alleen de laatste")
             seen.add(key if isinstance(key, Hashable) else id(key))
         return super().construct_mapping(node, deep=deep)
+
+
+# SafeLoader looks constructors up by tag in a table, not by method name: register ours.
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                               _NoAliasLoader.construct_yaml_timestamp)
 
 
 def read_yaml(path: Path, *, max_bytes: int = MAX_POLICY_BYTES,

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from PIL import Image
 
 from pipeline.catalogue import CHAPTERS
+from pipeline.policy.model import relative_luminance
 from pipeline.report.data import SHORT_CHAPTERS, Overview
 from pipeline.text import dutch_date
 
@@ -32,11 +33,7 @@ def heat_colour(share: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * t):02X}" for a, b in zip(low, high, strict=True))
 
 
-def _luminance(colour: str) -> float:
-    """WCAG 2.1 relative luminance of `#RRGGBB`."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+_luminance = relative_luminance  # one formula: the policy checks the house colour with it
 
 
 def text_on(colour: str) -> str:

@@ -205,8 +205,13 @@ def test_init_then_build_with_the_copied_policy(tmp_path):
     proc = run_cli("build", forms, "--policy", "voorbeeld",
                    "--policy", policy, "--out", "uit", "--no-pdf", cwd=tmp_path)
 
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # The copy is still the invented example organisation's (issue 21, item 6): its concepts
+    # are built, its two adopted example teams are refused, naming what is still the example.
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "het beleid is nog (deels) het voorbeeld" in proc.stdout
+    adopted = {"burgerzaken", "handhaving"}
     data = manifest(tmp_path / "uit")
-    assert sorted(data["teams"]) == sorted(p.name for p in forms.iterdir() if p.is_dir())
+    assert sorted(data["teams"]) == sorted(p.name for p in forms.iterdir()
+                                           if p.is_dir() and p.name not in adopted)
     assert {e["inputs"]["beleid"] for e in data["teams"].values()} == {sha256(policy)}
     assert not list((tmp_path / "uit").rglob("*.pdf"))  # --no-pdf

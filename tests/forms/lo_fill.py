@@ -11,6 +11,7 @@ Prints the tags it changed, one per line, and `done`.
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -69,7 +70,9 @@ def fill(control, value):
         control.setString(control.CheckedState if value else control.UncheckedState)
         return
     control.ShowingPlaceHolder = False
-    if control.Date:
+    # A date as YYYY-MM-DD is picked; any other text is typed over the date picker, which
+    # leaves the old date in w:fullDate (issue 21, item 5).
+    if control.Date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         y, m, d = (int(x) for x in value.split("-"))
         control.CurrentDate = f"{value}T00:00:00Z"
         value = f"{d}-{m}-{y}"

@@ -71,7 +71,7 @@ def test_forms_show_the_policy_texts_read_only(tmp_path):
 @pytest.mark.slow
 def test_forms_bad_csv_is_one_dutch_line(tmp_path):
     bad = tmp_path / "teams.csv"
-    bad.write_text("team_id,team,afdeling,leidinggevende,contactvormen\nA B,T,A,L,\n",
+    bad.write_text("team_id,team,afdeling,leidinggevende,contactvormen\nA B,T,A,L,balie\n",
                    encoding="utf-8")
     result = run("forms", str(bad), "--out", str(tmp_path / "out"))
     assert result.returncode == 1

@@ -153,3 +153,20 @@ def test_answer_boxes_never_split_over_pages(make_form, tmp_path):
     assert run.returncode == 0, run.stderr
     lines = run.stdout.split("\n")
     assert [line.split()[1:] for line in lines if line] == [["0", "0"], ["0", "0"]]
+
+
+def test_text_typed_over_a_prefilled_date_in_libreoffice_is_no_date(tmp_path):
+    """LibreOffice 25.2 keeps the old w:fullDate under typed text: the text decides."""
+    from helpers.batch import required_answers, write_team
+
+    tag = "team.volgende_evaluatie"
+    write_team(tmp_path / "in", "balie", required_answers(**{tag: dt.date(2028, 11, 18)}))
+    dst = tmp_path / "saved" / "team.docx"
+    dst.parent.mkdir()
+    assert lo_fill(tmp_path / "in" / "balie" / "team.docx", dst,
+                   {tag: "nog niet gepland"}) == [tag]
+    sdt = control(etree.fromstring(zipfile.ZipFile(dst).read("word/document.xml")), tag)
+    assert ooxml.sdt_full_date(sdt) == dt.date(2028, 11, 18)  # the stale hidden date
+    after = read_form(dst)
+    assert after.fields[tag] is None
+    assert [w.tag for w in after.warnings if "datumkiezer" in w.message] == [tag]

@@ -39,6 +39,7 @@ from pipeline.forms import migrate, prefill
 from pipeline.forms.common import PROP_KIND, PROP_SCHEMA, PROP_TEAM
 from pipeline.forms.write import locked_texts_of, write_form, write_team_forms
 from pipeline.policy import load_policy
+from pipeline.text import next_minor
 
 EXE = Path(sys.executable).with_name("teamprotocol")
 RESET = {"team.status", "team.versie", "team.vastgesteld_door", "team.vastgesteld_op",
@@ -99,7 +100,7 @@ def test_prefilled_answers_equal_last_cycles_except_status_adoption_and_version(
                             "team.volgende_evaluatie"):
                     assert after["fields"][tag] is None, tag
                 old_version = before["fields"]["team.versie"]
-                assert after["fields"]["team.versie"] == prefill.next_minor(old_version)
+                assert after["fields"]["team.versie"] == next_minor(old_version)
             else:
                 assert differ == set(), (identity.team_id, old_form.name, differ)
 
@@ -137,10 +138,11 @@ def test_new_team_gets_blank_forms_and_a_gone_team_is_named(cycle):
 
 
 @pytest.mark.parametrize(("version", "expected"), [
-    ("2.0", "2.1"), ("1.9", "1.10"), ("3", "3.1"), (" 0.1 ", "0.2"), ("v2", None), ("", None),
-    (None, None)])
+    ("2.0", "2.1"), ("1.9", "1.10"), ("3", "3.1"), (" 0.1 ", "0.2"), ("v2", "2.1"),
+    ("v1.0", "1.1"), ("1,0", "1.1"), ("1.0 definitief", "1.1"), ("1.0.1", "1.1"), ("", None),
+    (None, None), ("concept", None)])
 def test_next_minor_version(version, expected):
-    assert prefill.next_minor(version) == expected
+    assert next_minor(version) == expected
 
 
 @pytest.mark.slow

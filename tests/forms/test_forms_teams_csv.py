@@ -25,11 +25,11 @@ def test_dutch_excel_semicolons_and_bom(tmp_path):
     path = tmp_path / "teams.csv"
     text = ("team_id;team;afdeling;leidinggevende;contactvormen\r\n"
             'vergunningen;Vergunningen;Ruimte;José Kroes;"balie;digitaal"\r\n'
-            "belastingen;Belastingen;Financiën;Ria Smit;\r\n")
+            "belastingen;Belastingen;Financiën;Ria Smit;digitaal\r\n")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     teams = read_teams_csv(path)
     assert [(t.team_id, t.contact_kinds) for t in teams] == [
-        ("vergunningen", ("balie", "digitaal")), ("belastingen", ())]
+        ("vergunningen", ("balie", "digitaal")), ("belastingen", ("digitaal",))]
     assert teams[1].department == "Financiën"
 
 
@@ -48,7 +48,7 @@ def test_dutch_excel_semicolons_and_bom(tmp_path):
 ])
 def test_bad_rows_name_their_line(tmp_path, row, message):
     path = tmp_path / "teams.csv"
-    path.write_text(HEADER + "eerste,T,A,L,\n" + row + "\n", encoding="utf-8")
+    path.write_text(HEADER + "eerste,T,A,L,balie\n" + row + "\n", encoding="utf-8")
     with pytest.raises(CsvError) as info:
         read_teams_csv(path)
     assert info.value.message == message
@@ -58,7 +58,7 @@ def test_bad_rows_name_their_line(tmp_path, row, message):
 
 def test_team_id_hint_explains_what_to_do(tmp_path):
     path = tmp_path / "teams.csv"
-    path.write_text(HEADER + "Team 1,T,A,L,\n", encoding="utf-8")
+    path.write_text(HEADER + "Team 1,T,A,L,balie\n", encoding="utf-8")
     with pytest.raises(CsvError) as info:
         read_teams_csv(path)
     assert "kleine letters, cijfers" in info.value.hint
@@ -103,7 +103,7 @@ def test_every_problem_of_a_bad_row_is_named(tmp_path):
 
 def test_a_repeated_team_id_comes_first(tmp_path):
     path = tmp_path / "teams.csv"
-    path.write_text(HEADER + "een,T,A,L,\neen,T,A,,\n", encoding="utf-8")
+    path.write_text(HEADER + "een,T,A,L,balie\neen,T,A,,balie\n", encoding="utf-8")
     with pytest.raises(CsvError) as info:
         read_teams_csv(path)
     assert [p.message for p in info.value.problems] == [

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from pipeline.adoption import Gap, adoption_problems, version_number
+from pipeline.adoption import Gap, adoption_problems
 from pipeline.models import Action
+from pipeline.text import parse_version
 
 TODAY = dt.date(2026, 12, 1)
 GOOD = {"status": "vastgesteld", "vastgesteld_door": "K. Smits, afdelingshoofd",
@@ -116,6 +117,9 @@ def test_a_paper_plan_is_not_adopted(team_form, row, message):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("1.0", (1, 0)), ("2.1", (2, 1)), ("1", (1, 0)), ("0,9", (0, 9)), ("v1", None), ("", None)])
+    ("1.0", (1, 0)), ("2.1", (2, 1)), ("1", (1, 0)), ("0,9", (0, 9)), ("v1", (1, 0)),
+    ("v1.0", (1, 0)), ("1,0", (1, 0)), ("1.0 definitief", (1, 0)), ("2.1 (concept)", (2, 1)),
+    ("versie 2", (2, 0)), ("1.0.1", (1, 0, 1)), ("", None), ("concept", None), ("1.0a", None),
+    ("1.0.1.2", None), (None, None)])
 def test_version_number(text, expected):
-    assert version_number(text) == expected
+    assert parse_version(text) == expected

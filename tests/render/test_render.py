@@ -198,11 +198,11 @@ def test_toc_is_plain_lines_with_pageref_fields(rendered, document):
 
 
 def test_branding_applied_to_styles():
-    data = render_protocol(make_protocol(), make_policy(colour="#12AB34", font="Caladea"))
+    data = render_protocol(make_protocol(), make_policy(colour="#1A6B30", font="Caladea"))
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         styles = z.read("word/styles.xml").decode()
-    assert 'w:color w:val="12AB34"' in styles
-    assert 'w:fill="12AB34"' in styles
+    assert 'w:color w:val="1A6B30"' in styles
+    assert 'w:fill="1A6B30"' in styles
     assert 'w:ascii="Caladea"' in styles
     assert "1F4E79" not in styles
     assert COLOUR.lstrip("#") not in styles
