@@ -62,7 +62,10 @@ def test_an_archive_holding_a_version_twice_lists_it_once_and_never_replaces_its
     (archive / f"{twice}.protocol.json").write_text(json.dumps(data), encoding="utf-8")
     shutil.copy(archive / f"{stem}.pdf", archive / f"{twice}.pdf")
 
+    # Version 1.2 rests on a new Stap 1 and Stap 2, after 1.1's adoption.
     rc, out = _build(tmp_path, adopted_answers(**{"team.versie": "1.2",
+                                                   "team.inventarisatie": dt.date(2026, 9, 10),
+                                                   "team.teamoverleg": dt.date(2026, 9, 20),
                                                    "team.vastgesteld_op": dt.date(2026, 10, 1)}))
     assert rc == 0, out
     protocol = json.loads((tmp_path / "uit" / "balie" / "protocol.json").read_bytes())
