@@ -8,35 +8,10 @@ Antwoord) that start and end on different pages, and question labels (style Vraa
 next paragraph starts on a later page.
 """
 
-import contextlib
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-import uno
-from com.sun.star.beans import PropertyValue
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
-def connect(pipe):
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local)
-    for _ in range(200):
-        try:
-            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        except Exception:
-            time.sleep(0.1)
-    raise RuntimeError("LibreOffice did not start")
+from lo_fill import office, prop  # beside this file: the same LibreOffice start and stop
 
 
 def pages(doc):
@@ -57,15 +32,7 @@ def pages(doc):
 
 
 def main(files):
-    profile = Path(tempfile.mkdtemp(prefix="lo-boxes-"))
-    pipe = f"loboxes{os.getpid()}"
-    proc = subprocess.Popen(
-        ["soffice", "--headless", "--invisible", "--norestore", "--nologo",
-         f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={pipe};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        ctx = connect(pipe)
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    with office("boxes") as desktop:
         for name in files:
             doc = desktop.loadComponentFromURL(Path(name).resolve().as_uri(), "_blank", 0,
                                                (prop("Hidden", True),))
@@ -76,15 +43,6 @@ def main(files):
                            if style == "Vraag" and start is not None and start != end)
             print(name, split, orphaned)
             doc.close(True)
-    finally:
-        with contextlib.suppress(Exception):
-            desktop.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,16 +80,34 @@ def fill(control, value):
     control.setString(value)
 
 
-def main(src, dst, edits):
-    profile = Path(tempfile.mkdtemp(prefix="lo-fill-"))
-    pipe = f"lofill{os.getpid()}"
+@contextlib.contextmanager
+def office(name):
+    """A LibreOffice of its own (own profile, own pipe), its Desktop, stopped and its profile
+    removed afterwards. Also used by lo_boxes.py, beside this file."""
+    profile = Path(tempfile.mkdtemp(prefix=f"lo-{name}-"))
+    pipe = f"lo{name}{os.getpid()}"
     proc = subprocess.Popen(
         ["soffice", "--headless", "--invisible", "--norestore", "--nologo",
          f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={pipe};urp;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    desktop = None
     try:
         ctx = connect(pipe)
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        yield desktop
+    finally:
+        with contextlib.suppress(Exception):
+            desktop.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=20)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def main(src, dst, edits):
+    with office("fill") as desktop:
         doc = desktop.loadComponentFromURL(Path(src).resolve().as_uri(), "_blank", 0,
                                            (prop("Hidden", True),))
         done = set()
@@ -102,13 +121,6 @@ def main(src, dst, edits):
                        (prop("FilterName", "MS Word 2007 XML"), prop("Overwrite", True)))
         doc.close(True)
         print("done")
-    finally:
-        with contextlib.suppress(Exception):
-            desktop.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 if __name__ == "__main__":
