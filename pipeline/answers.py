@@ -200,6 +200,12 @@ def _judge(text: str, field: Field) -> tuple[AnswerState, str]:
             and first_words[0].lower() in _DEFERRALS):
         # "Komt later", "Nader te bepalen", "Nog niet geregeld: het loket heeft geen knop".
         return AnswerState.NOTHING, "stelt de afspraak uit; nog geen afspraak"
+    if (len(first_words) >= 2 and all(len(w) == 1 for w in first_words)) or (
+            dutch.is_negated(first) and any(w.lower().startswith("toepass")
+                                            for w in first_words)):
+        # The formula "not applicable" or "to be decided", spelt out or abbreviated
+        # ("n.v.t., we hebben geen balie", "Niet van toepassing", "n.t.b."): no answer.
+        return AnswerState.NOTHING, "zegt alleen ‘niet van toepassing’ of ‘nog te bepalen’"
     if ws[0].lower() in _REFERENCES and len(ws) <= 5:
         return AnswerState.NOTHING, "verwijst alleen naar iets anders; schrijf de afspraak zelf op"
     informative = [w for w in letters if dutch.is_informative(w) and len(w) > 1]

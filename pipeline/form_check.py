@@ -16,7 +16,16 @@ from pipeline.adoption import Gap, adoption_problems
 from pipeline.answers import AnswerState, Verdict
 from pipeline.assess import arranged_by, form_evidence, open_items, team_actions
 from pipeline.assess.evidence import form_context
-from pipeline.catalogue import CHECKLIST, CHECKLIST_BY_ID, FORMS, TEAM_KIND, Field, FieldType, Merge
+from pipeline.catalogue import (
+    CHECKLIST,
+    CHECKLIST_BY_ID,
+    FIELDS_BY_TAG,
+    FORMS,
+    TEAM_KIND,
+    Field,
+    FieldType,
+    Merge,
+)
 from pipeline.errors import Problem, TeamprotocolError
 from pipeline.forms.checks import NOT_FILLED
 from pipeline.forms.teams_csv import team_id_problem
@@ -43,18 +52,29 @@ def assess_form(data: FormData, policy_path: Path | None, today: dt.date) -> Che
     items = open_items(data, today=today, arranged=arranged, policy=policy)
     errors: list[Problem] = []
     warnings: list[Problem] = []
+    ctx = form_context(policy, data, today=today)
+    verdicts = {f.tag: answers.verdict(f, data.fields.get(f.tag), ctx)
+                for f in FORMS[data.kind].fields if f.merge is not Merge.LOCKED}
     if data.kind == TEAM_KIND:
         actions = team_actions(data, today=today)
-        gaps = [Gap(i, next((a for a in actions if a.item == i), None)) for i, _ in items]
-        errors, warnings = adoption_problems(data, gaps, today=today)
-    ctx = form_context(policy, data, today=today)
+        pending = [FIELDS_BY_TAG[t].label for t, v in verdicts.items()
+                   if v.state is AnswerState.REVIEW]
+        # An item that only waits for the coordinator is the pending-review gate's.
+        waiting = {i for i, _ in items
+                   if all(e.state in (AnswerState.GIVEN, AnswerState.REVIEW)
+                          for e in form_evidence(data.kind, data, i, ctx=ctx,
+                                                 arranged=arranged))
+                   and not any(a.item == i for a in actions)}
+        gaps = [Gap(i, next((a for a in actions if a.item == i), None))
+                for i, _ in items if i not in waiting]
+        errors, warnings = adoption_problems(
+            data, gaps, today=today, pending_reviews=pending,
+            team_lead_may_adopt=bool(policy and policy.adoption.team_lead_may_adopt))
     if policy_path:
         warnings += [Problem(file=data.path, message=e.conflict, hint=None)
                      for i in CHECKLIST
                      for e in form_evidence(data.kind, data, i.id, ctx=ctx,
                                             arranged=arranged) if e.conflict]
-    verdicts = {f.tag: answers.verdict(f, data.fields.get(f.tag), ctx)
-                for f in FORMS[data.kind].fields if f.merge is not Merge.LOCKED}
     return Checked(data, items, errors, warnings, verdicts)
 
 

@@ -115,6 +115,11 @@ def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: Checkl
                   if e.state is not AnswerState.GIVEN and e.source.label]
         lead = str(team.fields.get(LEAD_TAG) or "").strip() or None if team else None
         action = _gap_action(policy, item, labels, own, lead)
+        if status is Status.TE_BEOORDELEN and action.origin == "open":
+            # What is left is the coordinator's judgement, not a team task.
+            action = Action(item=item.id, what="De coördinator beoordeelt het antwoord van "
+                            "het team", owner=policy.contacts.coordinator.name,
+                            origin="organisatie")
         if action.due is not None:
             action = action.model_copy(update={"overdue": action.due < today})
     conflicts = [e.conflict for e in evidence if e.conflict]

@@ -33,7 +33,7 @@ from pipeline.files import (
 )
 from pipeline.forms.folder import read_team_folder
 from pipeline.merge import merge
-from pipeline.models import OPEN, BuildStatus, Protocol, TeamForms, TeamResult
+from pipeline.models import OPEN, BuildStatus, Protocol, Status, TeamForms, TeamResult
 from pipeline.policy import Policy
 from pipeline.render import render_card, render_protocol
 from pipeline.render.toc_pages import contents_field
@@ -54,7 +54,9 @@ def assemble(policy: Policy, forms: TeamForms, *, today: dt.date | None = None) 
 def _adoption(protocol: Protocol, forms: TeamForms, today: dt.date, policy: Policy,
               previous: Protocol | None) -> tuple[list[Problem], list[Problem]]:
     """The adoption gates (`pipeline.adoption`) over the team form and the annex's gaps."""
-    gaps = [Gap(i.id, i.action) for i in protocol.annex.items if i.status in OPEN]
+    # An item that only waits for the coordinator is the pending-review gate's, not a gap.
+    gaps = [Gap(i.id, i.action) for i in protocol.annex.items
+            if i.status in OPEN and i.status is not Status.TE_BEOORDELEN]
     return adoption_problems(
         forms.forms[TEAM_KIND], gaps, today=today,
         pending_reviews=[r.question for r in protocol.annex.pending_reviews],
