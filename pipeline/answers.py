@@ -122,7 +122,8 @@ _TO_DO = re.compile(r"\bte\s+\w+en\W*$", re.IGNORECASE)
 # The form's own instructions (forms.common, the catalogue's help texts): typed back as an
 # answer, they are no answer.
 _INSTRUCTION = re.compile(r"\b(vul|typ|invullen|klik|kies|beschrijf)\b", re.IGNORECASE)
-_SLOT = re.compile(r"\[[^\]]*\]|<[^>]*>|\.\.\.|…|_{3,}")
+# A slot to fill in ("[naam invullen]", "<datum>", "_____"); an ellipsis is no slot.
+_SLOT = re.compile(r"\[[^\]]*\]|<[^>]*>|_{3,}")
 # Phrases by which an addition waters down the organisation's rule (issue 20's evidence).
 # Settling it "ourselves" instead of by the organisation's route, carrying on as if nothing
 # happened, making a duty optional, or allowing what the frame does not.
