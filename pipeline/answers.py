@@ -72,6 +72,7 @@ class Verdict:
     reason: str = ""
     review: Review | None = None
     key: str = ""  # the answer's review key (`answer_key`), for te beoordelen answers
+    review_reason: str = ""  # why the rule sent it to the coordinator (kept after a review)
 
     @property
     def given(self) -> bool:
@@ -429,8 +430,9 @@ def verdict(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> Verdict:
     state, reason = _raw(field, answer, ctx)
     review = None
     key = ""
+    review_reason = ""
     if state is AnswerState.REVIEW:
-        key = answer_key(field.tag, answer)
+        key, review_reason = answer_key(field.tag, answer), reason
         review = ctx.reviews.get(key)
         if review is not None and review.decision is Decision.ACCEPTED:
             state, reason = AnswerState.GIVEN, ""
@@ -438,7 +440,7 @@ def verdict(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> Verdict:
             state = AnswerState.NOTHING
             reason = "de coördinator is niet akkoord" + (f": {review.note}" if review.note
                                                          else "")
-    return Verdict(state, _applies(field, state), reason, review, key)
+    return Verdict(state, _applies(field, state), reason, review, key, review_reason)
 
 
 def _applies(field: Field, state: AnswerState) -> Applies:
@@ -481,7 +483,11 @@ def contradicts_policy(field: Field, answer: Answer, arranged: set[str]) -> bool
 
 def describe(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> str:
     """Why an answer that is not *given* leaves its item open, in Dutch, without its contents."""
-    v = verdict(field, answer, ctx)
+    return reason_of(field, verdict(field, answer, ctx))
+
+
+def reason_of(field: Field, v: Verdict) -> str:
+    """`describe` for a verdict already made."""
     if v.state is AnswerState.EMPTY:
         return "niet beantwoord" if field.type is FieldType.CHOICE else "niet ingevuld"
     return v.reason or v.state.value

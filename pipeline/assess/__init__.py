@@ -9,7 +9,6 @@ becomes statuses, the gap's action, chapter scores and the inspectorate's topics
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from pipeline import answers
 from pipeline.answers import AnswerState
@@ -189,10 +188,8 @@ def review_items(policy: Policy, forms: TeamForms, contact_kinds: list[str], *,
             v = answers.verdict(field, answer, ctx)
             if not v.key:
                 continue
-            reason = v.reason if v.review is None else answers.verdict(
-                field, answer, replace(ctx, reviews={})).reason
             out.append(ReviewItem(form=kind, tag=field.tag, question=field.label,
-                                  text=str(answer).strip(), reason=reason, key=v.key,
+                                  text=str(answer).strip(), reason=v.review_reason, key=v.key,
                                   review=v.review))
     return out
 

@@ -49,8 +49,7 @@ class Evidence:
     verdict: Verdict | None = None  # the answer rule's verdict, for a form field
 
 
-def as_date(value: object) -> dt.date | None:
-    """A date answer, or a date cell typed as text (ISO or dd-mm-jjjj)."""
+def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value or "").strip()
@@ -92,11 +91,8 @@ def field_evidence(kind: str, field: Field, form: FormData | None, *, ctx: Conte
                     "zegt dat dit geregeld is; de coördinator zoekt uit wat juist is")
     if v.state is AnswerState.GIVEN:
         return Evidence(source, v.state, verdict=v)
-    reason = v.reason or answers.describe(field, answer, ctx)
-    if v.state is AnswerState.EMPTY:
-        reason = answers.describe(field, answer, ctx)
     return Evidence(source, v.state, MissingPart(
-        party="team", form=kind, question=field.label, reason=reason,
+        party="team", form=kind, question=field.label, reason=answers.reason_of(field, v),
         empty=v.state is AnswerState.EMPTY), conflict, v)
 
 
@@ -151,7 +147,7 @@ def team_actions(team: FormData | None, *, today: dt.date) -> list[Action]:
         item = _item_id(row.get("onderdeel"))
         # A date before the Werkwijzer or years ahead is no date: never in the annex or the
         # agenda (the adoption gates name it).
-        due = answers.plausible_date(as_date(row.get("datum")), today)
+        due = answers.plausible_date(_as_date(row.get("datum")), today)
         if not (what or owner or item or due):
             continue  # an empty row the team lead left in the table
         actions.append(Action(item=item, what=what or "(geen omschrijving ingevuld)",

@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.errors import Problem
 from pipeline.files import atomic_write_bytes
 from pipeline.models import Decision, Review, ReviewItem
-from pipeline.text import form_name
+from pipeline.text import form_name, parse_date
 
 REVIEWS_XLSX = "beoordelingen.xlsx"
 SHEET = "Te beoordelen"
@@ -63,14 +63,17 @@ class ReviewBook:
     rows: list[ReviewRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     writable: bool = True
+    _by_team: dict[str, dict[str, Review]] | None = field(default=None, repr=False)
 
     def reviews(self, team_id: str) -> dict[str, Review]:
-        """The decisions on one team's answers, by answer key."""
-        out = {}
-        for row in self.rows:
-            if row.team_id == team_id and (review := row.review()) is not None:
-                out[row.key] = review
-        return out
+        """The decisions on one team's answers, by answer key (indexed once per build: the
+        inputs hash and the build of every team ask)."""
+        if self._by_team is None:
+            self._by_team = {}
+            for row in self.rows:
+                if (review := row.review()) is not None:
+                    self._by_team.setdefault(row.team_id, {})[row.key] = review
+        return self._by_team.get(team_id, {})
 
 
 def lock_file(out_dir: Path) -> Path:
@@ -83,7 +86,8 @@ def _text(value: object) -> str:
 
 
 def _date(value: object) -> dt.date | None | str:
-    """A date cell (Excel stores a datetime), a typed dd-mm-jjjj, or the text it holds."""
+    """A date cell (Excel stores a datetime), a date typed as text (`text.parse_date`), or
+    the text it holds."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -91,12 +95,7 @@ def _date(value: object) -> dt.date | None | str:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    for fmt in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return text
+    return parse_date(text) or text
 
 
 def read_reviews(out_dir: Path) -> ReviewBook:
