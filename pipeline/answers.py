@@ -470,11 +470,6 @@ def is_given(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> bool:
     return state(field, answer, ctx) is AnswerState.GIVEN
 
 
-def team_text_applies(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> bool:
-    """Whether the team's own text goes into the protocol (`verdict(...).applies`)."""
-    return verdict(field, answer, ctx).applies in (Applies.TEAM, Applies.BOTH)
-
-
 def contradicts_policy(field: Field, answer: Answer, arranged: set[str]) -> bool:
     """A statement answered "nee" while the policy says the thing exists (`policy_claim`)."""
     return (field.policy_claim is not None and field.policy_claim in arranged
