@@ -92,6 +92,9 @@ class Block(BaseModel):
     # The visible marker of that gap ("Nog in te vullen door het team; zie actie K4 …"),
     # shown in a box of its own, never as a sentence of the text.
     gap_note: str = ""
+    # The question the team left without any answer (its label): the render lists a run of
+    # such blocks in one box instead of a stack of identical boxes.
+    unanswered: str = ""
     # The bullets are steps in order: a numbered list in Word, kept together on one page.
     numbered: bool = False
     # A table with a layout of its own in the template (column widths sized to the content);

@@ -33,9 +33,7 @@ def gap_note(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> str:
     Shown in a box of its own under the team's words (if any); points to the checklist
     items in chapter 7, which always exist there (with their action, if there is one).
     """
-    items = ", ".join(field.checklist)
-    see = (f"; zie {'onderdeel' if len(field.checklist) == 1 else 'onderdelen'} {items} in "
-           "hoofdstuk 7") if items else ""
+    see = _see(field)
     st = answers.state(field, answer, ctx)
     if st is AnswerState.EMPTY:
         return f"Nog niet ingevuld{see}."
@@ -49,6 +47,15 @@ def gap_note(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> str:
     if field.is_statement:
         return f"Nog niet geregeld{see}."
     return f"Dit antwoord is nog geen afspraak{see}."
+
+
+def _see(field: Field) -> str:
+    """"; zie onderdeel K4 in hoofdstuk 7" for the field's checklist items, or nothing."""
+    items = ", ".join(field.checklist)
+    if not items:
+        return ""
+    return f"; zie {'onderdeel' if len(field.checklist) == 1 else 'onderdelen'} {items} in " \
+           "hoofdstuk 7"
 
 
 def answer_of(form: FormData | None, tag: str) -> Answer:
@@ -134,13 +141,17 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
 
 
 def _gap_block(kind: str, field: Field) -> Block:
-    """A team question left empty: a visible gap, never a sentence pretending an answer."""
+    """A team question left empty: a visible gap, never a sentence pretending an answer.
+
+    A statement (no title of its own) is named in its box, not in a sentence above a box
+    that says the same ("…: niet beantwoord." over "Nog niet ingevuld")."""
+    source = _source(Origin.TEAM, kind, field)
     if field.is_statement:
-        return Block(paragraphs=[f"{field.label.rstrip('.')}: niet beantwoord."],
-                     source=_source(Origin.TEAM, kind, field), gap=True,
-                     gap_note=gap_note(field, None), items=list(field.checklist))
-    return Block(title=field.label, source=_source(Origin.TEAM, kind, field), gap=True,
-                 gap_note=gap_note(field, None), items=list(field.checklist))
+        return Block(source=source, gap=True, items=list(field.checklist),
+                     gap_note=f"{field.label.rstrip('.')}: nog niet beantwoord{_see(field)}.",
+                     unanswered=field.label.rstrip("."))
+    return Block(title=field.label, source=source, gap=True, gap_note=gap_note(field, None),
+                 items=list(field.checklist), unanswered=field.label)
 
 
 def _extend_titles(label: str) -> tuple[str, str]:

@@ -65,6 +65,38 @@ def block_view(block: Block, terminology: str = terms.DEFAULT, *,
     }
 
 
+def team_views(blocks: list[Block], terminology: str = terms.DEFAULT,
+               kind: str = "organisatie") -> list[dict[str, Any]]:
+    """A section's team blocks as template data, a run of unanswered questions as one box.
+
+    Eight questions left empty one after the other were eight headings over eight identical
+    boxes ("Nog niet ingevuld; zie onderdeel …"): the run becomes one box naming each question
+    with its checklist items, read at a glance and heard once.
+    """
+    views: list[dict[str, Any]] = []
+    run: list[Block] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            views.append(block_view(run[0], terminology, frame=Origin.TEAM, kind=kind))
+        elif run:
+            lines = [f"• {b.unanswered} ({', '.join(b.items)})" if b.items else
+                     f"• {b.unanswered}" for b in run]
+            note = "\n".join(["Nog niet ingevuld; zie de onderdelen in hoofdstuk 7:", *lines])
+            views.append(block_view(Block(source=run[0].source, gap=True, gap_note=note),
+                                    terminology, frame=Origin.TEAM, kind=kind))
+        run.clear()
+
+    for block in blocks:
+        if block.unanswered:
+            run.append(block)
+            continue
+        flush()
+        views.append(block_view(block, terminology, frame=Origin.TEAM, kind=kind))
+    flush()
+    return views
+
+
 def _number_view(number: Any, ours: Any) -> dict[str, str]:
     return {"label": ours(number.label), "value": clean(number.value),
             "missing": f"nog in te vullen: {clean(number.missing)}" if number.missing else ""}
@@ -162,7 +194,7 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "number": ch.number, "title": clean(ch.title),
             "organisation": [block_view(b, term, kind=kind) for b in ch.organisation],
             "organisation_source": _organisation_source(policy, ch.number),
-            "team": [block_view(b, term, frame=Origin.TEAM, kind=kind) for b in ch.team],
+            "team": team_views(ch.team, term, kind),
             "team_source": f"Bron: het teamformulier, ingevuld door {clean(meta.team)}."
             if ch.team else "",
             "team_note": "" if ch.team else
@@ -216,7 +248,7 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "intro": f"Bron: het formulier ‘{clean(FORMS[ap.kind].title)}’, ingevuld door "
                      f"{clean(meta.team)}; deze afspraken vullen de hoofdstukken 3 en 4 aan."
             if ap.kind in FORMS else "",
-            "blocks": [block_view(b, term, frame=Origin.TEAM, kind=kind) for b in ap.blocks],
+            "blocks": team_views(ap.blocks, term, kind),
         } for ap in protocol.appendices],
         "annex": annex_view(protocol, term),
         "card": card_view(protocol, term),

@@ -220,8 +220,11 @@ def test_answer_types_become_dutch_text(policy, team_form, form, team_forms):
     assert alarm.paragraphs == ["Elke balie en spreekkamer heeft een alarmknop: nee."]
     assert alarm.gap_note == "Nog niet geregeld; zie onderdeel N7 in hoofdstuk 7."
     [rules] = appendix_blocks(protocol, "balie", "balie.huisregels_zichtbaar")
-    assert rules.paragraphs == ["De huisregels hangen zichtbaar op elke locatie: niet beantwoord."]
-    assert rules.gap_note == "Nog niet ingevuld; zie onderdeel O4 in hoofdstuk 7."
+    # Named in its box only: no sentence above it saying the same.
+    assert rules.paragraphs == []
+    assert rules.gap_note == ("De huisregels hangen zichtbaar op elke locatie: nog niet "
+                              "beantwoord; zie onderdeel O4 in hoofdstuk 7.")
+    assert rules.unanswered == "De huisregels hangen zichtbaar op elke locatie"
     assert "Nee (niet aangevinkt)" not in protocol.model_dump_json()
     [rows] = appendix_blocks(protocol, "balie", "balie.locaties")
     assert rows.table == [["Locatie", "Adres", "Openingstijden"], ["Stadhuis", "Markt 1", ""]]

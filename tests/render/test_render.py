@@ -493,3 +493,39 @@ def test_what_is_missing_is_one_line_per_form_without_the_obvious_reason():
         "Bijlage huis- en bedrijfsbezoek ontbreekt",
         "Openstaande actie van het team: Tweede uitgang (spreekkamer 3)",
     ]
+
+
+def test_unanswered_questions_in_a_row_are_one_box_naming_each():
+    """A contact form left almost empty: the questions without an answer that follow each
+    other are one box naming each with its checklist items, not a heading and an identical box
+    per question; a statement is named in its box, with no sentence above it saying the same.
+    An answered question in between splits the run."""
+    team = FormData(path="team.docx", kind="team", team_id="t", schema_version="1",
+                    fields={"team.contact_balie": True})
+    balie = FormData(path="balie.docx", kind="balie", team_id="t", schema_version="1",
+                     fields={"balie.spreekkamer": "Twee uitgangen in elke spreekkamer."})
+    protocol = assemble(make_policy(), TeamForms(team_id="t",
+                                                 forms={"team": team, "balie": balie}))
+    document = docx.Document(io.BytesIO(render_protocol(protocol, make_policy())))
+    pars = _paragraphs(document)
+    start = pars.index(("Heading 1", "Bijlage 1: Balie en spreekkamer"))
+    appendix = pars[start + 1:]
+    boxes = [t for s, t in appendix if s == "Open punt"]
+    assert boxes == [
+        "Nog niet ingevuld; zie onderdeel O1 in hoofdstuk 7.",  # Locaties, alone: its own
+        "Nog niet ingevuld; zie de onderdelen in hoofdstuk 7:\n"
+        "• De huisregels hangen zichtbaar op elke locatie (O4)\n"
+        "• Hoe burgers de huisregels te zien krijgen (O3)\n"
+        "• Wie de orde bewaakt en hoe (O5)\n"
+        "• Minimale bezetting en risicomomenten (N5)",
+        "Nog niet ingevuld; zie de onderdelen in hoofdstuk 7:\n"
+        "• Er hangen camera's bij de balie en de ingang (N6)\n"
+        "• Elke balie en spreekkamer heeft een alarmknop (N7)\n"
+        "• Wie op een alarm afkomt en hoe snel (N7)\n"
+        "• Hoe vaak het alarm wordt getest (N7)",
+    ]
+    headings = [t for s, t in appendix if s.startswith("Heading") or s == "Bijlagekop"]
+    assert "Wie de orde bewaakt en hoe" not in headings
+    assert "Locaties" in headings
+    assert "Inrichting van de spreekkamers" in headings  # the answered one keeps its own
+    assert not [t for _, t in appendix if "niet beantwoord." in t]
