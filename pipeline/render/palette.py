@@ -1,15 +1,9 @@
 """The status palette: per checklist status its symbol, its strong colour and its light fill,
 once, for 7.1's bar, 7.2's status cells and the legends (a new status is one entry here).
 
-Symbol and word always go together, so a status never rests on colour alone (read aloud,
-printed in grey, or seen with red-green colour blindness). The strong colours are text
-colours: each reaches 4.5:1 on white and on its own fill (WCAG 1.4.3, as PDF/UA asks), and
-geregeld, deels and ontbreekt differ in lightness by at least 1.5:1 from each other, so a
-grey print still tells them apart (deels lightest, ontbreekt darkest). A contrast of 3:1
-between every pair *and* against white cannot be had for three colours: against white
-each must have a relative luminance of at most 0.30, and (0.30 + 0.05) / 0.05 = 7 leaves
-room for two steps of 3:1 only when the darkest is pure black (tests/render/test_palette.py
-measures the rendered protocol's own colours).
+Symbol and word always go together, so a status never rests on colour alone. Why these
+colours, and why 3:1 between every pair of them cannot be had: docs/template.md, "Status
+colours" (tests/render/test_palette.py measures the rendered protocol's own colours).
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def test_the_bar_is_status_symbols_in_the_palette_colours(body):
 def test_status_colours_in_the_protocol_read_in_grey_and_on_white(body):
     """Taken from the rendered protocol: every colour of a status symbol or word reaches
     4.5:1 on white and on the cell fill it stands on; geregeld, deels and ontbreekt differ
-    by at least 1.5:1 from each other (the palette module says why 3:1 cannot be had)."""
+    by at least 1.5:1 from each other (docs/template.md says why 3:1 cannot be had)."""
     colours = {run.xpath("string(w:rPr/w:color/@w:val)", namespaces=NS)
                for run in _symbol_runs(body)}
     palette = {look.colour: (status, look.fill) for status, look in PALETTE.items()}
