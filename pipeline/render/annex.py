@@ -52,13 +52,18 @@ def _due(action: Action) -> str:
 
 def _bar(items: list[ItemAssessment]) -> RichText:
     """A chapter's items at a glance: one status symbol per item in its status colour, in
-    the order geregeld, deels, ontbreekt, n.v.t.: the shape tells the status in grey and
-    by ear, the colour on screen (the legend above and the numbers beside say it in words)."""
+    the palette's order, the shape telling the status in grey, the colour on screen; under
+    it the same in words ("2 geregeld, 1 deels"), what a listener hears instead of symbol
+    names and what a reader who does not know the symbols reads."""
     bar = RichText()
+    words = []
     for status, look in PALETTE.items():
         n = sum(1 for i in items if i.status is status)
         if n:
             bar.add(look.symbol * n + " ", color=look.colour, font=SYMBOL_FONT)
+            words.append(f"{n} {status.value}")
+    if words:
+        bar.add("\n" + ", ".join(words), size=16)
     return bar
 
 
@@ -145,7 +150,9 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
         "intro": ("Dit hoofdstuk volgt de checklist van de Werkwijzer. Per onderdeel staat of "
                   "het geregeld is, wat er nog ontbreekt en welke actie volgt, door wie en "
                   "wanneer."),
-        "bar_legend": (f"Elk teken is een onderdeel van de checklist: {legend()}. Een "
+        # legend() ends in "n.v.t.": no second full stop after it.
+        "bar_legend": ("Elk teken is een onderdeel van de checklist: "
+                       f"{legend().removesuffix('.')}. Een "
                        "onderdeel waarvoor zowel het team als de organisatie nog iets moet "
                        "regelen, telt in beide laatste kolommen mee."),
         "legend": ("✓ geregeld: vastgelegd · ? te beoordelen: de coördinator beoordeelt "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections import Counter
 import zipfile
 
 import pytest
@@ -99,3 +100,24 @@ def test_the_title_facts_table_has_a_header_row(body):
     first = table.find("w:tr", NS)
     assert first.find("w:trPr/w:tblHeader", NS) is not None
     assert "".join(first.itertext()) == "Over dit protocol"
+
+
+def test_each_bar_says_its_symbols_in_words_below_them(body):
+    """7.1's bar cell: the symbols, then the same counts in words, which is what a listener
+    hears and what a reader who does not know the symbols reads."""
+    words_of = {look.symbol: status.value for status, look in PALETTE.items()}
+    cells = [tc for tc in body.iterfind(".//w:tc", NS) if any(
+        r in _bar_runs(body) for r in tc.iterfind(".//w:r", NS))]
+    assert cells
+    for tc in cells:
+        symbols = "".join("".join(r.itertext()) for r in tc.iterfind(".//w:r", NS)
+                          if r in _bar_runs(body)).replace(" ", "")
+        text = "".join("\n" if el.tag.endswith("}br") else (el.text or "")
+                       for el in tc.iter(f"{{{NS['w']}}}t", f"{{{NS['w']}}}br"))
+        words = text.split("\n")[-1]
+        counts = Counter(symbols)  # in the bar's order, which is the palette's
+        assert words == ", ".join(f"{n} {words_of[s]}" for s, n in counts.items()), words
+
+
+def test_no_legend_ends_in_a_double_full_stop(body):
+    assert ".." not in "".join(body.itertext())
