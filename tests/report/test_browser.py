@@ -205,3 +205,28 @@ def test_the_evaluation_line_is_true_when_a_team_failed(browser, results, report
     assert "Van de teams met een protocol zijn alle evaluaties gepland" in line
     assert "Van 1 team dat niet gelukt is, is niet bekend of de evaluatie gepland is" in line
     page.close()
+
+
+def test_printed_no_page_ends_with_a_section_heading(browser, results, report_policy,
+                                                     tmp_path):
+    """Printed with 1 to 6 teams (so the sections fall at different places on the pages),
+    no page ends with a section's heading whose content starts on the next page."""
+    import io
+
+    from pypdf import PdfReader
+
+    headings = None
+    for n in range(1, 7):  # without break-after: avoid, 3 teams ended page 1 on a heading
+        teams = [r.model_copy(update={"team_id": f"{r.team_id}-{i}"})
+                 for i in range(n) for r in results[:1]]
+        folder = tmp_path / str(n)
+        write_overview([*teams, *results[1:]], folder, today=TODAY, policy=report_policy)
+        page = open_page(browser, folder, 1280)
+        page.emulate_media(media="print")
+        headings = page.locator("h2").all_inner_texts()
+        pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+        page.close()
+        for number, sheet in enumerate(pdf.pages[:-1], 1):
+            lines = [line.strip() for line in sheet.extract_text().splitlines() if line.strip()]
+            assert lines[-1] not in headings, (n, number, lines[-1])
+    assert headings
