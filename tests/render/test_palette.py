@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections import Counter
 import zipfile
+from collections import Counter
 
 import pytest
 from helpers.render import make_policy, make_protocol
