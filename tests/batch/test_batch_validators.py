@@ -144,3 +144,25 @@ def test_a_listener_hears_link_names_and_table_headers(example_build, team_id):
     first_row = next(k for k in _kids(facts, roles) if roles.get(k["/S"], k["/S"]) == "/TR")
     cells = [roles.get(c["/S"], c["/S"]) for c in _kids(first_row, roles)]
     assert cells == ["/TH"]
+
+
+@pytest.mark.parametrize("team_id", TEAM_IDS)
+def test_no_protocol_ends_on_a_near_empty_page(example_build, team_id):
+    """The last page's text (header and footer bands left out) fills at least a quarter of
+    the body's height: version 0.3.1 ended handhaving on a page used for 13 %, the tail of a
+    stack of identical gap boxes (issue 23)."""
+    import pypdfium2 as pdfium
+
+    _, out = example_build
+    doc = pdfium.PdfDocument(out / team_id / f"teamprotocol-{team_id}.pdf")
+    try:
+        last = doc[len(doc) - 1]
+        height = last.get_height()
+        text = last.get_textpage()
+        # (left, bottom, right, top) of each text rectangle, in points from the page's foot.
+        body = [rect for rect in (text.get_rect(i) for i in range(text.count_rects()))
+                if 0.08 * height < rect[1] and rect[3] < 0.92 * height]
+        used = (max(r[3] for r in body) - min(r[1] for r in body)) / (0.84 * height)
+    finally:
+        doc.close()
+    assert used >= 0.25, f"{used:.0%}"
