@@ -65,13 +65,18 @@ def block_view(block: Block, terminology: str = terms.DEFAULT, *,
     }
 
 
+UNANSWERED_TITLE = "Nog niet ingevuld"
+UNANSWERED_INTRO = ("Deze vragen heeft het team nog niet beantwoord (tussen haakjes de "
+                    "onderdelen in hoofdstuk 7):")
+
+
 def team_views(blocks: list[Block], terminology: str = terms.DEFAULT,
                kind: str = "organisatie") -> list[dict[str, Any]]:
     """A section's team blocks as template data, a run of unanswered questions as one box.
 
     Eight questions left empty one after the other were eight headings over eight identical
-    boxes ("Nog niet ingevuld; zie onderdeel …"): the run becomes one box naming each question
-    with its checklist items, read at a glance and heard once.
+    boxes ("Nog niet ingevuld; zie onderdeel …"): the run becomes one heading and one box
+    naming each question with its checklist items, read at a glance and heard once.
     """
     views: list[dict[str, Any]] = []
     run: list[Block] = []
@@ -82,8 +87,10 @@ def team_views(blocks: list[Block], terminology: str = terms.DEFAULT,
         elif run:
             lines = [f"• {b.unanswered} ({', '.join(b.items)})" if b.items else
                      f"• {b.unanswered}" for b in run]
-            note = "\n".join(["Nog niet ingevuld; zie de onderdelen in hoofdstuk 7:", *lines])
-            views.append(block_view(Block(source=run[0].source, gap=True, gap_note=note),
+            # A heading of its own: without it the box read as part of the block above.
+            note = "\n".join([UNANSWERED_INTRO, *lines])
+            views.append(block_view(Block(title=UNANSWERED_TITLE, source=run[0].source,
+                                          gap=True, gap_note=note),
                                     terminology, frame=Origin.TEAM, kind=kind))
         run.clear()
 

@@ -513,18 +513,21 @@ def test_unanswered_questions_in_a_row_are_one_box_naming_each():
     boxes = [t for s, t in appendix if s == "Open punt"]
     assert boxes == [
         "Nog niet ingevuld; zie onderdeel O1 in hoofdstuk 7.",  # Locaties, alone: its own
-        "Nog niet ingevuld; zie de onderdelen in hoofdstuk 7:\n"
+        "Deze vragen heeft het team nog niet beantwoord (tussen haakjes de onderdelen in "
+        "hoofdstuk 7):\n"
         "• De huisregels hangen zichtbaar op elke locatie (O4)\n"
         "• Hoe burgers de huisregels te zien krijgen (O3)\n"
         "• Wie de orde bewaakt en hoe (O5)\n"
         "• Minimale bezetting en risicomomenten (N5)",
-        "Nog niet ingevuld; zie de onderdelen in hoofdstuk 7:\n"
+        "Deze vragen heeft het team nog niet beantwoord (tussen haakjes de onderdelen in "
+        "hoofdstuk 7):\n"
         "• Er hangen camera's bij de balie en de ingang (N6)\n"
         "• Elke balie en spreekkamer heeft een alarmknop (N7)\n"
         "• Wie op een alarm afkomt en hoe snel (N7)\n"
         "• Hoe vaak het alarm wordt getest (N7)",
     ]
     headings = [t for s, t in appendix if s.startswith("Heading") or s == "Bijlagekop"]
+    assert headings.count("Nog niet ingevuld") == 2  # each run under a heading of its own
     assert "Wie de orde bewaakt en hoe" not in headings
     assert "Locaties" in headings
     assert "Inrichting van de spreekkamers" in headings  # the answered one keeps its own
