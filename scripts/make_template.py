@@ -21,7 +21,9 @@ from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.table import CT_Tc
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 from lxml import etree
 
 from pipeline.ooxml import APP_XML, set_compatibility_mode
@@ -686,6 +688,35 @@ def _status_cell(cell, var: str, style: str = "Tabeltekst") -> None:
     cell_text(cell, "{% cellbg " + var + ".fill %}{{r " + var + ".label }}", style)
 
 
+def _tag_cell(t, text: str):
+    """A `<w:tc>` holding one docxtpl `{%tc %}` tag: docxtpl replaces the whole cell by it."""
+    cell = _Cell(CT_Tc.new(), t)
+    cell_text(cell, text, "Checklisttekst")
+    return cell._tc
+
+
+def settled_cell(t, row, widths: list[float]) -> None:
+    """7.2's last two columns as one cell for an item with nothing missing and no action.
+
+    The row holds `{%tc if i.settled %}` [one cell, gridSpan 2, "Niets ontbreekt; geen
+    actie nodig"] `{%tc else %}` [Wat ontbreekt] [Actie] `{%tc endif %}`: docxtpl drops the
+    four tag cells, so a rendered row has either five cells or four with the last spanning
+    two grid columns, Word's own shape of a merged cell (its width the two columns' sum, for
+    Word; LibreOffice lays out by the grid). The header row keeps its five cells, so a
+    listener still hears "Wat ontbreekt" for the merged cell (issue 23, item 7).
+    """
+    missing, action = row.cells[3]._tc, row.cells[4]._tc
+    merged = _Cell(CT_Tc.new(), t)
+    merged.width = Cm(widths[3] + widths[4])
+    merged._tc.grid_span = 2
+    # The source line's grey (5.3:1 on white): the rows that ask for something stand out.
+    cell_text(merged, "{{ annex.settled_line }}", "Tabelbron")
+    for tc in (_tag_cell(t, "{%tc if i.settled %}"), merged._tc,
+               _tag_cell(t, "{%tc else %}")):
+        missing.addprevious(tc)
+    action.addnext(_tag_cell(t, "{%tc endif %}"))
+
+
 def annex(doc) -> None:
     para(doc, "7. {{ annex.heading }}", "Heading 1")
     para(doc, "{{ annex.intro }}").paragraph_format.keep_with_next = True
@@ -745,6 +776,7 @@ def annex(doc) -> None:
     cell_text(action, "{%p for a in i.action_lines %}", "Checklisttekst")
     for text in ("{{ a }}", "{%p endfor %}"):
         action.add_paragraph(style="Checklisttekst").add_run(text)
+    settled_cell(t, t.rows[4], widths)
     cell_text(t.rows[6].cells[0], "{%tr endfor %}")
 
     para(doc, "7.3 Acties", "Heading 2")

@@ -30,6 +30,10 @@ ANNEX_HEADING = "Checklist: wat is geregeld"
 
 ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
 
+# 7.2's one cell across "Wat ontbreekt" and "Actie" for an item with nothing to show there:
+# two "–" cells in 27 of handhaving's 30 rows hid the three that ask for something (issue 23).
+SETTLED_LINE = "Niets ontbreekt; geen actie nodig"
+
 
 def short_reference(sources: list[Source]) -> str:
     """The sources an annex item rests on, once each: `Bron: beleid, teamformulier`."""
@@ -118,13 +122,16 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
     items: dict[int, list[dict[str, Any]]] = {}
     for item in annex.items:
         action = item.action
+        # Only what does not arrange its part; a filled source is in the reference.
+        lines = ([ours(m) for m in missing_lines(item.missing)]
+                 + [ours("Let op: " + c) for c in item.conflicts]
+                 + [clean(review_line(r)) for r in item.reviews])
         items.setdefault(item.chapter, []).append({
             "id": item.id, "text": ours(item.text), **status_view(item.status),
             "reference": short_reference(item.given),
-            # Only what does not arrange its part; a filled source is in the reference.
-            "missing": [ours(m) for m in missing_lines(item.missing)]
-            + [ours("Let op: " + c) for c in item.conflicts]
-            + [clean(review_line(r)) for r in item.reviews] or [EMPTY],
+            "missing": lines or [EMPTY],
+            # Nothing to name and nothing to do: one cell saying so across both columns.
+            "settled": not lines and action is None,
             "action": EMPTY if action is None else
             ("nog niet gepland" if action.origin == "open" else clean(action.what)),
             "owner": clean(action.owner or "nog te bepalen") if action is not None else EMPTY,
@@ -162,6 +169,7 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
                    "antwoord dat de coördinator nog beoordeelt, telt pas mee na akkoord; een "
                    "onderdeel waarvoor het team zelf nog een actie heeft staan, is hooguit "
                    "deels geregeld."),
+        "settled_line": SETTLED_LINE,
         "scores": scores,
         "total": score_line(counts),
         "geregeld": counts[Status.GEREGELD],
