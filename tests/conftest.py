@@ -22,7 +22,7 @@ LIBREOFFICE_FIXTURES = frozenset({"converted", "example_build", "cli_demo", "lo_
 # runs `-n 2 --dist loadgroup`) a module's tests run on one worker, so its module-scoped
 # fixtures are made once, and the modules reading one of these builds run on one worker
 # together, so each build is made once, not once per worker.
-SHARED_BUILDS = ("corpus_build", "example_build", "cli_demo", "converted")
+SHARED_BUILDS = ("corpus_forms", "corpus_build", "example_build", "cli_demo", "converted")
 
 # xdist 3.8's own loadgroup reads `xdist_group` marks and renames the test ids, which pytest 9.2
 # no longer lets it do (ids are not plain strings any more): it silently sends a module's tests
