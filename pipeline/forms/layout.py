@@ -16,6 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from pipeline.forms.common import ANSWER, LOCKED, NOTE, QUESTION
 from pipeline.ooxml_order import order_properties
 
 # Word on Windows has Calibri; LibreOffice uses its metric twin Carlito (fontconfig alias)
@@ -82,8 +83,6 @@ class Look:
 # Fixed core-property dates: the same inputs give byte-identical forms.
 FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
-# Paragraph styles of our own; the reader recognises a question by its text, not its style.
-QUESTION, ANSWER, LOCKED, NOTE = "Vraag", "Antwoord", "Organisatietekst", "Toelichting"
 
 
 def _plain_fonts(doc: DocxDocument, font: str) -> None:
