@@ -16,7 +16,8 @@ from PIL import Image
 # `pytest -m "not libreoffice"` leaves LibreOffice out. Test modules that start it in their
 # own code say so with `pytestmark = pytest.mark.libreoffice`.
 LIBREOFFICE_FIXTURES = frozenset({"converted", "example_build", "cli_demo", "lo_cache",
-                                  "corpus_build", "mixed_cli", "adopted_twins"})
+                                  "corpus_build", "mixed_cli", "adopted_twins",
+                                  "protocol_pdf"})
 
 # The session-scoped builds that tests in several modules read. Under pytest-xdist (`make test`
 # runs `-n 2 --dist loadgroup`) a module's tests run on one worker, so its module-scoped
