@@ -19,6 +19,7 @@ from helpers.batch import (
     sha256,
     write_team,
 )
+from helpers.golden import assert_same_file
 from PIL import Image
 
 from pipeline.batch.records import RECORDS_NAME
@@ -152,7 +153,7 @@ def test_same_inputs_give_identical_files(example_forms, tmp_path):
     for result in one.results:
         for kind in ("docx", "json"):
             rel = result.outputs[kind]
-            assert (tmp_path / "een" / rel).read_bytes() == (tmp_path / "twee" / rel).read_bytes()
+            assert_same_file(tmp_path / "een" / rel, tmp_path / "twee" / rel)
 
 
 @pytest.mark.parametrize("content", [
