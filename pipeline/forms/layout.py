@@ -159,7 +159,7 @@ def setup_styles(doc: DocxDocument, look: Look) -> None:
         if name == ANSWER:
             # A box never splits over two pages (keep lines together). Measured with
             # LibreOffice 25.2 on the 24 example forms, blank forms and team forms whose 26
-            # long answers had 6, 12 or 20 lines (tests/forms/lo_boxes.py): without it 1, 4
+            # long answers had 6, 12 or 20 lines (tests/helpers/lo_boxes.py): without it 1, 4
             # and 8 boxes split, leaving empty box fragments; with it none, and no question
             # was left at a page foot without its box (the logo header fix, above, is what
             # ended the earlier case of that).

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers.archive import ANNEX, AUTHOR, SUBJECT, make_docx
-from procs import process_pids
+from helpers.procs import process_pids
 from pypdf import PdfReader
 
 from pipeline.errors import ConversionError

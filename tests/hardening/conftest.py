@@ -22,7 +22,7 @@ from helpers.hardening import (
     Teams,
     tree_digest,
 )
-from hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT
+from helpers.hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT
 
 from pipeline.examples import example_teams
 from pipeline.forms.write import locked_texts_of, write_team_forms

@@ -16,12 +16,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile import BOMB_BYTES, CASES
+from helpers.hostile import BOMB_BYTES, CASES
 
 pytestmark = pytest.mark.slow  # writes the corpus: ~100 forms
 
 EXTRA_MB = 200
-HELPER = Path(__file__).with_name("bounded_read.py")
+HELPER = Path(__file__).parents[1] / "helpers" / "bounded_read.py"
 # Readable files whose problems are answers (the batch rejects them, read_form does not).
 READABLE = {"h-vak-weg", "h-vak-dubbel", "h-vak-genest", "h-megatekst", "h-zelfde-team",
             "h-team-id-pad"}

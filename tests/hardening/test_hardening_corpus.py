@@ -11,7 +11,7 @@ import re
 
 import pytest
 from helpers.hardening import BAD_FOLDER_NAMES, TWO_TEAM_FORMS, tree_digest
-from hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT, Case
+from helpers.hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT, Case
 from openpyxl import load_workbook
 
 from pipeline.archive import LOCK_NAME
