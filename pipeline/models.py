@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pipeline.catalogue import Merge
+from pipeline.catalogue import Merge, ProtocolStatus
 from pipeline.errors import Problem
 
 # A field's answer: text/multiline/choice as str (None when empty), checkbox as bool, date as
@@ -278,7 +278,7 @@ class ProtocolMeta(BaseModel):
     team_lead: str
     staff: str | None = None
     version: str
-    status: Literal["concept", "vastgesteld"]
+    status: ProtocolStatus
     adopted_by: str | None = None
     adopted_on: dt.date | None = None
     team_meeting: dt.date | None = None

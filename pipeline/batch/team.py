@@ -20,7 +20,7 @@ from pipeline.batch.shared import (
     outputs_of,
     team_inputs,
 )
-from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND
+from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND, ProtocolStatus
 from pipeline.changes import changes_docx
 from pipeline.errors import Problem, TeamprotocolError, os_reason
 from pipeline.files import (
@@ -184,20 +184,20 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
 
     if problems:
         return failed(problems)
-    if protocol.meta.status == "vastgesteld" and shared.example:
+    if protocol.meta.status is ProtocolStatus.ADOPTED and shared.example:
         return failed([Problem(file=team_form, field="Status van het protocol", message=(
             "dit protocol kan niet worden vastgesteld, want het beleid is nog (deels) het "
             "voorbeeld van de verzonnen Gemeente Lindenhoven: " + "; ".join(shared.example)),
             hint="Vervang die gegevens in het beleid door die van uw organisatie, of zet de "
                  "status op 'concept' zolang dat niet klaar is")])
-    if protocol.meta.status == "vastgesteld" and (
+    if protocol.meta.status is ProtocolStatus.ADOPTED and (
             problem := _archived_under_another_name(protocol, shared, team_id, team_form)):
         return failed([problem])
     with times.stage("render docx"):
         data = render_protocol(protocol, shared.policy, template=shared.template,
                                logo=shared.logo)
     docx_hash = sha256_bytes(data)
-    if protocol.meta.status == "vastgesteld":
+    if protocol.meta.status is ProtocolStatus.ADOPTED:
         rel = archive_rel(shared, protocol, team_id)
         problems = _adopted_changed(shared.manifest.archive.get(rel), team_id, docx_hash,
                                     protocol, rel, team_form)
@@ -241,7 +241,7 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         warnings.insert(0, Problem(file=outputs["pdf"], message=(
             "de PDF van een eerdere build is verwijderd, want hij hoort niet meer bij het "
             "nieuwe Word-bestand"), hint="Bouw zonder --no-pdf voor een nieuwe PDF"))
-    if not opts.pdf and protocol.meta.status == "vastgesteld":
+    if not opts.pdf and protocol.meta.status is ProtocolStatus.ADOPTED:
         rel = archive_rel(shared, protocol, team_id)
         if not ensure_inside(opts.out_dir, Path(rel)).exists():
             # Archiving needs the verified PDF/A; --no-pdf made none, and said nothing.
