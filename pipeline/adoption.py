@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pipeline import answers
 from pipeline.catalogue import FIELDS_BY_TAG, Field, FieldType, Merge, ProtocolStatus
 from pipeline.errors import Problem
-from pipeline.models import Action, FormData
+from pipeline.models import Action, ActionOrigin, FormData
 from pipeline.text import dutch_date, parse_version
 
 MAX_EVALUATION_GAP = dt.timedelta(days=2 * 366)  # "at most two years later"
@@ -142,8 +142,9 @@ ErrorSink = Callable[[str | None, str, str], None]
 
 
 def _gap_problems(gaps: list[Gap], error: ErrorSink) -> None:
-    no_action = [g.item for g in gaps if g.action is None or g.action.origin == "open"]
-    no_date = [g.item for g in gaps if g.action is not None and g.action.origin != "open"
+    no_action = [g.item for g in gaps if g.action is None or g.action.origin is ActionOrigin.OPEN]
+    no_date = [g.item for g in gaps
+               if g.action is not None and g.action.origin is not ActionOrigin.OPEN
                and (g.action.due is None or not g.action.owner)]
     if no_action:
         error("team.acties", "voor deze onderdelen die nog niet geregeld zijn, staat geen actie: "

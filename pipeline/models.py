@@ -128,6 +128,14 @@ class Status(StrEnum):
 OPEN = (Status.TE_BEOORDELEN, Status.DEELS, Status.ONTBREEKT)  # an item that still needs work
 
 
+class ActionOrigin(StrEnum):
+    """Whose action closes a gap: the team's, the organisation's, or nobody's yet (`open`)."""
+
+    TEAM = "team"
+    ORGANISATION = "organisatie"
+    OPEN = "open"
+
+
 class Action(BaseModel):
     """Who does what by when to close a gap."""
 
@@ -135,7 +143,7 @@ class Action(BaseModel):
     what: str
     owner: str | None = None
     due: dt.date | None = None
-    origin: Literal["team", "organisatie", "open"]
+    origin: ActionOrigin
     overdue: bool = False  # the due date lies before the build date: *verlopen*
 
 
