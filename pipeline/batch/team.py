@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from pipeline import history
 from pipeline.adoption import Gap, adoption_problems
 from pipeline.archive import ArchiveRecord, TeamEntry, note_written, team_is_current
@@ -308,7 +310,10 @@ def build_team(folder: Path, shared: Shared, opts: BuildOptions
         return _build_docx(folder, shared, opts, remarks), inputs
     except TeamprotocolError as e:
         return _failed(team_id, e, remarks), inputs
-    except (OSError, ValueError) as e:  # an unreadable form or protocol.json, disk full, ...
+    # An unreadable form or disk full (OSError); a damaged protocol.json of an unchanged team
+    # (pydantic's ValidationError, also for bad JSON; UnicodeDecodeError). Not any ValueError:
+    # one raised by our own code is a bug, and must not read as "onleesbare gegevens".
+    except (OSError, ValidationError, UnicodeDecodeError) as e:
         reason = os_reason(e) if isinstance(e, OSError) else "onleesbare gegevens"
         return _failed(team_id, TeamprotocolError(
             f"kon niet worden gebouwd ({reason})", file=folder,
