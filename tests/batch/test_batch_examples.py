@@ -38,7 +38,7 @@ from pipeline.render import metadata_text
 pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
-TEMPLATE = Path(__file__).resolve().parents[2] / "pipeline" / "templates" / "protocol.docx"
+TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "protocol.docx"
 CARD_TEMPLATE = TEMPLATE.with_name("kaart.docx")
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 
