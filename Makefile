@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP) system
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

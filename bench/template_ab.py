@@ -1,6 +1,6 @@
 """A/B of two protocol templates: render ms and soffice CPU seconds per document.
 
-    .venv/bin/python bench/template_ab.py --old /tmp/old.docx --new pipeline/templates/protocol.docx
+    .venv/bin/python bench/template_ab.py --old /tmp/old.docx --new templates/protocol.docx
 
 Renders the same synthetic protocols with both templates, then converts each set to PDF/A
 with one plain `soffice --convert-to` over the whole list (its own warm profile per template),

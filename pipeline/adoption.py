@@ -18,12 +18,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from pipeline import answers
-from pipeline.catalogue import FIELDS_BY_TAG, Field, FieldType, Merge
+from pipeline.catalogue import FIELDS_BY_TAG, Field, FieldType, Merge, ProtocolStatus
 from pipeline.errors import Problem
-from pipeline.models import Action, FormData
+from pipeline.models import Action, ActionOrigin, FormData
 from pipeline.text import dutch_date, parse_version
 
-ADOPTED = "vastgesteld"
 MAX_EVALUATION_GAP = dt.timedelta(days=2 * 366)  # "at most two years later"
 MAX_ACTION_GAP = dt.timedelta(days=2 * 366)
 _CONCEPT_HINT = "of zet de status op 'concept' zolang dit niet klopt"
@@ -62,7 +61,7 @@ def adoption_problems(team: FormData, gaps: Iterable[Gap], *, today: dt.date,
     `previous_adoption` is the date of the last adopted version in the archive.
     """
     fields = team.fields
-    if str(fields.get("team.status") or "").strip().lower() != ADOPTED:
+    if str(fields.get("team.status") or "").strip().lower() != ProtocolStatus.ADOPTED:
         return [], []
     errors: list[Problem] = []
 
@@ -143,8 +142,9 @@ ErrorSink = Callable[[str | None, str, str], None]
 
 
 def _gap_problems(gaps: list[Gap], error: ErrorSink) -> None:
-    no_action = [g.item for g in gaps if g.action is None or g.action.origin == "open"]
-    no_date = [g.item for g in gaps if g.action is not None and g.action.origin != "open"
+    no_action = [g.item for g in gaps if g.action is None or g.action.origin is ActionOrigin.OPEN]
+    no_date = [g.item for g in gaps
+               if g.action is not None and g.action.origin is not ActionOrigin.OPEN
                and (g.action.due is None or not g.action.owner)]
     if no_action:
         error("team.acties", "voor deze onderdelen die nog niet geregeld zijn, staat geen actie: "

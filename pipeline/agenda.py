@@ -22,7 +22,7 @@ from pathlib import Path
 from icalendar import Calendar, Component, Event
 
 from pipeline.files import atomic_write_bytes
-from pipeline.models import Action, TeamResult
+from pipeline.models import Action, ActionOrigin, TeamResult
 
 AGENDA_NAME = "agenda.ics"
 PRODID = "-//teamprotocol//Teamprotocollen veilige publieke dienstverlening//NL"
@@ -149,7 +149,7 @@ def agenda(results: Iterable[TeamResult], organisation: str, *, today: dt.date,
             if action.due is None:
                 continue
             item = action.item or "actie"
-            if action.origin == "organisatie":
+            if action.origin is ActionOrigin.ORGANISATION:
                 key = (action.item, action.what)
                 if key in seen_org:
                     continue

@@ -209,7 +209,14 @@ CONTACT_KINDS: dict[str, str] = {
 }
 TEAM_KIND = "team"
 FREQUENCIES = ("wekelijks", "maandelijks", "per kwartaal", "halfjaarlijks", "jaarlijks", "niet")
-STATUSES = ("concept", "vastgesteld")
+class ProtocolStatus(StrEnum):
+    """A protocol's status: the team form's drop-down, the protocol's title page, the archive."""
+
+    CONCEPT = "concept"
+    ADOPTED = "vastgesteld"
+
+
+STATUSES = tuple(ProtocolStatus)
 # A statement's answer. Empty (nothing chosen) is "not answered", never "nee": a checkbox could
 # not tell the two apart.
 YES_NO = ("ja", "nee", "deels", "weet ik niet")

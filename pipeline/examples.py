@@ -4,6 +4,7 @@ from the field catalogue (each answerable field with its type, choices and table
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 from importlib import resources
@@ -159,7 +160,17 @@ def load_example_teams(path: Path) -> list[tuple[TeamIdentity, dict[str, dict[st
 
 def example_teams() -> list[tuple[TeamIdentity, dict[str, dict[str, Answer]]]]:
     """The embedded example teams of Gemeente Lindenhoven, checked against the catalogue."""
-    return load_example_teams(example_teams_path())
+    # Read and checked once per process, keyed on the file's stamp; each caller gets its own
+    # copy (~0.4 ms), since identities and answers are mutable.
+    path = example_teams_path()
+    stat = path.stat()
+    return copy.deepcopy(_example_teams(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _example_teams(path: Path, mtime_ns: int,
+                   size: int) -> list[tuple[TeamIdentity, dict[str, dict[str, Answer]]]]:
+    return load_example_teams(path)
 
 
 def write_example_forms(dest: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pipeline import mdto
+from pipeline.catalogue import ProtocolStatus
 from pipeline.errors import MetadataError
 from pipeline.files import atomic_write_bytes, sha256_file
 from pipeline.models import Protocol, ProtocolMeta, VersionEntry
@@ -29,7 +30,6 @@ from pipeline.text import capital, parse_version
 PROTOCOL_SUFFIX = ".protocol.json"
 # An archived protocol.json is ~60 kB; a file far larger is not ours and is not parsed.
 MAX_JSON_BYTES = 16 * 1024 * 1024
-ADOPTED = "vastgesteld"
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class ArchiveIndex:
                 if path.stat().st_size > MAX_JSON_BYTES:
                     continue
                 meta = ProtocolMeta.model_validate(json.loads(path.read_bytes())["meta"])
-                if meta.status == ADOPTED:
+                if meta.status is ProtocolStatus.ADOPTED:
                     stem = path.name.removesuffix(PROTOCOL_SUFFIX)
                     by_team.setdefault(meta.team_id, []).append(
                         ArchivedVersion(stem=stem, path=path, meta=meta))
@@ -158,7 +158,7 @@ def previous_cycle(protocol: Protocol, index: ArchiveIndex) -> tuple[Protocol, P
         change = summary(previous, current) if previous is not None else \
             "eerste vastgestelde versie"
         entries.append(VersionEntry(version=v.meta.version, date=v.meta.adopted_on,
-                                    status=ADOPTED, note=f"{capital(by)}; {change}"))
+                                    status=ProtocolStatus.ADOPTED, note=f"{capital(by)}; {change}"))
         previous = current
     assert previous is not None
     own = meta.history[-1] if meta.history else VersionEntry(

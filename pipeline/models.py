@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pipeline.catalogue import Merge
+from pipeline.catalogue import Merge, ProtocolStatus
 from pipeline.errors import Problem
 
 # A field's answer: text/multiline/choice as str (None when empty), checkbox as bool, date as
@@ -131,6 +131,14 @@ class Status(StrEnum):
 OPEN = (Status.TE_BEOORDELEN, Status.DEELS, Status.ONTBREEKT)  # an item that still needs work
 
 
+class ActionOrigin(StrEnum):
+    """Whose action closes a gap: the team's, the organisation's, or nobody's yet (`open`)."""
+
+    TEAM = "team"
+    ORGANISATION = "organisatie"
+    OPEN = "open"
+
+
 class Action(BaseModel):
     """Who does what by when to close a gap."""
 
@@ -138,7 +146,7 @@ class Action(BaseModel):
     what: str
     owner: str | None = None
     due: dt.date | None = None
-    origin: Literal["team", "organisatie", "open"]
+    origin: ActionOrigin
     overdue: bool = False  # the due date lies before the build date: *verlopen*
 
 
@@ -281,7 +289,7 @@ class ProtocolMeta(BaseModel):
     team_lead: str
     staff: str | None = None
     version: str
-    status: Literal["concept", "vastgesteld"]
+    status: ProtocolStatus
     adopted_by: str | None = None
     adopted_on: dt.date | None = None
     team_meeting: dt.date | None = None

@@ -1,4 +1,4 @@
-"""Build pipeline/templates/protocol.docx: the docxtpl (Jinja) template of a team protocol.
+"""Build templates/protocol.docx: the docxtpl (Jinja) template of a team protocol.
 
 Run `python scripts/make_template.py` after changing it; the template is committed so that
 organisations can copy it as the start of their own house-style template. Every variable the
@@ -31,7 +31,7 @@ from pipeline.ooxml_order import order_properties
 from pipeline.render import BRAND_STYLES
 from pipeline.render.toc import ensure_update_fields
 
-OUT = Path(__file__).resolve().parent.parent / "pipeline" / "templates" / "protocol.docx"
+OUT = Path(__file__).resolve().parent.parent / "templates" / "protocol.docx"
 # The alarm card on its own (kaart-<team>.docx): the same styles and card, one page.
 CARD_OUT = OUT.with_name("kaart.docx")
 W = nsdecls("w")

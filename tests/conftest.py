@@ -1,5 +1,5 @@
 """Shared by every test folder: `tests/` itself is on sys.path (pytest puts a conftest's
-folder there), so helper modules beside this file, such as `docx_surgery`, import by name."""
+folder there), so the helper modules in `tests/helpers/` import as `helpers.<name>`."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from PIL import Image
 # `pytest -m "not libreoffice"` leaves LibreOffice out. Test modules that start it in their
 # own code say so with `pytestmark = pytest.mark.libreoffice`.
 LIBREOFFICE_FIXTURES = frozenset({"converted", "example_build", "cli_demo", "lo_cache",
-                                  "corpus_build"})
+                                  "corpus_build", "mixed_cli", "adopted_twins",
+                                  "protocol_pdf"})
 
 # The session-scoped builds that tests in several modules read. Under pytest-xdist (`make test`
 # runs `-n 2 --dist loadgroup`) a module's tests run on one worker, so its module-scoped
 # fixtures are made once, and the modules reading one of these builds run on one worker
 # together, so each build is made once, not once per worker.
-SHARED_BUILDS = ("corpus_build", "example_build", "cli_demo", "converted")
+SHARED_BUILDS = ("corpus_forms", "corpus_build", "example_build", "cli_demo", "converted")
 
 # xdist 3.8's own loadgroup reads `xdist_group` marks and renames the test ids, which pytest 9.2
 # no longer lets it do (ids are not plain strings any more): it silently sends a module's tests

@@ -32,6 +32,7 @@ from pipeline.catalogue import (
 )
 from pipeline.models import (
     Action,
+    ActionOrigin,
     Annex,
     ChapterScore,
     ItemAssessment,
@@ -75,9 +76,9 @@ def _gap_action(policy: Policy, item: ChecklistItem, labels: list[str], own: lis
     answer = policy.checklist.get(item.id)
     if answer is not None and not answer.arranged and answer.action:
         return Action(item=item.id, what=answer.action, owner=answer.owner, due=answer.due,
-                      origin="organisatie")
+                      origin=ActionOrigin.ORGANISATION)
     what = "Afspraak maken over: " + "; ".join(labels) if labels else item.text
-    return Action(item=item.id, what=what, owner=lead, origin="open")
+    return Action(item=item.id, what=what, owner=lead, origin=ActionOrigin.OPEN)
 
 
 def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: ChecklistItem, *,
@@ -114,11 +115,11 @@ def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: Checkl
                   if e.state is not AnswerState.GIVEN and e.source.label]
         lead = str(team.fields.get(LEAD_TAG) or "").strip() or None if team else None
         action = _gap_action(policy, item, labels, own, lead)
-        if status is Status.TE_BEOORDELEN and action.origin == "open":
+        if status is Status.TE_BEOORDELEN and action.origin is ActionOrigin.OPEN:
             # What is left is the coordinator's judgement, not a team task.
             action = Action(item=item.id, what="De coördinator beoordeelt het antwoord van "
                             "het team", owner=policy.contacts.coordinator.name,
-                            origin="organisatie")
+                            origin=ActionOrigin.ORGANISATION)
         if action.due is not None:
             action = action.model_copy(update={"overdue": action.due < today})
     conflicts = [e.conflict for e in evidence if e.conflict]

@@ -24,6 +24,7 @@ from pipeline.catalogue import (
 )
 from pipeline.models import (
     Action,
+    ActionOrigin,
     FormData,
     MissingPart,
     Origin,
@@ -151,7 +152,7 @@ def team_actions(team: FormData | None, *, today: dt.date) -> list[Action]:
         if not (what or owner or item or due):
             continue  # an empty row the team lead left in the table
         actions.append(Action(item=item, what=what or "(geen omschrijving ingevuld)",
-                              owner=owner or lead, due=due, origin="team",
+                              owner=owner or lead, due=due, origin=ActionOrigin.TEAM,
                               overdue=due is not None and due < today))
     return actions
 

@@ -27,6 +27,7 @@ from pipeline.batch.shared import (
 )
 from pipeline.batch.team import problems_of
 from pipeline.batch.timing import SOFFICE_STARTS
+from pipeline.catalogue import ProtocolStatus
 from pipeline.errors import ConversionError, Problem, TeamprotocolError
 from pipeline.files import atomic_copy, ensure_inside, sha256_file
 from pipeline.merge import CARD_HEADING
@@ -62,7 +63,7 @@ def _check_of(r: TeamResult, shared: Shared, opts: BuildOptions) -> Check:
     assert protocol is not None  # a built team's result carries its protocol (team.py)
     rel_pdf = outputs_of(r.team_id)["pdf"]
     return Check(pdf=opts.out_dir / rel_pdf, docx=opts.out_dir / r.outputs["docx"],
-                 rel_pdf=rel_pdf, adopted=protocol.meta.status == "vastgesteld",
+                 rel_pdf=rel_pdf, adopted=protocol.meta.status is ProtocolStatus.ADOPTED,
                  font=shared.policy.branding.font, out_dir=opts.out_dir, team_id=r.team_id)
 
 
@@ -149,7 +150,7 @@ def _finish_card(r: TeamResult, outcome: Path | Exception | None, shared: Shared
             "LibreOffice heeft van de alarmkaart geen PDF gemaakt"),
             hint="Probeer het opnieuw; de kaart staat ook op pagina 2 van het protocol"))
         return r.model_copy(update={"warnings": warnings})
-    adopted = r.protocol is not None and r.protocol.meta.status == "vastgesteld"
+    adopted = r.protocol is not None and r.protocol.meta.status is ProtocolStatus.ADOPTED
     with shared.times.stage("verify card (pypdf + PDFium, page)"):
         problems = verify_pdf(pdf, expect_text=CARD_HEADING, name=rel, validate=adopted)
         if not problems and not adopted:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from pipeline import history
 from pipeline.adoption import Gap, adoption_problems
 from pipeline.archive import ArchiveRecord, TeamEntry, note_written, team_is_current
@@ -20,7 +22,7 @@ from pipeline.batch.shared import (
     outputs_of,
     team_inputs,
 )
-from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND
+from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND, ProtocolStatus
 from pipeline.changes import changes_docx
 from pipeline.errors import Problem, TeamprotocolError, os_reason
 from pipeline.files import (
@@ -184,20 +186,20 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
 
     if problems:
         return failed(problems)
-    if protocol.meta.status == "vastgesteld" and shared.example:
+    if protocol.meta.status is ProtocolStatus.ADOPTED and shared.example:
         return failed([Problem(file=team_form, field="Status van het protocol", message=(
             "dit protocol kan niet worden vastgesteld, want het beleid is nog (deels) het "
             "voorbeeld van de verzonnen Gemeente Lindenhoven: " + "; ".join(shared.example)),
             hint="Vervang die gegevens in het beleid door die van uw organisatie, of zet de "
                  "status op 'concept' zolang dat niet klaar is")])
-    if protocol.meta.status == "vastgesteld" and (
+    if protocol.meta.status is ProtocolStatus.ADOPTED and (
             problem := _archived_under_another_name(protocol, shared, team_id, team_form)):
         return failed([problem])
     with times.stage("render docx"):
         data = render_protocol(protocol, shared.policy, template=shared.template,
                                logo=shared.logo)
     docx_hash = sha256_bytes(data)
-    if protocol.meta.status == "vastgesteld":
+    if protocol.meta.status is ProtocolStatus.ADOPTED:
         rel = archive_rel(shared, protocol, team_id)
         problems = _adopted_changed(shared.manifest.archive.get(rel), team_id, docx_hash,
                                     protocol, rel, team_form)
@@ -241,7 +243,7 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         warnings.insert(0, Problem(file=outputs["pdf"], message=(
             "de PDF van een eerdere build is verwijderd, want hij hoort niet meer bij het "
             "nieuwe Word-bestand"), hint="Bouw zonder --no-pdf voor een nieuwe PDF"))
-    if not opts.pdf and protocol.meta.status == "vastgesteld":
+    if not opts.pdf and protocol.meta.status is ProtocolStatus.ADOPTED:
         rel = archive_rel(shared, protocol, team_id)
         if not ensure_inside(opts.out_dir, Path(rel)).exists():
             # Archiving needs the verified PDF/A; --no-pdf made none, and said nothing.
@@ -308,7 +310,10 @@ def build_team(folder: Path, shared: Shared, opts: BuildOptions
         return _build_docx(folder, shared, opts, remarks), inputs
     except TeamprotocolError as e:
         return _failed(team_id, e, remarks), inputs
-    except (OSError, ValueError) as e:  # an unreadable form or protocol.json, disk full, ...
+    # An unreadable form or disk full (OSError); a damaged protocol.json of an unchanged team
+    # (pydantic's ValidationError, also for bad JSON; UnicodeDecodeError). Not any ValueError:
+    # one raised by our own code is a bug, and must not read as "onleesbare gegevens".
+    except (OSError, ValidationError, UnicodeDecodeError) as e:
         reason = os_reason(e) if isinstance(e, OSError) else "onleesbare gegevens"
         return _failed(team_id, TeamprotocolError(
             f"kon niet worden gebouwd ({reason})", file=folder,

@@ -4,6 +4,7 @@ and printing), joined here into one group with one entry point."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import sys
 import tempfile
@@ -13,17 +14,31 @@ from pathlib import Path
 import click
 
 from pipeline import __version__, click_nl
-from pipeline.cli.build import build
-from pipeline.cli.catalogue import catalogue
-from pipeline.cli.check import check
 from pipeline.cli.common import CONTEXT
-from pipeline.cli.forms import forms
-from pipeline.cli.init import init
 from pipeline.errors import TeamprotocolError, os_reason
 from pipeline.pdf.processes import sigterm_exits
 
+# Each command's module, imported only when that command runs or `--help` lists it (click's
+# documented lazy subcommands): `check` does not load the build's libraries (openpyxl,
+# icalendar, pypdf, docxtpl, page), and every command starts faster.
+COMMANDS = {name: f"pipeline.cli.{name}" for name in ("build", "catalogue", "check", "forms",
+                                                       "init")}
 
-@click.group(cls=click_nl.Group, context_settings=CONTEXT)
+
+class _LazyGroup(click_nl.Group):
+    """The group whose commands are imported by name from `COMMANDS` when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        command: click.Command = getattr(importlib.import_module(COMMANDS[cmd_name]), cmd_name)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="teamprotocol",
                       message="%(prog)s %(version)s", help="Toon het versienummer en stop.")
 def cli() -> None:
@@ -32,11 +47,6 @@ def cli() -> None:
     Van ingevulde Word-formulieren per team naar een protocol in huisstijl (Word en PDF/A),
     met een bijlage die laat zien wat geregeld is en wat nog niet.
     """
-
-
-
-for command in (build, catalogue, check, forms, init):
-    cli.add_command(command)
 
 
 def main() -> None:

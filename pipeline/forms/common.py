@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pipeline.catalogue import Field, FieldType, FormSpec
 
+# Paragraph styles of our own (forms/layout.py defines them); the reader recognises a question
+# by its text, not its style, and a locked organisation text by its style.
+QUESTION, ANSWER, LOCKED, NOTE = "Vraag", "Antwoord", "Organisatietekst", "Toelichting"
 # Custom document properties: which form this is, of which schema, for which team.
 PROP_KIND = "teamprotocol.kind"
 PROP_SCHEMA = "teamprotocol.schema_version"

@@ -16,6 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from pipeline.forms.common import ANSWER, LOCKED, NOTE, QUESTION
 from pipeline.ooxml_order import order_properties
 
 # Word on Windows has Calibri; LibreOffice uses its metric twin Carlito (fontconfig alias)
@@ -82,8 +83,6 @@ class Look:
 # Fixed core-property dates: the same inputs give byte-identical forms.
 FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
-# Paragraph styles of our own; the reader recognises a question by its text, not its style.
-QUESTION, ANSWER, LOCKED, NOTE = "Vraag", "Antwoord", "Organisatietekst", "Toelichting"
 
 
 def _plain_fonts(doc: DocxDocument, font: str) -> None:
@@ -160,7 +159,7 @@ def setup_styles(doc: DocxDocument, look: Look) -> None:
         if name == ANSWER:
             # A box never splits over two pages (keep lines together). Measured with
             # LibreOffice 25.2 on the 24 example forms, blank forms and team forms whose 26
-            # long answers had 6, 12 or 20 lines (tests/forms/lo_boxes.py): without it 1, 4
+            # long answers had 6, 12 or 20 lines (tests/helpers/lo_boxes.py): without it 1, 4
             # and 8 boxes split, leaving empty box fragments; with it none, and no question
             # was left at a page foot without its box (the logo header fix, above, is what
             # ended the earlier case of that).

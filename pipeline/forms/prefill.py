@@ -78,7 +78,10 @@ def _read_team(folder: Path, migrations: dict[str, Migration] | None
         try:
             data = read_previous_form(path, migrations)
         except FormError as e:
-            errors.append(Problem(file=str(path), field=e.field, message=e.message, hint=e.hint))
+            # Every problem of the form, each naming it: the error's summary line would keep
+            # only the first.
+            errors += [p if p.file else p.model_copy(update={"file": str(path)})
+                       for p in e.problems]
             continue
         if (problem := misfiled(folder, path, data, forms)) is not None:
             errors.append(problem)

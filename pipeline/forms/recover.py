@@ -8,8 +8,7 @@ from lxml import etree
 
 from pipeline import ooxml
 from pipeline.catalogue import Field, FieldType
-from pipeline.forms import layout
-from pipeline.forms.common import FRAME_NOTE
+from pipeline.forms.common import FRAME_NOTE, LOCKED
 from pipeline.forms.document import NEW_FORM, FormDocument, norm
 from pipeline.forms.values import from_control, value
 from pipeline.models import Answer
@@ -58,6 +57,6 @@ def _is_frame(block: etree._Element) -> bool:
     if block.tag != qn("w:p"):
         return False
     style = block.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    if style is not None and style.get(qn("w:val")) == layout.LOCKED:
+    if style is not None and style.get(qn("w:val")) == LOCKED:
         return True
     return norm(ooxml.content_text(block)) == FRAME_NOTE

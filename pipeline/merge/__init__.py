@@ -16,6 +16,7 @@ from pipeline.catalogue import (
     FORMS,
     TEAM_KIND,
     Merge,
+    ProtocolStatus,
 )
 from pipeline.errors import FormError
 from pipeline.merge.blocks import (
@@ -183,11 +184,12 @@ def _meta(policy: Policy, forms: TeamForms, team: FormData, kinds: list[str],
         # An implausible date (1999, 2099) is no date: never on the title page or the card.
         return answers.plausible_date(value, today)
 
-    status = "vastgesteld" if text("team.status").lower() == "vastgesteld" else "concept"
+    status = (ProtocolStatus.ADOPTED if text("team.status").lower() == ProtocolStatus.ADOPTED
+              else ProtocolStatus.CONCEPT)
     adopted_by = text("team.vastgesteld_door") or None
     adopted_on = _date(answer_of(team, "team.vastgesteld_op"))
     meeting = _date(answer_of(team, "team.teamoverleg"))
-    if status == "vastgesteld":
+    if status is ProtocolStatus.ADOPTED:
         note = "Vastgesteld" + (f" door {adopted_by}" if adopted_by else "")
     else:
         note = "Concept op basis van de teamformulieren"

@@ -45,7 +45,7 @@ def _rpr(color: str | None = None, font: str | None = None) -> etree._Element:
 PLACEHOLDER_COLOR = "6B6B6B"  # 5.3:1 on white, where Word's own Placeholder Text is 3.9:1
 PLACEHOLDER_STYLE = "PlaceholderText"  # Word's character style for placeholder text
 # An unstyled hair space before every placeholder. LibreOffice (25.2, measured with
-# tests/forms/lo_fill.py) gives an answer typed or chosen over a placeholder the formatting of
+# tests/helpers/lo_fill.py) gives an answer typed or chosen over a placeholder the formatting of
 # the placeholder's first character: without this lead every answer given in LibreOffice
 # stayed grey (PlaceholderText); with it the answer has the paragraph's own formatting. Word
 # replaces the whole placeholder. It is whitespace, so readers that strip text never see it.
@@ -123,7 +123,7 @@ def block_text_control(tag: str, alias: str, value: str | None, placeholder: str
     box looks a few lines tall and Word replaces all of it on the first keystroke.
     LibreOffice 25.2 loads this as an inline control in the paragraph and saves it that way;
     of a box Word filled with two paragraphs it keeps the first in the control and the
-    second, with the box's style, right after it (measured, tests/forms/lo_fill.py): the
+    second, with the box's style, right after it (measured, tests/helpers/lo_fill.py): the
     reader takes such paragraphs into the answer with a warning.
     """
     shown = value if value else None

@@ -7,6 +7,7 @@ policy and writes the example one. Everything a stage needs is importable from h
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -55,6 +56,20 @@ __all__ = [
 def load_policy(path: Path | None = None) -> Policy:
     """Read and validate a policy YAML file (None: the embedded default); PolicyError if bad."""
     path = default_policy_path() if path is None else Path(path)
+    if path == default_policy_path():
+        # The embedded policy is read once per process (a build, the tests): a Policy is
+        # frozen, so every caller may share it. Keyed on the file's stamp, should it change.
+        stat = path.stat()
+        return _load_embedded(path, stat.st_mtime_ns, stat.st_size)
+    return _load(path)
+
+
+@functools.cache
+def _load_embedded(path: Path, mtime_ns: int, size: int) -> Policy:
+    return _load(path)
+
+
+def _load(path: Path) -> Policy:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise PolicyError("het beleid moet een groep sleutels zijn (sleutel: waarde)", file=path,

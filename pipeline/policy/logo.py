@@ -7,12 +7,6 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from docx.image.exceptions import (
-    InvalidImageStreamError,
-    UnexpectedEndOfFileError,
-    UnrecognizedImageError,
-)
-from docx.image.image import Image as WordImage
 from PIL import Image, UnidentifiedImageError
 
 from pipeline.errors import PolicyError
@@ -81,6 +75,15 @@ def _word_can_hold(logo: Path, fail: Callable[[str, str], PolicyError]) -> None:
     studio carries an Adobe header instead (Pillow writes one too: FF D8 FF EE), and `build`
     and `forms` crashed on it with UnrecognizedImageError after creating the output folder.
     """
+    # Imported here: python-docx takes ~0.15 s to import, and reading a form or the policy
+    # (`check`) needs no Word writer.
+    from docx.image.exceptions import (
+        InvalidImageStreamError,
+        UnexpectedEndOfFileError,
+        UnrecognizedImageError,
+    )
+    from docx.image.image import Image as WordImage
+
     try:
         WordImage.from_blob(logo.read_bytes())
     except (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError,

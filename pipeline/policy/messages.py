@@ -19,7 +19,7 @@ from pydantic import (
 
 from pipeline.errors import PolicyError, Problem
 from pipeline.policy.model import Policy
-from pipeline.policy.reader import FIX_HINT, _NoAliasLoader
+from pipeline.policy.reader import FIX_HINT
 
 MAX_REPORTED = 8  # validation errors listed in one message; the rest are counted
 
@@ -179,8 +179,10 @@ def validation_problems(exc: ValidationError, model: type[BaseModel], *,
 
 
 def _compose(source: str) -> yaml.Node | None:
+    # Only the nodes' lines are wanted: libyaml composes without constructing, so an alias
+    # here is shared, not expanded (the file was read with the guards before this).
     try:
-        return yaml.compose(source, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
+        return yaml.compose(source, Loader=yaml.CSafeLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         return None
 

@@ -12,6 +12,7 @@ from pipeline.answers import missing_text
 from pipeline.catalogue import FIELDS_BY_TAG, FORMS, Merge
 from pipeline.models import (
     Action,
+    ActionOrigin,
     ItemAssessment,
     MissingPart,
     Origin,
@@ -28,7 +29,8 @@ from pipeline.text import capital, dutch_date, form_name, plural
 ANNEX_HEADING = "Checklist: wat is geregeld"
 
 
-ORIGIN_LABEL = {"team": "team", "organisatie": "organisatie", "open": "nog te bepalen"}
+ORIGIN_LABEL = {ActionOrigin.TEAM: "team", ActionOrigin.ORGANISATION: "organisatie",
+                ActionOrigin.OPEN: "nog te bepalen"}
 
 # 7.2's one cell across "Wat ontbreekt" and "Actie" for an item with nothing to show there:
 # two "–" cells in 27 of handhaving's 30 rows hid the three that ask for something (issue 23).
@@ -76,7 +78,7 @@ def _action_lines(action: Action | None) -> list[str]:
     planned action says so in one line (its owner until then is named once, under 7.3)."""
     if action is None:
         return [EMPTY]
-    if action.origin == "open":
+    if action.origin is ActionOrigin.OPEN:
         return ["nog niet gepland"]
     owner = clean(action.owner) if action.owner else "eigenaar nog te bepalen"
     return [clean(action.what), f"door {owner}, uiterlijk {_due(action)}"]
@@ -133,7 +135,7 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
             # Nothing to name and nothing to do: one cell saying so across both columns.
             "settled": not lines and action is None,
             "action": EMPTY if action is None else
-            ("nog niet gepland" if action.origin == "open" else clean(action.what)),
+            ("nog niet gepland" if action.origin is ActionOrigin.OPEN else clean(action.what)),
             "owner": clean(action.owner or "nog te bepalen") if action is not None else EMPTY,
             "due": _due(action) if action is not None else EMPTY,
             "action_lines": _action_lines(action),
@@ -149,9 +151,10 @@ def annex_view(protocol: Protocol, terminology: str = terms.DEFAULT) -> dict[str
               for s in annex.chapters]
     counts = {s: sum(c.counts.get(s, 0) for c in annex.chapters) for s in Status}
     applicable = sum(n for s, n in counts.items() if s is not Status.NVT)
-    planned = [a for a in annex.actions if a.origin != "open"]
-    unplanned = [a.item for a in annex.actions if a.origin == "open" and a.item]
-    owners = sorted({clean(a.owner) for a in annex.actions if a.origin == "open" and a.owner})
+    planned = [a for a in annex.actions if a.origin is not ActionOrigin.OPEN]
+    unplanned = [a.item for a in annex.actions if a.origin is ActionOrigin.OPEN and a.item]
+    owners = sorted({clean(a.owner) for a in annex.actions
+                     if a.origin is ActionOrigin.OPEN and a.owner})
     return {
         "heading": ANNEX_HEADING,
         "intro": ("Dit hoofdstuk volgt de checklist van de Werkwijzer. Per onderdeel staat of "

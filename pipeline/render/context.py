@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from pipeline import terms
-from pipeline.catalogue import CHECKLIST, CONTACT_KINDS, FORMS
+from pipeline.catalogue import CHECKLIST, CONTACT_KINDS, FORMS, ProtocolStatus
 from pipeline.models import Block, Origin, Protocol
 from pipeline.policy import Policy
 from pipeline.render.annex import annex_view
@@ -193,7 +193,7 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
     meta = protocol.meta
     term = policy.terminology
     kind = policy.branding.kind
-    concept = meta.status != "vastgesteld"
+    concept = meta.status is not ProtocolStatus.ADOPTED
     organisation = clean(policy.branding.organisation)
     chapters = []
     for ch in protocol.chapters:

@@ -35,8 +35,9 @@ from pipeline.render.word import (
     number_lists,
 )
 
-# Package data (importlib.resources), so an installed wheel has it too, not only a checkout.
-TEMPLATE = Path(str(resources.files("pipeline") / "templates" / "protocol.docx"))
+# Package data (importlib.resources), so an installed wheel has it too, not only a checkout: the
+# top-level templates/ folder, installed as the package `pipeline.templates` (setup.py).
+TEMPLATE = Path(str(resources.files("pipeline.templates") / "protocol.docx"))
 # The alarm card's own document (kaart-<team>.docx); always ours: an organisation's house-style
 # template (--template) brings its styles to the protocol, the card keeps its fixed layout.
 CARD_TEMPLATE = TEMPLATE.with_name("kaart.docx")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pipeline import terms
 from pipeline.catalogue import CHAPTERS, CHECKLIST_BY_ID
 from pipeline.errors import sentence
-from pipeline.models import Action, BuildStatus, ItemAssessment, Status, TeamResult
+from pipeline.models import Action, ActionOrigin, BuildStatus, ItemAssessment, Status, TeamResult
 from pipeline.policy import Policy
 
 # An evaluation this close is flagged: a coordinator plans the team meeting weeks ahead.
@@ -204,15 +204,15 @@ def _actions(result: TeamResult, policy: Policy | None, today: dt.date) -> list[
         return []
     rows = []
     for action in protocol.annex.actions:
-        if action.origin == "organisatie":
+        if action.origin is ActionOrigin.ORGANISATION:
             continue  # once, in the organisation's table, not once per team
         rows.append(_action_row(result, protocol.meta.team, action, today, policy))
     for item in protocol.annex.items:
         # The organisation's action covers its own part; the team's part has none yet.
-        if (item.action is not None and item.action.origin == "organisatie"
+        if (item.action is not None and item.action.origin is ActionOrigin.ORGANISATION
                 and item.open_for_team):
             rows.append(_action_row(result, protocol.meta.team, Action(
-                item=item.id, what="", origin="open"), today, policy))
+                item=item.id, what="", origin=ActionOrigin.OPEN), today, policy))
     return rows
 
 
@@ -228,7 +228,7 @@ def _action_row(result: TeamResult, team: str, action: Action, today: dt.date,
     return ActionRow(
         team_id=result.team_id, team=result.team or team, item=action.item,
         item_text=item_text(item, policy) if item else None,
-        what=None if action.origin == "open" else action.what,
+        what=None if action.origin is ActionOrigin.OPEN else action.what,
         owner=action.owner, due=action.due,
         overdue=action.due is not None and action.due < today)
 

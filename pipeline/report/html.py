@@ -1,4 +1,4 @@
-"""overzicht.html: the overview rendered from `templates/overzicht.html.j2` by Jinja.
+"""overzicht.html: the overview rendered from `templates/overzicht.html.j2` (top level) by Jinja.
 
 Autoescape is on (team names come from forms) and undefined variables fail. The page is one
 self-contained file: inline CSS, no scripts, the logo as a data: URI, so the output folder can
@@ -83,7 +83,7 @@ def _percent(share: float | None) -> str:
 
 @cache
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=True,
+    env = Environment(loader=PackageLoader("pipeline.templates", "."), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(date=_date, percent=_percent, heat=heat_colour)

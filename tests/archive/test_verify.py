@@ -29,8 +29,6 @@ from pipeline.pdf.validate import (
 from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
 
-pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
-
 
 @pytest.fixture
 def good_pdf(converted: dict[str, tuple[Path, Path]]) -> Path:

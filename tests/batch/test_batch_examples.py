@@ -23,6 +23,7 @@ from helpers.batch import (
     sha256,
     squash,
 )
+from helpers.golden import assert_same_file
 from lxml import etree
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -37,7 +38,7 @@ from pipeline.render import metadata_text
 pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
 
 TEAM_IDS = [identity.team_id for identity, _ in example_teams()]
-TEMPLATE = Path(__file__).resolve().parents[2] / "pipeline" / "templates" / "protocol.docx"
+TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "protocol.docx"
 CARD_TEMPLATE = TEMPLATE.with_name("kaart.docx")
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 
@@ -182,8 +183,7 @@ def test_cli_and_library_write_the_same_documents(cli_demo, examples, example_fo
                            today=dt.date.today()))
     lib_out = tmp_path / "uit"
     for team_id in examples:
-        assert (team_files(cli_out, team_id)["docx"].read_bytes()
-                == team_files(lib_out, team_id)["docx"].read_bytes()), team_id
+        assert_same_file(team_files(lib_out, team_id)["docx"], team_files(cli_out, team_id)["docx"])
 
 
 # --- 3. adopted versus concept --------------------------------------------------------------

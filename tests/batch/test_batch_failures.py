@@ -22,7 +22,9 @@ from openpyxl import load_workbook
 from pipeline.catalogue import FORMS
 from pipeline.pdf.verify import verify_pdf
 
-pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
+# Builds and `teamprotocol` subprocesses; those reading `mixed_cli` convert (conftest marks them
+# `libreoffice`), the rest build without PDFs.
+pytestmark = pytest.mark.slow
 
 GOOD_CONCEPT, GOOD_ADOPTED = "goed-concept", "goed-vastgesteld"
 UNREADABLE, NO_TEAM_FORM, COPY, NOT_ADOPTED = ("kapot", "zonder-teamformulier", "kopie",

@@ -25,7 +25,9 @@ from helpers.batch import (
     write_team,
 )
 
-pytestmark = pytest.mark.libreoffice  # its tests convert with LibreOffice
+# Builds and `teamprotocol` subprocesses; those reading `adopted_twins` convert (conftest marks
+# them `libreoffice`), as does the one marked below; the rest build without PDFs.
+pytestmark = pytest.mark.slow
 
 POLICY = ("--policy", "voorbeeld")
 # Adopted the way the gates require: after the Stap 2 meeting, with an action for every gap.
@@ -113,6 +115,7 @@ def test_an_unchanged_adopted_team_rebuilt_gives_no_archive_warning(adopted_twin
     assert {p.name: sha256(p) for p in (out / ARCHIVE).iterdir()} == archive
 
 
+@pytest.mark.libreoffice
 def test_an_adopted_protocol_changed_without_a_new_version_fails_and_keeps_its_outputs(
         tmp_path):
     forms, out = tmp_path / "formulieren", tmp_path / "uit"

@@ -98,8 +98,8 @@ def test_a_long_team_name_or_an_empty_contact_type_cell_is_a_row_error(tmp_path,
 def test_an_unforeseen_error_is_one_dutch_line_and_a_log_file(tmp_path):
     """A bug of ours, provoked by breaking a stage from the outside: the user sees one line
     naming a log file; the traceback is in that file, not on the screen."""
-    code = ("import sys, pipeline.cli\n"
-            "c = sys.modules['pipeline.cli.catalogue']\n"
+    code = ("import pipeline.cli.catalogue as c\n"
+            "import sys\n"
             "def broken():\n    raise RuntimeError('kapot')\n"
             "c.catalogue_json = broken\n"
             "sys.argv = ['teamprotocol', 'catalogue']\n"

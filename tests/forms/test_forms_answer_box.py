@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import zipfile
 
-from forms_wordfill import NS, _runs, as_inline, box_of, control, edit_docx, fill_text, w
+from helpers.forms_wordfill import NS, _runs, as_inline, box_of, control, edit_docx, fill_text, w
 from lxml import etree
 
 from pipeline.forms import layout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from forms_wordfill import edit_docx, fill_text, set_date
+from helpers.forms_wordfill import edit_docx, fill_text, set_date
 
 from pipeline.cli import cli
 

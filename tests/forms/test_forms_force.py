@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from forms_wordfill import edit_docx, fill_text
+from helpers.forms_wordfill import edit_docx, fill_text
 
 from pipeline.batch import team_folders
 from pipeline.cli import cli

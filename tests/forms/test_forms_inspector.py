@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from docx_surgery import rezip
+from helpers.docx_surgery import rezip
 
 from pipeline.errors import FormError
 from pipeline.forms.folder import read_team_folder

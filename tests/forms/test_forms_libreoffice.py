@@ -9,14 +9,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from forms_wordfill import NS, _runs, control, edit_docx, fill_text, w
+from helpers.forms_wordfill import NS, _runs, control, edit_docx, fill_text, w
 from lxml import etree
 
 from pipeline import ooxml
 from pipeline.catalogue import FORMS, FieldType, Merge
 from pipeline.forms.read import read_form
 
-FILLER = Path(__file__).with_name("lo_fill.py")
+FILLER = Path(__file__).parents[1] / "helpers" / "lo_fill.py"
 
 pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 

@@ -12,7 +12,7 @@ import docx
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
-from forms_wordfill import NS, control, w
+from helpers.forms_wordfill import NS, control, w
 from lxml import etree
 
 from pipeline import ooxml

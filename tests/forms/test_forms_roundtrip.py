@@ -7,7 +7,7 @@ import io
 import zipfile
 
 import pytest
-from forms_wordfill import (
+from helpers.forms_wordfill import (
     add_row,
     box_of,
     control,

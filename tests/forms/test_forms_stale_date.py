@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from forms_wordfill import edit_docx, fill_text
 from helpers.batch import adopted_answers, required_answers, write_team
+from helpers.forms_wordfill import edit_docx, fill_text
 
 pytestmark = pytest.mark.slow  # `teamprotocol check` subprocesses
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from docx_surgery import rezip
-from forms_wordfill import edit_docx
+from helpers.docx_surgery import rezip
+from helpers.forms_wordfill import edit_docx
 
 from pipeline.catalogue import SCHEMA_VERSION
 from pipeline.errors import FormError, TeamFormsError

@@ -22,7 +22,7 @@ from helpers.hardening import (
     Teams,
     tree_digest,
 )
-from hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT
+from helpers.hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT
 
 from pipeline.examples import example_teams
 from pipeline.forms.write import locked_texts_of, write_team_forms
@@ -84,12 +84,11 @@ def write_team(examples: Teams, locked: dict[str, str]) -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
-def corpus_build(tmp_path_factory: pytest.TempPathFactory, write_team: Callable[..., Path],
-                 lo_cache: Path) -> CorpusBuild:
-    """Every hostile team folder beside good teams, built once by the real CLI, with PDFs."""
-    root = tmp_path_factory.mktemp("corpus")
-    box = Sandbox(root / "sandbox", lo_cache)
-    forms = box.root / "formulieren"
+def corpus_forms(tmp_path_factory: pytest.TempPathFactory,
+                 write_team: Callable[..., Path]) -> Path:
+    """Every hostile team folder beside good teams, as forms only (no build, no LibreOffice):
+    what the tests that only read forms need."""
+    forms = tmp_path_factory.mktemp("corpus-forms") / "formulieren"
     for team in GOOD:
         write_team(forms, team)
     write_team(forms, "klantcontactcentrum", team_id=UNICODE_TEAM,
@@ -97,16 +96,27 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory, write_team: Callable[
                          "team_lead": "Ame\u0301lie"},
                answers={"team": {"team.opvolging": UNICODE_TEXT,
                                  "team.norm_voorbeelden": UNICODE_TEXT + "\n- " + UNICODE_TEXT}})
+    scratch = forms.parent / "scratch.docx"
     for case in CASES:
         folder = write_team(forms, "klantcontactcentrum", team_id=case.team)
         good = folder / "team.docx"
-        scratch = box.root / "scratch.docx"
         case.make(good, scratch)
         scratch.replace(good)
     for name in BAD_FOLDER_NAMES:
         write_team(forms, "klantcontactcentrum", team_id="x").rename(forms / name)
     two = write_team(forms, "klantcontactcentrum", team_id=TWO_TEAM_FORMS)
     shutil.copy(two / "team.docx", two / "team (2).docx")
+    return forms
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory, corpus_forms: Path,
+                 lo_cache: Path) -> CorpusBuild:
+    """The corpus forms, copied into a sandbox and built once by the real CLI, with PDFs."""
+    root = tmp_path_factory.mktemp("corpus")
+    box = Sandbox(root / "sandbox", lo_cache)
+    forms = box.root / "formulieren"
+    shutil.copytree(corpus_forms, forms, symlinks=True)
     out = box.root / "uitvoer"
     before = tree_digest(box.root)
     proc = box.run("build", forms, "--policy", "voorbeeld", "--out", out, timeout=300)

@@ -1,8 +1,10 @@
-"""Time and memory bounds: every hostile form is read in < 2 s and < 200 MB extra RSS.
+"""Memory and CPU bounds: every hostile form is read within 200 MB extra RSS and 10 s of CPU.
 
 Each form is read in a forked child whose address space may grow by 200 MB at most
-(RLIMIT_AS): a reader that tried to inflate the 2 GiB zip bomb or expand the billion laughs
-would die with MemoryError, which the test reports as what it is.
+(RLIMIT_AS) and which is stopped after 10 s of CPU (RLIMIT_CPU, bounded_read.py): a reader
+that tried to inflate the 2 GiB zip bomb or expand the billion laughs would die with
+MemoryError or be stopped, which the test reports as what it is. How long a read takes is
+measured by the bench, not asserted here (a busy machine is no bug).
 """
 
 from __future__ import annotations
@@ -14,20 +16,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile import BOMB_BYTES, CASES
+from helpers.hostile import BOMB_BYTES, CASES
 
-SECONDS = 2.0
+pytestmark = pytest.mark.slow  # writes the corpus: ~100 forms
+
 EXTRA_MB = 200
-HELPER = Path(__file__).with_name("bounded_read.py")
+HELPER = Path(__file__).parents[1] / "helpers" / "bounded_read.py"
 # Readable files whose problems are answers (the batch rejects them, read_form does not).
 READABLE = {"h-vak-weg", "h-vak-dubbel", "h-vak-genest", "h-megatekst", "h-zelfde-team",
             "h-team-id-pad"}
 
 
 @pytest.fixture(scope="module")
-def bounded(corpus_build) -> dict[str, dict]:
-    paths = [str(corpus_build.forms / c.team / "team.docx") for c in CASES]
-    paths.append(str(corpus_build.forms / "burgerzaken" / "team.docx"))
+def bounded(corpus_forms) -> dict[str, dict]:
+    paths = [str(corpus_forms / c.team / "team.docx") for c in CASES]
+    paths.append(str(corpus_forms / "burgerzaken" / "team.docx"))
     proc = subprocess.run([sys.executable, str(HELPER), str(EXTRA_MB), *paths],
                           capture_output=True, text=True, timeout=300, check=True)
     results = [json.loads(line) for line in proc.stdout.splitlines()]
@@ -39,7 +42,6 @@ def test_hostile_form_read_within_bounds(bounded, case):
     result = bounded[case.team]
     expected = "FormData" if case.team in READABLE else "FormError"
     assert result["outcome"] == expected, result
-    assert result["seconds"] < SECONDS, result
     assert result["extra_mb"] < EXTRA_MB, result
 
 
@@ -48,9 +50,9 @@ def test_the_limit_is_real(bounded):
     assert bounded["burgerzaken"]["outcome"] == "FormData"
 
 
-def test_the_zip_bomb_is_a_bomb(corpus_build):
+def test_the_zip_bomb_is_a_bomb(corpus_forms):
     """The bomb inflates for real: 64 MiB come out of it without effort, 2 GiB are declared."""
-    path = corpus_build.forms / "h-zipbom" / "team.docx"
+    path = corpus_forms / "h-zipbom" / "team.docx"
     assert path.stat().st_size < 4_000_000
     with zipfile.ZipFile(path) as zf:
         info = zf.getinfo("word/document.xml")

@@ -1,5 +1,5 @@
 """A hostile policy or logo through the real CLI: one Dutch line naming file and key, exit 1,
-nothing written (the policy concerns every team, so the batch does not start), in < 10 s."""
+nothing written (the policy concerns every team, so the batch does not start)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.policy import dump_default_policy
-
-SECONDS = 10
 
 
 def _png(width: int, height: int) -> bytes:
@@ -71,7 +69,6 @@ def test_hostile_policy_stops_the_batch_cleanly(sandbox, forms, name):
     proc = sandbox.run("build", forms, "--policy", "voorbeeld",
                        "--policy", "voorbeeld", "--out", out, "--policy", policy, "--no-pdf")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert proc.seconds < SECONDS  # type: ignore[attr-defined]
     lines = [line for line in proc.stderr.splitlines() if line.startswith("Fout: ")]
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith(f"Fout: {policy} — "), lines[0]

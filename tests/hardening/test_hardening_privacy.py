@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from helpers.hardening import Sandbox
-from hostile import control, duplicate_control, edit_part, nest_control, set_control_text
+from helpers.hostile import control, duplicate_control, edit_part, nest_control, set_control_text
 from lxml import etree
 from openpyxl import load_workbook
 

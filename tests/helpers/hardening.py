@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procs import process_pids
-
+from helpers.procs import process_pids
 from pipeline.models import Answer, TeamIdentity
 
 TEAMPROTOCOL = str(Path(sys.executable).parent / "teamprotocol")

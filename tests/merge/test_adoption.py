@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.adoption import Gap, adoption_problems
 from pipeline.models import Action
-from pipeline.text import parse_version
+from pipeline.text import next_minor, parse_version
 
 TODAY = dt.date(2026, 12, 1)
 GOOD = {"status": "vastgesteld", "vastgesteld_door": "K. Smits, afdelingshoofd",
@@ -123,3 +123,14 @@ def test_a_paper_plan_is_not_adopted(team_form, row, message):
     ("1.0.1.2", None), (None, None)])
 def test_version_number(text, expected):
     assert parse_version(text) == expected
+
+
+@pytest.mark.parametrize(("text", "parsed"), [("2,1", (2, 1)), ("v2.1", (2, 1)),
+                                               ("2.1.0", (2, 1, 0))])
+def test_one_version_parser_for_adoption_prefill_and_history(team_form, text, parsed):
+    """Three ways to write version 2.1, read by the one parser (text.parse_version) that the
+    adoption check, the next round's prefilled form (next_minor) and the archive's order of
+    versions (history) use: the adoption accepts each, and the next form gets 2.2."""
+    assert parse_version(text) == parsed
+    assert problems(team_form, versie=text) == ([], [])
+    assert next_minor(text) == "2.2"

@@ -42,13 +42,19 @@ def installed(tmp_path_factory) -> Path:
 
 
 def test_the_wheel_carries_the_template_and_the_defaults(installed):
-    code = ("import pipeline, pipeline.render as r, pipeline.policy as p; "
-            "print(pipeline.__file__); print(r.TEMPLATE.is_file()); "
+    # The templates live in the checkout's top-level templates/ and are installed as the package
+    # pipeline.templates (setup.py): protocol, alarm card and overview.
+    code = ("import pipeline, pipeline.render as r, pipeline.policy as p, pipeline.templates as t; "
+            "from importlib import resources; "
+            "print(pipeline.__file__); print(t.__file__); print(r.TEMPLATE.is_file()); "
+            "print(r.CARD_TEMPLATE.is_file()); "
+            "print((resources.files('pipeline.templates') / 'overzicht.html.j2').is_file()); "
             "print(p.default_policy_path().is_file())")
     out = subprocess.run([str(installed / "python"), "-c", code], check=True, cwd="/",
                          capture_output=True, text=True).stdout.split()
     assert not out[0].startswith(str(ROOT)), "the package came from the checkout, not the wheel"
-    assert out[1:] == ["True", "True"]
+    assert not out[1].startswith(str(ROOT)), "the templates came from the checkout"
+    assert out[2:] == ["True", "True", "True", "True"]
 
 
 @pytest.mark.libreoffice

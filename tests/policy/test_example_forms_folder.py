@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.golden import assert_same_files, difference
 
 from pipeline.batch import BuildOptions, build_all
 from pipeline.examples import write_example_forms
@@ -33,7 +34,8 @@ def test_forms_folder_is_up_to_date(tmp_path):
     committed, made = _files(REPO / "forms"), _files(fresh)
     assert sorted(committed) == sorted(made), REGENERATE
     stale = [name for name in made if committed[name] != made[name]]
-    assert stale == [], f"verouderd: {', '.join(stale)}; {REGENERATE}"
+    assert stale == [], (f"verouderd: {', '.join(stale)}; {REGENERATE}\n"
+                         + str(difference(made[stale[0]], committed[stale[0]], stale[0])))
 
 
 def test_build_of_the_forms_folder_equals_the_embedded_examples(tmp_path):
@@ -49,5 +51,5 @@ def test_build_of_the_forms_folder_equals_the_embedded_examples(tmp_path):
     docx = {p.relative_to(tmp_path / "map").as_posix(): p.read_bytes()
             for p in (tmp_path / "map").glob("*/*.docx")}
     assert len(docx) == 14  # per team the protocol and its alarm card (kaart-<team>.docx)
-    assert docx == {p.relative_to(tmp_path / "ingebouwd").as_posix(): p.read_bytes()
-                    for p in (tmp_path / "ingebouwd").glob("*/*.docx")}
+    assert_same_files(docx, {p.relative_to(tmp_path / "ingebouwd").as_posix(): p.read_bytes()
+                             for p in (tmp_path / "ingebouwd").glob("*/*.docx")})

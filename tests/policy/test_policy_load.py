@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -229,13 +228,11 @@ ALIAS_BOMB = "\n".join(
 ) + "\n"  # 10^9 leaves when expanded
 
 
-def test_alias_bomb_is_refused_fast(tmp_path):
+def test_alias_bomb_is_refused_at_its_first_alias(tmp_path):
+    # Refused at the first alias, before any expansion (10^9 leaves would not fit in memory).
     path = tmp_path / "bom.yaml"
     path.write_text(ALIAS_BOMB, encoding="utf-8")
-    start = time.perf_counter()
     err = error_of(path)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 0.5  # bound: refused before any expansion (measured ~1 ms)
     assert "regel 2" in err.message
     assert "niet toegestaan" in err.message
     assert err.file == str(path)
@@ -267,9 +264,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 def test_oversize_file_is_refused(tmp_path):
     path = tmp_path / "beleid.yaml"
     path.write_bytes(b"# " + b"x" * MAX_POLICY_BYTES + b"\n")
-    start = time.perf_counter()
     err = error_of(path)
-    assert time.perf_counter() - start < 0.5
     assert "te groot" in err.message
 
 
@@ -340,9 +335,7 @@ def test_truncated_logo(tmp_path):
 
 def test_enormous_logo_by_pixels(tmp_path):
     Image.new("1", (20000, 8)).save(tmp_path / "logo.png")  # a few hundred bytes on disk
-    start = time.perf_counter()
-    err = logo_error(tmp_path)
-    assert time.perf_counter() - start < 0.5  # header only: the image is never decoded
+    err = logo_error(tmp_path)  # from the header: the image is never decoded
     assert "20000 × 8 pixels" in err.message
 
 

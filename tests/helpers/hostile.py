@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx_surgery import rezip
 from lxml import etree
 
+from helpers.docx_surgery import rezip
 from pipeline import ooxml
 from pipeline.forms import common
 
