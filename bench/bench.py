@@ -29,6 +29,7 @@ from baseline import (
     reference_documents,
 )
 from docsize import DocSize, doc_size
+from overview_large import large_overview
 from probe import ProcessSampler
 from synth import write_synthetic_forms
 
@@ -110,6 +111,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="only the .docx build and the unchanged rebuilds (large N)")
     parser.add_argument("--keep-forms", action="store_true",
                         help="reuse the forms of the last run when there are N of them")
+    parser.add_argument("--scratch", type=Path, default=OUT,
+                        help=f"folder for the forms and builds (default {OUT})")
+    parser.add_argument("--overview-teams", type=int, default=2000,
+                        help="the overview of this many teams, copied from the build's "
+                        "records: its size and Chromium's load time (0 skips it)")
     parser.add_argument("--reference", type=int, default=40,
                         help=f"plain {REFERENCE_PAGES}-page documents converted as the issue's "
                              "reference (default 40, 0 skips)")
@@ -233,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the whole benchmark once and print the figures; 1 when a team failed."""
     args = parse_args(argv)
     n = args.teams
-    forms_dir, out_dir, work = OUT / "forms", OUT / "build", OUT / "work"
+    scratch = args.scratch
+    forms_dir, out_dir, work = scratch / "forms", scratch / "build", scratch / "work"
     keep = args.keep_forms and forms_dir.is_dir() and len(list(forms_dir.iterdir())) == n
     for path in (out_dir, work) if keep else (forms_dir, out_dir, work):
         shutil.rmtree(path, ignore_errors=True)
@@ -247,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     generate_s = time.perf_counter() - start
 
     if args.no_pdf:
-        return docx_only(BuildOptions(forms_dir=forms_dir, out_dir=out_dir, pdf=False), n)
+        return docx_only(BuildOptions(forms_dir=forms_dir, out_dir=out_dir, pdf=False), n,
+                         args.overview_teams)
     opts = BuildOptions(forms_dir=forms_dir, out_dir=out_dir, jobs=args.jobs)
     print(f"Building {n} teams (docx + PDF/A, {args.jobs} soffice jobs) ...", flush=True)
     first = timed_build(opts)
@@ -290,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = first.report.failed + second.report.failed + third.report.failed
     print_report(args, first, (second, third), floor, (reused, fresh), mem, (self_kib, child_kib),
                  (load_before, load_after), generate_s)
+    print_large_overview(opts, args.overview_teams)
     print("\n== The answer rule (every answer of every team judged)")
     print("\n".join(cold_answer_rule_lines(forms_dir)))
     if reference is not None:
@@ -302,9 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def docx_only(opts: BuildOptions, n: int) -> int:
+def docx_only(opts: BuildOptions, n: int, overview_teams: int) -> int:
+    """`--no-pdf`: the .docx build, two unchanged rebuilds, per-team figures and peak memory,
+    and the overview of a large organisation."""
     print("\n".join(cold_answer_rule_lines(opts.forms_dir)))
-    """`--no-pdf`: the .docx build, two unchanged rebuilds, per-team figures and peak memory."""
     print(f"Building {n} teams (.docx only) ...", flush=True)
     first = timed_build(opts)
     rebuilds = [timed_build(opts) for _ in range(2)]
@@ -315,8 +325,25 @@ def docx_only(opts: BuildOptions, n: int) -> int:
         print(f"{label:<28} {batch.wall:8.2f} s  {batch.wall / n * 1000:7.1f} ms/team  "
               f"peak {sampled.peak_total_kib / MIB:5.0f} MiB")
         print("\n".join(stage_rows(batch.stages, DOCX_STAGES + REBUILD_STAGES + END_STAGES, n)))
+    print_large_overview(opts, overview_teams)
     failed = first.report.failed
+    if failed:
+        print(f"{len(failed)} team build(s) FAILED, e.g. {failed[0].team_id}: "
+              + "; ".join(p.format() for p in failed[0].problems[:2]))
     return 1 if failed else 0
+
+
+def print_large_overview(opts: BuildOptions, teams: int) -> None:
+    """The overview of a large organisation: size, write time, Chromium's load time."""
+    if teams <= 0:
+        return
+    print(f"\n== The overview of {teams} teams (copies of the built teams' records)")
+    big = large_overview(opts.out_dir, opts.out_dir.parent / "overzicht-groot", teams,
+                         opts.today)
+    print("\n".join(big.lines()))
+    best = min(big.load_s)
+    print(target_line(f"overview of {teams} teams loaded in Chromium", f"{best:.2f} s",
+                      "< 1 s", best < 1.0))
 
 
 def print_report(args: argparse.Namespace, first: Batch, rebuilds: tuple[Batch, Batch],
