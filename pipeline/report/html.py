@@ -107,6 +107,7 @@ def template_hash() -> str:
 def html_text(overview: Overview, colour: str = "#1F4E79", logo: Path | None = None) -> str:
     """The overview page as html text."""
     template = _environment().get_template(TEMPLATE)
+    large = len(overview.teams) > OPEN_UP_TO
     # The search box finds a team by the owners of its actions too.
     owners: dict[str, set[str]] = {}
     for a in overview.actions:
@@ -115,5 +116,20 @@ def html_text(overview: Overview, colour: str = "#1F4E79", logo: Path | None = N
     return template.render(
         o=overview, chapters=CHAPTERS, short=SHORT_CHAPTERS, colour=colour,
         on_colour=text_on(colour), heading=heading_colour(colour), logo=logo_uri(logo),
-        legend=[0, 0.25, 0.5, 0.75, 1], large=len(overview.teams) > OPEN_UP_TO,
-        owners={t: " ".join(sorted(o)) for t, o in owners.items()})
+        legend=[0, 0.25, 0.5, 0.75, 1], large=large,
+        owners={t: " ".join(sorted(o)) for t, o in owners.items()},
+        actions_data=_actions_data(overview) if large else None)
+
+
+def _actions_data(overview: Overview) -> dict[str, object]:
+    """A large organisation's planned actions as the page's data: per team a row of item,
+    action, owner, date as shown and overdue; each item's text once."""
+    teams: dict[str, list[list[object]]] = {}
+    texts: dict[str, str] = {}
+    for a in overview.planned:
+        if a.item and a.item_text:
+            texts[a.item] = a.item_text
+        teams.setdefault(a.team_id, []).append(
+            [a.item or "", a.what or "", a.owner or "", _date(a.due) if a.due else "",
+             1 if a.overdue else 0])
+    return {"onderdelen": texts, "teams": teams}

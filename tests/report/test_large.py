@@ -77,6 +77,18 @@ def test_grouped_by_department_with_counts_and_closed_until_opened(browser, larg
     actions = page.locator("details.acties")
     assert actions.count() == len(DEPARTMENTS) * PER_DEPARTMENT
     assert actions.evaluate_all("ds => ds.every(d => !d.open)")
+    # They come as data; a team's table is made when it is opened, as the small page shows it.
+    team = page.locator("details.acties[data-team='stadsbeheer-07']")
+    assert team.locator("table").count() == 0
+    team.locator("summary").click()
+    rows = team.locator("table.actions tbody tr").evaluate_all(
+        "rs => rs.map(r => [...r.cells].map(c => c.innerText.trim()))")
+    count = int(team.locator("summary").inner_text().split("·")[1].split()[0])
+    assert len(rows) == count > 0
+    assert any(owner == OWNER for _, _, owner, _ in rows)
+    assert all(due.endswith("verlopen") for *_, due in rows if due != "nog niet bepaald")
+    assert team.locator("thead th").all_inner_texts() == ["Onderdeel", "Actie", "Eigenaar",
+                                                          "Uiterlijk"]
     page.close()
 
 
