@@ -322,8 +322,10 @@ def docx_only(opts: BuildOptions, n: int, overview_teams: int) -> int:
                          ("unchanged rebuild, again", rebuilds[1])):
         sampled = batch.sampled
         assert sampled is not None
+        # The batch's own CPU seconds too: on a shared machine its wall time is mostly the
+        # other work's.
         print(f"{label:<28} {batch.wall:8.2f} s  {batch.wall / n * 1000:7.1f} ms/team  "
-              f"peak {sampled.peak_total_kib / MIB:5.0f} MiB")
+              f"CPU {batch.cpu_self:6.2f} s  peak {sampled.peak_total_kib / MIB:5.0f} MiB")
         print("\n".join(stage_rows(batch.stages, DOCX_STAGES + REBUILD_STAGES + END_STAGES, n)))
     print_large_overview(opts, overview_teams)
     failed = first.report.failed
