@@ -37,6 +37,7 @@ from pipeline.batch.shared import (
     Progress,
     Shared,
     outputs_of,
+    save_policy_cache,
     shared_inputs,
 )
 from pipeline.batch.team import build_team
@@ -158,6 +159,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     prepare_out_dir(opts.out_dir)  # read-only or unwritable: one clear error, early
     with output_lock(opts.out_dir):
         remove_stale_temp_files(opts.out_dir)  # a killed run's half files; we hold the lock
+        save_policy_cache(opts, shared)
         shared.manifest = load_manifest(opts.out_dir)
         shared.reviews = read_reviews(opts.out_dir)
         shared.records = load_records(opts.out_dir)
