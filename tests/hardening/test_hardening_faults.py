@@ -283,7 +283,8 @@ def test_read_only_output_folder(sandbox, built, new):
 
 # --- full output folder ----------------------------------------------------------------------
 
-FSIZE = 60_000  # bytes: the manifest and overview (~45 kB with its script) fit, a .docx (~90 kB) does not
+# bytes: the manifest and the overview (~45 kB with its script) fit, a .docx (~90 kB) does not
+FSIZE = 60_000
 
 
 def _small_files_only() -> None:
