@@ -31,7 +31,8 @@ class LargeOverview:
 
     def lines(self) -> list[str]:
         best = min(self.load_s) if self.load_s else float("nan")
-        return [f"  {self.teams} teams in {DEPARTMENTS} departments, {self.actions} open actions",
+        return [f"  {self.teams} teams in {min(DEPARTMENTS, self.teams)} departments, "
+                f"{self.actions} open actions",
                 f"  overzicht.html {self.html_bytes / 1e6:6.2f} MB, overzicht.xlsx "
                 f"{self.xlsx_bytes / 1e6:.2f} MB, both written in {self.write_s:.2f} s",
                 f"  Chromium loads the page in {best:.3f} s (best of {len(self.load_s)}; "
