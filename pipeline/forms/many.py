@@ -70,7 +70,8 @@ def write_many(jobs: Sequence[TeamJob], common: Common, done: Callable[[], None]
     A team whose worker failed is written again here, so its error is raised as it would be
     without workers (an exception's own arguments do not always survive the trip back).
     """
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                          else os.cpu_count() or 1)
     if len(jobs) < WORKERS_FROM or workers < 2:
         for job in jobs:
             _write(job, common)
