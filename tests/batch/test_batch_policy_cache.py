@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from helpers.batch import build, required_answers, write_team
 
 from pipeline.batch import BuildOptions
 from pipeline.batch.shared import POLICY_CACHE, cached_policy
 from pipeline.files import sha256_file
 from pipeline.policy import default_policy_path, load_policy
+
+pytestmark = pytest.mark.slow  # three .docx builds of one team
 
 
 def test_the_cached_policy_is_the_policy_and_only_for_its_own_file(tmp_path):
