@@ -5,13 +5,21 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup system demo test quick bench forms lint clean
 
-setup: $(STAMP) system
+# axe-core (npm) checks the overview for WCAG 2.1 AA in Chromium (tests/report); pinned,
+# installed into the virtualenv's folder so `make clean` removes it too.
+AXE_VERSION := 4.14.1
+AXE    := $(VENV)/node/node_modules/axe-core/axe.min.js
+
+setup: $(STAMP) system $(AXE)
 
 $(STAMP): pyproject.toml setup.py
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(AXE): | system
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@$(AXE_VERSION)
 
 # LibreOffice (25.x from bookworm-backports on Debian 12) and open fonts.
 system:

@@ -7,6 +7,8 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from pipeline.adoption import _ACTION_OWNER, MAX_ACTION_GAP
+from pipeline.answers import is_given
 from pipeline.assess import open_items
 from pipeline.catalogue import (
     CHECKLIST,
@@ -18,7 +20,8 @@ from pipeline.catalogue import (
     Merge,
 )
 from pipeline.examples import check_answers, example_teams
-from pipeline.forms.write import locked_texts_of, write_team_forms
+from pipeline.forms.many import Common, TeamJob, write_many
+from pipeline.forms.write import locked_texts_of
 from pipeline.models import Answer, Cell, FormData, TeamIdentity
 from pipeline.policy import load_policy
 
@@ -48,7 +51,9 @@ def _optional_tags(kind: str) -> set[str]:
     """Tags a team lead may leave empty without the form becoming invalid."""
     return {f.tag for f in FORMS[kind].fields
             if not f.required and f.merge is not Merge.LOCKED and not f.prefill
-            and f.tag not in ("team.vastgesteld_door", "team.vastgesteld_op")}
+            # What an adoption rests on (adoption gates): Stap 1 and Stap 2 and their dates.
+            and f.tag not in ("team.vastgesteld_door", "team.vastgesteld_op",
+                              "team.inventarisatie", "team.teamoverleg")}
 
 
 def _multiline_tags(kind: str) -> set[str]:
@@ -76,7 +81,8 @@ def _vary_team_form(answers: dict[str, Answer], rng: random.Random) -> None:
         answers["team.status"] = "concept"
     # Never into the future: an adoption dated after the build is refused (adoption gates).
     shift = dt.timedelta(days=rng.randint(-60, 0))
-    for tag in ("team.teamoverleg", "team.volgende_evaluatie", "team.vastgesteld_op"):
+    for tag in ("team.inventarisatie", "team.teamoverleg", "team.volgende_evaluatie",
+                "team.vastgesteld_op"):
         value = answers.get(tag)
         if isinstance(value, dt.date):
             answers[tag] = value + shift
@@ -134,6 +140,17 @@ def _plan_every_gap(identity: TeamIdentity, answers: Answers) -> None:
     planned = {r.get("onderdeel") for r in rows}
     rows += [{"wat": f"Afspraken maken over {i}", "onderdeel": i, "eigenaar": "Teamleider",
               "datum": today + dt.timedelta(days=120)} for i in open_ids if i not in planned]
+    # Every action of an adopted protocol has a named owner and a date after the adoption
+    # (adoption gates): the example teams' vaguer rows are made concrete, as a coordinator
+    # would ask before the adoption.
+    adopted = answers[TEAM_KIND].get("team.vastgesteld_op")
+    for row in rows:
+        if not is_given(_ACTION_OWNER, row.get("eigenaar")):
+            row["eigenaar"] = "Teamleider"
+        due = row.get("datum")
+        if isinstance(adopted, dt.date) and isinstance(due, dt.date) and not (
+                adopted < due <= adopted + MAX_ACTION_GAP):
+            row["datum"] = adopted + dt.timedelta(days=120)
     answers[TEAM_KIND]["team.acties"] = rows
 
 
@@ -142,9 +159,10 @@ def write_synthetic_forms(dest: Path, count: int, seed: int = 2026) -> list[Team
     rng = random.Random(seed)
     bases = example_teams()
     locked = locked_texts_of(load_policy())
-    teams = []
+    jobs = []
     for n in range(count):
         identity, answers = synthetic_team(n, bases[n % len(bases)], rng)
-        write_team_forms(identity, dest, answers, locked)
-        teams.append(identity)
-    return teams
+        jobs.append(TeamJob(identity, answers))
+    # As `teamprotocol forms` writes them: a worker process per core.
+    write_many(jobs, Common(dest, locked), done=lambda: None)
+    return [job.identity for job in jobs]

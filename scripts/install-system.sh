@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system components teamprotocol needs: LibreOffice Writer (headless), the
 # open fonts the templates use, and Chromium with its driver (the tests open overzicht.html
-# in a real browser). Idempotent: does nothing when they are already there.
+# in a real browser), and npm, which installs axe-core for the overview's accessibility test
+# (Makefile). Idempotent: does nothing when they are already there.
 # On Debian bookworm the default LibreOffice (7.4) loses content-control tags on save
 # (see docs in README), so we take it from bookworm-backports (25.x).
 set -euo pipefail
@@ -21,9 +22,11 @@ need_pdftools=0
 command -v pdftoppm >/dev/null 2>&1 || need_pdftools=1
 need_chromium=0
 { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || need_chromium=1
+need_npm=0
+command -v npm >/dev/null 2>&1 || need_npm=1
 
 if [ $need_lo -eq 0 ] && [ $need_fonts -eq 0 ] && [ $need_uno -eq 0 ] && [ $need_pdftools -eq 0 ] \
-    && [ $need_chromium -eq 0 ]; then
+    && [ $need_chromium -eq 0 ] && [ $need_npm -eq 0 ]; then
   echo "LibreOffice $(soffice --version | awk '{print $2}'), lettertypen en Chromium zijn aanwezig."
   exit 0
 fi
@@ -32,7 +35,7 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "LibreOffice (versie 24 of nieuwer), de lettertypen Carlito en Caladea en/of Chromium ontbreken." >&2
   echo "Installeer ze als beheerder, bijvoorbeeld op Debian 12:" >&2
   echo "  sudo apt-get install -t bookworm-backports libreoffice-writer-nogui python3-uno fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils" >&2
-  echo "  sudo apt-get install chromium chromium-driver" >&2
+  echo "  sudo apt-get install chromium chromium-driver npm" >&2
   exit 1
 fi
 
@@ -61,4 +64,5 @@ apt-get install -y -qq --no-install-recommends \
   fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core poppler-utils
 # Debian's own Chromium (bookworm-security), not a browser build downloaded by a test library.
 apt-get install -y -qq --no-install-recommends chromium chromium-driver
+command -v npm >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends npm
 echo "Geïnstalleerd: $(soffice --version)"

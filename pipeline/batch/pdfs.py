@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline import history
 from pipeline.archive import ArchiveRecord
 from pipeline.batch.checks import Check, Checked, check_pdf, check_pool
+from pipeline.batch.records import slim
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
     BuildOptions,
@@ -306,7 +307,7 @@ class Pdfs:
         del self._protocol_done[team_id]
         if has_card:
             final = _finish_card(final, self._card_done.pop(team_id), self._shared, self._opts)
-        self.final[team_id] = final
+        self.final[team_id] = slim(final)  # its files are done: keep what the overview reads
         self._progress(team_id)
 
 

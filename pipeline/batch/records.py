@@ -77,6 +77,16 @@ def overview_protocol(protocol: Protocol) -> Protocol:
                                 reviews=protocol.annex.reviews))
 
 
+def slim(result: TeamResult) -> TeamResult:
+    """A finished team's result with only its overview protocol: what the batch keeps of a
+    team once its files are written (issue 26: 2,000 full protocols held to the end took the
+    first build past 1 GiB). The overview, the agenda, the review workbook and the manifest
+    read no more of it."""
+    if result.protocol is None:
+        return result
+    return result.model_copy(update={"protocol": overview_protocol(result.protocol)})
+
+
 def agenda_key(results: list[TeamResult], organisation: str, today: dt.date) -> str:
     """The key of what `agenda.ics` says: every team's title facts and actions, the
     organisation and the day (icalendar took ~1.8 s for 200 teams to find the same file)."""

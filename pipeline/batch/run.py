@@ -26,8 +26,8 @@ from pipeline.batch.records import (
     TeamRecord,
     agenda_key,
     load_records,
-    overview_protocol,
     save_records,
+    slim,
 )
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
@@ -37,6 +37,7 @@ from pipeline.batch.shared import (
     Progress,
     Shared,
     outputs_of,
+    save_policy_cache,
     shared_inputs,
 )
 from pipeline.batch.team import build_team
@@ -158,6 +159,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
     prepare_out_dir(opts.out_dir)  # read-only or unwritable: one clear error, early
     with output_lock(opts.out_dir):
         remove_stale_temp_files(opts.out_dir)  # a killed run's half files; we hold the lock
+        save_policy_cache(opts, shared)
         shared.manifest = load_manifest(opts.out_dir)
         shared.reviews = read_reviews(opts.out_dir)
         shared.records = load_records(opts.out_dir)
@@ -178,7 +180,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
 def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Progress,
          started: float) -> BatchReport:
     manifest = shared.manifest
-    results: list[TeamResult] = []  # each team's result once its .docx is written (or not)
+    order: list[str] = []  # the teams in the order built (their results are in `final`)
     final: dict[str, TeamResult] = {}  # each team's complete result: PDF done, or failed
     inputs: dict[str, dict[str, str]] = {}
     timings: dict[str, float] = {}
@@ -190,13 +192,13 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
                 result, hashes = build_team(folder, shared, opts)
                 if hashes is not None:
                     inputs[result.team_id] = hashes
-                results.append(result)
+                order.append(result.team_id)
                 progress(result.team_id)
                 if pdfs is not None:
                     pdfs.add(result)
                     pdfs.poll()
                 else:
-                    final[result.team_id] = result
+                    final[result.team_id] = slim(result)  # the overview's part of it only
             timings["docx"] = time.perf_counter() - started
             if pdfs is not None:
                 pdfs.drain()  # the PDFs still in LibreOffice once every .docx is written
@@ -206,10 +208,9 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
         # manifest, so a rerun builds only the others. A team whose PDF was not verified
         # (or not archived) yet is left out and rebuilt.
         with contextlib.suppress(Exception):
-            _record(manifest, [final[r.team_id] for r in results if r.team_id in final],
-                    inputs, shared, opts)
+            _record(manifest, [final[t] for t in order if t in final], inputs, shared, opts)
         raise
-    results = [final[r.team_id] for r in results]
+    results = [final[t] for t in order]
     with shared.times.stage("manifest"):
         _record(manifest, results, inputs, shared, opts)
     forget_written(opts.out_dir)  # the manifest saved above knows every file this run wrote
@@ -260,8 +261,8 @@ def _keep_records(records: Records, results: list[TeamResult], shared: Shared) -
             shared.records_changed |= records.teams.pop(r.team_id, None) is not None
         elif r.status == BuildStatus.BUILT and r.protocol is not None:
             json_hash = shared.written.get(r.team_id, {}).get(outputs_of(r.team_id)["json"], "")
-            records.teams[r.team_id] = TeamRecord(json_hash=json_hash,
-                                                  protocol=overview_protocol(r.protocol))
+            # The result holds its overview protocol already (`slim`).
+            records.teams[r.team_id] = TeamRecord(json_hash=json_hash, protocol=r.protocol)
             shared.records_changed = True
 
 

@@ -274,9 +274,10 @@ def _unchanged(team_id: str, entry: TeamEntry, shared: Shared, out_dir: Path) ->
     if record is not None and record.json_hash == entry.outputs.get(json_rel):
         protocol = record.protocol
     else:
-        protocol = Protocol.model_validate_json((out_dir / json_rel).read_bytes())
+        protocol = overview_protocol(  # all the batch keeps of it (memory at 2,000 teams)
+            Protocol.model_validate_json((out_dir / json_rel).read_bytes()))
         shared.records.teams[team_id] = TeamRecord(json_hash=entry.outputs.get(json_rel, ""),
-                                                   protocol=overview_protocol(protocol))
+                                                   protocol=protocol)
         shared.records_changed = True
     outputs = {k: v for k, v in outputs_of(team_id).items() if v in entry.outputs}
     archived = [p for p in entry.outputs if p.startswith(ARCHIVE_DIR + "/") and p.endswith(".pdf")]

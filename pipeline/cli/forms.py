@@ -48,9 +48,10 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     worden ze vervangen en komen de oude in een reservekopie.
     Met --from VORIGE_MAP krijgt elk team de antwoorden van vorig jaar, om te controleren.
     """
+    from pipeline.forms.many import Common, TeamJob, write_many
     from pipeline.forms.publish import commit, staging
     from pipeline.forms.teams_csv import read_teams_csv
-    from pipeline.forms.write import locked_texts_of, look_of, write_team_forms
+    from pipeline.forms.write import locked_texts_of, look_of
     from pipeline.policy import load_policy
 
     teams = read_teams_csv(teams_csv)
@@ -75,31 +76,31 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         found = prefill.plan(teams, last_dir)
     # A count with the time left, on a terminal only: 2,000 teams took minutes and printed
     # nothing until done (issue 26).
+    jobs = [TeamJob(team) if found is None else
+            TeamJob(team, found.answers.get(team.team_id), found.notes.get(team.team_id))
+            for team in teams if found is None or team.team_id not in found.errors]
     with staging(out_dir) as stage, click.progressbar(
-            teams, label="Formulieren", file=sys.stderr, show_pos=True, show_eta=True,
-            hidden=not sys.stderr.isatty()) as bar:
-        for team in bar:
-            if found is None:
-                write_team_forms(team, stage, locked_texts=locked,
-                                 terminology=policy.terminology, look=look)
-            elif team.team_id not in found.errors:
-                write_team_forms(team, stage, found.answers.get(team.team_id), locked,
-                                 found.notes.get(team.team_id), terminology=policy.terminology,
-                                 look=look)
+            length=len(jobs), label="Formulieren", file=sys.stderr, show_pos=True,
+            show_eta=True, hidden=not sys.stderr.isatty()) as bar:
+        write_many(jobs, Common(stage, locked, terminology=policy.terminology, look=look),
+                   done=lambda: bar.update(1))
         done = commit(stage, out_dir, replace=force)
+    # One line per team only where it asks for attention (forms kept, a new team's empty
+    # forms in a new round, answers not taken over); the others are counted in the summary:
+    # 2,000 teams printed 2,000 lines (issue 26).
+    prefilled = 0
     for team in teams:
         folder = out_dir / team.team_id
         new = [p.name for p in done.written + done.replaced if p.parent == folder]
         kept = [p.name for p in done.skipped if p.parent == folder]
         if found is not None and last_dir is not None:
             _prefill_lines(found, team.team_id, last_dir)
-        if new:
-            how = "" if found is None else (
-                ", lege formulieren (geen formulieren in de vorige ronde)"
-                if team.team_id in found.new_teams
-                else ", ingevuld met de antwoorden van de vorige ronde")
+        if new and found is not None and team.team_id in found.new_teams:
             count = plural(len(new), "formulier", "formulieren")
-            click.echo(f"{team.team_id}: {count} in {folder} ({', '.join(new)}){how}")
+            click.echo(f"{team.team_id}: {count} in {folder} ({', '.join(new)}), lege "
+                       "formulieren (geen formulieren in de vorige ronde)")
+        elif new and found is not None:
+            prefilled += 1
         if kept:
             click.echo(f"{team.team_id}: bestaat al en is niet overschreven: {', '.join(kept)}")
     if found is not None and last_dir is not None:
@@ -111,6 +112,9 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     n = len(done.written) + len(done.replaced)
     click.echo(f"Klaar: {n} {'formulier' if n == 1 else 'formulieren'} geschreven voor "
                f"{len(teams)} {'team' if len(teams) == 1 else 'teams'} in {out_dir}.")
+    if prefilled:
+        click.echo(f"{plural(prefilled, 'team', 'teams')} ingevuld met de antwoorden van de "
+                   "vorige ronde; laat de teams ze controleren.")
     if done.skipped:
         # Not an invitation to --force: the usual wish behind it, fresh forms for a new
         # round, is a new folder (issue 21: one team lost 29 of 34 answers that way).

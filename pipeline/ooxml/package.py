@@ -7,6 +7,7 @@ import io
 import uuid
 import zipfile
 from collections.abc import Mapping
+from functools import lru_cache
 
 from lxml import etree
 
@@ -216,6 +217,7 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+@lru_cache(maxsize=8)  # every form of one look has the same styles (issue 26: forms' speed)
 def _with_placeholder_style(styles_xml: bytes) -> bytes:
     """styles.xml with Word's `PlaceholderText` character style (added once)."""
     root = etree.fromstring(styles_xml)
@@ -226,6 +228,12 @@ def _with_placeholder_style(styles_xml: bytes) -> bytes:
 
 def glossary_xml(placeholders: Mapping[str, str]) -> bytes:
     """`<w:glossaryDocument>` with one placeholder docPart (`bbPlcHdr`) per control tag."""
+    return _glossary_xml(tuple(sorted(placeholders.items())))
+
+
+@lru_cache(maxsize=16)  # the same for every form of a kind (issue 26: forms' speed)
+def _glossary_xml(items: tuple[tuple[str, str], ...]) -> bytes:
+    placeholders = dict(items)
     root = etree.Element(qn("w:glossaryDocument"), nsmap={"w": W_NS})
     parts = _el("w:docParts", root)
     for tag in sorted(placeholders):

@@ -13,12 +13,16 @@ from pipeline.files import atomic_write_bytes, sha256_bytes, sha256_file
 from pipeline.models import TeamResult
 from pipeline.policy import Policy
 from pipeline.report.data import Overview, build_overview
-from pipeline.report.html import html_text, text_on
+from pipeline.report.html import html_text, template_hash, text_on
 from pipeline.report.xlsx import workbook_bytes
 
 XLSX = "overzicht.xlsx"
 HTML = "overzicht.html"
 DEFAULT_COLOUR = "#1F4E79"
+# Raised with a change to `xlsx.py` or `html.py` that writes other bytes for the same
+# overview, so an unchanged rebuild does not keep the old files (the page's template is in
+# the key by its own hash).
+FORMAT = 2
 
 __all__ = ["HTML", "XLSX", "Overview", "build_overview", "write_overview",
            "write_overview_if_changed"]
@@ -52,7 +56,7 @@ def write_overview_if_changed(results: list[TeamResult], out_dir: Path, *, today
     xlsx, page = Path(out_dir) / XLSX, Path(out_dir) / HTML
     # The overview is frozen dataclasses of plain values: its repr is all it shows.
     logo_hash = sha256_file(logo) if logo is not None else ""
-    key = sha256_bytes(f"{overview!r}/{colour}/{logo_hash}".encode())
+    key = sha256_bytes(f"{FORMAT}/{template_hash()}/{overview!r}/{colour}/{logo_hash}".encode())
     last_key, last_files = last
     if key == last_key and _still(last_files, xlsx, page):
         return [xlsx, page], key, last_files

@@ -57,6 +57,7 @@ class TeamRow:
     team: str
     build: BuildStatus
     status: str | None  # concept / vastgesteld; None for a failed team
+    department: str | None = None  # None for a failed team: its forms were not read
     version: str | None = None
     chapters: dict[int, ChapterCell] = field(default_factory=dict)
     open: int | None = None  # the team's own open items (deels or ontbreekt)
@@ -93,6 +94,7 @@ class ActionRow:
     team: str
     item: str | None
     item_text: str | None
+    department: str
     what: str | None  # None: nobody has said yet who does what (origin "open")
     owner: str | None
     due: dt.date | None
@@ -113,6 +115,29 @@ class OrganisationRow:
 
 
 @dataclass(frozen=True)
+class Department:
+    """The teams of one department, in the overview's order (furthest behind first); `name`
+    None holds the failed teams, whose department is unknown (their forms were not read)."""
+
+    name: str | None
+    teams: list[TeamRow]
+
+    @property
+    def behind(self) -> int:
+        """Teams with open items of their own."""
+        return sum(1 for t in self.teams if t.open)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for t in self.teams if t.failed)
+
+    @property
+    def flagged(self) -> int:
+        """Built teams whose evaluation asks for attention."""
+        return sum(1 for t in self.teams if not t.failed and t.evaluation_flag)
+
+
+@dataclass(frozen=True)
 class Overview:
     today: dt.date
     organisation: str | None
@@ -123,6 +148,25 @@ class Overview:
     @property
     def failed(self) -> list[TeamRow]:
         return [t for t in self.teams if t.failed]
+
+    @property
+    def departments(self) -> list[Department]:
+        """The teams per department (the failed teams first, then by name), so that an
+        organisation of 2,000 teams reads as a few dozen groups with their counts."""
+        groups: dict[str | None, list[TeamRow]] = {}
+        for t in self.teams:
+            groups.setdefault(None if t.failed else t.department, []).append(t)
+        order = sorted(groups, key=lambda d: (d is not None, (d or "").casefold(), d or ""))
+        return [Department(name=d, teams=groups[d]) for d in order]
+
+    @property
+    def planned_per_team(self) -> list[tuple[TeamRow, list[ActionRow]]]:
+        """Per team (in the departments' order) the actions someone has described."""
+        groups: dict[str, list[ActionRow]] = {}
+        for a in self.planned:
+            groups.setdefault(a.team_id, []).append(a)
+        return [(t, groups[t.team_id]) for d in self.departments for t in d.teams
+                if t.team_id in groups]
 
     @property
     def planned(self) -> list[ActionRow]:
@@ -184,7 +228,8 @@ def _team_row(result: TeamResult, policy: Policy | None, today: dt.date) -> Team
     nxt = protocol.meta.next_evaluation
     return TeamRow(
         team_id=result.team_id, team=team, build=result.status, status=protocol.meta.status,
-        version=protocol.meta.version, chapters=_chapters(items),
+        department=protocol.meta.department, version=protocol.meta.version,
+        chapters=_chapters(items),
         open=sum(i.open_for_team for i in items),
         organisation_open=sum(i.open_for_organisation for i in items),
         review=len(protocol.annex.pending_reviews),
@@ -228,6 +273,7 @@ def _action_row(result: TeamResult, team: str, action: Action, today: dt.date,
     return ActionRow(
         team_id=result.team_id, team=result.team or team, item=action.item,
         item_text=item_text(item, policy) if item else None,
+        department=result.protocol.meta.department if result.protocol else "",
         what=None if action.origin is ActionOrigin.OPEN else action.what,
         owner=action.owner, due=action.due,
         overdue=action.due is not None and action.due < today)

@@ -1,8 +1,10 @@
 """overzicht.html: the overview rendered from `templates/overzicht.html.j2` (top level) by Jinja.
 
 Autoescape is on (team names come from forms) and undefined variables fail. The page is one
-self-contained file: inline CSS, no scripts, the logo as a data: URI, so the output folder can
-be copied or shared as it is and the links to the protocols (relative) keep working.
+self-contained file: inline CSS, one small inline script (the search box and the print view
+of one department; without it every group can still be opened and printed), the logo as a
+data: URI, so the output folder can be copied or shared as it is and the links to the
+protocols (relative) keep working.
 """
 
 from __future__ import annotations
@@ -17,12 +19,17 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from PIL import Image
 
 from pipeline.catalogue import CHAPTERS
+from pipeline.files import sha256_bytes
 from pipeline.policy.model import relative_luminance
 from pipeline.report.data import SHORT_CHAPTERS, Overview
 from pipeline.text import dutch_date
 
 TEMPLATE = "overzicht.html.j2"
 RED, YELLOW, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)
+# Up to this many teams every department and every team's actions are shown open; a larger
+# organisation (1,000-2,000 teams) sees each department's counts first and opens what it
+# needs: Chromium lays out a closed <details> not at all, so the page opens in a second.
+OPEN_UP_TO = 60
 LOGO_HEIGHT = 112  # px: the page shows the logo at most 56 px high
 MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
@@ -90,10 +97,39 @@ def _environment() -> Environment:
     return env
 
 
+@cache
+def template_hash() -> str:
+    """SHA-256 of the page's template: a new template writes the page again."""
+    source = _environment().loader.get_source(_environment(), TEMPLATE)[0]  # type: ignore[union-attr]
+    return sha256_bytes(source.encode("utf-8"))
+
+
 def html_text(overview: Overview, colour: str = "#1F4E79", logo: Path | None = None) -> str:
     """The overview page as html text."""
     template = _environment().get_template(TEMPLATE)
+    large = len(overview.teams) > OPEN_UP_TO
+    # The search box finds a team by the owners of its actions too.
+    owners: dict[str, set[str]] = {}
+    for a in overview.actions:
+        if a.owner:
+            owners.setdefault(a.team_id, set()).add(a.owner)
     return template.render(
         o=overview, chapters=CHAPTERS, short=SHORT_CHAPTERS, colour=colour,
         on_colour=text_on(colour), heading=heading_colour(colour), logo=logo_uri(logo),
-        legend=[0, 0.25, 0.5, 0.75, 1])
+        legend=[0, 0.25, 0.5, 0.75, 1], large=large,
+        owners={t: " ".join(sorted(o)) for t, o in owners.items()},
+        actions_data=_actions_data(overview) if large else None)
+
+
+def _actions_data(overview: Overview) -> dict[str, object]:
+    """A large organisation's planned actions as the page's data: per team a row of item,
+    action, owner, date as shown and overdue; each item's text once."""
+    teams: dict[str, list[list[object]]] = {}
+    texts: dict[str, str] = {}
+    for a in overview.planned:
+        if a.item and a.item_text:
+            texts[a.item] = a.item_text
+        teams.setdefault(a.team_id, []).append(
+            [a.item or "", a.what or "", a.owner or "", _date(a.due) if a.due else "",
+             1 if a.overdue else 0])
+    return {"onderdelen": texts, "teams": teams}

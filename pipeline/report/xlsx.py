@@ -134,7 +134,8 @@ def _overview_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> 
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     chapters = [Column(f"{n}. {SHORT_CHAPTERS[n]}", 11, number_format="0%") for n in CHAPTERS]
     columns = [Column("Team", 24, wrap=True), Column("Team-id", 14),
-               Column("Status", 11), Column("Open punten van het team", 9, number_format="0"),
+               Column("Afdeling", 18, wrap=True), Column("Status", 11),
+               Column("Open punten van het team", 9, number_format="0"),
                *chapters, Column("Geregeld", 10, number_format="0"),
                Column("Van toepassing", 10, number_format="0"),
                Column("Open bij de organisatie", 11, number_format="0"),
@@ -143,7 +144,8 @@ def _overview_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> 
                Column("Te beoordelen (beoordelingen.xlsx)", 13, number_format="0")]
     rows = []
     for t in o.teams:
-        rows.append([t.team, t.team_id, "mislukt" if t.failed else t.status, t.open,
+        rows.append([t.team, t.team_id, t.department, "mislukt" if t.failed else t.status,
+                     t.open,
                      *[t.chapters[n].share if t.chapters else None for n in CHAPTERS],
                      t.arranged, t.applicable, t.organisation_open, t.next_evaluation,
                      t.evaluation_flag, "PDF" if t.links.get("pdf") else None, t.review])
@@ -151,18 +153,22 @@ def _overview_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> 
     # The title spans the table, so it wraps within the printed width instead of running off.
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     ws.row_dimensions[1].height = 3 * LINE_HEIGHT + HEADER_MARGIN
-    evaluation = [c.title for c in columns].index("Volgende evaluatie") + 1
+    titles = [c.title for c in columns]
+    evaluation = titles.index("Volgende evaluatie") + 1
+    status = titles.index("Status") + 1
     for r, t in enumerate(o.teams, 3):
         if t.failed:
-            ws.cell(r, 3).font = Font(name=FONT, bold=True, color="FFC00000")
+            ws.cell(r, status).font = Font(name=FONT, bold=True, color="FFC00000")
         if t.evaluation_flag:
             for c in (evaluation, evaluation + 1):
                 ws.cell(r, c).fill = LATE_FILL
         if t.links.get("pdf"):
-            link = ws.cell(r, [c.title for c in columns].index("Protocol") + 1)
+            link = ws.cell(r, titles.index("Protocol") + 1)
             link.hyperlink = t.links["pdf"]  # relative to the workbook
             link.font = Font(name=FONT, color="FF0B4F9C", underline="single")
-    first, last = get_column_letter(5), get_column_letter(4 + len(CHAPTERS))
+    chapter_one = titles.index(chapters[0].title) + 1
+    first = get_column_letter(chapter_one)
+    last = get_column_letter(chapter_one + len(CHAPTERS) - 1)
     if o.teams:
         ws.conditional_formatting.add(
             f"{first}3:{last}{ws.max_row}",
@@ -172,17 +178,20 @@ def _overview_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> 
 
 
 def _actions_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> None:
-    columns = [Column("Team", 28, wrap=True), Column("Team-id", 18), Column("Onderdeel", 10),
+    # Filtered by department and owner with the sheet's autofilter (issue 26: 42,969 rows
+    # at 2,000 teams).
+    columns = [Column("Team", 28, wrap=True), Column("Team-id", 18),
+               Column("Afdeling", 20, wrap=True), Column("Onderdeel", 10),
                Column("Omschrijving onderdeel", 40, wrap=True), Column("Actie", 50, wrap=True),
                Column("Eigenaar", 24, wrap=True),
                Column("Uiterlijk", 12, number_format=DATE_FORMAT), Column("Verlopen", 10)]
-    rows = [[a.team, a.team_id, a.item, a.item_text,
+    rows = [[a.team, a.team_id, a.department, a.item, a.item_text,
              a.what or "nog geen actie afgesproken", a.owner or "nog niet bepaald", a.due,
              "verlopen" if a.overdue else None] for a in o.actions]
     _table(ws, columns, rows, colour, on_colour)
     for r, a in enumerate(o.actions, 2):
         if a.overdue:
-            ws.cell(r, 7).fill = ws.cell(r, 8).fill = LATE_FILL
+            ws.cell(r, 8).fill = ws.cell(r, 9).fill = LATE_FILL
 
 
 def _organisation_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> None:

@@ -30,6 +30,7 @@ from pypdf import PdfReader
 
 from pipeline.batch import BuildOptions, build_all
 from pipeline.batch.records import RECORDS_NAME
+from pipeline.batch.shared import POLICY_CACHE
 from pipeline.examples import example_teams
 from pipeline.pdf.verify import verify_pdf
 from pipeline.policy import default_policy_path
@@ -118,7 +119,8 @@ def test_manifest_hashes_every_input_and_output(example_build, example_forms, ex
     # The lock file stays (an OS lock lives on its open file, see archive.output_lock); the
     # overview's records are the batch's own (batch/records.py).
     assert written - claimed == {"manifest.json", "overzicht.xlsx", "overzicht.html",
-                                 "agenda.ics", ".teamprotocol.lock", RECORDS_NAME}
+                                 "agenda.ics", ".teamprotocol.lock", RECORDS_NAME,
+                                 POLICY_CACHE}
 
 
 def test_overview_files_list_every_team(example_build, examples):

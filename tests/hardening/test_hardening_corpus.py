@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from pipeline.archive import LOCK_NAME
 from pipeline.batch.records import RECORDS_NAME
+from pipeline.batch.shared import POLICY_CACHE
 from pipeline.files import sha256_file
 from pipeline.pdf.verify import verify_pdf
 from pipeline.render import ANNEX_HEADING
@@ -116,9 +117,9 @@ def test_nothing_written_outside_out_and_no_half_files(corpus_build):
     names = [p.relative_to(corpus_build.out) for p in corpus_build.out.rglob("*")]
     # The lock file and the overview's records stay by design; nothing else hidden or temporary.
     assert [n for n in names if (n.name.startswith(".") or n.suffix == ".tmp")
-            and n.name not in (LOCK_NAME, RECORDS_NAME)] == []
+            and n.name not in (LOCK_NAME, RECORDS_NAME, POLICY_CACHE)] == []
     expected_top = {*GOOD_TEAMS, "archief", "manifest.json", "overzicht.html", "overzicht.xlsx",
-                    "agenda.ics", LOCK_NAME, RECORDS_NAME}
+                    "agenda.ics", LOCK_NAME, RECORDS_NAME, POLICY_CACHE}
     assert {str(n) for n in names if len(n.parts) == 1} == expected_top
     assert tree_digest(corpus_build.forms) == {
         k.removeprefix("formulieren/"): v for k, v in corpus_build.before.items()

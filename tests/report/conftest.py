@@ -4,8 +4,10 @@ whose organisation still has one checklist item to arrange."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
+from helpers.browser import ARGS, CHROMIUM
 from helpers.render import make_policy, make_protocol
 from helpers.report import (
     ORG_ACTION,
@@ -44,3 +46,19 @@ def results() -> list[TeamResult]:
             TeamResult(team_id="burgerzaken", team=ok.meta.team, status="ongewijzigd",
                        protocol=ok, outputs=outputs("burgerzaken")),
             failed]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which(CHROMIUM), "make setup installs Chromium (scripts/install-system.sh)"
+    with sync_playwright() as p:
+        # chromium_sandbox=False passes --no-sandbox (we run as root); Playwright gives the
+        # browser a fresh profile in a temporary folder and removes it on close.
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, chromium_sandbox=False)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -8,35 +8,20 @@ open-actions table holds what the teams planned, the page carries the house colo
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from helpers.browser import axe_violations, open_page
 from helpers.render import COLOUR
 from helpers.report import TODAY
-from playwright.sync_api import Browser, Page, sync_playwright
 
-from pipeline.report import HTML, build_overview, write_overview
+from pipeline.report import build_overview, write_overview
 
 pytestmark = pytest.mark.slow  # starts Chromium
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by make setup; never a downloaded build
-ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert shutil.which(CHROMIUM), "make setup installs Chromium (scripts/install-system.sh)"
-    with sync_playwright() as p:
-        # chromium_sandbox=False passes --no-sandbox (we run as root); Playwright gives the
-        # browser a fresh profile in a temporary folder and removes it on close.
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, chromium_sandbox=False)
-        try:
-            yield b
-        finally:
-            b.close()
+# The fixture's built teams are all of one department (helpers.render.make_protocol).
+DEPARTMENT = "details.dept[data-dept='Publiekszaken']"
 
 
 @pytest.fixture
@@ -49,16 +34,6 @@ def out(results, report_policy, logo, tmp_path) -> Path:
     return tmp_path
 
 
-def open_page(browser: Browser, out: Path, width: int) -> Page:
-    # A phone is emulated as one (is_mobile): without the page's viewport meta, Chromium
-    # would then lay it out 980 px wide and zoom out, as a phone's browser does.
-    phone = width < 600
-    page = browser.new_page(viewport={"width": width, "height": 800}, is_mobile=phone,
-                            has_touch=phone, device_scale_factor=3 if phone else 1)
-    page.goto((out / HTML).as_uri())
-    return page
-
-
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
   const outside = [...document.querySelectorAll('body *')]
@@ -69,23 +44,31 @@ OVERFLOW = """() => {
 
 
 @pytest.mark.parametrize("width", [390, 1280])
+def test_axe_finds_no_wcag_21_aa_violation(browser, out, width):
+    page = open_page(browser, out, width)
+    assert axe_violations(page) == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
 def test_nothing_overflows_sideways(browser, out, width):
     page = open_page(browser, out, width)
     found = page.evaluate(OVERFLOW)
     assert found["width"] == width
     assert found["scroll"] <= width, found
     assert found["outside"] == []
-    box = page.locator("#teams .scroll")
-    assert box.evaluate("e => e.getBoundingClientRect().right") <= width
+    boxes = page.locator("#teams .scroll")  # one per department
+    assert boxes.count() == 2
+    assert max(boxes.evaluate_all("bs => bs.map(b => b.getBoundingClientRect().right)")) <= width
     page.close()
 
 
 def test_on_a_phone_the_team_column_stays_while_the_table_scrolls(browser, out):
     page = open_page(browser, out, 390)
-    box = page.locator("#teams .scroll")
+    box = page.locator(f"{DEPARTMENT} .scroll")
     assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the chapters are further right
-    first = page.locator("table.teams tbody th[scope=row]").first
-    heat = page.locator("table.teams tbody tr:nth-child(2) td.heat").first
+    first = box.locator("table.teams tbody th[scope=row]").first
+    heat = box.locator("table.teams tbody tr:nth-child(2) td.heat").first
     before, heat_before = first.bounding_box()["x"], heat.bounding_box()["x"]
     box.evaluate("e => { e.scrollLeft = 300; }")
     assert first.bounding_box()["x"] == pytest.approx(before, abs=1)  # a border's half pixel
@@ -93,8 +76,8 @@ def test_on_a_phone_the_team_column_stays_while_the_table_scrolls(browser, out):
     # The actions are cards: the header row is hidden, each cell is a labelled line.
     cell = page.locator("table.actions tbody td").first
     assert cell.evaluate("e => getComputedStyle(e).display") == "block"
-    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Team: "'
-    assert page.locator("table.actions thead").bounding_box()["height"] <= 1
+    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Onderdeel: "'
+    assert page.locator("table.actions thead").first.bounding_box()["height"] <= 1
     page.close()
 
 
@@ -118,16 +101,18 @@ def test_links_lead_to_each_teams_pdf_and_word_file(browser, out, results):
 
 def test_open_actions_table(browser, out, results, report_policy):
     page = open_page(browser, out, 1280)
+    # One table per team, under a summary naming the team and its count.
+    summary = page.locator("details.acties summary").all_inner_texts()
+    planned = build_overview(results, report_policy, TODAY).planned
+    assert summary == [f"{planned[0].team} · {len(planned)} acties, {len(planned)} verlopen"]
     table = page.locator("table.actions")
     header = table.locator("thead th").all_inner_texts()
-    assert header == ["Team", "Onderdeel", "Actie", "Eigenaar", "Uiterlijk"]
+    assert header == ["Onderdeel", "Actie", "Eigenaar", "Uiterlijk"]
     rows = table.locator("tbody tr").evaluate_all(
         "rs => rs.map(r => [...r.cells].map(c => c.innerText.trim()))")
-    planned = build_overview(results, report_policy, TODAY).planned
     assert len(rows) == len(planned) > 0
     for row, action in zip(rows, planned, strict=True):
-        team, item, what, owner, due = row
-        assert team == action.team
+        item, what, owner, due = row
         assert item.startswith(action.item)
         assert what == action.what
         assert owner == action.owner
@@ -159,7 +144,7 @@ def test_failed_teams_on_top_house_colour_and_logo(browser, out):
     assert th.evaluate("e => getComputedStyle(e).backgroundColor") == f"rgb({red}, {green}, {blue})"
     logo = page.locator("header img")
     assert logo.evaluate("e => e.complete && e.naturalWidth") == 240
-    late = page.locator("table.teams tbody tr:nth-child(2) .badge").inner_text()
+    late = page.locator(f"{DEPARTMENT} tbody tr").first.locator(".badge").inner_text()
     assert late == "verlopen"  # wijkteam's evaluation of 20 januari 2027
     assert dt.date(2027, 1, 20) < TODAY
     page.close()
@@ -179,9 +164,11 @@ def test_printed_on_a4_landscape_every_column_fits_and_colours_stay(browser, out
     page = open_page(browser, out, 1280)
     page.emulate_media(media="print")
     page.set_viewport_size({"width": A4_LANDSCAPE_PX, "height": 700})
-    table = page.locator("table.teams")
-    assert table.evaluate("e => e.getBoundingClientRect().right") <= A4_LANDSCAPE_PX
-    assert page.locator("#teams .scroll").evaluate("e => e.scrollWidth <= e.clientWidth")
+    tables = page.locator("table.teams")
+    assert max(tables.evaluate_all("ts => ts.map(t => t.getBoundingClientRect().right)")
+               ) <= A4_LANDSCAPE_PX
+    assert all(page.locator("#teams .scroll").evaluate_all(
+        "bs => bs.map(b => b.scrollWidth <= b.clientWidth)"))
     heat = page.locator("td.heat").first
     assert heat.evaluate("e => getComputedStyle(e).printColorAdjust") == "exact"
     pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=False)))

@@ -60,13 +60,15 @@ def test_numbers_dates_and_text_are_typed(book, results, report_policy):
         assert row["Volgende evaluatie"].date() == team.next_evaluation
     wijk = next(r for r in rows if r["Team-id"] == "wijkteam")
     assert wijk["Team"] == "Wijkteam <Noord> & Zuid"
+    assert wijk["Afdeling"] == expected["wijkteam"].department
+    assert next(r for r in rows if r["Team-id"] == "belastingen")["Afdeling"] is None
     assert wijk["Evaluatie"] == "verlopen"  # 20 januari 2027 < 1 maart 2027
     assert wijk["Protocol"] == "PDF"
     ws = book["Overzicht"]
     assert "1. Visie op veilige publieke dienstverlening" in ws["A1"].value
     cell = ws.cell(4, [c.value for c in ws[2]].index("Protocol") + 1)
     assert cell.hyperlink.target == "wijkteam/teamprotocol-wijkteam.pdf"  # relative
-    shares = ws.cell(4, 5)
+    shares = ws.cell(4, [c.value for c in ws[2]].index("1. Visie") + 1)
     assert shares.number_format == "0%"
     assert ws.conditional_formatting  # the heatmap colour scale
     actions = table(book["Open acties"], 1)
@@ -75,6 +77,10 @@ def test_numbers_dates_and_text_are_typed(book, results, report_policy):
     assert all(isinstance(a["Uiterlijk"], dt.datetime) for a in dated)
     assert {a["Verlopen"] for a in dated} == {"verlopen"}  # all due 1 september 2026
     assert {a["Team-id"] for a in actions} == {"wijkteam"}
+    # Filterable by department and owner: both are columns under the sheet's autofilter.
+    assert {a["Afdeling"] for a in actions} == {expected["wijkteam"].department}
+    assert "Eigenaar" in actions[0]
+    assert book["Open acties"].auto_filter.ref.startswith("A1:")
     [org] = table(book["Organisatie"], 1)
     assert org["Onderdeel"] == "V2"
     assert org["Uiterlijk"].date() == dt.date(2027, 6, 30)
