@@ -46,6 +46,10 @@ def _xref_offsets(data: bytes) -> dict[tuple[int, int], int]:
     LibreOffice writes one classic table; `links.name_contents_links` appends an
     incremental update with a table of its own. Anything else (xref streams) gives an empty
     map, so no report is excused.
+
+    Not pypdf's `PdfReader.xref`: it gives the same offsets (1,982 of 1,982 on two example
+    protocols, one with a named-links update) but took 31-55 ms per PDF against 2-5 ms here
+    (measured 7 December 2026), and `links.name_contents_links` asks once per protocol.
     """
     found = _STARTXREF.search(data[-1024:])
     if found is None:

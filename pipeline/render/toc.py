@@ -37,10 +37,11 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from pipeline.ooxml import W_NS
+
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W_NS}
 BOOKMARK_PREFIX = "_Toc"
 # Document variable holding the TOC field's heading levels between `fill_toc` and `stamp_toc`.

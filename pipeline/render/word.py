@@ -14,6 +14,7 @@ from docx.shared import RGBColor
 from lxml import etree
 
 from pipeline.models import Protocol
+from pipeline.ooxml import W_NS
 from pipeline.policy import Branding, Policy
 from pipeline.render.common import clean
 from pipeline.render.context import DOC_TITLE, SUBJECT
@@ -27,7 +28,6 @@ FIXED_DATE = dt.date(2000, 1, 1)
 BRAND_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Bijlagekop", "Kop voorwerk",
                 "TOC Heading", "Kaartkop", "Kaarttitel")
 BRAND_TABLE_STYLE = "Protocoltabel"
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 # python-docx's elements override `xpath` without variables, so compile with lxml.
