@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers.batch import pdf_text
+from helpers.hyphens import broken_words
 from pypdf import PdfReader
 
 from pipeline.examples import example_teams
@@ -145,3 +146,47 @@ def test_every_policy_document_is_named_with_its_date_in_the_pdf(texts):
     for item, answer in policy.checklist.items():
         if answer.arranged:
             assert f"{answer.document} ({answer.date})" in text, item
+
+
+def test_no_word_is_broken_without_a_hyphen_in_any_example_pdf(example_build):
+    """Every example protocol (its annex's narrow cells included) and every alarm card, read
+    from the PDF's text: no word broken over two lines without a hyphen ("Communica|tie")."""
+    _, out = example_build
+    for identity, _ in example_teams():
+        team = identity.team_id
+        for name in (f"teamprotocol-{team}.pdf", f"kaart-{team}.pdf"):
+            reader = PdfReader(Path(out) / team / name)
+            assert broken_words(pdf_text(reader)) == [], name
+
+
+def test_the_broken_word_check_finds_what_libreoffice_breaks(tmp_path):
+    """The check above can fail: LibreOffice breaks a word too long for a narrow cell without
+    a hyphen, and the check names it."""
+    from docx import Document
+    from docx.shared import Cm
+
+    from pipeline.pdf.convert import PdfConverter
+
+    document = Document()
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    for column, cell, width in zip(table.columns, table.rows[0].cells, (Cm(1.6), Cm(12)),
+                                   strict=True):
+        column.width = cell.width = width
+    table.rows[0].cells[0].text = "Afdeling Communicatie"
+    table.rows[0].cells[1].text = "De afdeling Communicatie informeert de medewerkers."
+    docx = tmp_path / "smal.docx"
+    document.save(str(docx))
+    with PdfConverter(jobs=1) as converter:
+        [pdf] = converter.convert([(docx, tmp_path / "smal.pdf")]).values()
+    assert isinstance(pdf, Path), pdf
+    found = broken_words(pdf_text(PdfReader(pdf)))
+    assert found
+    assert all(w.replace("|", "") in ("Afdeling", "Communicatie") for w in found), found
+
+
+def test_a_hyphenated_break_and_two_words_are_not_broken_words():
+    assert broken_words("de afdeling Communi-\ncatie en de\nDreigingsanalyse-\nformulier in\n"
+                        "stelling gebracht") == []
+    assert broken_words("de afdeling Communica\ntie en de voorzie\nningen") == [
+        "Communica|tie", "voorzie|ningen"]
