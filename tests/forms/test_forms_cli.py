@@ -184,3 +184,29 @@ def test_unexpected_os_error_is_one_dutch_line_not_a_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"Fout: {blocker / 'map'} — ")
     assert "een deel van het pad is geen map" in proc.stderr
+
+
+@pytest.mark.parametrize("term", ["inwoner", "klant"])
+def test_check_speaks_the_policys_word_for_burger(tmp_path, term):
+    """`check --policy` with another word for burger: the questions and checklist items it
+    names use that word, as the protocol does (issue 22, item 6)."""
+    import re
+
+    import yaml
+
+    from pipeline.policy import default_policy_path
+
+    data = yaml.safe_load(default_policy_path().read_text(encoding="utf-8"))
+    data["terminology"] = term
+    data["branding"]["logo"] = None
+    policy = tmp_path / "beleid.yaml"
+    policy.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                      encoding="utf-8")
+    for kind in ("team", "balie"):
+        result = CliRunner().invoke(cli, ["check", str(REPO / "forms" / "belastingen" /
+                                                       f"{kind}.docx"), "--policy", str(policy)])
+        assert re.findall(r"\bburgers?\b", result.output, re.IGNORECASE) == [], result.output
+        assert f"{term}" in result.output, kind
+    # Without a policy the catalogue's own word stays.
+    plain = CliRunner().invoke(cli, ["check", str(REPO / "forms" / "belastingen" / "balie.docx")])
+    assert "Hoe burgers de huisregels te zien krijgen" in plain.output
