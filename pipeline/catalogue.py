@@ -41,6 +41,14 @@ class Column(BaseModel):
     label: str
     type: FieldType = FieldType.TEXT
     choices: tuple[str, ...] = ()
+    # What the drop-down shows for each choice, when not the choice itself (the answer read
+    # back is the choice; either text is accepted).
+    shown: tuple[str, ...] = ()
+
+    def shown_as(self, choice: str) -> str:
+        """The text the drop-down shows for one of its choices."""
+        return dict(zip(self.choices, self.shown, strict=True)).get(choice, choice) \
+            if self.shown else choice
 
 
 class Field(BaseModel):
@@ -113,8 +121,16 @@ class ChecklistItem(BaseModel):
     id: str
     chapter: int
     text: str
+    # Its short name, as the form's action list offers it ("N6 Bouwkundige en technische
+    # voorzieningen").
+    name: str
     # A contact-type item is `n.v.t.` when the team has none of these contact types.
     contact_kinds: tuple[str, ...] = ()
+
+    @property
+    def choice(self) -> str:
+        """The item as a form's drop-down shows it: its id and short name."""
+        return f"{self.id} {self.name}"
 
 
 CHAPTERS: dict[int, str] = {
@@ -129,8 +145,44 @@ CHAPTERS: dict[int, str] = {
 _PREFIX_CHAPTER = {"V": 1, "K": 2, "O": 3, "N": 4, "L": 5, "B": 6}
 
 
+# Each checklist item's short name; N1-N10 are the Werkwijzer's own topic names.
+_ITEM_NAMES: dict[str, str] = {
+    "V1": "Visie op veilige publieke dienstverlening",
+    "V2": "Visie gedeeld met medewerkers en ketenpartners",
+    "K1": "Kwaliteit van dienstverlening en gastvrijheid",
+    "K2": "Gedragsregels",
+    "K3": "Aandacht voor emoties",
+    "K4": "Werkverdeling naar competenties",
+    "O1": "Huisregels voor alle locaties",
+    "O2": "Voorwaarden bij huis- en bedrijfsbezoek",
+    "O3": "Huisregels bekendgemaakt",
+    "O4": "Huisregels zichtbaar opgehangen",
+    "O5": "Ordebewaking",
+    "N1": "Risico-inventarisatie en -evaluatie",
+    "N2": "Melden, registreren en analyseren",
+    "N3": "Voorlichting, instructie en training",
+    "N4": "Agressieprotocol",
+    "N5": "Organisatorische en personele maatregelen",
+    "N6": "Bouwkundige en technische voorzieningen",
+    "N7": "Alarmering en alarmopvolging",
+    "N8": "Opvang en nazorg",
+    "N9": "Dadergerichte aanpak",
+    "N10": "Periodieke evaluatie van het beleid",
+    "L1": "Dilemma's bespreken",
+    "L2": "Overleg en opschalen",
+    "L3": "Hoor en wederhoor",
+    "L4": "Incidenten evalueren",
+    "L5": "Leren en ontwikkelen",
+    "B1": "Evaluatie met alle betrokkenen",
+    "B2": "Incidentcijfers bij de evaluatie",
+    "B3": "Verbetermaatregelen",
+    "B4": "Informeren over de evaluatie",
+}
+
+
 def _item(id_: str, text: str, *kinds: str) -> ChecklistItem:
-    return ChecklistItem(id=id_, chapter=_PREFIX_CHAPTER[id_[0]], text=text, contact_kinds=kinds)
+    return ChecklistItem(id=id_, chapter=_PREFIX_CHAPTER[id_[0]], text=text,
+                         name=_ITEM_NAMES[id_], contact_kinds=kinds)
 
 
 CHECKLIST: tuple[ChecklistItem, ...] = (
@@ -392,7 +444,8 @@ _TEAM_FORM = FormSpec(
                columns=(
                    Column(name="wat", label="Actie"),
                    Column(name="onderdeel", label="Onderdeel", type=FieldType.CHOICE,
-                          choices=tuple(i.id for i in CHECKLIST)),
+                          choices=tuple(i.id for i in CHECKLIST),
+                          shown=tuple(i.choice for i in CHECKLIST)),
                    Column(name="eigenaar", label="Eigenaar"),
                    Column(name="datum", label="Uiterlijk", type=FieldType.DATE),
                )),
