@@ -50,7 +50,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     """
     from pipeline.forms.publish import commit, staging
     from pipeline.forms.teams_csv import read_teams_csv
-    from pipeline.forms.write import locked_texts_of, look_of, write_team_forms
+    from pipeline.forms.write import arranged_lines, locked_texts_of, look_of, write_team_forms
     from pipeline.policy import load_policy
 
     teams = read_teams_csv(teams_csv)
@@ -66,6 +66,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     # the forms, so a team lead answers with the norm in front of them.
     policy = load_policy(policy_path)
     locked = locked_texts_of(policy)
+    # Stap 1: what the organisation already arranges per checklist item, on the team form.
+    arranged = arranged_lines(policy)
     # The forms look like the organisation's protocol: its colour, font and logo.
     look = look_of(policy, policy_path)
     found = None
@@ -81,11 +83,11 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         for team in bar:
             if found is None:
                 write_team_forms(team, stage, locked_texts=locked,
-                                 terminology=policy.terminology, look=look)
+                                 terminology=policy.terminology, look=look, arranged=arranged)
             elif team.team_id not in found.errors:
                 write_team_forms(team, stage, found.answers.get(team.team_id), locked,
                                  found.notes.get(team.team_id), terminology=policy.terminology,
-                                 look=look)
+                                 look=look, arranged=arranged)
         done = commit(stage, out_dir, replace=force)
     for team in teams:
         folder = out_dir / team.team_id

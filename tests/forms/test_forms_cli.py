@@ -210,3 +210,44 @@ def test_check_speaks_the_policys_word_for_burger(tmp_path, term):
     # Without a policy the catalogue's own word stays.
     plain = CliRunner().invoke(cli, ["check", str(REPO / "forms" / "belastingen" / "balie.docx")])
     assert "Hoe burgers de huisregels te zien krijgen" in plain.output
+
+
+def test_the_team_form_shows_what_the_organisation_arranges_at_stap_1(tmp_path):
+    """`forms` puts on the team form, above the Stap 1 questions, each checklist item the
+    policy answers with its document and date or its running action, and names the items the
+    team arranges itself; the form still reads back clean (issue 22, item 5)."""
+    import yaml
+    from docx2python import docx2python
+
+    from pipeline.catalogue import CHECKLIST, CHECKLIST_BY_ID
+    from pipeline.forms.folder import read_team_folder
+    from pipeline.policy import dump_default_policy, load_policy
+
+    path = tmp_path / "beleid.yaml"
+    dump_default_policy(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["checklist"]["N6"] = {"arranged": True, "document": "Bouwkundig programma Stadskantoor",
+                               "date": "2026-04"}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    policy = load_policy(path)
+    out = tmp_path / "formulieren"
+    result = CliRunner().invoke(cli, ["forms", str(TEAMS), "--out", str(out),
+                                      "--policy", str(path)])
+    assert result.exit_code == 0, result.output
+    with docx2python(out / "burgerzaken" / "team.docx") as doc:
+        body = " ".join(doc.text.split())
+    step = body.index("Wat de organisatie al regelt (stap 1)")
+    assert step < body.index("Datum van het gesprek met de coördinator (stap 1)")
+    assert ("N6 Bouwkundige en technische voorzieningen: Bouwkundig programma Stadskantoor "
+            "(2026-04).") in body
+    for item, answer in policy.checklist.items():
+        line = f"{CHECKLIST_BY_ID[item].choice}: "
+        assert body.count(line) == 1, item
+        shown = answer.document if answer.arranged else f"nog niet geregeld. Actie: {answer.action}"
+        assert f"{line}{shown}" in body, item
+    own = [i.id for i in CHECKLIST if i.id not in policy.checklist]
+    assert f"De onderdelen {', '.join(own[:-1])} en {own[-1]} regelt het team zelf" in body
+    with docx2python(out / "burgerzaken" / "balie.docx") as doc:
+        assert "Wat de organisatie al regelt" not in doc.text
+    _, problems = read_team_folder(out / "burgerzaken")
+    assert [p for p in problems if p.message != "nog niet ingevuld"] == []
