@@ -16,6 +16,7 @@ from pipeline.answers import AnswerState, Applies, Context, Verdict
 from pipeline.catalogue import (
     CHECKLIST,
     CHECKLIST_BY_ID,
+    FIELDS_BY_TAG,
     FORMS,
     TEAM_KIND,
     ChecklistItem,
@@ -109,6 +110,23 @@ def form_evidence(kind: str, form: FormData | None, item_id: str, *, ctx: Contex
             for f in fields_for(kind, item_id)]
 
 
+def _optional_gap(e: Evidence) -> bool:
+    """An optional question of an appendix (a contact form) the team left empty."""
+    field = FIELDS_BY_TAG.get(e.source.tag or "")
+    return (e.state is AnswerState.EMPTY and field is not None and not field.required
+            and field.merge is Merge.TEAM and e.source.form not in (None, TEAM_KIND))
+
+
+def counted(evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence an item's status rests on. An optional appendix question left empty asks
+    nothing of the team once another of its answers arranges the item (the team form's
+    aftercare contact, the counter's alarm): it makes the item no *deels* then. Without such
+    an answer it still names what is open."""
+    if not any(e.state is AnswerState.GIVEN and e.source.tag for e in evidence):
+        return evidence
+    return [e for e in evidence if not _optional_gap(e)]
+
+
 def form_context(policy: Policy | None, form: FormData | None, *, today: dt.date,
                  reviews: dict[str, Review] | None = None) -> Context:
     """The answer rule's context for one form (`policy.context.answer_context`)."""
@@ -173,8 +191,8 @@ def open_items(form: FormData, *, today: dt.date, arranged: frozenset[str] = fro
     ctx = form_context(policy, form, today=today)
     for item in CHECKLIST:
         reasons = [answers.missing_text(e.missing)
-                   for e in form_evidence(form.kind, form, item.id, ctx=ctx,
-                                          arranged=arranged)
+                   for e in counted(form_evidence(form.kind, form, item.id, ctx=ctx,
+                                                  arranged=arranged))
                    if e.state is not AnswerState.GIVEN and e.missing]
         reasons += [f"openstaande actie: {a.what}" for a in actions if a.item == item.id]
         if reasons:

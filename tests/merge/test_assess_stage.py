@@ -321,3 +321,31 @@ def test_policy_answer_for_a_team_only_item_is_used(policy_factory, team_form, t
     k4 = item(run(policy, team_forms(team_form())), "K4")
     assert k4.status is DLS
     assert k4.sources[0].label == "Werkverdeling 2025"
+
+
+def test_an_empty_optional_appendix_question_does_not_make_an_arranged_item_partial(
+        policy, team_form, form, team_forms, filled):
+    """N7: the counter's alarm is arranged; the meetings appendix's optional alarm question
+    left empty asks nothing more of the team (issue 22). A required question left empty, or
+    an optional one answered 'nee', still makes it deels; with no answer arranging the item
+    the optional question still names what is open."""
+    ticks = {"contact_balie": True, "contact_bijeenkomsten": True}
+    balie = form("balie", fill=True)
+    meetings = form("bijeenkomsten", fill=True, alarm="")
+    annex = run(policy, team_forms(team_form(**ticks), balie, meetings))
+    assert item(annex, "N7").status is GER
+    assert not [m for m in item(annex, "N7").missing if m.form == "bijeenkomsten"]
+    # A required question of the same item left empty: deels, naming it.
+    open_counter = form("balie", fill=True, alarmopvolging="")
+    n7 = item(run(policy, team_forms(team_form(**ticks), open_counter, meetings)), "N7")
+    assert n7.status is DLS
+    assert "Wie op een alarm afkomt en hoe snel" in " ".join(missing_texts(n7))
+    # An optional statement answered 'nee' is an answer, not a question left open.
+    no_button = form("balie", fill=True, alarmknop="nee")
+    assert item(run(policy, team_forms(team_form(**ticks), no_button, meetings)),
+                "N7").status is DLS
+    # Only the meetings appendix, its optional alarm question empty: nothing arranges the
+    # team's part of N7, so the question is still named as open.
+    only = item(run(policy, team_forms(team_form(contact_bijeenkomsten=True), meetings)), "N7")
+    assert only.status is DLS
+    assert any(m.form == "bijeenkomsten" for m in only.missing)
