@@ -111,19 +111,21 @@ def form_evidence(kind: str, form: FormData | None, item_id: str, *, ctx: Contex
 
 
 def _optional_gap(e: Evidence) -> bool:
-    """An optional question of an appendix (a contact form) the team left empty."""
+    """An optional open question of an appendix (a contact form) the team left empty: not a
+    yes/no statement (one left unanswered is a visible gap, "niet beantwoord"), and not a
+    question of a form that is missing altogether."""
     field = FIELDS_BY_TAG.get(e.source.tag or "")
     return (e.state is AnswerState.EMPTY and field is not None and not field.required
-            and field.merge is Merge.TEAM and e.source.form not in (None, TEAM_KIND))
+            and not field.is_statement and field.merge is Merge.TEAM
+            and e.source.form not in (None, TEAM_KIND)
+            and e.missing is not None and e.missing.question is not None)
 
 
 def counted(evidence: list[Evidence]) -> list[Evidence]:
     """The evidence an item's status rests on. An optional appendix question left empty asks
-    nothing of the team once another of its answers arranges the item (the team form's
-    aftercare contact, the counter's alarm): it makes the item no *deels* then. Without such
-    an answer it still names what is open."""
-    if not any(e.state is AnswerState.GIVEN and e.source.tag for e in evidence):
-        return evidence
+    nothing of the team: it is optional, so it never makes an item *deels* (werk-en-inkomen's
+    alarm and aftercare, arranged in its forms, were deels for the empty meeting-alarm and
+    visit-debrief questions). The annex and `check` count the same way."""
     return [e for e in evidence if not _optional_gap(e)]
 
 

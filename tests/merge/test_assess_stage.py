@@ -326,9 +326,8 @@ def test_policy_answer_for_a_team_only_item_is_used(policy_factory, team_form, t
 def test_an_empty_optional_appendix_question_does_not_make_an_arranged_item_partial(
         policy, team_form, form, team_forms, filled):
     """N7: the counter's alarm is arranged; the meetings appendix's optional alarm question
-    left empty asks nothing more of the team (issue 22). A required question left empty, or
-    an optional one answered 'nee', still makes it deels; with no answer arranging the item
-    the optional question still names what is open."""
+    left empty asks nothing more of the team (issue 22). A required question left empty, an
+    optional statement answered 'nee' or a missing appendix still make it deels."""
     ticks = {"contact_balie": True, "contact_bijeenkomsten": True}
     balie = form("balie", fill=True)
     meetings = form("bijeenkomsten", fill=True, alarm="")
@@ -344,8 +343,7 @@ def test_an_empty_optional_appendix_question_does_not_make_an_arranged_item_part
     no_button = form("balie", fill=True, alarmknop="nee")
     assert item(run(policy, team_forms(team_form(**ticks), no_button, meetings)),
                 "N7").status is DLS
-    # Only the meetings appendix, its optional alarm question empty: nothing arranges the
-    # team's part of N7, so the question is still named as open.
-    only = item(run(policy, team_forms(team_form(contact_bijeenkomsten=True), meetings)), "N7")
-    assert only.status is DLS
-    assert any(m.form == "bijeenkomsten" for m in only.missing)
+    # The meetings appendix missing altogether: its questions are open, optional ones too.
+    missing = item(run(policy, team_forms(team_form(**ticks), balie)), "N7")
+    assert missing.status is DLS
+    assert any(m.form == "bijeenkomsten" for m in missing.missing)
