@@ -411,7 +411,7 @@ _TEAM_FORM = FormSpec(
             _f("team.incidentgesprek", "Het incidentgesprek met de burger",
                "Wie voert na een incident het gesprek met de burger, binnen hoeveel werkdagen, en "
                "hoe krijgt de burger de kans zijn kant te vertellen als hij aanspreekbaar is?", M,
-               TEAM, "L3", required=True),
+               TEAM, "L3", "N9", required=True),
         )),
         Section(number="6", title=CHAPTERS[6], chapter=6, fields=(
             # Stap 1 and Stap 2 of the Werkwijzer: when, and with whom (the protocol says it).
@@ -562,7 +562,7 @@ _DIGITAAL_FORM = FormSpec(
                policy_text="digitaal.bewijs"),
             _f("digitaal.sociale_media", "Sociale media en het online delen van persoonsgegevens",
                "Wie volgt berichten over medewerkers, en wie grijpt in als persoonsgegevens van "
-               "een medewerker online worden verspreid (doxing)?", M, TEAM, "N9",
+               "een medewerker online worden verspreid (doxing)?", M, TEAM, "N5",
                required=True),
             _f("digitaal.sancties", "Sancties bij digitale agressie",
                "Vastgesteld door de organisatie.", M, LCK, "N9", policy_text="sancties"),
@@ -579,7 +579,7 @@ _BIJEENKOMSTEN_FORM = FormSpec(
         Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
             # Which meetings, and how often, is where the risks lie (N1), not keeping order.
             _f("bijeenkomsten.soorten", "Soorten bijeenkomsten en hoe vaak",
-               "Bijvoorbeeld inspraakavonden, wijkbijeenkomsten.", M, TEAM, "N1", required=True),
+               "Bijvoorbeeld inspraakavonden, wijkbijeenkomsten.", M, TEAM, required=True),
             _f("bijeenkomsten.beveiliging", "Gastheer, beveiliging en contact met de politie",
                "Wie is aanwezig en wie houdt contact met de politie?", M, TEAM, "O5"),
             _f("bijeenkomsten.mandaat", "Mandaat van de voorzitter",
@@ -628,13 +628,15 @@ MAPPING_REASONS: dict[str, str] = {
           "every location.",
     "O5": "policy + team.orde (every employee keeps order, every team says who and how) + "
           "balie.ordebewaking + bijeenkomsten.beveiliging and .mandaat; never n.v.t.",
-    "N1": "policy (RI&E) + team.risicos + huisbezoek.soorten + bijeenkomsten.soorten and "
-          ".risico: where the team's risks lie.",
+    "N1": "policy (RI&E) + team.risicos + huisbezoek.soorten (involuntary visits are a risk "
+          "the Werkwijzer names) + bijeenkomsten.risico: where the team's risks lie. Not "
+          "bijeenkomsten.soorten: which meetings a team holds is no risk inventory.",
     "N2": "policy (procedure) + team.melden and digitaal.bewijs (inherit).",
     "N3": "policy (training offer) + team.training_gevolgd + team.training_gepland.",
     "N4": "policy (the protocol) + the locked norm + team.norm_voorbeelden + digitaal.telefoon.",
     "N5": "policy + balie.bezetting, huisbezoek.risico and .duo, bijeenkomsten.risico, and "
-          "digitaal.identiteit (an organisational measure, not a technical one).",
+          "digitaal.identiteit and .sociale_media (shielding staff's identity and watching for "
+          "doxing are organisational measures, not technical ones).",
     "N6": "policy + balie.spreekkamer, balie.camera, bijeenkomsten.zaal: the building and its "
           "technique.",
     "N7": "policy + balie.alarmknop, .alarmopvolging, .alarmtest, huisbezoek.registratie, "
@@ -642,12 +644,16 @@ MAPPING_REASONS: dict[str, str] = {
           ".persoonsalarm, bijeenkomsten.alarm.",
     "N8": "policy (regulation) + team.nazorg_contact and team.opvang (inherit) + "
           "huisbezoek.nabespreking (first aftercare) + bijeenkomsten.nazorg.",
-    "N9": "policy + the locked sanctions + digitaal.sociale_media (doxing, online threats).",
+    "N9": "policy + the locked sanctions + team.incidentgesprek: the Werkwijzer's dadergerichte "
+          "aanpak starts by addressing the offender on his behaviour (the sanction ladder's "
+          "first step); watching social media for doxing is a measure (N5), not an approach "
+          "to the offender.",
     "N10": "policy (evaluated periodically) + team.volgende_evaluatie (a date ahead).",
     "L1": "team.dilemmas + team.intervisie (how often dilemmas are discussed).",
     "L2": "policy (consultation structure) + team.opschalen (inherit).",
     "L3": "team.incidentgesprek: hoor en wederhoor is the conversation with the burger after "
-          "an incident, when the burger is aanspreekbaar; debriefs among colleagues are L4/L5.",
+          "an incident, when the burger is aanspreekbaar; debriefs among colleagues are L4/L5. "
+          "The same conversation is the first step of the dadergerichte aanpak (N9).",
     "L4": "policy (incident analysis) + team.incidentbespreking.",
     "L5": "team.dilemmas + team.incidentbespreking + huisbezoek.nabespreking: learning "
           "central when dilemmas and incidents are discussed.",

@@ -347,3 +347,26 @@ def test_an_empty_optional_appendix_question_does_not_make_an_arranged_item_part
     missing = item(run(policy, team_forms(team_form(**ticks), balie)), "N7")
     assert missing.status is DLS
     assert any(m.form == "bijeenkomsten" for m in missing.missing)
+
+
+def test_the_dadergerichte_aanpak_rests_on_the_incidentgesprek(policy, team_form, form,
+                                                               team_forms):
+    """N9 follows the Werkwijzer: the approach to the offender starts with the incidentgesprek
+    (the sanction ladder's first step), so the team's answer on it feeds N9 as it feeds L3;
+    watching social media for doxing is an organisational measure (N5). Which meetings a team
+    holds is no risk inventory (N1); their risk is (issue 22)."""
+    ticks = {"contact_digitaal": True, "contact_bijeenkomsten": True}
+    digital = form("digitaal", fill=True, sociale_media="")
+    meetings = form("bijeenkomsten", fill=True, soorten="")
+    without = run(policy, team_forms(team_form(**ticks, incidentgesprek=""), digital, meetings))
+    n9 = item(without, "N9")
+    assert n9.status is DLS
+    assert "Het incidentgesprek met de burger" in " ".join(missing_texts(n9))
+    assert "doxing" not in " ".join(missing_texts(n9)).lower()
+    assert "Sociale media" in " ".join(missing_texts(item(without, "N5")))
+    assert "Soorten bijeenkomsten" not in " ".join(missing_texts(item(without, "N1")))
+    talk = "De teamleider nodigt de burger binnen vijf werkdagen uit voor een incidentgesprek."
+    with_talk = run(policy, team_forms(team_form(**ticks, incidentgesprek=talk),
+                                       form("digitaal", fill=True), meetings))
+    assert item(with_talk, "N9").status is GER
+    assert {s.tag for s in item(with_talk, "N9").given} >= {"team.incidentgesprek"}
