@@ -64,6 +64,10 @@ class Field(BaseModel):
     required: bool = False
     choices: tuple[str, ...] = ()
     columns: tuple[Column, ...] = ()
+    # A choice field's answer as the protocol says it: choice -> sentence, "*" a sentence for
+    # any choice with `{keuze}` in it ("Het alarm wordt {keuze} getest."). A yes/no statement
+    # says itself for "ja" and needs only its "nee" here (see `said_as`).
+    said: tuple[tuple[str | None, str], ...] = ()
     # Key of the organisation text in the policy (`Policy.texts`) that an inherit, extend or
     # locked field falls back on or adds to.
     policy_text: str | None = None
@@ -82,6 +86,25 @@ class Field(BaseModel):
     def is_statement(self) -> bool:
         """A yes/no statement (`ja`/`nee`/`deels`/`weet ik niet`), answered by a drop-down."""
         return self.type is FieldType.CHOICE and self.choices == YES_NO
+
+    def said_as(self, choice: str | None) -> str | None:
+        """The protocol's sentence for a choice answer (`choice` None: not answered), or None
+        when the field has no sentences. A statement is its own sentence for "ja"; "deels",
+        "weet ik niet" and no answer put it after a short lead. So no question stands as a
+        heading over a bare "Ja" or "Niet", and no statement ends in ": nee."."""
+        own = dict(self.said)
+        if choice in own:
+            return own[choice]
+        if "*" in own:
+            return own["*"].replace("{keuze}", choice) if choice else None
+        if not self.is_statement:
+            return None
+        claim = self.label.rstrip(".")
+        if choice == "ja":
+            return f"{claim}."
+        lead = {"deels": "Dit klopt deels", "weet ik niet": "Het team weet niet of dit klopt"}
+        return (f"{lead.get(choice or '', 'Het team heeft nog niet ingevuld of dit klopt')}: "
+                f"{claim[:1].lower()}{claim[1:]}.")
 
 
 class Section(BaseModel):
@@ -281,9 +304,12 @@ T, M, C, D, CH, R = (FieldType.TEXT, FieldType.MULTILINE, FieldType.CHECKBOX, Fi
 ADD_ONLY = "Vul alleen in wat uw team anders of extra doet."
 
 
-def _yes_no(tag: str, statement: str, help_: str, *checklist: str, **extra: object) -> Field:
-    """A yes/no statement: a drop-down ja / nee / deels / weet ik niet, empty until chosen."""
-    return _f(tag, statement, help_, CH, TEAM, *checklist, choices=YES_NO, **extra)
+def _yes_no(tag: str, statement: str, help_: str, *checklist: str, no: str,
+            **extra: object) -> Field:
+    """A yes/no statement: a drop-down ja / nee / deels / weet ik niet, empty until chosen;
+    `no` is how the protocol says the answer "nee" (the statement says "ja" itself)."""
+    return _f(tag, statement, help_, CH, TEAM, *checklist, choices=YES_NO,
+              said=(("nee", no),), **extra)
 TEAM, INH, EXT, LCK = Merge.TEAM, Merge.INHERIT, Merge.EXTEND, Merge.LOCKED
 
 _TEAM_FORM = FormSpec(
@@ -371,7 +397,17 @@ _TEAM_FORM = FormSpec(
                "Ontvangt het team bezoekers op een eigen plek, zoals een wijkpost of werkplaats? "
                "Kies ja als de huisregels daar zichtbaar hangen. Balies en spreekkamers vult u in "
                "de bijlage balie in.", CH, TEAM, "O4",
-               choices=("ja", "nee", "deels", "weet ik niet", NO_LOCATION)),
+               choices=("ja", "nee", "deels", "weet ik niet", NO_LOCATION), said=(
+                   ("ja", "De huisregels hangen zichtbaar op de eigen locatie van het team."),
+                   ("nee", "De huisregels hangen nog niet zichtbaar op de eigen locatie van het "
+                           "team."),
+                   (NO_LOCATION, "Het team ontvangt geen bezoekers op een eigen locatie."),
+                   ("deels", "De huisregels hangen deels zichtbaar op de eigen locatie van het "
+                             "team."),
+                   ("weet ik niet", "Het team weet niet of de huisregels zichtbaar hangen op de "
+                                    "eigen locatie van het team."),
+                   (None, "Het team heeft nog niet ingevuld of de huisregels zichtbaar hangen "
+                          "op de eigen locatie van het team."))),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("team.organisatienorm", "De organisatienorm", "Vastgesteld door de organisatie.", M,
@@ -398,7 +434,8 @@ _TEAM_FORM = FormSpec(
                required=True),
             # L1 (dilemmas discussed in the team): how often; K3 is fed by team.emoties.
             _f("team.intervisie", "Hoe vaak het team intervisie houdt", "Kies een frequentie.", CH,
-               TEAM, "L1", choices=FREQUENCIES),
+               TEAM, "L1", choices=FREQUENCIES,
+               said=(("*", "Het team komt {keuze} bijeen voor intervisie."),)),
             _f("team.opschalen", "Opschalen van belemmeringen", ADD_ONLY, M, INH, "L2",
                policy_text="opschalen"),
             # Among colleagues: evaluating incidents (L4) and learning from them (L5). Hoor en
@@ -428,7 +465,8 @@ _TEAM_FORM = FormSpec(
                "Bijvoorbeeld: het hele team (12 medewerkers) en de leidinggevende; of de namen.",
                T, TEAM),
             _f("team.evaluatie_frequentie", "Hoe vaak het team de afspraken evalueert",
-               "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES),
+               "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES,
+               said=(("*", "Het team evalueert de afspraken {keuze}."),)),
             _f("team.volgende_evaluatie", "Volgende evaluatie", "Kies de datum.", D, TEAM, "B1",
                "N10", required=True),
             _f("team.incidentcijfers", "Incidentcijfers bij de evaluatie",
@@ -467,7 +505,8 @@ _BALIE_FORM = FormSpec(
                "Alleen invullen als een locatie eigen huisregels heeft.", M, EXT, "O1",
                policy_text="huisregels"),
             _yes_no("balie.huisregels_zichtbaar", "De huisregels hangen zichtbaar op elke locatie",
-                    "Kies ja, nee, deels of weet ik niet.", "O4", policy_claim="O4"),
+                    "Kies ja, nee, deels of weet ik niet.", "O4", policy_claim="O4",
+                    no="De huisregels hangen nog niet op elke locatie zichtbaar."),
             _f("balie.huisregels_bekend", "Hoe burgers de huisregels te zien krijgen",
                "Bijvoorbeeld bij de ingang, op de website, in de uitnodiging.", M, TEAM, "O3"),
             _f("balie.ordebewaking", "Wie de orde bewaakt en hoe",
@@ -481,13 +520,16 @@ _BALIE_FORM = FormSpec(
             _f("balie.spreekkamer", "Inrichting van de spreekkamers",
                "Twee uitgangen, geen losse voorwerpen, zicht van buitenaf.", M, TEAM, "N6"),
             _yes_no("balie.camera", "Er hangen camera's bij de balie en de ingang",
-                    "Kies ja, nee, deels of weet ik niet.", "N6"),
+                    "Kies ja, nee, deels of weet ik niet.", "N6",
+                    no="Er hangen geen camera's bij de balie en de ingang."),
             _yes_no("balie.alarmknop", "Elke balie en spreekkamer heeft een alarmknop",
-                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7"),
+                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7",
+                    no="Nog niet elke balie en spreekkamer heeft een alarmknop."),
             _f("balie.alarmopvolging", "Wie op een alarm afkomt en hoe snel",
                "Beschrijf wie reageert en binnen hoeveel tijd.", M, TEAM, "N7", required=True),
             _f("balie.alarmtest", "Hoe vaak het alarm wordt getest", "Kies een frequentie.", CH,
-               TEAM, "N7", choices=FREQUENCIES),
+               TEAM, "N7", choices=FREQUENCIES,
+               said=(("*", "Het alarm wordt {keuze} getest."),)),
         )),
     ),
 )
@@ -505,7 +547,8 @@ _HUISBEZOEK_FORM = FormSpec(
                "handhaving).",
                M, TEAM, "N1", required=True),
             _yes_no("huisbezoek.onvrijwillig", "Het team legt ook onvrijwillige bezoeken af",
-                    "Kies ja, nee, deels of weet ik niet."),
+                    "Kies ja, nee, deels of weet ik niet.",
+                    no="Het team legt geen onvrijwillige bezoeken af."),
             _f("huisbezoek.voorwaarden", "Aanvullende voorwaarden voor de burger",
                "De voorwaarden van de organisatie gelden altijd; vul hier eventuele "
                "aanvullingen in.",
@@ -531,7 +574,8 @@ _HUISBEZOEK_FORM = FormSpec(
                "Naam of functie en telefoonnummer van wie tijdens bezoeken bereikbaar is en "
                "hulp stuurt.", T, TEAM, "N7"),
             _yes_no("huisbezoek.persoonsalarm", "Medewerkers hebben een persoonsalarm of alarmapp",
-                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7"),
+                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7",
+                    no="Medewerkers hebben nog geen persoonsalarm of alarmapp."),
             # A debrief among colleagues: first aftercare (N8) and learning (L5), not L3.
             _f("huisbezoek.nabespreking", "Nabespreken van bezoeken",
                "Beschrijf hoe lastige bezoeken worden nabesproken.", M, TEAM, "N8", "L5"),
@@ -587,7 +631,8 @@ _BIJEENKOMSTEN_FORM = FormSpec(
                M, EXT, "O5", policy_text="bijeenkomsten.mandaat"),
             # Naming the rules at the opening makes them known (O3); it is not posting them (O4).
             _yes_no("bijeenkomsten.huisregels", "De huisregels worden bij de opening genoemd",
-                    "Kies ja, nee, deels of weet ik niet.", "O3"),
+                    "Kies ja, nee, deels of weet ik niet.", "O3",
+                    no="De huisregels worden bij de opening nog niet genoemd."),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("bijeenkomsten.risico", "Risico-inschatting per bijeenkomst",

@@ -116,12 +116,14 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
         rows = [r for r in rows if any(r)]
         return Block(title=title, table=[header, *rows] if rows else [], source=source,
                      **marks)
-    if field.is_statement:
-        choice = _text(answer).lower()
-        if choice == "ja":  # the statement says it: no "Ja." under it
-            return Block(paragraphs=[field.label.rstrip(".") + "."], source=source)
-        said = f"{field.label.rstrip('.')}: {choice}."
-        return Block(paragraphs=[said], source=source, **{**marks, "gap": True})
+    said = field.said_as(_text(answer).lower()) if field.type is FieldType.CHOICE else None
+    if said is not None:
+        # A sentence of its own, no heading over it: "Het alarm wordt niet getest.",
+        # "Medewerkers hebben nog geen persoonsalarm of alarmapp." (catalogue `said`).
+        if field.is_statement and _text(answer).lower() == "ja":
+            return Block(paragraphs=[said], source=source)
+        return Block(paragraphs=[said], source=source,
+                     **{**marks, "gap": gap or field.is_statement})
     if field.type is FieldType.CHOICE:
         text = _text(answer)  # one of the catalogue's own choices, e.g. "per kwartaal"
         return Block(title=title, paragraphs=[capital(text)], source=source,
@@ -135,9 +137,9 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
 
 def _gap_block(kind: str, field: Field) -> Block:
     """A team question left empty: a visible gap, never a sentence pretending an answer."""
-    if field.is_statement:
-        return Block(paragraphs=[f"{field.label.rstrip('.')}: niet beantwoord."],
-                     source=_source(Origin.TEAM, kind, field), gap=True,
+    said = field.said_as(None)
+    if said is not None:
+        return Block(paragraphs=[said], source=_source(Origin.TEAM, kind, field), gap=True,
                      gap_note=gap_note(field, None), items=list(field.checklist))
     return Block(title=field.label, source=_source(Origin.TEAM, kind, field), gap=True,
                  gap_note=gap_note(field, None), items=list(field.checklist))

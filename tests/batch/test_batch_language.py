@@ -54,7 +54,17 @@ BAD = (
     "Open bij de organisatie",
     "zet voor elk onderdeel een actie",
     "‘nog niet’ regelt niets",
+    # A statement or a choice said as a sentence, not "question: answer." (review of 0.3.1).
+    ": nee.",
+    ": niet beantwoord.",
+    ": deels.",
+    ": weet ik niet.",
+    "De huisregels worden bij de opening genoemd. De huisregels worden bij de opening genoemd.",
+    "De voorzitter noemt de huisregels bij de opening. De huisregels worden bij de opening",
 )
+# A bare answer as a line of body text, under a question used as a heading.
+BARE = re.compile(r"^(Ja|Nee|Niet|Deels|Weet ik niet|Wekelijks|Maandelijks|Per kwartaal|"
+                  r"Halfjaarlijks|Jaarlijks)\.?$")
 # "Versie 1.1 van 9 juni 2026": a version and its date joined by "van".
 VERSION_VAN = re.compile(r"Versie \S+ van \d{1,2} \w+ \d{4}")
 # "Gemeente Lindenhoven wil …" at the start of a sentence.
@@ -78,6 +88,15 @@ def test_none_of_the_fixed_sentences_is_printed(texts):
             assert bad not in text, f"{team_id}: {bad}"
         assert not VERSION_VAN.search(text), team_id
         assert not ORG_STARTS.search(text), team_id
+
+
+def test_no_bare_answer_stands_as_body_text(example_build):
+    _, out = example_build
+    for identity, _ in example_teams():
+        team = identity.team_id
+        reader = PdfReader(Path(out) / team / f"teamprotocol-{team}.pdf")
+        lines = [line.strip() for line in pdf_text(reader).split("\n")]
+        assert [line for line in lines if BARE.match(line)] == [], team
 
 
 def test_the_title_page_version_reads_plainly(texts):

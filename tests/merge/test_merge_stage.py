@@ -210,17 +210,22 @@ def test_answer_types_become_dutch_text(policy, team_form, form, team_forms):
     )
     protocol = merge(policy, forms)
     assert team_blocks(protocol, "team.teamoverleg")[0].paragraphs == ["3 maart 2026"]
-    assert team_blocks(protocol, "team.intervisie")[0].paragraphs == ["Per kwartaal"]
+    # A choice is a sentence, not a question as heading over "Per kwartaal" (domain.md).
+    [intervision] = team_blocks(protocol, "team.intervisie")
+    assert intervision.paragraphs == ["Het team komt per kwartaal bijeen voor intervisie."]
+    assert intervision.title is None
     assert team_blocks(protocol, "team.dilemmas")[0].paragraphs == ["Eerste dilemma",
                                                                     "Tweede dilemma"]
-    # A statement answered ja is the statement itself; nee and unanswered are visible gaps.
+    # A statement answered ja is the statement itself; nee and unanswered are visible gaps,
+    # each a sentence ("…: nee." and "…: niet beantwoord." were the review's bad sentences).
     assert appendix_blocks(protocol, "balie", "balie.camera")[0].paragraphs == [
         "Er hangen camera's bij de balie en de ingang."]
     [alarm] = appendix_blocks(protocol, "balie", "balie.alarmknop")
-    assert alarm.paragraphs == ["Elke balie en spreekkamer heeft een alarmknop: nee."]
+    assert alarm.paragraphs == ["Nog niet elke balie en spreekkamer heeft een alarmknop."]
     assert alarm.gap_note == "Nog niet geregeld; zie onderdeel N7 in hoofdstuk 7."
     [rules] = appendix_blocks(protocol, "balie", "balie.huisregels_zichtbaar")
-    assert rules.paragraphs == ["De huisregels hangen zichtbaar op elke locatie: niet beantwoord."]
+    assert rules.paragraphs == ["Het team heeft nog niet ingevuld of dit klopt: de huisregels "
+                                "hangen zichtbaar op elke locatie."]
     assert rules.gap_note == "Nog niet ingevuld; zie onderdeel O4 in hoofdstuk 7."
     assert "Nee (niet aangevinkt)" not in protocol.model_dump_json()
     [rows] = appendix_blocks(protocol, "balie", "balie.locaties")
@@ -254,7 +259,7 @@ def test_policy_text_wrapped_lines_joined_and_bullets_kept(policy_factory, team_
 def test_frequency_niet_is_shown_not_hidden(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form(intervisie="niet"))),
                           "team.intervisie")
-    assert block.paragraphs == ["Niet"]
+    assert block.paragraphs == ["Het team komt niet bijeen voor intervisie."]
     assert block.gap_note == "Dit antwoord is nog geen afspraak; zie onderdeel L1 in hoofdstuk 7."
     assert block.gap
 
