@@ -68,6 +68,9 @@ class Field(BaseModel):
     # any choice with `{keuze}` in it ("Het alarm wordt {keuze} getest."). A yes/no statement
     # says itself for "ja" and needs only its "nee" here (see `said_as`).
     said: tuple[tuple[str | None, str], ...] = ()
+    # The protocol's heading over the answer when the form's question is no heading ("Wie de
+    # orde bewaakt …" on the form, "Ordebewaking in het team" in the protocol); else the label.
+    heading: str | None = None
     # Key of the organisation text in the policy (`Policy.texts`) that an inherit, extend or
     # locked field falls back on or adds to.
     policy_text: str | None = None
@@ -81,6 +84,11 @@ class Field(BaseModel):
     # "None" is a full answer to this question ("Er werken geen derden met het team"): a
     # negated answer is not read as a refusal.
     none_is_answer: bool = False
+
+    @property
+    def title(self) -> str:
+        """The protocol's heading over this field's answer."""
+        return self.heading or self.label
 
     @property
     def is_statement(self) -> bool:
@@ -367,7 +375,8 @@ _TEAM_FORM = FormSpec(
         Section(number="1", title=CHAPTERS[1], chapter=1, fields=(
             _f("team.visie_team", "Hoe het team de visie toepast",
                "Beschrijf hoe het team de visie bespreekt en met ketenpartners afstemt.", M, EXT,
-               "V2", policy_text="visie.uitdragen"),
+               "V2", policy_text="visie.uitdragen",
+               heading="De visie in het werk van het team"),
             # V2: the vision is shared with whoever works with the team, not only its staff.
             _f("team.derden", "Derden die met het team werken",
                "Werken er inhuurkrachten, uitzendkrachten, vrijwilligers of ketenpartners met het "
@@ -391,7 +400,8 @@ _TEAM_FORM = FormSpec(
             _f("team.orde", "Wie de orde bewaakt in het werk van het team, en hoe",
                "Wie spreekt een burger aan die de orde verstoort, en wie helpt daarbij? Denk aan "
                "de balie, een huisbezoek, de telefoon of de straat.", M, TEAM, "O5",
-               required=True),
+               required=True,
+               heading="Ordebewaking in het team"),
             # O4 for a team's own place where it receives visitors (counters: bijlage balie).
             _f("team.huisregels_locatie", "Huisregels op de eigen locatie van het team",
                "Ontvangt het team bezoekers op een eigen plek, zoals een wijkpost of werkplaats? "
@@ -454,16 +464,20 @@ _TEAM_FORM = FormSpec(
             # Stap 1 and Stap 2 of the Werkwijzer: when, and with whom (the protocol says it).
             _f("team.inventarisatie", "Datum van het gesprek met de coördinator (stap 1)",
                "Kies de datum waarop de leidinggevende met de coördinator agressie en geweld in "
-               "kaart bracht wat al geregeld is en wat nog moet gebeuren.", D, TEAM),
+               "kaart bracht wat al geregeld is en wat nog moet gebeuren.", D, TEAM,
+               heading="Gesprek met de coördinator (stap 1)"),
             _f("team.inventarisatie_deelnemers", "Wie aan het gesprek van stap 1 deelnamen",
                "Namen en functies, bijvoorbeeld: Rob Smit (leidinggevende), Renske de Vries "
-               "(coördinator agressie en geweld).", T, TEAM),
+               "(coördinator agressie en geweld).", T, TEAM,
+               heading="Deelnemers gesprek stap 1"),
             _f("team.teamoverleg", "Datum van het teamoverleg (stap 2)",
                "Kies de datum waarop het team de afspraken heeft besproken.", D, TEAM, "B1",
-               required=True),
+               required=True,
+               heading="Teamoverleg (stap 2)"),
             _f("team.teamoverleg_deelnemers", "Wie aan het teamoverleg van stap 2 deelnamen",
                "Bijvoorbeeld: het hele team (12 medewerkers) en de leidinggevende; of de namen.",
-               T, TEAM),
+               T, TEAM,
+               heading="Deelnemers teamoverleg stap 2"),
             _f("team.evaluatie_frequentie", "Hoe vaak het team de afspraken evalueert",
                "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES,
                said=(("*", "Het team evalueert de afspraken {keuze}."),)),
@@ -472,7 +486,8 @@ _TEAM_FORM = FormSpec(
             _f("team.incidentcijfers", "Incidentcijfers bij de evaluatie",
                "Beschrijf welke cijfers het team bij de evaluatie gebruikt.", M, TEAM, "B2"),
             _f("team.opvolging", "Wie de opvolging van verbeterpunten bewaakt",
-               "Naam of functie.", T, TEAM, "B3", required=True),
+               "Naam of functie.", T, TEAM, "B3", required=True,
+               heading="Bewaking van de verbeterpunten"),
             _f("team.communicatie", "Communicatie over de evaluatie", ADD_ONLY, M, INH, "B4",
                policy_text="communicatie"),
         )),
@@ -508,10 +523,12 @@ _BALIE_FORM = FormSpec(
                     "Kies ja, nee, deels of weet ik niet.", "O4", policy_claim="O4",
                     no="De huisregels hangen nog niet op elke locatie zichtbaar."),
             _f("balie.huisregels_bekend", "Hoe burgers de huisregels te zien krijgen",
-               "Bijvoorbeeld bij de ingang, op de website, in de uitnodiging.", M, TEAM, "O3"),
+               "Bijvoorbeeld bij de ingang, op de website, in de uitnodiging.", M, TEAM, "O3",
+               heading="Bekendmaking van de huisregels"),
             _f("balie.ordebewaking", "Wie de orde bewaakt en hoe",
                "Gastheer of gastvrouw, beveiliging, boa: wie doet wat?", M, TEAM, "O5",
-               required=True),
+               required=True,
+               heading="Ordebewaking aan de balie"),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("balie.bezetting", "Minimale bezetting en risicomomenten",
@@ -526,7 +543,8 @@ _BALIE_FORM = FormSpec(
                     "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7",
                     no="Nog niet elke balie en spreekkamer heeft een alarmknop."),
             _f("balie.alarmopvolging", "Wie op een alarm afkomt en hoe snel",
-               "Beschrijf wie reageert en binnen hoeveel tijd.", M, TEAM, "N7", required=True),
+               "Beschrijf wie reageert en binnen hoeveel tijd.", M, TEAM, "N7", required=True,
+               heading="Alarmopvolging"),
             _f("balie.alarmtest", "Hoe vaak het alarm wordt getest", "Kies een frequentie.", CH,
                TEAM, "N7", choices=FREQUENCIES,
                said=(("*", "Het alarm wordt {keuze} getest."),)),
@@ -556,7 +574,8 @@ _HUISBEZOEK_FORM = FormSpec(
             # O2 asks for agreements made *with the burger*: how the conditions reach them.
             _f("huisbezoek.voorwaarden_bekend", "Hoe de burger de voorwaarden vooraf krijgt",
                "Bijvoorbeeld in de uitnodiging of de afspraakbevestiging, of aan de telefoon "
-               "bij het maken van de afspraak.", M, TEAM, "O2", required=True),
+               "bij het maken van de afspraak.", M, TEAM, "O2", required=True,
+               heading="De voorwaarden vooraf bekendmaken"),
             _f("huisbezoek.niet_nageleefd", "Als de voorwaarden niet worden nageleefd", ADD_ONLY,
                M, INH, "O2", policy_text="huisbezoek.niet_nageleefd"),
         )),
@@ -565,7 +584,8 @@ _HUISBEZOEK_FORM = FormSpec(
                "Wie schat het risico in, en wanneer volgt een dreigingsanalyse?", M, TEAM, "N5",
                required=True),
             _f("huisbezoek.duo", "Wanneer medewerkers met z'n tweeën gaan",
-               "Beschrijf in welke gevallen een bezoek in duo plaatsvindt.", M, TEAM, "N5"),
+               "Beschrijf in welke gevallen een bezoek in duo plaatsvindt.", M, TEAM, "N5",
+               heading="Bezoeken met z'n tweeën"),
             _f("huisbezoek.registratie", "Registratie van waar medewerkers zijn",
                "In- en uitchecken, buddy, na hoeveel tijd een collega alarm slaat.", M, TEAM, "N7",
                required=True),

@@ -103,7 +103,7 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
     An answer that arranges nothing (or a statement answered nee, deels or weet ik niet) is
     shown as the team gave it, followed by the gap marker: nothing is hidden, nothing claimed.
     """
-    title = field.label if title is None else title
+    title = field.title if title is None else title
     source = _source(Origin.TEAM, kind, field)
     st = answers.state(field, answer, ctx)
     gap = st is not AnswerState.GIVEN
@@ -141,7 +141,7 @@ def _gap_block(kind: str, field: Field) -> Block:
     if said is not None:
         return Block(paragraphs=[said], source=_source(Origin.TEAM, kind, field), gap=True,
                      gap_note=gap_note(field, None), items=list(field.checklist))
-    return Block(title=field.label, source=_source(Origin.TEAM, kind, field), gap=True,
+    return Block(title=field.title, source=_source(Origin.TEAM, kind, field), gap=True,
                  gap_note=gap_note(field, None), items=list(field.checklist))
 
 
@@ -167,10 +167,10 @@ def field_blocks(policy: Policy, kind: str, field: Field, answer: Answer,
     """
     if field.merge is Merge.LOCKED:
         # The organisation decides; anything a team typed here is ignored on purpose.
-        return [_organisation_block(policy, kind, field, field.label)]
+        return [_organisation_block(policy, kind, field, field.title)]
     applies = answers.verdict(field, answer, ctx).applies
     if field.merge in (Merge.INHERIT, Merge.EXTEND):
-        org_title, team_title = _extend_titles(field.label)
+        org_title, team_title = _extend_titles(field.title)
         blocks = [_organisation_block(policy, kind, field, org_title)]
         # An addition that arranges nothing ("n.v.t.") adds nothing: the frame applies. One
         # the coordinator must still judge is shown, marked.

@@ -61,6 +61,10 @@ BAD = (
     ": weet ik niet.",
     "De huisregels worden bij de opening genoemd. De huisregels worden bij de opening genoemd.",
     "De voorzitter noemt de huisregels bij de opening. De huisregels worden bij de opening",
+    # Form questions as protocol headings (review of 0.3.1): noun headings instead.
+    "Wie de orde bewaakt in het werk van het team, en hoe",
+    "Wie aan het gesprek van stap 1 deelnamen",
+    "Wie aan het teamoverleg van stap 2 deelnamen",
 )
 # A bare answer as a line of body text, under a question used as a heading.
 BARE = re.compile(r"^(Ja|Nee|Niet|Deels|Weet ik niet|Wekelijks|Maandelijks|Per kwartaal|"

@@ -366,11 +366,13 @@ def test_stap_1_and_stap_2_are_in_the_protocol_when_and_with_whom(policy, team_f
         inventarisatie=dt.date(2026, 3, 10), inventarisatie_deelnemers="R. Smit en de coördinator",
         teamoverleg=dt.date(2026, 4, 14), teamoverleg_deelnemers="Het hele team (12)")))
     shown = {b.title: b.paragraphs for b in protocol.chapters[5].team}
-    assert shown["Datum van het gesprek met de coördinator (stap 1)"] == ["10 maart 2026"]
-    assert shown["Wie aan het gesprek van stap 1 deelnamen"] == ["R. Smit en de coördinator"]
-    assert shown["Datum van het teamoverleg (stap 2)"] == ["14 april 2026"]
-    assert shown["Wie aan het teamoverleg van stap 2 deelnamen"] == ["Het hele team (12)"]
+    # Noun headings in the protocol, not the form's questions (review of 0.3.1).
+    assert shown["Gesprek met de coördinator (stap 1)"] == ["10 maart 2026"]
+    assert shown["Deelnemers gesprek stap 1"] == ["R. Smit en de coördinator"]
+    assert shown["Teamoverleg (stap 2)"] == ["14 april 2026"]
+    assert shown["Deelnemers teamoverleg stap 2"] == ["Het hele team (12)"]
+    assert not [t for t in shown if t and t.startswith(("Wie ", "Hoe ", "Wanneer "))]
     # Left empty, they are visible gaps, not silently dropped.
     empty = {b.title: b for b in merge(policy, team_forms(team_form())).chapters[5].team}
-    assert empty["Wie aan het gesprek van stap 1 deelnamen"].gap_note.startswith(
+    assert empty["Deelnemers gesprek stap 1"].gap_note.startswith(
         "Nog niet ingevuld")
