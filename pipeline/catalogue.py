@@ -445,7 +445,8 @@ _TEAM_FORM = FormSpec(
             # L1 (dilemmas discussed in the team): how often; K3 is fed by team.emoties.
             _f("team.intervisie", "Hoe vaak het team intervisie houdt", "Kies een frequentie.", CH,
                TEAM, "L1", choices=FREQUENCIES,
-               said=(("*", "Het team komt {keuze} bijeen voor intervisie."),)),
+               said=(("*", "Het team komt {keuze} bijeen voor intervisie."),),
+               heading="Intervisie"),
             _f("team.opschalen", "Opschalen van belemmeringen", ADD_ONLY, M, INH, "L2",
                policy_text="opschalen"),
             # Among colleagues: evaluating incidents (L4) and learning from them (L5). Hoor en
@@ -480,7 +481,8 @@ _TEAM_FORM = FormSpec(
                heading="Deelnemers teamoverleg stap 2"),
             _f("team.evaluatie_frequentie", "Hoe vaak het team de afspraken evalueert",
                "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES,
-               said=(("*", "Het team evalueert de afspraken {keuze}."),)),
+               said=(("*", "Het team evalueert de afspraken {keuze}."),),
+               heading="Evaluatie van de afspraken"),
             _f("team.volgende_evaluatie", "Volgende evaluatie", "Kies de datum.", D, TEAM, "B1",
                "N10", required=True),
             _f("team.incidentcijfers", "Incidentcijfers bij de evaluatie",
@@ -547,7 +549,8 @@ _BALIE_FORM = FormSpec(
                heading="Alarmopvolging"),
             _f("balie.alarmtest", "Hoe vaak het alarm wordt getest", "Kies een frequentie.", CH,
                TEAM, "N7", choices=FREQUENCIES,
-               said=(("*", "Het alarm wordt {keuze} getest."),)),
+               said=(("*", "Het alarm wordt {keuze} getest."),),
+               heading="Test van het alarm"),
         )),
     ),
 )
