@@ -61,11 +61,13 @@ BAD = (
     ": weet ik niet.",
     "De huisregels worden bij de opening genoemd. De huisregels worden bij de opening genoemd.",
     "De voorzitter noemt de huisregels bij de opening. De huisregels worden bij de opening",
-    # Form questions as protocol headings (review of 0.3.1): noun headings instead.
-    "Wie de orde bewaakt in het werk van het team, en hoe",
-    "Wie aan het gesprek van stap 1 deelnamen",
-    "Wie aan het teamoverleg van stap 2 deelnamen",
 )
+# Form questions as headings of the protocol's chapters (review of 0.3.1): noun headings
+# instead. Chapter 7 names the form's questions on purpose: what to fill in where.
+QUESTION_HEADINGS = ("Wie de orde bewaakt in het werk van het team, en hoe",
+                     "Wie aan het gesprek van stap 1 deelnamen",
+                     "Wie aan het teamoverleg van stap 2 deelnamen",
+                     "Wie op een alarm afkomt en hoe snel", "Hoe vaak het alarm wordt getest")
 # A bare answer as a line of body text, under a question used as a heading.
 BARE = re.compile(r"^(Ja|Nee|Niet|Deels|Weet ik niet|Wekelijks|Maandelijks|Per kwartaal|"
                   r"Halfjaarlijks|Jaarlijks)\.?$")
@@ -92,6 +94,13 @@ def test_none_of_the_fixed_sentences_is_printed(texts):
             assert bad not in text, f"{team_id}: {bad}"
         assert not VERSION_VAN.search(text), team_id
         assert not ORG_STARTS.search(text), team_id
+
+
+def test_no_form_question_heads_a_chapter_answer(texts):
+    for team_id, text in texts.items():
+        chapters = text[:text.rindex("7.1 ")]
+        for question in QUESTION_HEADINGS:
+            assert question not in chapters, f"{team_id}: {question}"
 
 
 def test_no_bare_answer_stands_as_body_text(example_build):
