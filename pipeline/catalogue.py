@@ -41,6 +41,14 @@ class Column(BaseModel):
     label: str
     type: FieldType = FieldType.TEXT
     choices: tuple[str, ...] = ()
+    # What the drop-down shows for each choice, when not the choice itself (the answer read
+    # back is the choice; either text is accepted).
+    shown: tuple[str, ...] = ()
+
+    def shown_as(self, choice: str) -> str:
+        """The text the drop-down shows for one of its choices."""
+        return dict(zip(self.choices, self.shown, strict=True)).get(choice, choice) \
+            if self.shown else choice
 
 
 class Field(BaseModel):
@@ -56,6 +64,13 @@ class Field(BaseModel):
     required: bool = False
     choices: tuple[str, ...] = ()
     columns: tuple[Column, ...] = ()
+    # A choice field's answer as the protocol says it: choice -> sentence, "*" a sentence for
+    # any choice with `{keuze}` in it ("Het alarm wordt {keuze} getest."). A yes/no statement
+    # says itself for "ja" and needs only its "nee" here (see `said_as`).
+    said: tuple[tuple[str | None, str], ...] = ()
+    # The protocol's heading over the answer when the form's question is no heading ("Wie de
+    # orde bewaakt …" on the form, "Ordebewaking in het team" in the protocol); else the label.
+    heading: str | None = None
     # Key of the organisation text in the policy (`Policy.texts`) that an inherit, extend or
     # locked field falls back on or adds to.
     policy_text: str | None = None
@@ -71,9 +86,33 @@ class Field(BaseModel):
     none_is_answer: bool = False
 
     @property
+    def title(self) -> str:
+        """The protocol's heading over this field's answer."""
+        return self.heading or self.label
+
+    @property
     def is_statement(self) -> bool:
         """A yes/no statement (`ja`/`nee`/`deels`/`weet ik niet`), answered by a drop-down."""
         return self.type is FieldType.CHOICE and self.choices == YES_NO
+
+    def said_as(self, choice: str | None) -> str | None:
+        """The protocol's sentence for a choice answer (`choice` None: not answered), or None
+        when the field has no sentences. A statement is its own sentence for "ja"; "deels",
+        "weet ik niet" and no answer put it after a short lead. So no question stands as a
+        heading over a bare "Ja" or "Niet", and no statement ends in ": nee."."""
+        own = dict(self.said)
+        if choice in own:
+            return own[choice]
+        if "*" in own:
+            return own["*"].replace("{keuze}", choice) if choice else None
+        if not self.is_statement:
+            return None
+        claim = self.label.rstrip(".")
+        if choice == "ja":
+            return f"{claim}."
+        lead = {"deels": "Dit klopt deels", "weet ik niet": "Het team weet niet of dit klopt"}
+        return (f"{lead.get(choice or '', 'Het team heeft nog niet ingevuld of dit klopt')}: "
+                f"{claim[:1].lower()}{claim[1:]}.")
 
 
 class Section(BaseModel):
@@ -113,8 +152,16 @@ class ChecklistItem(BaseModel):
     id: str
     chapter: int
     text: str
+    # Its short name, as the form's action list offers it ("N6 Bouwkundige en technische
+    # voorzieningen").
+    name: str
     # A contact-type item is `n.v.t.` when the team has none of these contact types.
     contact_kinds: tuple[str, ...] = ()
+
+    @property
+    def choice(self) -> str:
+        """The item as a form's drop-down shows it: its id and short name."""
+        return f"{self.id} {self.name}"
 
 
 CHAPTERS: dict[int, str] = {
@@ -129,8 +176,44 @@ CHAPTERS: dict[int, str] = {
 _PREFIX_CHAPTER = {"V": 1, "K": 2, "O": 3, "N": 4, "L": 5, "B": 6}
 
 
+# Each checklist item's short name; N1-N10 are the Werkwijzer's own topic names.
+_ITEM_NAMES: dict[str, str] = {
+    "V1": "Visie op veilige publieke dienstverlening",
+    "V2": "Visie gedeeld met medewerkers en ketenpartners",
+    "K1": "Kwaliteit van dienstverlening en gastvrijheid",
+    "K2": "Gedragsregels",
+    "K3": "Aandacht voor emoties",
+    "K4": "Werkverdeling naar competenties",
+    "O1": "Huisregels voor alle locaties",
+    "O2": "Voorwaarden bij huis- en bedrijfsbezoek",
+    "O3": "Huisregels bekendgemaakt",
+    "O4": "Huisregels zichtbaar opgehangen",
+    "O5": "Ordebewaking",
+    "N1": "Risico-inventarisatie en -evaluatie",
+    "N2": "Melden, registreren en analyseren",
+    "N3": "Voorlichting, instructie en training",
+    "N4": "Agressieprotocol",
+    "N5": "Organisatorische en personele maatregelen",
+    "N6": "Bouwkundige en technische voorzieningen",
+    "N7": "Alarmering en alarmopvolging",
+    "N8": "Opvang en nazorg",
+    "N9": "Dadergerichte aanpak",
+    "N10": "Periodieke evaluatie van het beleid",
+    "L1": "Dilemma's bespreken",
+    "L2": "Overleg en opschalen",
+    "L3": "Hoor en wederhoor",
+    "L4": "Incidenten evalueren",
+    "L5": "Leren en ontwikkelen",
+    "B1": "Evaluatie met alle betrokkenen",
+    "B2": "Incidentcijfers bij de evaluatie",
+    "B3": "Verbetermaatregelen",
+    "B4": "Informeren over de evaluatie",
+}
+
+
 def _item(id_: str, text: str, *kinds: str) -> ChecklistItem:
-    return ChecklistItem(id=id_, chapter=_PREFIX_CHAPTER[id_[0]], text=text, contact_kinds=kinds)
+    return ChecklistItem(id=id_, chapter=_PREFIX_CHAPTER[id_[0]], text=text,
+                         name=_ITEM_NAMES[id_], contact_kinds=kinds)
 
 
 CHECKLIST: tuple[ChecklistItem, ...] = (
@@ -236,9 +319,12 @@ T, M, C, D, CH, R = (FieldType.TEXT, FieldType.MULTILINE, FieldType.CHECKBOX, Fi
 ADD_ONLY = "Vul alleen in wat uw team anders of extra doet."
 
 
-def _yes_no(tag: str, statement: str, help_: str, *checklist: str, **extra: object) -> Field:
-    """A yes/no statement: a drop-down ja / nee / deels / weet ik niet, empty until chosen."""
-    return _f(tag, statement, help_, CH, TEAM, *checklist, choices=YES_NO, **extra)
+def _yes_no(tag: str, statement: str, help_: str, *checklist: str, no: str,
+            **extra: object) -> Field:
+    """A yes/no statement: a drop-down ja / nee / deels / weet ik niet, empty until chosen;
+    `no` is how the protocol says the answer "nee" (the statement says "ja" itself)."""
+    return _f(tag, statement, help_, CH, TEAM, *checklist, choices=YES_NO,
+              said=(("nee", no),), **extra)
 TEAM, INH, EXT, LCK = Merge.TEAM, Merge.INHERIT, Merge.EXTEND, Merge.LOCKED
 
 _TEAM_FORM = FormSpec(
@@ -296,7 +382,8 @@ _TEAM_FORM = FormSpec(
         Section(number="1", title=CHAPTERS[1], chapter=1, fields=(
             _f("team.visie_team", "Hoe het team de visie toepast",
                "Beschrijf hoe het team de visie bespreekt en met ketenpartners afstemt.", M, EXT,
-               "V2", policy_text="visie.uitdragen"),
+               "V2", policy_text="visie.uitdragen",
+               heading="De visie in het werk van het team"),
             # V2: the vision is shared with whoever works with the team, not only its staff.
             _f("team.derden", "Derden die met het team werken",
                "Werken er inhuurkrachten, uitzendkrachten, vrijwilligers of ketenpartners met het "
@@ -320,13 +407,24 @@ _TEAM_FORM = FormSpec(
             _f("team.orde", "Wie de orde bewaakt in het werk van het team, en hoe",
                "Wie spreekt een burger aan die de orde verstoort, en wie helpt daarbij? Denk aan "
                "de balie, een huisbezoek, de telefoon of de straat.", M, TEAM, "O5",
-               required=True),
+               required=True,
+               heading="Ordebewaking in het team"),
             # O4 for a team's own place where it receives visitors (counters: bijlage balie).
             _f("team.huisregels_locatie", "Huisregels op de eigen locatie van het team",
                "Ontvangt het team bezoekers op een eigen plek, zoals een wijkpost of werkplaats? "
                "Kies ja als de huisregels daar zichtbaar hangen. Balies en spreekkamers vult u in "
                "de bijlage balie in.", CH, TEAM, "O4",
-               choices=("ja", "nee", "deels", "weet ik niet", NO_LOCATION)),
+               choices=("ja", "nee", "deels", "weet ik niet", NO_LOCATION), said=(
+                   ("ja", "De huisregels hangen zichtbaar op de eigen locatie van het team."),
+                   ("nee", "De huisregels hangen nog niet zichtbaar op de eigen locatie van het "
+                           "team."),
+                   (NO_LOCATION, "Het team ontvangt geen bezoekers op een eigen locatie."),
+                   ("deels", "De huisregels hangen deels zichtbaar op de eigen locatie van het "
+                             "team."),
+                   ("weet ik niet", "Het team weet niet of de huisregels zichtbaar hangen op de "
+                                    "eigen locatie van het team."),
+                   (None, "Het team heeft nog niet ingevuld of de huisregels zichtbaar hangen "
+                          "op de eigen locatie van het team."))),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("team.organisatienorm", "De organisatienorm", "Vastgesteld door de organisatie.", M,
@@ -353,7 +451,9 @@ _TEAM_FORM = FormSpec(
                required=True),
             # L1 (dilemmas discussed in the team): how often; K3 is fed by team.emoties.
             _f("team.intervisie", "Hoe vaak het team intervisie houdt", "Kies een frequentie.", CH,
-               TEAM, "L1", choices=FREQUENCIES),
+               TEAM, "L1", choices=FREQUENCIES,
+               said=(("*", "Het team komt {keuze} bijeen voor intervisie."),),
+               heading="Intervisie"),
             _f("team.opschalen", "Opschalen van belemmeringen", ADD_ONLY, M, INH, "L2",
                policy_text="opschalen"),
             # Among colleagues: evaluating incidents (L4) and learning from them (L5). Hoor en
@@ -366,30 +466,37 @@ _TEAM_FORM = FormSpec(
             _f("team.incidentgesprek", "Het incidentgesprek met de burger",
                "Wie voert na een incident het gesprek met de burger, binnen hoeveel werkdagen, en "
                "hoe krijgt de burger de kans zijn kant te vertellen als hij aanspreekbaar is?", M,
-               TEAM, "L3", required=True),
+               TEAM, "L3", "N9", required=True),
         )),
         Section(number="6", title=CHAPTERS[6], chapter=6, fields=(
             # Stap 1 and Stap 2 of the Werkwijzer: when, and with whom (the protocol says it).
             _f("team.inventarisatie", "Datum van het gesprek met de coördinator (stap 1)",
                "Kies de datum waarop de leidinggevende met de coördinator agressie en geweld in "
-               "kaart bracht wat al geregeld is en wat nog moet gebeuren.", D, TEAM),
+               "kaart bracht wat al geregeld is en wat nog moet gebeuren.", D, TEAM,
+               heading="Gesprek met de coördinator (stap 1)"),
             _f("team.inventarisatie_deelnemers", "Wie aan het gesprek van stap 1 deelnamen",
                "Namen en functies, bijvoorbeeld: Rob Smit (leidinggevende), Renske de Vries "
-               "(coördinator agressie en geweld).", T, TEAM),
+               "(coördinator agressie en geweld).", T, TEAM,
+               heading="Deelnemers gesprek stap 1"),
             _f("team.teamoverleg", "Datum van het teamoverleg (stap 2)",
                "Kies de datum waarop het team de afspraken heeft besproken.", D, TEAM, "B1",
-               required=True),
+               required=True,
+               heading="Teamoverleg (stap 2)"),
             _f("team.teamoverleg_deelnemers", "Wie aan het teamoverleg van stap 2 deelnamen",
                "Bijvoorbeeld: het hele team (12 medewerkers) en de leidinggevende; of de namen.",
-               T, TEAM),
+               T, TEAM,
+               heading="Deelnemers teamoverleg stap 2"),
             _f("team.evaluatie_frequentie", "Hoe vaak het team de afspraken evalueert",
-               "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES),
+               "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES,
+               said=(("*", "Het team evalueert de afspraken {keuze}."),),
+               heading="Evaluatie van de afspraken"),
             _f("team.volgende_evaluatie", "Volgende evaluatie", "Kies de datum.", D, TEAM, "B1",
                "N10", required=True),
             _f("team.incidentcijfers", "Incidentcijfers bij de evaluatie",
                "Beschrijf welke cijfers het team bij de evaluatie gebruikt.", M, TEAM, "B2"),
             _f("team.opvolging", "Wie de opvolging van verbeterpunten bewaakt",
-               "Naam of functie.", T, TEAM, "B3", required=True),
+               "Naam of functie.", T, TEAM, "B3", required=True,
+               heading="Bewaking van de verbeterpunten"),
             _f("team.communicatie", "Communicatie over de evaluatie", ADD_ONLY, M, INH, "B4",
                policy_text="communicatie"),
         )),
@@ -399,7 +506,8 @@ _TEAM_FORM = FormSpec(
                columns=(
                    Column(name="wat", label="Actie"),
                    Column(name="onderdeel", label="Onderdeel", type=FieldType.CHOICE,
-                          choices=tuple(i.id for i in CHECKLIST)),
+                          choices=tuple(i.id for i in CHECKLIST),
+                          shown=tuple(i.choice for i in CHECKLIST)),
                    Column(name="eigenaar", label="Eigenaar"),
                    Column(name="datum", label="Uiterlijk", type=FieldType.DATE),
                )),
@@ -421,12 +529,15 @@ _BALIE_FORM = FormSpec(
                "Alleen invullen als een locatie eigen huisregels heeft.", M, EXT, "O1",
                policy_text="huisregels"),
             _yes_no("balie.huisregels_zichtbaar", "De huisregels hangen zichtbaar op elke locatie",
-                    "Kies ja, nee, deels of weet ik niet.", "O4", policy_claim="O4"),
+                    "Kies ja, nee, deels of weet ik niet.", "O4", policy_claim="O4",
+                    no="De huisregels hangen nog niet op elke locatie zichtbaar."),
             _f("balie.huisregels_bekend", "Hoe burgers de huisregels te zien krijgen",
-               "Bijvoorbeeld bij de ingang, op de website, in de uitnodiging.", M, TEAM, "O3"),
+               "Bijvoorbeeld bij de ingang, op de website, in de uitnodiging.", M, TEAM, "O3",
+               heading="Bekendmaking van de huisregels"),
             _f("balie.ordebewaking", "Wie de orde bewaakt en hoe",
                "Gastheer of gastvrouw, beveiliging, boa: wie doet wat?", M, TEAM, "O5",
-               required=True),
+               required=True,
+               heading="Ordebewaking aan de balie"),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("balie.bezetting", "Minimale bezetting en risicomomenten",
@@ -435,13 +546,18 @@ _BALIE_FORM = FormSpec(
             _f("balie.spreekkamer", "Inrichting van de spreekkamers",
                "Twee uitgangen, geen losse voorwerpen, zicht van buitenaf.", M, TEAM, "N6"),
             _yes_no("balie.camera", "Er hangen camera's bij de balie en de ingang",
-                    "Kies ja, nee, deels of weet ik niet.", "N6"),
+                    "Kies ja, nee, deels of weet ik niet.", "N6",
+                    no="Er hangen geen camera's bij de balie en de ingang."),
             _yes_no("balie.alarmknop", "Elke balie en spreekkamer heeft een alarmknop",
-                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7"),
+                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7",
+                    no="Nog niet elke balie en spreekkamer heeft een alarmknop."),
             _f("balie.alarmopvolging", "Wie op een alarm afkomt en hoe snel",
-               "Beschrijf wie reageert en binnen hoeveel tijd.", M, TEAM, "N7", required=True),
+               "Beschrijf wie reageert en binnen hoeveel tijd.", M, TEAM, "N7", required=True,
+               heading="Alarmopvolging"),
             _f("balie.alarmtest", "Hoe vaak het alarm wordt getest", "Kies een frequentie.", CH,
-               TEAM, "N7", choices=FREQUENCIES),
+               TEAM, "N7", choices=FREQUENCIES,
+               said=(("*", "Het alarm wordt {keuze} getest."),),
+               heading="Test van het alarm"),
         )),
     ),
 )
@@ -459,7 +575,8 @@ _HUISBEZOEK_FORM = FormSpec(
                "handhaving).",
                M, TEAM, "N1", required=True),
             _yes_no("huisbezoek.onvrijwillig", "Het team legt ook onvrijwillige bezoeken af",
-                    "Kies ja, nee, deels of weet ik niet."),
+                    "Kies ja, nee, deels of weet ik niet.",
+                    no="Het team legt geen onvrijwillige bezoeken af."),
             _f("huisbezoek.voorwaarden", "Aanvullende voorwaarden voor de burger",
                "De voorwaarden van de organisatie gelden altijd; vul hier eventuele "
                "aanvullingen in.",
@@ -467,7 +584,8 @@ _HUISBEZOEK_FORM = FormSpec(
             # O2 asks for agreements made *with the burger*: how the conditions reach them.
             _f("huisbezoek.voorwaarden_bekend", "Hoe de burger de voorwaarden vooraf krijgt",
                "Bijvoorbeeld in de uitnodiging of de afspraakbevestiging, of aan de telefoon "
-               "bij het maken van de afspraak.", M, TEAM, "O2", required=True),
+               "bij het maken van de afspraak.", M, TEAM, "O2", required=True,
+               heading="De voorwaarden vooraf bekendmaken"),
             _f("huisbezoek.niet_nageleefd", "Als de voorwaarden niet worden nageleefd", ADD_ONLY,
                M, INH, "O2", policy_text="huisbezoek.niet_nageleefd"),
         )),
@@ -476,7 +594,8 @@ _HUISBEZOEK_FORM = FormSpec(
                "Wie schat het risico in, en wanneer volgt een dreigingsanalyse?", M, TEAM, "N5",
                required=True),
             _f("huisbezoek.duo", "Wanneer medewerkers met z'n tweeën gaan",
-               "Beschrijf in welke gevallen een bezoek in duo plaatsvindt.", M, TEAM, "N5"),
+               "Beschrijf in welke gevallen een bezoek in duo plaatsvindt.", M, TEAM, "N5",
+               heading="Bezoeken met z'n tweeën"),
             _f("huisbezoek.registratie", "Registratie van waar medewerkers zijn",
                "In- en uitchecken, buddy, na hoeveel tijd een collega alarm slaat.", M, TEAM, "N7",
                required=True),
@@ -485,7 +604,8 @@ _HUISBEZOEK_FORM = FormSpec(
                "Naam of functie en telefoonnummer van wie tijdens bezoeken bereikbaar is en "
                "hulp stuurt.", T, TEAM, "N7"),
             _yes_no("huisbezoek.persoonsalarm", "Medewerkers hebben een persoonsalarm of alarmapp",
-                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7"),
+                    "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7",
+                    no="Medewerkers hebben nog geen persoonsalarm of alarmapp."),
             # A debrief among colleagues: first aftercare (N8) and learning (L5), not L3.
             _f("huisbezoek.nabespreking", "Nabespreken van bezoeken",
                "Beschrijf hoe lastige bezoeken worden nabesproken.", M, TEAM, "N8", "L5"),
@@ -516,7 +636,7 @@ _DIGITAAL_FORM = FormSpec(
                policy_text="digitaal.bewijs"),
             _f("digitaal.sociale_media", "Sociale media en het online delen van persoonsgegevens",
                "Wie volgt berichten over medewerkers, en wie grijpt in als persoonsgegevens van "
-               "een medewerker online worden verspreid (doxing)?", M, TEAM, "N9",
+               "een medewerker online worden verspreid (doxing)?", M, TEAM, "N5",
                required=True),
             _f("digitaal.sancties", "Sancties bij digitale agressie",
                "Vastgesteld door de organisatie.", M, LCK, "N9", policy_text="sancties"),
@@ -533,7 +653,7 @@ _BIJEENKOMSTEN_FORM = FormSpec(
         Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
             # Which meetings, and how often, is where the risks lie (N1), not keeping order.
             _f("bijeenkomsten.soorten", "Soorten bijeenkomsten en hoe vaak",
-               "Bijvoorbeeld inspraakavonden, wijkbijeenkomsten.", M, TEAM, "N1", required=True),
+               "Bijvoorbeeld inspraakavonden, wijkbijeenkomsten.", M, TEAM, required=True),
             _f("bijeenkomsten.beveiliging", "Gastheer, beveiliging en contact met de politie",
                "Wie is aanwezig en wie houdt contact met de politie?", M, TEAM, "O5"),
             _f("bijeenkomsten.mandaat", "Mandaat van de voorzitter",
@@ -541,7 +661,8 @@ _BIJEENKOMSTEN_FORM = FormSpec(
                M, EXT, "O5", policy_text="bijeenkomsten.mandaat"),
             # Naming the rules at the opening makes them known (O3); it is not posting them (O4).
             _yes_no("bijeenkomsten.huisregels", "De huisregels worden bij de opening genoemd",
-                    "Kies ja, nee, deels of weet ik niet.", "O3"),
+                    "Kies ja, nee, deels of weet ik niet.", "O3",
+                    no="De huisregels worden bij de opening nog niet genoemd."),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("bijeenkomsten.risico", "Risico-inschatting per bijeenkomst",
@@ -582,13 +703,15 @@ MAPPING_REASONS: dict[str, str] = {
           "every location.",
     "O5": "policy + team.orde (every employee keeps order, every team says who and how) + "
           "balie.ordebewaking + bijeenkomsten.beveiliging and .mandaat; never n.v.t.",
-    "N1": "policy (RI&E) + team.risicos + huisbezoek.soorten + bijeenkomsten.soorten and "
-          ".risico: where the team's risks lie.",
+    "N1": "policy (RI&E) + team.risicos + huisbezoek.soorten (involuntary visits are a risk "
+          "the Werkwijzer names) + bijeenkomsten.risico: where the team's risks lie. Not "
+          "bijeenkomsten.soorten: which meetings a team holds is no risk inventory.",
     "N2": "policy (procedure) + team.melden and digitaal.bewijs (inherit).",
     "N3": "policy (training offer) + team.training_gevolgd + team.training_gepland.",
     "N4": "policy (the protocol) + the locked norm + team.norm_voorbeelden + digitaal.telefoon.",
     "N5": "policy + balie.bezetting, huisbezoek.risico and .duo, bijeenkomsten.risico, and "
-          "digitaal.identiteit (an organisational measure, not a technical one).",
+          "digitaal.identiteit and .sociale_media (shielding staff's identity and watching for "
+          "doxing are organisational measures, not technical ones).",
     "N6": "policy + balie.spreekkamer, balie.camera, bijeenkomsten.zaal: the building and its "
           "technique.",
     "N7": "policy + balie.alarmknop, .alarmopvolging, .alarmtest, huisbezoek.registratie, "
@@ -596,12 +719,16 @@ MAPPING_REASONS: dict[str, str] = {
           ".persoonsalarm, bijeenkomsten.alarm.",
     "N8": "policy (regulation) + team.nazorg_contact and team.opvang (inherit) + "
           "huisbezoek.nabespreking (first aftercare) + bijeenkomsten.nazorg.",
-    "N9": "policy + the locked sanctions + digitaal.sociale_media (doxing, online threats).",
+    "N9": "policy + the locked sanctions + team.incidentgesprek: the Werkwijzer's dadergerichte "
+          "aanpak starts by addressing the offender on his behaviour (the sanction ladder's "
+          "first step); watching social media for doxing is a measure (N5), not an approach "
+          "to the offender.",
     "N10": "policy (evaluated periodically) + team.volgende_evaluatie (a date ahead).",
     "L1": "team.dilemmas + team.intervisie (how often dilemmas are discussed).",
     "L2": "policy (consultation structure) + team.opschalen (inherit).",
     "L3": "team.incidentgesprek: hoor en wederhoor is the conversation with the burger after "
-          "an incident, when the burger is aanspreekbaar; debriefs among colleagues are L4/L5.",
+          "an incident, when the burger is aanspreekbaar; debriefs among colleagues are L4/L5. "
+          "The same conversation is the first step of the dadergerichte aanpak (N9).",
     "L4": "policy (incident analysis) + team.incidentbespreking.",
     "L5": "team.dilemmas + team.incidentbespreking + huisbezoek.nabespreking: learning "
           "central when dilemmas and incidents are discussed.",

@@ -176,14 +176,15 @@ def _example_teams(path: Path, mtime_ns: int,
 def write_example_forms(dest: Path) -> list[Path]:
     """Write every example team's filled Word forms to `dest/<team_id>/<kind>.docx`."""
     # Imported here: the forms writer pulls in python-docx, which `example_teams` does not need.
-    from pipeline.forms.write import locked_texts_of, look_of, write_team_forms
+    from pipeline.forms.write import arranged_lines, locked_texts_of, look_of, write_team_forms
     from pipeline.policy import load_policy
 
     policy = load_policy()
     locked, look = locked_texts_of(policy), look_of(policy)
     written: list[Path] = []
     for identity, answers in example_teams():
-        written += write_team_forms(identity, Path(dest), answers, locked, look=look)
+        written += write_team_forms(identity, Path(dest), answers, locked, look=look,
+                                    arranged=arranged_lines(policy))
     return written
 
 

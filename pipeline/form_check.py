@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import answers
+from pipeline import answers, terms
 from pipeline.adoption import Gap, adoption_problems
 from pipeline.answers import AnswerState, Verdict
 from pipeline.assess import arranged_by, form_evidence, open_items, team_actions
@@ -43,6 +43,8 @@ class Checked:
     adoption_errors: list[Problem]
     adoption_warnings: list[Problem]
     verdicts: dict[str, Verdict]
+    # The policy's word for burger (`terms`): our questions and checklist items are shown in it.
+    terminology: str = terms.DEFAULT
 
 
 def assess_form(data: FormData, policy_path: Path | None, today: dt.date) -> Checked:
@@ -75,7 +77,8 @@ def assess_form(data: FormData, policy_path: Path | None, today: dt.date) -> Che
                      for i in CHECKLIST
                      for e in form_evidence(data.kind, data, i.id, ctx=ctx,
                                             arranged=arranged) if e.conflict]
-    return Checked(data, items, errors, warnings, verdicts)
+    terminology = policy.terminology if policy else terms.DEFAULT
+    return Checked(data, items, errors, warnings, verdicts, terminology)
 
 
 def _shown(field: Field, value: Answer, verdict: Verdict) -> str:
@@ -146,7 +149,8 @@ def report_lines(checked: Checked) -> list[str]:
                      "onderdelen hierboven staan in het protocol nog open.")
     else:
         lines.append("Het formulier is leesbaar en alle verplichte vragen zijn ingevuld.")
-    return lines
+    # Our questions and checklist items say "burger"; the user reads the policy's word.
+    return [terms.ours(line, checked.terminology) for line in lines]
 
 
 def check_team_id(data: FormData) -> None:

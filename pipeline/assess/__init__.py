@@ -16,6 +16,7 @@ from pipeline.assess.evidence import (
     LEAD_TAG,
     Evidence,
     arranged_by,
+    counted,
     form_context,
     form_evidence,
     open_items,
@@ -96,6 +97,7 @@ def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: Checkl
         form = forms.forms.get(kind)
         ctx = form_context(policy, form, today=today, reviews=forms.reviews)
         evidence += form_evidence(kind, form, item.id, ctx=ctx, arranged=arranged)
+    evidence = counted(evidence)
     status = _status(evidence)
     missing = list(dict.fromkeys(e.missing for e in evidence
                                  if e.state is not AnswerState.GIVEN and e.missing))

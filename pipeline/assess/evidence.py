@@ -16,6 +16,7 @@ from pipeline.answers import AnswerState, Applies, Context, Verdict
 from pipeline.catalogue import (
     CHECKLIST,
     CHECKLIST_BY_ID,
+    FIELDS_BY_TAG,
     FORMS,
     TEAM_KIND,
     ChecklistItem,
@@ -110,6 +111,25 @@ def form_evidence(kind: str, form: FormData | None, item_id: str, *, ctx: Contex
             for f in fields_for(kind, item_id)]
 
 
+def _optional_gap(e: Evidence) -> bool:
+    """An optional open question of an appendix (a contact form) the team left empty: not a
+    yes/no statement (one left unanswered is a visible gap, "niet beantwoord"), and not a
+    question of a form that is missing altogether."""
+    field = FIELDS_BY_TAG.get(e.source.tag or "")
+    return (e.state is AnswerState.EMPTY and field is not None and not field.required
+            and not field.is_statement and field.merge is Merge.TEAM
+            and e.source.form not in (None, TEAM_KIND)
+            and e.missing is not None and e.missing.question is not None)
+
+
+def counted(evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence an item's status rests on. An optional appendix question left empty asks
+    nothing of the team: it is optional, so it never makes an item *deels* (werk-en-inkomen's
+    alarm and aftercare, arranged in its forms, were deels for the empty meeting-alarm and
+    visit-debrief questions). The annex and `check` count the same way."""
+    return [e for e in evidence if not _optional_gap(e)]
+
+
 def form_context(policy: Policy | None, form: FormData | None, *, today: dt.date,
                  reviews: dict[str, Review] | None = None) -> Context:
     """The answer rule's context for one form (`policy.context.answer_context`)."""
@@ -174,8 +194,8 @@ def open_items(form: FormData, *, today: dt.date, arranged: frozenset[str] = fro
     ctx = form_context(policy, form, today=today)
     for item in CHECKLIST:
         reasons = [answers.missing_text(e.missing)
-                   for e in form_evidence(form.kind, form, item.id, ctx=ctx,
-                                          arranged=arranged)
+                   for e in counted(form_evidence(form.kind, form, item.id, ctx=ctx,
+                                                  arranged=arranged))
                    if e.state is not AnswerState.GIVEN and e.missing]
         reasons += [f"openstaande actie: {a.what}" for a in actions if a.item == item.id]
         if reasons:

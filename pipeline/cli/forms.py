@@ -51,7 +51,7 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     from pipeline.forms.many import Common, TeamJob, write_many
     from pipeline.forms.publish import commit, staging
     from pipeline.forms.teams_csv import read_teams_csv
-    from pipeline.forms.write import locked_texts_of, look_of
+    from pipeline.forms.write import arranged_lines, locked_texts_of, look_of
     from pipeline.policy import load_policy
 
     teams = read_teams_csv(teams_csv)
@@ -67,6 +67,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     # the forms, so a team lead answers with the norm in front of them.
     policy = load_policy(policy_path)
     locked = locked_texts_of(policy)
+    # Stap 1: what the organisation already arranges per checklist item, on the team form.
+    arranged = arranged_lines(policy)
     # The forms look like the organisation's protocol: its colour, font and logo.
     look = look_of(policy, policy_path)
     found = None
@@ -82,7 +84,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     with staging(out_dir) as stage, click.progressbar(
             length=len(jobs), label="Formulieren", file=sys.stderr, show_pos=True,
             show_eta=True, hidden=not sys.stderr.isatty()) as bar:
-        write_many(jobs, Common(stage, locked, terminology=policy.terminology, look=look),
+        write_many(jobs, Common(stage, locked, terminology=policy.terminology, look=look,
+                                  arranged=tuple(arranged)),
                    done=lambda: bar.update(1))
         done = commit(stage, out_dir, replace=force)
     # One line per team only where it asks for attention (forms kept, a new team's empty

@@ -83,7 +83,7 @@ def _cell_control(field: Field, col: Column, value: object) -> object:
     name = f"{field.label}, kolom {col.label}"
     if col.type is FieldType.CHOICE:
         return ooxml.dropdown_control(tag, col.label, col.choices,
-                                      _choice(value, col.choices, name), ph)
+                                      _choice(value, col.choices, name), ph, shown=col.shown)
     if col.type is FieldType.DATE:
         return ooxml.date_control(tag, col.label, _date(value, name), ph)
     text = _check_text(field, str(value), col) if value not in (None, "") else None

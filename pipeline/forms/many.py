@@ -43,6 +43,7 @@ class Common:
     locked_texts: Mapping[str, str] | None
     terminology: str = terms.DEFAULT
     look: layout.Look | None = None
+    arranged: tuple[str, ...] = ()  # the Stap 1 overview on the team form (`arranged_lines`)
 
 
 _common: Common | None = None  # a worker's, set once by `_start`
@@ -60,7 +61,7 @@ def _write(job: TeamJob, common: Common | None = None) -> None:
     c = common or _common
     assert c is not None
     write_team_forms(job.identity, c.out_dir, job.answers, c.locked_texts, job.notes,
-                     terminology=c.terminology, look=c.look)
+                     terminology=c.terminology, look=c.look, arranged=c.arranged)
 
 
 def write_many(jobs: Sequence[TeamJob], common: Common, done: Callable[[], None],

@@ -68,7 +68,10 @@ def value(doc: FormDocument, field: Field, text: str, *, sdt: etree._Element | N
         return None
     if type_ is FieldType.CHOICE:
         choices = column.choices if column else field.choices
-        match = [c for c in choices if c.lower() == text.strip().lower()]
+        display = column.shown_as if column else str
+        # The choice itself or the text the list shows for it ("N6 Bouwkundige en …").
+        wanted = " ".join(text.split()).lower()
+        match = [c for c in choices if wanted in (c.lower(), display(c).lower())]
         if not match:
             doc.problem(True, field, f"het antwoord{where} staat niet in de keuzelijst",
                         "Kies een van: " + ", ".join(choices))

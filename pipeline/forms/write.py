@@ -5,7 +5,7 @@ placeholders), and every form a team gets, in the policy's look and word for bur
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from docx.text.paragraph import Paragraph
 
 from pipeline import ooxml, terms
 from pipeline.catalogue import (
+    CHECKLIST,
     CONTACT_KINDS,
     FORMS,
     SCHEMA_VERSION,
@@ -41,7 +42,7 @@ from pipeline.forms.common import (
 from pipeline.forms.fields import add_field, para
 from pipeline.models import Answer, TeamIdentity
 from pipeline.policy import Policy, resolve_logo
-from pipeline.text import unwrap_text
+from pipeline.text import dutch_date, unwrap_text
 
 KEEP_LAST_FIELDS = 3  # the form's last questions kept on one page
 
@@ -98,15 +99,17 @@ def _styled(look: layout.Look) -> bytes:
 
 def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] | None = None,
                locked_texts: Mapping[str, str] | None = None, note: str | None = None, *,
-               terminology: str = terms.DEFAULT, look: layout.Look | None = None) -> bytes:
+               terminology: str = terms.DEFAULT, look: layout.Look | None = None,
+               arranged: Sequence[str] = ()) -> bytes:
     """The .docx bytes of one form (`team` or a contact kind) for `identity`.
 
     `answers` pre-fills fields by tag; `locked_texts` maps a `policy_text` key to the
     organisation text shown read-only; `note` is shown in a box under the title (the
     prefilled forms of a new cycle say so there); `terminology` is the policy's word for
     burger (the reader recognises the form's texts in any of the three); `look` is the
-    organisation's colour, font and logo (`look_of`), a neutral look without it. Same inputs
-    give byte-identical output.
+    organisation's colour, font and logo (`look_of`), a neutral look without it; `arranged`
+    is what the organisation already arranges per checklist item (`arranged_lines`), shown on
+    the team form above the Stap 1 questions. Same inputs give byte-identical output.
     """
     spec = FORMS.get(kind)
     if spec is None:
@@ -142,6 +145,11 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
     for section, heading in zip(spec.sections, section_headings(spec), strict=True):
         para(doc, heading, "Heading1")
         for f in section.fields:
+            if f.tag == STEP_ONE_FIELD and arranged:
+                para(doc, STEP_ONE_HEADING, "Heading2")
+                doc.add_paragraph(STEP_ONE_INTRO)
+                for line in arranged:
+                    para(doc, line, layout.LOCKED)
             before = len(body)
             add_field(doc, f, values.get(f.tag), locked_texts or {}, look)
             if f.tag in together:
@@ -155,6 +163,40 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
     doc.save(out)
     props = {PROP_KIND: spec.kind, PROP_SCHEMA: SCHEMA_VERSION, PROP_TEAM: identity.team_id}
     return ooxml.finish_package(out.getvalue(), props, _placeholders(spec))
+
+
+# Stap 1 of the Werkwijzer: the team lead and the coordinator see what the organisation
+# already arranges and what still needs an action; the team form shows it above that step's
+# questions.
+STEP_ONE_FIELD = "team.inventarisatie"
+STEP_ONE_HEADING = "Wat de organisatie al regelt (stap 1)"
+STEP_ONE_INTRO = ("Zo regelt de organisatie de onderdelen van de checklist voor alle teams: "
+                  "met het document waarin het staat, of met de actie die nog loopt. Bespreek "
+                  "in het gesprek van stap 1 wat dit voor uw team betekent en wat het team zelf "
+                  "nog moet regelen.")
+
+
+def arranged_lines(policy: Policy) -> list[str]:
+    """What the organisation arranges per checklist item, one line each: the document and its
+    date, or the action still planned; then the items only the team arranges."""
+    lines = []
+    for item in CHECKLIST:
+        answer = policy.checklist.get(item.id)
+        if answer is None:
+            continue
+        if answer.arranged:
+            when = f" ({answer.date})" if answer.date else ""
+            lines.append(f"{item.choice}: {answer.document}{when}.")
+        else:
+            due = f", uiterlijk {dutch_date(answer.due)}" if answer.due else ""
+            lines.append(f"{item.choice}: nog niet geregeld. Actie: {answer.action} (door "
+                         f"{answer.owner}{due}).")
+    own = [i.id for i in CHECKLIST if i.id not in policy.checklist]
+    if own:
+        lines.append(f"De onderdelen {', '.join(own[:-1])} en {own[-1]} regelt het team zelf, "
+                     "op dit formulier." if len(own) > 1 else
+                     f"Onderdeel {own[0]} regelt het team zelf, op dit formulier.")
+    return lines
 
 
 def _placeholders(spec: FormSpec) -> dict[str, str]:
@@ -181,17 +223,20 @@ def write_team_forms(identity: TeamIdentity, out_dir: Path,
                      locked_texts: Mapping[str, str] | None = None,
                      notes: Mapping[str, str] | None = None, *,
                      terminology: str = terms.DEFAULT,
-                     look: layout.Look | None = None) -> list[Path]:
+                     look: layout.Look | None = None,
+                     arranged: Sequence[str] = ()) -> list[Path]:
     """Write `<out_dir>/<team_id>/<kind>.docx` for every form of the team (atomic per file).
 
-    `notes` maps a form kind to the note shown under its title (see `write_form`).
+    `notes` maps a form kind to the note shown under its title, `arranged` is the team form's
+    Stap 1 overview (see `write_form`).
     """
     folder = Path(out_dir) / identity.team_id
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in team_form_kinds(identity):
         data = write_form(kind, identity, (answers_by_kind or {}).get(kind), locked_texts,
-                          (notes or {}).get(kind), terminology=terminology, look=look)
+                          (notes or {}).get(kind), terminology=terminology, look=look,
+                          arranged=arranged if kind == TEAM_KIND else ())
         target = folder / form_file_name(kind)
         write_atomically(target, data)
         written.append(target)

@@ -110,7 +110,7 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
     An answer that arranges nothing (or a statement answered nee, deels or weet ik niet) is
     shown as the team gave it, followed by the gap marker: nothing is hidden, nothing claimed.
     """
-    title = field.label if title is None else title
+    title = field.title if title is None else title
     source = _source(Origin.TEAM, kind, field)
     st = answers.state(field, answer, ctx)
     gap = st is not AnswerState.GIVEN
@@ -123,12 +123,14 @@ def answer_block(kind: str, field: Field, answer: Answer, title: str | None = No
         rows = [r for r in rows if any(r)]
         return Block(title=title, table=[header, *rows] if rows else [], source=source,
                      **marks)
-    if field.is_statement:
-        choice = _text(answer).lower()
-        if choice == "ja":  # the statement says it: no "Ja." under it
-            return Block(paragraphs=[field.label.rstrip(".") + "."], source=source)
-        said = f"{field.label.rstrip('.')}: {choice}."
-        return Block(paragraphs=[said], source=source, **{**marks, "gap": True})
+    said = field.said_as(_text(answer).lower()) if field.type is FieldType.CHOICE else None
+    if said is not None:
+        # A sentence of its own, no heading over it: "Het alarm wordt niet getest.",
+        # "Medewerkers hebben nog geen persoonsalarm of alarmapp." (catalogue `said`).
+        if field.is_statement and _text(answer).lower() == "ja":
+            return Block(paragraphs=[said], source=source)
+        return Block(paragraphs=[said], source=source,
+                     **{**marks, "gap": gap or field.is_statement})
     if field.type is FieldType.CHOICE:
         text = _text(answer)  # one of the catalogue's own choices, e.g. "per kwartaal"
         return Block(title=title, paragraphs=[capital(text)], source=source,
@@ -144,13 +146,15 @@ def _gap_block(kind: str, field: Field) -> Block:
     """A team question left empty: a visible gap, never a sentence pretending an answer.
 
     A statement (no title of its own) is named in its box, not in a sentence above a box
-    that says the same ("…: niet beantwoord." over "Nog niet ingevuld")."""
+    that says the same ("…: niet beantwoord." over "Nog niet ingevuld"), in the editor's
+    sentence (`Field.said_as`); a question's
+    heading is its noun heading (`Field.title`), the box names the form's question."""
     source = _source(Origin.TEAM, kind, field)
     if field.is_statement:
+        said = (field.said_as(None) or field.label).rstrip(".")
         return Block(source=source, gap=True, items=list(field.checklist),
-                     gap_note=f"{field.label.rstrip('.')}: nog niet beantwoord{_see(field)}.",
-                     unanswered=field.label.rstrip("."))
-    return Block(title=field.label, source=source, gap=True, gap_note=gap_note(field, None),
+                     gap_note=f"{said}{_see(field)}.", unanswered=field.label.rstrip("."))
+    return Block(title=field.title, source=source, gap=True, gap_note=gap_note(field, None),
                  items=list(field.checklist), unanswered=field.label)
 
 
@@ -176,10 +180,10 @@ def field_blocks(policy: Policy, kind: str, field: Field, answer: Answer,
     """
     if field.merge is Merge.LOCKED:
         # The organisation decides; anything a team typed here is ignored on purpose.
-        return [_organisation_block(policy, kind, field, field.label)]
+        return [_organisation_block(policy, kind, field, field.title)]
     applies = answers.verdict(field, answer, ctx).applies
     if field.merge in (Merge.INHERIT, Merge.EXTEND):
-        org_title, team_title = _extend_titles(field.label)
+        org_title, team_title = _extend_titles(field.title)
         blocks = [_organisation_block(policy, kind, field, org_title)]
         # An addition that arranges nothing ("n.v.t.") adds nothing: the frame applies. One
         # the coordinator must still judge is shown, marked.

@@ -288,20 +288,27 @@ def _keep_numbers(card: IncidentCard, *prefixes_out: str, only_lead: bool = Fals
                                    "more": card.more or MORE_NUMBERS})
 
 
+def fit_stages(card: IncidentCard) -> list[IncidentCard]:
+    """The card as it is, then after each step of the fit rule above, in order."""
+    stages = [card]
+    for shorten in (lambda c: _keep_numbers(c, *_LEAST_URGENT),
+                    lambda c: _keep_numbers(c, only_lead=True),
+                    lambda c: _keep_steps(c, 2), lambda c: _keep_steps(c, 1)):
+        stages.append(shorten(stages[-1]))
+    return stages
+
+
 def fit(card: IncidentCard, budget: float = BUDGET) -> IncidentCard:
-    """The card shortened by the fit rule above until `card_height` is within `budget`."""
-    steps = (lambda c: _keep_numbers(c, *_LEAST_URGENT),
-             lambda c: _keep_numbers(c, only_lead=True),
-             lambda c: _keep_steps(c, 2), lambda c: _keep_steps(c, 1))
-    for shorten in steps:
-        if card_height(card) <= budget:
-            return card
-        card = shorten(card)
-    return card
+    """The card shortened by the fit rule above until `card_height` is within `budget` (the
+    last stage when none is)."""
+    stages = fit_stages(card)
+    return next((c for c in stages if card_height(c) <= budget), stages[-1])
 
 
-def incident_card(policy: Policy, forms: TeamForms, kinds: list[str]) -> IncidentCard:
-    """The alarm card of one team (see the module docstring), fitted to one page."""
+def incident_card(policy: Policy, forms: TeamForms, kinds: list[str], *,
+                  budget: float = BUDGET) -> IncidentCard:
+    """The alarm card of one team (see the module docstring), fitted to one page (`budget`:
+    an infinite one gives the card before the fit rule)."""
     closing = _closing_sentence(forms)
     sections = []
     for kind in shown_kinds(policy, forms, kinds):
@@ -316,7 +323,8 @@ def incident_card(policy: Policy, forms: TeamForms, kinds: list[str]) -> Inciden
                         sections=sections, bystander=texts.bystander,
                         code_word=texts.code_word, report=report,
                         numbers=_other_numbers(policy, forms))
-    return fit(card)
+    return fit(card, budget)
 
 
-__all__ = ["CARD_HEADING", "fit", "has_alarm", "incident_card", "protocol_blocks"]
+__all__ = ["CARD_HEADING", "fit", "fit_stages", "has_alarm", "incident_card",
+           "protocol_blocks"]

@@ -152,19 +152,23 @@ def checkbox_control(tag: str, alias: str, checked: bool) -> etree._Element:
 
 
 def dropdown_control(tag: str, alias: str, choices: tuple[str, ...], value: str | None,
-                     placeholder: str, *, empty_item: str | None = None) -> etree._Element:
+                     placeholder: str, *, empty_item: str | None = None,
+                     shown: tuple[str, ...] = ()) -> etree._Element:
     """Inline drop-down list control; the shown text is the chosen item's display text.
 
-    `empty_item` is a first item that prompts, as Word's own lists have ("Kies een item.",
-    with that text as its value too, as Word writes it): choosing it makes the answer empty
-    again (the reader knows the prompt's text).
+    `shown` gives each choice a display text of its own ("N6 Bouwkundige en technische
+    voorzieningen" for "N6"); without it a choice shows itself. `empty_item` is a first item
+    that prompts, as Word's own lists have ("Kies een item.", with that text as its value too,
+    as Word writes it): choosing it makes the answer empty again (the reader knows the
+    prompt's text).
     """
     kind = _el("w:dropDownList")
     if empty_item:
         _el("w:listItem", kind, w_displayText=empty_item, w_value=empty_item)
+    display = dict(zip(choices, shown, strict=True)) if shown else {}
     for c in choices:
-        _el("w:listItem", kind, w_displayText=c, w_value=c)
-    return sdt(tag, alias, kind, value if value else None, placeholder)
+        _el("w:listItem", kind, w_displayText=display.get(c, c), w_value=c)
+    return sdt(tag, alias, kind, display.get(value, value) if value else None, placeholder)
 
 
 def date_control(tag: str, alias: str, value: dt.date | None, placeholder: str) -> etree._Element:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers.batch import pdf_text
+from helpers.hyphens import broken_words
 from pypdf import PdfReader
 
 from pipeline.examples import example_teams
@@ -53,7 +54,23 @@ BAD = (
     "Open bij de organisatie",
     "zet voor elk onderdeel een actie",
     "‘nog niet’ regelt niets",
+    # A statement or a choice said as a sentence, not "question: answer." (review of 0.3.1).
+    ": nee.",
+    ": niet beantwoord.",
+    ": deels.",
+    ": weet ik niet.",
+    "De huisregels worden bij de opening genoemd. De huisregels worden bij de opening genoemd.",
+    "De voorzitter noemt de huisregels bij de opening. De huisregels worden bij de opening",
 )
+# Form questions as headings of the protocol's chapters (review of 0.3.1): noun headings
+# instead. Chapter 7 names the form's questions on purpose: what to fill in where.
+QUESTION_HEADINGS = ("Wie de orde bewaakt in het werk van het team, en hoe",
+                     "Wie aan het gesprek van stap 1 deelnamen",
+                     "Wie aan het teamoverleg van stap 2 deelnamen",
+                     "Wie op een alarm afkomt en hoe snel", "Hoe vaak het alarm wordt getest")
+# A bare answer as a line of body text, under a question used as a heading.
+BARE = re.compile(r"^(Ja|Nee|Niet|Deels|Weet ik niet|Wekelijks|Maandelijks|Per kwartaal|"
+                  r"Halfjaarlijks|Jaarlijks)\.?$")
 # "Versie 1.1 van 9 juni 2026": a version and its date joined by "van".
 VERSION_VAN = re.compile(r"Versie \S+ van \d{1,2} \w+ \d{4}")
 # "Gemeente Lindenhoven wil …" at the start of a sentence.
@@ -77,6 +94,22 @@ def test_none_of_the_fixed_sentences_is_printed(texts):
             assert bad not in text, f"{team_id}: {bad}"
         assert not VERSION_VAN.search(text), team_id
         assert not ORG_STARTS.search(text), team_id
+
+
+def test_no_form_question_heads_a_chapter_answer(texts):
+    for team_id, text in texts.items():
+        chapters = text[:text.rindex("7.1 ")]
+        for question in QUESTION_HEADINGS:
+            assert question not in chapters, f"{team_id}: {question}"
+
+
+def test_no_bare_answer_stands_as_body_text(example_build):
+    _, out = example_build
+    for identity, _ in example_teams():
+        team = identity.team_id
+        reader = PdfReader(Path(out) / team / f"teamprotocol-{team}.pdf")
+        lines = [line.strip() for line in pdf_text(reader).split("\n")]
+        assert [line for line in lines if BARE.match(line)] == [], team
 
 
 def test_the_title_page_version_reads_plainly(texts):
@@ -145,3 +178,47 @@ def test_every_policy_document_is_named_with_its_date_in_the_pdf(texts):
     for item, answer in policy.checklist.items():
         if answer.arranged:
             assert f"{answer.document} ({answer.date})" in text, item
+
+
+def test_no_word_is_broken_without_a_hyphen_in_any_example_pdf(example_build):
+    """Every example protocol (its annex's narrow cells included) and every alarm card, read
+    from the PDF's text: no word broken over two lines without a hyphen ("Communica|tie")."""
+    _, out = example_build
+    for identity, _ in example_teams():
+        team = identity.team_id
+        for name in (f"teamprotocol-{team}.pdf", f"kaart-{team}.pdf"):
+            reader = PdfReader(Path(out) / team / name)
+            assert broken_words(pdf_text(reader)) == [], name
+
+
+def test_the_broken_word_check_finds_what_libreoffice_breaks(tmp_path):
+    """The check above can fail: LibreOffice breaks a word too long for a narrow cell without
+    a hyphen, and the check names it."""
+    from docx import Document
+    from docx.shared import Cm
+
+    from pipeline.pdf.convert import PdfConverter
+
+    document = Document()
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    for column, cell, width in zip(table.columns, table.rows[0].cells, (Cm(1.6), Cm(12)),
+                                   strict=True):
+        column.width = cell.width = width
+    table.rows[0].cells[0].text = "Afdeling Communicatie"
+    table.rows[0].cells[1].text = "De afdeling Communicatie informeert de medewerkers."
+    docx = tmp_path / "smal.docx"
+    document.save(str(docx))
+    with PdfConverter(jobs=1) as converter:
+        [pdf] = converter.convert([(docx, tmp_path / "smal.pdf")]).values()
+    assert isinstance(pdf, Path), pdf
+    found = broken_words(pdf_text(PdfReader(pdf)))
+    assert found
+    assert all(w.replace("|", "") in ("Afdeling", "Communicatie") for w in found), found
+
+
+def test_a_hyphenated_break_and_two_words_are_not_broken_words():
+    assert broken_words("de afdeling Communi-\ncatie en de\nDreigingsanalyse-\nformulier in\n"
+                        "stelling gebracht") == []
+    assert broken_words("de afdeling Communica\ntie en de voorzie\nningen") == [
+        "Communica|tie", "voorzie|ningen"]

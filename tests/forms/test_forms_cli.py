@@ -186,3 +186,70 @@ def test_unexpected_os_error_is_one_dutch_line_not_a_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"Fout: {blocker / 'map'} — ")
     assert "een deel van het pad is geen map" in proc.stderr
+
+
+@pytest.mark.parametrize("term", ["inwoner", "klant"])
+def test_check_speaks_the_policys_word_for_burger(tmp_path, term):
+    """`check --policy` with another word for burger: the questions and checklist items it
+    names use that word, as the protocol does (issue 22, item 6)."""
+    import re
+
+    import yaml
+
+    from pipeline.policy import default_policy_path
+
+    data = yaml.safe_load(default_policy_path().read_text(encoding="utf-8"))
+    data["terminology"] = term
+    data["branding"]["logo"] = None
+    policy = tmp_path / "beleid.yaml"
+    policy.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                      encoding="utf-8")
+    for kind in ("team", "balie"):
+        result = CliRunner().invoke(cli, ["check", str(REPO / "forms" / "belastingen" /
+                                                       f"{kind}.docx"), "--policy", str(policy)])
+        assert re.findall(r"\bburgers?\b", result.output, re.IGNORECASE) == [], result.output
+        assert f"{term}" in result.output, kind
+    # Without a policy the catalogue's own word stays.
+    plain = CliRunner().invoke(cli, ["check", str(REPO / "forms" / "belastingen" / "balie.docx")])
+    assert "Hoe burgers de huisregels te zien krijgen" in plain.output
+
+
+def test_the_team_form_shows_what_the_organisation_arranges_at_stap_1(tmp_path):
+    """`forms` puts on the team form, above the Stap 1 questions, each checklist item the
+    policy answers with its document and date or its running action, and names the items the
+    team arranges itself; the form still reads back clean (issue 22, item 5)."""
+    import yaml
+    from docx2python import docx2python
+
+    from pipeline.catalogue import CHECKLIST, CHECKLIST_BY_ID
+    from pipeline.forms.folder import read_team_folder
+    from pipeline.policy import dump_default_policy, load_policy
+
+    path = tmp_path / "beleid.yaml"
+    dump_default_policy(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["checklist"]["N6"] = {"arranged": True, "document": "Bouwkundig programma Stadskantoor",
+                               "date": "2026-04"}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    policy = load_policy(path)
+    out = tmp_path / "formulieren"
+    result = CliRunner().invoke(cli, ["forms", str(TEAMS), "--out", str(out),
+                                      "--policy", str(path)])
+    assert result.exit_code == 0, result.output
+    with docx2python(out / "burgerzaken" / "team.docx") as doc:
+        body = " ".join(doc.text.split())
+    step = body.index("Wat de organisatie al regelt (stap 1)")
+    assert step < body.index("Datum van het gesprek met de coördinator (stap 1)")
+    assert ("N6 Bouwkundige en technische voorzieningen: Bouwkundig programma Stadskantoor "
+            "(2026-04).") in body
+    for item, answer in policy.checklist.items():
+        line = f"{CHECKLIST_BY_ID[item].choice}: "
+        assert body.count(line) == 1, item
+        shown = answer.document if answer.arranged else f"nog niet geregeld. Actie: {answer.action}"
+        assert f"{line}{shown}" in body, item
+    own = [i.id for i in CHECKLIST if i.id not in policy.checklist]
+    assert f"De onderdelen {', '.join(own[:-1])} en {own[-1]} regelt het team zelf" in body
+    with docx2python(out / "burgerzaken" / "balie.docx") as doc:
+        assert "Wat de organisatie al regelt" not in doc.text
+    _, problems = read_team_folder(out / "burgerzaken")
+    assert [p for p in problems if p.message != "nog niet ingevuld"] == []

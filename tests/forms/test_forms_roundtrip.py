@@ -294,3 +294,38 @@ def test_every_tag_lost_like_libreoffice_7_4(make_form, tmp_path):
     recovered = {p.tag for p in data.warnings if p.message != "nog niet ingevuld"}
     assert {"team.versie", "team.dilemmas", "team.volgende_evaluatie",
             "team.acties"} <= recovered
+
+
+def test_the_action_list_offers_checklist_items_by_name(make_form, tmp_path):
+    """The team form's action drop-down shows 'N6 Bouwkundige en technische voorzieningen',
+    not a bare code; what Word puts in the cell on choosing it reads back as the item's id,
+    and a bare id (a form filled before names were shown) still does (issue 22, item 5)."""
+    from pipeline.catalogue import CHECKLIST
+
+    src = make_form("team", {"team.acties": [{"wat": "Tweede uitgang", "onderdeel": "N6",
+                                              "eigenaar": None, "datum": None}]})
+    root = etree.fromstring(zipfile.ZipFile(src).read("word/document.xml"))
+    ns = {"w": W}
+    control = next(s for s in root.iter(f"{{{W}}}sdt")
+                   if s.find("w:sdtPr/w:tag", ns) is not None
+                   and s.find("w:sdtPr/w:tag", ns).get(f"{{{W}}}val") == "team.acties.onderdeel")
+    items = [(i.get(f"{{{W}}}displayText"), i.get(f"{{{W}}}value"))
+             for i in control.iter(f"{{{W}}}listItem")]
+    assert ("N6 Bouwkundige en technische voorzieningen", "N6") in items
+    assert [v for _, v in items if v in {i.id for i in CHECKLIST}] == [i.id for i in CHECKLIST]
+    assert all(shown.startswith(f"{value} ") and len(shown) > len(value) + 3
+               for shown, value in items if value in {i.id for i in CHECKLIST})
+    shown = "".join(t.text or "" for t in control.iter(f"{{{W}}}t"))
+    assert shown == "N6 Bouwkundige en technische voorzieningen"
+    assert read_form(src).fields["team.acties"][0]["onderdeel"] == "N6"
+
+    def choose(root):
+        fill_text(root, "team.acties.onderdeel", "N8 Opvang en nazorg")
+        fill_text(root, "team.acties.onderdeel", "L3", index=1)
+
+    two = make_form("team", {"team.acties": [
+        {"wat": "Opvang regelen", "onderdeel": None, "eigenaar": None, "datum": None},
+        {"wat": "Incidentgesprek", "onderdeel": None, "eigenaar": None, "datum": None}]})
+    data = read_form(edit_docx(two, tmp_path / "gekozen.docx", choose))
+    assert data.errors == []
+    assert [r["onderdeel"] for r in data.fields["team.acties"]] == ["N8", "L3"]

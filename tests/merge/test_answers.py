@@ -119,7 +119,9 @@ def test_unticked_is_not_nee_and_nee_is_a_marked_conflict(policy, team_form, for
     protocol = merge(policy, forms)
     text = protocol.model_dump_json()
     assert "Nee (niet aangevinkt)" not in text
-    assert "Elke balie en spreekkamer heeft een alarmknop: nog niet beantwoord" in text
+    assert ("Het team heeft nog niet ingevuld of dit klopt: elke balie en spreekkamer heeft "
+            "een alarmknop; zie onderdeel") in text
+    assert ": niet beantwoord" not in text
 
 
 def test_own_open_action_caps_the_item_at_deels(policy, form, team_forms):

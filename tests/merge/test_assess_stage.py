@@ -321,3 +321,52 @@ def test_policy_answer_for_a_team_only_item_is_used(policy_factory, team_form, t
     k4 = item(run(policy, team_forms(team_form())), "K4")
     assert k4.status is DLS
     assert k4.sources[0].label == "Werkverdeling 2025"
+
+
+def test_an_empty_optional_appendix_question_does_not_make_an_arranged_item_partial(
+        policy, team_form, form, team_forms, filled):
+    """N7: the counter's alarm is arranged; the meetings appendix's optional alarm question
+    left empty asks nothing more of the team (issue 22). A required question left empty, an
+    optional statement answered 'nee' or a missing appendix still make it deels."""
+    ticks = {"contact_balie": True, "contact_bijeenkomsten": True}
+    balie = form("balie", fill=True)
+    meetings = form("bijeenkomsten", fill=True, alarm="")
+    annex = run(policy, team_forms(team_form(**ticks), balie, meetings))
+    assert item(annex, "N7").status is GER
+    assert not [m for m in item(annex, "N7").missing if m.form == "bijeenkomsten"]
+    # A required question of the same item left empty: deels, naming it.
+    open_counter = form("balie", fill=True, alarmopvolging="")
+    n7 = item(run(policy, team_forms(team_form(**ticks), open_counter, meetings)), "N7")
+    assert n7.status is DLS
+    assert "Wie op een alarm afkomt en hoe snel" in " ".join(missing_texts(n7))
+    # An optional statement answered 'nee' is an answer, not a question left open.
+    no_button = form("balie", fill=True, alarmknop="nee")
+    assert item(run(policy, team_forms(team_form(**ticks), no_button, meetings)),
+                "N7").status is DLS
+    # The meetings appendix missing altogether: its questions are open, optional ones too.
+    missing = item(run(policy, team_forms(team_form(**ticks), balie)), "N7")
+    assert missing.status is DLS
+    assert any(m.form == "bijeenkomsten" for m in missing.missing)
+
+
+def test_the_dadergerichte_aanpak_rests_on_the_incidentgesprek(policy, team_form, form,
+                                                               team_forms):
+    """N9 follows the Werkwijzer: the approach to the offender starts with the incidentgesprek
+    (the sanction ladder's first step), so the team's answer on it feeds N9 as it feeds L3;
+    watching social media for doxing is an organisational measure (N5). Which meetings a team
+    holds is no risk inventory (N1); their risk is (issue 22)."""
+    ticks = {"contact_digitaal": True, "contact_bijeenkomsten": True}
+    digital = form("digitaal", fill=True, sociale_media="")
+    meetings = form("bijeenkomsten", fill=True, soorten="")
+    without = run(policy, team_forms(team_form(**ticks, incidentgesprek=""), digital, meetings))
+    n9 = item(without, "N9")
+    assert n9.status is DLS
+    assert "Het incidentgesprek met de burger" in " ".join(missing_texts(n9))
+    assert "doxing" not in " ".join(missing_texts(n9)).lower()
+    assert "Sociale media" in " ".join(missing_texts(item(without, "N5")))
+    assert "Soorten bijeenkomsten" not in " ".join(missing_texts(item(without, "N1")))
+    talk = "De teamleider nodigt de burger binnen vijf werkdagen uit voor een incidentgesprek."
+    with_talk = run(policy, team_forms(team_form(**ticks, incidentgesprek=talk),
+                                       form("digitaal", fill=True), meetings))
+    assert item(with_talk, "N9").status is GER
+    assert {s.tag for s in item(with_talk, "N9").given} >= {"team.incidentgesprek"}

@@ -210,20 +210,24 @@ def test_answer_types_become_dutch_text(policy, team_form, form, team_forms):
     )
     protocol = merge(policy, forms)
     assert team_blocks(protocol, "team.teamoverleg")[0].paragraphs == ["3 maart 2026"]
-    assert team_blocks(protocol, "team.intervisie")[0].paragraphs == ["Per kwartaal"]
+    # A choice is a sentence, not a question as heading over "Per kwartaal" (domain.md).
+    [intervision] = team_blocks(protocol, "team.intervisie")
+    assert intervision.paragraphs == ["Het team komt per kwartaal bijeen voor intervisie."]
+    assert intervision.title is None
     assert team_blocks(protocol, "team.dilemmas")[0].paragraphs == ["Eerste dilemma",
                                                                     "Tweede dilemma"]
-    # A statement answered ja is the statement itself; nee and unanswered are visible gaps.
+    # A statement answered ja is the statement itself; nee and unanswered are visible gaps,
+    # each a sentence ("…: nee." and "…: niet beantwoord." were the review's bad sentences).
     assert appendix_blocks(protocol, "balie", "balie.camera")[0].paragraphs == [
         "Er hangen camera's bij de balie en de ingang."]
     [alarm] = appendix_blocks(protocol, "balie", "balie.alarmknop")
-    assert alarm.paragraphs == ["Elke balie en spreekkamer heeft een alarmknop: nee."]
+    assert alarm.paragraphs == ["Nog niet elke balie en spreekkamer heeft een alarmknop."]
     assert alarm.gap_note == "Nog niet geregeld; zie onderdeel N7 in hoofdstuk 7."
     [rules] = appendix_blocks(protocol, "balie", "balie.huisregels_zichtbaar")
-    # Named in its box only: no sentence above it saying the same.
+    # Named in its box only, in the editor's sentence: no sentence above it saying the same.
     assert rules.paragraphs == []
-    assert rules.gap_note == ("De huisregels hangen zichtbaar op elke locatie: nog niet "
-                              "beantwoord; zie onderdeel O4 in hoofdstuk 7.")
+    assert rules.gap_note == ("Het team heeft nog niet ingevuld of dit klopt: de huisregels "
+                              "hangen zichtbaar op elke locatie; zie onderdeel O4 in hoofdstuk 7.")
     assert rules.unanswered == "De huisregels hangen zichtbaar op elke locatie"
     assert "Nee (niet aangevinkt)" not in protocol.model_dump_json()
     [rows] = appendix_blocks(protocol, "balie", "balie.locaties")
@@ -257,7 +261,7 @@ def test_policy_text_wrapped_lines_joined_and_bullets_kept(policy_factory, team_
 def test_frequency_niet_is_shown_not_hidden(policy, team_form, team_forms):
     [block] = team_blocks(merge(policy, team_forms(team_form(intervisie="niet"))),
                           "team.intervisie")
-    assert block.paragraphs == ["Niet"]
+    assert block.paragraphs == ["Het team komt niet bijeen voor intervisie."]
     assert block.gap_note == "Dit antwoord is nog geen afspraak; zie onderdeel L1 in hoofdstuk 7."
     assert block.gap
 
@@ -364,11 +368,13 @@ def test_stap_1_and_stap_2_are_in_the_protocol_when_and_with_whom(policy, team_f
         inventarisatie=dt.date(2026, 3, 10), inventarisatie_deelnemers="R. Smit en de coördinator",
         teamoverleg=dt.date(2026, 4, 14), teamoverleg_deelnemers="Het hele team (12)")))
     shown = {b.title: b.paragraphs for b in protocol.chapters[5].team}
-    assert shown["Datum van het gesprek met de coördinator (stap 1)"] == ["10 maart 2026"]
-    assert shown["Wie aan het gesprek van stap 1 deelnamen"] == ["R. Smit en de coördinator"]
-    assert shown["Datum van het teamoverleg (stap 2)"] == ["14 april 2026"]
-    assert shown["Wie aan het teamoverleg van stap 2 deelnamen"] == ["Het hele team (12)"]
+    # Noun headings in the protocol, not the form's questions (review of 0.3.1).
+    assert shown["Gesprek met de coördinator (stap 1)"] == ["10 maart 2026"]
+    assert shown["Deelnemers gesprek stap 1"] == ["R. Smit en de coördinator"]
+    assert shown["Teamoverleg (stap 2)"] == ["14 april 2026"]
+    assert shown["Deelnemers teamoverleg stap 2"] == ["Het hele team (12)"]
+    assert not [t for t in shown if t and t.startswith(("Wie ", "Hoe ", "Wanneer "))]
     # Left empty, they are visible gaps, not silently dropped.
     empty = {b.title: b for b in merge(policy, team_forms(team_form())).chapters[5].team}
-    assert empty["Wie aan het gesprek van stap 1 deelnamen"].gap_note.startswith(
+    assert empty["Deelnemers gesprek stap 1"].gap_note.startswith(
         "Nog niet ingevuld")
