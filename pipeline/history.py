@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,13 +139,24 @@ def summary(old: Protocol, new: Protocol) -> str:
     return "gewijzigd: " + text
 
 
-def previous_cycle(protocol: Protocol, index: ArchiveIndex) -> tuple[Protocol, Protocol | None]:
+def _recorded_note(version: Protocol) -> str | None:
+    """What an archived version's own Versiebeheer said had changed, when it was built."""
+    own = next((h for h in reversed(version.meta.history)
+                if _version_id(h.version) == _version_id(version.meta.version)), None)
+    return own.note if own is not None and own.note else None
+
+
+def previous_cycle(protocol: Protocol, index: ArchiveIndex,
+                   describe: Callable[[Protocol, Protocol], str] = summary,
+                   ) -> tuple[Protocol, Protocol | None]:
     """The protocol with every adopted version in its Versiebeheer, and the last one before it.
 
     The Versiebeheer lists, oldest first, each archived adopted version (version, date, by
-    whom, what changed against the version before it), then the version being built, unless
-    that one is itself already archived. The second value is the last adopted version other
-    than this one, for the tracked-changes document; None for a first version.
+    whom, what changed against the version before it: the note its own Versiebeheer had when
+    it was built), then the version being built, unless that one is itself already archived,
+    with what `describe` says changed since the last adopted version (the batch gives the
+    change document's summary). The second value is the last adopted version other than this
+    one, for the change document; None for a first version.
     """
     meta = protocol.meta
     archived = [v for v in index.versions(meta.team_id) if not _same_version(v.meta, meta)]
@@ -155,16 +167,16 @@ def previous_cycle(protocol: Protocol, index: ArchiveIndex) -> tuple[Protocol, P
     for v in archived:
         current = v.protocol()
         by = f"vastgesteld door {v.meta.adopted_by}" if v.meta.adopted_by else "vastgesteld"
-        change = summary(previous, current) if previous is not None else \
-            "eerste vastgestelde versie"
+        change = "eerste vastgestelde versie" if previous is None else \
+            _recorded_note(current) or summary(previous, current)
         entries.append(VersionEntry(version=v.meta.version, date=v.meta.adopted_on,
                                     status=ADOPTED, note=f"{capital(by)}; {change}"))
         previous = current
     assert previous is not None
     own = meta.history[-1] if meta.history else VersionEntry(
         version=meta.version, date=meta.adopted_on, status=meta.status, note="")
-    note = f"{own.note}; {summary(previous, protocol)}" if own.note else \
-        summary(previous, protocol)
+    change = describe(previous, protocol)
+    note = f"{own.note}; {change}" if own.note else change
     entries.append(own.model_copy(update={"note": note}))
     history_meta = meta.model_copy(update={"history": entries})
     return protocol.model_copy(update={"meta": history_meta}), previous

@@ -1,0 +1,161 @@
+"""The yearly round on real files (issue 24): adopt 1.0, change three answers (one on the alarm
+card, one in a table, one in a chapter), rebuild as 1.1 concept, read the change document
+back; then adopt 1.1 and check the archive records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from helpers.batch import adopted_answers, build, docx_paragraphs, protocol_json, write_team
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TEAM = "kcc"
+OLD_PHONE, NEW_PHONE = "06 1234 0005", "06 9999 0000"
+OLD_NORM = ("Een bezoeker die scheldt omdat de wachttijd lang is, en een beller die blijft "
+            "dreigen met de pers.")
+NEW_NORM = ("Een bezoeker die scheldt omdat zijn aanvraag is afgewezen, en een beller die "
+            "blijft dreigen met de pers.")
+
+
+def _answers_10() -> dict:
+    return adopted_answers(("balie",), **{"team.leidinggevende_telefoon": OLD_PHONE,
+                                          "team.norm_voorbeelden": OLD_NORM})
+
+
+def _answers_11(adopt: bool) -> dict:
+    answers = _answers_10()
+    actions = [dict(a) for a in answers["team.acties"]]
+    actions[0]["eigenaar"] = "K. Smits"
+    answers.update({"team.versie": "1.1", "team.leidinggevende_telefoon": NEW_PHONE,
+                    "team.norm_voorbeelden": NEW_NORM, "team.acties": actions,
+                    "team.inventarisatie": dt.date(2026, 10, 5),
+                    "team.teamoverleg": dt.date(2026, 10, 19)})
+    if adopt:
+        answers.update({"team.vastgesteld_op": dt.date(2026, 11, 2)})
+    else:
+        answers.update({"team.status": "concept", "team.vastgesteld_door": None,
+                        "team.vastgesteld_op": None})
+    return answers
+
+
+@pytest.fixture(scope="module")
+def round_(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("jaarronde")
+    forms, out = root / "formulieren", root / "uit"
+    write_team(forms, TEAM, _answers_10(), team="Klantcontactcentrum")
+    first = build(forms, out, jobs=1)
+    write_team(forms, TEAM, _answers_11(adopt=False), team="Klantcontactcentrum")
+    concept = build(forms, out, jobs=1, pdf=False)
+    changes = out / TEAM / f"wijzigingen-{TEAM}.docx"
+    kept = root / "wijzigingen-concept.docx"
+    kept.write_bytes(changes.read_bytes())
+    return {"root": root, "forms": forms, "out": out, "first": first, "concept": concept,
+            "changes": kept}
+
+
+def test_the_concept_build_makes_a_change_document(round_):
+    assert [r.status for r in round_["first"].results] == ["gebouwd"]
+    result = round_["concept"].results[0]
+    assert result.status == "gebouwd"
+    assert result.outputs["wijzigingen"] == f"{TEAM}/wijzigingen-{TEAM}.docx"
+
+
+def test_the_change_document_is_the_protocol_in_house_style(round_):
+    path = round_["changes"]
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        core = z.read("docProps/core.xml").decode()
+        styles = z.read("word/styles.xml").decode()
+    # The template's parts: headers and footers (page numbers), the logo, its styles.
+    assert {"word/header1.xml", "word/footer1.xml", "word/media/image1.png"} <= names
+    assert not [n for n in names if "stylesWithEffects" in n]
+    assert 'w:styleId="Heading1"' in styles
+    assert 'w:styleId="Tabeltekst"' in styles
+    document = Document(str(path))
+    props = document.core_properties
+    assert props.author == "Gemeente Lindenhoven"
+    assert props.title == "Wijzigingen teamprotocol Klantcontactcentrum, versie 1.1 ten " \
+                          "opzichte van 1.0"
+    assert props.language == "nl-NL"
+    assert "python-docx" not in core
+    assert props.created.year >= 2026
+    # Headings stay headings, tables stay tables, lists stay lists.
+    body_styles = {p.style.style_id for p in document.paragraphs}
+    assert {"Heading1", "Heading2", "Heading3", "ListBullet"} <= body_styles
+    assert len(document.tables) > 5
+
+
+def _summary(path: Path) -> list[str]:
+    texts = docx_paragraphs(path)
+    start = texts.index("Samenvatting van de wijzigingen")
+    return texts[start + 1:start + 40]
+
+
+def test_page_one_summarises_each_change_in_one_line(round_):
+    lines = _summary(round_["changes"])
+    assert "Wijzigingen teamprotocol Klantcontactcentrum" in docx_paragraphs(round_["changes"])
+    # The card, the table of actions and chapter 4, each with the words that changed.
+    assert f"Leidinggevende: {OLD_PHONE} → {NEW_PHONE}" in lines
+    assert "Alarmkaart" in lines
+    assert any(re.match(r"[A-Z]+\d+: .*L\. Eiding → K\. Smits", line) for line in lines), lines
+    assert any(line.startswith("4.2 ") and line.endswith("tekst gewijzigd") for line in lines)
+    # No date a person reads in ISO form.
+    assert not [line for line in lines if re.search(r"\d{4}-\d\d-\d\d", line)]
+
+
+def _marked(path: Path) -> tuple[list[str], list[str], etree._Element]:
+    with zipfile.ZipFile(path) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    ins = ["".join(t.text or "" for t in m.iter(f"{W}t")) for m in body.iter(f"{W}ins")]
+    dels = ["".join(t.text or "" for t in m.iter(f"{W}delText")) for m in body.iter(f"{W}del")]
+    return [i for i in ins if i], [d for d in dels if d], body
+
+
+def test_changes_are_tracked_by_whole_words_in_card_table_and_chapter(round_):
+    ins, dels, body = _marked(round_["changes"])
+    new_text = " ".join(ins)
+    old_text = " ".join(dels)
+    assert "9999 0000" in new_text
+    assert "1234 0005" in old_text
+    assert "K. Smits" in new_text
+    assert "L. Eiding" in old_text
+    assert "zijn aanvraag is afgewezen" in new_text                  # chapter 4.2
+    assert "de wachttijd lang" in old_text
+    # Whole words: every changed piece, read in its paragraph, starts and ends at a word edge.
+    for p in body.iter(f"{W}p"):
+        pieces = []
+        for el in p.iter(f"{W}t", f"{W}delText"):
+            marked = next((a for a in el.iterancestors(f"{W}ins", f"{W}del")), None)
+            pieces.append((el.text or "", marked is not None))
+        for k, (text, marked) in enumerate(pieces):
+            if not marked or not text:
+                continue
+            before = pieces[k - 1][0] if k else ""
+            after = pieces[k + 1][0] if k + 1 < len(pieces) else ""
+            if before and not pieces[k - 1][1]:
+                assert not (before[-1].isalnum() and text[0].isalnum()), (before, text)
+            if after and not pieces[k + 1][1]:
+                assert not (text[-1].isalnum() and after[0].isalnum()), (text, after)
+    # The table change sits in a table cell, the card's in the card's own table.
+    cells = [m for m in body.iter(f"{W}ins") if next(m.iterancestors(f"{W}tc"), None) is not None]
+    assert any("K. Smits" in "".join(t.text or "" for t in m.iter(f"{W}t")) for m in cells)
+
+
+def test_the_versiebeheer_note_is_the_summary(round_):
+    """The new version's Versiebeheer line names the places of page 1's summary (shortened
+    to the places: the whole lines are longer than a table cell should hold)."""
+    note = protocol_json(round_["out"], TEAM)["meta"]["history"][-1]["note"]
+    lines = _summary(round_["changes"])
+    for place in ("Leidinggevende", "4.2 Wat in ons werk over de grens gaat", "V2"):
+        assert any(line.startswith(f"{place}: ") for line in lines)
+        assert place in note, note
+    assert "Versie" not in note
+    assert "Status" not in note
+    text = "\n".join(docx_paragraphs(round_["out"] / TEAM / f"teamprotocol-{TEAM}.docx"))
+    assert note.split("; ", 1)[1] in text
