@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pipeline import mdto
+from pipeline.archive import series_stem
 from pipeline.errors import MetadataError
 from pipeline.files import atomic_write_bytes, sha256_file
 from pipeline.models import Protocol, ProtocolMeta, VersionEntry
@@ -70,7 +71,7 @@ class ArchiveIndex:
         paths = sorted(self.folder.glob("*" + PROTOCOL_SUFFIX)) if self.folder.is_dir() else []
         for path in paths:
             # A damaged or foreign file leaves one version out of the Versiebeheer; it must
-            # not stop the team's build (the archive itself is never changed by us).
+            # not stop the team's build (we change no archived file but a record's term).
             with contextlib.suppress(OSError, ValueError, ValidationError, TypeError, KeyError):
                 if path.stat().st_size > MAX_JSON_BYTES:
                     continue
@@ -205,17 +206,73 @@ def record_files(protocol: Protocol, settings: ArchiveSettings, index: ArchiveIn
     earlier = [v for v in index.versions(protocol.meta.team_id)
                if v.stem != stem and not _same_version(v.meta, protocol.meta)]
     replaces = (earlier[-1].stem, mdto.record_name(earlier[-1].meta)) if earlier else None
+    series = series_stem(stem)
     try:
         sidecars = mdto.sidecars(protocol.meta, settings, stem,
                                  size=described.stat().st_size,
                                  sha256=sha256_file(described), checked_at=checked_at,
                                  replaces=replaces, reviews=protocol.annex.reviews,
-                                 level=conformance(described.read_bytes()) or "B")
+                                 level=conformance(described.read_bytes()) or "B",
+                                 series=series)
+        if not (folder / f"{series}.mdto.xml").exists():
+            files[f"{series}.mdto.xml"] = mdto.series_xml(protocol.meta, settings, series)
+        files.update(_closed_records(earlier, protocol.meta, settings, folder))
     except MetadataError:
         pdf.unlink(missing_ok=True)
         raise
     files.update({n: data for n, data in sidecars.items() if not (folder / n).exists()})
     return files
+
+
+def _closed_records(earlier: list[ArchivedVersion], meta: ProtocolMeta,
+                    settings: ArchiveSettings, folder: Path) -> dict[str, bytes]:
+    """The records of earlier versions, each with its retention counted from the adoption of
+    the version after it (the one being archived for the last), where that changes them."""
+    out: dict[str, bytes] = {}
+    if not earlier:
+        return out
+    successors = [v.meta for v in earlier[1:]] + [meta]
+    for version, successor in zip(earlier, successors, strict=True):
+        if successor.adopted_on is None:
+            continue
+        name = mdto.sidecar_names(version.stem)[0]
+        path = folder / name
+        if not path.is_file():
+            continue
+        xml = path.read_bytes()
+        closed = mdto.close_record(xml, successor.adopted_on, settings, name)
+        if closed != xml:
+            out[name] = closed
+    return out
+
+
+@dataclass(frozen=True)
+class Destroyable:
+    """An archived version whose retention term has ended: it may be destroyed."""
+
+    stem: str
+    name: str  # the record's naam: the protocol's title, team and version
+    end: dt.date
+
+
+def destroyable(folder: Path, today: dt.date) -> list[Destroyable]:
+    """The archived versions in `folder` whose record's retention ended on or before `today`
+    (*mag worden vernietigd*), oldest end first. Nothing is deleted: destroying is the
+    archivist's decision. Only a record holding an end date is parsed (a byte search first),
+    so a build reads the archive's small records, not its protocols."""
+    found = []
+    for path in sorted(Path(folder).glob("*.mdto.xml")) if Path(folder).is_dir() else []:
+        if path.name.endswith(".bestand.mdto.xml"):
+            continue
+        with contextlib.suppress(OSError):
+            data = path.read_bytes()
+            if b"termijnEinddatum" not in data:
+                continue
+            end = mdto.retention_end(data)
+            if end is not None and end <= today:
+                found.append(Destroyable(path.name.removesuffix(".mdto.xml"),
+                                         mdto.record_naam(data) or path.name, end))
+    return sorted(found, key=lambda d: (d.end, d.stem))
 
 
 def write_record(target: Path, files: dict[str, bytes]) -> dict[str, str]:

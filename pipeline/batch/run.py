@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, history
 from pipeline.agenda import AGENDA_NAME, write_agenda
 from pipeline.archive import (
     MANIFEST_NAME,
@@ -47,7 +47,7 @@ from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
-from pipeline.report import write_overview_if_changed
+from pipeline.report import DestroyRow, write_overview_if_changed
 from pipeline.report.reviews import read_reviews, write_reviews
 
 # A Mac unzipping a zip of the forms adds this folder of resource forks: never a team.
@@ -219,7 +219,9 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     with shared.times.stage("overview"):
         overview, records.overview_key, records.overview_files = write_overview_if_changed(
             results, opts.out_dir, today=opts.today, policy=shared.policy, logo=shared.logo,
-            last=last)
+            last=last, destroyable=[
+                DestroyRow(name=d.name, file=f"{ARCHIVE_DIR}/{d.stem}.pdf", end=d.end)
+                for d in history.destroyable(opts.out_dir / ARCHIVE_DIR, opts.today)])
     organisation = shared.policy.branding.organisation
     agenda_file = opts.out_dir / AGENDA_NAME
     with shared.times.stage("agenda"):

@@ -72,7 +72,8 @@ def test_an_archive_holding_a_version_twice_lists_it_once_and_never_replaces_its
     versions = [h["version"] for h in protocol["meta"]["history"]]
     assert versions == ["1.1", "1.2"]  # each version once
     changes = " ".join(docx_paragraphs(tmp_path / "uit" / "balie" / "wijzigingen-balie.docx"))
-    assert "(vastgesteld op 1 september 2026)" in changes  # a Dutch date, not 2026-09-01
+    assert "versie 1.1, vastgesteld op 1 september 2026" in changes  # Dutch, not 2026-09-01
+    assert "2026-09-01" not in changes
     [new] = [p for p in archive.glob("*.mdto.xml") if "_1.2_" in p.name
              and not p.name.endswith(".bestand.mdto.xml")]
     replaced = etree.parse(str(new)).findtext(

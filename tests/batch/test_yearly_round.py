@@ -10,9 +10,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import xmlschema
 from docx import Document
 from helpers.batch import adopted_answers, build, docx_paragraphs, protocol_json, write_team
 from lxml import etree
+from openpyxl import load_workbook
+
+from pipeline import history
+from pipeline.batch import BuildOptions, build_all
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEAM = "kcc"
@@ -56,7 +61,8 @@ def round_(tmp_path_factory: pytest.TempPathFactory) -> dict:
     kept = root / "wijzigingen-concept.docx"
     kept.write_bytes(changes.read_bytes())
     return {"root": root, "forms": forms, "out": out, "first": first, "concept": concept,
-            "changes": kept}
+            "changes": kept,
+            "concept_overview": (out / "overzicht.html").read_text(encoding="utf-8")}
 
 
 def test_the_concept_build_makes_a_change_document(round_):
@@ -159,3 +165,84 @@ def test_the_versiebeheer_note_is_the_summary(round_):
     assert "Status" not in note
     text = "\n".join(docx_paragraphs(round_["out"] / TEAM / f"teamprotocol-{TEAM}.docx"))
     assert note.split("; ", 1)[1] in text
+
+
+SHARED_XSD = Path(__file__).resolve().parents[1] / "data" / "mdto" / "MDTO-XML1.0.1.xsd"
+MDTO_NS = {"m": "https://www.nationaalarchief.nl/mdto"}
+
+
+@pytest.fixture(scope="module")
+def adopted_11(round_) -> dict:
+    """Version 1.1 adopted on 2 November 2026 and built with PDFs: it is archived."""
+    write_team(round_["forms"], TEAM, _answers_11(adopt=True), team="Klantcontactcentrum")
+    report = build(round_["forms"], round_["out"], jobs=1)
+    return {**round_, "adopted": report, "archive": round_["out"] / "archief"}
+
+
+def _record(archive: Path, version: str) -> etree._Element:
+    path = next(p for p in archive.glob(f"*_{TEAM}_teamprotocol_{version}_*.mdto.xml")
+                if not p.name.endswith(".bestand.mdto.xml"))
+    return etree.parse(str(path)).getroot()
+
+
+def test_adopting_11_closes_the_retention_of_10(adopted_11):
+    assert [r.status for r in adopted_11["adopted"].results] == ["gebouwd"]
+    old = _record(adopted_11["archive"], "1.0")
+    term = old.find(".//m:bewaartermijn", MDTO_NS)
+    # Counted from the adoption of 1.1 (the Selectielijst's "na vervallen"), the policy's P10Y.
+    assert term.findtext("m:termijnStartdatumLooptijd", namespaces=MDTO_NS) == "2026-11-02"
+    assert term.findtext("m:termijnLooptijd", namespaces=MDTO_NS) == "P10Y"
+    assert term.findtext("m:termijnEinddatum", namespaces=MDTO_NS) == "2036-11-02"
+    assert term.findtext("m:termijnTriggerStartLooptijd/m:begripLabel", namespaces=MDTO_NS)
+    # The version in force has the trigger and the term, but no end yet.
+    new = _record(adopted_11["archive"], "1.1").find(".//m:bewaartermijn", MDTO_NS)
+    assert new.find("m:termijnEinddatum", MDTO_NS) is None
+    assert new.find("m:termijnTriggerStartLooptijd", MDTO_NS) is not None
+
+
+def test_every_version_is_part_of_the_team_series_and_every_record_validates(adopted_11):
+    archive = adopted_11["archive"]
+    series = list(archive.glob(f"*_{TEAM}_teamprotocollen.mdto.xml"))
+    assert len(series) == 1
+    key = series[0].name.removesuffix(".mdto.xml")
+    root = etree.parse(str(series[0])).getroot()
+    assert root.findtext(".//m:aggregatieniveau/m:begripLabel", namespaces=MDTO_NS) == "Serie"
+    for version in ("1.0", "1.1"):
+        parent = _record(archive, version).findtext(
+            ".//m:isOnderdeelVan/m:verwijzingIdentificatie/m:identificatieKenmerk",
+            namespaces=MDTO_NS)
+        assert parent == key
+    schema = xmlschema.XMLSchema(str(SHARED_XSD))
+    files = sorted(archive.glob("*.mdto.xml"))
+    assert len(files) == 5  # two records, two files, one series
+    for path in files:
+        schema.validate(str(path))
+
+
+def test_the_overview_names_the_change_document_and_the_version_in_force(round_):
+    """Built as 1.1 concept after 1.0: the overview links the change document and says
+    1.0 is the version in force."""
+    concept_page = round_["concept_overview"]
+    assert f'href="{TEAM}/wijzigingen-{TEAM}.docx">Wijzigingen</a>' in concept_page
+    assert "geldt nu: versie 1.0, 1 september 2026" in concept_page
+
+
+def test_versions_whose_retention_ended_are_listed_never_deleted(adopted_11):
+    """Ten years after 1.1 replaced 1.0: the overview and the workbook list 1.0 as *mag
+    worden vernietigd*; the day before, nothing; the file stays."""
+    archive = adopted_11["archive"]
+    assert history.destroyable(archive, dt.date(2036, 11, 1)) == []
+    [gone] = history.destroyable(archive, dt.date(2036, 11, 2))
+    assert gone.end == dt.date(2036, 11, 2)
+    assert "versie 1.0" in gone.name
+    out = adopted_11["out"]
+    build_all(BuildOptions(forms_dir=adopted_11["forms"], out_dir=out, today=dt.date(2037, 1, 1)))
+    page = (out / "overzicht.html").read_text(encoding="utf-8")
+    assert "Archief: mag worden vernietigd" in page
+    assert "versie 1.0" in page
+    assert "2 november 2036" in page
+    sheet = load_workbook(out / "overzicht.xlsx")["Mag worden vernietigd"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 1
+    assert "versie 1.0" in rows[0][0]
+    assert (out / rows[0][1]).is_file()  # listed, never deleted
