@@ -63,7 +63,7 @@ def adoption_problems(team: FormData, gaps: Iterable[Gap], *, today: dt.date,
     """
     fields = team.fields
     if str(fields.get("team.status") or "").strip().lower() != ADOPTED:
-        return [], []
+        return [], _concept_with_adoption(team)
     errors: list[Problem] = []
 
     def error(tag: str | None, message: str, hint: str) -> None:
@@ -140,6 +140,22 @@ def adoption_problems(team: FormData, gaps: Iterable[Gap], *, today: dt.date,
 
 
 ErrorSink = Callable[[str | None, str, str], None]
+
+
+def _concept_with_adoption(team: FormData) -> list[Problem]:
+    """A concept that still holds adoption facts (a form set back to concept for the next
+    version): the protocol leaves them out, and says so, so nobody reads an old adoption as
+    this version's."""
+    filled = [tag for tag in ("team.vastgesteld_door", "team.vastgesteld_op")
+              if str(team.fields.get(tag) or "").strip()]
+    if not filled:
+        return []
+    names = " en ".join(f"‘{_label(tag)}’" for tag in filled)
+    return [Problem(file=team.path, field=_label(filled[0]), tag=filled[0], message=(
+        f"de status is concept, maar {names} {'is' if len(filled) == 1 else 'zijn'} ingevuld; "
+        "het protocol noemt die gegevens pas bij de status vastgesteld"),
+        hint="Maak deze velden leeg tot de nieuwe versie is vastgesteld, of zet de status op "
+             "'vastgesteld' als deze versie is vastgesteld")]
 
 
 def _gap_problems(gaps: list[Gap], error: ErrorSink) -> None:

@@ -32,7 +32,21 @@ def test_a_complete_adoption_passes(team_form):
 
 def test_a_concept_is_never_gated(team_form):
     assert problems(team_form, [Gap("K4", None)], status="concept", versie="0.1",
-                    volgende_evaluatie=None) == ([], [])
+                    volgende_evaluatie=None, vastgesteld_door=None,
+                    vastgesteld_op=None) == ([], [])
+
+
+def test_a_concept_still_holding_adoption_facts_is_warned(team_form):
+    """A form set back to concept for the next version: not gated, but told that the
+    adoption facts are left out until it is adopted (the same warning in check and build)."""
+    errors, warnings = problems(team_form, status="concept", versie="1.1")
+    assert errors == []
+    [warning] = warnings
+    assert warning.tag == "team.vastgesteld_door"
+    assert "‘Vastgesteld door’ en ‘Vastgesteld op’ zijn ingevuld" in warning.message
+    assert "status op 'vastgesteld'" in warning.hint
+    _, [one] = problems(team_form, status="concept", versie="1.1", vastgesteld_door=None)
+    assert "‘Vastgesteld op’ is ingevuld" in one.message
 
 
 @pytest.mark.parametrize(("answers", "tag", "message"), [
