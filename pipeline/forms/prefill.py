@@ -25,13 +25,17 @@ STATUS, VERSION = "team.status", "team.versie"
 # Decided again each round: the adoption, and the meetings and evaluation date it rests on
 # (last year's Stap 2 is no meeting about this year's protocol).
 ADOPTION = ("team.vastgesteld_door", "team.vastgesteld_op", "team.inventarisatie",
-            "team.teamoverleg", "team.volgende_evaluatie")
+            "team.teamoverleg", "team.volgende_evaluatie", "team.evaluatie_datum",
+            "team.evaluatie_deelnemers", "team.evaluatie_naleving", "team.evaluatie_gir",
+            "team.evaluatie_tevredenheid", "team.evaluatie_ontwikkelingen")
 CONCEPT = "concept"
 NOTE = ("Dit formulier bevat de antwoorden van de vorige ronde (versie {version}). Controleer "
         "elk antwoord en pas aan wat veranderd is. De status staat weer op concept. De datums "
         "van het gesprek met de coördinator (stap 1), het teamoverleg (stap 2) en de volgende "
         "evaluatie zijn leeg: voor deze ronde is een nieuw gesprek en een nieuw teamoverleg "
-        "nodig. Vul de vaststelling pas in als het nieuwe protocol is vastgesteld.")
+        "nodig. Evalueer eerst de vorige versie met het team en vul de evaluatie in hoofdstuk 6 "
+        "in: een nieuwe versie wordt pas vastgesteld met die evaluatie. Vul de vaststelling pas "
+        "in als het nieuwe protocol is vastgesteld.")
 
 
 @dataclass

@@ -66,6 +66,8 @@ def test_an_archive_holding_a_version_twice_lists_it_once_and_never_replaces_its
     rc, out = _build(tmp_path, adopted_answers(**{"team.versie": "1.2",
                                                    "team.inventarisatie": dt.date(2026, 9, 10),
                                                    "team.teamoverleg": dt.date(2026, 9, 20),
+                                                   "team.evaluatie_datum": dt.date(2026, 9, 8),
+                                                   "team.evaluatie_naleving": "Ja.",
                                                    "team.vastgesteld_op": dt.date(2026, 10, 1)}))
     assert rc == 0, out
     protocol = json.loads((tmp_path / "uit" / "balie" / "protocol.json").read_bytes())

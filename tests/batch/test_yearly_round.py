@@ -28,6 +28,9 @@ NEW_NORM = ("Een bezoeker die scheldt omdat zijn aanvraag is afgewezen, en een b
             "blijft dreigen met de pers.")
 
 
+EVALUATION = "Grotendeels nageleefd; bij de telefoon werd twee keer te laat gewaarschuwd."
+
+
 def _answers_10() -> dict:
     return adopted_answers(("balie",), **{"team.leidinggevende_telefoon": OLD_PHONE,
                                           "team.norm_voorbeelden": OLD_NORM})
@@ -40,7 +43,11 @@ def _answers_11(adopt: bool) -> dict:
     answers.update({"team.versie": "1.1", "team.leidinggevende_telefoon": NEW_PHONE,
                     "team.norm_voorbeelden": NEW_NORM, "team.acties": actions,
                     "team.inventarisatie": dt.date(2026, 10, 5),
-                    "team.teamoverleg": dt.date(2026, 10, 19)})
+                    "team.teamoverleg": dt.date(2026, 10, 19),
+                    # Werkwijzer chapter 6: the version in force evaluated first.
+                    "team.evaluatie_datum": dt.date(2026, 9, 28),
+                    "team.evaluatie_deelnemers": "Het hele team en de leidinggevende",
+                    "team.evaluatie_naleving": EVALUATION})
     if adopt:
         answers.update({"team.vastgesteld_op": dt.date(2026, 11, 2)})
     else:
@@ -158,9 +165,13 @@ def test_the_versiebeheer_note_is_the_summary(round_):
     to the places: the whole lines are longer than a table cell should hold)."""
     note = protocol_json(round_["out"], TEAM)["meta"]["history"][-1]["note"]
     lines = _summary(round_["changes"])
-    for place in ("Leidinggevende", "4.2 Wat in ons werk over de grens gaat", "V2"):
+    # Each changed place, or (when the lines are too long for one cell) its chapter.
+    for place, chapter in (("Leidinggevende", "Alarmkaart"),
+                           ("4.2 Wat in ons werk over de grens gaat", "4. Normoverschrijdend"),
+                           ("V2", "7. Checklist: wat is geregeld")):
         assert any(line.startswith(f"{place}: ") for line in lines)
-        assert place in note, note
+        assert any(line.startswith(chapter) for line in lines)  # the chapter's heading
+        assert place in note or chapter in note, note
     assert "Versie" not in note
     assert "Status" not in note
     text = "\n".join(docx_paragraphs(round_["out"] / TEAM / f"teamprotocol-{TEAM}.docx"))
@@ -246,3 +257,13 @@ def test_versions_whose_retention_ended_are_listed_never_deleted(adopted_11):
     assert len(rows) == 1
     assert "versie 1.0" in rows[0][0]
     assert (out / rows[0][1]).is_file()  # listed, never deleted
+
+
+def test_chapter_6_holds_the_evaluation_of_the_previous_version(adopted_11):
+    text = docx_paragraphs(adopted_11["out"] / TEAM / f"teamprotocol-{TEAM}.docx")
+    at = text.index("Naleving van de afspraken en afwijkingen")
+    assert text[at + 1] == EVALUATION
+    assert "28 september 2026" in text[text.index("Datum van de evaluatie van de vorige versie")
+                                       + 1]
+    chapter_6 = text.index("6. Borging en monitoring", text.index("Inhoud") + 30)
+    assert chapter_6 < at < text.index("7. Checklist: wat is geregeld", chapter_6)
