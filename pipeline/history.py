@@ -168,10 +168,15 @@ def previous_cycle(protocol: Protocol, index: ArchiveIndex,
     for v in archived:
         current = v.protocol()
         by = f"vastgesteld door {v.meta.adopted_by}" if v.meta.adopted_by else "vastgesteld"
-        change = "eerste vastgestelde versie" if previous is None else \
-            _recorded_note(current) or summary(previous, current)
+        recorded = _recorded_note(current) if previous is not None else None
+        if recorded is not None:  # who adopted it, and what changed, as written then
+            note = recorded
+        else:
+            change = "eerste vastgestelde versie" if previous is None else \
+                summary(previous, current)
+            note = f"{capital(by)}; {change}"
         entries.append(VersionEntry(version=v.meta.version, date=v.meta.adopted_on,
-                                    status=ADOPTED, note=f"{capital(by)}; {change}"))
+                                    status=ADOPTED, note=note))
         previous = current
     assert previous is not None
     own = meta.history[-1] if meta.history else VersionEntry(

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from pipeline import history
 from pipeline.batch import BuildOptions, build_all
+from pipeline.models import Protocol
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEAM = "kcc"
@@ -46,7 +47,7 @@ def _answers_11(adopt: bool) -> dict:
                     "team.teamoverleg": dt.date(2026, 10, 19),
                     # Werkwijzer chapter 6: the version in force evaluated first.
                     "team.evaluatie_datum": dt.date(2026, 9, 28),
-                    "team.evaluatie_deelnemers": "Het hele team en de leidinggevende",
+                    "team.evaluatie_deelnemers": "Alle twaalf medewerkers en Renske de Vries",
                     "team.evaluatie_naleving": EVALUATION})
     if adopt:
         answers.update({"team.vastgesteld_op": dt.date(2026, 11, 2)})
@@ -260,6 +261,13 @@ def test_versions_whose_retention_ended_are_listed_never_deleted(adopted_11):
 
 
 def test_chapter_6_holds_the_evaluation_of_the_previous_version(adopted_11):
+    """1.1 shows the evaluation of 1.0; the archived 1.0 (a first version) shows no empty
+    evaluation questions."""
+    first = Protocol.model_validate_json(next(adopted_11["archive"].glob(
+        f"*_{TEAM}_teamprotocol_1.0_*.protocol.json")).read_bytes())
+    titles = [b.title for c in first.chapters for b in c.team]
+    assert "Naleving van de afspraken en afwijkingen" not in titles
+    assert "Datum van het teamoverleg (stap 2)" in titles
     text = docx_paragraphs(adopted_11["out"] / TEAM / f"teamprotocol-{TEAM}.docx")
     at = text.index("Naleving van de afspraken en afwijkingen")
     assert text[at + 1] == EVALUATION
