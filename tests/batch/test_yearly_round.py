@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 import xmlschema
 from docx import Document
-from helpers.batch import adopted_answers, build, docx_paragraphs, protocol_json, write_team
+from helpers.batch import (
+    adopted_answers,
+    build,
+    docx_paragraphs,
+    protocol_json,
+    run_cli,
+    write_team,
+)
 from lxml import etree
 from openpyxl import load_workbook
 
@@ -187,8 +194,9 @@ MDTO_NS = {"m": "https://www.nationaalarchief.nl/mdto"}
 def adopted_11(round_) -> dict:
     """Version 1.1 adopted on 2 November 2026 and built with PDFs: it is archived."""
     write_team(round_["forms"], TEAM, _answers_11(adopt=True), team="Klantcontactcentrum")
-    report = build(round_["forms"], round_["out"], jobs=1)
-    return {**round_, "adopted": report, "archive": round_["out"] / "archief"}
+    run = run_cli("build", round_["forms"], "--policy", "voorbeeld", "--out", round_["out"],
+                  "--jobs", "1", cwd=round_["root"])
+    return {**round_, "adopted": run, "archive": round_["out"] / "archief"}
 
 
 def _record(archive: Path, version: str) -> etree._Element:
@@ -198,7 +206,12 @@ def _record(archive: Path, version: str) -> etree._Element:
 
 
 def test_adopting_11_closes_the_retention_of_10(adopted_11):
-    assert [r.status for r in adopted_11["adopted"].results] == ["gebouwd"]
+    run = adopted_11["adopted"]
+    assert run.returncode == 0, run.stdout + run.stderr
+    # The console names the change document of the team it built.
+    changes = adopted_11["out"] / TEAM / f"wijzigingen-{TEAM}.docx"
+    assert f"Wijzigingen {TEAM} ten opzichte van de vastgestelde versie: {changes}" \
+        in run.stdout
     old = _record(adopted_11["archive"], "1.0")
     term = old.find(".//m:bewaartermijn", MDTO_NS)
     # Counted from the adoption of 1.1 (the Selectielijst's "na vervallen"), the policy's P10Y.
