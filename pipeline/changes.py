@@ -353,8 +353,20 @@ class Comparison:
 
     def lines(self) -> list[tuple[str, str]]:
         """(chapter, line) in order: "Leidinggevende: Sven Mulder, 06 1234 0005 → …"."""
-        return [(chapter, f"{label}: {'; '.join(parts)}")
+        return [(chapter, f"{label}: {'; '.join(_tidy(parts))}")
                 for chapter, places in self.chapters.items() for label, parts in places.items()]
+
+
+def _tidy(parts: list[str]) -> list[str]:
+    """One place's parts as a reader wants them: a part that came or went says it all, and
+    text removed and added at one place is text changed."""
+    whole = [p for p in parts if p in ("onderdeel toegevoegd", "onderdeel vervallen")]
+    if whole:
+        return whole
+    if "tekst verwijderd" in parts and "tekst toegevoegd" in parts:
+        parts = ["tekst gewijzigd" if p == "tekst verwijderd" else p for p in parts
+                 if p != "tekst toegevoegd"]
+    return list(dict.fromkeys(parts))
 
 
 def _flat(text: str) -> str:
@@ -362,6 +374,7 @@ def _flat(text: str) -> str:
 
 
 _CLAUSE_END = re.compile(r"[,;:]")
+_HEADINGS = {"Heading1", "Heading2", "Heading3", "Kaarttitel", "Kaartkop", "Bijlagekop"}
 
 
 def _clause(before: str, after: str) -> tuple[str, str]:
@@ -393,6 +406,11 @@ def _describe(result: Comparison, old: _Para | None, new: _Para | None) -> None:
     if before == after:
         return
     short = len(before) <= SHORT and len(after) <= SHORT
+    if _style(where.el) in _HEADINGS:  # a heading names a part: the part came or went
+        part = ("kop gewijzigd: " + f"{before} → {after}" if before and after else
+                "onderdeel toegevoegd" if after else "onderdeel vervallen")
+        result.add(where.chapter, where.label, part)
+        return
     if short and before and after:
         before, after = _clause(before, after)
     if before and after:
