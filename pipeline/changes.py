@@ -89,12 +89,28 @@ class _Para:
     text: str
     chapter: str
     place: str          # the nearest heading: "4.2 Risico's op agressie"
-    row: str | None     # the first cell of its table row, when it is in another cell
     plain: bool         # runs of text only: its words can be marked
+    in_row: bool = True  # False: a whole row's summary, labelled by its place
 
     @property
     def label(self) -> str:
-        return self.row or self.place
+        """Where a change is: the label of its table cell, else its place (asked only for
+        changed paragraphs: finding a cell's label reads the row)."""
+        return (_row_label(self.el) if self.in_row else None) or self.place
+
+
+def _row_label(p: etree._Element) -> str | None:
+    """The label of the table cell holding `p`: the nearest bold cell to its left (the alarm
+    card's table has two label-value pairs a row), else the row's first cell; None outside a
+    table and in a row's first cell."""
+    tc = next((a for a in p.iterancestors(_w("tc"))), None)
+    if tc is None or tc.getprevious() is None:
+        return None
+    left = list(tc.itersiblings(_w("tc"), preceding=True))
+    label = next((c for c in left if _bold(c)), left[-1] if left else None)
+    if label is None:
+        return None
+    return " ".join("".join(_text(q) for q in label.iter(_w("p"))).split()) or None
 
 
 def _paragraphs(body: etree._Element) -> list[_Para]:
@@ -118,19 +134,10 @@ def _paragraphs(body: etree._Element) -> list[_Para]:
             chapter, section, sub = clean, "", ""
         number = section.split(" ", 1)[0] if section[:1].isdigit() else section
         place = (f"{number} {sub}".strip() if number else sub) if sub else section or chapter
-        row = None
-        tc = next((a for a in p.iterancestors(_w("tc"))), None)
-        if tc is not None and tc.getprevious() is not None:
-            left = [c for c in tc.itersiblings(_w("tc"), preceding=True)]
-            # The cell's label: the nearest bold cell to its left (the alarm card's table has
-            # two label-value pairs a row), else the row's first cell.
-            label = next((c for c in left if _bold(c)), left[-1] if left else None)
-            if label is not None:
-                row = " ".join("".join(_text(q) for q in label.iter(_w("p"))).split()) or None
         kids = {_local(c) for c in p}
         plain = kids <= _PLAIN_CHILDREN and not any(
             _local(el) in _COMPLEX for r in p.iterchildren(_w("r")) for el in r)
-        found.append(_Para(p, text, chapter, place, row, plain))
+        found.append(_Para(p, text, chapter, place, plain))
     return [q for q in found if not _SKIPPED_STYLE.match(_style(q.el))]
 
 
@@ -445,7 +452,7 @@ def _compare(old_body: etree._Element, new_body: etree._Element, marks: _Marks |
                     whole_rows.add(id(tr))
                     cells = " · ".join(_flat("".join(_text(p) for p in tc.iter(_w("p"))))
                                        for tc in tr.iter(_w("tc")))
-                    row = _Para(q.el, cells, q.chapter, q.place, None, False)
+                    row = _Para(q.el, cells, q.chapter, q.place, False, in_row=False)
                     _describe(result, row if o is not None else None,
                               row if n is not None else None)
             else:
