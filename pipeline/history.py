@@ -283,12 +283,14 @@ def destroyable(folder: Path, today: dt.date) -> list[Destroyable]:
 def write_record(target: Path, files: dict[str, bytes]) -> dict[str, str]:
     """Write `files` beside `target` atomically; every record file's name by manifest key.
 
-    Keys: `archief_json`, `mdto` and `mdto_bestand`, for the team's outputs (and so the
-    manifest, with their hashes); a file missing after this is not listed.
+    Keys: `archief_json`, `mdto`, `mdto_bestand` and `mdto_serie` (the team's series
+    record), for the team's outputs (and so the manifest, with their hashes); a file missing
+    after this is not listed.
     """
     for name, data in files.items():
         atomic_write_bytes(target.parent / name, data)
     stem = target.name.removesuffix(".pdf")
     record, file_ = mdto.sidecar_names(stem)
-    names = {"archief_json": f"{stem}{PROTOCOL_SUFFIX}", "mdto": record, "mdto_bestand": file_}
+    names = {"archief_json": f"{stem}{PROTOCOL_SUFFIX}", "mdto": record, "mdto_bestand": file_,
+             "mdto_serie": f"{series_stem(stem)}.mdto.xml"}
     return {k: n for k, n in names.items() if (target.parent / n).exists()}
