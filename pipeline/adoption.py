@@ -62,7 +62,7 @@ def adoption_problems(team: FormData, gaps: Iterable[Gap], *, today: dt.date,
     """
     fields = team.fields
     if str(fields.get("team.status") or "").strip().lower() != ProtocolStatus.ADOPTED:
-        return [], []
+        return [], _concept_with_adoption(team)
     errors: list[Problem] = []
 
     def error(tag: str | None, message: str, hint: str) -> None:
@@ -121,6 +121,8 @@ def adoption_problems(team: FormData, gaps: Iterable[Gap], *, today: dt.date,
     elif version is None or version < (1, 0):
         error("team.versie", "een vastgesteld protocol heeft versie 1.0 of hoger",
               "Geef het protocol bij de vaststelling versie 1.0 (of hoger)")
+    if previous_adoption is not None:
+        _evaluation_problems(fields, today, previous_adoption, on, error)
     _gap_problems(list(gaps), error)
     _action_problems(team, on, error)
     pending = list(dict.fromkeys(pending_reviews))
@@ -139,6 +141,46 @@ def adoption_problems(team: FormData, gaps: Iterable[Gap], *, today: dt.date,
 
 
 ErrorSink = Callable[[str | None, str, str], None]
+
+
+def _evaluation_problems(fields: Mapping[str, object], today: dt.date, previous: dt.date,
+                         on: dt.date | None, error: ErrorSink) -> None:
+    """A new version after an adopted one rests on the evaluation of that one (Werkwijzer,
+    chapter 6): its date, after the previous adoption and not after this one, and whether
+    the agreements were kept."""
+    held = _date(fields, "team.evaluatie_datum", today)
+    if held is None:
+        error("team.evaluatie_datum", "een nieuwe versie na de vastgestelde versie van "
+              f"{dutch_date(previous)} rust op de evaluatie daarvan, maar de datum van de "
+              "evaluatie is leeg", "Evalueer de vorige versie met het team en vul de datum en "
+              "de uitkomsten in")
+    elif held <= previous:
+        error("team.evaluatie_datum", "de evaluatie ligt niet na de vorige vaststelling "
+              f"({dutch_date(previous)})", "Vul de datum van de evaluatie van deze ronde in")
+    elif on is not None and held > on:
+        error("team.evaluatie_datum", "de evaluatie ligt na de vaststelling van deze versie",
+              "Stel de nieuwe versie vast na de evaluatie")
+    if not str(fields.get("team.evaluatie_naleving") or "").strip():
+        error("team.evaluatie_naleving", "een nieuwe versie na een vastgestelde versie rust op "
+              "de evaluatie daarvan, maar niet is ingevuld of de afspraken zijn nageleefd",
+              "Beschrijf of de afspraken zijn nageleefd, waar het team afweek en wat het "
+              "ervan leerde")
+
+
+def _concept_with_adoption(team: FormData) -> list[Problem]:
+    """A concept that still holds adoption facts (a form set back to concept for the next
+    version): the protocol leaves them out, and says so, so nobody reads an old adoption as
+    this version's."""
+    filled = [tag for tag in ("team.vastgesteld_door", "team.vastgesteld_op")
+              if str(team.fields.get(tag) or "").strip()]
+    if not filled:
+        return []
+    names = " en ".join(f"‘{_label(tag)}’" for tag in filled)
+    return [Problem(file=team.path, field=_label(filled[0]), tag=filled[0], message=(
+        f"de status is concept, maar {names} {'is' if len(filled) == 1 else 'zijn'} ingevuld; "
+        "het protocol noemt die gegevens pas bij de status vastgesteld"),
+        hint="Maak deze velden leeg tot de nieuwe versie is vastgesteld, of zet de status op "
+             "'vastgesteld' als deze versie is vastgesteld")]
 
 
 def _gap_problems(gaps: list[Gap], error: ErrorSink) -> None:

@@ -239,3 +239,12 @@ def archive_name(organisation_short: str, team_id: str, version: str,
              "teamprotocol",
              safe_name_part(version, fallback="0"), safe_name_part(when)]
     return "_".join(parts) + ".pdf"
+
+
+SERIES_SUFFIX = "_teamprotocollen"
+
+
+def series_stem(stem: str) -> str:
+    """The team's series (its MDTO aggregation record) of an archived version's `stem`:
+    `<organisation>_<team_id>_teamprotocollen`, from `archive_name`'s parts."""
+    return stem.rsplit("_teamprotocol_", 1)[0] + SERIES_SUFFIX

@@ -84,6 +84,12 @@ class Field(BaseModel):
     # "None" is a full answer to this question ("Er werken geen derden met het team"): a
     # negated answer is not read as a refusal.
     none_is_answer: bool = False
+    # The version that added this question: a form made before it (sent out, filled in) has
+    # no box for it, and reads as not answered instead of failing (`forms --from` adds it).
+    added_in: str | None = None
+    # Not about every version (the evaluation of the one before: a first version has none):
+    # left out of the protocol when not answered, instead of "Nog niet ingevuld".
+    only_when_answered: bool = False
 
     @property
     def title(self) -> str:
@@ -486,6 +492,33 @@ _TEAM_FORM = FormSpec(
                "Bijvoorbeeld: het hele team (12 medewerkers) en de leidinggevende; of de namen.",
                T, TEAM,
                heading="Deelnemers teamoverleg stap 2"),
+            # The Werkwijzer's evaluation (chapter 6, "Blijvende aandacht") of the version in
+            # force, on record for each new version after an adopted one (adoption gate).
+            _f("team.evaluatie_datum", "Datum van de evaluatie van de vorige versie",
+               "Alleen bij een nieuwe versie na een vastgestelde versie: kies de datum waarop "
+               "het team de vorige versie evalueerde.", D, TEAM, added_in="0.4",
+               only_when_answered=True),
+            _f("team.evaluatie_deelnemers", "Wie aan de evaluatie deelnamen",
+               "Bijvoorbeeld: het hele team en de leidinggevende, met de coördinator agressie "
+               "en geweld.", T, TEAM, added_in="0.4",
+               only_when_answered=True),
+            _f("team.evaluatie_naleving", "Naleving van de afspraken en afwijkingen",
+               "Zijn de afspraken uit het protocol nageleefd? Waar week het team af, waarom, en "
+               "wat valt ervan te leren?", M, TEAM, added_in="0.4",
+               only_when_answered=True),
+            _f("team.evaluatie_gir", "Wat de GIR-cijfers laten zien",
+               "Wat zegt de GIR-rapportage sinds de vorige versie: aantallen en soorten "
+               "incidenten, waar en onder welke omstandigheden, en het effect van de "
+               "maatregelen?", M, TEAM, added_in="0.4",
+               only_when_answered=True),
+            _f("team.evaluatie_tevredenheid", "Tevredenheid over de aanpak",
+               "Zijn de medewerkers tevreden met het resultaat van de aanpak? Wat werkt goed, "
+               "wat niet?", M, TEAM, added_in="0.4",
+               only_when_answered=True),
+            _f("team.evaluatie_ontwikkelingen", "Ontwikkelingen en wat er verandert",
+               "Welke ontwikkelingen komen eraan waarop het team moet anticiperen, en wat "
+               "verandert daarom in deze versie?", M, TEAM, added_in="0.4",
+               only_when_answered=True),
             _f("team.evaluatie_frequentie", "Hoe vaak het team de afspraken evalueert",
                "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES,
                said=(("*", "Het team evalueert de afspraken {keuze}."),),

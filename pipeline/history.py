@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from pipeline import mdto
+from pipeline.archive import series_stem
 from pipeline.catalogue import ProtocolStatus
 from pipeline.errors import MetadataError
 from pipeline.files import atomic_write_bytes, sha256_file
@@ -69,7 +71,7 @@ class ArchiveIndex:
         paths = sorted(self.folder.glob("*" + PROTOCOL_SUFFIX)) if self.folder.is_dir() else []
         for path in paths:
             # A damaged or foreign file leaves one version out of the Versiebeheer; it must
-            # not stop the team's build (the archive itself is never changed by us).
+            # not stop the team's build (we change no archived file but a record's term).
             with contextlib.suppress(OSError, ValueError, ValidationError, TypeError, KeyError):
                 if path.stat().st_size > MAX_JSON_BYTES:
                     continue
@@ -138,13 +140,24 @@ def summary(old: Protocol, new: Protocol) -> str:
     return "gewijzigd: " + text
 
 
-def previous_cycle(protocol: Protocol, index: ArchiveIndex) -> tuple[Protocol, Protocol | None]:
+def _recorded_note(version: Protocol) -> str | None:
+    """What an archived version's own Versiebeheer said had changed, when it was built."""
+    own = next((h for h in reversed(version.meta.history)
+                if _version_id(h.version) == _version_id(version.meta.version)), None)
+    return own.note if own is not None and own.note else None
+
+
+def previous_cycle(protocol: Protocol, index: ArchiveIndex,
+                   describe: Callable[[Protocol, Protocol], str] = summary,
+                   ) -> tuple[Protocol, Protocol | None]:
     """The protocol with every adopted version in its Versiebeheer, and the last one before it.
 
     The Versiebeheer lists, oldest first, each archived adopted version (version, date, by
-    whom, what changed against the version before it), then the version being built, unless
-    that one is itself already archived. The second value is the last adopted version other
-    than this one, for the tracked-changes document; None for a first version.
+    whom, what changed against the version before it: the note its own Versiebeheer had when
+    it was built), then the version being built, unless that one is itself already archived,
+    with what `describe` says changed since the last adopted version (the batch gives the
+    change document's summary). The second value is the last adopted version other than this
+    one, for the change document; None for a first version.
     """
     meta = protocol.meta
     archived = [v for v in index.versions(meta.team_id) if not _same_version(v.meta, meta)]
@@ -155,16 +168,21 @@ def previous_cycle(protocol: Protocol, index: ArchiveIndex) -> tuple[Protocol, P
     for v in archived:
         current = v.protocol()
         by = f"vastgesteld door {v.meta.adopted_by}" if v.meta.adopted_by else "vastgesteld"
-        change = summary(previous, current) if previous is not None else \
-            "eerste vastgestelde versie"
+        recorded = _recorded_note(current) if previous is not None else None
+        if recorded is not None:  # who adopted it, and what changed, as written then
+            note = recorded
+        else:
+            change = "eerste vastgestelde versie" if previous is None else \
+                summary(previous, current)
+            note = f"{capital(by)}; {change}"
         entries.append(VersionEntry(version=v.meta.version, date=v.meta.adopted_on,
-                                    status=ProtocolStatus.ADOPTED, note=f"{capital(by)}; {change}"))
+                                    status=ProtocolStatus.ADOPTED, note=note))
         previous = current
     assert previous is not None
     own = meta.history[-1] if meta.history else VersionEntry(
         version=meta.version, date=meta.adopted_on, status=meta.status, note="")
-    note = f"{own.note}; {summary(previous, protocol)}" if own.note else \
-        summary(previous, protocol)
+    change = describe(previous, protocol)
+    note = f"{own.note}; {change}" if own.note else change
     entries.append(own.model_copy(update={"note": note}))
     history_meta = meta.model_copy(update={"history": entries})
     return protocol.model_copy(update={"meta": history_meta}), previous
@@ -193,12 +211,17 @@ def record_files(protocol: Protocol, settings: ArchiveSettings, index: ArchiveIn
     earlier = [v for v in index.versions(protocol.meta.team_id)
                if v.stem != stem and not _same_version(v.meta, protocol.meta)]
     replaces = (earlier[-1].stem, mdto.record_name(earlier[-1].meta)) if earlier else None
+    series = series_stem(stem)
     try:
         sidecars = mdto.sidecars(protocol.meta, settings, stem,
                                  size=described.stat().st_size,
                                  sha256=sha256_file(described), checked_at=checked_at,
                                  replaces=replaces, reviews=protocol.annex.reviews,
-                                 level=conformance(described.read_bytes()) or "B")
+                                 level=conformance(described.read_bytes()) or "B",
+                                 series=series)
+        if not (folder / f"{series}.mdto.xml").exists():
+            files[f"{series}.mdto.xml"] = mdto.series_xml(protocol.meta, settings, series)
+        files.update(_closed_records(earlier, protocol.meta, settings, folder))
     except MetadataError:
         pdf.unlink(missing_ok=True)
         raise
@@ -206,15 +229,68 @@ def record_files(protocol: Protocol, settings: ArchiveSettings, index: ArchiveIn
     return files
 
 
+def _closed_records(earlier: list[ArchivedVersion], meta: ProtocolMeta,
+                    settings: ArchiveSettings, folder: Path) -> dict[str, bytes]:
+    """The records of earlier versions, each with its retention counted from the adoption of
+    the version after it (the one being archived for the last), where that changes them."""
+    out: dict[str, bytes] = {}
+    if not earlier:
+        return out
+    successors = [v.meta for v in earlier[1:]] + [meta]
+    for version, successor in zip(earlier, successors, strict=True):
+        if successor.adopted_on is None:
+            continue
+        name = mdto.sidecar_names(version.stem)[0]
+        path = folder / name
+        if not path.is_file():
+            continue
+        xml = path.read_bytes()
+        closed = mdto.close_record(xml, successor.adopted_on, settings, name)
+        if closed != xml:
+            out[name] = closed
+    return out
+
+
+@dataclass(frozen=True)
+class Destroyable:
+    """An archived version whose retention term has ended: it may be destroyed."""
+
+    stem: str
+    name: str  # the record's naam: the protocol's title, team and version
+    end: dt.date
+
+
+def destroyable(folder: Path, today: dt.date) -> list[Destroyable]:
+    """The archived versions in `folder` whose record's retention ended on or before `today`
+    (*mag worden vernietigd*), oldest end first. Nothing is deleted: destroying is the
+    archivist's decision. Only a record holding an end date is parsed (a byte search first),
+    so a build reads the archive's small records, not its protocols."""
+    found = []
+    for path in sorted(Path(folder).glob("*.mdto.xml")) if Path(folder).is_dir() else []:
+        if path.name.endswith(".bestand.mdto.xml"):
+            continue
+        with contextlib.suppress(OSError):
+            data = path.read_bytes()
+            if b"termijnEinddatum" not in data:
+                continue
+            end = mdto.retention_end(data)
+            if end is not None and end <= today:
+                found.append(Destroyable(path.name.removesuffix(".mdto.xml"),
+                                         mdto.record_naam(data) or path.name, end))
+    return sorted(found, key=lambda d: (d.end, d.stem))
+
+
 def write_record(target: Path, files: dict[str, bytes]) -> dict[str, str]:
     """Write `files` beside `target` atomically; every record file's name by manifest key.
 
-    Keys: `archief_json`, `mdto` and `mdto_bestand`, for the team's outputs (and so the
-    manifest, with their hashes); a file missing after this is not listed.
+    Keys: `archief_json`, `mdto`, `mdto_bestand` and `mdto_serie` (the team's series
+    record), for the team's outputs (and so the manifest, with their hashes); a file missing
+    after this is not listed.
     """
     for name, data in files.items():
         atomic_write_bytes(target.parent / name, data)
     stem = target.name.removesuffix(".pdf")
     record, file_ = mdto.sidecar_names(stem)
-    names = {"archief_json": f"{stem}{PROTOCOL_SUFFIX}", "mdto": record, "mdto_bestand": file_}
+    names = {"archief_json": f"{stem}{PROTOCOL_SUFFIX}", "mdto": record, "mdto_bestand": file_,
+             "mdto_serie": f"{series_stem(stem)}.mdto.xml"}
     return {k: n for k, n in names.items() if (target.parent / n).exists()}

@@ -13,7 +13,9 @@ millisecond. The tests validate them a second time with the independent `xmlsche
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -43,6 +45,10 @@ _PRONOM = "PRONOM-register"
 # MDTO has no published list for these two; the terms are ours and the list is named so.
 _OWN_TERMS = "Begrippenlijst teamprotocol"
 _TOOI = "TOOI (Thesaurus en Ontologie Overheidsinformatie)"
+# When a version's retention term starts: when a newer adopted version replaces it
+# (Selectielijst gemeenten 2020, 2.1: "na vervallen"). MDTO's event list has no such event.
+RETENTION_TRIGGER = "Vervallen door een nieuwe vastgestelde versie"
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
 _VALUATION_LABEL = {"B": "Blijvend te bewaren", "V": "Tijdelijk te bewaren",
                     "N": "Nader te bepalen"}
 
@@ -98,14 +104,51 @@ def _identify(obj: etree._Element, key: str, source: str, name: str) -> None:
     _el(obj, "naam", name)
 
 
+def series_name(meta: ProtocolMeta) -> str:
+    """The `naam` of a team's series of protocols (its aggregation record)."""
+    return f"Teamprotocollen veilige publieke dienstverlening – {meta.team}"
+
+
+def add_duration(day: dt.date, duration: str) -> dt.date:
+    """`day` plus an xsd:duration of years, months and days (P10Y, P6M, P1Y6M); the last
+    day of the month when the day does not exist there (29 February plus a year)."""
+    found = _DURATION.match(duration)
+    if found is None:
+        raise ValueError(duration)
+    years, months, days = (int(g) if g else 0 for g in found.groups())
+    month_index = day.month - 1 + months
+    year, month = day.year + years + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last)) + dt.timedelta(days=days)
+
+
+def _retention(obj: etree._Element, settings: ArchiveSettings,
+               superseded_on: dt.date | None) -> etree._Element:
+    """`bewaartermijn` as the Nationaal Archief's 2025 examples write it: the trigger, and
+    once it happened its date and the end date (the Selectielijst counts a policy's term
+    from when it is superseded; a version in force has no end date yet). A record to keep
+    (B) gets no end date: it is never destroyed."""
+    retention = _el(obj, "bewaartermijn")
+    _term(retention, "termijnTriggerStartLooptijd", RETENTION_TRIGGER, _OWN_TERMS)
+    if superseded_on is not None:
+        _el(retention, "termijnStartdatumLooptijd", superseded_on.isoformat())
+    _el(retention, "termijnLooptijd", settings.bewaartermijn)
+    if superseded_on is not None and settings.waardering == "V":
+        _el(retention, "termijnEinddatum",
+            add_duration(superseded_on, settings.bewaartermijn).isoformat())
+    return retention
+
+
 def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: str, *,
                          replaces: tuple[str, str] | None = None,
-                         reviews: Sequence[ReviewItem] = ()) -> bytes:
+                         reviews: Sequence[ReviewItem] = (),
+                         series: str | None = None) -> bytes:
     """The `<informatieobject>` of one adopted protocol archived as `<stem>.pdf`.
 
     `replaces` is (stem, naam) of the adopted version this one replaces, if any; `reviews`
     are the coordinator's decisions on answers that were *te beoordelen*, each recorded as an
-    event "Beoordeling" (who, when, the decision on which question).
+    event "Beoordeling" (who, when, the decision on which question); `series` the key of the
+    team's aggregation record (`isOnderdeelVan`).
     """
     org = meta.organisation
     root, obj = _root("informatieobject")
@@ -141,10 +184,11 @@ def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: st
         _el(review, "eventResultaat", f"{item.question}: {item.review.decision.value}{note}")
     _term(obj, "waardering", _VALUATION_LABEL[settings.waardering], _VALUATIONS,
           settings.waardering)
-    retention = _el(obj, "bewaartermijn")
-    _el(retention, "termijnLooptijd", settings.bewaartermijn)
+    _retention(obj, settings, None)
     category = settings.informatiecategorie
     _term(obj, "informatiecategorie", category.label, category.selectielijst, category.code)
+    if series is not None:
+        _ref(obj, "isOnderdeelVan", series_name(meta), series, org)
     _ref(obj, "heeftRepresentatie", f"{stem}.pdf", f"{stem}.pdf", org)
     if replaces is not None:
         related = _el(obj, "gerelateerdInformatieobject")
@@ -157,6 +201,76 @@ def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: st
     if restriction.toelichting:
         _el(use, "beperkingGebruikNadereBeschrijving", restriction.toelichting)
     return _serialise(root)
+
+
+def series_xml(meta: ProtocolMeta, settings: ArchiveSettings, key: str) -> bytes:
+    """The aggregation record (`Serie`) of a team's adopted protocols, `<key>.mdto.xml`:
+    every archived version points to it with `isOnderdeelVan`."""
+    org = meta.organisation
+    root, obj = _root("informatieobject")
+    _identify(obj, key, org, series_name(meta))
+    _term(obj, "aggregatieniveau", "Serie", _AGGREGATION)
+    _el(obj, "omschrijving", f"De vastgestelde versies van het teamprotocol van team "
+                             f"{meta.team} ({meta.department}), elk met een eigen record.")
+    _el(obj, "taal", "nl")
+    _term(obj, "waardering", _VALUATION_LABEL[settings.waardering], _VALUATIONS,
+          settings.waardering)
+    category = settings.informatiecategorie
+    _term(obj, "informatiecategorie", category.label, category.selectielijst, category.code)
+    _ref(obj, "archiefvormer", org, settings.tooi, _TOOI if settings.tooi else None)
+    restriction = settings.beperking
+    use = _el(obj, "beperkingGebruik")
+    _term(use, "beperkingGebruikType", restriction.label, restriction.begrippenlijst)
+    if restriction.toelichting:
+        _el(use, "beperkingGebruikNadereBeschrijving", restriction.toelichting)
+    return _validated(_serialise(root), f"{key}.mdto.xml")
+
+
+def close_record(xml: bytes, superseded_on: dt.date, settings: ArchiveSettings,
+                 name: str) -> bytes:
+    """An archived version's record with the date its retention started (the day the next
+    version was adopted) and, for a record to destroy, its end date; validated. A record
+    that already has a start date is returned as it is (its term runs once)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+    root = etree.fromstring(xml, parser)
+    obj = root.find(f"{{{NS}}}informatieobject")
+    if obj is None:
+        return xml
+    old = obj.find(f"{{{NS}}}bewaartermijn")
+    if old is not None and old.find(f"{{{NS}}}termijnStartdatumLooptijd") is not None:
+        return xml
+    new = _retention(etree.Element("x"), settings, superseded_on)
+    if old is not None:
+        old.addprevious(new)
+        obj.remove(old)
+    else:  # an older record without a term: after the valuation, where MDTO has it
+        waardering = obj.find(f"{{{NS}}}waardering")
+        if waardering is None:
+            return xml
+        waardering.addnext(new)
+    return _validated(_serialise(root), name)
+
+
+def retention_end(xml: bytes) -> dt.date | None:
+    """The end date of a record's retention term (`termijnEinddatum`), None when it has none."""
+    try:
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+    text = root.findtext(f".//{{{NS}}}bewaartermijn/{{{NS}}}termijnEinddatum")
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def record_naam(xml: bytes) -> str | None:
+    """A record's `naam`, None when it cannot be read."""
+    try:
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+    return root.findtext(f"{{{NS}}}informatieobject/{{{NS}}}naam")
 
 
 def bestand_xml(meta: ProtocolMeta, stem: str, *, size: int, sha256: str,
@@ -204,20 +318,25 @@ def schema_problems(xml: bytes) -> list[str]:
 def sidecars(meta: ProtocolMeta, settings: ArchiveSettings, stem: str, *, size: int,
              sha256: str, checked_at: dt.datetime,
              replaces: tuple[str, str] | None = None, level: str = "B",
-             reviews: Sequence[ReviewItem] = ()) -> dict[str, bytes]:
+             reviews: Sequence[ReviewItem] = (), series: str | None = None
+             ) -> dict[str, bytes]:
     """Both sidecars of `<stem>.pdf` (PDF/A-2 `level`) by file name, validated;
     MetadataError when one is not."""
     record, file_ = sidecar_names(stem)
     out = {record: informatieobject_xml(meta, settings, stem, replaces=replaces,
-                                        reviews=reviews),
+                                        reviews=reviews, series=series),
            file_: bestand_xml(meta, stem, size=size, sha256=sha256, checked_at=checked_at,
                               level=level)}
-    for name, xml in out.items():
-        problems = schema_problems(xml)
-        if problems:
-            raise MetadataError(
-                "de archiefmetagegevens (MDTO) voldoen niet aan het schema MDTO-XML 1.0.1: "
-                + "; ".join(problems[:3]), file=name,
-                hint="Controleer de sectie archive in het beleid; blijft het mislukken, meld "
-                     "het dan aan de beheerder")
-    return out
+    return {name: _validated(xml, name) for name, xml in out.items()}
+
+
+def _validated(xml: bytes, name: str) -> bytes:
+    """`xml` when it is valid MDTO, else MetadataError naming the file."""
+    problems = schema_problems(xml)
+    if problems:
+        raise MetadataError(
+            "de archiefmetagegevens (MDTO) voldoen niet aan het schema MDTO-XML 1.0.1: "
+            + "; ".join(problems[:3]), file=name,
+            hint="Controleer de sectie archive in het beleid; blijft het mislukken, meld "
+                 "het dan aan de beheerder")
+    return xml

@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, history
 from pipeline.agenda import AGENDA_NAME, write_agenda
 from pipeline.archive import (
     MANIFEST_NAME,
@@ -41,14 +41,14 @@ from pipeline.batch.shared import (
     shared_inputs,
 )
 from pipeline.batch.team import build_team
-from pipeline.catalogue import SCHEMA_VERSION
+from pipeline.catalogue import SCHEMA_VERSION, ProtocolStatus
 from pipeline.errors import Problem, UsageError
 from pipeline.files import is_backup_folder, remove_stale_temp_files, sha256_file
 from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
-from pipeline.report import write_overview_if_changed
+from pipeline.report import DestroyRow, write_overview_if_changed
 from pipeline.report.reviews import read_reviews, write_reviews
 
 # A Mac unzipping a zip of the forms adds this folder of resource forks: never a team.
@@ -220,7 +220,9 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     with shared.times.stage("overview"):
         overview, records.overview_key, records.overview_files = write_overview_if_changed(
             results, opts.out_dir, today=opts.today, policy=shared.policy, logo=shared.logo,
-            last=last)
+            last=last, destroyable=[
+                DestroyRow(name=d.name, file=f"{ARCHIVE_DIR}/{d.stem}.pdf", end=d.end)
+                for d in history.destroyable(opts.out_dir / ARCHIVE_DIR, opts.today)])
     organisation = shared.policy.branding.organisation
     agenda_file = opts.out_dir / AGENDA_NAME
     with shared.times.stage("agenda"):
@@ -283,7 +285,7 @@ def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dic
                 inputs=inputs[r.team_id],
                 outputs={p: written[p] for p in r.outputs.values() if p in written},
                 tool_version=__version__, schema_version=SCHEMA_VERSION, time=now,
-                status=r.protocol.meta.status if r.protocol else "concept")
+                status=r.protocol.meta.status if r.protocol else ProtocolStatus.CONCEPT)
     # When every team was current the manifest loaded fine and nothing in it changed: leave
     # the file alone, so an unchanged rebuild rewrites nothing but the dated overview.
     current = all(r.status == BuildStatus.UNCHANGED for r in results)

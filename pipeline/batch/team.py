@@ -23,7 +23,7 @@ from pipeline.batch.shared import (
     team_inputs,
 )
 from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND, ProtocolStatus
-from pipeline.changes import changes_docx
+from pipeline.changes import Versions, changes_docx, compare, version_note
 from pipeline.errors import Problem, TeamprotocolError, os_reason
 from pipeline.files import (
     atomic_move,
@@ -174,7 +174,19 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
     forms = forms.model_copy(update={"reviews": shared.reviews.reviews(team_id)})
     with times.stage("merge + assess"):
         assembled = assemble(shared.policy, forms, today=opts.today)
-    protocol, previous = history.previous_cycle(assembled, shared.archive)
+    rendered: dict[str, bytes] = {}
+
+    def describe(old: Protocol, new: Protocol) -> str:
+        """The change document's summary as the Versiebeheer note (the old version's
+        rendering kept for the change document itself)."""
+        with times.stage("render previous"):
+            rendered["previous"] = render_protocol(old, shared.policy, template=shared.template,
+                                                   logo=shared.logo)
+            draft = render_protocol(new, shared.policy, template=shared.template,
+                                    logo=shared.logo)
+        return version_note(compare(rendered["previous"], draft))
+
+    protocol, previous = history.previous_cycle(assembled, shared.archive, describe)
     team_form = forms.forms[TEAM_KIND].path
     problems, adoption_warnings = _adoption(protocol, forms, opts.today, shared.policy,
                                             previous)
@@ -231,7 +243,14 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
                 "kaart_docx": outputs["kaart_docx"]}
     if previous is not None:  # what changed since the last adopted version, tracked
         produced["wijzigingen"] = changes = f"{team_id}/wijzigingen-{team_id}.docx"
-        data = changes_docx(previous, protocol, when=dt.datetime.combine(opts.today, dt.time()))[0]
+        facts = Versions(team=protocol.meta.team,
+                         version=protocol.meta.version, status=protocol.meta.status,
+                         previous_version=previous.meta.version,
+                         previous_adopted=previous.meta.adopted_on)
+        with times.stage("change document"):
+            data = changes_docx(rendered["previous"], contents_field(data) if opts.pdf else
+                                docx_bytes, facts,
+                                when=dt.datetime.combine(opts.today, dt.time(12)))[0]
         atomic_write_bytes(ensure_inside(opts.out_dir, Path(changes)), data)
         shared.written[team_id][changes] = sha256_bytes(data)
     stale = ensure_inside(opts.out_dir, Path(outputs["pdf"]))

@@ -21,6 +21,7 @@ from pipeline.text import plural
 
 _STATUS_SHOWN = {BuildStatus.BUILT: "gebouwd", BuildStatus.UNCHANGED: "ongewijzigd",
                  BuildStatus.FAILED: "MISLUKT"}
+_CHANGES_SHOWN = 10
 _WARNINGS_SHOWN = 3
 
 
@@ -102,6 +103,15 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
             more = len(r.warnings) - _WARNINGS_SHOWN
             click.echo(f"      … en nog {more} {'opmerking' if more == 1 else 'opmerkingen'}; "
                        "'teamprotocol check' op de formulieren van dit team toont ze allemaal.")
+    # The change document of each team built now that has an adopted version before it.
+    changed = [r for r in report.results
+               if r.status == BuildStatus.BUILT and "wijzigingen" in r.outputs]
+    for r in changed[:_CHANGES_SHOWN]:
+        click.echo(f"Wijzigingen {r.team_id} ten opzichte van de vastgestelde versie: "
+                   f"{out_dir / r.outputs['wijzigingen']}")
+    if len(changed) > _CHANGES_SHOWN:
+        click.echo(f"… en van nog {plural(len(changed) - _CHANGES_SHOWN, 'team', 'teams')}: "
+                   "zie de koppelingen ‘Wijzigingen’ in het overzicht.")
     built = sum(r.status == BuildStatus.BUILT for r in report.results)
     same = sum(r.status == BuildStatus.UNCHANGED for r in report.results)
     counted = plural(len(report.results), "team", "teams")

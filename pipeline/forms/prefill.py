@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.catalogue import FORMS, TEAM_KIND, Migration
+from pipeline.catalogue import FORMS, TEAM_KIND, Migration, ProtocolStatus
 from pipeline.errors import FormError, Problem
 from pipeline.files import is_backup_folder
 from pipeline.forms import common
@@ -25,13 +25,17 @@ STATUS, VERSION = "team.status", "team.versie"
 # Decided again each round: the adoption, and the meetings and evaluation date it rests on
 # (last year's Stap 2 is no meeting about this year's protocol).
 ADOPTION = ("team.vastgesteld_door", "team.vastgesteld_op", "team.inventarisatie",
-            "team.teamoverleg", "team.volgende_evaluatie")
-CONCEPT = "concept"
+            "team.teamoverleg", "team.volgende_evaluatie", "team.evaluatie_datum",
+            "team.evaluatie_deelnemers", "team.evaluatie_naleving", "team.evaluatie_gir",
+            "team.evaluatie_tevredenheid", "team.evaluatie_ontwikkelingen")
+
 NOTE = ("Dit formulier bevat de antwoorden van de vorige ronde (versie {version}). Controleer "
         "elk antwoord en pas aan wat veranderd is. De status staat weer op concept. De datums "
         "van het gesprek met de coördinator (stap 1), het teamoverleg (stap 2) en de volgende "
         "evaluatie zijn leeg: voor deze ronde is een nieuw gesprek en een nieuw teamoverleg "
-        "nodig. Vul de vaststelling pas in als het nieuwe protocol is vastgesteld.")
+        "nodig. Evalueer eerst de vorige versie met het team en vul de evaluatie in hoofdstuk 6 "
+        "in: een nieuwe versie wordt pas vastgesteld met die evaluatie. Vul de vaststelling pas "
+        "in als het nieuwe protocol is vastgesteld.")
 
 
 @dataclass
@@ -59,7 +63,7 @@ def carry_over(kind: str, fields: dict[str, Answer]) -> dict[str, Answer]:
             continue
         carried[f.tag] = fields[f.tag]
     if kind == TEAM_KIND:
-        carried[STATUS] = CONCEPT
+        carried[STATUS] = ProtocolStatus.CONCEPT.value
         for tag in ADOPTION:
             carried[tag] = None
         carried[VERSION] = next_minor(_text(fields.get(VERSION)))

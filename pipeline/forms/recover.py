@@ -20,7 +20,9 @@ def recover(doc: FormDocument, field: Field) -> Answer:
     """Answer from the paragraph(s) after the question label, when the tag is gone."""
     i = doc.label_index(field)
     if i is None:
-        doc.problem(True, field, "de vraag en het invulvak ontbreken in het formulier", NEW_FORM)
+        if field.added_in is None:  # else a form made before the question existed
+            doc.problem(True, field, "de vraag en het invulvak ontbreken in het formulier",
+                        NEW_FORM)
         return None
     paras = []
     start = i + 1

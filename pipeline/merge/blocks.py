@@ -181,6 +181,8 @@ def field_blocks(policy: Policy, kind: str, field: Field, answer: Answer,
     if field.merge is Merge.LOCKED:
         # The organisation decides; anything a team typed here is ignored on purpose.
         return [_organisation_block(policy, kind, field, field.title)]
+    if field.only_when_answered and answers.state(field, answer, ctx) is AnswerState.EMPTY:
+        return []
     applies = answers.verdict(field, answer, ctx).applies
     if field.merge in (Merge.INHERIT, Merge.EXTEND):
         org_title, team_title = _extend_titles(field.title)

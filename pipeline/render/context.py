@@ -147,11 +147,12 @@ def card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
 
 
 def _version_line(version: str, date: dt.date | None, concept: bool) -> str:
-    """The title page's version: number and date, or number and "(concept)"."""
+    """The title page's version: "1.1, 9 juni 2026"; a concept says so: "0.1 (concept)",
+    with the date of the team meeting it rests on when there is one."""
     number = clean(version) or EMPTY
-    if date is not None:
-        return f"{number}, {dutch_date(date)}"
-    return f"{number} (concept)" if concept else number
+    if concept:
+        number = f"{number} (concept)"
+    return f"{number}, {dutch_date(date)}" if date is not None else number
 
 
 def in_sentence(policy: Policy) -> str:
@@ -194,6 +195,8 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
     term = policy.terminology
     kind = policy.branding.kind
     concept = meta.status is not ProtocolStatus.ADOPTED
+    # The date of this version: its adoption, else (a concept) the team meeting it rests on.
+    day = meta.team_meeting if concept else (meta.adopted_on or meta.team_meeting)
     organisation = clean(policy.branding.organisation)
     chapters = []
     for ch in protocol.chapters:
@@ -232,15 +235,15 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "version": clean(meta.version) or EMPTY,
             "status": meta.status,
             "is_concept": concept,
-            "adopted_by": clean(meta.adopted_by) if meta.adopted_by else
-            ("nog niet vastgesteld" if concept else EMPTY),
-            "adopted_on": _date(meta.adopted_on, "nog niet vastgesteld" if concept else EMPTY),
-            # The date of this version: its adoption, else the team meeting it rests on.
-            "date": _date(meta.adopted_on or meta.team_meeting, "nog niet vastgesteld"),
-            # "1.1, 9 juni 2026"; without a date "0.1 (concept)", never "0.1 van nog niet
+            # Adoption facts only for an adopted version: a concept that still holds last
+            # version's (set back for the next cycle) does not print them (check warns).
+            "adopted_by": "nog niet vastgesteld" if concept else
+            (clean(meta.adopted_by) if meta.adopted_by else EMPTY),
+            "adopted_on": "nog niet vastgesteld" if concept else _date(meta.adopted_on, EMPTY),
+            "date": _date(day, "nog niet vastgesteld"),
+            # "1.1, 9 juni 2026"; a concept "0.1 (concept)", never "0.1 van nog niet
             # vastgesteld" (a review of version 0.3.1).
-            "version_line": _version_line(meta.version, meta.adopted_on or meta.team_meeting,
-                                          concept),
+            "version_line": _version_line(meta.version, day, concept),
             "team_meeting": _date(meta.team_meeting),
             "next_evaluation": _date(meta.next_evaluation, "nog niet gepland"),
         },

@@ -7,12 +7,13 @@ template, `xlsx` writes the workbook; `write_overview` writes both into the outp
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.files import atomic_write_bytes, sha256_bytes, sha256_file
 from pipeline.models import TeamResult
 from pipeline.policy import Policy
-from pipeline.report.data import Overview, build_overview
+from pipeline.report.data import DestroyRow, Overview, build_overview
 from pipeline.report.html import html_text, template_hash, text_on
 from pipeline.report.xlsx import workbook_bytes
 
@@ -24,7 +25,7 @@ DEFAULT_COLOUR = "#1F4E79"
 # the key by its own hash).
 FORMAT = 2
 
-__all__ = ["HTML", "XLSX", "Overview", "build_overview", "write_overview",
+__all__ = ["HTML", "XLSX", "DestroyRow", "Overview", "build_overview", "write_overview",
            "write_overview_if_changed"]
 
 
@@ -42,7 +43,8 @@ def write_overview(results: list[TeamResult], out_dir: Path, *, today: dt.date,
 
 def write_overview_if_changed(results: list[TeamResult], out_dir: Path, *, today: dt.date,
                               policy: Policy | None = None, logo: Path | None = None,
-                              last: tuple[str, dict[str, str]] = ("", {})
+                              last: tuple[str, dict[str, str]] = ("", {}),
+                              destroyable: Sequence[DestroyRow] = ()
                               ) -> tuple[list[Path], str, dict[str, str]]:
     """`write_overview`, unless the files hold this overview already.
 
@@ -51,7 +53,7 @@ def write_overview_if_changed(results: list[TeamResult], out_dir: Path, *, today
     styles made it ~1 s of an unchanged rebuild of 200 teams). Returns the paths, this
     overview's key and the files' hashes.
     """
-    overview = build_overview(results, policy, today)
+    overview = build_overview(results, policy, today, destroyable)
     colour = policy.branding.colour if policy is not None else DEFAULT_COLOUR
     xlsx, page = Path(out_dir) / XLSX, Path(out_dir) / HTML
     # The overview is frozen dataclasses of plain values: its repr is all it shows.

@@ -11,13 +11,23 @@ for the same inputs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline import terms
-from pipeline.catalogue import CHAPTERS, CHECKLIST_BY_ID
+from pipeline.catalogue import CHAPTERS, CHECKLIST_BY_ID, ProtocolStatus
 from pipeline.errors import sentence
-from pipeline.models import Action, ActionOrigin, BuildStatus, ItemAssessment, Status, TeamResult
+from pipeline.models import (
+    Action,
+    ActionOrigin,
+    BuildStatus,
+    ItemAssessment,
+    Protocol,
+    Status,
+    TeamResult,
+)
 from pipeline.policy import Policy
+from pipeline.text import dutch_date
 
 # An evaluation this close is flagged: a coordinator plans the team meeting weeks ahead.
 SOON_DAYS = 60
@@ -65,7 +75,8 @@ class TeamRow:
     review: int | None = None  # answers waiting for the coordinator (te beoordelen)
     next_evaluation: dt.date | None = None
     evaluation_flag: str | None = None
-    links: dict[str, str] = field(default_factory=dict)  # "pdf"/"docx" -> path below --out
+    links: dict[str, str] = field(default_factory=dict)  # "pdf"/"docx"/"wijzigingen" -> path
+    in_force: str | None = None  # a concept's adopted version in force: "1.0, 1 september 2026"
     problems: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -144,6 +155,7 @@ class Overview:
     teams: list[TeamRow]
     actions: list[ActionRow]
     organisation_actions: list[OrganisationRow]
+    destroyable: list[DestroyRow] = field(default_factory=list)
 
     @property
     def failed(self) -> list[TeamRow]:
@@ -234,7 +246,30 @@ def _team_row(result: TeamResult, policy: Policy | None, today: dt.date) -> Team
         organisation_open=sum(i.open_for_organisation for i in items),
         review=len(protocol.annex.pending_reviews),
         next_evaluation=nxt, evaluation_flag=evaluation_flag(nxt, today),
-        links={k: result.outputs[k] for k in ("pdf", "docx") if k in result.outputs})
+        links={k: result.outputs[k] for k in ("pdf", "docx", "wijzigingen")
+               if k in result.outputs},
+        in_force=(_in_force(protocol) if protocol.meta.status is not ProtocolStatus.ADOPTED
+                  else None))
+
+
+def _in_force(protocol: Protocol) -> str | None:
+    """The last adopted version in the protocol's Versiebeheer: the one in force while this
+    concept is not adopted."""
+    adopted = [h for h in protocol.meta.history if h.status == ProtocolStatus.ADOPTED
+               and h.version != protocol.meta.version]
+    if not adopted:
+        return None
+    last = adopted[-1]
+    return f"{last.version}, {dutch_date(last.date)}" if last.date else last.version
+
+
+@dataclass(frozen=True)
+class DestroyRow:
+    """An archived version whose retention has ended (*mag worden vernietigd*)."""
+
+    name: str
+    file: str  # below --out
+    end: dt.date
 
 
 def _behind(row: TeamRow) -> tuple:
@@ -301,7 +336,7 @@ def _organisation_rows(results: list[TeamResult], policy: Policy | None,
 
 
 def build_overview(results: list[TeamResult], policy: Policy | None,
-                   today: dt.date) -> Overview:
+                   today: dt.date, destroyable: Sequence[DestroyRow] = ()) -> Overview:
     """Everything the overview shows, for the build date `today`."""
     teams = sorted((_team_row(r, policy, today) for r in results), key=_behind)
     rank = {t.team_id: n for n, t in enumerate(teams)}
@@ -314,4 +349,5 @@ def build_overview(results: list[TeamResult], policy: Policy | None,
     return Overview(today=today,
                     organisation=policy.branding.organisation if policy is not None else None,
                     teams=teams, actions=actions,
-                    organisation_actions=_organisation_rows(results, policy, today))
+                    organisation_actions=_organisation_rows(results, policy, today),
+                    destroyable=list(destroyable))

@@ -213,8 +213,16 @@ def _problems_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> 
     _table(ws, columns, rows, colour, on_colour)
 
 
+def _archive_sheet(ws: Worksheet, o: Overview, colour: str, on_colour: str) -> None:
+    columns = [Column("Gearchiveerde versie", 60, wrap=True), Column("Bestand", 50, wrap=True),
+               Column("Bewaartermijn verstreken op", 16, number_format=DATE_FORMAT)]
+    rows: list[list[Value]] = [[d.name, d.file, d.end] for d in o.destroyable]
+    _table(ws, columns, rows, colour, on_colour)
+
+
 def workbook_bytes(o: Overview, colour: str, on_colour: str) -> bytes:
-    """overzicht.xlsx: Overzicht, and Open acties, Organisatie and Problemen when they have rows."""
+    """overzicht.xlsx: Overzicht, and Open acties, Organisatie, Problemen and Archief (versions
+    that may be destroyed) when they have rows."""
     wb = Workbook()
     _overview_sheet(wb.active, o, colour, on_colour)
     if o.actions:
@@ -223,6 +231,8 @@ def workbook_bytes(o: Overview, colour: str, on_colour: str) -> bytes:
         _organisation_sheet(wb.create_sheet("Organisatie"), o, colour, on_colour)
     if o.failed:
         _problems_sheet(wb.create_sheet("Problemen"), o, colour, on_colour)
+    if o.destroyable:
+        _archive_sheet(wb.create_sheet("Mag worden vernietigd"), o, colour, on_colour)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

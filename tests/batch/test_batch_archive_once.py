@@ -66,13 +66,16 @@ def test_an_archive_holding_a_version_twice_lists_it_once_and_never_replaces_its
     rc, out = _build(tmp_path, adopted_answers(**{"team.versie": "1.2",
                                                    "team.inventarisatie": dt.date(2026, 9, 10),
                                                    "team.teamoverleg": dt.date(2026, 9, 20),
+                                                   "team.evaluatie_datum": dt.date(2026, 9, 8),
+                                                   "team.evaluatie_naleving": "Ja.",
                                                    "team.vastgesteld_op": dt.date(2026, 10, 1)}))
     assert rc == 0, out
     protocol = json.loads((tmp_path / "uit" / "balie" / "protocol.json").read_bytes())
     versions = [h["version"] for h in protocol["meta"]["history"]]
     assert versions == ["1.1", "1.2"]  # each version once
     changes = " ".join(docx_paragraphs(tmp_path / "uit" / "balie" / "wijzigingen-balie.docx"))
-    assert "(vastgesteld op 1 september 2026)" in changes  # a Dutch date, not 2026-09-01
+    assert "versie 1.1, vastgesteld op 1 september 2026" in changes  # Dutch, not 2026-09-01
+    assert "2026-09-01" not in changes
     [new] = [p for p in archive.glob("*.mdto.xml") if "_1.2_" in p.name
              and not p.name.endswith(".bestand.mdto.xml")]
     replaced = etree.parse(str(new)).findtext(

@@ -126,6 +126,8 @@ def next_version(example_build, examples, tmp_path_factory):
     team.update({"team.versie": "2.1", "team.vastgesteld_op": dt.date(2026, 11, 20),
                  "team.inventarisatie": dt.date(2026, 11, 2),
                  "team.teamoverleg": dt.date(2026, 11, 16),
+                 "team.evaluatie_datum": dt.date(2026, 10, 26),
+                 "team.evaluatie_naleving": "Ja; de nazorg kwam een keer te laat op gang.",
                  "team.competenties": team["team.competenties"] + "\n" + ADDED})
     forms = root / "formulieren"
     write_team_forms(identity, forms, {**answers, "team": team}, locked_texts_of(load_policy()))
@@ -153,9 +155,11 @@ def test_versiebeheer_lists_both_adopted_versions(next_version):
     assert [(h["version"], h["status"]) for h in history] == [(old, "vastgesteld"),
                                                                ("2.1", "vastgesteld")]
     assert "eerste vastgestelde versie" in history[0]["note"]
-    assert "gewijzigd: hoofdstuk 2" in history[1]["note"]
+    # The change document's summary: the place and what happened there.
+    changed = "gewijzigd: 2.2 Competenties bij de werkverdeling"
+    assert changed in history[1]["note"]
     text = "\n".join(docx_paragraphs(out / "burgerzaken" / "teamprotocol-burgerzaken.docx"))
-    assert "gewijzigd: hoofdstuk 2" in text
+    assert changed in text
     assert "eerste vastgestelde versie" in text
 
 

@@ -10,6 +10,7 @@ the catalogue's table.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -123,6 +124,22 @@ def test_team_form_carries_the_note_at_the_top(cycle):
     note = next(i for i, p in enumerate(paragraphs) if "antwoorden van de vorige ronde" in p)
     assert note < 3  # under the title and the team line, before the instructions
     assert "Controleer" in paragraphs[note]
+    assert "vul de evaluatie in hoofdstuk 6 in" in paragraphs[note]
+
+
+def test_last_cycles_evaluation_and_dates_are_not_carried_over():
+    """Last year's evaluation is about last year's version: the new form asks it again, as
+    it asks the meetings, the next evaluation and the adoption again."""
+    fields = {"team.evaluatie_datum": dt.date(2026, 9, 1), "team.evaluatie_naleving": "Ja.",
+              "team.evaluatie_gir": "Vier meldingen.", "team.teamoverleg": dt.date(2026, 9, 8),
+              "team.volgende_evaluatie": dt.date(2027, 9, 8), "team.versie": "1.0",
+              "team.status": "vastgesteld", "team.competenties": "Ervaren collega's."}
+    carried = prefill.carry_over(TEAM_KIND, fields)
+    for tag in ("team.evaluatie_datum", "team.evaluatie_naleving", "team.evaluatie_gir",
+                "team.teamoverleg", "team.volgende_evaluatie"):
+        assert carried[tag] is None, tag
+    assert carried["team.competenties"] == "Ervaren collega's."
+    assert (carried["team.status"], carried["team.versie"]) == ("concept", "1.1")
 
 
 @pytest.mark.slow

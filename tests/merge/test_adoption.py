@@ -32,7 +32,21 @@ def test_a_complete_adoption_passes(team_form):
 
 def test_a_concept_is_never_gated(team_form):
     assert problems(team_form, [Gap("K4", None)], status="concept", versie="0.1",
-                    volgende_evaluatie=None) == ([], [])
+                    volgende_evaluatie=None, vastgesteld_door=None,
+                    vastgesteld_op=None) == ([], [])
+
+
+def test_a_concept_still_holding_adoption_facts_is_warned(team_form):
+    """A form set back to concept for the next version: not gated, but told that the
+    adoption facts are left out until it is adopted (the same warning in check and build)."""
+    errors, warnings = problems(team_form, status="concept", versie="1.1")
+    assert errors == []
+    [warning] = warnings
+    assert warning.tag == "team.vastgesteld_door"
+    assert "‘Vastgesteld door’ en ‘Vastgesteld op’ zijn ingevuld" in warning.message
+    assert "status op 'vastgesteld'" in warning.hint
+    _, [one] = problems(team_form, status="concept", versie="1.1", vastgesteld_door=None)
+    assert "‘Vastgesteld op’ is ingevuld" in one.message
 
 
 @pytest.mark.parametrize(("answers", "tag", "message"), [
@@ -80,11 +94,32 @@ def test_a_team_lead_adopting_their_own_protocol_is_refused_by_the_organisations
                     lead_may_adopt=True) == ([], [])
 
 
+EVALUATED = {"evaluatie_datum": dt.date(2026, 9, 1),
+             "evaluatie_naleving": "Grotendeels; de nazorg kwam twee keer te laat op gang."}
+
+
 def test_a_re_adoption_needs_a_new_team_meeting(team_form):
-    errors, _ = problems(team_form, previous=dt.date(2026, 10, 1))
-    assert [e.tag for e in errors] == ["team.teamoverleg"]
+    errors, _ = problems(team_form, previous=dt.date(2026, 10, 1), **EVALUATED)
+    assert [e.tag for e in errors] == ["team.teamoverleg", "team.evaluatie_datum"]
     assert "1 oktober 2026" in errors[0].message
-    assert problems(team_form, previous=dt.date(2025, 10, 1)) == ([], [])
+    assert problems(team_form, previous=dt.date(2025, 10, 1), **EVALUATED) == ([], [])
+
+
+def test_a_re_adoption_rests_on_the_evaluation_of_the_previous_version(team_form):
+    """Werkwijzer chapter 6: the version in force is evaluated before the next is adopted;
+    a first adoption needs no evaluation."""
+    assert problems(team_form) == ([], [])
+    errors, _ = problems(team_form, previous=dt.date(2025, 10, 1))
+    assert [e.tag for e in errors] == ["team.evaluatie_datum", "team.evaluatie_naleving"]
+    assert "1 oktober 2025" in errors[0].message
+    errors, _ = problems(team_form, previous=dt.date(2025, 10, 1), evaluatie_naleving="Ja.",
+                         evaluatie_datum=dt.date(2025, 9, 1))
+    assert [e.message for e in errors] == [
+        "de evaluatie ligt niet na de vorige vaststelling (1 oktober 2025)"]
+    errors, _ = problems(team_form, previous=dt.date(2025, 10, 1), evaluatie_naleving="Ja.",
+                         evaluatie_datum=dt.date(2026, 11, 20))
+    assert [e.message for e in errors] == [
+        "de evaluatie ligt na de vaststelling van deze versie"]
 
 
 def test_answers_waiting_for_the_coordinator_stop_adoption(team_form):

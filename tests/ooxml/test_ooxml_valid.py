@@ -5,6 +5,7 @@ The validator reads the real files we write; only its known false reports are al
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -105,22 +106,38 @@ def test_no_pdf_protocols_have_a_toc_field_and_no_update_prompt(protocol_files: 
 
 
 def test_change_document_is_valid_ooxml_without_leftover_parts(tmp_path: Path) -> None:
-    """The tracked-changes document (python-docx's default document underneath) carries no
-    stylesWithEffects, bibliography or thumbnail and passes the validator."""
+    """The change document (the rendered protocol with tracked changes and a summary page)
+    carries no stylesWithEffects, bibliography or thumbnail and passes the validator, with
+    changed, inserted and deleted paragraphs, table cells and a table row in it."""
     import datetime as dt
 
     from helpers.render import make_protocol
 
-    from pipeline.changes import changes_docx
+    from pipeline.changes import Versions, changes_docx
+    from pipeline.render import render_protocol
 
+    policy = load_policy()
     old = make_protocol(status="vastgesteld")
     new = make_protocol()
     new.meta.version = "2.0"
-    data, _ = changes_docx(old, new, when=dt.datetime(2026, 12, 1))
+    new.meta.team_lead = "K. Jansen"
+    new.appendices[0].blocks[0].table[1][2] = "9-16 uur"
+    new.appendices[0].blocks[0].table.append(["Wijkpost", "Plein 3", "9-12 uur"])
+    new.chapters[3].team[0].paragraphs[0] += " Dat geldt ook bij de balie."
+    del new.chapters[0].team[0].paragraphs[1]
+    facts = Versions(team=new.meta.team, version="2.0", status="concept", previous_version="1.2",
+                     previous_adopted=old.meta.adopted_on)
+    data, result = changes_docx(render_protocol(old, policy), render_protocol(new, policy), facts,
+                                when=dt.datetime(2026, 12, 1, 12))
+    assert result.count >= 5
     path = tmp_path / "wijzigingen.docx"
     path.write_bytes(data)
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
+        document = z.read("word/document.xml").decode()
     assert not [n for n in names if "stylesWithEffects" in n or "customXml" in n
                 or "thumbnail" in n]
+    assert "<w:del " in document
+    assert "<w:ins " in document
+    assert re.search(r"<w:trPr>(?:(?!</w:trPr>).)*<w:ins ", document)  # the new row
     assert _violations(path) == []

@@ -111,10 +111,24 @@ def test_title_page_facts_and_concept(document):
     facts = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert facts["Organisatie"] == ORG
     assert facts["Team"] == "Burgerzaken & Publiek"
-    assert facts["Versie"] == "1.2, 20 januari 2026"
+    assert facts["Versie"] == "1.2 (concept), 20 januari 2026"
     assert facts["Status"] == "concept"
     assert facts["Volgende evaluatie"] == "20 januari 2027"
     assert facts["Vastgesteld door"] == "nog niet vastgesteld"
+
+
+def test_a_concept_holding_last_versions_adoption_does_not_print_it():
+    """A form set back to concept for the next version still holds who adopted the last one
+    and when: the title page says the concept is not adopted, with the team meeting's date."""
+    protocol = make_protocol(status="vastgesteld")
+    protocol.meta.status = "concept"
+    protocol.meta.version = "1.3"
+    document = docx.Document(io.BytesIO(render_protocol(protocol, make_policy())))
+    facts = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert facts["Vastgesteld door"] == "nog niet vastgesteld"
+    assert facts["Vastgesteld op"] == "nog niet vastgesteld"
+    assert facts["Versie"] == "1.3 (concept), 20 januari 2026"
+    assert "Directeur Publiekszaken" not in " ".join(facts.values())
 
 
 def test_adopted_protocol_has_no_concept_mark():
