@@ -23,12 +23,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from pipeline.catalogue import ProtocolStatus
 from pipeline.files import atomic_write_bytes
 from pipeline.models import Annex, ItemAssessment, MissingPart, Protocol, TeamResult
 
 RECORDS_NAME = ".teamprotocol-overzicht.json"
 # Raised whenever what a record keeps changes, so records of an older program are not used.
-RECORDS_VERSION = 2
+RECORDS_VERSION = 3
 # What agenda.ics is made of besides the protocols: raised with a change to `pipeline.agenda`
 # that gives other bytes from the same protocols, so the file is written again.
 AGENDA_FORMAT = 1
@@ -63,14 +64,18 @@ def _parties(missing: list[MissingPart]) -> list[MissingPart]:
 
 def overview_protocol(protocol: Protocol) -> Protocol:
     """The protocol with only what the overview and the agenda read: its title facts
-    (without the version history), per checklist item its status, whose part is open and its
+    (of the version history only the last adopted version before this one, the version in
+    force beside a concept), per checklist item its status, whose part is open and its
     action, the annex's actions, and the answers te beoordelen with the coordinator's
     decisions (the review workbook is rewritten from them). The texts, sources and chapters
     are left empty."""
     items = [ItemAssessment(id=i.id, chapter=i.chapter, text="", status=i.status, sources=[],
                             missing=_parties(i.missing), action=i.action)
              for i in protocol.annex.items]
-    return Protocol(meta=protocol.meta.model_copy(update={"history": []}), chapters=[],
+    meta = protocol.meta
+    in_force = [h for h in meta.history
+                if h.status == ProtocolStatus.ADOPTED and h.version != meta.version][-1:]
+    return Protocol(meta=meta.model_copy(update={"history": in_force}), chapters=[],
                     appendices=[], card=None,
                     annex=Annex(items=items, chapters=[], topics=[],
                                 actions=protocol.annex.actions,

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 from pipeline import history
 from pipeline.batch import BuildOptions, build_all
+from pipeline.catalogue import FIELDS_BY_TAG
 from pipeline.models import Protocol
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -280,7 +281,7 @@ def test_chapter_6_holds_the_evaluation_of_the_previous_version(adopted_11):
         f"*_{TEAM}_teamprotocol_1.0_*.protocol.json")).read_bytes())
     titles = [b.title for c in first.chapters for b in c.team]
     assert "Naleving van de afspraken en afwijkingen" not in titles
-    assert "Datum van het teamoverleg (stap 2)" in titles
+    assert FIELDS_BY_TAG["team.teamoverleg"].title in titles
     text = docx_paragraphs(adopted_11["out"] / TEAM / f"teamprotocol-{TEAM}.docx")
     at = text.index("Naleving van de afspraken en afwijkingen")
     assert text[at + 1] == EVALUATION
