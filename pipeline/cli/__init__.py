@@ -19,6 +19,7 @@ from pipeline.cli.check import check
 from pipeline.cli.common import CONTEXT
 from pipeline.cli.forms import forms
 from pipeline.cli.init import init
+from pipeline.cli.version import version
 from pipeline.errors import TeamprotocolError, os_reason
 from pipeline.pdf.processes import sigterm_exits
 
@@ -35,7 +36,7 @@ def cli() -> None:
 
 
 
-for command in (build, catalogue, check, forms, init):
+for command in (build, catalogue, check, forms, init, version):
     cli.add_command(command)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.catalogue import FORMS, TEAM_KIND, Migration
+from pipeline.catalogue import CONTACT_KINDS, FORMS, TEAM_KIND, Migration
 from pipeline.errors import FormError, Problem
 from pipeline.files import is_backup_folder
 from pipeline.forms import common
@@ -125,4 +125,74 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
                 message="de versie van de vorige ronde is geen versienummer, dus het nieuwe "
                         "formulier heeft geen versie", hint="Vul de nieuwe versie zelf in, "
                         "bijvoorbeeld 2.0"))
+    return result
+
+
+ADOPTED = "vastgesteld"
+RAISED_NOTE = ("Het beleid van de organisatie is veranderd, dus dit protocol moet opnieuw worden "
+               "vastgesteld. De antwoorden van versie {version} staan er nog in; de versie is "
+               "een stap hoger, de status weer concept. De datums van stap 1, stap 2 en de "
+               "volgende evaluatie zijn leeg: bespreek de wijziging in het team. Vul de "
+               "vaststelling pas in als de nieuwe versie is vastgesteld.")
+
+
+@dataclass
+class Raised(Prefill):
+    """What `teamprotocol versie` writes: the adopted teams' identities (read from their
+    team forms), their answers with the version raised, and the teams left as they are."""
+
+    teams: list[TeamIdentity] = field(default_factory=list)
+    versions: dict[str, tuple[str, str]] = field(default_factory=dict)  # team: (old, new)
+    not_adopted: list[str] = field(default_factory=list)
+
+
+def _identity(team_id: str, team: FormData) -> TeamIdentity:
+    """The team as its own team form names it (the fields `forms` prefilled from the CSV)."""
+    values = {f.prefill: team.fields.get(f.tag) for f in FORMS[TEAM_KIND].fields if f.prefill}
+    kinds = tuple(k for k in CONTACT_KINDS if team.fields.get(f"{TEAM_KIND}.contact_{k}") is True)
+    return TeamIdentity(team_id=team_id, contact_kinds=kinds,
+                        **{k: v if isinstance(v, str) else "" for k, v in values.items()})
+
+
+def raise_versions(forms_dir: Path, only: list[str] | None = None) -> Raised:
+    """Every adopted team below `forms_dir` (or the teams `only` names) as a new concept
+    version: its answers kept, the version a minor step up, the adoption to be done again.
+
+    After a change of the policy every adopted protocol's text changes, and an adopted
+    version's archived text may not (issue 21, item 12): 200 teams' forms were edited by
+    hand. Teams whose form is not adopted are listed in `not_adopted` and left as they are.
+    """
+    forms_dir = Path(forms_dir)
+    result = Raised()
+    folders = sorted(p for p in forms_dir.iterdir()
+                     if p.is_dir() and not p.name.startswith(".") and not is_backup_folder(p)
+                     and (only is None or p.name in only) and any(form_files(p)))
+    for folder in folders:
+        forms, errors = _read_team(folder, None)
+        if TEAM_KIND not in forms and not errors:
+            errors.append(Problem(file=str(folder / common.form_file_name(TEAM_KIND)),
+                                  message="het teamformulier ontbreekt",
+                                  hint="Zet het teamformulier (team.docx) in de map"))
+        if errors:
+            result.errors[folder.name] = errors
+            continue
+        team = forms[TEAM_KIND]
+        if team.fields.get(STATUS) != ADOPTED:
+            result.not_adopted.append(folder.name)
+            continue
+        old = _text(team.fields.get(VERSION)) or ""
+        answers = {k: carry_over(k, d.fields) for k, d in forms.items()}
+        new = _text(answers[TEAM_KIND].get(VERSION))
+        if not new:
+            result.errors[folder.name] = [Problem(
+                file=team.path, field=FORMS[TEAM_KIND].field(VERSION).label,
+                message=f"de versie '{old}' is geen versienummer, dus er is geen volgende "
+                        "versie", hint="Vul een versienummer in, bijvoorbeeld 1.0, en probeer "
+                                       "het opnieuw")]
+            continue
+        result.teams.append(_identity(folder.name, team))
+        result.answers[folder.name] = answers
+        result.notes[folder.name] = {k: RAISED_NOTE.format(version=old) for k in forms}
+        result.versions[folder.name] = (old, new)
+        result.warnings[folder.name] = [p for d in forms.values() for p in d.errors]
     return result
