@@ -41,7 +41,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     """Maak de Word-formulieren voor elk team uit TEAMS.csv.
 
     TEAMS.csv heeft de kolommen team_id,team,afdeling,leidinggevende,contactvormen
-    (contactvormen gescheiden door ';': balie, huisbezoek, digitaal, bijeenkomsten).
+    (contactvormen gescheiden door ';': balie, huisbezoek, digitaal, bijeenkomsten), en
+    mag de kolom vorige_team_id hebben: de team_id van vorige ronde, voor een hernoemd team.
     Per team komt er een map <team_id> met team.docx en één formulier per contactvorm.
     Formulieren die al bestaan blijven staan, want daarin kunnen antwoorden van
     leidinggevenden staan: alleen nieuwe teams en formulieren worden geschreven. Met --force
@@ -97,7 +98,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
             how = "" if found is None else (
                 ", lege formulieren (geen formulieren in de vorige ronde)"
                 if team.team_id in found.new_teams
-                else ", ingevuld met de antwoorden van de vorige ronde")
+                else ", ingevuld met de antwoorden van de vorige ronde"
+                + (f" (toen team {team.previous_team_id})" if team.previous_team_id else ""))
             count = plural(len(new), "formulier", "formulieren")
             click.echo(f"{team.team_id}: {count} in {folder} ({', '.join(new)}){how}")
         if kept:

@@ -96,14 +96,22 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
                         file=last_dir, hint="Geef bij --from de map die 'teamprotocol forms' "
                                             "vorig jaar maakte, met per team een map")
     result = Prefill()
-    wanted = {t.team_id for t in teams}
+    wanted = {t.team_id for t in teams} | {t.previous_team_id for t in teams}
     result.gone = sorted(p.name for p in last_dir.iterdir()
                          if p.is_dir() and not p.name.startswith(".") and p.name not in wanted
                          and not is_backup_folder(p) and any(form_files(p)))
     for team in teams:
-        folder = last_dir / team.team_id
+        # A renamed team (the CSV's vorige_team_id) takes its answers from its old folder.
+        folder = last_dir / (team.previous_team_id or team.team_id)
         if not folder.is_dir() or not any(form_files(folder)):
             result.new_teams.append(team.team_id)
+            if team.previous_team_id:
+                result.warnings[team.team_id] = [Problem(
+                    file=str(folder), field="vorige_team_id", message=(
+                        f"de vorige_team_id '{team.previous_team_id}' heeft geen map met "
+                        "formulieren in de vorige ronde, dus het team krijgt lege formulieren"),
+                    hint="Controleer de vorige_team_id in de lijst met teams: de naam van de "
+                         "map van het team in de vorige ronde")]
             continue
         forms, errors = _read_team(folder, migrations)
         if TEAM_KIND not in forms and not errors:
