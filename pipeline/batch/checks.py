@@ -40,6 +40,7 @@ from pipeline.pdf.soffice import metric_twin
 from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
 from pipeline.render.toc_pages import stamp_toc, toc_entries, toc_pages_from_links
+from pipeline.text import plural
 
 # Stage labels of the work done here (CPU seconds, in the worker; `make bench` prints them).
 VERIFY, VALIDATE_ARCHIVED, VALIDATE_CONCEPT, STAMP = CHECK_STAGES
@@ -141,6 +142,10 @@ def _source_of(protocol: Protocol | None, paragraph: str) -> Source | None:
     return texts[close[0]] if close else None
 
 
+def _verb(found: list[str]) -> str:
+    return "staat" if len(found) == 1 else "staan"
+
+
 def _chars(chars: list[str]) -> str:
     return ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
 
@@ -162,18 +167,19 @@ def text_problems(differences: list[Difference], protocol: Protocol | None,
         what = []
         numbers = [d.text for d in found if d.kind == "getal"]
         if numbers:
-            what.append(f"{len(numbers)} getal{'len' if len(numbers) > 1 else ''} "
-                        "(zoals een telefoonnummer) staat niet of verminkt in de PDF")
+            what.append(f"{plural(len(numbers), 'getal', 'getallen')} (zoals een "
+                        f"telefoonnummer) {_verb(numbers)} niet of verminkt in de PDF")
         missing = [d.text for d in found if d.kind == "ontbreekt"]
         if missing:
             what.append("de PDF toont " + _chars(missing) + " niet")
         chars = [d.text for d in found if d.kind == "teken"]
         if chars:
-            what.append("de PDF toont " + _chars(chars) + ", dat niet in het document staat")
+            what.append("de PDF toont " + _chars(chars) + (", dat" if len(chars) == 1 else
+                        ", die") + f" niet in het document {_verb(chars)}")
         words = [d.text for d in found if d.kind == "woord"]
         if words:
-            what.append(f"{len(words)} woord{'en' if len(words) > 1 else ''} van de "
-                        "alarmkaart staat niet of verminkt in de PDF")
+            what.append(f"{plural(len(words), 'woord', 'woorden')} van de alarmkaart "
+                        f"{_verb(words)} niet of verminkt in de PDF")
         fonts = list(dict.fromkeys(d.text for d in found if d.kind == "lettertype"))
         if fonts:
             what.append("het lettertype " + ", ".join(fonts) + " tekent hier tekens die de "
