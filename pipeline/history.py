@@ -85,6 +85,7 @@ class ArchiveIndex:
         self.folder = Path(folder)
         self._by_team: dict[str, list[ArchivedVersion]] | None = None
         self._legacy: dict[str, list[ArchivedVersion]] = {}
+        self._lone_pdfs: list[Path] | None = None
 
     def _load(self) -> dict[str, list[ArchivedVersion]]:
         by_team: dict[str, list[ArchivedVersion]] = {}
@@ -113,7 +114,9 @@ class ArchiveIndex:
         if self._by_team is None:
             self._by_team = self._load()
         if team_id not in self._legacy:
-            self._legacy[team_id] = legacy_versions(self.folder, team_id)
+            if self._lone_pdfs is None:  # listed once: 0.2.0's PDFs without a protocol.json
+                self._lone_pdfs = lone_pdfs(self.folder)
+            self._legacy[team_id] = legacy_versions(self._lone_pdfs, team_id)
         seen: set[object] = set()
         once = []
         for v in sorted([*self._legacy[team_id], *self._by_team.get(team_id, [])], key=_order):
@@ -155,17 +158,27 @@ _FACT_LINES = 30  # the title page's facts are within its first lines
 _RUNNING = re.compile(r"Pagina \d+ van \d+$| · Teamprotocol .* versie \S+$")
 
 
-def legacy_versions(folder: Path, team_id: str) -> list[ArchivedVersion]:
-    """The team's versions 0.2.0 archived: `<org>_<team>_teamprotocol_<version>_<date>.pdf`
-    with no `protocol.json` beside it, their facts from the title page (the name's version
-    and date where the page does not give them). A PDF that cannot be read is left out."""
+def lone_pdfs(folder: Path) -> list[Path]:
+    """The PDFs in `folder` without a `protocol.json` beside them (0.2.0 archived those)."""
+    if not folder.is_dir():
+        return []
+    names = {p.name for p in folder.iterdir()}
+    return [folder / n for n in sorted(names) if n.endswith(".pdf")
+            and f"{n.removesuffix('.pdf')}{PROTOCOL_SUFFIX}" not in names]
+
+
+def legacy_versions(pdfs: list[Path], team_id: str) -> list[ArchivedVersion]:
+    """The team's versions 0.2.0 archived among `pdfs` (`lone_pdfs`):
+    `<org>_<team>_teamprotocol_<version>_<date>.pdf`, their facts from the title page (the
+    name's version and date where the page does not give them). A PDF that cannot be read
+    is left out."""
     name = re.compile(rf"[^_]+_{re.escape(team_id)}_teamprotocol_(?P<version>[^_]+)_"
                       rf"{_LEGACY_DATE}")
     found = []
-    for pdf in sorted(folder.glob("*.pdf")) if folder.is_dir() else []:
+    for pdf in pdfs:
         stem = pdf.name.removesuffix(".pdf")
         match = name.fullmatch(stem)
-        if match is None or (folder / f"{stem}{PROTOCOL_SUFFIX}").exists():
+        if match is None:
             continue
         with contextlib.suppress(OSError, ValueError, ValidationError):
             facts = _title_facts(pdf_text(pdf).splitlines()[:_FACT_LINES])
