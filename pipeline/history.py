@@ -5,6 +5,12 @@ protocol, ~60 kB) and its two MDTO sidecars beside it. The JSON files are what t
 needs: the Versiebeheer lists every adopted version from them, and the tracked-changes
 document (`changes.py`) compares the protocol with the last adopted one. A team's versions
 are found by the team id inside the JSON, not by file name.
+
+Version 0.2.0 archived the PDF alone (`<org>_<team>_teamprotocol_<version>_<date>.pdf`, no
+JSON, no sidecars). Such a version is read from the PDF itself (`legacy_protocol`): its
+title page gives the facts, its chapters' text the lines the Versiebeheer's summary and the
+tracked changes compare, so an upgrade keeps it in the Versiebeheer, the change document
+and the next record's "Vervangt" (issue 21, item 7).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +27,25 @@ from pydantic import ValidationError
 
 from pipeline import mdto
 from pipeline.archive import series_stem
-from pipeline.catalogue import ProtocolStatus
+from pipeline.catalogue import CHAPTERS, ProtocolStatus
 from pipeline.errors import MetadataError
 from pipeline.files import atomic_write_bytes, sha256_file
-from pipeline.models import Protocol, ProtocolMeta, VersionEntry
+from pipeline.models import (
+    Annex,
+    Appendix,
+    Block,
+    ChapterContent,
+    Origin,
+    Protocol,
+    ProtocolMeta,
+    Source,
+    VersionEntry,
+)
+from pipeline.pdf.compare import pdf_text
 from pipeline.pdf.validate import conformance
 from pipeline.policy import ArchiveSettings
 from pipeline.protocol_text import sections
-from pipeline.text import capital, parse_version
+from pipeline.text import capital, parse_date, parse_version
 
 PROTOCOL_SUFFIX = ".protocol.json"
 # An archived protocol.json is ~60 kB; a file far larger is not ours and is not parsed.
@@ -39,11 +57,13 @@ class ArchivedVersion:
     """One adopted version in the archive: its file stem, its JSON file and its title facts."""
 
     stem: str
-    path: Path
+    path: Path  # its protocol.json; for a version archived by 0.2.0, its PDF
     meta: ProtocolMeta
 
     def protocol(self) -> Protocol:
         """The whole archived protocol (read when a comparison needs it)."""
+        if self.path.suffix == ".pdf":
+            return legacy_protocol(self.path, self.meta)
         return Protocol.model_validate_json(self.path.read_bytes())
 
 
@@ -65,6 +85,8 @@ class ArchiveIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self._by_team: dict[str, list[ArchivedVersion]] | None = None
+        self._legacy: dict[str, list[ArchivedVersion]] = {}
+        self._lone_pdfs: list[Path] | None = None
 
     def _load(self) -> dict[str, list[ArchivedVersion]]:
         by_team: dict[str, list[ArchivedVersion]] = {}
@@ -92,9 +114,13 @@ class ArchiveIndex:
         """
         if self._by_team is None:
             self._by_team = self._load()
+        if team_id not in self._legacy:
+            if self._lone_pdfs is None:  # listed once: 0.2.0's PDFs without a protocol.json
+                self._lone_pdfs = lone_pdfs(self.folder)
+            self._legacy[team_id] = legacy_versions(self._lone_pdfs, team_id)
         seen: set[object] = set()
         once = []
-        for v in self._by_team.get(team_id, []):
+        for v in sorted([*self._legacy[team_id], *self._by_team.get(team_id, [])], key=_order):
             if _version_id(v.meta.version) not in seen:
                 seen.add(_version_id(v.meta.version))
                 once.append(v)
@@ -119,6 +145,110 @@ def archived_elsewhere(meta: ProtocolMeta, index: ArchiveIndex,
     """
     return next((v for v in index.versions(meta.team_id)
                  if _same_version(v.meta, meta) and v.stem != stem), None)
+
+
+# --- versions archived by 0.2.0: the PDF alone ---------------------------------------------------
+
+_LEGACY_DATE = r"(?P<date>\d{4}-\d{2}-\d{2})"
+# The title page's facts as PDFium reads them: one "Label value" line each.
+_FACTS = {"Organisatie": "organisation", "Afdeling": "department", "Team": "team",
+          "Leidinggevende": "team_lead", "Versie": "version", "Status": "status",
+          "Vastgesteld door": "adopted_by", "Vastgesteld op": "adopted_on",
+          "Volgende evaluatie": "next_evaluation"}
+_FACT_LINES = 30  # the title page's facts are within its first lines
+_RUNNING = re.compile(r"Pagina \d+ van \d+$| · Teamprotocol .* versie \S+$")
+
+
+def lone_pdfs(folder: Path) -> list[Path]:
+    """The PDFs in `folder` without a `protocol.json` beside them (0.2.0 archived those)."""
+    if not folder.is_dir():
+        return []
+    names = {p.name for p in folder.iterdir()}
+    return [folder / n for n in sorted(names) if n.endswith(".pdf")
+            and f"{n.removesuffix('.pdf')}{PROTOCOL_SUFFIX}" not in names]
+
+
+def legacy_versions(pdfs: list[Path], team_id: str) -> list[ArchivedVersion]:
+    """The team's versions 0.2.0 archived among `pdfs` (`lone_pdfs`):
+    `<org>_<team>_teamprotocol_<version>_<date>.pdf`, their facts from the title page (the
+    name's version and date where the page does not give them). A PDF that cannot be read
+    is left out."""
+    name = re.compile(rf"[^_]+_{re.escape(team_id)}_teamprotocol_(?P<version>[^_]+)_"
+                      rf"{_LEGACY_DATE}")
+    found = []
+    for pdf in pdfs:
+        stem = pdf.name.removesuffix(".pdf")
+        match = name.fullmatch(stem)
+        if match is None:
+            continue
+        with contextlib.suppress(OSError, ValueError, ValidationError):
+            facts = _title_facts(pdf_text(pdf).splitlines()[:_FACT_LINES])
+            meta = ProtocolMeta(
+                organisation=facts.get("organisation", ""), team_id=team_id,
+                team=facts.get("team", team_id), department=facts.get("department", ""),
+                team_lead=facts.get("team_lead", ""),
+                version=facts.get("version") or match["version"], status=ProtocolStatus.ADOPTED,
+                adopted_by=facts.get("adopted_by"),
+                adopted_on=parse_date(facts.get("adopted_on", "")) or dt.date.fromisoformat(
+                    match["date"]),
+                next_evaluation=parse_date(facts.get("next_evaluation", "")),
+                contact_kinds=[])
+            found.append(ArchivedVersion(stem=stem, path=pdf, meta=meta))
+    return found
+
+
+def _title_facts(lines: list[str]) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    for line in lines:
+        line = line.strip()
+        # The longest label first: "Vastgesteld door" before a shorter one it starts with.
+        for label in sorted(_FACTS, key=len, reverse=True):
+            if line.startswith(label + " ") and _FACTS[label] not in facts:
+                facts[_FACTS[label]] = line[len(label):].strip()
+                break
+    return facts
+
+
+def legacy_protocol(pdf: Path, meta: ProtocolMeta) -> Protocol:
+    """A version 0.2.0 archived, read back from its PDF: each chapter (and appendix) its
+    paragraphs, as the Versiebeheer and the tracked changes compare them; no annex.
+
+    PDFium ends a line that wraps inside a paragraph with a space, so such lines are joined;
+    running headers and footers are dropped. A chapter starts at the line that is exactly
+    its heading (the contents' lines carry dot leaders and page numbers).
+    """
+    lines = [line for line in pdf_text(pdf).splitlines() if not _RUNNING.search(line.strip())]
+    paragraphs: list[str] = []
+    for line in lines:
+        if paragraphs and paragraphs[-1].endswith(" "):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+    paragraphs = [p.strip() for p in paragraphs if p.strip()]
+    headings = {f"{n}. {title}": n for n, title in CHAPTERS.items()}
+    annex = f"{max(CHAPTERS) + 1}. "
+    chapters: dict[int, list[str]] = {}
+    appendices: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for paragraph in paragraphs:
+        if paragraph in headings and headings[paragraph] not in chapters:
+            current = chapters.setdefault(headings[paragraph], [])
+        elif paragraph.startswith(annex) and chapters:
+            current = None  # the annex: what the next version's own annex says again
+        elif paragraph.startswith("Bijlage: ") and chapters and "..." not in paragraph:
+            current = appendices.setdefault(paragraph, [])
+        elif current is not None:
+            current.append(paragraph)
+    source = Source(origin=Origin.ORGANISATION)
+    return Protocol(
+        meta=meta,
+        chapters=[ChapterContent(number=n, title=CHAPTERS[n], team=[],
+                                 organisation=[Block(paragraphs=text, source=source)])
+                  for n, text in sorted(chapters.items())],
+        appendices=[Appendix(kind="", title=title, blocks=[Block(paragraphs=text,
+                                                                 source=source)])
+                    for title, text in appendices.items()],
+        annex=Annex(items=[], chapters=[], topics=[], actions=[]))
 
 
 # --- what changed -----------------------------------------------------------------------------

@@ -362,6 +362,9 @@ class TeamIdentity(BaseModel):
     department: str
     team_lead: str
     contact_kinds: tuple[str, ...]  # contact-type form kinds, e.g. ("balie", "digitaal")
+    # The team id it had last round (the teams CSV's `vorige_team_id`): `forms --from` takes
+    # its answers from that folder. "" when it was not renamed.
+    previous_team_id: str = ""
 
 
 class BuildStatus(StrEnum):

@@ -543,6 +543,12 @@ def title_page(doc) -> None:
     para(doc, "CONCEPT", "Concept")
     para(doc, "Dit protocol is nog niet vastgesteld.", "Toelichting")
     tag(doc, "endif")
+    # A policy that is still (partly) the invented example's: visible on every concept, as
+    # nothing made with it can be adopted (issue 21, item 6).
+    tag(doc, "if meta.example_policy")
+    para(doc, "VOORBEELDBELEID", "Concept")
+    para(doc, "{{ meta.example_policy }}", "Toelichting")
+    tag(doc, "endif")
     p = para(doc)
     p.paragraph_format.space_before = Pt(40)
     facts = [
@@ -828,6 +834,10 @@ def header_footer(doc) -> None:
     concept = header.add_run("CONCEPT ")
     concept.bold = True
     concept.font.color.rgb = RED
+    header.add_run("{% endif %}{% if meta.example_policy %}")
+    example = header.add_run("VOORBEELDBELEID ")
+    example.bold = True
+    example.font.color.rgb = RED
     header.add_run("{% endif %}versie {{ meta.version }}")
     footer = section.footer.paragraphs[0]
     footer.paragraph_format.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT)

@@ -17,6 +17,7 @@ present), so an archived PDF costs two parses; there is no cheaper call for the 
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import signal
@@ -31,12 +32,15 @@ from pipeline.archive import note_written
 from pipeline.batch.timing import CHECK_STAGES
 from pipeline.errors import Problem
 from pipeline.files import atomic_write_bytes, sha256_bytes, sha256_file
+from pipeline.models import Origin, Protocol, Source
+from pipeline.pdf.compare import Difference, compare, unmapped_glyphs
 from pipeline.pdf.links import name_contents_links
 from pipeline.pdf.read import page_fonts, toc_link_pages
 from pipeline.pdf.soffice import metric_twin
 from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
 from pipeline.render.toc_pages import stamp_toc, toc_entries, toc_pages_from_links
+from pipeline.text import plural
 
 # Stage labels of the work done here (CPU seconds, in the worker; `make bench` prints them).
 VERIFY, VALIDATE_ARCHIVED, VALIDATE_CONCEPT, STAMP = CHECK_STAGES
@@ -65,6 +69,9 @@ class Checked:
     pdf_hash: str = ""
     stamped_docx_hash: str | None = None  # the .docx now holds the page numbers
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage label
+    # What of the .docx's text the PDF lost (`compare`): the team fails, naming the field
+    # (`text_problems`, in the batch's thread, which has the protocol).
+    differences: list[Difference] = field(default_factory=list)
 
 
 def check_pdf(check: Check) -> Checked:
@@ -74,6 +81,11 @@ def check_pdf(check: Check) -> Checked:
     clock = time.process_time
     start = clock()
     out.problems = verify_pdf(check.pdf, expect_text=ANNEX_HEADING, name=check.rel_pdf)
+    if not out.problems:
+        out.differences = compare(check.docx.read_bytes(), check.pdf).differences
+        if out.differences:
+            out.cpu[VERIFY] = clock() - start
+            return out
     toc_pages: dict[str, int] = {}
     if not out.problems:
         # The pages of the contents, read from the links before they get their headings'
@@ -85,6 +97,9 @@ def check_pdf(check: Check) -> Checked:
         start = clock()
         if check.adopted:  # never skipped: what is archived passes the validator
             out.problems = validate_pdf(check.pdf, name=check.rel_pdf)
+            if any(_FONT_RULE in p.message for p in out.problems):
+                # The finding names an object; the coordinator needs the field and text.
+                out.differences = unmapped_glyphs(check.docx.read_bytes(), check.pdf)
             out.cpu[VALIDATE_ARCHIVED] = clock() - start
         else:
             out.warnings.extend(settle_ua_claim(check.pdf, name=check.rel_pdf))
@@ -97,6 +112,85 @@ def check_pdf(check: Check) -> Checked:
     out.stamped_docx_hash = stamp_contents(check.docx, toc_pages, check.out_dir, check.team_id)
     out.cpu[STAMP] = clock() - start
     return out
+
+
+_FONT_RULE = "FONT-UNICODE-MAPPING"  # page's rule: a glyph without its character
+_ORGANISATION_TEXT = "de tekst uit het beleid"
+_TEXT_HINT = ("Vervang in die tekst de genoemde tekens (emoji, bijzondere symbolen) door gewone "
+              "woorden en bouw opnieuw; de PDF is niet gepubliceerd")
+
+
+def _source_of(protocol: Protocol | None, paragraph: str) -> Source | None:
+    """The block of the protocol whose text holds `paragraph` (a paragraph of its .docx), or
+    failing that the block with the most similar text (the template may add to it)."""
+    wanted = " ".join(paragraph.split())
+    if protocol is None or not wanted:
+        return None
+    blocks = [b for c in protocol.chapters for b in (*c.organisation, *c.team)]
+    blocks += [b for a in protocol.appendices for b in a.blocks]
+    texts: dict[str, Source] = {}
+    for block in blocks:
+        for text in (block.title or "", *block.paragraphs, *block.bullets,
+                     *(cell for row in block.table for cell in row)):
+            text = " ".join(text.split())
+            if len(text) > 3:
+                texts.setdefault(text, block.source)
+    for text, source in texts.items():
+        if wanted in text or text in wanted:
+            return source
+    close = difflib.get_close_matches(wanted, list(texts), n=1, cutoff=0.6)
+    return texts[close[0]] if close else None
+
+
+def _verb(found: list[str]) -> str:
+    return "staat" if len(found) == 1 else "staan"
+
+
+def _chars(chars: list[str]) -> str:
+    return ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
+
+
+def text_problems(differences: list[Difference], protocol: Protocol | None,
+                  file: str) -> list[Problem]:
+    """What the PDF lost of the .docx's text, one problem per field, in words a coordinator
+    can act on: the field (or the policy's text) and the characters behind it, never the
+    answer itself (it may hold personal data)."""
+    problems: list[Problem] = []
+    by_place: dict[tuple[str | None, str | None], list[Difference]] = {}
+    for difference in differences:
+        source = _source_of(protocol, difference.paragraph)
+        place = ((source.label or source.tag, source.tag) if source is not None
+                 and source.origin is Origin.TEAM else
+                 (_ORGANISATION_TEXT, None) if source is not None else (None, None))
+        by_place.setdefault(place, []).append(difference)
+    for (label, tag), found in by_place.items():
+        what = []
+        numbers = [d.text for d in found if d.kind == "getal"]
+        if numbers:
+            what.append(f"{plural(len(numbers), 'getal', 'getallen')} (zoals een "
+                        f"telefoonnummer) {_verb(numbers)} niet of verminkt in de PDF")
+        missing = [d.text for d in found if d.kind == "ontbreekt"]
+        if missing:
+            what.append("de PDF toont " + _chars(missing) + " niet")
+        chars = [d.text for d in found if d.kind == "teken"]
+        if chars:
+            what.append("de PDF toont " + _chars(chars) + (", dat" if len(chars) == 1 else
+                        ", die") + f" niet in het document {_verb(chars)}")
+        words = [d.text for d in found if d.kind == "woord"]
+        if words:
+            what.append(f"{plural(len(words), 'woord', 'woorden')} van de alarmkaart "
+                        f"{_verb(words)} niet of verminkt in de PDF")
+        fonts = list(dict.fromkeys(d.text for d in found if d.kind == "lettertype"))
+        if fonts:
+            what.append("het lettertype " + ", ".join(fonts) + " tekent hier tekens die de "
+                        "PDF niet als tekst kent (de melding PDFUA1-FONT-UNICODE-MAPPING)")
+        suspects = [c for c in dict.fromkeys(c for d in found for c in d.suspects())
+                    if c not in missing]
+        cause = f"; kijk ook naar {_chars(suspects)}" if suspects else ""
+        problems.append(Problem(file=file, field=label, tag=tag, message=(
+            "de tekst van de PDF wijkt af van het document: " + "; ".join(what) + cause),
+            hint=_TEXT_HINT))
+    return problems
 
 
 def stamp_contents(docx: Path, pages: dict[str, int], out_dir: Path,

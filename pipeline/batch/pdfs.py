@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline import history
 from pipeline.archive import ArchiveRecord
-from pipeline.batch.checks import Check, Checked, check_pdf, check_pool
+from pipeline.batch.checks import Check, Checked, check_pdf, check_pool, text_problems
 from pipeline.batch.records import slim
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
@@ -33,6 +33,7 @@ from pipeline.errors import ConversionError, Problem, TeamprotocolError
 from pipeline.files import atomic_copy, ensure_inside, sha256_file
 from pipeline.merge import CARD_HEADING
 from pipeline.models import BuildStatus, TeamResult
+from pipeline.pdf.compare import compare
 from pipeline.pdf.convert import PdfConverter
 from pipeline.pdf.read import text_digest
 from pipeline.pdf.verify import settle_ua_claim, verify_pdf
@@ -77,9 +78,11 @@ def _publish(r: TeamResult, check: Check, checked: Checked, shared: Shared,
     result (a new one: `r` is the result of its .docx).
     """
     warnings = [*r.warnings, *checked.warnings]
-    if checked.problems:
+    problems = [*checked.problems,
+                *text_problems(checked.differences, r.protocol, check.rel_pdf)]
+    if problems:
         check.pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
-        return _failed(r, checked.problems, warnings)
+        return _failed(r, problems, warnings)
     if checked.font is not None:
         warnings.insert(0, checked.font)
     protocol = r.protocol
@@ -154,6 +157,10 @@ def _finish_card(r: TeamResult, outcome: Path | Exception | None, shared: Shared
     adopted = r.protocol is not None and r.protocol.meta.status is ProtocolStatus.ADOPTED
     with shared.times.stage("verify card (pypdf + PDFium, page)"):
         problems = verify_pdf(pdf, expect_text=CARD_HEADING, name=rel, validate=adopted)
+        if not problems:  # every word and number of the card, as in its .docx
+            docx = opts.out_dir / r.outputs["kaart_docx"]
+            differences = compare(docx.read_bytes(), pdf, words=True).differences
+            problems = text_problems(differences, r.protocol, rel)
         if not problems and not adopted:
             warnings.extend(settle_ua_claim(pdf, name=rel))
     if problems:

@@ -209,7 +209,7 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
         return failed([problem])
     with times.stage("render docx"):
         data = render_protocol(protocol, shared.policy, template=shared.template,
-                               logo=shared.logo)
+                               logo=shared.logo, example_policy=bool(shared.example))
     docx_hash = sha256_bytes(data)
     if protocol.meta.status is ProtocolStatus.ADOPTED:
         rel = archive_rel(shared, protocol, team_id)

@@ -22,7 +22,7 @@ from pipeline.pdf.processes import sigterm_exits
 # documented lazy subcommands): `check` does not load the build's libraries (openpyxl,
 # icalendar, pypdf, docxtpl, page), and every command starts faster.
 COMMANDS = {name: f"pipeline.cli.{name}" for name in ("build", "catalogue", "check", "forms",
-                                                       "init")}
+                                                       "init", "version")}
 
 
 class _LazyGroup(click_nl.Group):

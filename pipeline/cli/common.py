@@ -19,9 +19,9 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXAMPLE_POLICY = "voorbeeld"  # `--policy voorbeeld`: the embedded example policy, on purpose
 
 
-def command() -> Callable[[Callable[..., Any]], click.Command]:
+def command(name: str | None = None) -> Callable[[Callable[..., Any]], click.Command]:
     """Every subcommand's decorator: `-h`, the help width, and a Dutch usage line."""
-    return click.command(cls=click_nl.Command, context_settings=CONTEXT)
+    return click.command(name, cls=click_nl.Command, context_settings=CONTEXT)
 
 
 def policy_option(value: Path | None) -> Path | None:

@@ -41,7 +41,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     """Maak de Word-formulieren voor elk team uit TEAMS.csv.
 
     TEAMS.csv heeft de kolommen team_id,team,afdeling,leidinggevende,contactvormen
-    (contactvormen gescheiden door ';': balie, huisbezoek, digitaal, bijeenkomsten).
+    (contactvormen gescheiden door ';': balie, huisbezoek, digitaal, bijeenkomsten), en
+    mag de kolom vorige_team_id hebben: de team_id van vorige ronde, voor een hernoemd team.
     Per team komt er een map <team_id> met team.docx en één formulier per contactvorm.
     Formulieren die al bestaan blijven staan, want daarin kunnen antwoorden van
     leidinggevenden staan: alleen nieuwe teams en formulieren worden geschreven. Met --force
@@ -104,6 +105,9 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
                        "formulieren (geen formulieren in de vorige ronde)")
         elif new and found is not None:
             prefilled += 1
+            if team.previous_team_id:  # a renamed team: say whose answers it got
+                click.echo(f"{team.team_id}: ingevuld met de antwoorden van de vorige ronde "
+                           f"(toen team {team.previous_team_id})")
         if kept:
             click.echo(f"{team.team_id}: bestaat al en is niet overschreven: {', '.join(kept)}")
     if found is not None and last_dir is not None:

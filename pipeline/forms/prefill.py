@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.catalogue import FORMS, TEAM_KIND, Migration, ProtocolStatus
+from pipeline.catalogue import CONTACT_KINDS, FORMS, TEAM_KIND, Migration, ProtocolStatus
 from pipeline.errors import FormError, Problem
 from pipeline.files import is_backup_folder
 from pipeline.forms import common
@@ -103,14 +103,22 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
                         file=last_dir, hint="Geef bij --from de map die 'teamprotocol forms' "
                                             "vorig jaar maakte, met per team een map")
     result = Prefill()
-    wanted = {t.team_id for t in teams}
+    wanted = {t.team_id for t in teams} | {t.previous_team_id for t in teams}
     result.gone = sorted(p.name for p in last_dir.iterdir()
                          if p.is_dir() and not p.name.startswith(".") and p.name not in wanted
                          and not is_backup_folder(p) and any(form_files(p)))
     for team in teams:
-        folder = last_dir / team.team_id
+        # A renamed team (the CSV's vorige_team_id) takes its answers from its old folder.
+        folder = last_dir / (team.previous_team_id or team.team_id)
         if not folder.is_dir() or not any(form_files(folder)):
             result.new_teams.append(team.team_id)
+            if team.previous_team_id:
+                result.warnings[team.team_id] = [Problem(
+                    file=str(folder), field="vorige_team_id", message=(
+                        f"de vorige_team_id '{team.previous_team_id}' heeft geen map met "
+                        "formulieren in de vorige ronde, dus het team krijgt lege formulieren"),
+                    hint="Controleer de vorige_team_id in de lijst met teams: de naam van de "
+                         "map van het team in de vorige ronde")]
             continue
         forms, errors = _read_team(folder, migrations)
         if TEAM_KIND not in forms and not errors:
@@ -132,4 +140,73 @@ def plan(teams: list[TeamIdentity], last_dir: Path,
                 message="de versie van de vorige ronde is geen versienummer, dus het nieuwe "
                         "formulier heeft geen versie", hint="Vul de nieuwe versie zelf in, "
                         "bijvoorbeeld 2.0"))
+    return result
+
+
+RAISED_NOTE = ("Het beleid van de organisatie is veranderd, dus dit protocol moet opnieuw worden "
+               "vastgesteld. De antwoorden van versie {version} staan er nog in; de versie is "
+               "een stap hoger, de status weer concept. De datums van stap 1, stap 2 en de "
+               "volgende evaluatie zijn leeg: bespreek de wijziging in het team. Vul de "
+               "vaststelling pas in als de nieuwe versie is vastgesteld.")
+
+
+@dataclass
+class Raised(Prefill):
+    """What `teamprotocol versie` writes: the adopted teams' identities (read from their
+    team forms), their answers with the version raised, and the teams left as they are."""
+
+    teams: list[TeamIdentity] = field(default_factory=list)
+    versions: dict[str, tuple[str, str]] = field(default_factory=dict)  # team: (old, new)
+    not_adopted: list[str] = field(default_factory=list)
+
+
+def _identity(team_id: str, team: FormData) -> TeamIdentity:
+    """The team as its own team form names it (the fields `forms` prefilled from the CSV)."""
+    values = {f.prefill: team.fields.get(f.tag) for f in FORMS[TEAM_KIND].fields if f.prefill}
+    kinds = tuple(k for k in CONTACT_KINDS if team.fields.get(f"{TEAM_KIND}.contact_{k}") is True)
+    return TeamIdentity(team_id=team_id, contact_kinds=kinds,
+                        **{k: v if isinstance(v, str) else "" for k, v in values.items()})
+
+
+def raise_versions(forms_dir: Path, only: list[str] | None = None) -> Raised:
+    """Every adopted team below `forms_dir` (or the teams `only` names) as a new concept
+    version: its answers kept, the version a minor step up, the adoption to be done again.
+
+    After a change of the policy every adopted protocol's text changes, and an adopted
+    version's archived text may not (issue 21, item 12): 200 teams' forms were edited by
+    hand. Teams whose form is not adopted are listed in `not_adopted` and left as they are.
+    """
+    forms_dir = Path(forms_dir)
+    result = Raised()
+    folders = sorted(p for p in forms_dir.iterdir()
+                     if p.is_dir() and not p.name.startswith(".") and not is_backup_folder(p)
+                     and (only is None or p.name in only) and any(form_files(p)))
+    for folder in folders:
+        forms, errors = _read_team(folder, None)
+        if TEAM_KIND not in forms and not errors:
+            errors.append(Problem(file=str(folder / common.form_file_name(TEAM_KIND)),
+                                  message="het teamformulier ontbreekt",
+                                  hint="Zet het teamformulier (team.docx) in de map"))
+        if errors:
+            result.errors[folder.name] = errors
+            continue
+        team = forms[TEAM_KIND]
+        if team.fields.get(STATUS) != ProtocolStatus.ADOPTED:
+            result.not_adopted.append(folder.name)
+            continue
+        old = _text(team.fields.get(VERSION)) or ""
+        answers = {k: carry_over(k, d.fields) for k, d in forms.items()}
+        new = _text(answers[TEAM_KIND].get(VERSION))
+        if not new:
+            result.errors[folder.name] = [Problem(
+                file=team.path, field=FORMS[TEAM_KIND].field(VERSION).label,
+                message=f"de versie '{old}' is geen versienummer, dus er is geen volgende "
+                        "versie", hint="Vul een versienummer in, bijvoorbeeld 1.0, en probeer "
+                                       "het opnieuw")]
+            continue
+        result.teams.append(_identity(folder.name, team))
+        result.answers[folder.name] = answers
+        result.notes[folder.name] = {k: RAISED_NOTE.format(version=old) for k in forms}
+        result.versions[folder.name] = (old, new)
+        result.warnings[folder.name] = [p for d in forms.values() for p in d.errors]
     return result

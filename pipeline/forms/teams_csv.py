@@ -20,6 +20,8 @@ from pipeline.models import TeamIdentity
 from pipeline.policy.messages import DutchValueError, validation_problems
 
 COLUMNS = ("team_id", "team", "afdeling", "leidinggevende", "contactvormen")
+# May be there: the team id of last round, for a team that was renamed (`forms --from`).
+OPTIONAL_COLUMNS = ("vorige_team_id",)
 MAX_CSV_BYTES = 5 * 1024 * 1024
 TEAM_ID_MAX = 40
 # A name goes into each form's title property, which Word (and python-docx) cap at 255
@@ -58,12 +60,22 @@ class TeamRow(BaseModel):
     department: str = Field(alias="afdeling")
     team_lead: str = Field(alias="leidinggevende")
     contact_kinds: tuple[str, ...] = Field(default=(), alias="contactvormen")
+    previous_team_id: str = Field(default="", alias="vorige_team_id")
 
     @field_validator("team_id")
     @classmethod
     def _folder_name(cls, value: str) -> str:
         if why := team_id_problem(value):
             raise DutchValueError(why, _TEAM_ID_HINT)
+        return value
+
+    @field_validator("previous_team_id")
+    @classmethod
+    def _previous_folder_name(cls, value: str) -> str:
+        if value and (why := team_id_problem(value)):
+            raise DutchValueError(why.replace("de team_id", "de vorige_team_id"),
+                                  "Vul de team_id in die het team vorige ronde had (de naam "
+                                  "van zijn map), of laat de kolom leeg")
         return value
 
     @field_validator("team", "department", "team_lead")
@@ -186,7 +198,7 @@ def read_teams_csv(path: Path) -> list[TeamIdentity]:
                        f"zijn gescheiden door {_DELIMITERS[delim]})", file=path,
                        hint="Zet op de eerste regel de kolommen " + ",".join(COLUMNS) +
                        ", gescheiden door komma's of puntkomma's")
-    index = {c: header.index(c) for c in COLUMNS}
+    index = {c: header.index(c) for c in (*COLUMNS, *OPTIONAL_COLUMNS) if c in header}
     teams: list[TeamIdentity] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -208,6 +220,8 @@ def read_teams_csv(path: Path) -> list[TeamIdentity]:
                            f"met '{other}' of zet ze tussen aanhalingstekens")
         values = {c: row[i].strip() for c, i in index.items()}
         problems: list[Problem] = []
+        if values.get("vorige_team_id") == values["team_id"]:
+            values["vorige_team_id"] = ""  # not renamed
         if values["team_id"] in seen:
             problems.append(Problem(file=str(path), field="team_id", message=f"regel {line}: "
                                     f"de team_id komt al voor op regel {seen[values['team_id']]}",

@@ -185,8 +185,17 @@ def _organisation_source(policy: Policy, number: int) -> str:
     return f"{line} Vastgelegd in: {'; '.join(sources)}." if sources else line
 
 
-def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
+EXAMPLE_POLICY_NOTE = ("Gemaakt met (deels) het voorbeeldbeleid van de verzonnen Gemeente "
+                       "Lindenhoven; zo kan dit protocol niet worden vastgesteld.")
+
+
+def template_context(protocol: Protocol, policy: Policy, *,
+                     example_policy: bool = False) -> dict[str, Any]:
     """Every variable the protocol template receives (plain dicts, lists and strings).
+
+    `example_policy`: the policy file is still (partly) the invented example's
+    (`policy.example.example_markers`); a concept then says so on its title page and in
+    its header (`meta.example_policy`, the title page's sentence, "" otherwise).
 
     `logo` is added by `render_protocol` (an image needs the template); see the README for
     the full list.
@@ -235,6 +244,7 @@ def template_context(protocol: Protocol, policy: Policy) -> dict[str, Any]:
             "version": clean(meta.version) or EMPTY,
             "status": meta.status,
             "is_concept": concept,
+            "example_policy": EXAMPLE_POLICY_NOTE if example_policy and concept else "",
             # Adoption facts only for an adopted version: a concept that still holds last
             # version's (set back for the next cycle) does not print them (check warns).
             "adopted_by": "nog niet vastgesteld" if concept else

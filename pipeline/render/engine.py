@@ -167,12 +167,14 @@ def _load(template: Path) -> DocxTemplate:
 
 
 def render_protocol(protocol: Protocol, policy: Policy, *, template: Path | None = None,
-                    logo: Path | None = None) -> bytes:
-    """Render one team protocol to .docx bytes; raises TemplateError before anything is written."""
+                    logo: Path | None = None, example_policy: bool = False) -> bytes:
+    """Render one team protocol to .docx bytes; raises TemplateError before anything is written.
+
+    `example_policy`: mark a concept as made with the example policy (`template_context`)."""
     path = Path(template) if template is not None else TEMPLATE
     tpl = _load(path)
     apply_branding(tpl.docx, policy.branding)
-    context = template_context(protocol, policy)
+    context = template_context(protocol, policy, example_policy=example_policy)
     context["logo"] = InlineImage(tpl, str(logo), height=LOGO_HEIGHT) if logo else ""
     try:
         tpl.render(context, jinja_env=_shared_environment(), autoescape=True)

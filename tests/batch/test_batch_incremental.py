@@ -10,6 +10,7 @@ from helpers.batch import (
     ANNEX_HEADING,
     build,
     copy_tree,
+    docx_headers,
     docx_paragraphs,
     manifest,
     mtimes,
@@ -218,3 +219,16 @@ def test_init_then_build_with_the_copied_policy(tmp_path):
                                            if p.is_dir() and p.name not in adopted)
     assert {e["inputs"]["beleid"] for e in data["teams"].values()} == {sha256(policy)}
     assert not list((tmp_path / "uit").rglob("*.pdf"))  # --no-pdf
+    # Each concept says, on its title page and in its header, that it rests on the example.
+    docx = tmp_path / "uit" / "belastingen" / "teamprotocol-belastingen.docx"
+    assert "VOORBEELDBELEID" in docx_paragraphs(docx)
+    assert any("Gemaakt met (deels) het voorbeeldbeleid" in p for p in docx_paragraphs(docx))
+    assert any("CONCEPT VOORBEELDBELEID versie" in h for h in docx_headers(docx))
+
+    # The example chosen on purpose (the demo) carries no such mark.
+    on_purpose = run_cli("build", forms, "--policy", "voorbeeld", "--out", "demo", "--no-pdf",
+                         cwd=tmp_path)
+    assert on_purpose.returncode == 0, on_purpose.stdout + on_purpose.stderr
+    demo = tmp_path / "demo" / "belastingen" / "teamprotocol-belastingen.docx"
+    assert "CONCEPT" in docx_paragraphs(demo)
+    assert "VOORBEELDBELEID" not in " ".join(docx_paragraphs(demo) + docx_headers(demo))
