@@ -43,7 +43,8 @@ def test_the_counter_appendix_shows_the_answers_under_noun_headings_in_place(
     assert (by_tag["balie.toegangsverbod"].title, by_tag["balie.toegangsverbod"].paragraphs) == (
         "Controle op toegangsverboden", [REGISTER])
     for tag in NEW:
-        assert by_tag[tag].source.origin is Origin.TEAM and not by_tag[tag].gap
+        assert by_tag[tag].source.origin is Origin.TEAM
+        assert not by_tag[tag].gap
 
 
 def test_the_annex_counts_them_for_n6_o5_and_n9(policy, team_form, form, team_forms):
