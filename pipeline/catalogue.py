@@ -571,6 +571,15 @@ _BALIE_FORM = FormSpec(
                "Gastheer of gastvrouw, beveiliging, boa: wie doet wat?", M, TEAM, "O5",
                required=True,
                heading="Ordebewaking aan de balie"),
+            # The register of building bans (policy, chapter 3) only works when someone looks
+            # in it: keeping order, how and by whom (O5), and the measure reaching the offender
+            # it was imposed on (N9). Added after forms went out (0.4): older forms still read.
+            _f("balie.toegangsverbod", "Wie het register van toegangsverboden raadpleegt, en "
+               "wanneer",
+               "Wie kijkt in het register bij het maken van een afspraak en als een bezoeker "
+               "zich aan de balie meldt? Wat doet de medewerker als de bezoeker een "
+               "toegangsverbod heeft?", M, TEAM, "O5", "N9", added_in="0.4",
+               heading="Controle op toegangsverboden"),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
             _f("balie.bezetting", "Minimale bezetting en risicomomenten",
@@ -578,6 +587,19 @@ _BALIE_FORM = FormSpec(
                "N5"),
             _f("balie.spreekkamer", "Inrichting van de spreekkamers",
                "Twee uitgangen, geen losse voorwerpen, zicht van buitenaf.", M, TEAM, "N6"),
+            # Escape routes and compartments: the Werkwijzer's structural provisions (N6,
+            # "werkplekinrichting, camerabewaking, compartimentering"). Added in 0.4.
+            _f("balie.vluchtwegen", "Vluchtwegen voor medewerkers",
+               "Langs welke weg komt een medewerker aan de balie of in de spreekkamer snel in "
+               "veiligheid, zonder langs de bezoeker te gaan? Waar komt die weg uit, en wie "
+               "zorgt dat hij vrij blijft?", M, TEAM, "N6", added_in="0.4",
+               heading="Vluchtwegen"),
+            _f("balie.compartimentering", "Hoe de kantoorruimte is afgesloten voor bezoekers",
+               "Kunnen bezoekers alleen in de publieksruimte komen (compartimentering)? "
+               "Beschrijf hoe de kantoorruimte is afgesloten, bijvoorbeeld met een deur die "
+               "alleen met een pas opengaat, en wie bezoekers ophaalt en terugbrengt.", M, TEAM,
+               "N6", added_in="0.4",
+               heading="Scheiding van publieks- en kantoorruimte"),
             _yes_no("balie.camera", "Er hangen camera's bij de balie en de ingang",
                     "Kies ja, nee, deels of weet ik niet.", "N6",
                     no="Er hangen geen camera's bij de balie en de ingang."),
@@ -735,7 +757,9 @@ MAPPING_REASONS: dict[str, str] = {
           "team.huisregels_locatie for a team's own place; never n.v.t.: the policy covers "
           "every location.",
     "O5": "policy + team.orde (every employee keeps order, every team says who and how) + "
-          "balie.ordebewaking + bijeenkomsten.beveiliging and .mandaat; never n.v.t.",
+          "balie.ordebewaking + balie.toegangsverbod (who checks the register of building bans "
+          "before an appointment and at the desk: the Werkwijzer puts the toegangsverbod under "
+          "keeping order) + bijeenkomsten.beveiliging and .mandaat; never n.v.t.",
     "N1": "policy (RI&E) + team.risicos + huisbezoek.soorten (involuntary visits are a risk "
           "the Werkwijzer names) + bijeenkomsten.risico: where the team's risks lie. Not "
           "bijeenkomsten.soorten: which meetings a team holds is no risk inventory.",
@@ -745,8 +769,10 @@ MAPPING_REASONS: dict[str, str] = {
     "N5": "policy + balie.bezetting, huisbezoek.risico and .duo, bijeenkomsten.risico, and "
           "digitaal.identiteit and .sociale_media (shielding staff's identity and watching for "
           "doxing are organisational measures, not technical ones).",
-    "N6": "policy + balie.spreekkamer, balie.camera, bijeenkomsten.zaal: the building and its "
-          "technique.",
+    "N6": "policy + balie.spreekkamer, balie.camera, balie.vluchtwegen, "
+          "balie.compartimentering, bijeenkomsten.zaal: the building and its technique; escape "
+          "routes and the public area shut off from the offices are the Werkwijzer's "
+          "werkplekinrichting and compartimentering.",
     "N7": "policy + balie.alarmknop, .alarmopvolging, .alarmtest, huisbezoek.registratie, "
           ".achterwacht and "
           ".persoonsalarm, bijeenkomsten.alarm.",
@@ -754,8 +780,9 @@ MAPPING_REASONS: dict[str, str] = {
           "huisbezoek.nabespreking (first aftercare) + bijeenkomsten.nazorg.",
     "N9": "policy + the locked sanctions + team.incidentgesprek: the Werkwijzer's dadergerichte "
           "aanpak starts by addressing the offender on his behaviour (the sanction ladder's "
-          "first step); watching social media for doxing is a measure (N5), not an approach "
-          "to the offender.",
+          "first step); + balie.toegangsverbod: the ladder's last step reaches the offender "
+          "only when the counter checks the register; watching social media for doxing is a "
+          "measure (N5), not an approach to the offender.",
     "N10": "policy (evaluated periodically) + team.volgende_evaluatie (a date ahead).",
     "L1": "team.dilemmas + team.intervisie (how often dilemmas are discussed).",
     "L2": "policy (consultation structure) + team.opschalen (inherit).",

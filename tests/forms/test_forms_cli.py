@@ -96,7 +96,7 @@ def test_check_report_in_dutch(filled_balie):
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Bijlage balie en spreekkamer (balie) van team burgerzaken" in out
-    assert "Beantwoord: 3 van 11 vragen." in out
+    assert "Beantwoord: 3 van 14 vragen." in out
     assert "Verplichte vragen die nog niet zijn ingevuld:\n  - Wie op een alarm afkomt" in out
     assert "N7 Er is een systeem van alarmering" in out
     assert "Gastvrouw" not in out  # the report names questions, not answers

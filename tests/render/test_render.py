@@ -532,9 +532,12 @@ def test_unanswered_questions_in_a_row_are_one_box_naming_each():
         "• De huisregels hangen zichtbaar op elke locatie (O4)\n"
         "• Hoe burgers de huisregels te zien krijgen (O3)\n"
         "• Wie de orde bewaakt en hoe (O5)\n"
+        "• Wie het register van toegangsverboden raadpleegt, en wanneer (O5, N9)\n"
         "• Minimale bezetting en risicomomenten (N5)",
         "Deze vragen heeft het team nog niet beantwoord (tussen haakjes de onderdelen in "
         "hoofdstuk 7):\n"
+        "• Vluchtwegen voor medewerkers (N6)\n"
+        "• Hoe de kantoorruimte is afgesloten voor bezoekers (N6)\n"
         "• Er hangen camera's bij de balie en de ingang (N6)\n"
         "• Elke balie en spreekkamer heeft een alarmknop (N7)\n"
         "• Wie op een alarm afkomt en hoe snel (N7)\n"
