@@ -634,12 +634,9 @@ def changes_docx(old_docx: bytes, new_docx: bytes, facts: Versions, *, when: dt.
     title = (f"Wijzigingen teamprotocol {facts.team}, versie {facts.version} ten opzichte van "
              f"{facts.previous_version}")
     files["docProps/core.xml"] = _core(files["docProps/core.xml"], title, when)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in files.items():
-            zout.writestr(name, data)
     # Fixed zip dates: the same two versions on the same day give the same bytes.
-    return ooxml.finish_package(out.getvalue(), {"teamprotocol.kind": "wijzigingen"}), result
+    return (ooxml.finish_package(ooxml.write_zip(files), {"teamprotocol.kind": "wijzigingen"}),
+            result)
 
 
 # Settings that follow `w:trackRevisions` in CT_Settings's sequence (ECMA-376 part 1, 17.15.1).

@@ -92,6 +92,7 @@ from pipeline.ooxml.package import (
     glossary_xml,
     parse_custom_properties,
     set_compatibility_mode,
+    write_zip,
 )
 
 __all__ = [
@@ -110,5 +111,5 @@ __all__ = [
     "repeating_section", "sdt", "sdt_alias",
     "sdt_checked", "sdt_full_date", "sdt_kind", "sdt_tag", "sdt_text", "set_compatibility_mode",
     "showing_placeholder", "sym_text", "text_beside", "text_control", "text_runs",
-    "placeholder_runs",
+    "placeholder_runs", "write_zip",
 ]

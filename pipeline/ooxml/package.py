@@ -183,6 +183,23 @@ def _dutch_settings(settings: etree._Element) -> None:
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
+def write_zip(files: Mapping[str, bytes],
+              date_time: tuple[int, int, int, int, int, int] = FIXED_ZIP_TIME) -> bytes:
+    """A zip of `files` in their order, every member deflated with one fixed date and mode 644.
+
+    The one deterministic zip writer: python-docx and docxtpl stamp every member with the
+    current time (measured with python-docx 1.2.0), so equal inputs would give different bytes.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, data)
+    return out.getvalue()
+
+
 GLOSSARY_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
                 "glossaryDocument")
 GLOSSARY_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"
@@ -325,11 +342,4 @@ def finish_package(docx: bytes, props: Mapping[str, str],
         names.append(CUSTOM_PART)
     if placeholders and GLOSSARY_PART not in names:
         _add_glossary(files, names, placeholders)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, files[name])
-    return out.getvalue()
+    return write_zip({name: files[name] for name in names})
