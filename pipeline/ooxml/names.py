@@ -1,4 +1,4 @@
-"""The namespaces of a Word package, Clark names (`qn`) and element making (`_el`)."""
+"""The namespaces of a Word package, Clark names (`qn`) and element making (`element`)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def qn(name: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
-def _el(name: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
+def element(name: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
     """Make `<name attr=…>` (prefixed names), appended to `parent` when given."""
     el = etree.Element(qn(name)) if parent is None else etree.SubElement(parent, qn(name))
     for k, v in attrs.items():

@@ -31,7 +31,7 @@ from pipeline.ooxml.names import (
     W14_NS,
     W15_NS,
     W_NS,
-    _el,
+    element,
     qn,
 )
 
@@ -119,7 +119,7 @@ def set_compatibility_mode(settings: etree._Element) -> None:
     compat = settings.find(qn("w:compat"))
     if compat is None:  # python-docx's template always has one; a foreign file may not
         return
-    _el("w:compatSetting", compat, w_name="compatibilityMode",
+    element("w:compatSetting", compat, w_name="compatibilityMode",
         w_uri="http://schemas.microsoft.com/office/word", w_val=COMPATIBILITY_MODE)
 
 
@@ -252,21 +252,21 @@ def glossary_xml(placeholders: Mapping[str, str]) -> bytes:
 def _glossary_xml(items: tuple[tuple[str, str], ...]) -> bytes:
     placeholders = dict(items)
     root = etree.Element(qn("w:glossaryDocument"), nsmap={"w": W_NS})
-    parts = _el("w:docParts", root)
+    parts = element("w:docParts", root)
     for tag in sorted(placeholders):
         name = placeholder_name(tag)
-        part = _el("w:docPart", parts)
-        pr = _el("w:docPartPr", part)
-        _el("w:name", pr, w_val=name)
-        category = _el("w:category", pr)
-        _el("w:name", category, w_val="Algemeen")  # Dutch Word's "General"
-        _el("w:gallery", category, w_val="placeholder")
-        _el("w:type", _el("w:types", pr), w_val="bbPlcHdr")
-        _el("w:behavior", _el("w:behaviors", pr), w_val="content")
-        _el("w:guid", pr, w_val="{" + str(uuid.UUID(name)).upper() + "}")
-        paragraph = _el("w:p", _el("w:docPartBody", part))
-        style = _el("w:rPr")
-        _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
+        part = element("w:docPart", parts)
+        pr = element("w:docPartPr", part)
+        element("w:name", pr, w_val=name)
+        category = element("w:category", pr)
+        element("w:name", category, w_val="Algemeen")  # Dutch Word's "General"
+        element("w:gallery", category, w_val="placeholder")
+        element("w:type", element("w:types", pr), w_val="bbPlcHdr")
+        element("w:behavior", element("w:behaviors", pr), w_val="content")
+        element("w:guid", pr, w_val="{" + str(uuid.UUID(name)).upper() + "}")
+        paragraph = element("w:p", element("w:docPartBody", part))
+        style = element("w:rPr")
+        element("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
         paragraph.extend(placeholder_runs(placeholders[tag], style))
     return _xml(root)
 
