@@ -35,7 +35,6 @@ from pipeline import ooxml
 from pipeline.text import dutch_date
 
 AUTHOR = "teamprotocol"
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # A summary line shows old and new text when both are at most this long, else "tekst gewijzigd".
@@ -51,7 +50,7 @@ _PLAIN_CHILDREN = {"pPr", "r", "bookmarkStart", "bookmarkEnd", "proofErr"}
 
 
 def _w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
+    return f"{{{ooxml.W_NS}}}{tag}"
 
 
 def _local(el: etree._Element) -> str:

@@ -45,20 +45,12 @@ from pipeline.ooxml.controls import (
 )
 from pipeline.ooxml.names import (
     CHECKED_CHAR,
-    CT_NS,
     CUSTOM_CT,
-    CUSTOM_NS,
     CUSTOM_PART,
     CUSTOM_REL,
     DATE_FORMAT,
-    MC_NS,
     NS,
-    PKG_REL_NS,
     UNCHECKED_CHAR,
-    VT_NS,
-    W14_NS,
-    W15_NS,
-    W_NS,
     element,
     format_date,
     qn,
@@ -78,6 +70,16 @@ from pipeline.ooxml.package import (
     parse_custom_properties,
     set_compatibility_mode,
     write_zip,
+)
+from pipeline.ooxml_ns import (
+    CT_NS,
+    CUSTOM_NS,
+    MC_NS,
+    PKG_REL_NS,
+    VT_NS,
+    W14_NS,
+    W15_NS,
+    W_NS,
 )
 
 __all__ = [

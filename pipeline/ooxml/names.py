@@ -1,4 +1,5 @@
-"""The namespaces of a Word package, Clark names (`qn`) and element making (`element`)."""
+"""The namespaces of a Word package (from `pipeline.ooxml_ns`) as prefixes, Clark names (`qn`)
+and element making (`element`)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,8 @@ import datetime as dt
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
-W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+from pipeline.ooxml_ns import CUSTOM_NS, VT_NS, W14_NS, W15_NS, W_NS
+
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_PART = "docProps/custom.xml"
@@ -24,7 +19,6 @@ NS = {"w": W_NS, "w14": W14_NS, "w15": W15_NS, "vt": VT_NS, "cp": CUSTOM_NS}
 
 CHECKED_CHAR, UNCHECKED_CHAR = "\u2612", "\u2610"  # ☒ ☐ as Word's checkbox shows them
 DATE_FORMAT = "d-M-yyyy"  # Word's picture; shown text is made by `format_date`
-
 
 
 def qn(name: str) -> str:

@@ -19,20 +19,22 @@ from pipeline.ooxml.controls import (
 )
 from pipeline.ooxml.names import (
     _FMTID,
-    CT_NS,
     CUSTOM_CT,
-    CUSTOM_NS,
     CUSTOM_PART,
     CUSTOM_REL,
-    MC_NS,
     NS,
+    element,
+    qn,
+)
+from pipeline.ooxml_ns import (
+    CT_NS,
+    CUSTOM_NS,
+    MC_NS,
     PKG_REL_NS,
     VT_NS,
     W14_NS,
     W15_NS,
     W_NS,
-    element,
-    qn,
 )
 
 
