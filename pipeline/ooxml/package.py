@@ -42,9 +42,8 @@ def custom_properties_xml(props: Mapping[str, str]) -> bytes:
     """`docProps/custom.xml` holding `props` as string (`vt:lpwstr`) properties."""
     root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
     for pid, (name, value) in enumerate(props.items(), start=2):  # Word starts pids at 2
-        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid),
-                                name=name)
-        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+        prop = element("cp:property", root, fmtid=_FMTID, pid=str(pid), name=name)
+        element("vt:lpwstr", prop).text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -58,22 +57,25 @@ def parse_custom_properties(root: etree._Element) -> dict[str, str]:
     return out
 
 
+def _free_id(rels: etree._Element) -> str:
+    """The first `rIdN` no `Relationship` in `rels` has."""
+    ids = {r.get("Id") for r in rels}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    return f"rId{n}"
+
+
 def _add_custom_part(files: dict[str, bytes], props: Mapping[str, str]) -> None:
     files[CUSTOM_PART] = custom_properties_xml(props)
     ct = etree.fromstring(files["[Content_Types].xml"])
-    if not ct.xpath("ct:Override[@PartName=$p]", p="/" + CUSTOM_PART, namespaces={"ct": CT_NS}):
-        etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + CUSTOM_PART,
-                         ContentType=CUSTOM_CT)
+    if not ct.xpath("ct:Override[@PartName=$p]", p="/" + CUSTOM_PART, namespaces=NS):
+        element("ct:Override", ct, PartName="/" + CUSTOM_PART, ContentType=CUSTOM_CT)
     files["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8",
                                                   standalone=True)
     rels = etree.fromstring(files["_rels/.rels"])
-    if not rels.xpath("r:Relationship[@Type=$t]", t=CUSTOM_REL, namespaces={"r": PKG_REL_NS}):
-        ids = {r.get("Id") for r in rels}
-        n = 1
-        while f"rId{n}" in ids:
-            n += 1
-        etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=CUSTOM_REL,
-                         Target=CUSTOM_PART)
+    if not rels.xpath("rel:Relationship[@Type=$t]", t=CUSTOM_REL, namespaces=NS):
+        element("rel:Relationship", rels, Id=_free_id(rels), Type=CUSTOM_REL, Target=CUSTOM_PART)
     files["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
                                           standalone=True)
 
@@ -293,17 +295,12 @@ def _add_glossary(files: dict[str, bytes], names: list[str],
             extra.append((part, ct_))
     files["word/glossary/_rels/document.xml.rels"] = _xml(_rels(targets))
     rels = etree.fromstring(files[DOC_RELS])
-    ids = {r.get("Id") for r in rels}
-    n = 1
-    while f"rId{n}" in ids:
-        n += 1
-    etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=GLOSSARY_REL,
-                     Target="glossary/document.xml")
+    element("rel:Relationship", rels, Id=_free_id(rels), Type=GLOSSARY_REL,
+            Target="glossary/document.xml")
     files[DOC_RELS] = _xml(rels)
     ct = etree.fromstring(files["[Content_Types].xml"])
     for part, content_type in ((GLOSSARY_PART, GLOSSARY_CT), *extra):
-        etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + part,
-                         ContentType=content_type)
+        element("ct:Override", ct, PartName="/" + part, ContentType=content_type)
     files["[Content_Types].xml"] = _xml(ct)
     names += [GLOSSARY_PART, *(part for part, _ in extra),
               "word/glossary/_rels/document.xml.rels"]
@@ -312,8 +309,7 @@ def _add_glossary(files: dict[str, bytes], names: list[str],
 def _rels(targets: Mapping[str, tuple[str, str]]) -> etree._Element:
     root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
     for rid, (type_, target) in targets.items():
-        etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=type_,
-                         Target=target)
+        element("rel:Relationship", root, Id=rid, Type=type_, Target=target)
     return root
 
 
