@@ -71,16 +71,7 @@ from pipeline.ooxml.package import (
     set_compatibility_mode,
     write_zip,
 )
-from pipeline.ooxml_ns import (
-    CT_NS,
-    CUSTOM_NS,
-    MC_NS,
-    PKG_REL_NS,
-    VT_NS,
-    W14_NS,
-    W15_NS,
-    W_NS,
-)
+from pipeline.ooxml_ns import CT_NS, CUSTOM_NS, MC_NS, PKG_REL_NS, VT_NS, W14_NS, W15_NS, W_NS
 
 __all__ = [
     "APP_XML", "CHECKED_CHAR", "COMPATIBILITY_MODE", "CT_NS", "CUSTOM_CT", "CUSTOM_NS",

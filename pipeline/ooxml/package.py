@@ -26,16 +26,7 @@ from pipeline.ooxml.names import (
     element,
     qn,
 )
-from pipeline.ooxml_ns import (
-    CT_NS,
-    CUSTOM_NS,
-    MC_NS,
-    PKG_REL_NS,
-    VT_NS,
-    W14_NS,
-    W15_NS,
-    W_NS,
-)
+from pipeline.ooxml_ns import CT_NS, CUSTOM_NS, MC_NS, PKG_REL_NS, VT_NS, W14_NS, W15_NS, W_NS
 
 
 def custom_properties_xml(props: Mapping[str, str]) -> bytes:
