@@ -35,7 +35,6 @@ from pipeline import ooxml
 from pipeline.text import dutch_date
 
 AUTHOR = "teamprotocol"
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # A summary line shows old and new text when both are at most this long, else "tekst gewijzigd".
@@ -51,7 +50,7 @@ _PLAIN_CHILDREN = {"pPr", "r", "bookmarkStart", "bookmarkEnd", "proofErr"}
 
 
 def _w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
+    return f"{{{ooxml.W_NS}}}{tag}"
 
 
 def _local(el: etree._Element) -> str:
@@ -634,12 +633,9 @@ def changes_docx(old_docx: bytes, new_docx: bytes, facts: Versions, *, when: dt.
     title = (f"Wijzigingen teamprotocol {facts.team}, versie {facts.version} ten opzichte van "
              f"{facts.previous_version}")
     files["docProps/core.xml"] = _core(files["docProps/core.xml"], title, when)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in files.items():
-            zout.writestr(name, data)
     # Fixed zip dates: the same two versions on the same day give the same bytes.
-    return ooxml.finish_package(out.getvalue(), {"teamprotocol.kind": "wijzigingen"}), result
+    return (ooxml.finish_package(ooxml.write_zip(files), {"teamprotocol.kind": "wijzigingen"}),
+            result)
 
 
 # Settings that follow `w:trackRevisions` in CT_Settings's sequence (ECMA-376 part 1, 17.15.1).

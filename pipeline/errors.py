@@ -8,6 +8,7 @@ is one or more Problems (`TeamprotocolError.problems`) raised together.
 from __future__ import annotations
 
 import errno
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -64,6 +65,26 @@ class Problem(BaseModel):
         if self.hint:
             text += " " + sentence(self.hint)
         return " — ".join([*parts, text])
+
+
+def several(problems: Sequence[Problem], lead: str, *, file: str, hint: str | None,
+            unnamed: str | None = None, strip: str = "", limit: int | None = None) -> Problem:
+    """One `Problem` naming several on the line printed: `lead` then `veld: probleem; …`
+    (at most `limit`, then `; en nog N`), with their hint when they share one, else `hint`.
+
+    A problem without a field is named `unnamed` (or by its message alone); `strip` is taken
+    off the front of each message (a prefix the lead already says).
+    """
+    def line(p: Problem) -> str:
+        message, name = p.message.removeprefix(strip), p.field or unnamed
+        return f"{name}: {message}" if name else message
+
+    shown = problems[:limit]
+    text = lead + "; ".join(line(p) for p in shown)
+    if len(problems) > len(shown):
+        text += f"; en nog {len(problems) - len(shown)}"
+    same_hint = len({p.hint for p in problems}) == 1
+    return Problem(file=file, message=text, hint=problems[0].hint if same_hint else hint)
 
 
 class TeamprotocolError(Exception):

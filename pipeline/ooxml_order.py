@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+from pipeline.ooxml_ns import W_NS
 
 # The sequences of CT_PPrBase + CT_PPr, CT_ParaRPr/CT_RPr (EG_RPrBase), CT_TcPr
 # (ECMA-376 part 1, wml.xsd, 5th edition), local names in order.

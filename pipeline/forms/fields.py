@@ -101,7 +101,7 @@ def _rows_table(doc: DocxDocument, field: Field, rows: list[dict], look: layout.
         layout.shade_cell(cell, look.header_fill)
     header_tr = table.rows[0]._tr
     trpr = header_tr.get_or_add_trPr()
-    trpr.append(ooxml._el("w:tblHeader"))  # repeat the header on a new page
+    trpr.append(ooxml.element("w:tblHeader"))  # repeat the header on a new page
     for i, row in enumerate(table.rows[1:]):
         data = rows[i] if i < len(rows) else {}
         for cell, col in zip(row.cells, field.columns, strict=True):

@@ -8,7 +8,6 @@ the copy is then read by the normal reader, like a current form.
 from __future__ import annotations
 
 import copy
-import io
 import tempfile
 import zipfile
 from pathlib import Path
@@ -91,19 +90,11 @@ def _migrated_copy(path: Path, props: dict[str, str], steps: list[Migration],
                         file=path, hint=common.INSTRUCTIONS[-1])
     files[main] = etree.tostring(document, xml_declaration=True, encoding="UTF-8",
                                  standalone=True)
-    raw = _zip(files)
+    raw = ooxml.write_zip(files)
     props = {**props, common.PROP_SCHEMA: SCHEMA_VERSION}
     out = folder / path.name
     out.write_bytes(ooxml.finish_package(raw, props))
     return out
-
-
-def _zip(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return buf.getvalue()
 
 
 def read_previous_form(path: Path,

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from pipeline.catalogue import CONTACT_KINDS
-from pipeline.errors import CsvError, Problem
+from pipeline.errors import CsvError, Problem, several
 from pipeline.files import is_reserved_name
 from pipeline.models import TeamIdentity
 from pipeline.policy.messages import DutchValueError, validation_problems
@@ -133,12 +133,9 @@ def _row_error(problems: list[Problem], path: Path, line: int) -> CsvError:
     if len(problems) == 1:
         return CsvError(*problems)
     prefix = f"regel {line}: "
-    shown = "; ".join(f"{p.field}: {p.message.removeprefix(prefix)}" if p.field
-                      else p.message.removeprefix(prefix) for p in problems)
-    hints = {p.hint for p in problems}
-    return CsvError(*problems, summary=Problem(
-        file=str(path), message=f"{prefix}{len(problems)} fouten: {shown}",
-        hint=problems[0].hint if len(hints) == 1 else _ROW_HINT))
+    return CsvError(*problems, summary=several(
+        problems, f"{prefix}{len(problems)} fouten: ", file=str(path), hint=_ROW_HINT,
+        strip=prefix))
 
 
 def _decode(path: Path) -> str:

@@ -8,22 +8,22 @@ import hashlib
 
 from lxml import etree
 
-from pipeline.ooxml.names import CHECKED_CHAR, DATE_FORMAT, UNCHECKED_CHAR, _el, format_date, qn
+from pipeline.ooxml.names import CHECKED_CHAR, DATE_FORMAT, UNCHECKED_CHAR, element, format_date, qn
 
 
 def text_runs(text: str, rpr: etree._Element | None = None) -> list[etree._Element]:
     """`<w:r>` elements for `text`: one run, `\\n` as `<w:br/>` and `\\t` as `<w:tab/>`."""
-    r = _el("w:r")
+    r = element("w:r")
     if rpr is not None:
         r.append(_copy(rpr))
     for i, line in enumerate(text.split("\n")):
         if i:
-            _el("w:br", r)
+            element("w:br", r)
         for j, piece in enumerate(line.split("\t")):
             if j:
-                _el("w:tab", r)
+                element("w:tab", r)
             if piece:
-                t = _el("w:t", r)
+                t = element("w:t", r)
                 t.text = piece
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return [r]
@@ -34,11 +34,11 @@ def _copy(el: etree._Element) -> etree._Element:
 
 
 def _rpr(color: str | None = None, font: str | None = None) -> etree._Element:
-    rpr = _el("w:rPr")
+    rpr = element("w:rPr")
     if font:
-        _el("w:rFonts", rpr, w_ascii=font, w_hAnsi=font, w_eastAsia=font, w_cs=font)
+        element("w:rFonts", rpr, w_ascii=font, w_hAnsi=font, w_eastAsia=font, w_cs=font)
     if color:
-        _el("w:color", rpr, w_val=color)
+        element("w:color", rpr, w_val=color)
     return rpr
 
 
@@ -78,24 +78,24 @@ def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
     voeren". The placeholder runs carry the `PlaceholderText` style, not direct grey, so
     typed text never inherits the grey.
     """
-    el = _el("w:sdt")
-    pr = _el("w:sdtPr", el)
-    _el("w:alias", pr, w_val=alias)
-    _el("w:tag", pr, w_val=tag)
+    el = element("w:sdt")
+    pr = element("w:sdtPr", el)
+    element("w:alias", pr, w_val=alias)
+    element("w:tag", pr, w_val=tag)
     if locked:
         # Word refuses edits and deletion; LibreOffice ignores the lock, so the reader never
         # takes a locked field's text as an answer.
-        _el("w:lock", pr, w_val="sdtContentLocked")
+        element("w:lock", pr, w_val="sdtContentLocked")
     if placeholder:
-        _el("w:docPart", _el("w:placeholder", pr), w_val=placeholder_name(tag))
+        element("w:docPart", element("w:placeholder", pr), w_val=placeholder_name(tag))
     if content is None:
-        _el("w:showingPlcHdr", pr)
+        element("w:showingPlcHdr", pr)
     if kind is not None:
         pr.append(kind)
-    body = _el("w:sdtContent", el)
+    body = element("w:sdtContent", el)
     if content is None:
-        style = _el("w:rPr")
-        _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
+        style = element("w:rPr")
+        element("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
         if font:
             style.append(_rpr(None, font)[0])
         runs = placeholder_runs(placeholder, style, _rpr(None, font) if font else None)
@@ -108,7 +108,7 @@ def sdt(tag: str, alias: str, kind: etree._Element | None, content: str | None,
 def text_control(tag: str, alias: str, value: str | None, placeholder: str, *,
                  multiline: bool = False, locked: bool = False) -> etree._Element:
     """Inline plain-text control; multi-line keeps line breaks as `<w:br/>` inside the control."""
-    kind = _el("w:text", w_multiLine="1") if multiline else _el("w:text")
+    kind = element("w:text", w_multiLine="1") if multiline else element("w:text")
     return sdt(tag, alias, kind, value if value else None, placeholder, locked=locked)
 
 
@@ -143,10 +143,10 @@ def block_text_control(tag: str, alias: str, value: str | None, placeholder: str
 
 def checkbox_control(tag: str, alias: str, checked: bool) -> etree._Element:
     """Inline `w14:checkbox` control showing ☒ or ☐ (Word's own states and font)."""
-    kind = _el("w14:checkbox")
-    _el("w14:checked", kind, w14_val="1" if checked else "0")
-    _el("w14:checkedState", kind, w14_val="2612", w14_font="MS Gothic")
-    _el("w14:uncheckedState", kind, w14_val="2610", w14_font="MS Gothic")
+    kind = element("w14:checkbox")
+    element("w14:checked", kind, w14_val="1" if checked else "0")
+    element("w14:checkedState", kind, w14_val="2612", w14_font="MS Gothic")
+    element("w14:uncheckedState", kind, w14_val="2610", w14_font="MS Gothic")
     return sdt(tag, alias, kind, CHECKED_CHAR if checked else UNCHECKED_CHAR, "",
                font="MS Gothic")
 
@@ -162,24 +162,24 @@ def dropdown_control(tag: str, alias: str, choices: tuple[str, ...], value: str 
     as Word writes it): choosing it makes the answer empty again (the reader knows the
     prompt's text).
     """
-    kind = _el("w:dropDownList")
+    kind = element("w:dropDownList")
     if empty_item:
-        _el("w:listItem", kind, w_displayText=empty_item, w_value=empty_item)
+        element("w:listItem", kind, w_displayText=empty_item, w_value=empty_item)
     display = dict(zip(choices, shown, strict=True)) if shown else {}
     for c in choices:
-        _el("w:listItem", kind, w_displayText=display.get(c, c), w_value=c)
+        element("w:listItem", kind, w_displayText=display.get(c, c), w_value=c)
     return sdt(tag, alias, kind, display.get(value, value) if value else None, placeholder)
 
 
 def date_control(tag: str, alias: str, value: dt.date | None, placeholder: str) -> etree._Element:
     """Inline date picker (nl-NL, `d-M-yyyy`); the date itself is kept in `w:fullDate`."""
-    kind = _el("w:date")
+    kind = element("w:date")
     if value is not None:
         kind.set(qn("w:fullDate"), f"{value.isoformat()}T00:00:00Z")
-    _el("w:dateFormat", kind, w_val=DATE_FORMAT)
-    _el("w:lid", kind, w_val="nl-NL")
-    _el("w:storeMappedDataAs", kind, w_val="dateTime")
-    _el("w:calendar", kind, w_val="gregorian")
+    element("w:dateFormat", kind, w_val=DATE_FORMAT)
+    element("w:lid", kind, w_val="nl-NL")
+    element("w:storeMappedDataAs", kind, w_val="dateTime")
+    element("w:calendar", kind, w_val="gregorian")
     return sdt(tag, alias, kind, format_date(value) if value else None, placeholder)
 
 
@@ -189,14 +189,14 @@ def repeating_section(tag: str, alias: str, rows: list[etree._Element]) -> etree
     Lets Word users add a row with the plus button. LibreOffice 25.2 drops both levels when
     it saves (measured), so readers must find rows from their cell controls, never from this.
     """
-    outer = _el("w:sdt")
-    pr = _el("w:sdtPr", outer)
-    _el("w:alias", pr, w_val=alias)
-    _el("w:tag", pr, w_val=tag)
-    _el("w15:repeatingSection", pr)
-    body = _el("w:sdtContent", outer)
+    outer = element("w:sdt")
+    pr = element("w:sdtPr", outer)
+    element("w:alias", pr, w_val=alias)
+    element("w:tag", pr, w_val=tag)
+    element("w15:repeatingSection", pr)
+    body = element("w:sdtContent", outer)
     for row in rows:
-        item = _el("w:sdt", body)
-        _el("w15:repeatingSectionItem", _el("w:sdtPr", item))
-        _el("w:sdtContent", item).append(row)
+        item = element("w:sdt", body)
+        element("w15:repeatingSectionItem", element("w:sdtPr", item))
+        element("w:sdtContent", item).append(row)
     return outer

@@ -19,30 +19,22 @@ from pipeline.ooxml.controls import (
 )
 from pipeline.ooxml.names import (
     _FMTID,
-    CT_NS,
     CUSTOM_CT,
-    CUSTOM_NS,
     CUSTOM_PART,
     CUSTOM_REL,
-    MC_NS,
     NS,
-    PKG_REL_NS,
-    VT_NS,
-    W14_NS,
-    W15_NS,
-    W_NS,
-    _el,
+    element,
     qn,
 )
+from pipeline.ooxml_ns import CT_NS, CUSTOM_NS, MC_NS, PKG_REL_NS, VT_NS, W14_NS, W15_NS, W_NS
 
 
 def custom_properties_xml(props: Mapping[str, str]) -> bytes:
     """`docProps/custom.xml` holding `props` as string (`vt:lpwstr`) properties."""
     root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
     for pid, (name, value) in enumerate(props.items(), start=2):  # Word starts pids at 2
-        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid),
-                                name=name)
-        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+        prop = element("cp:property", root, fmtid=_FMTID, pid=str(pid), name=name)
+        element("vt:lpwstr", prop).text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -56,22 +48,25 @@ def parse_custom_properties(root: etree._Element) -> dict[str, str]:
     return out
 
 
+def _free_id(rels: etree._Element) -> str:
+    """The first `rIdN` no `Relationship` in `rels` has."""
+    ids = {r.get("Id") for r in rels}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    return f"rId{n}"
+
+
 def _add_custom_part(files: dict[str, bytes], props: Mapping[str, str]) -> None:
     files[CUSTOM_PART] = custom_properties_xml(props)
     ct = etree.fromstring(files["[Content_Types].xml"])
-    if not ct.xpath("ct:Override[@PartName=$p]", p="/" + CUSTOM_PART, namespaces={"ct": CT_NS}):
-        etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + CUSTOM_PART,
-                         ContentType=CUSTOM_CT)
+    if not ct.xpath("ct:Override[@PartName=$p]", p="/" + CUSTOM_PART, namespaces=NS):
+        element("ct:Override", ct, PartName="/" + CUSTOM_PART, ContentType=CUSTOM_CT)
     files["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8",
                                                   standalone=True)
     rels = etree.fromstring(files["_rels/.rels"])
-    if not rels.xpath("r:Relationship[@Type=$t]", t=CUSTOM_REL, namespaces={"r": PKG_REL_NS}):
-        ids = {r.get("Id") for r in rels}
-        n = 1
-        while f"rId{n}" in ids:
-            n += 1
-        etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=CUSTOM_REL,
-                         Target=CUSTOM_PART)
+    if not rels.xpath("rel:Relationship[@Type=$t]", t=CUSTOM_REL, namespaces=NS):
+        element("rel:Relationship", rels, Id=_free_id(rels), Type=CUSTOM_REL, Target=CUSTOM_PART)
     files["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
                                           standalone=True)
 
@@ -119,7 +114,7 @@ def set_compatibility_mode(settings: etree._Element) -> None:
     compat = settings.find(qn("w:compat"))
     if compat is None:  # python-docx's template always has one; a foreign file may not
         return
-    _el("w:compatSetting", compat, w_name="compatibilityMode",
+    element("w:compatSetting", compat, w_name="compatibilityMode",
         w_uri="http://schemas.microsoft.com/office/word", w_val=COMPATIBILITY_MODE)
 
 
@@ -183,6 +178,23 @@ def _dutch_settings(settings: etree._Element) -> None:
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
+def write_zip(files: Mapping[str, bytes],
+              date_time: tuple[int, int, int, int, int, int] = FIXED_ZIP_TIME) -> bytes:
+    """A zip of `files` in their order, every member deflated with one fixed date and mode 644.
+
+    The one deterministic zip writer: python-docx and docxtpl stamp every member with the
+    current time (measured with python-docx 1.2.0), so equal inputs would give different bytes.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, data)
+    return out.getvalue()
+
+
 GLOSSARY_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
                 "glossaryDocument")
 GLOSSARY_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"
@@ -235,21 +247,21 @@ def glossary_xml(placeholders: Mapping[str, str]) -> bytes:
 def _glossary_xml(items: tuple[tuple[str, str], ...]) -> bytes:
     placeholders = dict(items)
     root = etree.Element(qn("w:glossaryDocument"), nsmap={"w": W_NS})
-    parts = _el("w:docParts", root)
+    parts = element("w:docParts", root)
     for tag in sorted(placeholders):
         name = placeholder_name(tag)
-        part = _el("w:docPart", parts)
-        pr = _el("w:docPartPr", part)
-        _el("w:name", pr, w_val=name)
-        category = _el("w:category", pr)
-        _el("w:name", category, w_val="Algemeen")  # Dutch Word's "General"
-        _el("w:gallery", category, w_val="placeholder")
-        _el("w:type", _el("w:types", pr), w_val="bbPlcHdr")
-        _el("w:behavior", _el("w:behaviors", pr), w_val="content")
-        _el("w:guid", pr, w_val="{" + str(uuid.UUID(name)).upper() + "}")
-        paragraph = _el("w:p", _el("w:docPartBody", part))
-        style = _el("w:rPr")
-        _el("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
+        part = element("w:docPart", parts)
+        pr = element("w:docPartPr", part)
+        element("w:name", pr, w_val=name)
+        category = element("w:category", pr)
+        element("w:name", category, w_val="Algemeen")  # Dutch Word's "General"
+        element("w:gallery", category, w_val="placeholder")
+        element("w:type", element("w:types", pr), w_val="bbPlcHdr")
+        element("w:behavior", element("w:behaviors", pr), w_val="content")
+        element("w:guid", pr, w_val="{" + str(uuid.UUID(name)).upper() + "}")
+        paragraph = element("w:p", element("w:docPartBody", part))
+        style = element("w:rPr")
+        element("w:rStyle", style, w_val=PLACEHOLDER_STYLE)
         paragraph.extend(placeholder_runs(placeholders[tag], style))
     return _xml(root)
 
@@ -274,17 +286,12 @@ def _add_glossary(files: dict[str, bytes], names: list[str],
             extra.append((part, ct_))
     files["word/glossary/_rels/document.xml.rels"] = _xml(_rels(targets))
     rels = etree.fromstring(files[DOC_RELS])
-    ids = {r.get("Id") for r in rels}
-    n = 1
-    while f"rId{n}" in ids:
-        n += 1
-    etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship", Id=f"rId{n}", Type=GLOSSARY_REL,
-                     Target="glossary/document.xml")
+    element("rel:Relationship", rels, Id=_free_id(rels), Type=GLOSSARY_REL,
+            Target="glossary/document.xml")
     files[DOC_RELS] = _xml(rels)
     ct = etree.fromstring(files["[Content_Types].xml"])
     for part, content_type in ((GLOSSARY_PART, GLOSSARY_CT), *extra):
-        etree.SubElement(ct, f"{{{CT_NS}}}Override", PartName="/" + part,
-                         ContentType=content_type)
+        element("ct:Override", ct, PartName="/" + part, ContentType=content_type)
     files["[Content_Types].xml"] = _xml(ct)
     names += [GLOSSARY_PART, *(part for part, _ in extra),
               "word/glossary/_rels/document.xml.rels"]
@@ -293,8 +300,7 @@ def _add_glossary(files: dict[str, bytes], names: list[str],
 def _rels(targets: Mapping[str, tuple[str, str]]) -> etree._Element:
     root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
     for rid, (type_, target) in targets.items():
-        etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=type_,
-                         Target=target)
+        element("rel:Relationship", root, Id=rid, Type=type_, Target=target)
     return root
 
 
@@ -325,11 +331,4 @@ def finish_package(docx: bytes, props: Mapping[str, str],
         names.append(CUSTOM_PART)
     if placeholders and GLOSSARY_PART not in names:
         _add_glossary(files, names, placeholders)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, files[name])
-    return out.getvalue()
+    return write_zip({name: files[name] for name in names})

@@ -17,7 +17,7 @@ from pydantic import (
     ValidationError,
 )
 
-from pipeline.errors import PolicyError, Problem
+from pipeline.errors import PolicyError, Problem, several
 from pipeline.policy.model import Policy
 from pipeline.policy.reader import FIX_HINT
 
@@ -213,11 +213,7 @@ def policy_error(exc: ValidationError, path: Path) -> PolicyError:
                 for key, message, hint in policy_problems(exc, source)]
     if len(problems) == 1:
         return PolicyError(*problems)
-    shown = [f"{p.field or 'het beleid'}: {p.message}" for p in problems[:MAX_REPORTED]]
-    more = len(problems) - len(shown)
-    text = f"{len(problems)} fouten in het beleid: " + "; ".join(shown)
-    if more:
-        text += f"; en nog {more}"
-    same_hint = len({p.hint for p in problems}) == 1
-    return PolicyError(*problems, summary=Problem(  # all of them in .problems, for --json callers
-        file=str(path), message=text, hint=problems[0].hint if same_hint else FIX_HINT))
+    # all of them in .problems, for --json callers
+    return PolicyError(*problems, summary=several(
+        problems, f"{len(problems)} fouten in het beleid: ", file=str(path), hint=FIX_HINT,
+        unnamed="het beleid", limit=MAX_REPORTED))

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
+from pipeline.ooxml import write_zip
 from pipeline.render.toc import BOOKMARK_PREFIX, LEVELS_VARIABLE, NS, TOC_LINKS, el, run, w
 
 
@@ -78,11 +79,8 @@ def _in_toc_field(docx: bytes, pages: Mapping[str, int] | None) -> bytes | None:
                                                 standalone=True)
     files["word/settings.xml"] = etree.tostring(settings, xml_declaration=True,
                                                 encoding="UTF-8", standalone=True)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in infos:
-            dst.writestr(info, files[info.filename])
-    return out.getvalue()
+    # The rendered .docx has one date on every member (`normalise_zip`): keep it.
+    return write_zip(files, infos[0].date_time)
 
 
 def toc_entries(docx: bytes) -> list[tuple[str, str]]:

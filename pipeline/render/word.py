@@ -14,7 +14,7 @@ from docx.shared import RGBColor
 from lxml import etree
 
 from pipeline.models import Protocol
-from pipeline.ooxml import W_NS
+from pipeline.ooxml import W_NS, write_zip
 from pipeline.policy import Branding, Policy
 from pipeline.render.common import clean
 from pipeline.render.context import DOC_TITLE, SUBJECT
@@ -137,15 +137,9 @@ def _set_properties(document: DocxDocument, protocol: Protocol, policy: Policy) 
 
 def normalise_zip(data: bytes, stamp: dt.datetime) -> bytes:
     """Rewrite a .docx zip with one fixed time on every member, so equal inputs give equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        files = {info.filename: src.read(info.filename) for info in src.infolist()}
+    return write_zip(files, stamp.timetuple()[:6])
 
 
 _NUMBERED_STYLE = "List Number"
