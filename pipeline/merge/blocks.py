@@ -148,14 +148,14 @@ def _gap_block(kind: str, field: Field) -> Block:
     A statement (no title of its own) is named in its box, not in a sentence above a box
     that says the same ("…: niet beantwoord." over "Nog niet ingevuld"), in the editor's
     sentence (`Field.said_as`); a question's
-    heading is its noun heading (`Field.title`), the box names the form's question."""
+    heading is its noun heading (`Field.title`), the box names it by that heading."""
     source = _source(Origin.TEAM, kind, field)
     if field.is_statement:
         said = (field.said_as(None) or field.label).rstrip(".")
         return Block(source=source, gap=True, items=list(field.checklist),
                      gap_note=f"{said}{_see(field)}.", unanswered=field.label.rstrip("."))
     return Block(title=field.title, source=source, gap=True, gap_note=gap_note(field, None),
-                 items=list(field.checklist), unanswered=field.label)
+                 items=list(field.checklist), unanswered=field.title)
 
 
 def _extend_titles(label: str) -> tuple[str, str]:

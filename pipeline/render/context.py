@@ -66,8 +66,8 @@ def block_view(block: Block, terminology: str = terms.DEFAULT, *,
 
 
 UNANSWERED_TITLE = "Nog niet ingevuld"
-UNANSWERED_INTRO = ("Deze vragen heeft het team nog niet beantwoord (tussen haakjes de "
-                    "onderdelen in hoofdstuk 7):")
+UNANSWERED_INTRO = ("Hierover heeft het team op het formulier nog niets ingevuld (tussen "
+                    "haakjes de onderdelen in hoofdstuk 7):")
 
 
 def team_views(blocks: list[Block], terminology: str = terms.DEFAULT,

@@ -16,8 +16,8 @@ from helpers.batch import (
     docx_headers,
     docx_paragraphs,
     find_in_pdf,
-    html_tables,
     manifest,
+    overview_rows,
     pdf_text,
     protocol_json,
     sha256,
@@ -131,7 +131,7 @@ def test_overview_files_list_every_team(example_build, examples):
     sheet = load_workbook(out / "overzicht.xlsx")["Overzicht"]
     ids = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert sorted(ids) == sorted(examples)
-    overview = html_tables(out / "overzicht.html")[0]
+    overview = overview_rows(out / "overzicht.html")
     assert sorted(next(t for t in examples if t in row[0]) for row in overview[1:]) == sorted(
         examples)
     assert 'id="mislukt"' not in (out / "overzicht.html").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ from helpers.batch import (
     ARCHIVE,
     adopted_answers,
     build,
-    html_tables,
     manifest,
+    overview_rows,
     required_answers,
     run_cli,
     write_team,
@@ -163,7 +163,7 @@ def test_overview_lists_failed_teams_with_file_and_message(mixed_cli, mixed_repo
     expected = {(r.team_id, Path(p.file).name, p.field or "–") for r in mixed_report.failed
                 for p in r.problems}
 
-    overview = html_tables(out / "overzicht.html")[0]
+    overview = overview_rows(out / "overzicht.html")
     status = {next(t for t in (*BAD, GOOD_CONCEPT, GOOD_ADOPTED) if t in row[0]): row[1]
               for row in overview[1:]}
     assert all(status[t] == "mislukt" for t in BAD)

@@ -26,6 +26,7 @@ from pipeline.render import (
     render_protocol,
     template_context,
 )
+from pipeline.render.context import UNANSWERED_INTRO
 from pipeline.render.toc_pages import toc_entries
 
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -511,8 +512,9 @@ def test_what_is_missing_is_one_line_per_form_without_the_obvious_reason():
 
 def test_unanswered_questions_in_a_row_are_one_box_naming_each():
     """A contact form left almost empty: the questions without an answer that follow each
-    other are one box naming each with its checklist items, not a heading and an identical box
-    per question; a statement is named in its box, with no sentence above it saying the same.
+    other are one box naming each (by its protocol heading) with its checklist items, not a
+    heading and an identical box per question; a statement is named in its box, with no
+    sentence above it saying the same.
     An answered question in between splits the run."""
     team = FormData(path="team.docx", kind="team", team_id="t", schema_version="1",
                     fields={"team.contact_balie": True})
@@ -527,21 +529,19 @@ def test_unanswered_questions_in_a_row_are_one_box_naming_each():
     boxes = [t for s, t in appendix if s == "Open punt"]
     assert boxes == [
         "Nog niet ingevuld; zie onderdeel O1 in hoofdstuk 7.",  # Locaties, alone: its own
-        "Deze vragen heeft het team nog niet beantwoord (tussen haakjes de onderdelen in "
-        "hoofdstuk 7):\n"
+        f"{UNANSWERED_INTRO}\n"
         "• De huisregels hangen zichtbaar op elke locatie (O4)\n"
-        "• Hoe burgers de huisregels te zien krijgen (O3)\n"
-        "• Wie de orde bewaakt en hoe (O5)\n"
-        "• Wie het register van toegangsverboden raadpleegt, en wanneer (O5, N9)\n"
+        "• Bekendmaking van de huisregels (O3)\n"
+        "• Ordebewaking aan de balie (O5)\n"
+        "• Controle op toegangsverboden (O5, N9)\n"
         "• Minimale bezetting en risicomomenten (N5)",
-        "Deze vragen heeft het team nog niet beantwoord (tussen haakjes de onderdelen in "
-        "hoofdstuk 7):\n"
-        "• Vluchtwegen voor medewerkers (N6)\n"
-        "• Hoe de kantoorruimte is afgesloten voor bezoekers (N6)\n"
+        f"{UNANSWERED_INTRO}\n"
+        "• Vluchtwegen (N6)\n"
+        "• Scheiding van publieks- en kantoorruimte (N6)\n"
         "• Er hangen camera's bij de balie en de ingang (N6)\n"
         "• Elke balie en spreekkamer heeft een alarmknop (N7)\n"
-        "• Wie op een alarm afkomt en hoe snel (N7)\n"
-        "• Hoe vaak het alarm wordt getest (N7)",
+        "• Alarmopvolging (N7)\n"
+        "• Test van het alarm (N7)",
     ]
     headings = [t for s, t in appendix if s.startswith("Heading") or s == "Bijlagekop"]
     assert headings.count("Nog niet ingevuld") == 2  # each run under a heading of its own
