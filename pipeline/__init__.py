@@ -1,3 +1,3 @@
 """teamprotocol: team protocols for safe public service, from Word forms to PDF/A."""
 
-__version__ = "0.3.1"
+__version__ = "0.4.0"
