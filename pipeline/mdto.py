@@ -194,13 +194,19 @@ def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: st
         related = _el(obj, "gerelateerdInformatieobject")
         _ref(related, "gerelateerdInformatieobjectVerwijzing", replaces[1], replaces[0], org)
         _term(related, "gerelateerdInformatieobjectTypeRelatie", "Vervangt", _OWN_TERMS)
+    _creator_and_restriction(obj, org, settings)
+    return _serialise(root)
+
+
+def _creator_and_restriction(obj: etree._Element, org: str, settings: ArchiveSettings) -> None:
+    """The archive creator and the restriction on use: the same in a version's record and in
+    the team's series record."""
     _ref(obj, "archiefvormer", org, settings.tooi, _TOOI if settings.tooi else None)
     restriction = settings.beperking
     use = _el(obj, "beperkingGebruik")
     _term(use, "beperkingGebruikType", restriction.label, restriction.begrippenlijst)
     if restriction.toelichting:
         _el(use, "beperkingGebruikNadereBeschrijving", restriction.toelichting)
-    return _serialise(root)
 
 
 def series_xml(meta: ProtocolMeta, settings: ArchiveSettings, key: str) -> bytes:
@@ -217,12 +223,7 @@ def series_xml(meta: ProtocolMeta, settings: ArchiveSettings, key: str) -> bytes
           settings.waardering)
     category = settings.informatiecategorie
     _term(obj, "informatiecategorie", category.label, category.selectielijst, category.code)
-    _ref(obj, "archiefvormer", org, settings.tooi, _TOOI if settings.tooi else None)
-    restriction = settings.beperking
-    use = _el(obj, "beperkingGebruik")
-    _term(use, "beperkingGebruikType", restriction.label, restriction.begrippenlijst)
-    if restriction.toelichting:
-        _el(use, "beperkingGebruikNadereBeschrijving", restriction.toelichting)
+    _creator_and_restriction(obj, org, settings)
     return _validated(_serialise(root), f"{key}.mdto.xml")
 
 
