@@ -321,14 +321,16 @@ def previous_cycle(protocol: Protocol, index: ArchiveIndex,
 # --- the archive record of one adopted version -------------------------------------------------
 
 def record_files(protocol: Protocol, settings: ArchiveSettings, index: ArchiveIndex,
-                 target: Path, pdf: Path, checked_at: dt.datetime) -> dict[str, bytes]:
+                 target: Path, pdf: Path, checked_at: dt.datetime, *,
+                 example: bool = False) -> dict[str, bytes]:
     """The archive files still missing beside `target` (`<stem>.pdf`), sidecars validated.
 
     `<stem>.protocol.json` and the two MDTO sidecars; a file already there is kept as it is
     (the archive is written once). The sidecars describe the archived PDF: `target` when it
     is already archived, else `pdf`, which is about to be copied there. MetadataError when a
     sidecar does not validate: then `pdf` is removed, as a PDF that fails verification is,
-    and the team fails before anything is archived.
+    and the team fails before anything is archived. `example`: a demo's records, marked as
+    an example (`mdto.EXAMPLE_PREFIX`).
     """
     stem = target.name.removesuffix(".pdf")
     folder = target.parent
@@ -348,9 +350,10 @@ def record_files(protocol: Protocol, settings: ArchiveSettings, index: ArchiveIn
                                  sha256=sha256_file(described), checked_at=checked_at,
                                  replaces=replaces, reviews=protocol.annex.reviews,
                                  level=conformance(described.read_bytes()) or "B",
-                                 series=series)
+                                 series=series, example=example)
         if not (folder / f"{series}.mdto.xml").exists():
-            files[f"{series}.mdto.xml"] = mdto.series_xml(protocol.meta, settings, series)
+            files[f"{series}.mdto.xml"] = mdto.series_xml(protocol.meta, settings, series,
+                                                          example=example)
         files.update(_closed_records(earlier, protocol.meta, settings, folder))
     except MetadataError:
         pdf.unlink(missing_ok=True)

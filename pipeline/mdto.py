@@ -49,6 +49,9 @@ _TOOI = "TOOI (Thesaurus en Ontologie Overheidsinformatie)"
 # (Selectielijst gemeenten 2020, 2.1: "na vervallen"). MDTO's event list has no such event.
 RETENTION_TRIGGER = "Vervallen door een nieuwe vastgestelde versie"
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+# The demo's records (the embedded example policy, chosen on purpose) show how archiving works
+# but describe an invented organisation: their `omschrijving` starts with this (issue 21, 6).
+EXAMPLE_PREFIX = "Voorbeeld, geen archiefstuk: "
 _VALUATION_LABEL = {"B": "Blijvend te bewaren", "V": "Tijdelijk te bewaren",
                     "N": "Nader te bepalen"}
 
@@ -142,21 +145,22 @@ def _retention(obj: etree._Element, settings: ArchiveSettings,
 def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: str, *,
                          replaces: tuple[str, str] | None = None,
                          reviews: Sequence[ReviewItem] = (),
-                         series: str | None = None) -> bytes:
+                         series: str | None = None, example: bool = False) -> bytes:
     """The `<informatieobject>` of one adopted protocol archived as `<stem>.pdf`.
 
     `replaces` is (stem, naam) of the adopted version this one replaces, if any; `reviews`
     are the coordinator's decisions on answers that were *te beoordelen*, each recorded as an
     event "Beoordeling" (who, when, the decision on which question); `series` the key of the
-    team's aggregation record (`isOnderdeelVan`).
+    team's aggregation record (`isOnderdeelVan`); `example` marks a demo's record
+    (`EXAMPLE_PREFIX`).
     """
     org = meta.organisation
     root, obj = _root("informatieobject")
     _identify(obj, stem, org, record_name(meta))
     _term(obj, "aggregatieniveau", "Archiefstuk", _AGGREGATION)
-    _el(obj, "omschrijving", f"Afspraken van team {meta.team} ({meta.department}) over "
-                             "veilige publieke dienstverlening: het voorkomen van en omgaan met "
-                             "agressie en geweld.")
+    _el(obj, "omschrijving", _described(
+        f"Afspraken van team {meta.team} ({meta.department}) over veilige publieke "
+        "dienstverlening: het voorkomen van en omgaan met agressie en geweld.", example))
     if meta.adopted_on is not None:
         # The protocol applies from its adoption until the next evaluation.
         period = _el(obj, "dekkingInTijd")
@@ -209,15 +213,32 @@ def _creator_and_restriction(obj: etree._Element, org: str, settings: ArchiveSet
         _el(use, "beperkingGebruikNadereBeschrijving", restriction.toelichting)
 
 
-def series_xml(meta: ProtocolMeta, settings: ArchiveSettings, key: str) -> bytes:
+def _described(text: str, example: bool) -> str:
+    """A record's `omschrijving`; a demo's starts with `EXAMPLE_PREFIX`."""
+    return EXAMPLE_PREFIX + text[:1].lower() + text[1:] if example else text
+
+
+def is_example(xml: bytes) -> bool:
+    """True when the record is a demo's (its `omschrijving` starts with `EXAMPLE_PREFIX`)."""
+    try:
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return False
+    text = root.findtext(f"{{{NS}}}informatieobject/{{{NS}}}omschrijving") or ""
+    return text.startswith(EXAMPLE_PREFIX)
+
+
+def series_xml(meta: ProtocolMeta, settings: ArchiveSettings, key: str, *,
+               example: bool = False) -> bytes:
     """The aggregation record (`Serie`) of a team's adopted protocols, `<key>.mdto.xml`:
-    every archived version points to it with `isOnderdeelVan`."""
+    every archived version points to it with `isOnderdeelVan`; `example` marks a demo's."""
     org = meta.organisation
     root, obj = _root("informatieobject")
     _identify(obj, key, org, series_name(meta))
     _term(obj, "aggregatieniveau", "Serie", _AGGREGATION)
-    _el(obj, "omschrijving", f"De vastgestelde versies van het teamprotocol van team "
-                             f"{meta.team} ({meta.department}), elk met een eigen record.")
+    _el(obj, "omschrijving", _described(
+        f"De vastgestelde versies van het teamprotocol van team {meta.team} "
+        f"({meta.department}), elk met een eigen record.", example))
     _el(obj, "taal", "nl")
     _term(obj, "waardering", _VALUATION_LABEL[settings.waardering], _VALUATIONS,
           settings.waardering)
@@ -319,13 +340,13 @@ def schema_problems(xml: bytes) -> list[str]:
 def sidecars(meta: ProtocolMeta, settings: ArchiveSettings, stem: str, *, size: int,
              sha256: str, checked_at: dt.datetime,
              replaces: tuple[str, str] | None = None, level: str = "B",
-             reviews: Sequence[ReviewItem] = (), series: str | None = None
-             ) -> dict[str, bytes]:
+             reviews: Sequence[ReviewItem] = (), series: str | None = None,
+             example: bool = False) -> dict[str, bytes]:
     """Both sidecars of `<stem>.pdf` (PDF/A-2 `level`) by file name, validated;
-    MetadataError when one is not."""
+    MetadataError when one is not. `example`: a demo's record (`EXAMPLE_PREFIX`)."""
     record, file_ = sidecar_names(stem)
     out = {record: informatieobject_xml(meta, settings, stem, replaces=replaces,
-                                        reviews=reviews, series=series),
+                                        reviews=reviews, series=series, example=example),
            file_: bestand_xml(meta, stem, size=size, sha256=sha256, checked_at=checked_at,
                               level=level)}
     return {name: _validated(xml, name) for name, xml in out.items()}

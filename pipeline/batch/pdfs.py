@@ -99,7 +99,8 @@ def _publish(r: TeamResult, check: Check, checked: Checked, shared: Shared,
         target = ensure_inside(opts.out_dir, Path(rel))
         # The MDTO sidecars are made and validated before anything is archived.
         record_files = history.record_files(protocol, shared.policy.archive, shared.archive,
-                                            target, check.pdf, dt.datetime.now().astimezone())
+                                            target, check.pdf, dt.datetime.now().astimezone(),
+                                            example=shared.demo)
         with shared.times.stage("archive copy"):
             record = _archive(check.pdf, target, shared.manifest.archive.get(rel), r.team_id,
                               rendered)

@@ -83,6 +83,9 @@ class Shared:
     # What of a policy file is still the invented example organisation's: nothing is adopted
     # with it (policy.example.example_markers); empty for the embedded example, on purpose.
     example: list[str] = field(default_factory=list)
+    # The example policy is in use (the demo, `--policy voorbeeld`, or a file still holding
+    # example markers): what it archives is marked as an example (`mdto.EXAMPLE_PREFIX`).
+    demo: bool = False
     # Per team, the SHA-256 of every output this run wrote, hashed from the bytes written (or
     # the PDF just verified), never re-read at the end: the manifest records what this run made.
     written: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -149,9 +152,10 @@ def shared_inputs(opts: BuildOptions) -> Shared:
     # A new version of this program may write different documents from the same inputs, and
     # a build with PDFs has other outputs than one without.
     hashes["teamprotocol"] = sha256_bytes(f"{__version__}/{SCHEMA_VERSION}/{opts.pdf}".encode())
+    example = example_markers(policy, opts.policy_path)
     return Shared(policy=policy, logo=logo, template=template, hashes=hashes,
                    archive=history.ArchiveIndex(Path(opts.out_dir) / ARCHIVE_DIR),
-                   example=example_markers(policy, opts.policy_path))
+                   example=example, demo=opts.policy_path is None or bool(example))
 
 
 def team_inputs(folder: Path, shared: Shared) -> dict[str, str]:

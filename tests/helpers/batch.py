@@ -275,3 +275,20 @@ def assert_overview_matches_annex(out: Path) -> list[str]:
             i["status"] in ("te beoordelen", "deels", "ontbreekt")
             and any(m["party"] == "team" for m in i["missing"]) for i in items), team_id
     return seen
+
+
+def own_policy(folder: Path) -> Path:
+    """A copy of the example policy made an organisation's own (no example marker left: its
+    archive code, its logo, its addresses and texts), as `<folder>/beleid.yaml`."""
+    from PIL import Image
+
+    from pipeline.policy import default_policy_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    text = default_policy_path().read_text(encoding="utf-8").replace("tooi: gm0000",
+                                                                     "tooi: gm0363")
+    text = text.replace("lindenhoven.example", "zuidwolde.nl").replace("Lindenhoven", "Zuidwolde")
+    policy = folder / "beleid.yaml"
+    policy.write_text(text.replace("lindenhoven", "zuidwolde"), encoding="utf-8")
+    Image.new("RGB", (300, 100), (20, 60, 110)).save(folder / "logo.png")
+    return policy
