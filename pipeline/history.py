@@ -118,13 +118,35 @@ class ArchiveIndex:
             if self._lone_pdfs is None:  # listed once: 0.2.0's PDFs without a protocol.json
                 self._lone_pdfs = lone_pdfs(self.folder)
             self._legacy[team_id] = legacy_versions(self._lone_pdfs, team_id)
-        seen: set[object] = set()
-        once = []
-        for v in sorted([*self._legacy[team_id], *self._by_team.get(team_id, [])], key=_order):
-            if _version_id(v.meta.version) not in seen:
-                seen.add(_version_id(v.meta.version))
-                once.append(v)
-        return once
+        return _once([*self._legacy[team_id], *self._by_team.get(team_id, [])])
+
+    def lineage(self, meta: ProtocolMeta) -> list[ArchivedVersion]:
+        """The adopted versions of `meta`'s team and of the ids it had before a rename
+        (`ProtocolMeta.previous_team_id`, followed through the archived versions' own, so
+        a team renamed twice keeps all), oldest first, each version number once."""
+        found: list[ArchivedVersion] = list(self.versions(meta.team_id))
+        ids = [meta.team_id]
+        todo = [meta.previous_team_id, *(v.meta.previous_team_id for v in found)]
+        while todo:
+            team_id = todo.pop()
+            if not team_id or team_id in ids:
+                continue
+            ids.append(team_id)
+            versions = self.versions(team_id)
+            found += versions
+            todo += [v.meta.previous_team_id for v in versions]
+        return _once(found)
+
+
+def _once(versions: list[ArchivedVersion]) -> list[ArchivedVersion]:
+    """`versions` oldest first, each version number once (the one archived first)."""
+    seen: set[object] = set()
+    once = []
+    for v in sorted(versions, key=_order):
+        if _version_id(v.meta.version) not in seen:
+            seen.add(_version_id(v.meta.version))
+            once.append(v)
+    return once
 
 
 def _same_version(a: ProtocolMeta, b: ProtocolMeta) -> bool:
@@ -290,7 +312,7 @@ def previous_cycle(protocol: Protocol, index: ArchiveIndex,
     one, for the change document; None for a first version.
     """
     meta = protocol.meta
-    archived = [v for v in index.versions(meta.team_id) if not _same_version(v.meta, meta)]
+    archived = [v for v in index.lineage(meta) if not _same_version(v.meta, meta)]
     if not archived:
         return protocol, None
     entries: list[VersionEntry] = []
@@ -340,7 +362,7 @@ def record_files(protocol: Protocol, settings: ArchiveSettings, index: ArchiveIn
     if all((folder / n).exists() for n in mdto.sidecar_names(stem)):
         return files
     described = target if target.exists() else pdf
-    earlier = [v for v in index.versions(protocol.meta.team_id)
+    earlier = [v for v in index.lineage(protocol.meta)
                if v.stem != stem and not _same_version(v.meta, protocol.meta)]
     replaces = (earlier[-1].stem, mdto.record_name(earlier[-1].meta)) if earlier else None
     series = series_stem(stem)

@@ -28,6 +28,9 @@ class FormData(BaseModel):
     errors: list[Problem] = Field(default_factory=list)
     warnings: list[Problem] = Field(default_factory=list)
     application: str | None = None  # the program that saved the form last (docProps/app.xml)
+    # The team id it had before it was renamed (the form's custom property, written by
+    # `forms` from the teams CSV's `vorige_team_id`); "" when it was not renamed.
+    previous_team_id: str = ""
 
 
 class Decision(StrEnum):
@@ -296,6 +299,9 @@ class ProtocolMeta(BaseModel):
     next_evaluation: dt.date | None = None
     contact_kinds: list[str]
     history: list[VersionEntry] = Field(default_factory=list)
+    # The team id before a rename (`FormData.previous_team_id`): the Versiebeheer, the change
+    # document and "Vervangt" continue the archived versions of that id. "" when not renamed.
+    previous_team_id: str = ""
 
 
 class CardLevel(BaseModel):

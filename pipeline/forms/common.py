@@ -13,6 +13,9 @@ QUESTION, ANSWER, LOCKED, NOTE = "Vraag", "Antwoord", "Organisatietekst", "Toeli
 PROP_KIND = "teamprotocol.kind"
 PROP_SCHEMA = "teamprotocol.schema_version"
 PROP_TEAM = "teamprotocol.team_id"
+# The team id a renamed team had before (the teams CSV's `vorige_team_id`), so `build` finds
+# its archived versions: not an answer, so not a field the team could change by mistake.
+PROP_PREVIOUS = "teamprotocol.vorige_team_id"
 REQUIRED_MARK = " *"
 ROWS_NOTE = ("Meer rijen nodig? In Word: klik in de laatste rij op het plusteken rechtsonder. "
              "In LibreOffice: Tabel > Invoegen > Rijen eronder.")

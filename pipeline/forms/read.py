@@ -21,7 +21,7 @@ from pipeline import ooxml
 from pipeline.catalogue import FORMS, SCHEMA_VERSION, FieldType, Merge
 from pipeline.errors import FormError, Problem
 from pipeline.forms.checks import check_answer, check_total
-from pipeline.forms.common import PROP_KIND, PROP_SCHEMA, PROP_TEAM
+from pipeline.forms.common import PROP_KIND, PROP_PREVIOUS, PROP_SCHEMA, PROP_TEAM
 from pipeline.forms.document import NEW_FORM, FormDocument
 from pipeline.forms.package import Package, open_package
 from pipeline.forms.recover import recover
@@ -63,9 +63,13 @@ def read_form(path: Path) -> FormData:
                         hint=NEW_FORM)
     doc = FormDocument(str(path), kind, package.document, package.application)
     fields = _read_fields(doc)
+    previous = props.get(PROP_PREVIOUS, "")
+    if previous and (previous == props[PROP_TEAM] or team_id_problem(previous)):
+        previous = ""  # not a team id: no history to continue
     return FormData(path=str(path), kind=kind, team_id=props[PROP_TEAM],
                     schema_version=version, fields=fields, errors=doc.errors,
-                    warnings=doc.warnings, application=package.application)
+                    warnings=doc.warnings, application=package.application,
+                    previous_team_id=previous)
 
 
 NOT_OURS = "dit is geen formulier van teamprotocol (de formuliergegevens ontbreken)"

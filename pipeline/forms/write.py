@@ -33,6 +33,7 @@ from pipeline.forms.common import (
     INSTRUCTIONS,
     LOCKED_INSTRUCTION,
     PROP_KIND,
+    PROP_PREVIOUS,
     PROP_SCHEMA,
     PROP_TEAM,
     form_file_name,
@@ -162,6 +163,8 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
     out = io.BytesIO()
     doc.save(out)
     props = {PROP_KIND: spec.kind, PROP_SCHEMA: SCHEMA_VERSION, PROP_TEAM: identity.team_id}
+    if identity.previous_team_id:
+        props[PROP_PREVIOUS] = identity.previous_team_id
     return ooxml.finish_package(out.getvalue(), props, _placeholders(spec))
 
 

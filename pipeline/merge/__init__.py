@@ -208,6 +208,7 @@ def _meta(policy: Policy, forms: TeamForms, team: FormData, kinds: list[str],
         team_meeting=meeting,
         next_evaluation=_date(answer_of(team, "team.volgende_evaluatie")),
         contact_kinds=kinds,
+        previous_team_id=team.previous_team_id,
         history=[VersionEntry(version=version, date=adopted_on or meeting, status=status,
                               note=note)],
     )
