@@ -21,8 +21,11 @@ from pipeline.pdf.processes import sigterm_exits
 # Each command's module, imported only when that command runs or `--help` lists it (click's
 # documented lazy subcommands): `check` does not load the build's libraries (openpyxl,
 # icalendar, pypdf, docxtpl, page), and every command starts faster.
-COMMANDS = {name: f"pipeline.cli.{name}" for name in ("build", "catalogue", "check", "forms",
-                                                       "init", "version")}
+# Command name -> (module, function); `versie` is the function `version` in `version.py`
+# (keyed by module name it was listed as "version" and "versie" was an unknown command).
+COMMANDS = {**{name: (f"pipeline.cli.{name}", name)
+               for name in ("build", "catalogue", "check", "forms", "init")},
+            "versie": ("pipeline.cli.version", "version")}
 
 
 class _LazyGroup(click_nl.Group):
@@ -34,7 +37,8 @@ class _LazyGroup(click_nl.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        command: click.Command = getattr(importlib.import_module(COMMANDS[cmd_name]), cmd_name)
+        module, function = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), function)
         return command
 
 

@@ -165,6 +165,7 @@ def _identity(team_id: str, team: FormData) -> TeamIdentity:
     values = {f.prefill: team.fields.get(f.tag) for f in FORMS[TEAM_KIND].fields if f.prefill}
     kinds = tuple(k for k in CONTACT_KINDS if team.fields.get(f"{TEAM_KIND}.contact_{k}") is True)
     return TeamIdentity(team_id=team_id, contact_kinds=kinds,
+                        previous_team_id=team.previous_team_id,  # its archived history
                         **{k: v if isinstance(v, str) else "" for k, v in values.items()})
 
 

@@ -129,3 +129,9 @@ def test_a_renamed_team_continues_the_archived_history_of_its_old_id(tmp_path):
     assert related.findtext(f".//{MDTO}identificatieKenmerk") == old
     assert related.findtext(f".//{MDTO}begripLabel") == "Vervangt"
     assert "_balie_teamprotocol_1.0_" in old
+
+    # Raised a version after a policy change, the forms still name the old id.
+    proc = run_cli("versie", new, "--alle", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = read_form(form)
+    assert (data.fields["team.versie"], data.previous_team_id) == ("1.2", "balie")
