@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipeline.catalogue import Merge, ProtocolStatus
 from pipeline.errors import Problem
@@ -316,6 +316,15 @@ class CardSection(BaseModel):
 
     title: str
     levels: list[CardLevel] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _steps_of_0_3(cls, data: Any) -> Any:
+        """A card archived by 0.3 had one list of steps per contact type, no levels: read it
+        as one untitled level, so an archived version still renders (change document)."""
+        if isinstance(data, dict) and "levels" not in data and "steps" in data:
+            data = {**data, "levels": [{"title": "", "steps": data["steps"]}]}
+        return data
 
 
 class CardNumber(BaseModel):

@@ -109,6 +109,9 @@ def _number_view(number: Any, ours: Any) -> dict[str, str]:
             "missing": f"nog in te vullen: {clean(number.missing)}" if number.missing else ""}
 
 
+CARD_LEVELS = 3  # verbal aggression, threat, violence: the template's three places
+
+
 def card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
     """The alarm card as template data (all texts ours or the policy's, so in its word).
 
@@ -133,9 +136,12 @@ def card_view(protocol: Protocol, terminology: str) -> dict[str, Any]:
         "heading": card.heading,
         "emergency": emergency,
         "alarm": alarm,
+        # The template has a place for each of the three levels; a card archived by 0.3 (one
+        # untitled level) fills the others with nothing.
         "sections": [{"title": ours(s.title),
                       "levels": [{"title": ours(lv.title), "steps": [ours(t) for t in lv.steps]}
-                                 for lv in s.levels]}
+                                 for lv in s.levels]
+                      + [{"title": "", "steps": []}] * max(0, CARD_LEVELS - len(s.levels))}
                      for s in card.sections],
         "bystander": ours(card.bystander),
         "code_word": clean(card.code_word),

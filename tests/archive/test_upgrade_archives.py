@@ -46,7 +46,8 @@ def _archive_as(version: str, out: Path) -> dict[str, str]:
 
 
 def _forms_for_2_0(forms: Path) -> None:
-    """handhaving's example forms, adopted again as 2.0 after a new Stap 1 and Stap 2."""
+    """handhaving's example forms, adopted again as 2.0 after an evaluation, a new Stap 1 and
+    Stap 2."""
     policy = load_policy()
     identity, answers = next((i, a) for i, a in example_teams() if i.team_id == "handhaving")
     team = answers["team"]
@@ -54,6 +55,11 @@ def _forms_for_2_0(forms: Path) -> None:
                  "team.inventarisatie": dt.date(2026, 11, 6),
                  "team.teamoverleg": dt.date(2026, 11, 20),
                  "team.volgende_evaluatie": dt.date(2027, 11, 20),
+                 # The evaluation of the version in force, which a new version needs.
+                 "team.evaluatie_datum": dt.date(2026, 11, 10),
+                 "team.evaluatie_naleving": "De afspraken zijn nageleefd. Twee keer liep een "
+                                            "boa 's avonds alleen; dat is in het teamoverleg "
+                                            "besproken en het rooster is aangepast.",
                  "team.competenties": f"{team['team.competenties']} Elk koppel evalueert "
                                       "maandelijks met de coördinerend boa.",
                  "team.acties": [*team.get("team.acties", []),  # type: ignore[misc]
@@ -101,5 +107,14 @@ def test_a_new_version_over_an_old_archive_keeps_the_history(tmp_path, written_b
                       namespaces=ns) == [earlier[-1][1]]
     assert root.xpath("//m:gerelateerdInformatieobjectTypeRelatie/m:begripLabel/text()",
                       namespaces=ns) == ["Vervangt"]
-    # What the earlier versions archived is untouched.
-    assert {n: sha256(out / "archief" / n) for n in before} == before
+    # What the earlier versions archived is untouched, but for the one change ever made to an
+    # archived file: the replaced version's record gets the start of its retention term, the
+    # new version's adoption day (issue 24), and stays valid.
+    replaced = f"{earlier[-1][1]}.mdto.xml"
+    changed = {n for n in before if sha256(out / "archief" / n) != before[n]}
+    assert changed <= {replaced}
+    if replaced in before:  # 0.2.0 archived no record
+        xmlschema.XMLSchema(str(SCHEMA)).validate(str(out / "archief" / replaced))
+        old = etree.parse(io.BytesIO((out / "archief" / replaced).read_bytes()))
+        assert old.xpath("//m:termijnStartdatumLooptijd/text()", namespaces=ns) == [
+            "2026-11-25"]
