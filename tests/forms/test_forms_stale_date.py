@@ -2,8 +2,9 @@
 
 LibreOffice 25.2 keeps a date control's `w:fullDate` when text is typed over the date
 (measured: "nog niet gepland" over 18-11-2028 was read as 2028-11-18). The forms here are our
-own writer's, with the text typed over the control as Word and LibreOffice store it; read
-through `teamprotocol check --json` and `check`."""
+own writer's, with the text typed over the control as Word and LibreOffice store it, and the
+same forms as LibreOffice 7.4 saved them (`tests/data/lo74/`); read through
+`teamprotocol check --json` and `check`."""
 
 from __future__ import annotations
 
@@ -53,6 +54,30 @@ def test_the_visible_text_of_a_date_picker_decides(team_form, tmp_path, typed, e
     if warned:
         text = _check(form).stdout  # the plain report shows the reason too
         assert "in de datumkiezer staat tekst die geen datum is" in text
+
+
+LO74 = Path(__file__).parent.parent / "data" / "lo74"
+
+
+@pytest.mark.parametrize(("name", "expected", "warned"), [
+    ("stale-tekst", None, True),
+    ("stale-andere-datum", "2029-02-01", False),
+    ("stale-zelfde-datum", "2028-11-18", False),
+])
+def test_the_visible_text_decides_in_a_form_saved_by_libreoffice_7_4(name, expected, warned):
+    """7.4 keeps the stale hidden date too (and loses some controls' tags, which the reader
+    recovers with a warning): the text still decides."""
+    data = json.loads(_check(LO74 / f"{name}.docx", "--json").stdout)
+    assert "LibreOffice 7.4" in data["application"]
+    assert data["fields"][TAG] == expected
+    stale = [w for w in data["warnings"] if w["tag"] == TAG and "datumkiezer" in w["message"]]
+    assert bool(stale) == warned
+
+
+def test_a_stale_adoption_date_saved_by_libreoffice_7_4_is_no_adoption_date():
+    data = json.loads(_check(LO74 / "stale-vastgesteld.docx", "--json").stdout)
+    assert data["fields"]["team.vastgesteld_op"] is None
+    assert any(e["tag"] == "team.vastgesteld_op" for e in data["adoption"]), data
 
 
 def test_a_stale_adoption_date_does_not_pass_the_adoption_gates(tmp_path):
