@@ -129,3 +129,18 @@ def test_the_validators_font_finding_is_named_with_its_field(pdfs, tmp_path):
     clean = tmp_path / "clean.pdf"
     clean.write_bytes(pdfs["clean"][1].read_bytes())
     assert unmapped_glyphs(pdfs["clean"][0].read_bytes(), clean) == []
+
+
+def test_a_table_row_libreoffice_left_out_fails_with_a_layout_hint():
+    """A real case (tests/data/lost-row): LibreOffice dropped a table row at a page break.
+    The check names the field and says it is the layout, not a character, and what to do."""
+    data = Path(__file__).parent.parent / "data" / "lost-row"
+    protocol = Protocol.model_validate_json((data / "protocol.json").read_bytes())
+    docx = (data / "teamprotocol-burgerzaken-0049.docx").read_bytes()
+    found = compare(docx, data / "teamprotocol-burgerzaken-0049.pdf").differences
+    assert {d.text for d in found} >= {"40"}
+    assert {d.kind for d in found} == {"getal"}
+    [problem] = text_problems(found, protocol, "t/t.pdf")
+    assert problem.field == "Locaties"
+    assert "LibreOffice liet deze tekst weg" in (problem.hint or "")
+    assert "emoji" not in (problem.hint or "")
