@@ -83,6 +83,12 @@ class FloorRun:
     wall: float
     cpu: float
     pages: int = 0  # of all PDFs made
+    teams: int = 0  # whose documents these are (a protocol and an alarm card each); 0: none
+
+    @property
+    def per_team(self) -> float:
+        """Wall seconds per team: what the batch's own s/team is compared with."""
+        return self.wall / self.teams if self.teams else float("nan")
 
     @property
     def pages_per_doc(self) -> float:
@@ -97,7 +103,7 @@ class FloorRun:
         return self.cpu / self.docs if self.docs else float("nan")
 
 
-def raw_floor(docs: list[Path], work: Path, jobs: int) -> FloorRun:
+def raw_floor(docs: list[Path], work: Path, jobs: int, teams: int = 0) -> FloorRun:
     """Convert `docs` with `jobs` plain soffice processes at once, each on its share.
 
     Each process has its own profile, warmed on one document outside the timed run (as the
@@ -118,7 +124,8 @@ def raw_floor(docs: list[Path], work: Path, jobs: int) -> FloorRun:
     made = [p for p in pdfs if p.is_file()]
     pages = sum(len(PdfReader(p).pages) for p in made)
     shutil.rmtree(root, ignore_errors=True)
-    return FloorRun(docs=len(docs), made=len(made), jobs=jobs, wall=wall, cpu=cpu, pages=pages)
+    return FloorRun(docs=len(docs), made=len(made), jobs=jobs, wall=wall, cpu=cpu, pages=pages,
+                    teams=teams)
 
 
 def naive_convert(docs: list[Path], work: Path, *, fresh_profile: bool = True) -> BaselineRun:

@@ -32,10 +32,11 @@ from pipeline.archive import note_written
 from pipeline.batch.timing import CHECK_STAGES
 from pipeline.errors import Problem
 from pipeline.files import atomic_write_bytes, sha256_bytes, sha256_file
+from pipeline.merge import CARD_HEADING
 from pipeline.models import Origin, Protocol, Source
 from pipeline.pdf.compare import Difference, compare, unmapped_glyphs
 from pipeline.pdf.links import name_contents_links
-from pipeline.pdf.read import page_fonts, toc_link_pages
+from pipeline.pdf.read import PdfFile, page_fonts, toc_link_pages
 from pipeline.pdf.soffice import metric_twin
 from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
@@ -43,7 +44,7 @@ from pipeline.render.toc_pages import stamp_toc, toc_entries, toc_pages_from_lin
 from pipeline.text import plural
 
 # Stage labels of the work done here (CPU seconds, in the worker; `make bench` prints them).
-VERIFY, VALIDATE_ARCHIVED, VALIDATE_CONCEPT, STAMP = CHECK_STAGES
+VERIFY, VALIDATE_ARCHIVED, VALIDATE_CONCEPT, STAMP, CARD = CHECK_STAGES
 
 
 @dataclass(frozen=True)
@@ -80,37 +81,59 @@ def check_pdf(check: Check) -> Checked:
     out = Checked()
     clock = time.process_time
     start = clock()
-    out.problems = verify_pdf(check.pdf, expect_text=ANNEX_HEADING, name=check.rel_pdf)
-    if not out.problems:
-        out.differences = compare(check.docx.read_bytes(), check.pdf).differences
-        if out.differences:
-            out.cpu[VERIFY] = clock() - start
-            return out
     toc_pages: dict[str, int] = {}
-    if not out.problems:
-        # The pages of the contents, read from the links before they get their headings'
-        # names (a screen reader announced "_Toc00001"); validated below as they are.
-        toc_pages = toc_pages_from_links(toc_link_pages(check.pdf))
-        name_contents_links(check.pdf, dict(toc_entries(check.docx.read_bytes())))
+    fonts: set[str] = set()
+    with PdfFile(check.pdf) as pdf:  # read once by every check below
+        out.problems = verify_pdf(pdf, expect_text=ANNEX_HEADING, name=check.rel_pdf)
+        if not out.problems:
+            out.differences = compare(check.docx.read_bytes(), pdf).differences
+        if not out.problems and not out.differences:
+            # The pages of the contents, read from the links before they get their headings'
+            # names (a screen reader announced "_Toc00001"); validated below as they are.
+            toc_pages = toc_pages_from_links(toc_link_pages(pdf))
+            fonts = page_fonts(pdf)
+    if out.problems or out.differences:
+        out.cpu[VERIFY] = clock() - start
+        return out
+    name_contents_links(check.pdf, dict(toc_entries(check.docx.read_bytes())))
     out.cpu[VERIFY] = clock() - start
-    if not out.problems:
-        start = clock()
-        if check.adopted:  # never skipped: what is archived passes the validator
-            out.problems = validate_pdf(check.pdf, name=check.rel_pdf)
-            if any(_FONT_RULE in p.message for p in out.problems):
-                # The finding names an object; the coordinator needs the field and text.
-                out.differences = unmapped_glyphs(check.docx.read_bytes(), check.pdf)
-            out.cpu[VALIDATE_ARCHIVED] = clock() - start
-        else:
-            out.warnings.extend(settle_ua_claim(check.pdf, name=check.rel_pdf))
-            out.cpu[VALIDATE_CONCEPT] = clock() - start
+    start = clock()
+    if check.adopted:  # never skipped: what is archived passes the validator
+        out.problems = validate_pdf(check.pdf, name=check.rel_pdf)
+        if any(_FONT_RULE in p.message for p in out.problems):
+            # The finding names an object; the coordinator needs the field and text.
+            out.differences = unmapped_glyphs(check.docx.read_bytes(), check.pdf)
+        out.cpu[VALIDATE_ARCHIVED] = clock() - start
+    else:
+        out.warnings.extend(settle_ua_claim(check.pdf, name=check.rel_pdf))
+        out.cpu[VALIDATE_CONCEPT] = clock() - start
     if out.problems:
         return out
     start = clock()
     out.pdf_hash = sha256_file(check.pdf)  # the file just verified (and its claim settled)
-    out.font = font_missing(check.pdf, check.font)
+    out.font = font_missing(fonts, check.pdf.name, check.font)
     out.stamped_docx_hash = stamp_contents(check.docx, toc_pages, check.out_dir, check.team_id)
     out.cpu[STAMP] = clock() - start
+    return out
+
+
+def check_card(check: Check) -> Checked:
+    """The alarm card's own PDF checked the way the protocol's is, in any process: verified,
+    every word and number of its .docx in it, validated by `page` (PDF/A-2b + PDF/UA-1 when
+    adopted; a concept's PDF/UA-1 claim settled). Nothing is stamped: the card has no
+    contents."""
+    out = Checked()
+    start = time.process_time()
+    with PdfFile(check.pdf) as pdf:
+        out.problems = verify_pdf(pdf, expect_text=CARD_HEADING, name=check.rel_pdf,
+                                  validate=check.adopted)
+        if not out.problems:
+            out.differences = compare(check.docx.read_bytes(), pdf, words=True).differences
+    if not out.problems and not out.differences:
+        if not check.adopted:
+            out.warnings.extend(settle_ua_claim(check.pdf, name=check.rel_pdf))
+        out.pdf_hash = sha256_file(check.pdf)
+    out.cpu[CARD] = time.process_time() - start
     return out
 
 
@@ -214,14 +237,14 @@ def stamp_contents(docx: Path, pages: dict[str, int], out_dir: Path,
     return digest
 
 
-def font_missing(pdf: Path, font: str) -> Problem | None:
-    """A warning when the PDF does not embed the policy's font (or its metric twin)."""
+def font_missing(embedded: set[str], file: str, font: str) -> Problem | None:
+    """A warning when the PDF `file`, whose pages use the fonts `embedded`, does not embed
+    the policy's font (or its metric twin)."""
     wanted = {font.replace(" ", "").lower(), metric_twin(font).replace(" ", "").lower()}
-    embedded = page_fonts(pdf)
     if any(name.lower().startswith(w) for name in embedded for w in wanted if w):
         return None
     shown = ", ".join(sorted({n.split("-")[0] for n in embedded})[:3]) or "geen"
-    return Problem(file=pdf.name, field="branding.font", message=(
+    return Problem(file=file, field="branding.font", message=(
         f"de PDF/A bevat het lettertype '{font}' niet, maar {shown}"),
         hint="Installeer het lettertype op deze computer, of kies in het beleid een "
              "lettertype dat er wel is, zoals Calibri (LibreOffice gebruikt dan Carlito)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as futures_wait
 from concurrent.futures.process import BrokenProcessPool
@@ -15,7 +15,14 @@ from pathlib import Path
 
 from pipeline import history
 from pipeline.archive import ArchiveRecord
-from pipeline.batch.checks import Check, Checked, check_pdf, check_pool, text_problems
+from pipeline.batch.checks import (
+    Check,
+    Checked,
+    check_card,
+    check_pdf,
+    check_pool,
+    text_problems,
+)
 from pipeline.batch.records import slim
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
@@ -31,12 +38,9 @@ from pipeline.batch.timing import SOFFICE_STARTS
 from pipeline.catalogue import ProtocolStatus
 from pipeline.errors import ConversionError, Problem, TeamprotocolError
 from pipeline.files import atomic_copy, ensure_inside, sha256_file
-from pipeline.merge import CARD_HEADING
 from pipeline.models import BuildStatus, TeamResult
-from pipeline.pdf.compare import compare
 from pipeline.pdf.convert import PdfConverter
 from pipeline.pdf.read import text_digest
-from pipeline.pdf.verify import settle_ua_claim, verify_pdf
 
 _POLL = 0.05  # seconds between looks at soffice while the batch waits for the last PDFs
 
@@ -136,40 +140,40 @@ def _archive(pdf: Path, target: Path, record: ArchiveRecord | None, team_id: str
     return ArchiveRecord(team_id=team_id, docx=docx_hash, pdf=sha256_file(target), time=now)
 
 
-def _finish_card(r: TeamResult, outcome: Path | Exception | None, shared: Shared,
+def _card_check(r: TeamResult, shared: Shared, opts: BuildOptions) -> Check:
+    """What the worker checks of a team's alarm card (`checks.check_card`)."""
+    rel = outputs_of(r.team_id)["kaart_pdf"]
+    adopted = r.protocol is not None and r.protocol.meta.status is ProtocolStatus.ADOPTED
+    return Check(pdf=opts.out_dir / rel, docx=opts.out_dir / r.outputs["kaart_docx"],
+                 rel_pdf=rel, adopted=adopted, font=shared.policy.branding.font,
+                 out_dir=opts.out_dir, team_id=r.team_id)
+
+
+def _finish_card(r: TeamResult, outcome: Checked | Exception | None, shared: Shared,
                  opts: BuildOptions) -> TeamResult:
-    """Verify the alarm card's own PDF (`kaart-<team>.pdf`) the way the protocol's is: PDF/A
-    and, by `page`, PDF/A-2b + PDF/UA-1 when the protocol is adopted, the PDF/UA-1 claim
-    settled for a concept. A card that fails is not published; the team keeps its protocol
-    and gets a warning, as the card is a copy of the protocol's page 2. A team that failed
-    publishes no card PDF either."""
+    """The alarm card's own PDF (`kaart-<team>.pdf`), checked the way the protocol's is
+    (`checks.check_card`), published or not. A card that fails is not published; the team
+    keeps its protocol and gets a warning, as the card is a copy of the protocol's page 2. A
+    team that failed publishes no card PDF either."""
     rel = outputs_of(r.team_id)["kaart_pdf"]
     pdf = opts.out_dir / rel
     if r.status != BuildStatus.BUILT:
         pdf.unlink(missing_ok=True)
         return r
     warnings = list(r.warnings)
-    if isinstance(outcome, Exception) or outcome is None:
+    if not isinstance(outcome, Checked):
         pdf.unlink(missing_ok=True)
         warnings.append(Problem(file=r.outputs.get("kaart_docx", rel), message=(
             "LibreOffice heeft van de alarmkaart geen PDF gemaakt"),
             hint="Probeer het opnieuw; de kaart staat ook op pagina 2 van het protocol"))
         return r.model_copy(update={"warnings": warnings})
-    adopted = r.protocol is not None and r.protocol.meta.status is ProtocolStatus.ADOPTED
-    with shared.times.stage("verify card (pypdf + PDFium, page)"):
-        problems = verify_pdf(pdf, expect_text=CARD_HEADING, name=rel, validate=adopted)
-        if not problems:  # every word and number of the card, as in its .docx
-            docx = opts.out_dir / r.outputs["kaart_docx"]
-            differences = compare(docx.read_bytes(), pdf, words=True).differences
-            problems = text_problems(differences, r.protocol, rel)
-        if not problems and not adopted:
-            warnings.extend(settle_ua_claim(pdf, name=rel))
+    problems = [*outcome.problems, *text_problems(outcome.differences, r.protocol, rel)]
     if problems:
         pdf.unlink(missing_ok=True)
-        return r.model_copy(update={"warnings": [*warnings, *problems]})
-    shared.written[r.team_id][rel] = sha256_file(pdf)
+        return r.model_copy(update={"warnings": [*warnings, *outcome.warnings, *problems]})
+    shared.written[r.team_id][rel] = outcome.pdf_hash
     return r.model_copy(update={"outputs": {**r.outputs, "kaart_pdf": rel},
-                                "warnings": warnings})
+                                "warnings": [*warnings, *outcome.warnings]})
 
 
 class Pdfs:
@@ -196,9 +200,10 @@ class Pdfs:
         self._pool: ProcessPoolExecutor | None = None
         self._waiting: dict[Path, TeamResult] = {}  # in LibreOffice
         self._checking: dict[Future[Checked], tuple[TeamResult, Check]] = {}  # in a worker
-        # The alarm card's .docx -> its team; a team is finished when both PDFs are back.
-        self._cards: dict[Path, str] = {}
-        self._card_done: dict[str, Path | ConversionError] = {}
+        # The alarm card's .docx -> its check; a team is finished when both PDFs are checked.
+        self._cards: dict[Path, Check] = {}
+        self._card_checking: dict[Future[Checked], Check] = {}  # in a worker
+        self._card_done: dict[str, Checked | ConversionError | None] = {}
         self._protocol_done: dict[str, TeamResult] = {}  # protocol published, card pending
         self._times = shared.times
 
@@ -223,9 +228,9 @@ class Pdfs:
         outputs = outputs_of(r.team_id)
         items = [(docx, self._opts.out_dir / outputs["pdf"])]
         if "kaart_docx" in r.outputs:
-            card = self._opts.out_dir / r.outputs["kaart_docx"]
-            self._cards[card] = r.team_id
-            items.append((card, self._opts.out_dir / outputs["kaart_pdf"]))
+            card = _card_check(r, self._shared, self._opts)
+            self._cards[card.docx] = card
+            items.append((card.docx, card.pdf))
         with self._times.stage("hand over to soffice (submit)"):
             failed = self._converter.submit(items)
         self._converted(failed)
@@ -249,7 +254,7 @@ class Pdfs:
         converter = self._converter
         if converter is None:
             return
-        while converter.busy or self._checking:
+        while converter.busy or self._checking or self._card_checking:
             with self._times.stage("look at soffice (poll, no wait)"):
                 done = converter.poll()
             self._converted(done)
@@ -261,44 +266,63 @@ class Pdfs:
         """Each PDF LibreOffice made goes to a worker; a team without one has failed."""
         for docx, outcome in outcomes.items():
             if docx in self._cards:
-                team_id = self._cards.pop(docx)
-                self._card_done[team_id] = outcome
-                self._complete(team_id)
+                card = self._cards.pop(docx)
+                if isinstance(outcome, Exception) or outcome is None:
+                    self._card_done[card.team_id] = outcome
+                    self._complete(card.team_id)
+                else:
+                    self._card_checking[self._submit(check_card, card)] = card
                 continue
             r = self._waiting.pop(docx)
             if isinstance(outcome, Exception) or outcome is None:
                 self._done(r, _conversion_failed(r, outcome, self._opts))
                 continue
             check = _check_of(r, self._shared, self._opts)
-            assert self._pool is not None
-            try:
-                future = self._pool.submit(check_pdf, check)
-            except BrokenProcessPool:
-                future = _in_process(check)
-            self._checking[future] = (r, check)
+            self._checking[self._submit(check_pdf, check)] = (r, check)
+
+    def _submit(self, work: Callable[[Check], Checked], check: Check) -> Future[Checked]:
+        """`work(check)` in a worker; here, when the workers are gone."""
+        assert self._pool is not None
+        try:
+            return self._pool.submit(work, check)
+        except BrokenProcessPool:
+            return _in_process(work, check)
 
     def _checked(self, wait: float) -> None:
         """Finish the teams whose check is done, waiting up to `wait` seconds for one."""
-        if not self._checking:
+        if not self._checking and not self._card_checking:
             if wait:
                 time.sleep(wait)
             return
-        done, _ = futures_wait(self._checking, timeout=wait, return_when=FIRST_COMPLETED)
-        for future in sorted(done, key=lambda f: self._checking[f][0].team_id):
+        done, _ = futures_wait([*self._checking, *self._card_checking], timeout=wait,
+                               return_when=FIRST_COMPLETED)
+        for future in sorted(done & self._card_checking.keys(),
+                             key=lambda f: self._card_checking[f].team_id):
+            card = self._card_checking.pop(future)
+            self._card_done[card.team_id] = self._result(future, check_card, card)
+            self._complete(card.team_id)
+        for future in sorted(done & self._checking.keys(),
+                             key=lambda f: self._checking[f][0].team_id):
             r, check = self._checking.pop(future)
-            try:
-                checked = future.result()
-            except BrokenProcessPool:
-                # A worker died (out of memory, killed): this PDF is checked here instead;
-                # its validation is never skipped.
-                checked = check_pdf(check)
-            for label, seconds in checked.cpu.items():
-                self._times.add_cpu(label, seconds)
+            checked = self._result(future, check_pdf, check)
             try:
                 final = _publish(r, check, checked, self._shared, self._opts)
             except TeamprotocolError as e:  # the archive copy could not be written
                 final = _failed(r, problems_of(e, r.team_id), r.warnings)
             self._done(r, final)
+
+    def _result(self, future: Future[Checked], work: Callable[[Check], Checked],
+                check: Check) -> Checked:
+        """A finished check's result, its CPU seconds counted per stage."""
+        try:
+            checked = future.result()
+        except BrokenProcessPool:
+            # A worker died (out of memory, killed): this PDF is checked here instead; its
+            # validation is never skipped.
+            checked = work(check)
+        for label, seconds in checked.cpu.items():
+            self._times.add_cpu(label, seconds)
+        return checked
 
     def _done(self, r: TeamResult, final: TeamResult) -> None:
         """The protocol's PDF is finished; the team is, once its card's PDF is back too."""
@@ -319,8 +343,8 @@ class Pdfs:
         self._progress(team_id)
 
 
-def _in_process(check: Check) -> Future[Checked]:
-    """`check_pdf` run here, as a finished future (the workers are gone)."""
+def _in_process(work: Callable[[Check], Checked], check: Check) -> Future[Checked]:
+    """`work(check)` run here, as a finished future (the workers are gone)."""
     future: Future[Checked] = Future()
-    future.set_result(check_pdf(check))
+    future.set_result(work(check))
     return future

@@ -68,7 +68,8 @@ PDF_STAGES = ("LibreOffice pool start", "check workers start",
               "LibreOffice pool stop")
 # The stages the check workers run beside the batch (CPU seconds only; `batch/checks.py`).
 CHECK_STAGES = ("verify (pypdf + PDFium)", "validate archived (page)",
-                "PDF/UA-1 claim of concepts (page)", "font + contents' page numbers")
+                "PDF/UA-1 claim of concepts (page)", "font + contents' page numbers",
+                "alarm card: verify, compare, page")
 END_STAGES = ("manifest", "overview", "agenda")
 REBUILD_STAGES = ("up-to-date check", "load overview record")
 SOFFICE_STARTS = "soffice processes started"

@@ -4,6 +4,7 @@ and element making (`element`)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from lxml import etree
 
@@ -22,6 +23,7 @@ CHECKED_CHAR, UNCHECKED_CHAR = "\u2612", "\u2610"  # ☒ ☐ as Word's checkbox 
 DATE_FORMAT = "d-M-yyyy"  # Word's picture; shown text is made by `format_date`
 
 
+@functools.cache  # called for every element a part is walked by (130,000 times a protocol)
 def qn(name: str) -> str:
     """`w:tag` -> `{namespace}tag` (Clark notation) for the prefixes in `NS`."""
     prefix, local = name.split(":")

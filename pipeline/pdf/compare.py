@@ -35,6 +35,7 @@ import pypdfium2.raw as pdfium_c
 from lxml import etree
 
 from pipeline.ooxml import qn
+from pipeline.pdf.read import PdfFile, opened
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 # Joiners and presentation selectors: nothing of their own to show (text.pdf_safe drops them).
@@ -125,21 +126,10 @@ def docx_text(data: bytes) -> tuple[str, set[str]]:
     return "\n".join(texts), markers
 
 
-def pdf_text(path: Path) -> str:
+def pdf_text(source: Path | PdfFile) -> str:
     """The text of every page of a PDF, read by PDFium, pages separated by a line."""
-    document = pypdfium2.PdfDocument(path)
-    try:
-        pages = []
-        for page in document:
-            textpage = page.get_textpage()
-            try:
-                pages.append(textpage.get_text_range())
-            finally:
-                textpage.close()
-                page.close()
-        return "\n".join(pages)
-    finally:
-        document.close()
+    with opened(source) as pdf:
+        return pdf.all_text()
 
 
 def _normal(text: str) -> str:
@@ -170,7 +160,7 @@ def _paragraph(source: list[str], printed: str, found: re.Pattern[str]) -> str:
     return holding[0] if holding else ""
 
 
-def compare(docx: bytes, pdf: Path, *, words: bool = False) -> TextComparison:
+def compare(docx: bytes, pdf: Path | PdfFile, *, words: bool = False) -> TextComparison:
     """What of the .docx's text the PDF does not have (`words`: compare every word too)."""
     source, markers = docx_text(docx)
     source = _normal(source)

@@ -22,7 +22,7 @@ from pypdf.generic import DictionaryObject, IndirectObject
 
 from pipeline.errors import Problem
 from pipeline.pdf import validate as pdf_validate
-from pipeline.pdf.read import MAX_TEXT_PAGES, PageTexts, outline_pages, squash
+from pipeline.pdf.read import MAX_TEXT_PAGES, PdfFile, opened, outline_pages, squash
 
 # Form XObjects can nest; LibreOffice's never go deeper than 2, hostile ones could loop.
 _MAX_XOBJECT_DEPTH = 8
@@ -109,7 +109,7 @@ def _found(messages: list[str], path: Path, name: str | None, hint: str) -> list
     return [Problem(file=name or str(path), message=m, hint=hint) for m in messages]
 
 
-def verify_pdf(path: Path, *, expect_text: str, expect_title: str | None = None,
+def verify_pdf(source: Path | PdfFile, *, expect_text: str, expect_title: str | None = None,
                max_text_pages: int = MAX_TEXT_PAGES, validate: bool = False,
                name: str | None = None) -> list[Problem]:
     """Problems with the PDF at `path` as an archival PDF/A-2b; empty when it is fine.
@@ -117,12 +117,14 @@ def verify_pdf(path: Path, *, expect_text: str, expect_title: str | None = None,
     With `validate` (every PDF that goes to the archive) the independent validator must also
     pass it as PDF/A-2b and PDF/UA-1 (it costs about as much CPU as converting,
     `pdf_validate`). Reads only; for a PDF that is not archived see `settle_ua_claim`.
-    `name` is how the problems name the file (default: `path`).
+    `name` is how the problems name the file (default: its path). `source` may be a file
+    already open for other checks (`read.PdfFile`).
     """
-    problems = _verify(path, expect_text, expect_title, max_text_pages)
+    with opened(source) as pdf:
+        problems = _verify(pdf, expect_text, expect_title, max_text_pages)
     if not problems and validate:
-        problems = pdf_validate.validate(path)
-    return _found(problems, path, name, _REPORT_HINT)
+        problems = pdf_validate.validate(pdf.path)
+    return _found(problems, pdf.path, name, _REPORT_HINT)
 
 
 def validate_pdf(path: Path, name: str | None = None) -> list[Problem]:
@@ -161,10 +163,10 @@ def settle_ua_claim(path: Path, name: str | None = None) -> list[Problem]:
     return _found(problems, path, name, _UA_HINT)
 
 
-def _verify(path: Path, expect_text: str, expect_title: str | None,
+def _verify(pdf: PdfFile, expect_text: str, expect_title: str | None,
             max_text_pages: int) -> list[str]:
     try:
-        reader = PdfReader(path)
+        reader = pdf.reader
         if reader.is_encrypted:
             return ["de PDF is versleuteld; een archief-PDF mag niet versleuteld zijn"]
         pages = len(reader.pages)
@@ -175,8 +177,7 @@ def _verify(path: Path, expect_text: str, expect_title: str | None,
     problems: list[str] = []
     try:
         problems.extend(_check_structure(reader, expect_title))
-        with PageTexts(path) as texts:
-            problems.extend(_check_text(reader, texts, expect_text, max_text_pages))
+        problems.extend(_check_text(reader, pdf, expect_text, max_text_pages))
     except (PyPdfError, pypdfium2.PdfiumError, ValueError, KeyError, AttributeError,
             TypeError) as e:
         problems.append(f"de PDF is beschadigd en kan niet volledig worden gecontroleerd "
@@ -211,7 +212,7 @@ def _check_structure(reader: PdfReader, expect_title: str | None) -> list[str]:
     return problems
 
 
-def _check_text(reader: PdfReader, texts: PageTexts, expect_text: str,
+def _check_text(reader: PdfReader, pdf: PdfFile, expect_text: str,
                 max_text_pages: int) -> list[str]:
     """Find `expect_text` on the page its bookmark points to, else in the last pages.
 
@@ -221,11 +222,11 @@ def _check_text(reader: PdfReader, texts: PageTexts, expect_text: str,
     """
     wanted = squash(expect_text)
     for index in outline_pages(reader, wanted):
-        if wanted in texts[index]:
+        if wanted in squash(pdf.text(index)):
             return []
     pages = len(reader.pages)
     for index in range(pages - 1, max(-1, pages - 1 - max_text_pages), -1):
-        if wanted in texts[index]:
+        if wanted in squash(pdf.text(index)):
             return []
     return [f"de bijlage '{expect_text}' staat niet in de tekst van de PDF "
             f"(gezocht in de laatste {min(pages, max_text_pages)} pagina's)"]
