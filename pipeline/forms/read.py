@@ -47,7 +47,12 @@ def shown_value(value: str) -> str:
 def read_form(path: Path) -> FormData:
     """Read one filled form; FormError when it is not one of our forms or cannot be read."""
     path = Path(path)
-    package = open_package(path)
+    return read_package(path, open_package(path))
+
+
+def read_package(path: Path, package: Package) -> FormData:
+    """Read a form from its opened parts (`open_package`, or a migrated copy of them in
+    memory); `path` is the file they came from, named in every problem."""
     props = package.custom or {}
     kind = props.get(PROP_KIND)
     if not kind or PROP_TEAM not in props:
