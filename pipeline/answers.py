@@ -40,7 +40,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from pipeline import dutch
-from pipeline.catalogue import NO_LOCATION, Field, FieldType, Merge
+from pipeline.catalogue import NO_LOCATION, Field, FieldType, Merge, Tag
 from pipeline.models import Answer, Decision, MissingPart, Review
 from pipeline.text import dutch_date, form_name
 
@@ -105,9 +105,8 @@ GIVEN_CHOICES = frozenset({NO_LOCATION})
 EARLIEST_DATE = dt.date(2019, 3, 1)
 LATEST_YEARS = 3
 # Dates that must lie ahead (a plan) or behind (a meeting that was held).
-FUTURE_DATES = ("team.volgende_evaluatie",)
-PAST_DATES = ("team.teamoverleg", "team.inventarisatie")
-ADOPTED_ON_TAG = "team.vastgesteld_op"
+FUTURE_DATES = (Tag.NEXT_EVALUATION,)
+PAST_DATES = (Tag.TEAM_MEETING, Tag.STEP_ONE)
 
 # A description shorter than this many words, with fewer than two words that carry meaning,
 # describes no arrangement by itself ("Portofoon", "Wordt besproken").
@@ -366,7 +365,7 @@ def _raw(field: Field, answer: Answer, ctx: Context) -> tuple[AnswerState, str]:
     if isinstance(answer, bool):  # the contact-type checkboxes: ticked or not
         return (AnswerState.GIVEN if answer else AnswerState.EMPTY), ""
     if isinstance(answer, dt.date):
-        adopted = ctx.form.get(ADOPTED_ON_TAG)
+        adopted = ctx.form.get(Tag.ADOPTED_ON)
         issue = date_issue(field.tag, answer, ctx.today,
                            adopted if isinstance(adopted, dt.date) else None)
         return (AnswerState.NOTHING, issue) if issue else (AnswerState.GIVEN, "")

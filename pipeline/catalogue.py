@@ -297,6 +297,14 @@ CONTACT_KINDS: dict[str, str] = {
     "bijeenkomsten": "Publieksbijeenkomsten",
 }
 TEAM_KIND = "team"
+
+
+def contact_tag(kind: str) -> str:
+    """The team form's checkbox `team.contact_<kind>`: the team has contact type `kind`."""
+    return f"{TEAM_KIND}.contact_{kind}"
+
+
+CONTACT_TAGS = frozenset(contact_tag(k) for k in CONTACT_KINDS)
 FREQUENCIES = ("wekelijks", "maandelijks", "per kwartaal", "halfjaarlijks", "jaarlijks", "niet")
 class ProtocolStatus(StrEnum):
     """A protocol's status: the team form's drop-down, the protocol's title page, the archive."""
@@ -311,6 +319,41 @@ STATUSES = tuple(ProtocolStatus)
 YES_NO = ("ja", "nee", "deels", "weet ik niet")
 # The choice "there is no such location": O4 asks nothing of a team without one.
 NO_LOCATION = "geen eigen locatie"
+
+
+class Tag(StrEnum):
+    """The tags of the fields that code reads by name (adoption, merge, the card, prefill),
+    each spelled here once: the forms below are built with these members, and the rest of the
+    package names a field through them, never with a string of its own."""
+
+    TEAM_NAME = "team.team"
+    DEPARTMENT = "team.afdeling"
+    TEAM_LEAD = "team.leidinggevende"
+    TEAM_LEAD_PHONE = "team.leidinggevende_telefoon"
+    STAFF = "team.aantal_medewerkers"
+    VERSION = "team.versie"
+    STATUS = "team.status"
+    ADOPTED_BY = "team.vastgesteld_door"
+    ADOPTED_ON = "team.vastgesteld_op"
+    COORDINATOR = "team.coordinator"
+    CONFIDANT = "team.vertrouwenspersoon"
+    AFTERCARE_CONTACT = "team.nazorg_contact"
+    STEP_ONE = "team.inventarisatie"  # the date of the conversation with the coordinator
+    TEAM_MEETING = "team.teamoverleg"  # the date of the team meeting (stap 2)
+    EVALUATION_DATE = "team.evaluatie_datum"
+    EVALUATION_PARTICIPANTS = "team.evaluatie_deelnemers"
+    EVALUATION_COMPLIANCE = "team.evaluatie_naleving"
+    EVALUATION_FIGURES = "team.evaluatie_gir"
+    EVALUATION_SATISFACTION = "team.evaluatie_tevredenheid"
+    EVALUATION_DEVELOPMENTS = "team.evaluatie_ontwikkelingen"
+    NEXT_EVALUATION = "team.volgende_evaluatie"
+    ACTIONS = "team.acties"  # rows; a cell's tag is `team.acties.<column>`
+    ALARM_BUTTON = "balie.alarmknop"
+    VISIT_KINDS = "huisbezoek.soorten"
+    VISIT_BACKUP = "huisbezoek.achterwacht"
+    PERSONAL_ALARM = "huisbezoek.persoonsalarm"
+    AGGRESSIVE_CALLER = "digitaal.telefoon"
+    MEETING_ALARM = "bijeenkomsten.alarm"
 
 
 def _f(tag: str, label: str, help_: str, type_: FieldType, merge: Merge, *checklist: str,
@@ -342,46 +385,46 @@ _TEAM_FORM = FormSpec(
            "vul daar alleen in wat uw team anders of extra doet."),
     sections=(
         Section(number="A", title="Gegevens van het team", chapter=None, fields=(
-            _f("team.team", "Naam van het team", "Vul de naam van het team in.", T, TEAM,
+            _f(Tag.TEAM_NAME, "Naam van het team", "Vul de naam van het team in.", T, TEAM,
                required=True, prefill="team"),
-            _f("team.afdeling", "Afdeling", "Vul de afdeling in waar het team onder valt.", T, TEAM,
+            _f(Tag.DEPARTMENT, "Afdeling", "Vul de afdeling in waar het team onder valt.", T, TEAM,
                required=True, prefill="department"),
-            _f("team.leidinggevende", "Leidinggevende", "Vul de naam van de leidinggevende in.", T,
+            _f(Tag.TEAM_LEAD, "Leidinggevende", "Vul de naam van de leidinggevende in.", T,
                TEAM, required=True, prefill="team_lead"),
             # For the incident card: who a team member calls first.
-            _f("team.leidinggevende_telefoon", "Telefoon van de leidinggevende bij een incident",
+            _f(Tag.TEAM_LEAD_PHONE, "Telefoon van de leidinggevende bij een incident",
                "Het nummer waarop medewerkers de leidinggevende na een incident bereiken.", T,
                TEAM, phone=True),
-            _f("team.aantal_medewerkers", "Aantal medewerkers", "Vul het aantal medewerkers in.",
+            _f(Tag.STAFF, "Aantal medewerkers", "Vul het aantal medewerkers in.",
                T, TEAM),
-            _f("team.versie", "Versie van het protocol", "Bijvoorbeeld 1.0.", T, TEAM,
+            _f(Tag.VERSION, "Versie van het protocol", "Bijvoorbeeld 1.0.", T, TEAM,
                required=True),
-            _f("team.status", "Status van het protocol", "Kies concept of vastgesteld.", CH, TEAM,
+            _f(Tag.STATUS, "Status van het protocol", "Kies concept of vastgesteld.", CH, TEAM,
                required=True, choices=STATUSES),
-            _f("team.vastgesteld_door", "Vastgesteld door",
+            _f(Tag.ADOPTED_BY, "Vastgesteld door",
                "Naam en functie van wie het protocol vaststelt.", T, TEAM),
-            _f("team.vastgesteld_op", "Vastgesteld op", "Kies de datum van vaststelling.", D, TEAM),
+            _f(Tag.ADOPTED_ON, "Vastgesteld op", "Kies de datum van vaststelling.", D, TEAM),
         )),
         Section(number="B", title="Contactvormen van het team", chapter=None, fields=(
-            _f("team.contact_balie", "Balie en spreekkamer",
+            _f(contact_tag("balie"), "Balie en spreekkamer",
                "Aanvinken als het team burgers aan een balie of in een spreekkamer ontvangt.", C,
                TEAM),
-            _f("team.contact_huisbezoek", "Huis- en bedrijfsbezoek",
+            _f(contact_tag("huisbezoek"), "Huis- en bedrijfsbezoek",
                "Aanvinken als het team op huis- of bedrijfsbezoek gaat of buiten werkt.", C, TEAM),
-            _f("team.contact_digitaal", "Telefoon, e-mail, post en sociale media",
+            _f(contact_tag("digitaal"), "Telefoon, e-mail, post en sociale media",
                "Aanvinken als het team burgers telefonisch, schriftelijk of online te woord staat.",
                C, TEAM),
-            _f("team.contact_bijeenkomsten", "Publieksbijeenkomsten",
+            _f(contact_tag("bijeenkomsten"), "Publieksbijeenkomsten",
                "Aanvinken als het team bijeenkomsten voor publiek organiseert.", C, TEAM),
         )),
         Section(number="C", title="Contactpersonen", chapter=4, fields=(
-            _f("team.coordinator", "Coördinator agressie en geweld",
+            _f(Tag.COORDINATOR, "Coördinator agressie en geweld",
                "Alleen invullen als het team een eigen coördinator heeft.", T, INH,
                policy_text="contact.coordinator"),
-            _f("team.vertrouwenspersoon", "Vertrouwenspersoon",
+            _f(Tag.CONFIDANT, "Vertrouwenspersoon",
                "Alleen invullen als het team een eigen vertrouwenspersoon heeft.", T, INH,
                policy_text="contact.vertrouwenspersoon"),
-            _f("team.nazorg_contact", "Contactpersoon opvang en nazorg",
+            _f(Tag.AFTERCARE_CONTACT, "Contactpersoon opvang en nazorg",
                "Alleen invullen als het team een eigen contactpersoon heeft.", T, INH, "N8",
                policy_text="contact.nazorg"),
         )),
@@ -476,7 +519,7 @@ _TEAM_FORM = FormSpec(
         )),
         Section(number="6", title=CHAPTERS[6], chapter=6, fields=(
             # Stap 1 and Stap 2 of the Werkwijzer: when, and with whom (the protocol says it).
-            _f("team.inventarisatie", "Datum van het gesprek met de coördinator (stap 1)",
+            _f(Tag.STEP_ONE, "Datum van het gesprek met de coördinator (stap 1)",
                "Kies de datum waarop de leidinggevende met de coördinator agressie en geweld in "
                "kaart bracht wat al geregeld is en wat nog moet gebeuren.", D, TEAM,
                heading="Gesprek met de coördinator (stap 1)"),
@@ -484,7 +527,7 @@ _TEAM_FORM = FormSpec(
                "Namen en functies, bijvoorbeeld: Rob Smit (leidinggevende), Renske de Vries "
                "(coördinator agressie en geweld).", T, TEAM,
                heading="Deelnemers gesprek stap 1"),
-            _f("team.teamoverleg", "Datum van het teamoverleg (stap 2)",
+            _f(Tag.TEAM_MEETING, "Datum van het teamoverleg (stap 2)",
                "Kies de datum waarop het team de afspraken heeft besproken.", D, TEAM, "B1",
                required=True,
                heading="Teamoverleg (stap 2)"),
@@ -494,28 +537,28 @@ _TEAM_FORM = FormSpec(
                heading="Deelnemers teamoverleg stap 2"),
             # The Werkwijzer's evaluation (chapter 6, "Blijvende aandacht") of the version in
             # force, on record for each new version after an adopted one (adoption gate).
-            _f("team.evaluatie_datum", "Datum van de evaluatie van de vorige versie",
+            _f(Tag.EVALUATION_DATE, "Datum van de evaluatie van de vorige versie",
                "Alleen bij een nieuwe versie na een vastgestelde versie: kies de datum waarop "
                "het team de vorige versie evalueerde.", D, TEAM, added_in="0.4",
                only_when_answered=True),
-            _f("team.evaluatie_deelnemers", "Wie aan de evaluatie deelnamen",
+            _f(Tag.EVALUATION_PARTICIPANTS, "Wie aan de evaluatie deelnamen",
                "Bijvoorbeeld: het hele team en de leidinggevende, met de coördinator agressie "
                "en geweld.", T, TEAM, added_in="0.4",
                only_when_answered=True),
-            _f("team.evaluatie_naleving", "Naleving van de afspraken en afwijkingen",
+            _f(Tag.EVALUATION_COMPLIANCE, "Naleving van de afspraken en afwijkingen",
                "Zijn de afspraken uit het protocol nageleefd? Waar week het team af, waarom, en "
                "wat valt ervan te leren?", M, TEAM, added_in="0.4",
                only_when_answered=True),
-            _f("team.evaluatie_gir", "Wat de GIR-cijfers laten zien",
+            _f(Tag.EVALUATION_FIGURES, "Wat de GIR-cijfers laten zien",
                "Wat zegt de GIR-rapportage sinds de vorige versie: aantallen en soorten "
                "incidenten, waar en onder welke omstandigheden, en het effect van de "
                "maatregelen?", M, TEAM, added_in="0.4",
                only_when_answered=True),
-            _f("team.evaluatie_tevredenheid", "Tevredenheid over de aanpak",
+            _f(Tag.EVALUATION_SATISFACTION, "Tevredenheid over de aanpak",
                "Zijn de medewerkers tevreden met het resultaat van de aanpak? Wat werkt goed, "
                "wat niet?", M, TEAM, added_in="0.4",
                only_when_answered=True),
-            _f("team.evaluatie_ontwikkelingen", "Ontwikkelingen en wat er verandert",
+            _f(Tag.EVALUATION_DEVELOPMENTS, "Ontwikkelingen en wat er verandert",
                "Welke ontwikkelingen komen eraan waarop het team moet anticiperen, en wat "
                "verandert daarom in deze versie?", M, TEAM, added_in="0.4",
                only_when_answered=True),
@@ -523,7 +566,7 @@ _TEAM_FORM = FormSpec(
                "Kies een frequentie.", CH, TEAM, "B1", choices=FREQUENCIES,
                said=(("*", "Het team evalueert de afspraken {keuze}."),),
                heading="Evaluatie van de afspraken"),
-            _f("team.volgende_evaluatie", "Volgende evaluatie", "Kies de datum.", D, TEAM, "B1",
+            _f(Tag.NEXT_EVALUATION, "Volgende evaluatie", "Kies de datum.", D, TEAM, "B1",
                "N10", required=True),
             _f("team.incidentcijfers", "Incidentcijfers bij de evaluatie",
                "Beschrijf welke cijfers het team bij de evaluatie gebruikt.", M, TEAM, "B2"),
@@ -534,7 +577,7 @@ _TEAM_FORM = FormSpec(
                policy_text="communicatie"),
         )),
         Section(number="7", title="Openstaande acties", chapter=None, fields=(
-            _f("team.acties", "Openstaande acties",
+            _f(Tag.ACTIONS, "Openstaande acties",
                "Eén rij per actie: wat, bij welk checklistonderdeel, wie en wanneer.", R, TEAM,
                columns=(
                    Column(name="wat", label="Actie"),
@@ -603,7 +646,7 @@ _BALIE_FORM = FormSpec(
             _yes_no("balie.camera", "Er hangen camera's bij de balie en de ingang",
                     "Kies ja, nee, deels of weet ik niet.", "N6",
                     no="Er hangen geen camera's bij de balie en de ingang."),
-            _yes_no("balie.alarmknop", "Elke balie en spreekkamer heeft een alarmknop",
+            _yes_no(Tag.ALARM_BUTTON, "Elke balie en spreekkamer heeft een alarmknop",
                     "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7",
                     no="Nog niet elke balie en spreekkamer heeft een alarmknop."),
             _f("balie.alarmopvolging", "Wie op een alarm afkomt en hoe snel",
@@ -625,7 +668,7 @@ _HUISBEZOEK_FORM = FormSpec(
     sections=(
         Section(number="3", title=CHAPTERS[3], chapter=3, fields=(
             # The kinds of visits (voluntary, involuntary) are where the risks lie: N1.
-            _f("huisbezoek.soorten", "Soorten bezoeken",
+            _f(Tag.VISIT_KINDS, "Soorten bezoeken",
                "Vrijwillig op afspraak (keukentafelgesprek) of onvrijwillig (controle, "
                "handhaving).",
                M, TEAM, "N1", required=True),
@@ -655,10 +698,10 @@ _HUISBEZOEK_FORM = FormSpec(
                "In- en uitchecken, buddy, na hoeveel tijd een collega alarm slaat.", M, TEAM, "N7",
                required=True),
             # Alarm follow-up outside the office: who is the backup, and how to reach them.
-            _f("huisbezoek.achterwacht", "Achterwacht bij bezoeken en buitenwerk",
+            _f(Tag.VISIT_BACKUP, "Achterwacht bij bezoeken en buitenwerk",
                "Naam of functie en telefoonnummer van wie tijdens bezoeken bereikbaar is en "
                "hulp stuurt.", T, TEAM, "N7"),
-            _yes_no("huisbezoek.persoonsalarm", "Medewerkers hebben een persoonsalarm of alarmapp",
+            _yes_no(Tag.PERSONAL_ALARM, "Medewerkers hebben een persoonsalarm of alarmapp",
                     "Kies ja, nee, deels of weet ik niet.", "N7", policy_claim="N7",
                     no="Medewerkers hebben nog geen persoonsalarm of alarmapp."),
             # A debrief among colleagues: first aftercare (N8) and learning (L5), not L3.
@@ -684,7 +727,7 @@ _DIGITAAL_FORM = FormSpec(
                "Bijvoorbeeld alleen de voornaam noemen, geen direct nummer.", M, TEAM, "N5"),
         )),
         Section(number="4", title=CHAPTERS[4], chapter=4, fields=(
-            _f("digitaal.telefoon", "Agressieve beller: waarschuwen en het gesprek beëindigen",
+            _f(Tag.AGGRESSIVE_CALLER, "Agressieve beller: waarschuwen en het gesprek beëindigen",
                ADD_ONLY, M, INH, "N4",
                policy_text="digitaal.telefoon"),
             _f("digitaal.bewijs", "Dreigende berichten bewaren en melden", ADD_ONLY, M, INH, "N2",
@@ -725,7 +768,7 @@ _BIJEENKOMSTEN_FORM = FormSpec(
                "N1", "N5", required=True),
             _f("bijeenkomsten.zaal", "Zaal, uitgangen en ontruiming",
                "Beschrijf de inrichting van de zaal en de vluchtwegen.", M, TEAM, "N6"),
-            _f("bijeenkomsten.alarm", "Communicatie en alarmering tijdens de bijeenkomst",
+            _f(Tag.MEETING_ALARM, "Communicatie en alarmering tijdens de bijeenkomst",
                "Hoe waarschuwen medewerkers elkaar en de beveiliging?", M, TEAM, "N7"),
             _f("bijeenkomsten.nazorg", "Nazorg na de bijeenkomst", ADD_ONLY, M, INH, "N8",
                policy_text="nazorg"),
@@ -806,9 +849,9 @@ FORMS: dict[str, FormSpec] = {
 FIELDS_BY_TAG: dict[str, Field] = {f.tag: f for spec in FORMS.values() for f in spec.fields}
 # The answer that says a team has the alarm means of a contact type: the aggression protocol
 # tells the team to use it only then (digital contacts have none of their own).
-ALARM_FIELDS: dict[str, str] = {"balie": "balie.alarmknop",
-                                "huisbezoek": "huisbezoek.persoonsalarm",
-                                "bijeenkomsten": "bijeenkomsten.alarm"}
+ALARM_FIELDS: dict[str, str] = {"balie": Tag.ALARM_BUTTON,
+                                "huisbezoek": Tag.PERSONAL_ALARM,
+                                "bijeenkomsten": Tag.MEETING_ALARM}
 
 
 def catalogue_json() -> dict:

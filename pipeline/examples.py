@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic import Field as ModelField
 
-from pipeline.catalogue import FORMS, TEAM_KIND, Field, FieldType, FormSpec, Merge
+from pipeline.catalogue import CONTACT_TAGS, FORMS, TEAM_KIND, Field, FieldType, FormSpec, Merge
 from pipeline.errors import FormError, Problem
 from pipeline.forms.teams_csv import TeamRow
 from pipeline.models import Answer, TeamIdentity
@@ -69,7 +69,7 @@ def _answerable(spec: FormSpec) -> list[Field]:
     """The fields an example answers: not the organisation's locked texts, not the identity
     fields and contact-type boxes the teams list fills in."""
     return [f for f in spec.fields if f.merge is not Merge.LOCKED and not f.prefill
-            and not f.tag.startswith(f"{TEAM_KIND}.contact_")]
+            and f.tag not in CONTACT_TAGS]
 
 
 @functools.cache
@@ -96,7 +96,7 @@ def _key_problem(kind: str, tag: str) -> tuple[str, str] | None:
     if field.merge is Merge.LOCKED:
         return ("dit veld is een vastgestelde organisatietekst; een team vult het niet in",
                 "Verwijder het antwoord")
-    if field.prefill or tag.startswith(f"{TEAM_KIND}.contact_"):
+    if field.prefill or tag in CONTACT_TAGS:
         return ("dit veld komt uit de teamgegevens",
                 "Vul het in bij team, afdeling, leidinggevende of contactvormen")
     return None

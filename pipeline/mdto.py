@@ -155,10 +155,7 @@ def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: st
     (`EXAMPLE_PREFIX`).
     """
     org = meta.organisation
-    root, obj = _root("informatieobject")
-    _identify(obj, stem, org, record_name(meta))
-    _term(obj, "aggregatieniveau", "Archiefstuk", _AGGREGATION)
-    _el(obj, "omschrijving", _described(
+    root, obj = _record(stem, org, record_name(meta), "Archiefstuk", _described(
         f"Afspraken van team {meta.team} ({meta.department}) over veilige publieke "
         "dienstverlening: het voorkomen van en omgaan met agressie en geweld.", example))
     if meta.adopted_on is not None:
@@ -202,6 +199,17 @@ def informatieobject_xml(meta: ProtocolMeta, settings: ArchiveSettings, stem: st
     return _serialise(root)
 
 
+def _record(key: str, org: str, name: str, level: str,
+            description: str) -> tuple[etree._Element, etree._Element]:
+    """The root and its `<informatieobject>`, begun as both our records begin: identified by
+    `key`, named, at `aggregatieniveau` `level` (Archiefstuk, Serie), described."""
+    root, obj = _root("informatieobject")
+    _identify(obj, key, org, name)
+    _term(obj, "aggregatieniveau", level, _AGGREGATION)
+    _el(obj, "omschrijving", description)
+    return root, obj
+
+
 def _creator_and_restriction(obj: etree._Element, org: str, settings: ArchiveSettings) -> None:
     """The archive creator and the restriction on use: the same in a version's record and in
     the team's series record."""
@@ -233,10 +241,7 @@ def series_xml(meta: ProtocolMeta, settings: ArchiveSettings, key: str, *,
     """The aggregation record (`Serie`) of a team's adopted protocols, `<key>.mdto.xml`:
     every archived version points to it with `isOnderdeelVan`; `example` marks a demo's."""
     org = meta.organisation
-    root, obj = _root("informatieobject")
-    _identify(obj, key, org, series_name(meta))
-    _term(obj, "aggregatieniveau", "Serie", _AGGREGATION)
-    _el(obj, "omschrijving", _described(
+    root, obj = _record(key, org, series_name(meta), "Serie", _described(
         f"De vastgestelde versies van het teamprotocol van team {meta.team} "
         f"({meta.department}), elk met een eigen record.", example))
     _el(obj, "taal", "nl")

@@ -859,7 +859,8 @@ def _page(doc) -> None:
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
 
 
-def _properties(doc, title: str, comments: str) -> None:
+def _save(doc, path: Path, title: str, comments: str) -> Path:
+    """Give a template its core properties, slim it (`slim`) and write it to `path`."""
     props = doc.core_properties
     props.title = title
     props.author = "teamprotocol"
@@ -867,6 +868,10 @@ def _properties(doc, title: str, comments: str) -> None:
     props.comments = comments
     props.keywords = ""
     props.subject = ""
+    slim(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
 
 
 def build(path: Path = OUT) -> Path:
@@ -882,12 +887,8 @@ def build(path: Path = OUT) -> Path:
     annex(doc)
     appendices(doc)
     header_footer(doc)
-    _properties(doc, "Teamprotocol veilige publieke dienstverlening",
-                "Sjabloon voor teamprotocollen; variabelen: zie README.")
-    slim(doc)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    return _save(doc, path, "Teamprotocol veilige publieke dienstverlening",
+                 "Sjabloon voor teamprotocollen; variabelen: zie README.")
 
 
 def build_card(path: Path = CARD_OUT) -> Path:
@@ -900,12 +901,8 @@ def build_card(path: Path = CARD_OUT) -> Path:
     footer = doc.sections[0].footer.paragraphs[0]
     footer.add_run("{{ team.name }} · {{ org.name }} · alarmkaart bij het teamprotocol, versie "
                    "{{ meta.version }}{% if meta.is_concept %} (concept){% endif %}")
-    _properties(doc, "Alarmkaart: wat te doen bij agressie",
-                "Sjabloon voor de alarmkaart; variabelen: zie README.")
-    slim(doc)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    return _save(doc, path, "Alarmkaart: wat te doen bij agressie",
+                 "Sjabloon voor de alarmkaart; variabelen: zie README.")
 
 
 if __name__ == "__main__":

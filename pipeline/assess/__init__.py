@@ -13,7 +13,6 @@ import datetime as dt
 from pipeline import answers
 from pipeline.answers import AnswerState
 from pipeline.assess.evidence import (
-    LEAD_TAG,
     Evidence,
     arranged_by,
     counted,
@@ -30,6 +29,7 @@ from pipeline.catalogue import (
     INSPECTION_TOPICS,
     TEAM_KIND,
     ChecklistItem,
+    Tag,
 )
 from pipeline.models import (
     Action,
@@ -115,7 +115,7 @@ def assess_item(policy: Policy, forms: TeamForms, kinds: list[str], item: Checkl
     if status is not Status.GEREGELD:
         labels = [e.source.label for e in evidence
                   if e.state is not AnswerState.GIVEN and e.source.label]
-        lead = str(team.fields.get(LEAD_TAG) or "").strip() or None if team else None
+        lead = str(team.fields.get(Tag.TEAM_LEAD) or "").strip() or None if team else None
         action = _gap_action(policy, item, labels, own, lead)
         if status is Status.TE_BEOORDELEN and action.origin is ActionOrigin.OPEN:
             # What is left is the coordinator's judgement, not a team task.

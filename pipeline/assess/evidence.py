@@ -22,6 +22,7 @@ from pipeline.catalogue import (
     ChecklistItem,
     Field,
     Merge,
+    Tag,
 )
 from pipeline.models import (
     Action,
@@ -35,9 +36,6 @@ from pipeline.models import (
 from pipeline.policy import Policy
 from pipeline.policy.context import answer_context
 from pipeline.text import form_name
-
-ACTIONS_TAG = "team.acties"
-LEAD_TAG = "team.leidinggevende"
 
 
 @dataclass(frozen=True)
@@ -159,8 +157,8 @@ def team_actions(team: FormData | None, *, today: dt.date) -> list[Action]:
     team lead, whom the Werkwijzer makes owner of the team's plan."""
     if team is None:
         return []
-    rows = team.fields.get(ACTIONS_TAG)
-    lead = str(team.fields.get(LEAD_TAG) or "").strip() or None
+    rows = team.fields.get(Tag.ACTIONS)
+    lead = str(team.fields.get(Tag.TEAM_LEAD) or "").strip() or None
     actions = []
     for row in rows if isinstance(rows, list) else []:
         what = str(row.get("wat") or "").strip()

@@ -142,17 +142,21 @@ def _example_remarks(opts: BuildOptions, shared: Shared) -> list[Problem]:
         "organisatie")]
 
 
-def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchReport:
+def build_all(opts: BuildOptions, progress: Progress | None = None,
+              folders: list[Path] | None = None) -> BatchReport:
     """Build every team below `opts.forms_dir` into `opts.out_dir`; never stop at one team.
 
     `progress` is called twice per team (once for the .docx, once for the PDF, or once for
-    both with `pdf=False`). The whole run holds the lock on `opts.out_dir`.
+    both with `pdf=False`). `folders`: the team folders when the caller has them already
+    (`team_folders`, to size its progress bar), else found here. The whole run holds the lock
+    on `opts.out_dir`.
     """
     progress = progress or (lambda _label: None)
     started = time.perf_counter()
     shared = shared_inputs(opts)  # a bad policy or template stops the batch: it concerns all
     shared.times.origin = started
-    folders = team_folders(opts.forms_dir, opts.out_dir)
+    if folders is None:
+        folders = team_folders(opts.forms_dir, opts.out_dir)
     _check_forms_dir(opts.forms_dir, folders)
     if opts.pdf:
         find_soffice()  # before any team: a missing LibreOffice concerns every team

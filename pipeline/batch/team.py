@@ -22,7 +22,7 @@ from pipeline.batch.shared import (
     outputs_of,
     team_inputs,
 )
-from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND, ProtocolStatus
+from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND, ProtocolStatus, contact_tag
 from pipeline.changes import Versions, changes_docx, compare, version_note
 from pipeline.errors import Problem, TeamprotocolError, os_reason
 from pipeline.files import (
@@ -161,7 +161,7 @@ def _missing_contact_forms(folder: Path, forms: TeamForms) -> list[Problem]:
             "ontbreekt; die bijlage van het protocol blijft leeg"),
         hint=f"Zet het ingevulde formulier {kind}.docx (Word-document) in de map van het team")
         for kind in CONTACT_KINDS
-        if team.get(f"{TEAM_KIND}.contact_{kind}") is True and kind not in forms.forms]
+        if team.get(contact_tag(kind)) is True and kind not in forms.forms]
 
 
 def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,

@@ -78,7 +78,7 @@ def build(ctx: click.Context, forms_dir: Path | None, policy_path: Path | None, 
         # A count with the time left, on a terminal only (click draws nothing else).
         with click.progressbar(length=steps, label="Bouwen", file=sys.stderr,
                                show_pos=True, show_eta=True) as bar:
-            report = build_all(opts, progress=lambda _team: bar.update(1))
+            report = build_all(opts, progress=lambda _team: bar.update(1), folders=teams)
     # The example forms lived in a temporary folder that is gone now: name them by their
     # place inside it ("belastingen/balie.docx"), and say how to get a copy to check.
     def line(problem: Problem) -> str:

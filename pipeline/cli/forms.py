@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,13 +51,8 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
     worden ze vervangen en komen de oude in een reservekopie.
     Met --from VORIGE_MAP krijgt elk team de antwoorden van vorig jaar, om te controleren.
     """
-    from pipeline.forms.many import Common, TeamJob, write_many
-    from pipeline.forms.publish import commit, staging
-    from pipeline.forms.teams_csv import read_teams_csv
-    from pipeline.forms.write import arranged_lines, locked_texts_of, look_of
-    from pipeline.policy import load_policy
+    from pipeline.forms.run import make_forms
 
-    teams = read_teams_csv(teams_csv)
     if last_dir is not None and last_dir.resolve() == out_dir.resolve():
         raise click.UsageError("--out en --from zijn dezelfde map; kies met --out een nieuwe "
                                "map voor de formulieren van deze ronde.", ctx=ctx)
@@ -64,31 +61,18 @@ def forms(ctx: click.Context, teams_csv: Path, out_dir: Path, policy_path: Path 
         click.echo("Let op: zonder --policy staan de vaste teksten van het voorbeeldbeleid (de "
                    "verzonnen Gemeente Lindenhoven) in de formulieren. Geef met --policy "
                    "BELEID.yaml het beleid van uw organisatie op.")
-    # The organisation's fixed texts (the norm, the sanction policy) are shown read-only in
-    # the forms, so a team lead answers with the norm in front of them.
-    policy = load_policy(policy_path)
-    locked = locked_texts_of(policy)
-    # Stap 1: what the organisation already arranges per checklist item, on the team form.
-    arranged = arranged_lines(policy)
-    # The forms look like the organisation's protocol: its colour, font and logo.
-    look = look_of(policy, policy_path)
-    found = None
-    if last_dir is not None:
-        from pipeline.forms import prefill
+    with contextlib.ExitStack() as stack:
+        # A count with the time left, on a terminal only: 2,000 teams took minutes and
+        # printed nothing until done (issue 26).
+        def progress(total: int) -> Callable[[], None]:
+            bar = stack.enter_context(click.progressbar(
+                length=total, label="Formulieren", file=sys.stderr, show_pos=True,
+                show_eta=True, hidden=not sys.stderr.isatty()))
+            return lambda: bar.update(1)
 
-        found = prefill.plan(teams, last_dir)
-    # A count with the time left, on a terminal only: 2,000 teams took minutes and printed
-    # nothing until done (issue 26).
-    jobs = [TeamJob(team) if found is None else
-            TeamJob(team, found.answers.get(team.team_id), found.notes.get(team.team_id))
-            for team in teams if found is None or team.team_id not in found.errors]
-    with staging(out_dir) as stage, click.progressbar(
-            length=len(jobs), label="Formulieren", file=sys.stderr, show_pos=True,
-            show_eta=True, hidden=not sys.stderr.isatty()) as bar:
-        write_many(jobs, Common(stage, locked, terminology=policy.terminology, look=look,
-                                  arranged=tuple(arranged)),
-                   done=lambda: bar.update(1))
-        done = commit(stage, out_dir, replace=force)
+        run = make_forms(teams_csv, out_dir, policy_path=policy_path, replace=force,
+                         last_dir=last_dir, progress=progress)
+    teams, found, done = run.teams, run.found, run.done
     # One line per team only where it asks for attention (forms kept, a new team's empty
     # forms in a new round, answers not taken over); the others are counted in the summary:
     # 2,000 teams printed 2,000 lines (issue 26).

@@ -1,15 +1,14 @@
 """Last cycle's forms of an older schema read as current ones (`teamprotocol forms --from`).
 
 The catalogue's migration steps (`catalogue.SCHEMA_MIGRATIONS`) rename or split tags and
-turn checkboxes that became drop-downs into drop-downs, in a copy of the form's own XML;
-the copy is then read by the normal reader, like a current form.
+turn checkboxes that became drop-downs into drop-downs, in the form's `word/document.xml` as
+the package reader parsed it; the normal reader then reads those parts, like a current form's.
+All in memory: the file is opened once, nothing is written, and the writer is never loaded.
 """
 
 from __future__ import annotations
 
 import copy
-import tempfile
-import zipfile
 from pathlib import Path
 
 from lxml import etree
@@ -24,8 +23,8 @@ from pipeline.catalogue import (
 )
 from pipeline.errors import FormError, Problem
 from pipeline.forms import common
-from pipeline.forms.package import _read_member, open_package
-from pipeline.forms.read import read_form
+from pipeline.forms.package import Package, open_package
+from pipeline.forms.read import read_package
 from pipeline.models import FormData
 from pipeline.text import printable
 
@@ -77,24 +76,13 @@ def _checkbox_to_choice(sdt: etree._Element, tag: str, ticked: str) -> None:
     sdt.getparent().replace(sdt, control)
 
 
-def _migrated_copy(path: Path, props: dict[str, str], steps: list[Migration],
-                   document: etree._Element, folder: Path) -> Path:
-    """The form rewritten as a current-schema form in `folder`, for the normal reader."""
+def _migrated(package: Package, steps: list[Migration]) -> Package:
+    """The form's parts as a current-schema form's: its document migrated step by step (in
+    place), its schema property the current one."""
     for step in steps:
-        _migrate(document, step)
-    with zipfile.ZipFile(path) as zf:  # open_package has checked the file and its limits
-        files = {n: _read_member(path, zf, n) for n in zf.namelist()}
-    main = "word/document.xml"
-    if main not in files:
-        raise FormError("het formulier kan niet worden omgezet naar de nieuwe schemaversie",
-                        file=path, hint=common.INSTRUCTIONS[-1])
-    files[main] = etree.tostring(document, xml_declaration=True, encoding="UTF-8",
-                                 standalone=True)
-    raw = ooxml.write_zip(files)
-    props = {**props, common.PROP_SCHEMA: SCHEMA_VERSION}
-    out = folder / path.name
-    out.write_bytes(ooxml.finish_package(raw, props))
-    return out
+        _migrate(package.document, step)
+    custom = {**(package.custom or {}), common.PROP_SCHEMA: SCHEMA_VERSION}
+    return Package(document=package.document, custom=custom, application=package.application)
 
 
 def read_previous_form(path: Path,
@@ -110,7 +98,7 @@ def read_previous_form(path: Path,
     props = package.custom or {}
     version = props.get(common.PROP_SCHEMA, "")
     if version == SCHEMA_VERSION or common.PROP_KIND not in props:
-        return read_form(path)  # current, or not ours at all: the reader says which
+        return read_package(path, package)  # current, or not ours: the reader says which
     steps = migration_path(version, migrations)
     if steps is None:
         shown = printable(version, 20)
@@ -118,17 +106,15 @@ def read_previous_form(path: Path,
                         f"kan omzetten naar schemaversie {SCHEMA_VERSION}", file=path,
                         hint="Neem de antwoorden met de hand over in het nieuwe formulier, of "
                              "gebruik de versie van teamprotocol die het formulier maakte")
-    with tempfile.TemporaryDirectory(prefix="teamprotocol-migratie-") as tmp:
-        copy_path = _migrated_copy(path, props, steps, package.document, Path(tmp))
-        present = {ooxml.sdt_tag(s) for s in package.document.iter(qn("w:sdt"))}
-        data = read_form(copy_path)
+    migrated = _migrated(package, steps)
+    present = {ooxml.sdt_tag(s) for s in migrated.document.iter(qn("w:sdt"))}
+    data = read_package(path, migrated)
     # Questions the old form did not have: no answer, and no complaint about their absence.
     kept = {t: v for t, v in data.fields.items()
             if t in present or any(p and p.startswith(t + ".") for p in present)}
 
     def own(problems: list[Problem]) -> list[Problem]:
-        return [p.model_copy(update={"file": str(path)}) for p in problems
-                if p.tag is None or p.tag in kept]
+        return [p for p in problems if p.tag is None or p.tag in kept]
 
-    return data.model_copy(update={"path": str(path), "schema_version": version, "fields": kept,
+    return data.model_copy(update={"schema_version": version, "fields": kept,
                                    "errors": own(data.errors), "warnings": own(data.warnings)})

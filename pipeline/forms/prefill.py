@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.catalogue import CONTACT_KINDS, FORMS, TEAM_KIND, Migration, ProtocolStatus
+from pipeline.catalogue import (
+    CONTACT_KINDS,
+    CONTACT_TAGS,
+    FORMS,
+    TEAM_KIND,
+    Migration,
+    ProtocolStatus,
+    Tag,
+    contact_tag,
+)
 from pipeline.errors import FormError, Problem
 from pipeline.files import is_backup_folder
 from pipeline.forms import common
@@ -21,13 +30,12 @@ from pipeline.forms.migrate import read_previous_form
 from pipeline.models import Answer, FormData, TeamIdentity
 from pipeline.text import next_minor
 
-STATUS, VERSION = "team.status", "team.versie"
+STATUS, VERSION = Tag.STATUS, Tag.VERSION
 # Decided again each round: the adoption, and the meetings and evaluation date it rests on
 # (last year's Stap 2 is no meeting about this year's protocol).
-ADOPTION = ("team.vastgesteld_door", "team.vastgesteld_op", "team.inventarisatie",
-            "team.teamoverleg", "team.volgende_evaluatie", "team.evaluatie_datum",
-            "team.evaluatie_deelnemers", "team.evaluatie_naleving", "team.evaluatie_gir",
-            "team.evaluatie_tevredenheid", "team.evaluatie_ontwikkelingen")
+ADOPTION = (Tag.ADOPTED_BY, Tag.ADOPTED_ON, Tag.STEP_ONE, Tag.TEAM_MEETING, Tag.NEXT_EVALUATION,
+            Tag.EVALUATION_DATE, Tag.EVALUATION_PARTICIPANTS, Tag.EVALUATION_COMPLIANCE,
+            Tag.EVALUATION_FIGURES, Tag.EVALUATION_SATISFACTION, Tag.EVALUATION_DEVELOPMENTS)
 
 NOTE = ("Dit formulier bevat de antwoorden van de vorige ronde (versie {version}). Controleer "
         "elk antwoord en pas aan wat veranderd is. De status staat weer op concept. De datums "
@@ -59,7 +67,7 @@ def carry_over(kind: str, fields: dict[str, Answer]) -> dict[str, Answer]:
     spec = FORMS[kind]
     carried = {}
     for f in spec.fields:
-        if f.tag not in fields or f.prefill or f.tag.startswith(f"{TEAM_KIND}.contact_"):
+        if f.tag not in fields or f.prefill or f.tag in CONTACT_TAGS:
             continue
         carried[f.tag] = fields[f.tag]
     if kind == TEAM_KIND:
@@ -163,7 +171,7 @@ class Raised(Prefill):
 def _identity(team_id: str, team: FormData) -> TeamIdentity:
     """The team as its own team form names it (the fields `forms` prefilled from the CSV)."""
     values = {f.prefill: team.fields.get(f.tag) for f in FORMS[TEAM_KIND].fields if f.prefill}
-    kinds = tuple(k for k in CONTACT_KINDS if team.fields.get(f"{TEAM_KIND}.contact_{k}") is True)
+    kinds = tuple(k for k in CONTACT_KINDS if team.fields.get(contact_tag(k)) is True)
     return TeamIdentity(team_id=team_id, contact_kinds=kinds,
                         previous_team_id=team.previous_team_id,  # its archived history
                         **{k: v if isinstance(v, str) else "" for k, v in values.items()})

@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline import ooxml
-from pipeline.catalogue import FORMS, SCHEMA_VERSION, FieldType, Merge
+from pipeline.catalogue import FORMS, SCHEMA_VERSION, FieldType, Merge, Tag
 from pipeline.errors import FormError, Problem
 from pipeline.forms.checks import check_answer, check_total
 from pipeline.forms.common import PROP_KIND, PROP_PREVIOUS, PROP_SCHEMA, PROP_TEAM
@@ -47,7 +47,12 @@ def shown_value(value: str) -> str:
 def read_form(path: Path) -> FormData:
     """Read one filled form; FormError when it is not one of our forms or cannot be read."""
     path = Path(path)
-    package = open_package(path)
+    return read_package(path, open_package(path))
+
+
+def read_package(path: Path, package: Package) -> FormData:
+    """Read a form from its opened parts (`open_package`, or a migrated copy of them in
+    memory); `path` is the file they came from, named in every problem."""
     props = package.custom or {}
     kind = props.get(PROP_KIND)
     if not kind or PROP_TEAM not in props:
@@ -78,7 +83,6 @@ NOT_OURS_HINT = ("Vul het formulier in dat de coördinator voor uw team heeft ge
 # A form is recognised by its controls only when this many of its tags are found, and more
 # than of any other form: a letter with one pasted control is still no form.
 MIN_TAGS = 3
-TEAM_NAME_TAG = "team.team"  # the team form's identity field holding the team's name
 
 
 def recognised_kind(document: etree._Element) -> str | None:
@@ -130,7 +134,7 @@ def _read_without_properties(path: Path, package: Package) -> FormData:
 def _team_id_from_name(doc: FormDocument) -> str | None:
     """A team id made of the team form's team name ("Burgerzaken & Balie" ->
     `burgerzaken-balie`), for a form outside a team folder (`check` on one file)."""
-    found = doc.by_tag.get(TEAM_NAME_TAG, [])
+    found = doc.by_tag.get(Tag.TEAM_NAME, [])
     if len(found) != 1 or ooxml.showing_placeholder(found[0]):
         return None
     slug = re.sub(r"[^a-z0-9]+", "-", ooxml.sdt_text(found[0]).strip().lower()).strip("-")

@@ -24,6 +24,8 @@ from pipeline.catalogue import (
     FieldType,
     FormSpec,
     Merge,
+    Tag,
+    contact_tag,
 )
 from pipeline.errors import FormError
 from pipeline.files import write_atomically
@@ -57,7 +59,7 @@ def _initial_answers(spec: FormSpec, identity: TeamIdentity,
             values[f.tag] = getattr(identity, f.prefill)
     if spec.kind == TEAM_KIND:
         for kind in CONTACT_KINDS:
-            values[f"team.contact_{kind}"] = kind in identity.contact_kinds
+            values[contact_tag(kind)] = kind in identity.contact_kinds
     values.update(answers or {})
     unknown = sorted(set(values) - {f.tag for f in spec.fields})
     if unknown:
@@ -146,7 +148,7 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
     for section, heading in zip(spec.sections, section_headings(spec), strict=True):
         para(doc, heading, "Heading1")
         for f in section.fields:
-            if f.tag == STEP_ONE_FIELD and arranged:
+            if f.tag == Tag.STEP_ONE and arranged:
                 para(doc, STEP_ONE_HEADING, "Heading2")
                 doc.add_paragraph(STEP_ONE_INTRO)
                 for line in arranged:
@@ -170,8 +172,7 @@ def write_form(kind: str, identity: TeamIdentity, answers: Mapping[str, Answer] 
 
 # Stap 1 of the Werkwijzer: the team lead and the coordinator see what the organisation
 # already arranges and what still needs an action; the team form shows it above that step's
-# questions.
-STEP_ONE_FIELD = "team.inventarisatie"
+# questions (`Tag.STEP_ONE`).
 STEP_ONE_HEADING = "Wat de organisatie al regelt (stap 1)"
 STEP_ONE_INTRO = ("Zo regelt de organisatie de onderdelen van de checklist voor alle teams: "
                   "met het document waarin het staat, of met de actie die nog loopt. Bespreek "

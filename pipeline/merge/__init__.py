@@ -17,6 +17,8 @@ from pipeline.catalogue import (
     TEAM_KIND,
     Merge,
     ProtocolStatus,
+    Tag,
+    contact_tag,
 )
 from pipeline.errors import FormError
 from pipeline.merge.blocks import (
@@ -60,7 +62,7 @@ def contact_kinds(forms: TeamForms) -> list[str]:
     """Contact types of a team: ticked `team.contact_<kind>` boxes plus contact forms present."""
     team = forms.forms.get(TEAM_KIND)
     return [k for k in CONTACT_KINDS
-            if k in forms.forms or answer_of(team, f"team.contact_{k}") is True]
+            if k in forms.forms or answer_of(team, contact_tag(k)) is True]
 
 
 def _contacts_block(policy: Policy, team: FormData | None, ctx: Context) -> Block:
@@ -184,29 +186,29 @@ def _meta(policy: Policy, forms: TeamForms, team: FormData, kinds: list[str],
         # An implausible date (1999, 2099) is no date: never on the title page or the card.
         return answers.plausible_date(value, today)
 
-    status = (ProtocolStatus.ADOPTED if text("team.status").lower() == ProtocolStatus.ADOPTED
+    status = (ProtocolStatus.ADOPTED if text(Tag.STATUS).lower() == ProtocolStatus.ADOPTED
               else ProtocolStatus.CONCEPT)
-    adopted_by = text("team.vastgesteld_door") or None
-    adopted_on = _date(answer_of(team, "team.vastgesteld_op"))
-    meeting = _date(answer_of(team, "team.teamoverleg"))
+    adopted_by = text(Tag.ADOPTED_BY) or None
+    adopted_on = _date(answer_of(team, Tag.ADOPTED_ON))
+    meeting = _date(answer_of(team, Tag.TEAM_MEETING))
     if status is ProtocolStatus.ADOPTED:
         note = "Vastgesteld" + (f" door {adopted_by}" if adopted_by else "")
     else:
         note = "Concept op basis van de teamformulieren"
-    version = text("team.versie")
+    version = text(Tag.VERSION)
     return ProtocolMeta(
         organisation=policy.branding.organisation,
         team_id=forms.team_id,
-        team=text("team.team") or forms.team_id,
-        department=text("team.afdeling"),
-        team_lead=text("team.leidinggevende"),
-        staff=text("team.aantal_medewerkers") or None,
+        team=text(Tag.TEAM_NAME) or forms.team_id,
+        department=text(Tag.DEPARTMENT),
+        team_lead=text(Tag.TEAM_LEAD),
+        staff=text(Tag.STAFF) or None,
         version=version,
         status=status,
         adopted_by=adopted_by,
         adopted_on=adopted_on,
         team_meeting=meeting,
-        next_evaluation=_date(answer_of(team, "team.volgende_evaluatie")),
+        next_evaluation=_date(answer_of(team, Tag.NEXT_EVALUATION)),
         contact_kinds=kinds,
         previous_team_id=team.previous_team_id,
         history=[VersionEntry(version=version, date=adopted_on or meeting, status=status,

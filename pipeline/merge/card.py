@@ -20,6 +20,7 @@ from pipeline.catalogue import (
     FIELDS_BY_TAG,
     TEAM_KIND,
     Merge,
+    Tag,
 )
 from pipeline.merge.blocks import _text, answer_of
 from pipeline.models import (
@@ -54,7 +55,7 @@ _STREET_WORDS = re.compile(
 _QUOTED = re.compile(r"[‘'\"“]([^‘’'\"“”]{8,120}[.!?]?)[’'\"”]")
 CLOSING_DEFAULT = "een korte afsluitende zin"
 # The alarm means of the street variant is the field workers' own (persoonsalarm, alarm app).
-_STREET_ALARM = "huisbezoek.persoonsalarm"
+_STREET_ALARM = Tag.PERSONAL_ALARM
 
 
 def _claimed(policy: Policy, tag: str) -> bool:
@@ -91,8 +92,8 @@ def works_in_street(forms: TeamForms) -> bool:
     visits = forms.forms.get("huisbezoek")
     if visits is None:
         return False
-    field = FIELDS_BY_TAG["huisbezoek.soorten"]
-    answer = answer_of(visits, "huisbezoek.soorten")
+    field = FIELDS_BY_TAG[Tag.VISIT_KINDS]
+    answer = answer_of(visits, Tag.VISIT_KINDS)
     return answers.is_given(field, answer) and bool(_STREET_WORDS.search(_text(answer)))
 
 
@@ -112,7 +113,7 @@ def _fill(text: str, alarm: str, closing: str) -> str:
 
 def _closing_sentence(forms: TeamForms) -> str:
     """The team's own closing sentence for a call, when its answer quotes one."""
-    answer = _text(answer_of(forms.forms.get("digitaal"), "digitaal.telefoon"))
+    answer = _text(answer_of(forms.forms.get("digitaal"), Tag.AGGRESSIVE_CALLER))
     found = _QUOTED.search(answer)
     return f"jullie vaste zin: ‘{found.group(1).strip()}’" if found else CLOSING_DEFAULT
 
@@ -192,7 +193,7 @@ def _alarm_numbers(policy: Policy, forms: TeamForms, kinds: list[str]) -> list[C
                                       missing="beleid van de organisatie, "
                                               "contactpersoon ‘beveiliging’"))
     if "huisbezoek" in kinds:
-        tag = "huisbezoek.achterwacht"
+        tag = Tag.VISIT_BACKUP
         numbers.append(_team_number("Achterwacht", "huisbezoek", tag,
                                     answer_of(forms.forms.get("huisbezoek"), tag)))
     return numbers
@@ -204,8 +205,8 @@ def _other_numbers(policy: Policy, forms: TeamForms) -> list[CardNumber]:
     team = forms.forms.get(TEAM_KIND)
     national, contacts = policy.national, policy.contacts
     numbers = [CardNumber(label="Politie, geen spoed", value=national.politie)]
-    lead = _text(answer_of(team, "team.leidinggevende"))
-    phone_tag = "team.leidinggevende_telefoon"
+    lead = _text(answer_of(team, Tag.TEAM_LEAD))
+    phone_tag = Tag.TEAM_LEAD_PHONE
     phone = answer_of(team, phone_tag)
     if answers.is_given(FIELDS_BY_TAG[phone_tag], phone):
         numbers.append(CardNumber(label="Leidinggevende",
@@ -214,9 +215,9 @@ def _other_numbers(policy: Policy, forms: TeamForms) -> list[CardNumber]:
         numbers.append(CardNumber(label="Leidinggevende", value=lead,
                                   missing=_mark(TEAM_KIND, phone_tag)))
     kind = policy.branding.kind
-    for label, key, tag in (("Opvang en nazorg", "nazorg", "team.nazorg_contact"),
-                            ("Vertrouwenspersoon", "vertrouwenspersoon", "team.vertrouwenspersoon"),
-                            ("Coördinator agressie", "coordinator", "team.coordinator")):
+    for label, key, tag in (("Opvang en nazorg", "nazorg", Tag.AFTERCARE_CONTACT),
+                            ("Vertrouwenspersoon", "vertrouwenspersoon", Tag.CONFIDANT),
+                            ("Coördinator agressie", "coordinator", Tag.COORDINATOR)):
         own = answer_of(team, tag)
         organisation = getattr(contacts, key).short()
         if answers.is_given(FIELDS_BY_TAG[tag], own):

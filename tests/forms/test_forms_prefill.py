@@ -301,19 +301,20 @@ def test_unticked_old_checkbox_becomes_no_answer(tmp_path, identity):
     assert migrate.read_previous_form(path, {"0": step}).fields[choice.tag] is None
 
 
+def _to_schema_1(document) -> None:
+    """The balie form's yes/no statements as schema 1 had them: checkboxes."""
+    for tag, ticked in (("balie.camera", True), ("balie.alarmknop", False),
+                        ("balie.huisregels_zichtbaar", True)):
+        old = _sdts(document, tag)[0]
+        old.getparent().replace(old, ooxml.checkbox_control(tag, tag, ticked))
+
+
 def test_a_schema_1_form_becomes_schema_2_with_the_real_table(tmp_path, identity):
     """Schema 1 had checkboxes for the yes/no statements: ticked is ja, unticked no answer."""
     path = tmp_path / "burgerzaken" / "balie.docx"
     path.parent.mkdir()
     path.write_bytes(write_form("balie", identity, {"balie.ordebewaking": "Gastvrouw."}))
-
-    def to_schema_1(document):
-        for tag, ticked in (("balie.camera", True), ("balie.alarmknop", False),
-                            ("balie.huisregels_zichtbaar", True)):
-            old = _sdts(document, tag)[0]
-            old.getparent().replace(old, ooxml.checkbox_control(tag, tag, ticked))
-
-    _old_form(path, to_schema_1, "1", kind="balie")
+    _old_form(path, _to_schema_1, "1", kind="balie")
     assert migration_path("1") == [SCHEMA_MIGRATIONS["1"]]
     data = migrate.read_previous_form(path)
     assert data.errors == []
@@ -321,3 +322,43 @@ def test_a_schema_1_form_becomes_schema_2_with_the_real_table(tmp_path, identity
     assert data.fields["balie.huisregels_zichtbaar"] == "ja"
     assert data.fields["balie.alarmknop"] is None  # unticked: not answered, never "nee"
     assert data.fields["balie.ordebewaking"] == "Gastvrouw."
+
+
+# A fresh interpreter, so the audit hook sees every file opened and no module is loaded yet.
+_MIGRATE_ONCE = """
+import json, os, sys
+from pathlib import Path
+from pipeline.forms.migrate import read_previous_form
+
+form = Path(sys.argv[1])
+opened, written = [], []
+WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+
+def hook(event, args):
+    if event == "open" and args[0] is not None:
+        path, mode, flags = args
+        if str(path) == str(form):
+            opened.append(str(mode))
+        if any(c in str(mode or "") for c in "wax+") or (flags or 0) & WRITE:
+            written.append(str(path))
+    elif event in ("os.mkdir", "os.rename", "os.remove", "shutil.rmtree"):
+        written.append(str(args[0]))
+
+sys.addaudithook(hook)
+data = read_previous_form(form)
+print(json.dumps({"opened": opened, "written": written, "camera": data.fields["balie.camera"],
+                  "loaded": [m for m in ("docx", "pipeline.forms.write") if m in sys.modules]}))
+"""
+
+
+def test_a_migration_reads_the_form_once_and_writes_nothing(tmp_path, identity):
+    """The migration works on the parts in memory: the old form is opened once, no copy is
+    written (no temporary folder either), and the form writer and python-docx stay unloaded."""
+    path = tmp_path / "burgerzaken" / "balie.docx"
+    path.parent.mkdir()
+    path.write_bytes(write_form("balie", identity, {}))
+    _old_form(path, _to_schema_1, "1", kind="balie")
+    proc = subprocess.run([sys.executable, "-c", _MIGRATE_ONCE, str(path)], capture_output=True,
+                          text=True, timeout=120, check=True)
+    seen = json.loads(proc.stdout)
+    assert seen == {"opened": ["r"], "written": [], "camera": "ja", "loaded": []}  # r: read
