@@ -10,6 +10,7 @@ import page
 import pytest
 from helpers.archive import ANNEX
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -292,3 +293,24 @@ def test_contents_links_are_named_by_their_headings(protocol_pdf: Path, tmp_path
     old, new = _xref_offsets(protocol_pdf.read_bytes()), _xref_offsets(pdf.read_bytes())
     assert set(new) == set(old)
     assert 0 < sum(new[k] != old[k] for k in old) <= len(entries)
+
+
+def test_a_pdf_the_strict_reader_refuses_is_read_leniently(tmp_path: Path) -> None:
+    # PdfFile reads strictly first (LibreOffice's PDFs need no repair, and the lenient
+    # reader's repair scan was most of each open); a damaged xref pointer is repaired as before.
+    # LibreOffice's plain PDF export: no PDF/A claim, which both copies must report alike.
+    original = (Path(__file__).parents[1] / "data" / "lost-row"
+                / "teamprotocol-burgerzaken-0049.pdf")
+    data = original.read_bytes()
+    found = re.search(rb"startxref\s+(\d+)", data[-64:])
+    assert found is not None
+    at = len(data) - 64 + found.start(1)
+    wrong = str(int(found[1]) + 7).encode()
+    (tmp_path / "scheef.pdf").write_bytes(data[:at] + wrong + data[at + len(found[1]):])
+    with pytest.raises(PdfReadError):
+        PdfReader(tmp_path / "scheef.pdf", strict=True)
+    found_here = [p.message
+                  for p in verify_pdf(tmp_path / "scheef.pdf", expect_text=ANNEX_HEADING)]
+    assert found_here == [p.message for p in verify_pdf(original, expect_text=ANNEX_HEADING)]
+    assert len(found_here) == 1
+    assert "geen PDF/A-claim" in found_here[0]
