@@ -3,6 +3,11 @@ folder there), so the helper modules in `tests/helpers/` import as `helpers.<nam
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +31,67 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if LIBREOFFICE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.libreoffice)
+
+
+# A test without the `libreoffice` marker runs (setup, call and teardown, so its module and
+# session fixtures too) with a `soffice` first on PATH that notes it was started and exits
+# with an error, and the test fails saying it started LibreOffice: a forgotten marker cannot
+# slip LibreOffice into `make quick`. Subprocesses inherit PATH, so the command line's
+# conversions are caught as well.
+_STUB = """#!/bin/sh
+echo "$*" >> "{log}"
+echo "soffice gestart door een test zonder de libreoffice-marker" >&2
+exit 3
+"""
+_no_soffice = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="teamprotocol-no-soffice-"))
+    for name in ("soffice", "libreoffice"):
+        (folder / name).write_text(_STUB.format(log=folder / "started"), encoding="utf-8")
+        (folder / name).chmod(0o755)
+    config.stash[_no_soffice] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_no_soffice, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _without_soffice(item: pytest.Item, when: str) -> Generator[None, Any, Any]:
+    folder = item.config.stash.get(_no_soffice, None)
+    if folder is None or item.get_closest_marker("libreoffice"):
+        return (yield)
+    started = folder / "started"
+    started.unlink(missing_ok=True)
+    path = os.environ.get("PATH", "")
+    os.environ["PATH"] = f"{folder}{os.pathsep}{path}"
+    try:
+        return (yield)
+    finally:  # also when the phase failed: the stub's failure is then the likely cause
+        os.environ["PATH"] = path
+        if started.exists():
+            pytest.fail(f"{when}: started LibreOffice without the libreoffice marker (mark "
+                        "the test, or add its fixture to LIBREOFFICE_FIXTURES): soffice "
+                        + started.read_text(encoding="utf-8")[:200], pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
+    return (yield from _without_soffice(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    return (yield from _without_soffice(item, "call"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None
+                            ) -> Generator[None, Any, Any]:
+    return (yield from _without_soffice(item, "teardown"))
 
 
 @pytest.fixture
