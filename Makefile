@@ -29,13 +29,13 @@ demo: setup
 	$(VENV)/bin/teamprotocol build
 
 # pytest exits 5 when it collected no test: make treats that as a failure, as it should.
-# Two workers (pytest-xdist): tests/conftest.py keeps a module, and the modules sharing one
-# session build, on one worker, so nothing is built twice.
+# Two workers (pytest-xdist), a test module to whichever is free (its module fixtures made
+# once); the builds several modules read are made once across both (tests/helpers/shared.py).
 test: setup
 	$(PY) -m ruff check pipeline tests bench
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 # The inner loop (README, Development): no LibreOffice and nothing marked slow. An empty
 # PYTHONDONTWRITEBYTECODE lets pytest keep its rewritten test modules between runs (~5 s).

@@ -3,8 +3,10 @@ folder there), so the helper modules in `tests/helpers/` import as `helpers.<nam
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -19,96 +21,77 @@ LIBREOFFICE_FIXTURES = frozenset({"converted", "example_build", "cli_demo", "lo_
                                   "corpus_build", "mixed_cli", "adopted_twins",
                                   "protocol_pdf"})
 
-# The session-scoped builds that tests in several modules read. Under pytest-xdist (`make test`
-# runs `-n 2 --dist loadgroup`) a module's tests run on one worker, so its module-scoped
-# fixtures are made once, and the modules reading one of these builds run on one worker
-# together, so each build is made once, not once per worker.
-SHARED_BUILDS = ("corpus_forms", "corpus_build", "example_build", "cli_demo", "converted")
-
-# xdist 3.8's own loadgroup reads `xdist_group` marks and renames the test ids, which pytest 9.2
-# no longer lets it do (ids are not plain strings any more): it silently sends a module's tests
-# to both workers. So the workers write each test's group to a folder the controller made, and
-# the controller's scheduler groups by it (`pytest_xdist_make_scheduler` below).
-_GROUPS = "teamprotocol_test_groups"
-
-
-def _groups(items: list[pytest.Item]) -> dict[str, str]:
-    """Test id -> group: its module, merged with every module sharing a build with it."""
-    parent: dict[str, str] = {}
-
-    def root(key: str) -> str:
-        while parent.setdefault(key, key) != key:
-            key = parent[key]
-        return key
-
-    for item in items:
-        module = item.nodeid.split("::", 1)[0]
-        for name in SHARED_BUILDS:
-            if name in getattr(item, "fixturenames", ()):
-                parent[root(module)] = root(name)
-    return {item.nodeid: root(item.nodeid.split("::", 1)[0]) for item in items}
+# The builds that tests in several modules read (`example_build`, `cli_demo`, `converted`,
+# `corpus_forms`, `corpus_build`) are made once per run, also under pytest-xdist, by
+# `helpers.shared.once` (a FileLock in a folder the workers share): tests need not be kept
+# together on one worker for that, so `make test` distributes them freely.
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if LIBREOFFICE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.libreoffice)
-    folder = getattr(config, "workerinput", {}).get(_GROUPS)
-    if folder:
-        worker = config.workerinput["workerid"]  # type: ignore[attr-defined]
-        lines = "".join(f"{test}\t{group}\n" for test, group in _groups(items).items())
-        (Path(folder) / f"{worker}.tsv").write_text(lines, encoding="utf-8")
 
 
-def _grouping(config: pytest.Config) -> bool:
-    return not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist") \
-        and config.getoption("dist", None) == "loadgroup" \
-        and bool(config.getoption("numprocesses", None))
+# A test without the `libreoffice` marker runs (setup, call and teardown, so its module and
+# session fixtures too) with a `soffice` first on PATH that notes it was started and exits
+# with an error, and the test fails saying it started LibreOffice: a forgotten marker cannot
+# slip LibreOffice into `make quick`. Subprocesses inherit PATH, so the command line's
+# conversions are caught as well.
+_STUB = """#!/bin/sh
+echo "$*" >> "{log}"
+echo "soffice gestart door een test zonder de libreoffice-marker" >&2
+exit 3
+"""
+_no_soffice = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if _grouping(config):
-        config.stash[_groups_key] = Path(tempfile.mkdtemp(prefix="teamprotocol-test-groups-"))
+    folder = Path(tempfile.mkdtemp(prefix="teamprotocol-no-soffice-"))
+    for name in ("soffice", "libreoffice"):
+        (folder / name).write_text(_STUB.format(log=folder / "started"), encoding="utf-8")
+        (folder / name).chmod(0o755)
+    config.stash[_no_soffice] = folder
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    folder = config.stash.get(_groups_key, None)
+    folder = config.stash.get(_no_soffice, None)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-_groups_key = pytest.StashKey[Path]()
+def _without_soffice(item: pytest.Item, when: str) -> Generator[None, Any, Any]:
+    folder = item.config.stash.get(_no_soffice, None)
+    if folder is None or item.get_closest_marker("libreoffice"):
+        return (yield)
+    started = folder / "started"
+    started.unlink(missing_ok=True)
+    path = os.environ.get("PATH", "")
+    os.environ["PATH"] = f"{folder}{os.pathsep}{path}"
+    try:
+        return (yield)
+    finally:  # also when the phase failed: the stub's failure is then the likely cause
+        os.environ["PATH"] = path
+        if started.exists():
+            pytest.fail(f"{when}: started LibreOffice without the libreoffice marker (mark "
+                        "the test, or add its fixture to LIBREOFFICE_FIXTURES): soffice "
+                        + started.read_text(encoding="utf-8")[:200], pytrace=False)
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node: Any) -> None:
-    folder = node.config.stash.get(_groups_key, None)
-    if folder is not None:
-        node.workerinput[_GROUPS] = str(folder)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
+    return (yield from _without_soffice(item, "setup"))
 
 
-@pytest.hookimpl(optionalhook=True, tryfirst=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    if not _grouping(config):
-        return None
-    from xdist.scheduler import LoadScopeScheduling
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    return (yield from _without_soffice(item, "call"))
 
-    folder = config.stash[_groups_key]
 
-    class _GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]
-        """xdist's loadscope, with the scope of a test read from the workers' group files."""
-
-        groups: dict[str, str] = {}
-
-        def _split_scope(self, nodeid: str) -> str:
-            if not self.groups:  # read once the workers have collected (they wrote it then)
-                for path in folder.glob("*.tsv"):
-                    for line in path.read_text(encoding="utf-8").splitlines():
-                        test, _, group = line.rpartition("\t")
-                        self.groups[test] = group
-            return self.groups.get(nodeid, nodeid.split("::", 1)[0])
-
-    return _GroupScheduling(config, log)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None
+                            ) -> Generator[None, Any, Any]:
+    return (yield from _without_soffice(item, "teardown"))
 
 
 @pytest.fixture

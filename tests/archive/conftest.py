@@ -8,6 +8,7 @@ import pytest
 from helpers.archive import (
     make_docx,
 )
+from helpers.shared import once
 
 
 @pytest.fixture(scope="session")
@@ -17,9 +18,12 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
     Two of them share the file name `teamprotocol.docx` in different folders: soffice names its
     output after the input, so the converter must not let one overwrite the other.
     """
+    return once(tmp_path_factory, "converted", _convert)
+
+
+def _convert(base: Path) -> dict[str, tuple[Path, Path]]:
     from pipeline.pdf.convert import PdfConverter
 
-    base = tmp_path_factory.mktemp("converted")
     docs = {
         "balie": make_docx(base / "balie" / "teamprotocol.docx", title="Teamprotocol Balie"),
         "wijk": make_docx(base / "wijk" / "teamprotocol.docx", title="Teamprotocol Wijkteam",

@@ -1,7 +1,8 @@
 """Fixtures for the batch tests: real forms written to disk, real builds, readers for the output.
 
-Builds are expensive (LibreOffice), so every build that tests only read is session-scoped;
-tests that change inputs or outputs copy a build first or make their own small one without PDFs."""
+Builds are expensive (LibreOffice), so every build that tests only read is made once per run
+(`helpers.shared.once`: once across the pytest-xdist workers too); tests that change inputs or
+outputs copy a build first or make their own small one without PDFs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from helpers.batch import (
     build,
     run_cli,
 )
+from helpers.shared import once
 
 from pipeline.batch import BatchReport
 from pipeline.examples import example_teams, write_example_forms
@@ -34,21 +36,24 @@ def examples() -> dict[str, tuple[TeamIdentity, dict[str, dict[str, Answer]]]]:
 @pytest.fixture(scope="session")
 def example_forms(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example teams' filled Word forms, written once; tests must not change them."""
-    forms = tmp_path_factory.mktemp("voorbeeld") / "formulieren"
-    write_example_forms(forms)
-    return forms
+    def make(folder: Path) -> Path:
+        write_example_forms(folder / "formulieren")
+        return folder / "formulieren"
+
+    return once(tmp_path_factory, "voorbeeld", make)
 
 
 @pytest.fixture(scope="session")
 def example_build(example_forms: Path,
                   tmp_path_factory: pytest.TempPathFactory) -> tuple[BatchReport, Path]:
     """The example teams built once with PDFs: (report, output folder). Read only."""
-    out = tmp_path_factory.mktemp("voorbeeld-uit") / "output"
-    return build(example_forms, out, jobs=2), out
+    def make(folder: Path) -> tuple[BatchReport, Path]:
+        return build(example_forms, folder / "output", jobs=2), folder / "output"
+
+    return once(tmp_path_factory, "voorbeeld-uit", make)
 
 
 @pytest.fixture(scope="session")
 def cli_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path]:
     """`teamprotocol build` without arguments in an empty folder, as `make demo` runs it."""
-    cwd = tmp_path_factory.mktemp("demo")
-    return run_cli("build", cwd=cwd), cwd / "output"
+    return once(tmp_path_factory, "demo", lambda cwd: (run_cli("build", cwd=cwd), cwd / "output"))

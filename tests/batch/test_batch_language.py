@@ -191,6 +191,7 @@ def test_no_word_is_broken_without_a_hyphen_in_any_example_pdf(example_build):
             assert broken_words(pdf_text(reader)) == [], name
 
 
+@pytest.mark.libreoffice
 def test_the_broken_word_check_finds_what_libreoffice_breaks(tmp_path):
     """The check above can fail: LibreOffice breaks a word too long for a narrow cell without
     a hyphen, and the check names it."""

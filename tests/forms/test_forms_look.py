@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -211,17 +212,19 @@ def test_no_form_ends_on_a_page_with_a_few_lines(tmp_path):
     policy = load_policy()
     forms += write_team_forms(blank, tmp_path / "leeg", locked_texts=locked_texts_of(policy),
                               look=look_of(policy))
-    profile = tmp_path / "profiel"
-    by_folder: dict[Path, list[Path]] = {}
-    for form in forms:
-        by_folder.setdefault(form.parent, []).append(form)
-    pdfs = []
-    for i, files in enumerate(by_folder.values()):
-        out = tmp_path / "pdf" / str(i)
-        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-                       check=True, capture_output=True, timeout=300)
-        pdfs += [(f, out / f"{f.stem}.pdf") for f in files]
+    # One soffice for all forms (a start costs seconds): soffice names a PDF after its input,
+    # so each form goes in under a name of its own (its folder's number, then its name).
+    named = tmp_path / "in"
+    named.mkdir()
+    copies = []
+    for i, form in enumerate(forms):
+        copies.append(named / f"{i:02d}-{form.parent.name}-{form.name}")
+        shutil.copyfile(form, copies[-1])
+    out = tmp_path / "pdf"
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profiel').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(out),
+                    *map(str, copies)], check=True, capture_output=True, timeout=300)
+    pdfs = [(form, out / f"{copy.stem}.pdf") for form, copy in zip(forms, copies, strict=True)]
     for form, pdf in pdfs:
         document = pdfium.PdfDocument(str(pdf))
         last = _body_lines(document[len(document) - 1])

@@ -23,6 +23,7 @@ from helpers.hardening import (
     tree_digest,
 )
 from helpers.hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT
+from helpers.shared import once
 
 from pipeline.examples import example_teams
 from pipeline.forms.write import locked_texts_of, write_team_forms
@@ -88,7 +89,11 @@ def corpus_forms(tmp_path_factory: pytest.TempPathFactory,
                  write_team: Callable[..., Path]) -> Path:
     """Every hostile team folder beside good teams, as forms only (no build, no LibreOffice):
     what the tests that only read forms need."""
-    forms = tmp_path_factory.mktemp("corpus-forms") / "formulieren"
+    return once(tmp_path_factory, "corpus-forms",
+                lambda folder: _write_corpus(folder / "formulieren", write_team))
+
+
+def _write_corpus(forms: Path, write_team: Callable[..., Path]) -> Path:
     for team in GOOD:
         write_team(forms, team)
     write_team(forms, "klantcontactcentrum", team_id=UNICODE_TEAM,
@@ -113,7 +118,11 @@ def corpus_forms(tmp_path_factory: pytest.TempPathFactory,
 def corpus_build(tmp_path_factory: pytest.TempPathFactory, corpus_forms: Path,
                  lo_cache: Path) -> CorpusBuild:
     """The corpus forms, copied into a sandbox and built once by the real CLI, with PDFs."""
-    root = tmp_path_factory.mktemp("corpus")
+    return once(tmp_path_factory, "corpus",
+                lambda root: _build_corpus(root, corpus_forms, lo_cache))
+
+
+def _build_corpus(root: Path, corpus_forms: Path, lo_cache: Path) -> CorpusBuild:
     box = Sandbox(root / "sandbox", lo_cache)
     forms = box.root / "formulieren"
     shutil.copytree(corpus_forms, forms, symlinks=True)

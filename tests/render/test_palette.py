@@ -106,12 +106,13 @@ def test_each_bar_says_its_symbols_in_words_below_them(body):
     """7.1's bar cell: the symbols, then the same counts in words, which is what a listener
     hears and what a reader who does not know the symbols reads."""
     words_of = {look.symbol: status.value for status, look in PALETTE.items()}
+    bar = set(_bar_runs(body))  # found once: lxml keeps one proxy per element while held
     cells = [tc for tc in body.iterfind(".//w:tc", NS) if any(
-        r in _bar_runs(body) for r in tc.iterfind(".//w:r", NS))]
+        r in bar for r in tc.iterfind(".//w:r", NS))]
     assert cells
     for tc in cells:
         symbols = "".join("".join(r.itertext()) for r in tc.iterfind(".//w:r", NS)
-                          if r in _bar_runs(body)).replace(" ", "")
+                          if r in bar).replace(" ", "")
         text = "".join("\n" if el.tag.endswith("}br") else (el.text or "")
                        for el in tc.iter(f"{{{NS['w']}}}t", f"{{{NS['w']}}}br"))
         words = text.split("\n")[-1]
