@@ -4,6 +4,7 @@ end), the contents' link targets, the fonts on its pages, a digest of its text."
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,8 @@ import pypdfium2
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from pipeline.pdf.links import link_targets
 
 # Without a bookmark to the annex, text is read from the last pages only, so a huge document
 # costs bounded time.
@@ -49,25 +52,26 @@ def toc_link_pages(source: Path | PdfFile, max_pages: int = 8) -> dict[str, int]
     """
     try:
         with opened(source) as pdf:
-            return _toc_link_pages(pdf.reader, max_pages)
+            return _toc_link_pages(pdf, max_pages)
     except (OSError, PyPdfError, ValueError, KeyError, AttributeError, TypeError):
         return {}
 
 
-def _toc_link_pages(reader: PdfReader, max_pages: int) -> dict[str, int]:
+def _toc_link_pages(pdf: PdfFile, max_pages: int) -> dict[str, int]:
+    reader = pdf.reader
     index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)
              if p.indirect_reference is not None}
+    targets = link_targets(pdf.data)
     found: dict[str, int] = {}
     for page in reader.pages[:max_pages]:
-        for ref in page.get("/Annots") or []:
-            annot = ref.get_object()
-            dest = annot.get("/Dest")
-            dest = dest.get_object() if dest is not None else None
-            name = str(annot.get("/Contents", ""))
-            if (annot.get("/Subtype") == "/Link" and name and isinstance(dest, ArrayObject)
-                    and dest and isinstance(dest[0], IndirectObject)
-                    and dest[0].idnum in index):
-                found.setdefault(name, index[dest[0].idnum] + 1)
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else None
+        for ref in annots if isinstance(annots, ArrayObject) else []:
+            if not isinstance(ref, IndirectObject) or ref.idnum not in targets:
+                continue
+            name, target = targets[ref.idnum]
+            if name and target in index:
+                found.setdefault(name, index[target] + 1)
     return found
 
 
@@ -151,6 +155,7 @@ class PdfFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._data: bytes | None = None
         self._reader: PdfReader | None = None
         self._document: pypdfium2.PdfDocument | None = None
         self._texts: dict[int, str] = {}
@@ -163,7 +168,15 @@ class PdfFile:
             self._document.close()
             self._document = None
         self._reader = None
+        self._data = None
         self._texts.clear()
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes, read once."""
+        if self._data is None:
+            self._data = self.path.read_bytes()
+        return self._data
 
     @property
     def reader(self) -> PdfReader:
@@ -176,14 +189,14 @@ class PdfFile:
         """
         if self._reader is None:
             try:
-                self._reader = PdfReader(self.path, strict=True)
+                self._reader = PdfReader(io.BytesIO(self.data), strict=True)
             except PyPdfError:
-                self._reader = PdfReader(self.path)
+                self._reader = PdfReader(io.BytesIO(self.data))
         return self._reader
 
     def _pdfium(self) -> pypdfium2.PdfDocument:
         if self._document is None:
-            self._document = pypdfium2.PdfDocument(self.path)
+            self._document = pypdfium2.PdfDocument(self.data)
         return self._document
 
     def page_count(self) -> int:
