@@ -29,7 +29,7 @@ from pipeline.models import Annex, ItemAssessment, MissingPart, Protocol, TeamRe
 
 RECORDS_NAME = ".teamprotocol-overzicht.json"
 # Raised whenever what a record keeps changes, so records of an older program are not used.
-RECORDS_VERSION = 3
+RECORDS_VERSION = 4
 # What agenda.ics is made of besides the protocols: raised with a change to `pipeline.agenda`
 # that gives other bytes from the same protocols, so the file is written again.
 AGENDA_FORMAT = 1
@@ -42,12 +42,21 @@ class TeamRecord(BaseModel):
     protocol: Protocol
 
 
+class FailedRecord(BaseModel):
+    """A team that failed on a verdict about its inputs, and the key of those inputs
+    (`failures.py`): reported again while the key is the same, not rebuilt."""
+
+    key: str
+    result: TeamResult
+
+
 class Records(BaseModel):
-    """Every team's record, and the overview files last written (name -> SHA-256) with the
-    key of what they showed."""
+    """Every team's record, the failures reported again, and the overview files last
+    written (name -> SHA-256) with the key of what they showed."""
 
     version: int = RECORDS_VERSION
     teams: dict[str, TeamRecord] = Field(default_factory=dict)
+    failed: dict[str, FailedRecord] = Field(default_factory=dict)
     overview_key: str = ""
     overview_files: dict[str, str] = Field(default_factory=dict)
     agenda_key: str = ""  # what agenda.ics was last written from, and its SHA-256

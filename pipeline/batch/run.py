@@ -20,6 +20,7 @@ from pipeline.archive import (
     save_manifest,
     written_by_us,
 )
+from pipeline.batch.failures import failure_key, is_verdict, recorded
 from pipeline.batch.pdfs import Pdfs
 from pipeline.batch.records import (
     Records,
@@ -183,6 +184,7 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     order: list[str] = []  # the teams in the order built (their results are in `final`)
     final: dict[str, TeamResult] = {}  # each team's complete result: PDF done, or failed
     inputs: dict[str, dict[str, str]] = {}
+    docx_status: dict[str, BuildStatus] = {}  # what the .docx stage made of each team
     timings: dict[str, float] = {}
     try:
         with contextlib.ExitStack() as stack:  # closes LibreOffice whatever happens
@@ -192,6 +194,7 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
                 result, hashes = build_team(folder, shared, opts)
                 if hashes is not None:
                     inputs[result.team_id] = hashes
+                docx_status[result.team_id] = result.status
                 order.append(result.team_id)
                 progress(result.team_id)
                 if pdfs is not None:
@@ -216,6 +219,7 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     forget_written(opts.out_dir)  # the manifest saved above knows every file this run wrote
     records = shared.records
     _keep_records(records, results, shared)
+    _keep_failures(records, results, docx_status, inputs, shared, opts)
     last = (records.overview_key, records.overview_files)
     with shared.times.stage("overview"):
         overview, records.overview_key, records.overview_files = write_overview_if_changed(
@@ -268,9 +272,36 @@ def _keep_records(records: Records, results: list[TeamResult], shared: Shared) -
             shared.records_changed = True
 
 
+def _keep_failures(records: Records, results: list[TeamResult],
+                   docx_status: dict[str, BuildStatus], inputs: dict[str, dict[str, str]],
+                   shared: Shared, opts: BuildOptions) -> None:
+    """Keep the failure of every team that failed on a verdict about its inputs, to report it
+    again while they do not change (`failures.py`); drop those of teams built, gone, or
+    failed for a reason the next run tries again."""
+    for r in results:
+        if r.team_id in shared.repeated:
+            continue  # reported from its record, which stays as it is
+        kept = None
+        if r.team_id in inputs and is_verdict(docx_status.get(r.team_id, BuildStatus.FAILED),
+                                              r, r.team_id in shared.transient):
+            key = failure_key(r.team_id, inputs[r.team_id], shared, opts)
+            kept = recorded(r, shared.passing.get(r.team_id, []), key)
+        before = records.failed.get(r.team_id)
+        if kept is None:
+            shared.records_changed |= records.failed.pop(r.team_id, None) is not None
+        elif kept != before:
+            records.failed[r.team_id] = kept
+            shared.records_changed = True
+    teams = {r.team_id for r in results}
+    for team_id in [t for t in records.failed if t not in teams]:
+        del records.failed[team_id]
+        shared.records_changed = True
+
+
 def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dict[str, str]],
             shared: Shared, opts: BuildOptions) -> None:
-    """Write what was built into the manifest; failed teams are rebuilt next time.
+    """Write what was built into the manifest; failed teams are left out of it (one failed
+    on a verdict about unchanged inputs is reported again from its record, `failures.py`).
 
     A built team's outputs are recorded with the hashes of what this run wrote
     (`shared.written`), so a file another process changed meanwhile does not pass for ours.
@@ -288,6 +319,7 @@ def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dic
                 status=r.protocol.meta.status if r.protocol else ProtocolStatus.CONCEPT)
     # When every team was current the manifest loaded fine and nothing in it changed: leave
     # the file alone, so an unchanged rebuild rewrites nothing but the dated overview.
-    current = all(r.status == BuildStatus.UNCHANGED for r in results)
+    current = all(r.status == BuildStatus.UNCHANGED or r.team_id in shared.repeated
+                  for r in results)
     if shared.dirty or not (current and (opts.out_dir / MANIFEST_NAME).is_file()):
         save_manifest(opts.out_dir, manifest)
