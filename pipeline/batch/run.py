@@ -21,6 +21,7 @@ from pipeline.archive import (
     written_by_us,
 )
 from pipeline.batch.failures import failure_key, is_verdict, recorded
+from pipeline.batch.hashes import FileHashes
 from pipeline.batch.pdfs import Pdfs
 from pipeline.batch.records import (
     Records,
@@ -164,6 +165,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None) -> BatchRepo
         shared.manifest = load_manifest(opts.out_dir)
         shared.reviews = read_reviews(opts.out_dir)
         shared.records = load_records(opts.out_dir)
+        shared.file_hashes = FileHashes(opts.out_dir)
         shared.journal = written_by_us(opts.out_dir)
         orphans = _orphans(folders, shared.manifest, opts.out_dir)
         shared.dirty = bool(orphans)
@@ -237,6 +239,8 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
             shared.records_changed = True
     if shared.records_changed or last != (records.overview_key, records.overview_files):
         save_records(opts.out_dir, records)
+    if shared.file_hashes is not None:
+        shared.file_hashes.save()
     # Every team with a protocol, also one whose adoption was refused for want of a review
     # (an unchanged team's record keeps its annex's reviews).
     reviews = write_reviews(opts.out_dir, shared.reviews, {
