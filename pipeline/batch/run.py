@@ -202,6 +202,8 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
                 if pdfs is not None:
                     pdfs.add(result)
                     pdfs.poll()
+                elif result.status == BuildStatus.UNCHANGED or result.team_id in shared.repeated:
+                    final[result.team_id] = result  # its record holds the overview's part only
                 else:
                     final[result.team_id] = slim(result)  # the overview's part of it only
             timings["docx"] = time.perf_counter() - started

@@ -320,7 +320,7 @@ def build_team(folder: Path, shared: Shared, opts: BuildOptions
     inputs: dict[str, str] | None = None
     try:
         remarks = _folder_remarks(folder)
-        with times.stage("input hashes"):
+        with times.stage("input hashes", cpu=False):
             inputs = team_inputs(folder, shared)  # a form we may not read fails here
         shared.passing[team_id] = list(remarks)
         failed = shared.records.failed.get(team_id)
@@ -329,12 +329,12 @@ def build_team(folder: Path, shared: Shared, opts: BuildOptions
             shared.repeated.add(team_id)  # the same verdict on the same inputs: not rebuilt
             return repeated(failed, remarks), inputs
         if not opts.force and entry is not None:
-            with times.stage("up-to-date check"):
+            with times.stage("up-to-date check", cpu=False):
                 current = team_is_current(manifest, team_id, inputs, opts.out_dir,
                                           shared.file_hashes.sha256
                                           if shared.file_hashes is not None else sha256_file)
             if current:
-                with times.stage("load overview record"):
+                with times.stage("load overview record", cpu=False):
                     result = _unchanged(team_id, entry, shared, opts.out_dir)
                 return result.model_copy(update={"warnings": remarks}), inputs
         return _build_docx(folder, shared, opts, remarks), inputs
