@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import time
 from pathlib import Path
 
@@ -50,7 +52,9 @@ from pipeline.forms.folder import form_files
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
+from pipeline.report import FORMAT as OVERVIEW_FORMAT
 from pipeline.report import DestroyRow, write_overview_if_changed
+from pipeline.report.html import template_hash
 from pipeline.report.reviews import read_reviews, write_reviews
 
 # A Mac unzipping a zip of the forms adds this folder of resource forks: never a team.
@@ -225,20 +229,25 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     _keep_records(records, results, shared)
     _keep_failures(records, results, docx_status, inputs, shared, opts)
     last = (records.overview_key, records.overview_files)
+    destroyable = [DestroyRow(name=d.name, file=f"{ARCHIVE_DIR}/{d.stem}.pdf", end=d.end)
+                   for d in history.destroyable(opts.out_dir / ARCHIVE_DIR, opts.today)]
+    unchanged = _unchanged_key(results, shared, opts, destroyable)
+    same = bool(unchanged) and unchanged == records.inputs_key
     with shared.times.stage("overview"):
         overview, records.overview_key, records.overview_files = write_overview_if_changed(
             results, opts.out_dir, today=opts.today, policy=shared.policy, logo=shared.logo,
-            last=last, destroyable=[
-                DestroyRow(name=d.name, file=f"{ARCHIVE_DIR}/{d.stem}.pdf", end=d.end)
-                for d in history.destroyable(opts.out_dir / ARCHIVE_DIR, opts.today)])
+            last=last, destroyable=destroyable, same=same)
     organisation = shared.policy.branding.organisation
     agenda_file = opts.out_dir / AGENDA_NAME
     with shared.times.stage("agenda"):
-        key = agenda_key(results, organisation, opts.today)
+        key = records.agenda_key if same else agenda_key(results, organisation, opts.today)
         if key != records.agenda_key or not _same(agenda_file, records.agenda_hash):
             written = write_agenda(results, opts.out_dir, organisation, today=opts.today)
             records.agenda_key, records.agenda_hash = key, sha256_file(written)
             shared.records_changed = True
+    if unchanged != records.inputs_key:
+        records.inputs_key = unchanged
+        shared.records_changed = True
     if shared.records_changed or last != (records.overview_key, records.overview_files):
         save_records(opts.out_dir, records)
     if shared.file_hashes is not None:
@@ -252,6 +261,31 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     timings["totaal"] = time.perf_counter() - started
     return BatchReport(results=results, overview=overview, timings=timings,
                        stages=shared.times)
+
+
+def _unchanged_key(results: list[TeamResult], shared: Shared, opts: BuildOptions,
+                   destroyable: list[DestroyRow]) -> str:
+    """The key of what the overview and the agenda are made of when every team is unchanged
+    or a failure reported again ('' otherwise): each team's record (by the hash of the
+    `protocol.json` it was made from, or its failure's key), its outputs and remarks, and
+    the shared inputs (policy, logo, template and program by their hashes), the day and the
+    archive's versions past their term. The same key means the same overview and agenda as
+    last written, which then need not be made again to find that out."""
+    digest = hashlib.sha256(json.dumps(
+        [shared.hashes, opts.today.isoformat(), OVERVIEW_FORMAT, template_hash(),
+         [[d.name, d.file, d.end.isoformat()] for d in destroyable]], sort_keys=True).encode())
+    for r in results:
+        if r.team_id in shared.repeated:
+            failed = shared.records.failed.get(r.team_id)
+            said = ["mislukt", failed.key if failed is not None else ""]
+        elif r.status == BuildStatus.UNCHANGED:
+            record = shared.records.teams.get(r.team_id)
+            said = ["ongewijzigd", record.json_hash if record is not None else ""]
+        else:
+            return ""
+        digest.update(json.dumps([*said, r.team_id, sorted(r.outputs.items()),
+                                  [w.model_dump_json() for w in r.warnings]]).encode())
+    return digest.hexdigest()
 
 
 def _same(path: Path, digest: str) -> bool:
