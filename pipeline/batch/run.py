@@ -10,6 +10,8 @@ import os
 import time
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from pipeline import __version__, history
 from pipeline.agenda import AGENDA_NAME, write_agenda
 from pipeline.archive import (
@@ -31,6 +33,7 @@ from pipeline.batch.records import (
     TeamRecord,
     agenda_key,
     load_records,
+    overview_protocol,
     save_records,
     slim,
 )
@@ -50,7 +53,7 @@ from pipeline.catalogue import SCHEMA_VERSION, ProtocolStatus
 from pipeline.errors import Problem, UsageError
 from pipeline.files import is_backup_folder, remove_stale_temp_files, sha256_file
 from pipeline.forms.folder import form_files
-from pipeline.models import BuildStatus, TeamResult
+from pipeline.models import BuildStatus, Protocol, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
 from pipeline.report import FORMAT as OVERVIEW_FORMAT
@@ -260,7 +263,13 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     destroyable = [DestroyRow(name=d.name, file=f"{ARCHIVE_DIR}/{d.stem}.pdf", end=d.end)
                    for d in history.destroyable(opts.out_dir / ARCHIVE_DIR, opts.today)]
     unchanged = _unchanged_key(results, shared, opts, destroyable)
-    same = bool(unchanged) and unchanged == records.inputs_key
+    # The same inputs, and the files still those last written: nothing need be made.
+    same = bool(unchanged) and unchanged == records.inputs_key and bool(
+        records.overview_files) and all(
+        _same(opts.out_dir / name, digest) for name, digest in records.overview_files.items()
+    ) and _same(opts.out_dir / AGENDA_NAME, records.agenda_hash)
+    if not same:  # the overview and the agenda are made: every team's whole record
+        results = [_whole(r, records, opts.out_dir) for r in results]
     with shared.times.stage("overview"):
         overview, records.overview_key, records.overview_files = write_overview_if_changed(
             results, opts.out_dir, today=opts.today, policy=shared.policy, logo=shared.logo,
@@ -289,6 +298,22 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     timings["totaal"] = time.perf_counter() - started
     return BatchReport(results=results, overview=overview, timings=timings,
                        stages=shared.times)
+
+
+def _whole(result: TeamResult, records: Records, out_dir: Path) -> TeamResult:
+    """An unchanged team's result with its record's whole overview protocol (it came with
+    the brief one, `team._unchanged`); read from its `protocol.json` if the record's text
+    does not read."""
+    record = records.teams.get(result.team_id)
+    if result.status != BuildStatus.UNCHANGED or record is None or \
+            result.protocol is not record.brief:
+        return result
+    try:
+        protocol = record.protocol
+    except ValidationError:
+        protocol = overview_protocol(Protocol.model_validate_json(
+            (out_dir / outputs_of(result.team_id)["json"]).read_bytes()))
+    return result.model_copy(update={"protocol": protocol})
 
 
 def _unchanged_key(results: list[TeamResult], shared: Shared, opts: BuildOptions,
@@ -336,7 +361,7 @@ def _keep_records(records: Records, results: list[TeamResult], shared: Shared) -
         elif r.status == BuildStatus.BUILT and r.protocol is not None:
             json_hash = shared.written.get(r.team_id, {}).get(outputs_of(r.team_id)["json"], "")
             # The result holds its overview protocol already (`slim`).
-            records.teams[r.team_id] = TeamRecord(json_hash=json_hash, protocol=r.protocol)
+            records.teams[r.team_id] = TeamRecord.of(json_hash, r.protocol)
             shared.records_changed = True
 
 

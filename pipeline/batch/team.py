@@ -289,16 +289,18 @@ def _failed(team_id: str, error: TeamprotocolError,
 
 def _unchanged(team_id: str, entry: TeamEntry, shared: Shared, out_dir: Path) -> TeamResult:
     """An up-to-date team's result, its protocol from the overview's record when that was
-    made from the `protocol.json` the manifest holds, else read from that file."""
+    made from the `protocol.json` the manifest holds, else read from that file. From a
+    record it carries the record's brief protocol (title facts, reviews): `run.py` gives it
+    the whole overview protocol when the overview is made again."""
     json_rel = outputs_of(team_id)["json"]
     record = shared.records.teams.get(team_id)
     if record is not None and record.json_hash == entry.outputs.get(json_rel):
-        protocol = record.protocol
+        protocol = record.brief
     else:
         protocol = overview_protocol(  # all the batch keeps of it (memory at 2,000 teams)
             Protocol.model_validate_json((out_dir / json_rel).read_bytes()))
-        shared.records.teams[team_id] = TeamRecord(json_hash=entry.outputs.get(json_rel, ""),
-                                                   protocol=protocol)
+        shared.records.teams[team_id] = TeamRecord.of(entry.outputs.get(json_rel, ""),
+                                                      protocol)
         shared.records_changed = True
     outputs = {k: v for k, v in outputs_of(team_id).items() if v in entry.outputs}
     archived = [p for p in entry.outputs if p.startswith(ARCHIVE_DIR + "/") and p.endswith(".pdf")]

@@ -53,6 +53,12 @@ def test_an_unchanged_rebuild_makes_no_overview(tmp_path: Path, made: list[int],
     assert made == [2, 2, 2]
     assert (out / HTML).read_bytes() == page
 
+    (out / "agenda.ics").write_text("bewerkt", encoding="utf-8")  # and so is the agenda
+    build(forms, out, pdf=False)
+    assert "BEGIN:VCALENDAR" in (out / "agenda.ics").read_text(encoding="utf-8")
+    assert (out / HTML).read_bytes() == page
+
     build_all(BuildOptions(forms_dir=forms, out_dir=out, pdf=False,
                            today=TODAY + dt.timedelta(days=1)))  # another day
-    assert made == [2, 2, 2, 2]
+    assert made[-1] == 2
+    assert len(made) == 5
