@@ -98,11 +98,12 @@ def repeated_note(team_id: str) -> Problem:
 
 
 def repeated(record: FailedRecord, remarks: list[Problem]) -> TeamResult:
-    """The recorded failure reported again: this run's remarks on the team's folder, the
-    note that it was not rebuilt, then the recorded warnings."""
+    """The recorded failure reported again: the note that it was not rebuilt first (the
+    command line shows a team's first three remarks), this run's remarks on the team's
+    folder, then the recorded warnings."""
     result = record.result
     return result.model_copy(update={
-        "warnings": [*remarks, repeated_note(result.team_id), *result.warnings]})
+        "warnings": [repeated_note(result.team_id), *remarks, *result.warnings]})
 
 
 def recorded(final: TeamResult, passing: list[Problem], key: str) -> FailedRecord:

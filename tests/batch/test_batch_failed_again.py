@@ -64,7 +64,7 @@ def test_a_refused_team_is_reported_again_without_rebuilding(forms, tmp_path, re
     assert again[BAD].status == BuildStatus.FAILED
     assert again[BAD].problems == first[BAD].problems  # the same verdict, word for word
     note = failures.repeated_note(BAD)
-    assert note in again[BAD].warnings
+    assert again[BAD].warnings[0] == note  # first: the command line shows three remarks
     assert note.message.startswith("niet opnieuw gebouwd")
     # The remaining warnings are those of the failing run, none twice.
     assert [w for w in again[BAD].warnings if w != note] == first[BAD].warnings
@@ -249,3 +249,19 @@ def test_only_problems_about_the_pdf_itself_are_a_verdict():
     assert not failures.is_verdict(BuildStatus.FAILED, failed("t/team.docx"), transient=True)
     built = TeamResult(team_id="t", status=BuildStatus.BUILT)
     assert not failures.is_verdict(BuildStatus.BUILT, built, transient=False)
+
+
+def test_the_folder_remarks_are_this_run_s(forms, tmp_path, rendered):
+    out = tmp_path / "output"
+    (forms / BAD / "notities.txt").write_text("x", encoding="utf-8")
+    first = _by_team(build(forms, out, pdf=False))
+    assert sum("niet gelezen" in w.message for w in first[BAD].warnings) == 1
+    (forms / BAD / "notities.txt").unlink()  # not a form: no input, the verdict stands
+    rendered.clear()
+    again = _by_team(build(forms, out, pdf=False))
+    assert rendered == []
+    assert not any("niet gelezen" in w.message for w in again[BAD].warnings)
+    (forms / BAD / "oud.pdf").write_bytes(b"%PDF")
+    third = _by_team(build(forms, out, pdf=False))
+    assert rendered == []
+    assert sum("niet gelezen" in w.message for w in third[BAD].warnings) == 1
