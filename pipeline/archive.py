@@ -9,8 +9,9 @@ import json
 import os
 import re
 import socket
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -197,25 +198,53 @@ def forget_written(out_dir: Path) -> None:
 
 
 def team_is_current(manifest: Manifest, team_id: str, input_hashes: dict[str, str],
-                    out_dir: Path) -> bool:
+                    out_dir: Path, hash_file: Callable[[Path], str] = sha256_file) -> bool:
     """True when the team's inputs equal the manifest's and every output still has its hash.
 
     Outputs are re-hashed rather than trusted on size and mtime: measured here, hashing the
     outputs of 200 teams (docx + PDF + json, ~60 MB) takes ~0.15 s, well inside the 3 s budget
     of an unchanged rebuild, and it also catches a file edited within the same second.
+    `hash_file` may answer from a cache that hashes a file again whenever its `stat` identity
+    changed (`batch.hashes`).
     """
     entry = manifest.teams.get(team_id)
     if entry is None or entry.inputs != input_hashes or not entry.outputs:
         return False
     base = Path(out_dir)
+    try:
+        root = base.resolve()
+    except OSError:
+        return False
+    plain: set[str] = set()  # folders below `root` seen to be no symbolic link
     for rel, digest in entry.outputs.items():
         try:
-            path = ensure_inside(base, Path(rel))
-            if sha256_file(path) != digest:
+            path = _plain_inside(root, rel, plain) or ensure_inside(base, Path(rel))
+            if hash_file(path) != digest:
                 return False
         except (OSError, OutputError):
             return False
     return True
+
+
+def _plain_inside(root: Path, rel: str, plain: set[str]) -> Path | None:
+    """`root/rel` when `rel` is a plain relative name (no '..') of which no part is a symbolic
+    link, looked at with `lstat`; else None, and `ensure_inside` decides. The same verdict
+    as `ensure_inside` for such a name at a fraction of its cost: `resolve` looks at every
+    part of the path from `/` again, for each of 2,000 teams' outputs (issue 26)."""
+    parts = rel.split("/")
+    if rel.startswith("/") or any(p in ("", ".", "..") or os.sep in p for p in parts):
+        return None
+    path = root
+    for n, part in enumerate(parts):
+        path = path / part
+        last = n == len(parts) - 1
+        if not last and str(path) in plain:
+            continue
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return None
+        if not last:
+            plain.add(str(path))
+    return path
 
 
 # --- names and paths -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
 from pipeline.catalogue import ProtocolStatus
 from pipeline.files import atomic_write_bytes
@@ -29,27 +29,60 @@ from pipeline.models import Annex, ItemAssessment, MissingPart, Protocol, TeamRe
 
 RECORDS_NAME = ".teamprotocol-overzicht.json"
 # Raised whenever what a record keeps changes, so records of an older program are not used.
-RECORDS_VERSION = 3
+RECORDS_VERSION = 5
 # What agenda.ics is made of besides the protocols: raised with a change to `pipeline.agenda`
 # that gives other bytes from the same protocols, so the file is written again.
 AGENDA_FORMAT = 1
 
 
 class TeamRecord(BaseModel):
-    """One team's overview record and the SHA-256 of the `protocol.json` it was made from."""
+    """One team's overview record and the SHA-256 of the `protocol.json` it was made from.
+
+    The overview's protocol is kept as JSON text, read when first asked for (`protocol`):
+    at 2,000 teams reading all of them took ~1.5 of an unchanged rebuild's ~4 CPU-s (issue
+    26), and a rebuild whose overview is the last one needs only `brief`: the title facts
+    and the answers te beoordelen (the review workbook and the pending count read them)."""
 
     json_hash: str
-    protocol: Protocol
+    brief: Protocol
+    full: str
+
+    _protocol: Protocol | None = PrivateAttr(default=None)
+
+    @classmethod
+    def of(cls, json_hash: str, protocol: Protocol) -> TeamRecord:
+        """The record of an overview protocol (`overview_protocol`)."""
+        return cls(json_hash=json_hash, brief=brief_protocol(protocol),
+                   full=protocol.model_dump_json())
+
+    @property
+    def protocol(self) -> Protocol:
+        """The overview's protocol (`overview_protocol`), read once."""
+        if self._protocol is None:
+            self._protocol = Protocol.model_validate_json(self.full)
+        return self._protocol
+
+
+class FailedRecord(BaseModel):
+    """A team that failed on a verdict about its inputs, and the key of those inputs
+    (`failures.py`): reported again while the key is the same, not rebuilt."""
+
+    key: str
+    result: TeamResult
 
 
 class Records(BaseModel):
-    """Every team's record, and the overview files last written (name -> SHA-256) with the
-    key of what they showed."""
+    """Every team's record, the failures reported again, and the overview files last
+    written (name -> SHA-256) with the key of what they showed."""
 
     version: int = RECORDS_VERSION
     teams: dict[str, TeamRecord] = Field(default_factory=dict)
+    failed: dict[str, FailedRecord] = Field(default_factory=dict)
     overview_key: str = ""
     overview_files: dict[str, str] = Field(default_factory=dict)
+    # What the last overview and agenda were made of when every team was unchanged then too
+    # (`run._unchanged_key`): the same key again means the same files, not made again.
+    inputs_key: str = ""
     agenda_key: str = ""  # what agenda.ics was last written from, and its SHA-256
     agenda_hash: str = ""
 
@@ -79,6 +112,13 @@ def overview_protocol(protocol: Protocol) -> Protocol:
                     appendices=[], card=None,
                     annex=Annex(items=items, chapters=[], topics=[],
                                 actions=protocol.annex.actions,
+                                reviews=protocol.annex.reviews))
+
+
+def brief_protocol(protocol: Protocol) -> Protocol:
+    """The protocol with its title facts and its answers te beoordelen only."""
+    return Protocol(meta=protocol.meta, chapters=[], appendices=[], card=None,
+                    annex=Annex(items=[], chapters=[], topics=[], actions=[],
                                 reviews=protocol.annex.reviews))
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
+import os
 import time
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from pipeline import __version__, history
 from pipeline.agenda import AGENDA_NAME, write_agenda
@@ -20,12 +25,15 @@ from pipeline.archive import (
     save_manifest,
     written_by_us,
 )
+from pipeline.batch.failures import failure_key, is_verdict, recorded
+from pipeline.batch.hashes import FileHashes
 from pipeline.batch.pdfs import Pdfs
 from pipeline.batch.records import (
     Records,
     TeamRecord,
     agenda_key,
     load_records,
+    overview_protocol,
     save_records,
     slim,
 )
@@ -45,10 +53,12 @@ from pipeline.catalogue import SCHEMA_VERSION, ProtocolStatus
 from pipeline.errors import Problem, UsageError
 from pipeline.files import is_backup_folder, remove_stale_temp_files, sha256_file
 from pipeline.forms.folder import form_files
-from pipeline.models import BuildStatus, TeamResult
+from pipeline.models import BuildStatus, Protocol, TeamResult
 from pipeline.pdf.soffice import find_soffice, font_substitute
 from pipeline.policy import default_policy_path
+from pipeline.report import FORMAT as OVERVIEW_FORMAT
 from pipeline.report import DestroyRow, write_overview_if_changed
+from pipeline.report.html import template_hash
 from pipeline.report.reviews import read_reviews, write_reviews
 
 # A Mac unzipping a zip of the forms adds this folder of resource forks: never a team.
@@ -71,19 +81,46 @@ def team_folders(forms_dir: Path, out_dir: Path | None = None) -> list[Path]:
         raise UsageError(
             "de uitvoermap is dezelfde map als de formulierenmap", file=forms_dir,
             hint="Kies met --out een andere map voor de protocollen")
-    folders = sorted(p for p in forms_dir.iterdir()
-                     if p.is_dir() and not p.name.startswith(".") and p.resolve() != out
-                     and not is_backup_folder(p) and p.name != MAC_FOLDER)
+    try:
+        out_inode = os.stat(out).st_ino if out is not None else None
+    except OSError:
+        out_inode = None
+    folders = []
+    # One directory read, the entries' types and inodes from it: 2,000 folders each resolved
+    # from / and listed took ~0.2 s a call (issue 26). A folder is resolved only when it may
+    # be the output folder: a link, the same inode or the same name.
+    with os.scandir(forms_dir) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == MAC_FOLDER or not entry.is_dir():
+                continue
+            path = Path(entry.path)
+            if is_backup_folder(path):
+                continue
+            if out is not None and (entry.is_symlink() or entry.inode() == out_inode
+                                    or entry.name == out.name) and path.resolve() == out:
+                continue
+            folders.append(path)
+    folders.sort()
     for folder in folders:
         # `build` pointed one folder too high (the folder holding `formulieren/`) made a fake
         # failed team of the forms folder (issue 21): say which folder to give instead.
-        if not form_files(folder) and any((sub / "team.docx").is_file()
-                                          for sub in folder.iterdir() if sub.is_dir()):
+        if not _may_hold_forms(folder) and not form_files(folder) and any(
+                (sub / "team.docx").is_file() for sub in folder.iterdir() if sub.is_dir()):
             raise UsageError(
                 f"de map '{folder.name}' hierin bevat zelf de teammappen; dit is de map erboven",
                 file=forms_dir, hint=f"Geef de formulierenmap zelf op: teamprotocol build "
                 f"{folder}")
     return folders
+
+
+def _may_hold_forms(folder: Path) -> bool:
+    """A quick look for a name ending in `.docx` (any case): a folder without one is looked
+    at as `form_files` does."""
+    try:
+        return any(name.lower().endswith(".docx") and not name.startswith(("~$", "."))
+                   for name in os.listdir(folder))
+    except OSError:
+        return False
 
 
 def _check_forms_dir(forms_dir: Path, folders: list[Path]) -> None:
@@ -167,6 +204,7 @@ def build_all(opts: BuildOptions, progress: Progress | None = None,
         shared.manifest = load_manifest(opts.out_dir)
         shared.reviews = read_reviews(opts.out_dir)
         shared.records = load_records(opts.out_dir)
+        shared.file_hashes = FileHashes(opts.out_dir)
         shared.journal = written_by_us(opts.out_dir)
         orphans = _orphans(folders, shared.manifest, opts.out_dir)
         shared.dirty = bool(orphans)
@@ -187,6 +225,7 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     order: list[str] = []  # the teams in the order built (their results are in `final`)
     final: dict[str, TeamResult] = {}  # each team's complete result: PDF done, or failed
     inputs: dict[str, dict[str, str]] = {}
+    docx_status: dict[str, BuildStatus] = {}  # what the .docx stage made of each team
     timings: dict[str, float] = {}
     try:
         with contextlib.ExitStack() as stack:  # closes LibreOffice whatever happens
@@ -196,11 +235,14 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
                 result, hashes = build_team(folder, shared, opts)
                 if hashes is not None:
                     inputs[result.team_id] = hashes
+                docx_status[result.team_id] = result.status
                 order.append(result.team_id)
                 progress(result.team_id)
                 if pdfs is not None:
                     pdfs.add(result)
                     pdfs.poll()
+                elif result.status == BuildStatus.UNCHANGED or result.team_id in shared.repeated:
+                    final[result.team_id] = result  # its record holds the overview's part only
                 else:
                     final[result.team_id] = slim(result)  # the overview's part of it only
             timings["docx"] = time.perf_counter() - started
@@ -220,23 +262,37 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     forget_written(opts.out_dir)  # the manifest saved above knows every file this run wrote
     records = shared.records
     _keep_records(records, results, shared)
+    _keep_failures(records, results, docx_status, inputs, shared, opts)
     last = (records.overview_key, records.overview_files)
+    destroyable = [DestroyRow(name=d.name, file=f"{ARCHIVE_DIR}/{d.stem}.pdf", end=d.end)
+                   for d in history.destroyable(opts.out_dir / ARCHIVE_DIR, opts.today)]
+    unchanged = _unchanged_key(results, shared, opts, destroyable)
+    # The same inputs, and the files still those last written: nothing need be made.
+    same = bool(unchanged) and unchanged == records.inputs_key and bool(
+        records.overview_files) and all(
+        _same(opts.out_dir / name, digest) for name, digest in records.overview_files.items()
+    ) and _same(opts.out_dir / AGENDA_NAME, records.agenda_hash)
+    if not same:  # the overview and the agenda are made: every team's whole record
+        results = [_whole(r, records, opts.out_dir) for r in results]
     with shared.times.stage("overview"):
         overview, records.overview_key, records.overview_files = write_overview_if_changed(
             results, opts.out_dir, today=opts.today, policy=shared.policy, logo=shared.logo,
-            last=last, destroyable=[
-                DestroyRow(name=d.name, file=f"{ARCHIVE_DIR}/{d.stem}.pdf", end=d.end)
-                for d in history.destroyable(opts.out_dir / ARCHIVE_DIR, opts.today)])
+            last=last, destroyable=destroyable, same=same)
     organisation = shared.policy.branding.organisation
     agenda_file = opts.out_dir / AGENDA_NAME
     with shared.times.stage("agenda"):
-        key = agenda_key(results, organisation, opts.today)
+        key = records.agenda_key if same else agenda_key(results, organisation, opts.today)
         if key != records.agenda_key or not _same(agenda_file, records.agenda_hash):
             written = write_agenda(results, opts.out_dir, organisation, today=opts.today)
             records.agenda_key, records.agenda_hash = key, sha256_file(written)
             shared.records_changed = True
+    if unchanged != records.inputs_key:
+        records.inputs_key = unchanged
+        shared.records_changed = True
     if shared.records_changed or last != (records.overview_key, records.overview_files):
         save_records(opts.out_dir, records)
+    if shared.file_hashes is not None:
+        shared.file_hashes.save()
     # Every team with a protocol, also one whose adoption was refused for want of a review
     # (an unchanged team's record keeps its annex's reviews).
     reviews = write_reviews(opts.out_dir, shared.reviews, {
@@ -246,6 +302,47 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     timings["totaal"] = time.perf_counter() - started
     return BatchReport(results=results, overview=overview, timings=timings,
                        stages=shared.times)
+
+
+def _whole(result: TeamResult, records: Records, out_dir: Path) -> TeamResult:
+    """An unchanged team's result with its record's whole overview protocol (it came with
+    the brief one, `team._unchanged`); read from its `protocol.json` if the record's text
+    does not read."""
+    record = records.teams.get(result.team_id)
+    if result.status != BuildStatus.UNCHANGED or record is None or \
+            result.protocol is not record.brief:
+        return result
+    try:
+        protocol = record.protocol
+    except ValidationError:
+        protocol = overview_protocol(Protocol.model_validate_json(
+            (out_dir / outputs_of(result.team_id)["json"]).read_bytes()))
+    return result.model_copy(update={"protocol": protocol})
+
+
+def _unchanged_key(results: list[TeamResult], shared: Shared, opts: BuildOptions,
+                   destroyable: list[DestroyRow]) -> str:
+    """The key of what the overview and the agenda are made of when every team is unchanged
+    or a failure reported again ('' otherwise): each team's record (by the hash of the
+    `protocol.json` it was made from, or its failure's key), its outputs and remarks, and
+    the shared inputs (policy, logo, template and program by their hashes), the day and the
+    archive's versions past their term. The same key means the same overview and agenda as
+    last written, which then need not be made again to find that out."""
+    digest = hashlib.sha256(json.dumps(
+        [shared.hashes, opts.today.isoformat(), OVERVIEW_FORMAT, template_hash(),
+         [[d.name, d.file, d.end.isoformat()] for d in destroyable]], sort_keys=True).encode())
+    for r in results:
+        if r.team_id in shared.repeated:
+            failed = shared.records.failed.get(r.team_id)
+            said = ["mislukt", failed.key if failed is not None else ""]
+        elif r.status == BuildStatus.UNCHANGED:
+            record = shared.records.teams.get(r.team_id)
+            said = ["ongewijzigd", record.json_hash if record is not None else ""]
+        else:
+            return ""
+        digest.update(json.dumps([*said, r.team_id, sorted(r.outputs.items()),
+                                  [w.model_dump_json() for w in r.warnings]]).encode())
+    return digest.hexdigest()
 
 
 def _same(path: Path, digest: str) -> bool:
@@ -268,13 +365,40 @@ def _keep_records(records: Records, results: list[TeamResult], shared: Shared) -
         elif r.status == BuildStatus.BUILT and r.protocol is not None:
             json_hash = shared.written.get(r.team_id, {}).get(outputs_of(r.team_id)["json"], "")
             # The result holds its overview protocol already (`slim`).
-            records.teams[r.team_id] = TeamRecord(json_hash=json_hash, protocol=r.protocol)
+            records.teams[r.team_id] = TeamRecord.of(json_hash, r.protocol)
             shared.records_changed = True
+
+
+def _keep_failures(records: Records, results: list[TeamResult],
+                   docx_status: dict[str, BuildStatus], inputs: dict[str, dict[str, str]],
+                   shared: Shared, opts: BuildOptions) -> None:
+    """Keep the failure of every team that failed on a verdict about its inputs, to report it
+    again while they do not change (`failures.py`); drop those of teams built, gone, or
+    failed for a reason the next run tries again."""
+    for r in results:
+        if r.team_id in shared.repeated:
+            continue  # reported from its record, which stays as it is
+        kept = None
+        if r.team_id in inputs and is_verdict(docx_status.get(r.team_id, BuildStatus.FAILED),
+                                              r, r.team_id in shared.transient):
+            key = failure_key(r.team_id, inputs[r.team_id], shared, opts)
+            kept = recorded(r, shared.passing.get(r.team_id, []), key)
+        before = records.failed.get(r.team_id)
+        if kept is None:
+            shared.records_changed |= records.failed.pop(r.team_id, None) is not None
+        elif kept != before:
+            records.failed[r.team_id] = kept
+            shared.records_changed = True
+    teams = {r.team_id for r in results}
+    for team_id in [t for t in records.failed if t not in teams]:
+        del records.failed[team_id]
+        shared.records_changed = True
 
 
 def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dict[str, str]],
             shared: Shared, opts: BuildOptions) -> None:
-    """Write what was built into the manifest; failed teams are rebuilt next time.
+    """Write what was built into the manifest; failed teams are left out of it (one failed
+    on a verdict about unchanged inputs is reported again from its record, `failures.py`).
 
     A built team's outputs are recorded with the hashes of what this run wrote
     (`shared.written`), so a file another process changed meanwhile does not pass for ours.
@@ -292,6 +416,7 @@ def _record(manifest: Manifest, results: list[TeamResult], inputs: dict[str, dic
                 status=r.protocol.meta.status if r.protocol else ProtocolStatus.CONCEPT)
     # When every team was current the manifest loaded fine and nothing in it changed: leave
     # the file alone, so an unchanged rebuild rewrites nothing but the dated overview.
-    current = all(r.status == BuildStatus.UNCHANGED for r in results)
+    current = all(r.status == BuildStatus.UNCHANGED or r.team_id in shared.repeated
+                  for r in results)
     if shared.dirty or not (current and (opts.out_dir / MANIFEST_NAME).is_file()):
         save_manifest(opts.out_dir, manifest)

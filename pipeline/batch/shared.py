@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from pipeline import __version__, history
 from pipeline.archive import Manifest, archive_name
+from pipeline.batch.hashes import FileHashes
 from pipeline.batch.records import Records
 from pipeline.batch.timing import StageTimes
 from pipeline.catalogue import SCHEMA_VERSION
@@ -96,6 +97,16 @@ class Shared:
     times: StageTimes = field(default_factory=StageTimes)
     # The coordinator's review workbook (beoordelingen.xlsx), read before any team is built.
     reviews: ReviewBook = field(default_factory=ReviewBook)
+    # Failures (`failures.py`): the teams whose recorded failure was reported again, those
+    # whose .docx stage failed on reading or writing a file (retried next run), and per team
+    # the warnings about this run only (its folder's remarks, a hand edit moved aside), which
+    # a recorded failure leaves out.
+    repeated: set[str] = field(default_factory=set)
+    # The forms' and outputs' hashes, trusted while a file's `stat` is unchanged (`hashes.py`);
+    # None hashes every file.
+    file_hashes: FileHashes | None = None
+    transient: set[str] = field(default_factory=set)
+    passing: dict[str, list[Problem]] = field(default_factory=dict)
 
 
 # The policy as last validated, beside the manifest: an unchanged rebuild of 200 teams spent
@@ -159,7 +170,8 @@ def shared_inputs(opts: BuildOptions) -> Shared:
 
 
 def team_inputs(folder: Path, shared: Shared) -> dict[str, str]:
-    forms = {f"{folder.name}/{p.name}": sha256_file(p) for p in form_files(folder)}
+    hash_file = shared.file_hashes.sha256 if shared.file_hashes is not None else sha256_file
+    forms = {f"{folder.name}/{p.name}": hash_file(p) for p in form_files(folder)}
     reviews = shared.reviews.reviews(folder.name)
     if reviews:
         # A decision of the coordinator changes the protocol as a form does.

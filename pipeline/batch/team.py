@@ -12,6 +12,7 @@ from pipeline import history
 from pipeline.adoption import Gap, adoption_problems
 from pipeline.archive import ArchiveRecord, TeamEntry, note_written, team_is_current
 from pipeline.assess import assess
+from pipeline.batch.failures import failure_key, repeated
 from pipeline.batch.records import TeamRecord, overview_protocol
 from pipeline.batch.shared import (
     ARCHIVE_DIR,
@@ -24,7 +25,7 @@ from pipeline.batch.shared import (
 )
 from pipeline.catalogue import CONTACT_KINDS, TEAM_KIND, ProtocolStatus, contact_tag
 from pipeline.changes import Versions, changes_docx, compare, version_note
-from pipeline.errors import Problem, TeamprotocolError, os_reason
+from pipeline.errors import OutputError, Problem, TeamprotocolError, os_reason
 from pipeline.files import (
     atomic_move,
     atomic_write_bytes,
@@ -223,6 +224,7 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
                                shared.journal.get(team_id, set()))
     if edited is not None:
         warnings.insert(0, edited)
+        shared.passing.setdefault(team_id, []).append(edited)
     json_bytes = protocol.model_dump_json(indent=1).encode()
     # Without a PDF no page is known: the contents go into a TOC field for Word to fill on
     # request (with a PDF, `pdfs.py` stamps LibreOffice's pages into it afterwards).
@@ -287,16 +289,18 @@ def _failed(team_id: str, error: TeamprotocolError,
 
 def _unchanged(team_id: str, entry: TeamEntry, shared: Shared, out_dir: Path) -> TeamResult:
     """An up-to-date team's result, its protocol from the overview's record when that was
-    made from the `protocol.json` the manifest holds, else read from that file."""
+    made from the `protocol.json` the manifest holds, else read from that file. From a
+    record it carries the record's brief protocol (title facts, reviews): `run.py` gives it
+    the whole overview protocol when the overview is made again."""
     json_rel = outputs_of(team_id)["json"]
     record = shared.records.teams.get(team_id)
     if record is not None and record.json_hash == entry.outputs.get(json_rel):
-        protocol = record.protocol
+        protocol = record.brief
     else:
         protocol = overview_protocol(  # all the batch keeps of it (memory at 2,000 teams)
             Protocol.model_validate_json((out_dir / json_rel).read_bytes()))
-        shared.records.teams[team_id] = TeamRecord(json_hash=entry.outputs.get(json_rel, ""),
-                                                   protocol=protocol)
+        shared.records.teams[team_id] = TeamRecord.of(entry.outputs.get(json_rel, ""),
+                                                      protocol)
         shared.records_changed = True
     outputs = {k: v for k, v in outputs_of(team_id).items() if v in entry.outputs}
     archived = [p for p in entry.outputs if p.startswith(ARCHIVE_DIR + "/") and p.endswith(".pdf")]
@@ -318,22 +322,33 @@ def build_team(folder: Path, shared: Shared, opts: BuildOptions
     inputs: dict[str, str] | None = None
     try:
         remarks = _folder_remarks(folder)
-        with times.stage("input hashes"):
+        with times.stage("input hashes", cpu=False):
             inputs = team_inputs(folder, shared)  # a form we may not read fails here
+        shared.passing[team_id] = list(remarks)
+        failed = shared.records.failed.get(team_id)
+        if not opts.force and failed is not None and failed.key == failure_key(
+                team_id, inputs, shared, opts):
+            shared.repeated.add(team_id)  # the same verdict on the same inputs: not rebuilt
+            return repeated(failed, remarks), inputs
         if not opts.force and entry is not None:
-            with times.stage("up-to-date check"):
-                current = team_is_current(manifest, team_id, inputs, opts.out_dir)
+            with times.stage("up-to-date check", cpu=False):
+                current = team_is_current(manifest, team_id, inputs, opts.out_dir,
+                                          shared.file_hashes.sha256
+                                          if shared.file_hashes is not None else sha256_file)
             if current:
-                with times.stage("load overview record"):
+                with times.stage("load overview record", cpu=False):
                     result = _unchanged(team_id, entry, shared, opts.out_dir)
                 return result.model_copy(update={"warnings": remarks}), inputs
         return _build_docx(folder, shared, opts, remarks), inputs
     except TeamprotocolError as e:
+        if isinstance(e, OutputError):  # an output file not written: tried again next run
+            shared.transient.add(team_id)
         return _failed(team_id, e, remarks), inputs
     # An unreadable form or disk full (OSError); a damaged protocol.json of an unchanged team
     # (pydantic's ValidationError, also for bad JSON; UnicodeDecodeError). Not any ValueError:
     # one raised by our own code is a bug, and must not read as "onleesbare gegevens".
     except (OSError, ValidationError, UnicodeDecodeError) as e:
+        shared.transient.add(team_id)  # a file, not the team's answers: tried again next run
         reason = os_reason(e) if isinstance(e, OSError) else "onleesbare gegevens"
         return _failed(team_id, TeamprotocolError(
             f"kon niet worden gebouwd ({reason})", file=folder,

@@ -29,20 +29,23 @@ class StageTimes:
     _active: set[str] = field(default_factory=set, repr=False)
 
     @contextlib.contextmanager
-    def stage(self, label: str) -> Iterator[None]:
-        """Time the block as one call of `label`."""
+    def stage(self, label: str, *, cpu: bool = True) -> Iterator[None]:
+        """Time the block as one call of `label`; with `cpu=False` its wall time only."""
         if label in self._active:
             yield
             return
         self._active.add(label)
         # The stage's work runs in this thread; process_time took 22 us a call on the bench's
-        # virtual machine (thread_time 1 us), four calls per team and stage.
-        start, cpu = time.perf_counter(), time.thread_time()
+        # virtual machine (thread_time 1 us), four calls per team and stage. On a loaded
+        # machine thread_time took 28 us to 2 ms a call (issue 26): the stages every team
+        # passes on an unchanged rebuild, each a fraction of a millisecond, count no CPU.
+        start, used = time.perf_counter(), time.thread_time() if cpu else 0.0
         try:
             yield
         finally:
             end = time.perf_counter()
-            self.cpu[label] = self.cpu.get(label, 0.0) + time.thread_time() - cpu
+            if cpu:
+                self.cpu[label] = self.cpu.get(label, 0.0) + time.thread_time() - used
             self._active.discard(label)
             self.seconds[label] = self.seconds.get(label, 0.0) + end - start
             self.calls[label] = self.calls.get(label, 0) + 1

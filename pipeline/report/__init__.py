@@ -44,18 +44,22 @@ def write_overview(results: list[TeamResult], out_dir: Path, *, today: dt.date,
 def write_overview_if_changed(results: list[TeamResult], out_dir: Path, *, today: dt.date,
                               policy: Policy | None = None, logo: Path | None = None,
                               last: tuple[str, dict[str, str]] = ("", {}),
-                              destroyable: Sequence[DestroyRow] = ()
+                              destroyable: Sequence[DestroyRow] = (), same: bool = False
                               ) -> tuple[list[Path], str, dict[str, str]]:
     """`write_overview`, unless the files hold this overview already.
 
     `last` is the key of the overview last written and the SHA-256 of its files; when the
     key is the same and the files are still those, nothing is written (the workbook's cell
     styles made it ~1 s of an unchanged rebuild of 200 teams). Returns the paths, this
-    overview's key and the files' hashes.
+    overview's key and the files' hashes. `same` says the caller knows the overview is the
+    one last written (every team and input as then): with the files still those, nothing is
+    made or compared (2,000 teams' overview took seconds to make and compare, issue 26).
     """
+    xlsx, page = Path(out_dir) / XLSX, Path(out_dir) / HTML
+    if same and last[0] and _still(last[1], xlsx, page):
+        return [xlsx, page], last[0], last[1]
     overview = build_overview(results, policy, today, destroyable)
     colour = policy.branding.colour if policy is not None else DEFAULT_COLOUR
-    xlsx, page = Path(out_dir) / XLSX, Path(out_dir) / HTML
     # The overview is frozen dataclasses of plain values: its repr is all it shows.
     logo_hash = sha256_file(logo) if logo is not None else ""
     key = sha256_bytes(f"{FORMAT}/{template_hash()}/{overview!r}/{colour}/{logo_hash}".encode())

@@ -21,7 +21,7 @@ from PIL import Image
 from pipeline.catalogue import CHAPTERS
 from pipeline.files import sha256_bytes
 from pipeline.policy.model import relative_luminance
-from pipeline.report.data import SHORT_CHAPTERS, Overview
+from pipeline.report.data import SHORT_CHAPTERS, ActionRow, Overview, TeamRow
 from pipeline.text import dutch_date
 
 TEMPLATE = "overzicht.html.j2"
@@ -29,6 +29,11 @@ RED, YELLOW, GREEN = (0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B)
 # Up to this many teams every department and every team's actions are shown open; a larger
 # organisation (1,000-2,000 teams) sees each department's counts first and opens what it
 # needs: Chromium lays out a closed <details> not at all, so the page opens in a second.
+# Measured at 2,000 teams (issue 26, Chromium's main-thread CPU while loading): the actions'
+# 2,000 team summaries and the open points' 2,000 rows laid out at once were half of it, the
+# heat cells' 22,000 style attributes much of the rest; they come closed per department, the
+# colours as classes, the search words made by the script, and the page went from 3.8 to
+# 2.5 MB and from ~0.85 to ~0.4 CPU-s.
 OPEN_UP_TO = 60
 LOGO_HEIGHT = 112  # px: the page shows the logo at most 56 px high
 MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -113,23 +118,56 @@ def html_text(overview: Overview, colour: str = "#1F4E79", logo: Path | None = N
     for a in overview.actions:
         if a.owner:
             owners.setdefault(a.team_id, set()).add(a.owner)
+    legend = [0, 0.25, 0.5, 0.75, 1]
     return template.render(
         o=overview, chapters=CHAPTERS, short=SHORT_CHAPTERS, colour=colour,
         on_colour=text_on(colour), heading=heading_colour(colour), logo=logo_uri(logo),
-        legend=[0, 0.25, 0.5, 0.75, 1], large=large,
-        owners={t: " ".join(sorted(o)) for t, o in owners.items()},
-        actions_data=_actions_data(overview) if large else None)
+        legend=legend, large=large, heat_class=_heat_classes(overview, legend),
+        data=_page_data(overview, owners, large), action_groups=_action_groups(overview))
 
 
-def _actions_data(overview: Overview) -> dict[str, object]:
-    """A large organisation's planned actions as the page's data: per team a row of item,
-    action, owner, date as shown and overdue; each item's text once."""
-    teams: dict[str, list[list[object]]] = {}
-    texts: dict[str, str] = {}
-    for a in overview.planned:
-        if a.item and a.item_text:
-            texts[a.item] = a.item_text
-        teams.setdefault(a.team_id, []).append(
-            [a.item or "", a.what or "", a.owner or "", _date(a.due) if a.due else "",
-             1 if a.overdue else 0])
-    return {"onderdelen": texts, "teams": teams}
+def _action_groups(overview: Overview) -> list[tuple[str, list[tuple[TeamRow, list[ActionRow]]],
+                                                     int]]:
+    """The teams' planned actions per department, in the overview's order, with the number of
+    actions in each (a large organisation's page shows a department's teams when opened)."""
+    groups: dict[str, list[tuple[TeamRow, list[ActionRow]]]] = {}
+    for team, rows in overview.planned_per_team:
+        groups.setdefault(team.department or "", []).append((team, rows))
+    return [(dept, teams, sum(len(rows) for _, rows in teams)) for dept, teams in groups.items()]
+
+
+def _heat_classes(overview: Overview, legend: list[float]) -> dict[str, str]:
+    """A class per heat colour the page uses (`#RRGGBB` -> `k<n>`), in colour order: 2,000
+    teams' 22,000 cells each with its own `style` attribute made Chromium parse 22,000
+    declarations (measured, issue 26); a class is one rule."""
+    colours = {heat_colour(s) for s in legend}
+    colours |= {heat_colour(cell.share) for t in overview.teams if not t.failed
+                for cell in t.chapters.values() if cell.share is not None}
+    return {c: f"k{n}" for n, c in enumerate(sorted(colours))}
+
+
+def _page_data(overview: Overview, owners: dict[str, set[str]],
+               large: bool) -> dict[str, object]:
+    """What the page's script reads: the owners of each team's actions (the search box finds
+    a team by them), and for a large organisation the planned actions (per team a row of
+    item, action, owner, date as shown, overdue), every text once in `s` and named by its
+    place there, each item's text once in `onderdelen`."""
+    strings: dict[str, int] = {}
+
+    def ref(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    data: dict[str, object] = {
+        "eigenaren": {t: [ref(o) for o in sorted(names)] for t, names in sorted(owners.items())}}
+    if large:
+        teams: dict[str, list[list[object]]] = {}
+        texts: dict[str, str] = {}
+        for a in overview.planned:
+            if a.item and a.item_text:
+                texts[a.item] = a.item_text
+            teams.setdefault(a.team_id, []).append(
+                [a.item or "", ref(a.what or ""), ref(a.owner or ""),
+                 ref(_date(a.due) if a.due else ""), 1 if a.overdue else 0])
+        data.update(onderdelen=texts, teams=teams)
+    data["s"] = list(strings)
+    return data

@@ -10,9 +10,11 @@ written with the string type and a quote prefix. A sheet with no rows is left ou
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import math
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -59,18 +62,34 @@ def _argb(colour: str) -> str:
     return "FF" + colour.lstrip("#").upper()
 
 
+# Per workbook, a column cell's style (alignment, number format) as openpyxl's array of
+# style ids, made once and copied: setting `alignment` looked the style up in the workbook's
+# list by its hash for each of 2,000 teams' ~180,000 cells (5 of the workbook's 7 CPU-s,
+# issue 26). The same ids in the same order: the same bytes.
+_STYLES: weakref.WeakKeyDictionary[Workbook, dict[tuple[bool, str], StyleArray]] = (
+    weakref.WeakKeyDictionary())
+
+
 def _put(ws: Worksheet, row: int, col: int, value: Value, column: Column | None = None
          ) -> Cell:
     cell = ws.cell(row, col)
     cell.value = value
+    if column is not None:
+        number_format = (column.number_format
+                         if column.number_format and not isinstance(value, str) else "")
+        styles = _STYLES.setdefault(ws.parent, {})
+        key = (column.wrap, number_format)
+        if key in styles:
+            cell._style = copy.copy(styles[key])  # noqa: SLF001  (openpyxl's own way to copy)
+        else:
+            cell.alignment = WRAP if column.wrap else TOP
+            if number_format:
+                cell.number_format = number_format
+            styles[key] = copy.copy(cell._style)  # noqa: SLF001
     if isinstance(value, str):
         # Never a formula: a team named `=HYPERLINK("…")` stays that text.
         cell.data_type = "s"
         cell.quotePrefix = value[:1] in ("=", "+", "-", "@")
-    if column is not None:
-        cell.alignment = WRAP if column.wrap else TOP
-        if column.number_format and not isinstance(value, str):
-            cell.number_format = column.number_format
     return cell
 
 

@@ -154,6 +154,22 @@ def test_team_is_current_refuses_outputs_outside(tmp_path: Path) -> None:
     assert not team_is_current(Manifest(teams={"t": entry}), "t", {"a": "b"}, out)
 
 
+def test_team_is_current_refuses_a_team_folder_that_leads_outside(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "uit", tmp_path / "elders"
+    (elsewhere / "t").mkdir(parents=True)
+    (elsewhere / "t" / "p.pdf").write_bytes(b"x")
+    out.mkdir()
+    (out / "t").symlink_to(elsewhere / "t")  # the same file, reached through a link
+    entry = TeamEntry(inputs={"a": "b"}, outputs={"t/p.pdf": sha256_bytes(b"x")})
+    assert not team_is_current(Manifest(teams={"t": entry}), "t", {"a": "b"}, out)
+    # A link that stays inside the output folder passes, as `ensure_inside` lets it.
+    (out / "t").unlink()
+    (out / "echt").mkdir()
+    (out / "echt" / "p.pdf").write_bytes(b"x")
+    (out / "t").symlink_to(out / "echt")
+    assert team_is_current(Manifest(teams={"t": entry}), "t", {"a": "b"}, out)
+
+
 def test_archive_name() -> None:
     name = archive_name("Gemeente Zuidoost-Fryslân", "balie-noord", "1.2",
                         dt.date(2025, 3, 14))

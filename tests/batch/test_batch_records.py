@@ -62,7 +62,9 @@ def test_a_record_of_another_protocol_json_is_not_used(built):
     forms, out = built
     records = json.loads((out / RECORDS_NAME).read_text())
     record = records["teams"]["alfa"]
-    record["protocol"]["meta"]["team"] = "Verzonnen naam"
+    record["brief"]["meta"]["team"] = "Verzonnen naam"
+    record["full"] = record["full"].replace('"team":"Team alfa"', '"team":"Verzonnen naam"')
+    assert "Verzonnen naam" in record["full"]
     record["json_hash"] = "0" * 64
     (out / RECORDS_NAME).write_text(json.dumps(records))
     report = build(forms, out, pdf=False)

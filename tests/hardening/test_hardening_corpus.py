@@ -15,6 +15,7 @@ from helpers.hostile import CASES, GOOD, UNICODE_TEAM, UNICODE_TEXT, Case
 from openpyxl import load_workbook
 
 from pipeline.archive import LOCK_NAME
+from pipeline.batch.hashes import HASHES_NAME
 from pipeline.batch.records import RECORDS_NAME
 from pipeline.batch.shared import POLICY_CACHE
 from pipeline.files import sha256_file
@@ -117,9 +118,9 @@ def test_nothing_written_outside_out_and_no_half_files(corpus_build):
     names = [p.relative_to(corpus_build.out) for p in corpus_build.out.rglob("*")]
     # The lock file and the overview's records stay by design; nothing else hidden or temporary.
     assert [n for n in names if (n.name.startswith(".") or n.suffix == ".tmp")
-            and n.name not in (LOCK_NAME, RECORDS_NAME, POLICY_CACHE)] == []
+            and n.name not in (LOCK_NAME, RECORDS_NAME, POLICY_CACHE, HASHES_NAME)] == []
     expected_top = {*GOOD_TEAMS, "archief", "manifest.json", "overzicht.html", "overzicht.xlsx",
-                    "agenda.ics", LOCK_NAME, RECORDS_NAME, POLICY_CACHE}
+                    "agenda.ics", LOCK_NAME, RECORDS_NAME, POLICY_CACHE, HASHES_NAME}
     assert {str(n) for n in names if len(n.parts) == 1} == expected_top
     assert tree_digest(corpus_build.forms) == {
         k.removeprefix("formulieren/"): v for k, v in corpus_build.before.items()

@@ -22,6 +22,7 @@ import pytest
 from helpers.hardening import TEAMPROTOCOL, Sandbox, soffice_pids, tree_digest, wait_for
 
 from pipeline.archive import JOURNAL_NAME, LOCK_NAME
+from pipeline.batch.hashes import HASHES_NAME
 from pipeline.batch.records import RECORDS_NAME
 from pipeline.batch.shared import POLICY_CACHE
 from pipeline.files import sha256_file
@@ -63,10 +64,10 @@ def assert_complete(out: Path, teams=TEAMS) -> None:
 
 def assert_no_temp_files(out: Path, *, interrupted: bool = False) -> None:
     # The lock file stays by design (archive.output_lock), and so do the overview's records
-    # (batch.records); the lock's info file goes with the run. An interrupted run also keeps
-    # its journal of the .docx files it wrote (until a run saves a manifest knowing them), so
-    # they are not taken for hand edits.
-    kept = {LOCK_NAME, RECORDS_NAME, POLICY_CACHE}
+    # (batch.records) and the files' hashes (batch.hashes); the lock's info file goes with the
+    # run. An interrupted run also keeps its journal of the .docx files it wrote (until a run
+    # saves a manifest knowing them), so they are not taken for hand edits.
+    kept = {LOCK_NAME, RECORDS_NAME, POLICY_CACHE, HASHES_NAME}
     kept |= {JOURNAL_NAME} if interrupted else set()
     stray = [p for p in out.rglob("*") if (p.name.startswith(".") or p.suffix == ".tmp")
              and p.name not in kept]
@@ -304,7 +305,7 @@ def test_full_output_folder_then_rerun(sandbox, built):
     assert proc.stdout.count("De schijf is vol") == len(TEAMS)
     # No half-written file: no docx or json at all, no temporary files.
     assert [p for p in out.rglob("*") if p.suffix in (".docx", ".json") and
-            p.name not in ("manifest.json", RECORDS_NAME, POLICY_CACHE)] == []
+            p.name not in ("manifest.json", RECORDS_NAME, POLICY_CACHE, HASHES_NAME)] == []
     assert_no_temp_files(out)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["teams"] == {}
     rerun = sandbox.run("build", built[0], "--policy", "voorbeeld",

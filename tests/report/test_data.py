@@ -101,9 +101,11 @@ def test_html_escaped_self_contained_and_branded(results, report_policy, logo, t
     assert html.escape("Wijkteam <Noord> & Zuid") in page
     assert "<Noord>" not in page
     assert html.escape("Regel K1 & zorg <dat> het klopt") in page
-    # One inline script (search and the print view of one department), nothing loaded.
-    assert page.count("<script") == 1
+    # One inline script (search and the print view of one department) and its data,
+    # nothing loaded.
+    assert page.count("<script") == 2
     assert "<script>" in page
+    assert '<script type="application/json" id="gegevens">' in page
     assert "http" not in page  # nothing fetched from elsewhere, the logo is embedded
     assert 'src="data:image/png;base64,' in page
     assert 'lang="nl"' in page

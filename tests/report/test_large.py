@@ -73,11 +73,19 @@ def test_grouped_by_department_with_counts_and_closed_until_opened(browser, larg
     assert not shown(page.locator("table.teams").nth(1))
     page.locator("details.dept summary").nth(2).click()
     assert shown(page.locator("table.teams").nth(2))
-    # Every team's actions under its own closed summary.
+    # Every team's actions under its own closed summary, in its department's closed group
+    # (nothing of a closed group is laid out while the page opens).
+    folded = page.locator("details.groep[data-dept]")
+    assert folded.evaluate_all("ds => ds.map(d => [d.dataset.dept, d.open])") == [
+        [d, False] for d in DEPARTMENTS]
+    assert folded.nth(2).locator(":scope > summary").inner_text().startswith(
+        f"Stadsbeheer {PER_DEPARTMENT} teams, ")
     actions = page.locator("details.acties")
     assert actions.count() == len(DEPARTMENTS) * PER_DEPARTMENT
     assert actions.evaluate_all("ds => ds.every(d => !d.open)")
+    assert not shown(actions.first)
     # They come as data; a team's table is made when it is opened, as the small page shows it.
+    folded.nth(2).locator(":scope > summary").click()
     team = page.locator("details.acties[data-team='stadsbeheer-07']")
     assert team.locator("table").count() == 0
     team.locator("summary").click()
@@ -101,6 +109,10 @@ def test_the_search_box_finds_teams_by_name_department_and_owner(browser, large)
     left = [g for g in groups(page) if g["shown"]]
     assert [(g["name"], g["open"], g["rows"]) for g in left] == [("Sociaal Domein", True, 1)]
     assert page.locator("details.acties:not([hidden])").count() == 1
+    # The department group holding that team's actions is opened, the others hidden.
+    assert page.locator("details.groep[data-dept]").evaluate_all(
+        "ds => ds.filter(d => !d.hidden).map(d => [d.dataset.dept, d.open])") == [
+        ["Sociaal Domein", True]]
     box.fill("stadsbeheer")  # a department: all its teams
     assert status.inner_text() == f"{PER_DEPARTMENT} teams gevonden"
     box.fill(OWNER.lower().split()[-1])  # an owner of actions: the team whose actions they own
@@ -152,6 +164,7 @@ def test_axe_finds_no_wcag_21_aa_violation_closed_open_or_filtered(browser, larg
     page = open_page(browser, large, width)
     assert axe_violations(page) == []
     page.locator("details.dept summary").nth(1).click()
+    page.locator("details.groep summary").first.click()
     page.locator("details.acties summary").first.click()
     page.get_by_label("Zoek op team, afdeling of eigenaar van een actie").fill("publiekszaken")
     assert axe_violations(page) == []
