@@ -205,11 +205,17 @@ def legacy_versions(pdfs: list[Path], team_id: str) -> list[ArchivedVersion]:
             continue
         with contextlib.suppress(OSError, ValueError, ValidationError):
             facts = _title_facts(pdf_text(pdf).splitlines()[:_FACT_LINES])
+            # The title page says "2.0, 14 oktober 2026" since 0.3 (0.2.0: "1.0"). A PDF of
+            # this program can be here without its protocol.json too: a run stopped between
+            # copying it and writing its records, which the next run writes. Read as another
+            # version number, it would be a previous adoption of the version being built.
+            stated = facts.get("version", "").split(",", 1)[0].strip()
             meta = ProtocolMeta(
                 organisation=facts.get("organisation", ""), team_id=team_id,
                 team=facts.get("team", team_id), department=facts.get("department", ""),
                 team_lead=facts.get("team_lead", ""),
-                version=facts.get("version") or match["version"], status=ProtocolStatus.ADOPTED,
+                version=stated if parse_version(stated) is not None else match["version"],
+                status=ProtocolStatus.ADOPTED,
                 adopted_by=facts.get("adopted_by"),
                 adopted_on=parse_date(facts.get("adopted_on", "")) or dt.date.fromisoformat(
                     match["date"]),
