@@ -6,11 +6,17 @@ team, and the PDF text check failed that team on every run, so every unchanged r
 rendered, converted and checked it again (a soffice start and ~2 s of a 3.6 s rebuild) only
 to reach the same verdict. The rule:
 
-- A failure is a *verdict* when it says something about the team's inputs: its forms or
-  the adoption gates (before any .docx is written), or the PDF LibreOffice made from them
-  (the checks of the PDF: verification, the validator, the text check; every problem then
-  names the PDF). The same inputs give the same .docx bytes (`pipeline.render`), and the same
+- A failure is a *verdict* when it says something about the team's inputs: its forms
+  (refused before a protocol was made of them), or the PDF LibreOffice made from them (the
+  checks of the PDF: verification, the validator, the text check; every problem then names
+  the PDF). The same inputs give the same .docx bytes (`pipeline.render`), and the same
   LibreOffice makes the same PDF of them, so the verdict is the same next time.
+- A verdict is kept only where its record holds nothing of the team's answers that the
+  output folder does not hold already: a team refused by the adoption gates has a protocol
+  but no folder (a refused team leaves none of its answers behind,
+  tests/hardening/test_hardening_privacy.py), so it is assembled again on every run (its
+  forms read and merged; nothing rendered or converted). A team whose PDF failed keeps its
+  .docx and protocol.json in its folder.
 - Everything else is *transient* and retried on the next run: a form or output file that
   could not be read or written (OSError, `OutputError`: a full disk, a lock), LibreOffice
   making no PDF (crash, timeout, killed: those problems name the .docx), the archive copy.
@@ -80,7 +86,7 @@ def is_verdict(docx_status: BuildStatus, final: TeamResult, transient: bool) -> 
     if final.status != BuildStatus.FAILED or not final.problems:
         return False
     if docx_status == BuildStatus.FAILED:
-        return not transient
+        return not transient and final.protocol is None
     # Failed at its PDF: a verdict when every problem is about the PDF LibreOffice made
     # (the checks name it); one naming the .docx or the archive is LibreOffice making no PDF
     # or the archive copy failing, which the next run tries again.

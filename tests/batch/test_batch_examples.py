@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pipeline.batch import BuildOptions, build_all
+from pipeline.batch.hashes import HASHES_NAME
 from pipeline.batch.records import RECORDS_NAME
 from pipeline.batch.shared import POLICY_CACHE
 from pipeline.examples import example_teams
@@ -117,10 +118,11 @@ def test_manifest_hashes_every_input_and_output(example_build, example_forms, ex
     # Every file the batch wrote is some team's output, except the batch's own files.
     written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     # The lock file stays (an OS lock lives on its open file, see archive.output_lock); the
-    # overview's records are the batch's own (batch/records.py).
+    # overview's records and the files' hashes are the batch's own (batch/records.py,
+    # batch/hashes.py).
     assert written - claimed == {"manifest.json", "overzicht.xlsx", "overzicht.html",
                                  "agenda.ics", ".teamprotocol.lock", RECORDS_NAME,
-                                 POLICY_CACHE}
+                                 HASHES_NAME, POLICY_CACHE}
 
 
 def test_overview_files_list_every_team(example_build, examples):

@@ -19,7 +19,11 @@ from pipeline.models import BuildStatus, TeamResult
 pytestmark = pytest.mark.slow
 
 GOOD, BAD = "goed", "onvolledig"
-# Adopted without who adopted it and when: the adoption gates refuse it, whatever the run.
+# An answer far over its limit: the forms are refused before a protocol is made of them,
+# whatever the run.
+TOO_LONG = required_answers(**{"team.opvolging": "woord " * 30_000})
+# Adopted without who adopted it and when: the adoption gates refuse it, whatever the run;
+# its protocol was made, so it is assembled again each run (nothing of it is kept).
 NOT_ADOPTED = required_answers(**{"team.status": "vastgesteld"})
 
 
@@ -27,7 +31,7 @@ NOT_ADOPTED = required_answers(**{"team.status": "vastgesteld"})
 def forms(tmp_path: Path) -> Path:
     folder = tmp_path / "formulieren"
     write_team(folder, GOOD, required_answers())
-    write_team(folder, BAD, NOT_ADOPTED)
+    write_team(folder, BAD, TOO_LONG)
     return folder
 
 
@@ -265,3 +269,21 @@ def test_the_folder_remarks_are_this_run_s(forms, tmp_path, rendered):
     third = _by_team(build(forms, out, pdf=False))
     assert rendered == []
     assert sum("niet gelezen" in w.message for w in third[BAD].warnings) == 1
+
+
+def test_a_team_the_adoption_gates_refuse_is_assembled_again_and_nothing_of_it_kept(
+        tmp_path, rendered):
+    # Its protocol was made but no folder written: a record of it would be the only place
+    # its answers stay in the output folder.
+    folder, out = tmp_path / "formulieren", tmp_path / "output"
+    write_team(folder, BAD, NOT_ADOPTED)
+    first = _by_team(build(folder, out, pdf=False))
+    assert first[BAD].status == BuildStatus.FAILED
+    assert first[BAD].protocol is not None
+    assert not (out / BAD).exists()
+    assert BAD not in load_records(out).failed
+    rendered.clear()
+    again = _by_team(build(folder, out, pdf=False))
+    assert rendered == [BAD]
+    assert again[BAD].problems == first[BAD].problems
+    assert failures.repeated_note(BAD) not in again[BAD].warnings
