@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     if reference is not None:
         print_reference(reference, floor, reused, doc_size(every_doc), per_team=(
             first.report.timings.get("totaal", 0.0) / n))
-    large_failed = large_docx_only(scratch, args.large_teams, args.seed)
+    large_failed = large_docx_only(scratch, args.large_teams, args.seed, small=(forms_dir, n))
     if failed:
         print(f"\n{len(failed)} team build(s) FAILED, e.g. {failed[0].team_id}: "
               + "; ".join(p.format() for p in failed[0].problems[:2]))
@@ -326,14 +326,14 @@ def docx_only(opts: BuildOptions, n: int, overview_teams: int) -> int:
     and the overview of a large organisation."""
     print("\n".join(cold_answer_rule_lines(opts.forms_dir)))
     print(f"Building {n} teams (.docx only) ...", flush=True)
-    failed = docx_rows(opts, n)
+    failed, _ = docx_rows(opts, n)
     print_large_overview(opts, overview_teams)
     return 1 if failed else 0
 
 
-def docx_rows(opts: BuildOptions, n: int) -> int:
+def docx_rows(opts: BuildOptions, n: int) -> tuple[int, Batch]:
     """Build `n` teams' .docx, rebuild twice unchanged; print each with its stages; return
-    the number of failed teams."""
+    the number of failed teams and the first build."""
     first = timed_build(opts)
     rebuilds = [timed_build(opts) for _ in range(2)]
     for label, batch in (("first build (--no-pdf)", first), ("unchanged rebuild", rebuilds[0]),
@@ -354,7 +354,7 @@ def docx_rows(opts: BuildOptions, n: int) -> int:
     peak = max(b.sampled.peak_total_kib for b in (first, *rebuilds) if b.sampled) / MIB
     print(target_line(f"peak memory at {n} teams", f"{peak:.0f} MiB", f"< {MAX_PEAK_MIB} MiB",
                       peak < MAX_PEAK_MIB))
-    return len(failed)
+    return len(failed), first
 
 
 def rebuild_target(n: int) -> float:
@@ -362,10 +362,22 @@ def rebuild_target(n: int) -> float:
     return MAX_REBUILD_S if n <= 200 else MAX_REBUILD_LARGE_S
 
 
-def large_docx_only(scratch: Path, n: int, seed: int) -> int:
-    """The large organisation in the same run: `n` teams, .docx only."""
+def large_docx_only(scratch: Path, n: int, seed: int,
+                    small: tuple[Path, int] | None = None) -> int:
+    """The large organisation in the same run: `n` teams, .docx only; first the `small`
+    organisation's forms (folder, teams) built the same way, so the per-team figures of
+    both sizes come from one run."""
     if n <= 0:
         return 0
+    base = None
+    if small is not None:
+        small_forms, small_n = small
+        small_out = scratch / "build-klein"
+        shutil.rmtree(small_out, ignore_errors=True)
+        base = timed_build(BuildOptions(forms_dir=small_forms, out_dir=small_out, pdf=False))
+        print(f"\n== {small_n} teams, .docx only (--no-pdf), the forms above: first build "
+              f"{base.wall:.2f} s, {base.wall / small_n * 1000:.1f} ms/team, "
+              f"CPU {base.cpu_self / small_n * 1000:.1f} ms/team")
     forms, out = scratch / "forms-groot", scratch / "build-groot"
     for path in (forms, out):
         shutil.rmtree(path, ignore_errors=True)
@@ -374,7 +386,13 @@ def large_docx_only(scratch: Path, n: int, seed: int) -> int:
     write_synthetic_forms(forms, n, seed=seed)
     print(f"forms of {n} teams written in {time.perf_counter() - start:.1f} s "
           "(a worker process per core, as `teamprotocol forms`)")
-    return docx_rows(BuildOptions(forms_dir=forms, out_dir=out, pdf=False), n)
+    failed, first = docx_rows(BuildOptions(forms_dir=forms, out_dir=out, pdf=False), n)
+    if base is not None and small is not None:
+        # CPU seconds: the batch's own work per team, which wall time on a shared machine is not.
+        at_small, at_large = base.cpu_self / small[1] * 1000, first.cpu_self / n * 1000
+        print(target_line(f"build CPU per team at {n} teams", f"{at_large:.1f} ms",
+                          f"<= {at_small:.1f} ms at {small[1]}", at_large <= at_small))
+    return failed
 
 
 def print_large_overview(opts: BuildOptions, teams: int) -> None:
