@@ -37,10 +37,11 @@ test: setup
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
-# The inner loop (README, Development): no LibreOffice and nothing marked slow. An empty
+# The inner loop (README, Development): no LibreOffice and nothing marked slow, on both cores
+# (measured on a quiet machine: 15 s against 26 s in one process). An empty
 # PYTHONDONTWRITEBYTECODE lets pytest keep its rewritten test modules between runs (~5 s).
 quick: $(STAMP)
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -m "not libreoffice and not slow"
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -q -n 2 --dist loadfile -m "not libreoffice and not slow"
 
 bench: setup
 	$(PY) bench/bench.py
