@@ -40,6 +40,7 @@ def _out_lines(proc: subprocess.CompletedProcess) -> str:
 
 # --- 1. one build per output folder ----------------------------------------------------------
 
+@pytest.mark.libreoffice  # the first build converts, so that it is still running
 def test_a_second_build_into_the_same_folder_refuses_and_a_killed_one_is_taken_over(tmp_path):
     forms, out = tmp_path / "formulieren", tmp_path / "uit"
     for n in range(6):  # enough PDFs that the first build is still running
