@@ -270,8 +270,9 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     # The same inputs, and the files still those last written: nothing need be made.
     same = bool(unchanged) and unchanged == records.inputs_key and bool(
         records.overview_files) and all(
-        _same(opts.out_dir / name, digest) for name, digest in records.overview_files.items()
-    ) and _same(opts.out_dir / AGENDA_NAME, records.agenda_hash)
+        _same(opts.out_dir / name, digest, shared)
+        for name, digest in records.overview_files.items()
+    ) and _same(opts.out_dir / AGENDA_NAME, records.agenda_hash, shared)
     if not same:  # the overview and the agenda are made: every team's whole record
         results = [_whole(r, records, opts.out_dir) for r in results]
     with shared.times.stage("overview"):
@@ -282,7 +283,7 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     agenda_file = opts.out_dir / AGENDA_NAME
     with shared.times.stage("agenda"):
         key = records.agenda_key if same else agenda_key(results, organisation, opts.today)
-        if key != records.agenda_key or not _same(agenda_file, records.agenda_hash):
+        if key != records.agenda_key or not _same(agenda_file, records.agenda_hash, shared):
             written = write_agenda(results, opts.out_dir, organisation, today=opts.today)
             records.agenda_key, records.agenda_hash = key, sha256_file(written)
             shared.records_changed = True
@@ -345,10 +346,11 @@ def _unchanged_key(results: list[TeamResult], shared: Shared, opts: BuildOptions
     return digest.hexdigest()
 
 
-def _same(path: Path, digest: str) -> bool:
-    """True when `path` is a file with the SHA-256 `digest`."""
+def _same(path: Path, digest: str, shared: Shared) -> bool:
+    """True when `path` is a file with the SHA-256 `digest` (read only when its `stat` is
+    not the one recorded with its hash, `Shared.hash_file`)."""
     try:
-        return bool(digest) and sha256_file(path) == digest
+        return bool(digest) and shared.hash_file(path) == digest
     except OSError:
         return False
 

@@ -333,8 +333,7 @@ def build_team(folder: Path, shared: Shared, opts: BuildOptions
         if not opts.force and entry is not None:
             with times.stage("up-to-date check", cpu=False):
                 current = team_is_current(manifest, team_id, inputs, opts.out_dir,
-                                          shared.file_hashes.sha256
-                                          if shared.file_hashes is not None else sha256_file)
+                                          shared.hash_file)
             if current:
                 with times.stage("load overview record", cpu=False):
                     result = _unchanged(team_id, entry, shared, opts.out_dir)
