@@ -230,6 +230,23 @@ def cpu_rows(batch: Batch, teams: int) -> list[str]:
     ]
 
 
+def bound_lines(batch: Batch, floor: FloorRun, teams: int) -> list[str]:
+    """The least s/team any scheduling of this run's work could reach on these cores: the
+    floor's soffice CPU plus the Python CPU the batch spent (its own process and the check
+    workers, sampled), spread over every core without a gap; and the ratio that gives."""
+    sampled = batch.sampled
+    if sampled is None or not teams or not floor.per_team:
+        return []
+    cores = os.cpu_count() or 1
+    python = (sampled.cpu("batch") + sampled.cpu("workers")) / teams
+    bound = (floor.cpu / teams + python) / cores
+    return [f"  lower bound                {bound:6.3f} s/team = {bound / floor.per_team:.2f} x "
+            f"the floor: its soffice CPU ({floor.cpu / teams:.3f}) plus the batch's Python "
+            f"CPU ({python:.3f} s/team),",
+            f"                             over {cores} cores without a gap; validation by "
+            "`page` alone is part of the Python CPU"]
+
+
 def memory_lines(mem: ProcessSampler, self_kib: int, child_kib: int) -> list[str]:
     """Peak memory: exact per-process peaks (getrusage) and the sampled peak of all at once."""
     return [
@@ -454,6 +471,7 @@ def print_report(args: argparse.Namespace, first: Batch, rebuilds: tuple[Batch, 
     print(f"  our batch (whole, per team) {per_team:6.3f} s/team wall, soffice CPU "
           f"{first.cpu_children / n:.3f} s/team")
     print(f"  batch / floor              {floor_ratio:6.2f} x")
+    print("\n".join(bound_lines(first, floor, n)))
     checked = sum(first.stages.calls.get(label, 0) for label in VALIDATION)
     if checked:
         spent = sum(first.stages.cpu.get(label, 0.0) for label in VALIDATION)

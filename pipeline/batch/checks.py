@@ -18,7 +18,6 @@ present), so an archived PDF costs two parses; there is no cheaper call for the 
 from __future__ import annotations
 
 import difflib
-import math
 import os
 import signal
 import threading
@@ -251,13 +250,17 @@ def font_missing(embedded: set[str], file: str, font: str) -> Problem | None:
 
 
 def worker_count(jobs: int) -> int:
-    """How many check workers beside `jobs` soffice processes.
+    """How many check workers beside `jobs` soffice processes: as many, never more than the
+    cores.
 
-    Checking a PDF costs about half the CPU of converting it (bench, 200 teams: 0.2 CPU-s
-    against 0.4), so one worker per two soffice processes keeps up with them; never more
-    than the cores.
+    One worker per two soffice processes fell behind: checking a team's two PDFs costs about
+    half the CPU of converting them (0.22 against 0.42 CPU-s), and with the card checked in
+    the worker too, one worker ended a batch checking alone on one core while the other idled
+    (measured, 60 teams on 2 cores: the last 3.5 s at one core, 86 % of both busy; with two
+    workers the backlog is checked on both, 95 %). During conversion the extra worker costs
+    nothing: the cores are shared among whoever has work.
     """
-    return max(1, min(os.cpu_count() or 1, math.ceil(jobs / 2)))
+    return max(1, min(os.cpu_count() or 1, jobs))
 
 
 def _worker_start(parent: int) -> None:
