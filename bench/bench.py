@@ -455,8 +455,8 @@ def print_report(args: argparse.Namespace, first: Batch, rebuilds: tuple[Batch, 
     print("\n".join(phase_table(first, n)))
 
     print(f"\n== Unchanged rebuild: {second.wall:.2f} s "
-          f"({', '.join(f'{v} {k}' for k, v in statuses.items())}; the overview is written "
-          "again, its teams now 'ongewijzigd')")
+          f"({', '.join(f'{v} {k}' for k, v in statuses.items())}; the overview is "
+          "written only when what it shows changed)")
     print("\n".join(stage_rows(second.stages, REBUILD_STAGES + END_STAGES, n)))
     print(f"and once more, nothing to write: {third.wall:.2f} s")
     print("\n".join(stage_rows(third.stages, REBUILD_STAGES + END_STAGES, n)))

@@ -120,8 +120,9 @@ def test_nothing_written_outside_out_and_no_half_files(corpus_build):
     assert [n for n in names if (n.name.startswith(".") or n.suffix == ".tmp")
             and n.name not in (LOCK_NAME, RECORDS_NAME, POLICY_CACHE, HASHES_NAME)] == []
     expected_top = {*GOOD_TEAMS, "archief", "manifest.json", "overzicht.html", "overzicht.xlsx",
-                    "agenda.ics", LOCK_NAME, RECORDS_NAME, POLICY_CACHE, HASHES_NAME}
-    assert {str(n) for n in names if len(n.parts) == 1} == expected_top
+                    "agenda.ics", LOCK_NAME, RECORDS_NAME, POLICY_CACHE}
+    # The hash cache keeps files older than 2 s only (hashes.SETTLE_NS): it may not be there.
+    assert {str(n) for n in names if len(n.parts) == 1} - {HASHES_NAME} == expected_top
     assert tree_digest(corpus_build.forms) == {
         k.removeprefix("formulieren/"): v for k, v in corpus_build.before.items()
         if k.startswith("formulieren/")}
