@@ -273,8 +273,8 @@ def table(doc, rows: int, widths_cm: list[float], *, header: bool = True):
         col.set(qn("w:w"), str(int(Cm(width).twips)))
     for row in t.rows:
         # A row never breaks across pages: a checklist item stays readable in one piece.
-        # LibreOffice 25.2 can leave rows out when only the header and the first body row fit
-        # on a page (tests/data/lost-row): the PDF text check stops such a PDF.
+        # The renderer frees the first body row under a repeated header (LibreOffice 25.2
+        # left rows out otherwise: render/word.py, tests/data/lost-row).
         row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {W}/>"))
         for cell, width in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(width)

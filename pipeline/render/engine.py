@@ -29,6 +29,7 @@ from pipeline.render.word import (
     _set_properties,
     apply_branding,
     describe_image,
+    let_first_rows_break,
     logo_alt,
     metadata_text,
     normalise_zip,
@@ -182,6 +183,7 @@ def render_protocol(protocol: Protocol, policy: Policy, *, template: Path | None
         raise _template_error(exc, path) from exc
     fill_toc(tpl.docx)
     number_lists(tpl.docx)
+    let_first_rows_break(tpl.docx.element.body)
     # docxtpl's cellbg and RichText write their properties out of schema order.
     order_properties(tpl.docx.element)
     if logo:
