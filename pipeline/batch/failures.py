@@ -8,9 +8,10 @@ to reach the same verdict. The rule:
 
 - A failure is a *verdict* when it says something about the team's inputs: its forms
   (refused before a protocol was made of them), or the PDF LibreOffice made from them (the
-  checks of the PDF: verification, the validator, the text check; every problem then names
-  the PDF). The same inputs give the same .docx bytes (`pipeline.render`), and the same
-  LibreOffice makes the same PDF of them, so the verdict is the same next time.
+  checks of the PDF refused it: verification, the validator, the text check; `pdfs.py`
+  marks the team where that happens). The same inputs give the same .docx bytes
+  (`pipeline.render`), and the same LibreOffice makes the same PDF of them, so the verdict
+  is the same next time.
 - A verdict is kept only where its record holds nothing of the team's answers that the
   output folder does not hold already: a team refused by the adoption gates has a protocol
   but no folder (a refused team leaves none of its answers behind,
@@ -38,7 +39,7 @@ import os
 from pathlib import Path
 
 from pipeline.batch.records import FailedRecord
-from pipeline.batch.shared import BuildOptions, Shared, outputs_of
+from pipeline.batch.shared import BuildOptions, Shared
 from pipeline.errors import Problem
 from pipeline.models import BuildStatus, TeamResult
 from pipeline.pdf.soffice import find_soffice
@@ -77,21 +78,20 @@ def failure_key(team_id: str, inputs: dict[str, str], shared: Shared,
     return hashlib.sha256(json.dumps(said, sort_keys=True).encode()).hexdigest()
 
 
-def is_verdict(docx_status: BuildStatus, final: TeamResult, transient: bool) -> bool:
+def is_verdict(docx_status: BuildStatus, final: TeamResult, transient: bool,
+               pdf_refused: bool) -> bool:
     """True when `final` (a failed team) failed on a verdict about its inputs.
 
     `docx_status` is what the .docx stage made of the team (failed there, or built and
     then failed at its PDF); `transient` says the .docx stage failed on reading or writing a
-    file (`build_team`)."""
+    file (`build_team`); `pdf_refused` that the checks refused the team's PDF (`pdfs.py`),
+    not LibreOffice making none or the archive copy failing, which the next run tries
+    again."""
     if final.status != BuildStatus.FAILED or not final.problems:
         return False
     if docx_status == BuildStatus.FAILED:
         return not transient and final.protocol is None
-    # Failed at its PDF: a verdict when every problem is about the PDF LibreOffice made
-    # (the checks name it); one naming the .docx or the archive is LibreOffice making no PDF
-    # or the archive copy failing, which the next run tries again.
-    pdf = outputs_of(final.team_id)["pdf"]
-    return all(p.file == pdf for p in final.problems)
+    return pdf_refused
 
 
 def repeated_note(team_id: str) -> Problem:

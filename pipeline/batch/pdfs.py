@@ -63,14 +63,16 @@ def _conversion_failed(r: TeamResult, outcome: Exception | None,
         list(r.warnings))
 
 
-def _check_of(r: TeamResult, shared: Shared, opts: BuildOptions) -> Check:
-    """What the worker checks for a team whose PDF LibreOffice made."""
-    protocol = r.protocol
-    assert protocol is not None  # a built team's result carries its protocol (team.py)
-    rel_pdf = outputs_of(r.team_id)["pdf"]
-    return Check(pdf=opts.out_dir / rel_pdf, docx=opts.out_dir / r.outputs["docx"],
-                 rel_pdf=rel_pdf, adopted=protocol.meta.status is ProtocolStatus.ADOPTED,
-                 font=shared.policy.branding.font, out_dir=opts.out_dir, team_id=r.team_id)
+def _check_of(r: TeamResult, shared: Shared, opts: BuildOptions, *, card: bool = False
+              ) -> Check:
+    """What the worker checks of a team whose PDF LibreOffice made: the protocol's
+    (`checks.check_pdf`), or with `card` the alarm card's (`checks.check_card`)."""
+    rel_pdf = outputs_of(r.team_id)["kaart_pdf" if card else "pdf"]
+    docx = r.outputs["kaart_docx" if card else "docx"]
+    adopted = r.protocol is not None and r.protocol.meta.status is ProtocolStatus.ADOPTED
+    return Check(pdf=opts.out_dir / rel_pdf, docx=opts.out_dir / docx, rel_pdf=rel_pdf,
+                 adopted=adopted, font=shared.policy.branding.font, out_dir=opts.out_dir,
+                 team_id=r.team_id)
 
 
 def _publish(r: TeamResult, check: Check, checked: Checked, shared: Shared,
@@ -86,6 +88,7 @@ def _publish(r: TeamResult, check: Check, checked: Checked, shared: Shared,
                 *text_problems(checked.differences, r.protocol, check.rel_pdf)]
     if problems:
         check.pdf.unlink(missing_ok=True)  # a PDF that fails verification is never published
+        shared.pdf_refused.add(r.team_id)  # the same inputs give the same verdict next run
         return _failed(r, problems, warnings)
     if checked.font is not None:
         warnings.insert(0, checked.font)
@@ -138,15 +141,6 @@ def _archive(pdf: Path, target: Path, record: ArchiveRecord | None, team_id: str
     if same is None or same != text_digest(pdf):
         return None
     return ArchiveRecord(team_id=team_id, docx=docx_hash, pdf=sha256_file(target), time=now)
-
-
-def _card_check(r: TeamResult, shared: Shared, opts: BuildOptions) -> Check:
-    """What the worker checks of a team's alarm card (`checks.check_card`)."""
-    rel = outputs_of(r.team_id)["kaart_pdf"]
-    adopted = r.protocol is not None and r.protocol.meta.status is ProtocolStatus.ADOPTED
-    return Check(pdf=opts.out_dir / rel, docx=opts.out_dir / r.outputs["kaart_docx"],
-                 rel_pdf=rel, adopted=adopted, font=shared.policy.branding.font,
-                 out_dir=opts.out_dir, team_id=r.team_id)
 
 
 def _finish_card(r: TeamResult, outcome: Checked | Exception | None, shared: Shared,
@@ -228,7 +222,7 @@ class Pdfs:
         outputs = outputs_of(r.team_id)
         items = [(docx, self._opts.out_dir / outputs["pdf"])]
         if "kaart_docx" in r.outputs:
-            card = _card_check(r, self._shared, self._opts)
+            card = _check_of(r, self._shared, self._opts, card=True)
             self._cards[card.docx] = card
             items.append((card.docx, card.pdf))
         with self._times.stage("hand over to soffice (submit)"):

@@ -382,7 +382,8 @@ def _keep_failures(records: Records, results: list[TeamResult],
             continue  # reported from its record, which stays as it is
         kept = None
         if r.team_id in inputs and is_verdict(docx_status.get(r.team_id, BuildStatus.FAILED),
-                                              r, r.team_id in shared.transient):
+                                              r, r.team_id in shared.transient,
+                                              r.team_id in shared.pdf_refused):
             key = failure_key(r.team_id, inputs[r.team_id], shared, opts)
             kept = recorded(r, shared.passing.get(r.team_id, []), key)
         before = records.failed.get(r.team_id)

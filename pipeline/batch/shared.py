@@ -97,15 +97,17 @@ class Shared:
     times: StageTimes = field(default_factory=StageTimes)
     # The coordinator's review workbook (beoordelingen.xlsx), read before any team is built.
     reviews: ReviewBook = field(default_factory=ReviewBook)
-    # Failures (`failures.py`): the teams whose recorded failure was reported again, those
-    # whose .docx stage failed on reading or writing a file (retried next run), and per team
-    # the warnings about this run only (its folder's remarks, a hand edit moved aside), which
-    # a recorded failure leaves out.
-    repeated: set[str] = field(default_factory=set)
     # The forms' and outputs' hashes, trusted while a file's `stat` is unchanged (`hashes.py`);
     # None hashes every file.
     file_hashes: FileHashes | None = None
+    # Failures (`failures.py`): the teams whose recorded failure was reported again, those
+    # whose .docx stage failed on reading or writing a file (retried next run), those whose
+    # PDF the checks refused (a verdict on the PDF LibreOffice made of their inputs), and per
+    # team the warnings about this run only (its folder's remarks, a hand edit moved aside),
+    # which a recorded failure leaves out.
+    repeated: set[str] = field(default_factory=set)
     transient: set[str] = field(default_factory=set)
+    pdf_refused: set[str] = field(default_factory=set)
     passing: dict[str, list[Problem]] = field(default_factory=dict)
 
     def hash_file(self, path: Path) -> str:

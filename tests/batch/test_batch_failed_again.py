@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers.batch import TODAY, build, manifest, required_answers, run_cli, write_team
+from helpers.render import make_protocol
 
 from pipeline.batch import BuildOptions, build_all, checks, failures, pdfs, team
 from pipeline.batch.records import RECORDS_NAME, load_records
@@ -238,21 +239,27 @@ def test_libreoffice_making_no_pdf_is_tried_again(tmp_path, fake_pdfs, rendered)
     assert again[GOOD].status == BuildStatus.FAILED  # crashed again, and tried again
 
 
-def test_only_problems_about_the_pdf_itself_are_a_verdict():
-    pdf, docx = "t/teamprotocol-t.pdf", "t/teamprotocol-t.docx"
-
-    def failed(*files: str) -> TeamResult:
+def test_a_verdict_is_forms_refused_or_a_pdf_the_checks_refused():
+    def failed(protocol: bool = False) -> TeamResult:
         return TeamResult(team_id="t", status=BuildStatus.FAILED,
-                          problems=[Problem(file=f, message="x") for f in files])
+                          problems=[Problem(file="t/teamprotocol-t.pdf", message="x")],
+                          protocol=make_protocol() if protocol else None)
 
-    assert failures.is_verdict(BuildStatus.BUILT, failed(pdf), transient=False)
-    assert failures.is_verdict(BuildStatus.BUILT, failed(pdf, pdf), transient=False)
-    assert not failures.is_verdict(BuildStatus.BUILT, failed(docx), transient=False)
-    assert not failures.is_verdict(BuildStatus.BUILT, failed(pdf, docx), transient=False)
-    assert failures.is_verdict(BuildStatus.FAILED, failed("t/team.docx"), transient=False)
-    assert not failures.is_verdict(BuildStatus.FAILED, failed("t/team.docx"), transient=True)
+    # At the PDF: only where the checks refused it (pdfs.py marks it), whatever files its
+    # problems name; LibreOffice making no PDF or the archive copy failing is tried again.
+    assert failures.is_verdict(BuildStatus.BUILT, failed(True), transient=False,
+                               pdf_refused=True)
+    assert not failures.is_verdict(BuildStatus.BUILT, failed(True), transient=False,
+                                   pdf_refused=False)
+    # At the .docx: forms refused before a protocol was made; not a file that could not be
+    # read or written, and not a team the adoption gates refused (its protocol was made).
+    assert failures.is_verdict(BuildStatus.FAILED, failed(), transient=False, pdf_refused=False)
+    assert not failures.is_verdict(BuildStatus.FAILED, failed(), transient=True,
+                                   pdf_refused=False)
+    assert not failures.is_verdict(BuildStatus.FAILED, failed(True), transient=False,
+                                   pdf_refused=False)
     built = TeamResult(team_id="t", status=BuildStatus.BUILT)
-    assert not failures.is_verdict(BuildStatus.BUILT, built, transient=False)
+    assert not failures.is_verdict(BuildStatus.BUILT, built, transient=False, pdf_refused=True)
 
 
 def test_the_folder_remarks_are_this_run_s(forms, tmp_path, rendered):
