@@ -35,7 +35,7 @@ from pipeline.merge import CARD_HEADING
 from pipeline.models import Origin, Protocol, Source
 from pipeline.pdf.compare import Difference, compare, unmapped_glyphs
 from pipeline.pdf.links import name_contents_links
-from pipeline.pdf.read import PdfFile, page_fonts, toc_link_pages
+from pipeline.pdf.read import PdfFile, toc_link_pages
 from pipeline.pdf.soffice import metric_twin
 from pipeline.pdf.verify import settle_ua_claim, validate_pdf, verify_pdf
 from pipeline.render import ANNEX_HEADING
@@ -90,7 +90,7 @@ def check_pdf(check: Check) -> Checked:
             # The pages of the contents, read from the links before they get their headings'
             # names (a screen reader announced "_Toc00001"); validated below as they are.
             toc_pages = toc_pages_from_links(toc_link_pages(pdf))
-            fonts = page_fonts(pdf)
+            fonts = set(pdf.fonts.used)
     if out.problems or out.differences:
         out.cpu[VERIFY] = clock() - start
         return out
@@ -141,8 +141,9 @@ _ORGANISATION_TEXT = "de tekst uit het beleid"
 _TEXT_HINT = ("Vervang in die tekst de genoemde tekens (emoji, bijzondere symbolen) door gewone "
               "woorden en bouw opnieuw; de PDF is niet gepubliceerd")
 # No odd character behind it: LibreOffice left text out while laying out the pages (seen: a
-# table's second row lost at a page break, bench team burgerzaken-0049). The document is
-# right; a page that breaks elsewhere is laid out again.
+# table's second row lost at a page break, bench team burgerzaken-0049, which the renderer
+# now prevents: render/word.py). The document is right; a page that breaks elsewhere is laid
+# out again.
 _LAYOUT_HINT = ("Het document zelf is goed: LibreOffice liet deze tekst weg bij het opmaken van "
                 "de PDF (bijvoorbeeld een tabelrij op een paginagrens). Maak dat antwoord iets "
                 "langer of korter, zodat de pagina ergens anders afbreekt, en bouw opnieuw; de "

@@ -1,12 +1,15 @@
 """Reading a produced PDF: the text of single pages (PDFium), the bookmarks (lazily, from the
-end), the contents' link targets, the fonts on its pages, a digest of its text."""
+end), the contents' link targets, the fonts on its pages (and whether they are embedded), a
+digest of its text."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2
@@ -28,18 +31,71 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def page_fonts(source: Path | PdfFile) -> set[str]:
-    """The base font names on the PDF's pages, subset prefix dropped (`Carlito-Bold`)."""
-    names = set()
-    with opened(source) as pdf:
-        for page in pdf.reader.pages:
-            resources = page.get("/Resources")
-            fonts = resources.get_object().get("/Font") if resources is not None else None
-            for ref in (fonts.get_object().values() if fonts is not None else []):
-                base = ref.get_object().get("/BaseFont")
-                if base is not None:
-                    names.add(str(base).lstrip("/").split("+", 1)[-1])
-    return names
+# Form XObjects can nest; LibreOffice's never go deeper than 2, hostile ones could loop.
+_MAX_XOBJECT_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The fonts a PDF's pages use, their form XObjects' included."""
+
+    used: frozenset[str]  # base names, subset prefix dropped (`Carlito-Bold`)
+    unembedded: frozenset[str]  # base names of those without a font program in the file
+
+
+def _unembedded(font: DictionaryObject) -> bool:
+    """True when no font program is embedded (FontFile, FontFile2 or FontFile3)."""
+    subtype = font.get("/Subtype")
+    if subtype == "/Type3":  # glyphs are drawn by content streams inside the PDF itself
+        return False
+    target = font
+    if subtype == "/Type0":
+        descendants = font.get("/DescendantFonts")
+        if not descendants:
+            return True
+        target = descendants[0].get_object()
+    descriptor = target.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor is not None else None
+    return descriptor is None or not any(k in descriptor for k in
+                                         ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def _fonts(reader: PdfReader) -> Fonts:
+    used: set[str] = set()
+    unembedded: set[str] = set()
+    seen: set[int] = set()
+
+    def walk(resources: object, depth: int) -> None:
+        if isinstance(resources, IndirectObject):
+            if resources.idnum in seen:
+                return
+            seen.add(resources.idnum)
+            resources = resources.get_object()
+        if not isinstance(resources, DictionaryObject) or depth > _MAX_XOBJECT_DEPTH:
+            return
+        fonts = resources.get("/Font")
+        fonts = fonts.get_object() if fonts is not None else {}
+        for ref in fonts.values():
+            if isinstance(ref, IndirectObject):
+                if ref.idnum in seen:
+                    continue
+                seen.add(ref.idnum)
+            font = ref.get_object()
+            name = str(font.get("/BaseFont", "?")).lstrip("/")
+            used.add(name.split("+", 1)[-1])
+            if _unembedded(font):
+                unembedded.add(name)
+        xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else {}
+        for ref in xobjects.values():
+            xobj = ref.get_object()
+            if xobj.get("/Subtype") == "/Form" and "/Resources" in xobj:
+                walk(xobj.raw_get("/Resources"), depth + 1)
+
+    for page in reader.pages:
+        if "/Resources" in page:
+            walk(page.raw_get("/Resources"), 0)
+    return Fonts(used=frozenset(used), unembedded=frozenset(unembedded))
 
 
 def toc_link_pages(source: Path | PdfFile, max_pages: int = 8) -> dict[str, int]:
@@ -58,9 +114,7 @@ def toc_link_pages(source: Path | PdfFile, max_pages: int = 8) -> dict[str, int]
 
 
 def _toc_link_pages(pdf: PdfFile, max_pages: int) -> dict[str, int]:
-    reader = pdf.reader
-    index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)
-             if p.indirect_reference is not None}
+    reader, index = pdf.reader, pdf.page_index
     targets = link_targets(pdf.data)
     found: dict[str, int] = {}
     for page in reader.pages[:max_pages]:
@@ -120,22 +174,24 @@ def _item_page(reader: PdfReader, item: DictionaryObject, pages: dict[int, int])
     return None
 
 
-def outline_pages(reader: PdfReader, wanted: str) -> Iterator[int]:
+def outline_pages(source: Path | PdfFile, wanted: str) -> Iterator[int]:
     """Page indexes of (at most 4) bookmarks whose title contains `wanted`, the last first.
 
     Lazy, reading bookmarks from the end where the annex is and resolving only matching ones:
     pypdf's `reader.outline` decodes every item first (measured: 12 ms of a 57 ms verification
     for a protocol's ~90 bookmarks).
     """
+    with opened(source) as pdf:
+        yield from _outline_pages(pdf, wanted)
+
+
+def _outline_pages(pdf: PdfFile, wanted: str) -> Iterator[int]:
+    reader = pdf.reader
     found = 0
-    pages: dict[int, int] | None = None
     for item in _outline_backwards(reader):
         if wanted not in squash(str(item.get("/Title", "") or "")):
             continue
-        if pages is None:
-            pages = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)
-                     if p.indirect_reference is not None}
-        page = _item_page(reader, item, pages)
+        page = _item_page(reader, item, pdf.page_index)
         if page is not None and 0 <= page < len(reader.pages):
             yield page
             found += 1
@@ -193,6 +249,17 @@ class PdfFile:
             except PyPdfError:
                 self._reader = PdfReader(io.BytesIO(self.data))
         return self._reader
+
+    @functools.cached_property
+    def page_index(self) -> dict[int, int]:
+        """Page object number -> page index, for links and bookmarks that point to a page."""
+        return {p.indirect_reference.idnum: i for i, p in enumerate(self.reader.pages)
+                if p.indirect_reference is not None}
+
+    @functools.cached_property
+    def fonts(self) -> Fonts:
+        """The fonts on the pages (one walk for the verification and the font warning)."""
+        return _fonts(self.reader)
 
     def _pdfium(self) -> pypdfium2.PdfDocument:
         if self._document is None:

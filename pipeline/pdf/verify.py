@@ -18,14 +18,10 @@ from pathlib import Path
 import pypdfium2
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
-from pypdf.generic import DictionaryObject, IndirectObject
 
 from pipeline.errors import Problem
 from pipeline.pdf import validate as pdf_validate
 from pipeline.pdf.read import MAX_TEXT_PAGES, PdfFile, opened, outline_pages, squash
-
-# Form XObjects can nest; LibreOffice's never go deeper than 2, hostile ones could loop.
-_MAX_XOBJECT_DEPTH = 8
 
 
 def _pdfa_claim(reader: PdfReader) -> tuple[str | None, str | None]:
@@ -42,61 +38,6 @@ def _pdfa_claim(reader: PdfReader) -> tuple[str | None, str | None]:
         return None, None
     return (part.strip() if part is not None else None,
             conformance.strip() if conformance is not None else None)
-
-
-def _font_problems(font: DictionaryObject) -> str | None:
-    """The font's name when no font program is embedded (FontFile, FontFile2 or FontFile3)."""
-    subtype = font.get("/Subtype")
-    if subtype == "/Type3":  # glyphs are drawn by content streams inside the PDF itself
-        return None
-    target = font
-    if subtype == "/Type0":
-        descendants = font.get("/DescendantFonts")
-        if not descendants:
-            return str(font.get("/BaseFont", "?")).lstrip("/")
-        target = descendants[0].get_object()
-    descriptor = target.get("/FontDescriptor")
-    descriptor = descriptor.get_object() if descriptor is not None else None
-    if descriptor is None or not any(k in descriptor for k in
-                                     ("/FontFile", "/FontFile2", "/FontFile3")):
-        return str(font.get("/BaseFont", "?")).lstrip("/")
-    return None
-
-
-def _unembedded_fonts(reader: PdfReader) -> set[str]:
-    """Names of fonts used on any page (or in its form XObjects) that are not embedded."""
-    missing: set[str] = set()
-    seen: set[int] = set()
-
-    def walk(resources: object, depth: int) -> None:
-        if isinstance(resources, IndirectObject):
-            if resources.idnum in seen:
-                return
-            seen.add(resources.idnum)
-            resources = resources.get_object()
-        if not isinstance(resources, DictionaryObject) or depth > _MAX_XOBJECT_DEPTH:
-            return
-        fonts = resources.get("/Font")
-        fonts = fonts.get_object() if fonts is not None else {}
-        for ref in fonts.values():
-            if isinstance(ref, IndirectObject):
-                if ref.idnum in seen:
-                    continue
-                seen.add(ref.idnum)
-            name = _font_problems(ref.get_object())
-            if name:
-                missing.add(name)
-        xobjects = resources.get("/XObject")
-        xobjects = xobjects.get_object() if xobjects is not None else {}
-        for ref in xobjects.values():
-            xobj = ref.get_object()
-            if xobj.get("/Subtype") == "/Form" and "/Resources" in xobj:
-                walk(xobj.raw_get("/Resources"), depth + 1)
-
-    for page in reader.pages:
-        if "/Resources" in page:
-            walk(page.raw_get("/Resources"), 0)
-    return missing
 
 
 _REPORT_HINT = "Meld dit aan de beheerder"
@@ -176,8 +117,8 @@ def _verify(pdf: PdfFile, expect_text: str, expect_title: str | None,
         return ["de PDF heeft geen pagina's"]
     problems: list[str] = []
     try:
-        problems.extend(_check_structure(reader, expect_title))
-        problems.extend(_check_text(reader, pdf, expect_text, max_text_pages))
+        problems.extend(_check_structure(pdf, expect_title))
+        problems.extend(_check_text(pdf, expect_text, max_text_pages))
     except (PyPdfError, pypdfium2.PdfiumError, ValueError, KeyError, AttributeError,
             TypeError) as e:
         problems.append(f"de PDF is beschadigd en kan niet volledig worden gecontroleerd "
@@ -185,7 +126,8 @@ def _verify(pdf: PdfFile, expect_text: str, expect_title: str | None,
     return problems
 
 
-def _check_structure(reader: PdfReader, expect_title: str | None) -> list[str]:
+def _check_structure(pdf: PdfFile, expect_title: str | None) -> list[str]:
+    reader = pdf.reader
     problems = []
     part, conformance = _pdfa_claim(reader)
     # LibreOffice exports level B; an archived PDF claims A once the validator passed it.
@@ -200,7 +142,7 @@ def _check_structure(reader: PdfReader, expect_title: str | None) -> list[str]:
     if getattr(marked, "value", marked) is not True or "/StructTreeRoot" not in root:
         problems.append("de PDF is niet getagd (MarkInfo/StructTreeRoot ontbreekt), "
                         "dus niet toegankelijk voor schermlezers")
-    missing = _unembedded_fonts(reader)
+    missing = pdf.fonts.unembedded
     if missing:
         problems.append("niet alle lettertypen zijn ingesloten: " + ", ".join(sorted(missing)))
     if expect_title is not None:
@@ -212,8 +154,7 @@ def _check_structure(reader: PdfReader, expect_title: str | None) -> list[str]:
     return problems
 
 
-def _check_text(reader: PdfReader, pdf: PdfFile, expect_text: str,
-                max_text_pages: int) -> list[str]:
+def _check_text(pdf: PdfFile, expect_text: str, max_text_pages: int) -> list[str]:
     """Find `expect_text` on the page its bookmark points to, else in the last pages.
 
     The annex is followed by the 11-topic view and can start 12+ pages before the end of a
@@ -221,10 +162,10 @@ def _check_text(reader: PdfReader, pdf: PdfFile, expect_text: str,
     writes for the heading is followed first; the text of that page must then contain it.
     """
     wanted = squash(expect_text)
-    for index in outline_pages(reader, wanted):
+    for index in outline_pages(pdf, wanted):
         if wanted in squash(pdf.text(index)):
             return []
-    pages = len(reader.pages)
+    pages = len(pdf.reader.pages)
     for index in range(pages - 1, max(-1, pages - 1 - max_text_pages), -1):
         if wanted in squash(pdf.text(index)):
             return []

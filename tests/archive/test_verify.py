@@ -122,8 +122,7 @@ def _outlined_pdf(path: Path) -> Path:
 
 
 def test_annex_bookmarks_are_found_last_first(tmp_path: Path) -> None:
-    reader = PdfReader(_outlined_pdf(tmp_path / "bladwijzers.pdf"))
-    assert list(outline_pages(reader, ANNEX)) == [4, 1, 2]
+    assert list(outline_pages(_outlined_pdf(tmp_path / "bladwijzers.pdf"), ANNEX)) == [4, 1, 2]
 
 
 def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
@@ -132,7 +131,7 @@ def test_a_bookmark_loop_ends(tmp_path: Path) -> None:
     last = outlines.raw_get("/Last")
     last.get_object()[NameObject("/Prev")] = last  # the last bookmark follows itself
     writer.write(tmp_path / "lus.pdf")
-    assert list(outline_pages(PdfReader(tmp_path / "lus.pdf"), ANNEX)) == [4]
+    assert list(outline_pages(tmp_path / "lus.pdf", ANNEX)) == [4]
 
 
 # --- the independent validator (page) ---------------------------------------------------------
