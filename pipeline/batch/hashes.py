@@ -11,7 +11,10 @@ cached (a write in the same clock tick would leave its times as they were: git's
 case); it is hashed again next time.
 
 The cache is one file beside the manifest, written under the output lock at the end of a
-run when it changed; a missing or damaged one only costs the hashing.
+run when it changed; a missing or damaged one only costs the hashing. The files the run
+wrote itself are read and hashed once more at its end, when they have settled (all but
+those of the last seconds): otherwise the first unchanged rebuild after a build read every
+output again (2,000 teams: 5.6 s, against 0.7 s for the next one).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.files import atomic_write_bytes, sha256_file
@@ -49,24 +53,39 @@ class FileHashes:
         """The hex SHA-256 of the file at `path` (OSError as `sha256_file` raises it)."""
         key = os.fspath(path)
         stat = os.stat(key)
-        identity: list[object] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         known = self._known.get(key)
-        if isinstance(known, list) and len(known) == 5 and known[:4] == identity \
+        if isinstance(known, list) and len(known) == 5 and known[:4] == _identity(stat) \
                 and isinstance(known[4], str):
             self._seen[key] = known
             return known[4]
+        return self._hash(key, stat)
+
+    def _hash(self, key: str, stat: os.stat_result) -> str:
+        """Read and hash the file; keep the hash when the file has settled."""
         digest = sha256_file(Path(key))
         if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > SETTLE_NS:
-            self._seen[key] = [*identity, digest]
+            self._seen[key] = [*_identity(stat), digest]
             self._changed = True
         return digest
 
-    def save(self) -> None:
-        """Keep the hashes of the files this run looked at, if any changed or went; a file
-        that cannot be written is left out (only a cache)."""
+    def save(self, written: Iterable[Path] = ()) -> None:
+        """Keep the hashes of the files this run looked at, and of those it `written` that
+        have settled since (read again from disk: what is there now, also after a hand edit
+        meanwhile), if any changed or went; a file that cannot be read or written is left
+        out (only a cache)."""
+        for path in written:
+            key = os.fspath(path)
+            if key not in self._seen:
+                with contextlib.suppress(OSError):
+                    self._hash(key, os.stat(key))
         if not self._changed and self._seen.keys() == self._known.keys():
             return
         data = json.dumps({"version": HASHES_VERSION, "files": self._seen},
                           sort_keys=True, separators=(",", ":")).encode()
         with contextlib.suppress(OSError):
             atomic_write_bytes(self._path, data)
+
+
+def _identity(stat: os.stat_result) -> list[object]:
+    """What tells a file's every write apart: size, modification and change time, inode."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]

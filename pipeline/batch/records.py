@@ -80,7 +80,7 @@ class Records(BaseModel):
     failed: dict[str, FailedRecord] = Field(default_factory=dict)
     overview_key: str = ""
     overview_files: dict[str, str] = Field(default_factory=dict)
-    # What the last overview and agenda were made of when every team was unchanged then too
+    # What the last overview and agenda were made of when every team had a record then
     # (`run._unchanged_key`): the same key again means the same files, not made again.
     inputs_key: str = ""
     agenda_key: str = ""  # what agenda.ics was last written from, and its SHA-256

@@ -80,3 +80,29 @@ def test_a_damaged_cache_only_costs_the_hashing(tmp_path, counted):
     (tmp_path / HASHES_NAME).write_text("{kapot", encoding="utf-8")
     assert FileHashes(tmp_path).sha256(form) == hashlib.sha256(b"formulier").hexdigest()
     assert counted == [form]
+
+
+def test_files_the_run_wrote_are_kept_from_what_is_on_disk_at_its_end(tmp_path, counted):
+    # Written by the run: hashed again at its end (the next run need not read them), from
+    # the disk, so a hand edit made meanwhile is what the cache says.
+    written = [tmp_path / "teamprotocol.docx", tmp_path / "kaart.docx"]
+    for path in written:
+        path.write_bytes(b"geschreven")
+    written[1].write_bytes(b"met de hand")
+    gone = tmp_path / "weg.docx"
+    FileHashes(tmp_path).save(written=[*written, gone])
+    counted.clear()
+    again = FileHashes(tmp_path)
+    assert again.sha256(written[0]) == hashlib.sha256(b"geschreven").hexdigest()
+    assert again.sha256(written[1]) == hashlib.sha256(b"met de hand").hexdigest()
+    assert counted == []
+
+
+def test_files_the_run_wrote_just_now_are_read_next_time(tmp_path, monkeypatch, counted):
+    monkeypatch.setattr(hashes, "SETTLE_NS", 60 * 10**9)
+    written = tmp_path / "teamprotocol.docx"
+    written.write_bytes(b"geschreven")
+    FileHashes(tmp_path).save(written=[written])
+    counted.clear()
+    FileHashes(tmp_path).sha256(written)
+    assert counted == [written]

@@ -37,20 +37,22 @@ def test_an_unchanged_rebuild_makes_no_overview(tmp_path: Path, made: list[int],
     for team_id in ("alfa", "beta"):
         write_team(forms, team_id, required_answers())
     build(forms, out, pdf=False)
-    build(forms, out, pdf=False)  # its teams are 'ongewijzigd' now: a new overview
-    assert made == [2, 2]
+    assert made == [2]
     agenda = []
     monkeypatch.setattr(run, "agenda_key", lambda *a: agenda.append(a) or "")
     page = (out / HTML).read_bytes()
 
-    build(forms, out, pdf=False)
-    assert made == [2, 2]  # nothing made: the same teams, inputs and day as last time
-    assert agenda == []
-    assert (out / HTML).read_bytes() == page
+    # Nothing made, also right after the build: the same teams (built then, 'ongewijzigd'
+    # now, which the overview does not show), inputs and day as last time.
+    for _ in range(2):
+        build(forms, out, pdf=False)
+        assert made == [2]
+        assert agenda == []
+        assert (out / HTML).read_bytes() == page
 
     (out / HTML).unlink()  # a file gone is written again
     build(forms, out, pdf=False)
-    assert made == [2, 2, 2]
+    assert made == [2, 2]
     assert (out / HTML).read_bytes() == page
 
     (out / "agenda.ics").write_text("bewerkt", encoding="utf-8")  # and so is the agenda
@@ -61,4 +63,4 @@ def test_an_unchanged_rebuild_makes_no_overview(tmp_path: Path, made: list[int],
     build_all(BuildOptions(forms_dir=forms, out_dir=out, pdf=False,
                            today=TODAY + dt.timedelta(days=1)))  # another day
     assert made[-1] == 2
-    assert len(made) == 5
+    assert len(made) == 4
