@@ -14,7 +14,7 @@ The cache is one file beside the manifest, written under the output lock at the 
 run when it changed; a missing or damaged one only costs the hashing. The files the run
 wrote itself are read and hashed once more at its end, when they have settled (all but
 those of the last seconds): otherwise the first unchanged rebuild after a build read every
-output again (2,000 teams: 5.6 s, against 0.7 s for the next one).
+output again (2,000 teams: 2.6 s of its 5.6 s; the next one took 0.7 s in all).
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ _MAX_XOBJECT_DEPTH = 8
 class Fonts:
     """The fonts a PDF's pages use, their form XObjects' included."""
 
-    used: frozenset[str]  # base names, subset prefix dropped (`Carlito-Bold`)
+    used: frozenset[str]  # their base names, subset prefix dropped (`Carlito-Bold`)
     unembedded: frozenset[str]  # base names of those without a font program in the file
 
 
@@ -82,7 +82,8 @@ def _fonts(reader: PdfReader) -> Fonts:
                 seen.add(ref.idnum)
             font = ref.get_object()
             name = str(font.get("/BaseFont", "?")).lstrip("/")
-            used.add(name.split("+", 1)[-1])
+            if "/BaseFont" in font:
+                used.add(name.split("+", 1)[-1])
             if _unembedded(font):
                 unembedded.add(name)
         xobjects = resources.get("/XObject")
