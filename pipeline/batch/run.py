@@ -278,7 +278,7 @@ def _run(folders: list[Path], shared: Shared, opts: BuildOptions, progress: Prog
     with shared.times.stage("overview"):
         overview, records.overview_key, records.overview_files = write_overview_if_changed(
             results, opts.out_dir, today=opts.today, policy=shared.policy, logo=shared.logo,
-            last=last, destroyable=destroyable, same=same)
+            last=last, destroyable=destroyable, same=same, hash_file=shared.hash_file)
     organisation = shared.policy.branding.organisation
     agenda_file = opts.out_dir / AGENDA_NAME
     with shared.times.stage("agenda"):

@@ -7,7 +7,7 @@ template, `xlsx` writes the workbook; `write_overview` writes both into the outp
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.files import atomic_write_bytes, sha256_bytes, sha256_file
@@ -44,7 +44,8 @@ def write_overview(results: list[TeamResult], out_dir: Path, *, today: dt.date,
 def write_overview_if_changed(results: list[TeamResult], out_dir: Path, *, today: dt.date,
                               policy: Policy | None = None, logo: Path | None = None,
                               last: tuple[str, dict[str, str]] = ("", {}),
-                              destroyable: Sequence[DestroyRow] = (), same: bool = False
+                              destroyable: Sequence[DestroyRow] = (), same: bool = False,
+                              hash_file: Callable[[Path], str] = sha256_file
                               ) -> tuple[list[Path], str, dict[str, str]]:
     """`write_overview`, unless the files hold this overview already.
 
@@ -54,9 +55,12 @@ def write_overview_if_changed(results: list[TeamResult], out_dir: Path, *, today
     overview's key and the files' hashes. `same` says the caller knows the overview is the
     one last written (every team and input as then): with the files still those, nothing is
     made or compared (2,000 teams' overview took seconds to make and compare, issue 26).
+    `hash_file` hashes the files last written; the batch's answers from its cache while a
+    file's `stat` is unchanged (`batch.hashes`), so it reads them no more than it did when
+    deciding `same`.
     """
     xlsx, page = Path(out_dir) / XLSX, Path(out_dir) / HTML
-    if same and last[0] and _still(last[1], xlsx, page):
+    if same and last[0] and _still(last[1], hash_file, xlsx, page):
         return [xlsx, page], last[0], last[1]
     overview = build_overview(results, policy, today, destroyable)
     colour = policy.branding.colour if policy is not None else DEFAULT_COLOUR
@@ -64,7 +68,7 @@ def write_overview_if_changed(results: list[TeamResult], out_dir: Path, *, today
     logo_hash = sha256_file(logo) if logo is not None else ""
     key = sha256_bytes(f"{FORMAT}/{template_hash()}/{overview!r}/{colour}/{logo_hash}".encode())
     last_key, last_files = last
-    if key == last_key and _still(last_files, xlsx, page):
+    if key == last_key and _still(last_files, hash_file, xlsx, page):
         return [xlsx, page], key, last_files
     files = {}
     for path, data in ((xlsx, workbook_bytes(overview, colour, text_on(colour))),
@@ -74,10 +78,10 @@ def write_overview_if_changed(results: list[TeamResult], out_dir: Path, *, today
     return [xlsx, page], key, files
 
 
-def _still(files: dict[str, str], *paths: Path) -> bool:
+def _still(files: dict[str, str], hash_file: Callable[[Path], str], *paths: Path) -> bool:
     """True when every path is a file with the hash `files` records for its name."""
     try:
-        return all(path.name in files and sha256_file(path) == files[path.name]
+        return all(path.name in files and hash_file(path) == files[path.name]
                    for path in paths)
     except OSError:
         return False
