@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pipeline.files import atomic_write_bytes
@@ -62,6 +62,18 @@ def _object_at(data: bytes, position: int, offsets: Mapping[tuple[int, int], int
     return key[0], key[1], start, end + len(b"endobj")
 
 
+def _contents_entries(data: bytes, offsets: Mapping[tuple[int, int], int]
+                      ) -> Iterator[tuple[re.Match[bytes], tuple[int, int, int, int]]]:
+    """Each `/Contents` entry of an object in the PDF's current revision (an object an
+    incremental update replaced is passed over), with that object's (number, generation,
+    start, end) as `_object_at` finds it."""
+    starts = sorted(offsets.values())
+    for found in _CONTENTS.finditer(data):
+        where = _object_at(data, found.start(), offsets, starts)
+        if where is not None:
+            yield found, where
+
+
 def link_targets(data: bytes) -> dict[int, tuple[str, int]]:
     """Object number -> (`/Contents` text, object number of the page its `/Dest` names) of
     the annotations with both, in the PDF's current revision (an object an incremental update
@@ -70,13 +82,8 @@ def link_targets(data: bytes) -> dict[int, tuple[str, int]]:
     Read from the bytes, as `name_contents_links` finds them: pypdf decoded each annotation's
     hex string in Python (~25 ms per protocol, most of reading the contents' links).
     """
-    offsets = _xref_offsets(data)
-    starts = sorted(offsets.values())
     found: dict[int, tuple[str, int]] = {}
-    for contents in _CONTENTS.finditer(data):
-        where = _object_at(data, contents.start(), offsets, starts)
-        if where is None:
-            continue
+    for contents, where in _contents_entries(data, _xref_offsets(data)):
         dest = _DEST.search(data, where[2], where[3])
         if dest is not None:
             found.setdefault(where[0], (_decoded(contents), int(dest.group(1))))
@@ -97,15 +104,10 @@ def name_contents_links(path: Path, headings: Mapping[str, str]) -> int:
     if trailer is None or not offsets or b"/Prev" in trailer.group(1):
         return 0
     changed: dict[tuple[int, int], bytes] = {}
-    starts = sorted(offsets.values())
-    for found in _CONTENTS.finditer(data):
+    for found, (number, generation, start, end) in _contents_entries(data, offsets):
         name = _decoded(found)
         if not name.startswith("_Toc") or name not in headings:
             continue
-        where = _object_at(data, found.start(), offsets, starts)
-        if where is None:
-            continue
-        number, generation, start, end = where
         body = changed.get((number, generation), data[start:end])
         changed[(number, generation)] = body.replace(found.group(0), b"/Contents "
                                                      + _text_string(headings[name]), 1)
