@@ -10,13 +10,14 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from pipeline import __version__, click_nl
 from pipeline.cli.common import CONTEXT
 from pipeline.errors import TeamprotocolError, os_reason
-from pipeline.pdf.processes import sigterm_exits
+from pipeline.pdf.processes import signals_end_the_run
 
 # Each command's module, imported only when that command runs or `--help` lists it (click's
 # documented lazy subcommands): `check` does not load the build's libraries (openpyxl,
@@ -55,32 +56,48 @@ def cli() -> None:
 
 def main() -> None:
     """Console entry point: a Dutch line and an exit code for every known problem."""
+    received: list[int] = []  # Ctrl-C or SIGTERM, once one arrives
     try:
         # Without standalone mode click returns the exit code of `ctx.exit(n)` instead of exiting.
-        # SIGTERM ends the run as SystemExit, so LibreOffice is closed on the way out.
-        with sigterm_exits():
+        # A signal unwinds the run, so LibreOffice is closed on the way out.
+        with signals_end_the_run(received):
             rc = cli.main(standalone_mode=False)
-    except TeamprotocolError as e:
-        click.echo(f"Fout: {e.format()}", err=True)
-        sys.exit(1)
-    except OSError as e:  # a path the stages did not expect to fail: still one Dutch line
-        where = f"{e.filename} — " if e.filename else ""
-        click.echo(f"Fout: {where}kon niet worden gelezen of geschreven ({os_reason(e)}). "
-                   "Controleer het pad en de rechten, en probeer het opnieuw.", err=True)
-        sys.exit(1)
-    except click.exceptions.Abort:
-        click.echo("Afgebroken.", err=True)
-        sys.exit(130)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(e.exit_code)
-    except Exception as e:  # the last guard: never a traceback on screen
-        log = _write_crash_log(e)
-        where = f"De details staan in {log}" if log else "De details konden niet worden bewaard"
-        click.echo(f"Fout: er ging iets onverwachts mis in teamprotocol ({type(e).__name__}). "
-                   f"{where}; stuur dat bestand naar de beheerder van teamprotocol.", err=True)
-        sys.exit(70)  # EX_SOFTWARE: our fault, not the user's input (1) nor their command (2)
+    except BaseException as e:  # noqa: BLE001  (each kind gets its line and exit code below)
+        if received:
+            # Whatever comes out after a signal is the interruption, also when a library
+            # wrapped it on the way (see `signals_end_the_run`): never a crash log for it.
+            click.echo("Afgebroken.", err=True)
+            sys.exit(128 + received[0])
+        _exit_for(e)
     sys.exit(rc if isinstance(rc, int) else 0)
+
+
+def _exit_for(exc: BaseException) -> NoReturn:
+    """Exit with one Dutch line for what ended the command, or re-raise SystemExit and the
+    like, which are no problem to report."""
+    match exc:
+        case TeamprotocolError():
+            click.echo(f"Fout: {exc.format()}", err=True)
+            sys.exit(1)
+        case OSError():  # a path the stages did not expect to fail: still one Dutch line
+            where = f"{exc.filename} — " if exc.filename else ""
+            click.echo(f"Fout: {where}kon niet worden gelezen of geschreven ({os_reason(exc)}). "
+                       "Controleer het pad en de rechten, en probeer het opnieuw.", err=True)
+            sys.exit(1)
+        case click.exceptions.Abort():
+            click.echo("Afgebroken.", err=True)
+            sys.exit(130)
+        case click.ClickException():
+            exc.show()
+            sys.exit(exc.exit_code)
+        case Exception():  # the last guard: never a traceback on screen
+            log = _write_crash_log(exc)
+            where = f"De details staan in {log}" if log else "De details konden niet worden bewaard"
+            click.echo(f"Fout: er ging iets onverwachts mis in teamprotocol "
+                       f"({type(exc).__name__}). {where}; stuur dat bestand naar de beheerder "
+                       "van teamprotocol.", err=True)
+            sys.exit(70)  # EX_SOFTWARE: our fault, not the user's input (1) nor their command (2)
+    raise exc
 
 
 def _write_crash_log(exc: BaseException) -> Path | None:

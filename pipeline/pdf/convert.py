@@ -98,7 +98,7 @@ class PdfConverter:
         return self._runs
 
     def __enter__(self) -> PdfConverter:
-        # SIGTERM is the command line's to handle (`processes.sigterm_exits`), not ours.
+        # Signals are the command line's to handle (`processes.signals_end_the_run`), not ours.
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,6 +1,6 @@
 """Every soffice process group a converter starts, and the ways they are ended whatever
-happens: at interpreter exit, by a guard process that outlives a SIGKILL of ours, on SIGTERM
-(for the command line), and by the next run for work folders an earlier one left."""
+happens: at interpreter exit, by a guard process that outlives a SIGKILL of ours, on Ctrl-C
+and SIGTERM (for the command line), and by the next run for work folders an earlier one left."""
 
 from __future__ import annotations
 
@@ -178,25 +178,35 @@ def remove_stale_work_dirs(tmp: Path | None = None) -> list[Path]:
     return removed
 
 
-def _raise_system_exit(signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
-
-
 @contextlib.contextmanager
-def sigterm_exits() -> Iterator[None]:
-    """Inside: SIGTERM raises SystemExit, so converters close and the exit hook runs.
+def signals_end_the_run(received: list[int]) -> Iterator[None]:
+    """Inside: Ctrl-C and SIGTERM end the run by unwinding, and each is noted in `received`.
 
-    SIGTERM would otherwise end Python without unwinding, leaving soffice running (the
-    guard would still kill it, a moment later). For the command line and scripts that own
-    the process; only in the main thread and when nobody else handles SIGTERM.
+    SIGINT raises KeyboardInterrupt as Python's own handler does; SIGTERM raises SystemExit
+    (it would otherwise end Python without unwinding, leaving soffice running until the
+    guard kills it a moment later), so converters close and the exit hook runs. The note is
+    what tells an interruption apart from a failure: a library may wrap the exception on its
+    way out (pydantic's JSON serializer turns a KeyboardInterrupt raised inside it into a
+    PydanticSerializationError). For the command line and scripts that own the process;
+    only in the main thread, and each signal only while nobody else handles it.
     """
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
-        yield
-        return
-    old = signal.signal(signal.SIGTERM, _raise_system_exit)
+    defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+
+    def end(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        if len(received) > 1:  # already unwinding: a second Ctrl-C does not cut the cleanup
+            return
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
+
+    mine = ({} if threading.current_thread() is not threading.main_thread() else
+            {s: d for s, d in defaults.items() if signal.getsignal(s) is d})
+    for signum in mine:
+        signal.signal(signum, end)
     try:
         yield
     finally:
-        with contextlib.suppress(ValueError):
-            signal.signal(signal.SIGTERM, old)
+        for signum, old in mine.items():
+            with contextlib.suppress(ValueError):
+                signal.signal(signum, old)

@@ -177,9 +177,9 @@ SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path
     from pipeline.pdf.convert import PdfConverter
-    from pipeline.pdf.processes import sigterm_exits
+    from pipeline.pdf.processes import signals_end_the_run
     docs = [Path(p) for p in sys.argv[1:]]
-    with sigterm_exits(), PdfConverter(jobs=2) as converter:
+    with signals_end_the_run([]), PdfConverter(jobs=2) as converter:
         converter.convert([(d, d.with_suffix(".pdf")) for d in docs])
     print("klaar")
 """)

@@ -4,6 +4,7 @@ of a log file holding the traceback."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,28 @@ def test_an_unforeseen_error_is_one_dutch_line_and_a_log_file(tmp_path):
     assert "Traceback" in log
     assert "RuntimeError: kapot" in log
     assert logs[0].stat().st_mode & 0o077 == 0  # private: a traceback may quote a form
+
+
+@pytest.mark.parametrize(("signum", "returncode"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_inside_a_library_that_wraps_it_is_still_an_interruption(tmp_path, signum,
+                                                                          returncode):
+    """Ctrl-C or SIGTERM that arrives while pydantic writes JSON comes out of it as a
+    PydanticSerializationError (CI saw it in an interrupted build): still "Afgebroken." with
+    the signal's exit code, not a crash log. The signal is sent from inside the serializer, so
+    it lands there every time."""
+    code = ("import os, signal, sys\n"
+            "from pydantic import BaseModel, field_serializer\n"
+            "import pipeline.cli.catalogue as c\n"
+            "class Record(BaseModel):\n    x: int = 0\n"
+            "    @field_serializer('x')\n    def _x(self, value):\n"
+            f"        os.kill(os.getpid(), {int(signum)})\n        return value\n"
+            "def interrupted():\n    return Record().model_dump_json()\n"
+            "c.catalogue_json = interrupted\n"
+            "sys.argv = ['teamprotocol', 'catalogue']\n"
+            "from pipeline.cli import main\nmain()\n")
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path), "HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False, env=env, cwd=tmp_path)
+    assert proc.returncode == returncode, proc.stderr
+    assert proc.stderr.strip() == "Afgebroken.", proc.stderr
+    assert list(tmp_path.glob("teamprotocol-fout-*.log")) == []
