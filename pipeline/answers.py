@@ -271,7 +271,7 @@ def _refusal(text: str) -> tuple[AnswerState, str] | None:
     if content <= 1 or first_refuses:
         # "Nog niet geregeld: het loket heeft geen knop": the answer's first words say no.
         return AnswerState.NOTHING, "is een weigering of ontkenning, geen afspraak"
-    return AnswerState.REVIEW, "is ontkennend geformuleerd: een afspraak of een weigering?"
+    return AnswerState.REVIEW, "is ontkennend geformuleerd en kan een weigering zijn"
 
 
 def _judge_phone(text: str) -> tuple[AnswerState, str]:
@@ -437,7 +437,8 @@ def verdict(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> Verdict:
             state, reason = AnswerState.GIVEN, ""
         elif review is not None:
             state = AnswerState.NOTHING
-            reason = "de coördinator is niet akkoord" + (f": {review.note}" if review.note
+            # The note is the coordinator's own words: quoted, as typed.
+            reason = "de coördinator is niet akkoord" + (f": ‘{review.note}’" if review.note
                                                          else "")
     return Verdict(state, _applies(field, state), reason, review, key, review_reason)
 

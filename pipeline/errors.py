@@ -36,7 +36,13 @@ def os_reason(exc: OSError) -> str:
 
 
 def sentence(text: str) -> str:
-    """`text` ending in exactly one full stop, as every message and hint is shown."""
+    """`text` ending as one sentence, as every message and hint is shown: in one full stop,
+    unless it ends in its own question or exclamation mark or ellipsis, or in a quotation
+    (a coordinator's note) that ends in one of those or a full stop."""
+    text = text.rstrip()
+    unquoted = text.rstrip("’”")
+    if unquoted.endswith(("?", "!", "…")) or (unquoted != text and unquoted.endswith(".")):
+        return text
     return text.rstrip(".") + "."
 
 

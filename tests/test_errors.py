@@ -1,6 +1,24 @@
-"""`errors.several`: several problems named on the one line printed."""
+"""`errors.several`: several problems named on the one line printed; `errors.sentence`: each
+message and hint ends as one sentence."""
 
-from pipeline.errors import Problem, several
+import pytest
+
+from pipeline.errors import Problem, sentence, several
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("het antwoord regelt niets", "het antwoord regelt niets."),
+    ("het antwoord regelt niets.", "het antwoord regelt niets."),
+    ("het antwoord regelt niets.. ", "het antwoord regelt niets."),
+    ("een afspraak of een weigering?", "een afspraak of een weigering?"),
+    ("niet akkoord: ‘Wie meldt dan?’", "niet akkoord: ‘Wie meldt dan?’"),
+    ("niet akkoord: ‘Schrijf op wie.’", "niet akkoord: ‘Schrijf op wie.’"),
+    ("niet akkoord: ‘Graag concreter’", "niet akkoord: ‘Graag concreter’."),
+    ("zegt alleen ‘nog te bepalen’", "zegt alleen ‘nog te bepalen’."),
+    ("(opvultekst of losse letters)", "(opvultekst of losse letters)."),
+])
+def test_sentence_ends_once(text, shown):
+    assert sentence(text) == shown
 
 
 def test_several_names_each_problem_up_to_the_limit_and_counts_the_rest():

@@ -125,7 +125,7 @@ def test_niet_akkoord_arranges_nothing_and_shows_the_note(tmp_path):
     items = _items(out)
     # A team question: not arranged, with the coordinator's note as the reason.
     assert items["N3"]["status"] != "geregeld"
-    assert "de coördinator is niet akkoord: Schrijf op wie, wat en wanneer." in " ".join(
+    assert "de coördinator is niet akkoord: ‘Schrijf op wie, wat en wanneer.’" in " ".join(
         m["reason"] for m in items["N3"]["missing"])
     # An addition: the frame alone applies; the rejected text is not printed, the note is.
     assert items["N2"]["status"] == "geregeld"
