@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from pipeline import answers
 from pipeline.answers import AnswerState
-from pipeline.catalogue import Field, Merge
+from pipeline.catalogue import Field, FieldType, Merge
 from pipeline.forms.document import FormDocument
 from pipeline.forms.values import SHORTEN
 from pipeline.models import Answer
@@ -28,13 +28,23 @@ def check_answer(doc: FormDocument, field: Field, value: Answer) -> None:
                     "tekst van de organisatie al", "Laat het vak leeg, of schrijf op "
                     "wat uw team anders of extra doet")
     elif field.required and answers.state(field, value) is AnswerState.NOTHING:
-        doc.problem(False, field, answers.describe(field, value), "Beschrijf wat het team "
-                    "hierover afspreekt, of zet een actie met eigenaar en datum bij de "
-                    "openstaande acties")
+        doc.problem(False, field, answers.describe(field, value), _what_to_do(field))
     elif answers.state(field, value) is AnswerState.REVIEW:
         doc.problem(False, field, f"de coördinator beoordeelt dit antwoord nog: "
                     f"{answers.describe(field, value)}", "Beschrijf concreet wie wat doet en "
                     "wanneer; een aanvulling mag de afspraak van de organisatie niet afzwakken")
+
+
+_OR_ACTION = "of zet een actie met eigenaar en datum bij de openstaande acties"
+
+
+def _what_to_do(field: Field) -> str:
+    """What to do about a required answer that arranges nothing, as the field asks it."""
+    if field.type is FieldType.DATE:
+        return "Kies de juiste datum in het datumvak"
+    if field.type is FieldType.ROWS:
+        return f"Vul de rijen in met wat er geregeld is, {_OR_ACTION}"
+    return f"Beschrijf wat het team hierover afspreekt, {_OR_ACTION}"
 
 
 def check_total(doc: FormDocument, fields: Mapping[str, Answer]) -> None:
