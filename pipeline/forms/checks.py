@@ -30,9 +30,13 @@ def check_answer(doc: FormDocument, field: Field, value: Answer) -> None:
     elif field.required and answers.state(field, value) is AnswerState.NOTHING:
         doc.problem(False, field, answers.describe(field, value), _what_to_do(field))
     elif answers.state(field, value) is AnswerState.REVIEW:
+        # Only an addition to the organisation's text can weaken it; a team question is the
+        # team's alone.
+        addition = ("" if field.merge is Merge.TEAM else
+                    "; een aanvulling mag de afspraak van de organisatie niet afzwakken")
         doc.problem(False, field, f"de coördinator beoordeelt dit antwoord nog: "
-                    f"{answers.describe(field, value)}", "Beschrijf concreet wie wat doet en "
-                    "wanneer; een aanvulling mag de afspraak van de organisatie niet afzwakken")
+                    f"{answers.describe(field, value)}",
+                    f"Beschrijf concreet wie wat doet en wanneer{addition}")
 
 
 _OR_ACTION = "of zet een actie met eigenaar en datum bij de openstaande acties"

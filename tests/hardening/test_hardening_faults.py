@@ -213,8 +213,8 @@ def test_interrupted_batch_keeps_the_finished_teams(sandbox, write_team, example
         assert verify_pdf(out / team / f"teamprotocol-{team}.pdf", expect_text=ANNEX_HEADING) == []
         for rel, digest in entry["outputs"].items():
             assert sha256_file(out / rel) == digest, rel
-    rerun = sandbox.run("build", forms, "--policy", "voorbeeld",
-                        "--policy", "voorbeeld", "--out", out, timeout=RUN_SECONDS)
+    rerun = sandbox.run("build", forms, "--policy", "voorbeeld", "--out", out,
+                        timeout=RUN_SECONDS)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert (f"{len(examples)} teams: {len(examples) - len(recorded)} gebouwd, "
             f"{len(recorded)} ongewijzigd, 0 mislukt") in rerun.stdout
