@@ -193,7 +193,7 @@ def _judge(text: str, field: Field) -> tuple[AnswerState, str]:
     lowers = [w for w in letters if not w[:1].isupper()] or letters
     foreign = [w for w in lowers if not dutch.is_dutch(w) or _one_letter_run(w)]
     if len(foreign) * 2 >= len(lowers):
-        return AnswerState.NOTHING, "is geen Nederlandse tekst (opvultekst of losse letters)"
+        return AnswerState.NOTHING, "is geen Nederlandse tekst maar opvultekst of losse letters"
     first = dutch.clauses(stripped)[0] if dutch.clauses(stripped) else stripped
     first_words = dutch.words(first)
     if (len(ws) <= SHORT_WORDS and _TO_DO.search(stripped)) or (
@@ -334,7 +334,7 @@ def date_issue(tag: str, value: dt.date, today: dt.date | None,
     """Why a date is no answer: implausible (before the Werkwijzer, more than three years
     ahead), or on the wrong side of today or the adoption. None when it is a real date."""
     if value < EARLIEST_DATE:
-        return (f"de datum {dutch_date(value)} ligt vóór de Werkwijzer (maart 2019) en is "
+        return (f"de datum {dutch_date(value)} ligt vóór de Werkwijzer van maart 2019 en is "
                 "geen echte datum")
     if today is not None and (value - today).days > 366 * LATEST_YEARS:
         return (f"de datum {dutch_date(value)} ligt meer dan {LATEST_YEARS} jaar vooruit en "
@@ -403,7 +403,7 @@ _JUNK_REASONS = frozenset({
     "is een invulplek van het formulier, geen antwoord",
     "is een aanwijzing van het formulier, geen antwoord",
     "is de tekst van het formulier zelf, geen antwoord",
-    "is geen Nederlandse tekst (opvultekst of losse letters)"})
+    "is geen Nederlandse tekst maar opvultekst of losse letters"})
 
 
 def _rows(field: Field, rows: list[dict[str, str | dt.date | None]]) -> tuple[AnswerState, str]:

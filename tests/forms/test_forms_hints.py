@@ -29,7 +29,7 @@ def test_each_warning_asks_what_its_question_needs(tmp_path):
                                                               "burger, dat doet de afdeling."},
                            {"balie.locaties": junk_rows}))
     date = found["team.teamoverleg"]
-    assert "de datum 1 mei 1999 ligt vóór de Werkwijzer (maart 2019)" in date, date
+    assert "de datum 1 mei 1999 ligt vóór de Werkwijzer van maart 2019" in date, date
     assert date.endswith("is geen echte datum. Kies de juiste datum in het datumvak."), date
     assert found["team.dilemmas"].endswith(
         "stelt de afspraak uit; nog geen afspraak. Beschrijf wat het team hierover afspreekt, "
