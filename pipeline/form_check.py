@@ -127,8 +127,9 @@ def report_lines(checked: Checked) -> list[str]:
     if checked.open_items:
         lines += ["", "Checklistonderdelen die dit formulier nog openlaat (hoofdstuk 7 van het "
                   "protocol):"]
-        lines += [f"  - {i} {CHECKLIST_BY_ID[i].text} ({'; '.join(reasons)})"
-                  for i, reasons in checked.open_items]
+        # Why on a line of its own, under the item's text.
+        for i, reasons in checked.open_items:
+            lines += [f"  - {i} {CHECKLIST_BY_ID[i].text}", f"      {'; '.join(reasons)}"]
     # Missing required answers are listed above; the other warnings follow here (also about
     # a missing answer, such as why a date picker's text was not read as a date).
     warnings = [p for p in [*data.warnings, *checked.adoption_warnings]

@@ -182,7 +182,9 @@ def _item_id(value: object) -> str | None:
 
 def open_items(form: FormData, *, today: dt.date, arranged: frozenset[str] = frozenset(),
                policy: Policy | None = None) -> list[tuple[str, list[str]]]:
-    """The checklist ids this one form leaves open, with why: `(id, [reasons])`.
+    """The checklist ids this one form leaves open, with why: `(id, [reasons])`, each reason
+    a question of this form and why, as `check` lists the answers ("Kanalen van het team:
+    niet ingevuld"; the form is known to who asks), or an open action.
 
     An item is open on a form when one of the form's fields it needs is not *given*, or (team
     form) when the team lists an open action for it. The annex uses the same evidence.
@@ -191,7 +193,8 @@ def open_items(form: FormData, *, today: dt.date, arranged: frozenset[str] = fro
     actions = team_actions(form, today=today) if form.kind == TEAM_KIND else []
     ctx = form_context(policy, form, today=today)
     for item in CHECKLIST:
-        reasons = [answers.missing_text(e.missing)
+        reasons = [answers.missing_text(e.missing) if e.missing.question is None
+                   else f"{e.missing.question}: {e.missing.reason}"
                    for e in counted(form_evidence(form.kind, form, item.id, ctx=ctx,
                                                   arranged=arranged))
                    if e.state is not AnswerState.GIVEN and e.missing]

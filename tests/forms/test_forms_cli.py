@@ -98,7 +98,10 @@ def test_check_report_in_dutch(filled_balie):
     assert "Bijlage balie en spreekkamer (balie) van team burgerzaken" in out
     assert "Beantwoord: 3 van 14 vragen." in out
     assert "Verplichte vragen die nog niet zijn ingevuld:\n  - Wie op een alarm afkomt" in out
-    assert "N7 Er is een systeem van alarmering" in out
+    # Each open item, and why on the line below it, as the answers are listed.
+    n7 = out.split("  - N7 Er is een systeem van alarmering", 1)[1].splitlines()[1]
+    assert n7 == ("      Elke balie en spreekkamer heeft een alarmknop: niet beantwoord; "
+                  "Wie op een alarm afkomt en hoe snel: niet ingevuld"), n7
     assert "Gastvrouw" not in out  # the report names questions, not answers
     assert "leesbaar, maar nog niet compleet" in out
 
