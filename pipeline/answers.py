@@ -436,11 +436,14 @@ def verdict(field: Field, answer: Answer, ctx: Context = NO_CONTEXT) -> Verdict:
         if review is not None and review.decision is Decision.ACCEPTED:
             state, reason = AnswerState.GIVEN, ""
         elif review is not None:
-            state = AnswerState.NOTHING
-            # The note is the coordinator's own words: quoted, as typed.
-            reason = "de coördinator is niet akkoord" + (f": ‘{review.note}’" if review.note
-                                                         else "")
+            state, reason = AnswerState.NOTHING, rejection(review)
     return Verdict(state, _applies(field, state), reason, review, key, review_reason)
+
+
+def rejection(review: Review) -> str:
+    """Why an answer the coordinator did not accept arranges nothing: with the note, which is
+    the coordinator's own words, quoted as typed."""
+    return "de coördinator is niet akkoord" + (f": ‘{review.note}’" if review.note else "")
 
 
 def _applies(field: Field, state: AnswerState) -> Applies:

@@ -14,7 +14,13 @@ from typing import Any
 from pipeline import answers, terms
 from pipeline.adoption import Gap, adoption_problems
 from pipeline.answers import AnswerState, Verdict
-from pipeline.assess import arranged_by, form_evidence, open_items, team_actions
+from pipeline.assess import (
+    arranged_by,
+    form_evidence,
+    open_items,
+    review_warning,
+    team_actions,
+)
 from pipeline.assess.evidence import form_context
 from pipeline.catalogue import (
     CHECKLIST,
@@ -72,6 +78,8 @@ def assess_form(data: FormData, policy_path: Path | None, today: dt.date) -> Che
         errors, warnings = adoption_problems(
             data, gaps, today=today, pending_reviews=pending,
             team_lead_may_adopt=bool(policy and policy.adoption.team_lead_may_adopt))
+    warnings += [p for tag, v in verdicts.items() if v.key and (p := review_warning(
+        data.path, FIELDS_BY_TAG[tag], v.review_reason, v.review)) is not None]
     if policy_path:
         warnings += [Problem(file=data.path, message=e.conflict, hint=None)
                      for i in CHECKLIST

@@ -25,19 +25,25 @@ from pipeline.assess.evidence import (
 from pipeline.catalogue import (
     CHAPTERS,
     CHECKLIST,
+    FIELDS_BY_TAG,
     FORMS,
     INSPECTION_TOPICS,
     TEAM_KIND,
     ChecklistItem,
+    Field,
+    Merge,
     Tag,
 )
+from pipeline.errors import Problem
 from pipeline.models import (
     Action,
     ActionOrigin,
     Annex,
     ChapterScore,
+    Decision,
     ItemAssessment,
     MissingPart,
+    Review,
     ReviewItem,
     Status,
     TeamForms,
@@ -197,6 +203,30 @@ def review_items(policy: Policy, forms: TeamForms, contact_kinds: list[str], *,
     return out
 
 
+def review_warning(file: str, field: Field, reason: str, review: Review | None) -> Problem | None:
+    """The warning about an answer the rule sent to the coordinator (`reason`), as its review
+    stands: still to be reviewed, or not accepted (with the coordinator's note); none once
+    accepted. Made here, in context, because the review and the organisation's text decide
+    it: reading the form alone knows neither."""
+    if review is not None and review.decision is Decision.ACCEPTED:
+        return None
+    # Only an addition to the organisation's text can weaken it; a team question is the
+    # team's alone.
+    addition = ("" if field.merge is Merge.TEAM else
+                "; een aanvulling mag de afspraak van de organisatie niet afzwakken")
+    message = (f"de coördinator beoordeelt dit antwoord nog: {reason}" if review is None
+               else answers.rejection(review))
+    return Problem(file=file, field=field.label, tag=field.tag, message=message,
+                   hint=f"Beschrijf concreet wie wat doet en wanneer{addition}")
+
+
+def review_warnings(forms: TeamForms, reviews: list[ReviewItem]) -> list[Problem]:
+    """`review_warning` for each of the annex's review items (`Annex.reviews`)."""
+    found = (review_warning(forms.forms[r.form].path, FIELDS_BY_TAG[r.tag], r.reason, r.review)
+             for r in reviews if r.form in forms.forms)
+    return [p for p in found if p is not None]
+
+
 # What the batch, `check` and the tests use; the evidence functions live in evidence.py.
 __all__ = ["RANK", "arranged_by", "assess", "assess_item", "combine", "form_evidence",
-           "open_items", "team_actions"]
+           "open_items", "review_warning", "review_warnings", "team_actions"]

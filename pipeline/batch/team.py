@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from pipeline import history
 from pipeline.adoption import Gap, adoption_problems
 from pipeline.archive import ArchiveRecord, TeamEntry, note_written, team_is_current
-from pipeline.assess import assess
+from pipeline.assess import assess, review_warnings
 from pipeline.batch.failures import failure_key, repeated
 from pipeline.batch.records import TeamRecord, overview_protocol
 from pipeline.batch.shared import (
@@ -191,7 +191,8 @@ def _build_docx(folder: Path, shared: Shared, opts: BuildOptions,
     team_form = forms.forms[TEAM_KIND].path
     problems, adoption_warnings = _adoption(protocol, forms, opts.today, shared.policy,
                                             previous)
-    warnings = [*remarks, *_missing_contact_forms(folder, forms), *warnings, *adoption_warnings]
+    warnings = [*remarks, *_missing_contact_forms(folder, forms), *warnings,
+                *review_warnings(forms, protocol.annex.reviews), *adoption_warnings]
 
     def failed(problems: list[Problem]) -> TeamResult:
         return TeamResult(team_id=team_id, team=protocol.meta.team, status=BuildStatus.FAILED,

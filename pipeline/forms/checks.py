@@ -20,7 +20,11 @@ NOT_FILLED = "nog niet ingevuld"  # a required question's warning; `check` lists
 
 
 def check_answer(doc: FormDocument, field: Field, value: Answer) -> None:
-    """Warn when `field`'s `value` is missing (required) or arranges nothing."""
+    """Warn when `field`'s `value` is missing (required) or arranges nothing.
+
+    An answer for the coordinator (*te beoordelen*) is not warned about here: the
+    organisation's text and the coordinator's review decide it, which the form alone does not
+    know (`assess.review_warning`, in context)."""
     if field.required and answers.is_empty(field, value):
         doc.problem(False, field, NOT_FILLED, "Dit is een verplichte vraag")
     elif field.merge is not Merge.TEAM and answers.state(field, value) is AnswerState.NOTHING:
@@ -29,14 +33,6 @@ def check_answer(doc: FormDocument, field: Field, value: Answer) -> None:
                     "wat uw team anders of extra doet")
     elif field.required and answers.state(field, value) is AnswerState.NOTHING:
         doc.problem(False, field, answers.describe(field, value), _what_to_do(field))
-    elif answers.state(field, value) is AnswerState.REVIEW:
-        # Only an addition to the organisation's text can weaken it; a team question is the
-        # team's alone.
-        addition = ("" if field.merge is Merge.TEAM else
-                    "; een aanvulling mag de afspraak van de organisatie niet afzwakken")
-        doc.problem(False, field, f"de coördinator beoordeelt dit antwoord nog: "
-                    f"{answers.describe(field, value)}",
-                    f"Beschrijf concreet wie wat doet en wanneer{addition}")
 
 
 _OR_ACTION = "of zet een actie met eigenaar en datum bij de openstaande acties"

@@ -83,13 +83,25 @@ def test_junk_refusals_and_weakening_additions_are_never_geregeld(tmp_path):
     assert row["Oordeel"] is None
 
 
+def _review_warnings(report) -> list[str]:
+    """The build's warnings about answers for the coordinator, as the user reads them."""
+    return [p.format() for r in report.results for p in r.warnings
+            if p.tag == "team.melden" or "coördinator" in p.message]
+
+
 def test_the_coordinators_review_is_applied_kept_and_tied_to_the_exact_text(tmp_path):
     forms, out = tmp_path / "forms", tmp_path / "out"
     _team(forms)
-    build(forms, out, pdf=False)
+    [pending] = _review_warnings(build(forms, out, pdf=False))
+    assert pending.endswith(
+        "Melden van incidenten — de coördinator beoordeelt dit antwoord nog: ontkent mogelijk "
+        "de tekst van de organisatie. Beschrijf concreet wie wat doet en wanneer; een "
+        "aanvulling mag de afspraak van de organisatie niet afzwakken."), pending
+    assert _rows(out)[0]["Waarom te beoordelen"] == "ontkent mogelijk de tekst van de organisatie"
     _decide(out, "akkoord", "Het eigen lijstje komt naast het GIR.", "R. de Vries",
             dt.datetime(2026, 12, 2))
-    build(forms, out, pdf=False)  # the decision alone makes the team rebuild
+    # The decision alone makes the team rebuild; once accepted, nobody is told it still waits.
+    assert _review_warnings(build(forms, out, pdf=False)) == []
     n2 = _items(out)["N2"]
     assert n2["status"] == "geregeld"
     assert n2["reviews"][0]["decision"] == "akkoord"
@@ -121,7 +133,14 @@ def test_niet_akkoord_arranges_nothing_and_shows_the_note(tmp_path):
     for row in (2, 3):
         _decide(out, "niet akkoord", "Schrijf op wie, wat en wanneer.", "R. de Vries",
                 dt.datetime(2026, 12, 2), row=row)
-    build(forms, out, pdf=False)
+    # The team lead is told the coordinator's note, with what to do: not that it still waits.
+    assert _review_warnings(build(forms, out, pdf=False)) == [
+        f"{forms / 't1' / 'team.docx'} — {question} — de coördinator is niet akkoord: ‘Schrijf "
+        f"op wie, wat en wanneer.’ Beschrijf concreet wie wat doet en wanneer{addition}."
+        for question, addition in (
+            ("Melden van incidenten",
+             "; een aanvulling mag de afspraak van de organisatie niet afzwakken"),
+            ("Gevolgde training", ""))]
     items = _items(out)
     # A team question: not arranged, with the coordinator's note as the reason.
     assert items["N3"]["status"] != "geregeld"

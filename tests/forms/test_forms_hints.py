@@ -1,7 +1,6 @@
 """What a warning asks the team lead to do fits the question (real forms written and read
 back): a date that is no real date asks for the right date, not for a description; rows that
-arrange nothing ask for the rows; a text asks what the team arranges; only an addition to the
-organisation's text is told not to weaken it."""
+arrange nothing ask for the rows; a text asks what the team arranges."""
 
 from __future__ import annotations
 
@@ -24,9 +23,7 @@ def test_each_warning_asks_what_its_question_needs(tmp_path):
     junk_rows = [{"naam": "bla", "adres": "bla", "openingstijden": "bla"}]
     found = dict(_warnings(tmp_path, {"team.teamoverleg": dt.date(1999, 5, 1),
                                       "team.dilemmas": "Komt later",
-                                      "team.melden": "Wij melden niet in het GIR.",
-                                      "team.incidentgesprek": "Wij voeren geen gesprek met de "
-                                                              "burger, dat doet de afdeling."},
+                                      "team.melden": "Wij melden niet in het GIR."},
                            {"balie.locaties": junk_rows}))
     date = found["team.teamoverleg"]
     assert "de datum 1 mei 1999 ligt vóór de Werkwijzer van maart 2019" in date, date
@@ -37,11 +34,6 @@ def test_each_warning_asks_what_its_question_needs(tmp_path):
     assert found["balie.locaties"].endswith(
         "de rijen regelen niets. Vul de rijen in met wat er geregeld is, of zet een actie met "
         "eigenaar en datum bij de openstaande acties."), found
-    # Sent to the coordinator: only an addition to the organisation's text is told not to
-    # weaken it; a team question has no such text.
-    assert found["team.melden"].endswith(
-        "Beschrijf concreet wie wat doet en wanneer; een aanvulling mag de afspraak van de "
-        "organisatie niet afzwakken."), found
-    assert found["team.incidentgesprek"].endswith(
-        "de coördinator beoordeelt dit antwoord nog: is ontkennend geformuleerd en kan een "
-        "weigering zijn. Beschrijf concreet wie wat doet en wanneer."), found
+    # An answer for the coordinator is not warned about on reading: the organisation's text
+    # and the coordinator's review decide it (tests/batch/test_batch_review.py).
+    assert "team.melden" not in found
