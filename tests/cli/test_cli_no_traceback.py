@@ -96,18 +96,24 @@ def test_a_long_team_name_or_an_empty_contact_type_cell_is_a_row_error(tmp_path,
     assert not (tmp_path / "formulieren").exists()
 
 
-def test_an_unforeseen_error_is_one_dutch_line_and_a_log_file(tmp_path):
-    """A bug of ours, provoked by breaking a stage from the outside: the user sees one line
-    naming a log file; the traceback is in that file, not on the screen."""
-    code = ("import pipeline.cli.catalogue as c\n"
+def _catalogue_with(tmp_path: Path, stage: str) -> subprocess.CompletedProcess[str]:
+    """`teamprotocol catalogue` through the real entry point, its stage replaced by the
+    function `stage` that the Python code `stage` defines (breaking it from the outside)."""
+    code = (f"{stage}"
             "import sys\n"
-            "def broken():\n    raise RuntimeError('kapot')\n"
-            "c.catalogue_json = broken\n"
+            "import pipeline.cli.catalogue as c\n"
+            "c.catalogue_json = stage\n"
             "sys.argv = ['teamprotocol', 'catalogue']\n"
             "from pipeline.cli import main\nmain()\n")
     env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path), "HOME": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=False, env=env, cwd=tmp_path)
+
+
+def test_an_unforeseen_error_is_one_dutch_line_and_a_log_file(tmp_path):
+    """A bug of ours, provoked by breaking a stage from the outside: the user sees one line
+    naming a log file; the traceback is in that file, not on the screen."""
+    proc = _catalogue_with(tmp_path, "def stage():\n    raise RuntimeError('kapot')\n")
     assert proc.returncode == 70, proc.stderr
     line = one_error_line(proc)
     assert "er ging iets onverwachts mis" in line, line
@@ -128,19 +134,13 @@ def test_a_signal_inside_a_library_that_wraps_it_is_still_an_interruption(tmp_pa
     PydanticSerializationError (CI saw it in an interrupted build): still "Afgebroken." with
     the signal's exit code, not a crash log. The signal is sent from inside the serializer, so
     it lands there every time."""
-    code = ("import os, signal, sys\n"
-            "from pydantic import BaseModel, field_serializer\n"
-            "import pipeline.cli.catalogue as c\n"
-            "class Record(BaseModel):\n    x: int = 0\n"
-            "    @field_serializer('x')\n    def _x(self, value):\n"
-            f"        os.kill(os.getpid(), {int(signum)})\n        return value\n"
-            "def interrupted():\n    return Record().model_dump_json()\n"
-            "c.catalogue_json = interrupted\n"
-            "sys.argv = ['teamprotocol', 'catalogue']\n"
-            "from pipeline.cli import main\nmain()\n")
-    env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path), "HOME": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False, env=env, cwd=tmp_path)
+    proc = _catalogue_with(tmp_path, (
+        "import os\n"
+        "from pydantic import BaseModel, field_serializer\n"
+        "class Record(BaseModel):\n    x: int = 0\n"
+        "    @field_serializer('x')\n    def _x(self, value):\n"
+        f"        os.kill(os.getpid(), {int(signum)})\n        return value\n"
+        "def stage():\n    return Record().model_dump_json()\n"))
     assert proc.returncode == returncode, proc.stderr
     assert proc.stderr.strip() == "Afgebroken.", proc.stderr
     assert list(tmp_path.glob("teamprotocol-fout-*.log")) == []
