@@ -193,9 +193,9 @@ def signals_end_the_run(received: list[int]) -> Iterator[None]:
     defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
 
     def end(signum: int, _frame: FrameType | None) -> None:
+        # Every signal raises, as Python's own handler does: were the first one swallowed on
+        # its way out (wrapped, then caught as another error), the next still stops the run.
         received.append(signum)
-        if len(received) > 1:  # already unwinding: a second Ctrl-C does not cut the cleanup
-            return
         if signum == signal.SIGINT:
             raise KeyboardInterrupt
         raise SystemExit(128 + signum)
