@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers.archive import ANNEX, AUTHOR, SUBJECT, make_docx
-from helpers.procs import process_pids
+from helpers.procs import ctrl_c_as_at_a_terminal, process_pids
 from pypdf import PdfReader
 
 from pipeline.errors import ConversionError
@@ -192,7 +192,8 @@ def test_signal_mid_batch_leaves_no_soffice(tmp_path: Path, signum: int) -> None
     private_tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(private_tmp), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT, *map(str, docs)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=ctrl_c_as_at_a_terminal)
     try:
         deadline = time.monotonic() + 60
         # Signal once the first PDF of a list exists: soffice is mid-list, not starting up.

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.procs import ctrl_c_as_at_a_terminal
 from PIL import Image
 
 from pipeline.policy import dump_default_policy
@@ -107,7 +108,8 @@ def _catalogue_with(tmp_path: Path, stage: str) -> subprocess.CompletedProcess[s
             "from pipeline.cli import main\nmain()\n")
     env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path), "HOME": str(tmp_path)}
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False, env=env, cwd=tmp_path)
+                          timeout=60, check=False, env=env, cwd=tmp_path,
+                          preexec_fn=ctrl_c_as_at_a_terminal)
 
 
 def test_an_unforeseen_error_is_one_dutch_line_and_a_log_file(tmp_path):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.procs import process_pids
+from helpers.procs import ctrl_c_as_at_a_terminal, process_pids
 from pipeline.models import Answer, TeamIdentity
 
 TEAMPROTOCOL = str(Path(sys.executable).parent / "teamprotocol")
@@ -64,8 +64,10 @@ class Sandbox:
                 "LC_ALL": "C.UTF-8", "PYTHONUNBUFFERED": "1"}
 
     def popen(self, *args: str | Path, **kw: object) -> subprocess.Popen[str]:
+        """The command started to be stopped while it runs (by Ctrl-C as at a terminal)."""
         return subprocess.Popen([TEAMPROTOCOL, *map(str, args)], cwd=self.cwd, env=self.env(),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=ctrl_c_as_at_a_terminal, **kw)
 
     def run(self, *args: str | Path, timeout: float = 120, **kw: object
             ) -> subprocess.CompletedProcess[str]:
