@@ -25,14 +25,17 @@ def check_answer(doc: FormDocument, field: Field, value: Answer) -> None:
     An answer for the coordinator (*te beoordelen*) is not warned about here: the
     organisation's text and the coordinator's review decide it, which the form alone does not
     know (`assess.review_warning`, in context)."""
-    if field.required and answers.is_empty(field, value):
+    verdict = answers.verdict(field, value)
+    if field.required and verdict.state is AnswerState.EMPTY:
         doc.problem(False, field, NOT_FILLED, "Dit is een verplichte vraag")
-    elif field.merge is not Merge.TEAM and answers.state(field, value) is AnswerState.NOTHING:
-        doc.problem(False, field, f"{answers.describe(field, value)}; voor deze vraag geldt de "
-                    "tekst van de organisatie al", "Laat het vak leeg, of schrijf op "
+    elif verdict.state is not AnswerState.NOTHING:
+        return
+    elif field.merge is not Merge.TEAM:
+        doc.problem(False, field, f"{answers.reason_of(field, verdict)}; voor deze vraag geldt "
+                    "de tekst van de organisatie al", "Laat het vak leeg, of schrijf op "
                     "wat uw team anders of extra doet")
-    elif field.required and answers.state(field, value) is AnswerState.NOTHING:
-        doc.problem(False, field, answers.describe(field, value), _what_to_do(field))
+    elif field.required:
+        doc.problem(False, field, answers.reason_of(field, verdict), _what_to_do(field))
 
 
 _OR_ACTION = "of zet een actie met eigenaar en datum bij de openstaande acties"
