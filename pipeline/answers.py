@@ -491,12 +491,16 @@ def reason_of(field: Field, v: Verdict) -> str:
     return v.reason or v.state.value
 
 
-def missing_text(part: MissingPart) -> str:
-    """A missing part in one Dutch line, as `check` prints it and tests read it:
+def missing_text(part: MissingPart, *, form_known: bool = False) -> str:
+    """A missing part in one Dutch line, as the annex's tests read it:
     `bijlage balie en spreekkamer: Minimale bezetting (niet ingevuld)`,
-    `bijlage huisbezoek ontbreekt`, `organisatie: nog niet geregeld in het beleid`."""
+    `bijlage huisbezoek ontbreekt`, `organisatie: nog niet geregeld in het beleid`.
+    `form_known`: as `check` lists one form's answers, without the form's name
+    (`Minimale bezetting: niet ingevuld`)."""
     if part.form is None:
         return f"organisatie: {part.reason}" if part.party == "organisatie" else part.reason
     if part.question is None:
         return f"{form_name(part.form)} {part.reason}"
+    if form_known:
+        return f"{part.question}: {part.reason}"
     return f"{form_name(part.form)}: {part.question} ({part.reason})"

@@ -193,8 +193,7 @@ def open_items(form: FormData, *, today: dt.date, arranged: frozenset[str] = fro
     actions = team_actions(form, today=today) if form.kind == TEAM_KIND else []
     ctx = form_context(policy, form, today=today)
     for item in CHECKLIST:
-        reasons = [answers.missing_text(e.missing) if e.missing.question is None
-                   else f"{e.missing.question}: {e.missing.reason}"
+        reasons = [answers.missing_text(e.missing, form_known=True)
                    for e in counted(form_evidence(form.kind, form, item.id, ctx=ctx,
                                                   arranged=arranged))
                    if e.state is not AnswerState.GIVEN and e.missing]
